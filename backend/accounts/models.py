@@ -1,0 +1,208 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.models import TimeStampedModel
+from backend.organisations.models import CertificateKind, Organisation
+
+
+class KoppelUserManager(UserManager):
+    """Users log in with their e-mail address; there is no separate username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    preferred_language = models.CharField(
+        _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+    )
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    # Set when the person leaves; their open work is handed over (see agreements).
+    left_at = models.DateTimeField(_("vertrokken op"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = KoppelUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("student")
+    TEACHER = "teacher", _("docent")
+    COACH = "coach", _("coach / SLB")
+    COORDINATOR = "coordinator", _("coördinator")
+    COMPANY_CONTACT = "company_contact", _("contactpersoon bedrijf")
+    PROGRAMME_LEAD = "programme_lead", _("programmaleider")
+    INSTITUTION_ADMIN = "institution_admin", _("beheerder instelling")
+
+
+SCHOOL_STAFF_ROLES = (
+    Role.TEACHER,
+    Role.COACH,
+    Role.COORDINATOR,
+    Role.PROGRAMME_LEAD,
+    Role.INSTITUTION_ADMIN,
+)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Membership(TimeStampedModel):
+    """One login may hold several memberships: a teacher at one ROC and coach at another."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    job_title = models.CharField(_("functie"), max_length=120, blank=True)
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="membership_active_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.organisation}"
+
+
+class Leerweg(models.TextChoices):
+    BOL = "BOL", _("BOL (beroepsopleidende leerweg)")
+    BBL = "BBL", _("BBL (beroepsbegeleidende leerweg)")
+
+
+class StudentEnrolment(TimeStampedModel):
+    """A student's one programme enrolment at one school: opleiding (crebo + niveau), cohort."""
+
+    student = models.OneToOneField(User, on_delete=models.CASCADE, related_name="enrolment")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="enrolments")
+    kwalificatie = models.ForeignKey(
+        "curriculum.Kwalificatie", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    student_number = models.CharField(_("studentnummer"), max_length=30)
+    cohort = models.PositiveSmallIntegerField(_("cohort"))
+    leerweg = models.CharField(_("leerweg"), max_length=3, choices=Leerweg.choices)
+    class_code = models.CharField(_("klas"), max_length=30, blank=True)
+    coach = models.ForeignKey(
+        User,
+        verbose_name=_("coach"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_enrolments",
+    )
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    # Privacy: never shown to companies; only the student's own school staff may read it.
+    care_notes = models.TextField(_("zorgnotities"), blank=True)
+
+    class Meta:
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "student_number"], name="enrolment_student_number_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort__gte=2000) & Q(cohort__lte=2100), name="enrolment_cohort_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} ({self.student_number}, {self.school})"
+
+    @property
+    def niveau(self) -> int:
+        return self.kwalificatie.niveau
+
+
+class Certificate(TimeStampedModel):
+    """A certificate a person holds, e.g. a VOG, with its validity."""
+
+    holder = models.ForeignKey(User, on_delete=models.CASCADE, related_name="certificates")
+    kind = models.CharField(_("soort"), max_length=10, choices=CertificateKind.choices)
+    issued_on = models.DateField(_("afgegeven op"))
+    valid_until = models.DateField(_("geldig tot"))
+    verified_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-valid_until"]
+        verbose_name = _("certificaat")
+        verbose_name_plural = _("certificaten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")),
+                name="certificate_valid_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.holder} (tot {self.valid_until})"
+
+
+class Invitation(TimeStampedModel):
+    """An e-mail invitation to join an organisation in a role. Only a hash of the token is kept."""
+
+    email = models.EmailField(_("e-mailadres"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(_("verloopt op"))
+    accepted_at = models.DateTimeField(_("geaccepteerd op"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"

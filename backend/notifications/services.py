@@ -1,0 +1,131 @@
+"""The notification service every app uses: an in-app message plus e-mail after commit."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.notifications.models import Notification, NotificationPreference
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for one recipient; texts are already in the recipient's language."""
+
+    recipient_id: int
+    category: str
+    title: str
+    body: str = ""
+    url: str = ""
+    dedupe_key: str = ""
+
+
+def _preferences(user_ids: Iterable[int], category: str) -> dict[int, NotificationPreference]:
+    return {
+        preference.user_id: preference
+        for preference in NotificationPreference.objects.filter(
+            user_id__in=list(user_ids), category=category
+        )
+    }
+
+
+def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
+    """Store messages in bulk and queue their e-mails. Idempotent per (recipient, dedupe_key):
+    a message whose key was already used for that recipient is skipped, so a task that runs twice
+    sends one reminder. Returns the notifications that were new. Queries: a fixed handful."""
+    if not messages:
+        return []
+    now = now or timezone.now()
+    preferences: dict[tuple[int, str], NotificationPreference] = {}
+    for category in {message.category for message in messages}:
+        recipients = [m.recipient_id for m in messages if m.category == category]
+        for user_id, preference in _preferences(recipients, category).items():
+            preferences[(user_id, category)] = preference
+
+    keyed = [m for m in messages if m.dedupe_key]
+    already = set()
+    if keyed:
+        already = set(
+            Notification.objects.filter(
+                recipient_id__in={m.recipient_id for m in keyed},
+                dedupe_key__in={m.dedupe_key for m in keyed},
+            ).values_list("recipient_id", "dedupe_key")
+        )
+    rows, seen = [], set()
+    for message in messages:
+        key = (message.recipient_id, message.dedupe_key)
+        if message.dedupe_key and (key in already or key in seen):
+            continue
+        seen.add(key)
+        preference = preferences.get((message.recipient_id, message.category))
+        if preference and not preference.in_app and not preference.email:
+            continue
+        rows.append(
+            Notification(
+                recipient_id=message.recipient_id,
+                category=message.category,
+                title=message.title[:200],
+                body=message.body,
+                url=message.url,
+                dedupe_key=message.dedupe_key,
+                created_at=now,
+                # An in-app-off preference still keeps the row (as already read) for the record.
+                read_at=None if (preference is None or preference.in_app) else now,
+                wants_email=preference.email if preference else True,
+            )
+        )
+    # ignore_conflicts: another process got there first with the same dedupe key.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            recipient_id__in={row.recipient_id for row in rows}, created_at=now
+        ).filter(category__in={row.category for row in rows})
+    )
+    email_ids = [n.pk for n in created if n.wants_email and n.emailed_at is None]
+    if email_ids:
+        from backend.notifications.tasks import send_notification_emails_task
+
+        transaction.on_commit(lambda: send_notification_emails_task.delay(email_ids))
+    return created
+
+
+def notify(
+    *,
+    recipient,
+    category: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    now=None,
+) -> Notification | None:
+    """Send one message. Returns None when it was a duplicate or the user turned it off."""
+    created = notify_many(
+        messages=[
+            Message(
+                recipient_id=recipient.pk,
+                category=category,
+                title=str(title),
+                body=str(body),
+                url=url,
+                dedupe_key=dedupe_key,
+            )
+        ],
+        now=now,
+    )
+    return created[0] if created else None
+
+
+def notification_mark_read(*, user, notification_ids: list[int], now=None) -> int:
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        recipient=user, pk__in=notification_ids, read_at__isnull=True
+    ).update(read_at=now)
+
+
+def preference_set(*, user, category: str, in_app: bool, email: bool) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, category=category, defaults={"in_app": in_app, "email": email}
+    )
+    return preference

@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.models import TimeStampedModel
+
+
+class OfferKind(models.TextChoices):
+    CHALLENGE = "challenge", _("praktijkopdracht (challenge)")
+    GUEST_LESSON = "guest_lesson", _("gastles")
+    MASTERCLASS = "masterclass", _("masterclass")
+    WORKSHOP = "workshop", _("workshop")
+    INTERNSHIP = "internship", _("stage (BPV)")
+    COMPANY_VISIT = "company_visit", _("bedrijfsbezoek")
+    TEACHER_INTERNSHIP = "teacher_internship", _("docentenstage")
+    OTHER_HELP = "other_help", _("andere hulp (apparatuur, ruimtes)")
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    SUBMITTED = "submitted", _("ingediend")
+    IN_REVIEW = "in_review", _("in beoordeling")
+    CHANGES_REQUESTED = "changes_requested", _("aanpassing gevraagd")
+    PUBLISHED = "published", _("gepubliceerd")
+    REJECTED = "rejected", _("afgewezen")
+    RUNNING = "running", _("loopt")
+    COMPLETED = "completed", _("afgerond")
+    ARCHIVED = "archived", _("gearchiveerd")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+class LocationKind(models.TextChoices):
+    COMPANY = "company", _("bij het bedrijf")
+    SCHOOL = "school", _("op school")
+    REMOTE = "remote", _("op afstand")
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=OfferStatus.PUBLISHED)
+
+    def challenges(self):
+        return self.filter(kind=OfferKind.CHALLENGE)
+
+    def for_level(self, niveau: int):
+        return self.filter(niveau_min__lte=niveau, niveau_max__gte=niveau)
+
+    def for_kwalificatie(self, kwalificatie):
+        """Offers open to this opleiding: no programme restriction, or this one listed."""
+        return self.filter(Q(programmes__isnull=True) | Q(programmes=kwalificatie)).distinct()
+
+
+class Offer(TimeStampedModel):
+    """Anything a company offers to education: a challenge, guest lesson, internship, help."""
+
+    kind = models.CharField(_("soort"), max_length=20, choices=OfferKind.choices)
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("aanbieder"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contactpersoon"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("wat is de vraag"))
+    expectations = models.TextField(_("wat verwacht het bedrijf"), blank=True)
+    deliverables = models.TextField(_("op te leveren"), blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("einde"), null=True, blank=True)
+    location_kind = models.CharField(
+        _("waar"), max_length=10, choices=LocationKind.choices, default=LocationKind.COMPANY
+    )
+    location = models.ForeignKey(
+        "organisations.Location", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    language = models.CharField(
+        _("taal"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+    )
+    min_students = models.PositiveSmallIntegerField(_("minimum aantal studenten"), default=0)
+    max_students = models.PositiveSmallIntegerField(_("maximum aantal studenten"), default=1)
+    team_size = models.PositiveSmallIntegerField(_("teamgrootte"), null=True, blank=True)
+    niveau_min = models.PositiveSmallIntegerField(
+        _("vanaf niveau"), default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    niveau_max = models.PositiveSmallIntegerField(
+        _("tot en met niveau"), default=4, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    # Empty means open to every opleiding.
+    programmes = models.ManyToManyField(
+        "curriculum.Kwalificatie", blank=True, related_name="offers", verbose_name=_("opleidingen")
+    )
+    required_certificates = models.JSONField(_("vereiste certificaten"), default=list, blank=True)
+    # Where the offer is submitted for review: schools and/or a whole consortium.
+    schools = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="submitted_offers",
+        verbose_name=_("scholen"),
+    )
+    consortium = models.ForeignKey(
+        "organisations.Consortium",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+    )
+    pok_reference = models.CharField(
+        _("referentie praktijkovereenkomst (POK)"), max_length=100, blank=True
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("status gewijzigd op"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers_in_review",
+    )
+    rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
+    change_request = models.TextField(_("gevraagde aanpassing"), blank=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("aanbod")
+        verbose_name_plural = _("aanbod")
+        indexes = [models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_students__lte=models.F("max_students")),
+                name="offer_min_students_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(niveau_min__gte=1)
+                & Q(niveau_max__lte=4)
+                & Q(niveau_min__lte=models.F("niveau_max")),
+                name="offer_niveau_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="offer_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="offer_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferTransition(models.Model):
+    """Who moved an offer from one status to another, when, and why. Never edited."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=OfferStatus.choices)
+    to_status = models.CharField(max_length=20, choices=OfferStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+
+    def __str__(self) -> str:
+        return f"{self.offer}: {self.from_status} → {self.to_status}"
+
+
+class Coverage(models.TextChoices):
+    PARTIAL = "partial", _("gedeeltelijk")
+    FULL = "full", _("volledig")
+
+
+class WerkprocesMapping(TimeStampedModel):
+    """A teacher's judgement that an offer lets students work on a werkproces."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="werkproces_mappings")
+    werkproces = models.ForeignKey(
+        "curriculum.Werkproces", on_delete=models.PROTECT, related_name="offer_mappings"
+    )
+    coverage = models.CharField(_("dekking"), max_length=10, choices=Coverage.choices)
+    note = models.TextField(_("toelichting"), blank=True)
+    mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("koppeling aan werkproces")
+        verbose_name_plural = _("koppelingen aan werkprocessen")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "werkproces"], name="mapping_once_per_offer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} → {self.werkproces.code} ({self.coverage})"

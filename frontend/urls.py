@@ -1,0 +1,12 @@
+"""The web app's URLs, one module per area so each area can grow on its own."""
+
+from frontend import urls_agreements, urls_core, urls_engagement, urls_rounds
+
+app_name = "frontend"
+
+urlpatterns = [
+    *urls_core.urlpatterns,
+    *urls_rounds.urlpatterns,
+    *urls_agreements.urlpatterns,
+    *urls_engagement.urlpatterns,
+]

@@ -1,0 +1,148 @@
+"""The engine's typed inputs and outputs: frozen dataclasses whose collections are tuples."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+MODES = ("optimal", "stable")
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    id: str
+    level: int
+    programme: str
+    school: str
+    certificates: tuple[str, ...] = ()
+    open_goals: tuple[str, ...] = ()
+    preferences: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    id: str
+    host: str
+    max: int
+    min: int = 0
+    levels: tuple[int, ...] = ()
+    programmes: tuple[str, ...] = ()
+    schools: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    id: str
+    capacity: int | None = None
+    ranking: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    student: str
+    challenge: str
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    mode: str = "optimal"
+    seed: int = 0
+    coverage_weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    students: tuple[Student, ...]
+    challenges: tuple[Challenge, ...]
+    hosts: tuple[Host, ...] = ()
+    locked: tuple[Lock, ...] = ()
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    student: str
+    challenge: str
+    rank: int | None
+    locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """A choice ranked better than the student's result, and the machine-readable reason why."""
+
+    challenge: str
+    rank: int
+    reason: str
+    details: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    student: str
+    challenge: str | None
+    rank: int | None
+    locked: bool
+    passed_over: tuple[PassedOver, ...]
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unassigned:
+    student: str
+    reason: str
+    details: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Headline figures of a result; `as_dict()` is JSON-able and `from_dict` inverts it."""
+
+    students: int
+    assigned: int
+    unassigned: int
+    locked: int
+    share_first_choice: float
+    share_top3: float
+    rank_profile: Mapping[int, int]
+    worst_rank: int | None
+    total_rank: int
+    penalised_rank_cost: int
+    goal_coverage: float | None
+    fill_rate_challenges: Mapping[str, float | None]
+    fill_rate_hosts: Mapping[str, float | None]
+    by_group: Mapping[str, Mapping[str, Mapping[str, object]]]
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["rank_profile"] = {str(k): v for k, v in self.rank_profile.items()}
+        data["fill_rate_challenges"] = dict(self.fill_rate_challenges)
+        data["fill_rate_hosts"] = dict(self.fill_rate_hosts)
+        data["by_group"] = {
+            kind: {name: dict(figures) for name, figures in groups.items()}
+            for kind, groups in self.by_group.items()
+        }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Metrics:
+        values = {f.name: data[f.name] for f in fields(cls)}
+        profile = values["rank_profile"]
+        assert isinstance(profile, Mapping)
+        values["rank_profile"] = {int(k): int(v) for k, v in profile.items()}
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    assignments: tuple[Assignment, ...]
+    unassigned: tuple[Unassigned, ...]
+    explanations: Mapping[str, Explanation]
+    metrics: Metrics
+    mode: str
+    seed: int
+    bound_gap: int | None = None
+    # Challenges closed by the minimum-team-size loop (not part of the original contract).
+    closed: tuple[str, ...] = ()
