@@ -51,6 +51,14 @@ class Instance:
         return numbers
 
 
+def coverage(open_goals: tuple[str, ...], goals: tuple[str, ...]) -> float:
+    """The share of a student's open goals that a challenge covers (0 without open goals)."""
+    if not open_goals or not goals:
+        return 0.0
+    covered = set(goals)
+    return sum(1 for g in open_goals if g in covered) / len(open_goals)
+
+
 def build_instance(problem: Problem) -> Instance:
     """Index a validated problem; O(total preferences)."""
     students, challenges, hosts = problem.students, problem.challenges, problem.hosts

@@ -3,9 +3,9 @@
 Objective (lexicographic): first assign as many students as possible, then minimise
 sum(cost(s, c)) with cost(s, c) = rank(s, c) when coverage_weight == 0, and
 cost(s, c) = round(100 * (rank(s, c) - coverage_weight * coverage(s, c))) otherwise.
-Every free student also has an arc straight to the sink ("unassigned") whose cost is larger
-than any total change in assignment cost one more assigned student can cause, so the flow is
-always feasible and maximum cardinality comes first.
+Two exact stages: a max flow gives the largest number K of students that can be assigned,
+then a min-cost flow of exactly K units gives the cheapest such allocation. (This is exact and
+about twice as fast as one min-cost flow with a big-cost "unassigned" arc per student.)
 
 Ties between equally good allocations are broken by the arc order, which follows a seeded
 shuffle of the students: the same input and seed always give the same allocation.
@@ -16,19 +16,11 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
-from matching.instance import UNLIMITED, Instance
+from matching.instance import UNLIMITED, Instance, coverage
 
 COVERAGE_SCALE = 100
-
-
-def coverage(open_goals: tuple[str, ...], goals: tuple[str, ...]) -> float:
-    """The share of a student's open goals that a challenge covers (0 without open goals)."""
-    if not open_goals or not goals:
-        return 0.0
-    covered = set(goals)
-    return sum(1 for g in open_goals if g in covered) / len(open_goals)
 
 
 class OptimalSolver:
@@ -67,56 +59,61 @@ class OptimalSolver:
         self.n_pair_arcs = len(tails)
         self.arc_student = np.array(arc_student, dtype=np.int64)
         self.arc_challenge = np.array(heads, dtype=np.int64) - challenge_node0
-        pair_costs = np.array(costs, dtype=np.int64)
-        spread = int(pair_costs.max()) - min(int(pair_costs.min()), 0) if len(costs) else 1
-        # One more assigned student changes the other assignments' costs by < n * spread.
-        unassigned_cost = (n_free + 1) * (spread + 1)
         student_nodes = np.arange(2, 2 + n_free, dtype=np.int64)
         host_cap = [c if c != UNLIMITED else n_free for c in hcap]
-        self.challenge_arc0 = self.n_pair_arcs + 2 * n_free
-        all_tails = np.concatenate(
+        self.challenge_arc0 = self.n_pair_arcs + n_free
+        self.tails = np.concatenate(
             [
                 np.array(tails, dtype=np.int64),
                 np.zeros(n_free, dtype=np.int64),  # source -> student
-                student_nodes,  # student -> sink (unassigned)
                 np.arange(challenge_node0, host_node0, dtype=np.int64),
                 np.arange(host_node0, host_node0 + len(hcap), dtype=np.int64),
             ]
         )
-        all_heads = np.concatenate(
+        self.heads = np.concatenate(
             [
                 np.array(heads, dtype=np.int64),
                 student_nodes,
-                np.ones(n_free, dtype=np.int64),
                 host_node0 + np.array(inst.challenge_host, dtype=np.int64),
                 np.ones(len(hcap), dtype=np.int64),
             ]
         )
-        all_caps = np.concatenate(
+        self.caps = np.concatenate(
             [
-                np.ones(len(tails) + 2 * n_free, dtype=np.int64),
+                np.ones(len(tails) + n_free, dtype=np.int64),
                 np.maximum(np.array(cmax, dtype=np.int64), 0),
                 np.maximum(np.array(host_cap, dtype=np.int64), 0),
             ]
         )
         all_costs = np.concatenate(
             [
-                pair_costs,
-                np.zeros(n_free, dtype=np.int64),
-                np.full(n_free, unassigned_cost, dtype=np.int64),
-                np.zeros(n_challenges + len(hcap), dtype=np.int64),
+                np.array(costs, dtype=np.int64),
+                np.zeros(n_free + n_challenges + len(hcap), dtype=np.int64),
             ]
         )
         self.cmax = cmax
+        self.closed: set[int] = set()
         self.flow = min_cost_flow.SimpleMinCostFlow()
-        self.flow.add_arcs_with_capacity_and_unit_cost(all_tails, all_heads, all_caps, all_costs)
-        self.flow.set_node_supply(0, n_free)
-        self.flow.set_node_supply(1, -n_free)
+        self.flow.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, self.caps, all_costs)
 
     def solve(self, closed: set[int]) -> list[int]:
         """The challenge index per student (-1 when unassigned); locked students included."""
-        for c, cap in enumerate(self.cmax):
-            self.flow.set_arc_capacity(self.challenge_arc0 + c, 0 if c in closed else max(cap, 0))
+        caps = self.caps
+        if closed:
+            caps = caps.copy()
+            caps[self.challenge_arc0 + np.array(sorted(closed), dtype=np.int64)] = 0
+        # Stage 1: the maximum number of students that can be assigned.
+        most = max_flow.SimpleMaxFlow()
+        most.add_arcs_with_capacity(self.tails, self.heads, caps)
+        if most.solve(0, 1) != most.OPTIMAL:
+            raise RuntimeError("max flow failed")
+        amount = most.optimal_flow()
+        # Stage 2: the cheapest flow of exactly that amount.
+        for c in closed | self.closed:
+            self.flow.set_arc_capacity(self.challenge_arc0 + c, int(caps[self.challenge_arc0 + c]))
+        self.closed = set(closed)
+        self.flow.set_node_supply(0, amount)
+        self.flow.set_node_supply(1, -amount)
         status = self.flow.solve()
         if status != self.flow.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")

@@ -142,7 +142,9 @@ def _validate_host(index: int, host: Host, student_ids: set[str]) -> None:
         raise ProblemError(record, "id must be a non-empty string")
     if host.capacity is not None:
         if not _is_int(host.capacity):
-            raise ProblemError(record, f"capacity must be an integer or None, got {host.capacity!r}")
+            raise ProblemError(
+                record, f"capacity must be an integer or None, got {host.capacity!r}"
+            )
         if host.capacity < 0:
             raise ProblemError(record, f"capacity must not be negative, got {host.capacity}")
     _check_str_tuple(record, "ranking", host.ranking)

@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
+from backend.config.celery import app as celery_app
 from tests.factories import (
     PASSWORD,
     CompanyFactory,
@@ -23,6 +24,19 @@ from tests.factories import (
     member,
     student,
 )
+
+# Unit tests run Celery tasks in process even when CELERY_BROKER_URL points at Redis (CI's second
+# run); the integration tests start a real worker and switch this off with `real_celery`.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def real_celery():
+    """Send tasks to the configured broker instead of running them in process."""
+    celery_app.conf.task_always_eager = False
+    yield celery_app
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture(autouse=True)

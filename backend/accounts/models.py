@@ -90,6 +90,14 @@ class Membership(TimeStampedModel):
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     job_title = models.CharField(_("functie"), max_length=120, blank=True)
     ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User,
+        verbose_name=_("beëindigd door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_htmx",
+    # Ships htmx.min.js as a static file (static/htmx/htmx.min.js), so nothing is vendored here.
+    "js_lib_htmx",
     "backend.core",
     "backend.accounts",
     "backend.organisations",
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -117,6 +121,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "media"
+# Serve static files straight from the apps when they have not been collected (demo, tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Koppel <noreply@koppel.example>")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from backend.core.views import healthz
+
 api_patterns = [
     path("auth/", include("backend.accounts.urls")),
     path("organisations/", include("backend.organisations.urls")),
@@ -14,6 +16,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -17,12 +17,17 @@ kerntaak_code_validator = RegexValidator(
 class Kwalificatiedossier(TimeStampedModel):
     """A national qualification file in one edition (e.g. Dienstverlening, 2016)."""
 
-    crebo = models.CharField(_("crebo dossier"), max_length=5, validators=[crebo_validator])
+    # Blank when the source names the qualifications but not the dossier crebo (never invented).
+    crebo = models.CharField(
+        _("crebo dossier"), max_length=5, blank=True, validators=[crebo_validator]
+    )
     title = models.CharField(_("titel"), max_length=200)
     edition = models.CharField(_("editie"), max_length=20)
     valid_from = models.DateField(_("geldig vanaf"), null=True, blank=True)
     valid_until = models.DateField(_("geldig tot"), null=True, blank=True)
     source = models.CharField(_("bron"), max_length=300, blank=True)
+    # Provenance and caveats from the source ("kerntaak title not found", "verify with SBB").
+    source_note = models.TextField(_("toelichting bij de bron"), blank=True)
 
     class Meta:
         ordering = ["title", "-edition"]

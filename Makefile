@@ -1,0 +1,56 @@
+# Koppel — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install migrate messages lint format check bench serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+## make demo: install, migrate (SQLite), load the demo scenarios, print the logins, serve :8000
+demo: migrate
+	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: migrate
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite + in-process Celery, or DATABASE_URL / CELERY_BROKER_URL)
+test: install
+	$(PY) -m pytest
+
+## Everything CI checks besides the tests.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Translations: Dutch is the source language; English lives in backend/locale/en.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=".venv-*" --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=".venv-*"
+
+## make bench: the engine at 500 … 50,000 students, and a 10,000-student round end to end.
+bench: install
+	$(PY) -m bench.engine
+	$(PY) -m bench.rounds
+
+clean:
+	rm -rf $(VENV) .venv-bench-matching db.sqlite3 staticfiles bench/results

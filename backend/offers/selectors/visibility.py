@@ -1,0 +1,146 @@
+"""Who sees which offers, and who may act on them.
+
+The rules (issue 2): a company contact sees their own organisation's offers in every state;
+school staff see offers submitted to their school, or to a consortium their school belongs to,
+once they have been submitted; students see published and running offers open to their
+programme and level at their school or consortium; nobody else sees anything.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from backend.accounts.models import Membership, Role
+from backend.accounts.selectors import (
+    company_ids,
+    consortium_ids_for_organisations,
+    organisation_ids_for,
+    staff_school_ids,
+    student_enrolment,
+)
+from backend.offers.models import Offer, OfferStatus, OfferTransition
+from backend.organisations.models import ConsortiumMembership, OrganisationKind
+
+# Who curates offers at a school: review, publish, request changes, reject, map werkprocessen.
+RUN_ROLES = (Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
+REVIEW_ROLES = (Role.TEACHER, Role.COACH, *RUN_ROLES)
+SCHOOL_KINDS = (OrganisationKind.SCHOOL, OrganisationKind.HOGESCHOOL)
+STUDENT_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.RUNNING)
+REVIEW_STATUSES = (OfferStatus.SUBMITTED, OfferStatus.IN_REVIEW)
+
+_OfferSchools = Offer.schools.through
+_OfferProgrammes = Offer.programmes.through
+
+
+def submitted_to_schools(school_ids: set[int]) -> Q:
+    """Offers submitted to one of these schools directly or to a consortium they belong to."""
+    if not school_ids:
+        return Q(pk__in=[])
+    consortium_ids = consortium_ids_for_organisations(school_ids)
+    direct = Exists(
+        _OfferSchools.objects.filter(offer_id=OuterRef("pk"), organisation_id__in=school_ids)
+    )
+    return Q(direct) | Q(consortium_id__in=consortium_ids)
+
+
+def _ever_submitted() -> Exists:
+    return Exists(
+        OfferTransition.objects.filter(offer_id=OuterRef("pk"), to_status=OfferStatus.SUBMITTED)
+    )
+
+
+def _open_to_kwalificatie(kwalificatie_id: int) -> Q:
+    restricted = Exists(_OfferProgrammes.objects.filter(offer_id=OuterRef("pk")))
+    listed = Exists(
+        _OfferProgrammes.objects.filter(offer_id=OuterRef("pk"), kwalificatie_id=kwalificatie_id)
+    )
+    return ~Q(restricted) | Q(listed)
+
+
+def offers_visible_to(user) -> QuerySet[Offer]:
+    """Every offer this person may see, in any state they may see it in (see module doc)."""
+    base = Offer.objects.select_related("owner", "contact", "reviewer", "consortium")
+    if not user.is_authenticated:
+        return base.none()
+    if user.is_staff:
+        return base.all()
+    conditions = Q(pk__in=[])
+    own_companies = company_ids(user)
+    if own_companies:
+        conditions |= Q(owner_id__in=own_companies)
+    schools = staff_school_ids(user)
+    if schools:
+        # A draft withdrawn before it was ever submitted never reached the school.
+        seen_by_school = ~Q(status=OfferStatus.DRAFT) & (
+            ~Q(status=OfferStatus.WITHDRAWN) | Q(_ever_submitted())
+        )
+        conditions |= submitted_to_schools(schools) & seen_by_school
+    enrolment = student_enrolment(user)
+    if enrolment is not None:
+        niveau = enrolment.kwalificatie.niveau
+        conditions |= (
+            submitted_to_schools({enrolment.school_id})
+            & Q(status__in=STUDENT_STATUSES, niveau_min__lte=niveau, niveau_max__gte=niveau)
+            & _open_to_kwalificatie(enrolment.kwalificatie_id)
+        )
+    return base.filter(conditions)
+
+
+def offer_target_school_ids(offer: Offer) -> set[int]:
+    """The schools an offer is submitted to: listed directly or members of its consortium."""
+    ids = {school.pk for school in offer.schools.all() if school.kind in SCHOOL_KINDS}
+    if offer.consortium_id:
+        ids |= set(
+            ConsortiumMembership.objects.filter(
+                consortium_id=offer.consortium_id,
+                left_on__isnull=True,
+                organisation__kind__in=SCHOOL_KINDS,
+            ).values_list("organisation_id", flat=True)
+        )
+    return ids
+
+
+def user_is_offer_company(user, offer: Offer) -> bool:
+    return user.is_authenticated and offer.owner_id in company_ids(user)
+
+
+def user_reviews_offer(user, offer: Offer) -> bool:
+    """Teachers, coaches and coordinators of a school the offer is submitted to."""
+    mine = organisation_ids_for(user, *REVIEW_ROLES)
+    return bool(mine and mine & offer_target_school_ids(offer))
+
+
+def user_runs_offer(user, offer: Offer) -> bool:
+    """Coordinators (also programme leads and institution admins) of a target school."""
+    mine = organisation_ids_for(user, *RUN_ROLES)
+    return bool(mine and mine & offer_target_school_ids(offer))
+
+
+def review_queue_for(user) -> QuerySet[Offer]:
+    """Offers waiting for this person's school to review them, the longest waiting first."""
+    schools = organisation_ids_for(user, *REVIEW_ROLES)
+    if not user.is_authenticated or not (schools or user.is_staff):
+        return Offer.objects.none()
+    offers = Offer.objects.select_related("owner", "contact", "reviewer").filter(
+        status__in=REVIEW_STATUSES
+    )
+    if not user.is_staff:
+        offers = offers.filter(submitted_to_schools(schools))
+    return offers.order_by(F("status_changed_at").asc(nulls_first=True), "created_at", "pk")
+
+
+def company_contact_ids(organisation_id: int) -> list[int]:
+    """Active company contacts of an organisation: the people who hear about its offers."""
+    return list(
+        Membership.objects.active()
+        .filter(organisation_id=organisation_id, role=Role.COMPANY_CONTACT)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def school_staff_ids(school_ids: set[int], roles) -> list[int]:
+    return list(
+        Membership.objects.active()
+        .filter(organisation_id__in=school_ids, role__in=roles, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

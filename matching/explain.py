@@ -1,0 +1,156 @@
+"""Explanations: for every student, the result and why each better choice was not given.
+
+Computed from the final allocation in O(total preferences), never by re-solving. Reason codes:
+
+- ``not_eligible`` {"rule": "level"|"programme"|"school"|"certificate", "required": [...]}
+  (certificate also carries "missing": [...])
+- ``closed`` {"min": int, "interested": int}: closed for lack of team members; "interested" is
+  the number of students the solver had placed there in the round it was closed.
+- ``full`` {"capacity": int, "filled_by_ranks": [...], "locked": int}: at capacity in the final
+  result; filled_by_ranks are the ranks the assigned students gave it (sorted; students locked
+  there without ranking it are counted in "locked" only). Stable mode adds "host_preferred".
+- ``host_full`` {"host": id, "capacity": int} (stable mode adds "host_preferred": true).
+- ``tradeoff`` {"note": ...}: optimal mode only; the choice had room and the student was
+  eligible, but giving it would have made the overall allocation worse.
+- ``locked`` {"note": ...}: the coordinator locked the student's assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matching.instance import UNLIMITED, Instance
+from matching.types import Assignment, Explanation, PassedOver, Unassigned
+from matching.validate import rule_details
+
+TRADEOFF = {"note": "giving it would leave another student worse off"}
+LOCKED = {"note": "the coordinator locked this student's assignment"}
+
+PHRASES = {
+    "not_eligible": "not eligible",
+    "closed": "closed for lack of team members",
+    "full": "full",
+    "host_full": "host full",
+    "tradeoff": "given to others for a better overall result",
+    "locked": "not considered: assignment locked",
+}
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@dataclass(slots=True)
+class Explained:
+    assignments: tuple[Assignment, ...]
+    unassigned: tuple[Unassigned, ...]
+    explanations: dict[str, Explanation]
+    ranks: list[int | None]  # per student; None when unassigned or locked outside the list
+
+
+def _reason_tables(
+    inst: Instance, assign: list[int], ranks: list[int | None], closed: dict[int, int], mode: str
+) -> list[tuple[str, dict[str, object]] | None]:
+    """Per challenge the shared (reason, details) for a passed-over choice, if not tradeoff."""
+    n_challenges = len(inst.challenge_ids)
+    count = [0] * n_challenges
+    filled: list[list[int]] = [[] for _ in range(n_challenges)]
+    host_count = [0] * len(inst.host_ids)
+    for s, c in enumerate(assign):
+        if c >= 0:
+            count[c] += 1
+            host_count[inst.challenge_host[c]] += 1
+            rank = ranks[s]
+            if rank is not None:
+                filled[c].append(rank)
+    stable = mode == "stable"
+    table: list[tuple[str, dict[str, object]] | None] = []
+    for c in range(n_challenges):
+        h = inst.challenge_host[c]
+        capacity = inst.host_capacity[h]
+        if c in closed:
+            table.append(("closed", {"min": inst.challenge_min[c], "interested": closed[c]}))
+        elif count[c] >= inst.challenge_max[c]:
+            details: dict[str, object] = {
+                "capacity": inst.challenge_max[c],
+                "filled_by_ranks": sorted(filled[c]),
+                "locked": inst.lock_count[c],
+            }
+            if stable:
+                details["host_preferred"] = True
+            table.append(("full", details))
+        elif capacity != UNLIMITED and host_count[h] >= capacity:
+            details = {"host": inst.host_ids[h], "capacity": capacity}
+            if stable:
+                details["host_preferred"] = True
+            table.append(("host_full", details))
+        else:
+            table.append(None)
+    return table
+
+
+def _summary(
+    challenge: str | None, rank: int | None, locked: bool, passed: list[PassedOver]
+) -> str:
+    missed = "; ".join(f"{p.challenge} ({PHRASES[p.reason]})" for p in passed[:3])
+    if len(passed) > 3:
+        missed += f"; and {len(passed) - 3} more"
+    if challenge is None:
+        return f"Not assigned: {missed}." if passed else "Not assigned: no choices were given."
+    if locked:
+        return f"Assigned to {challenge} by the coordinator (locked)."
+    text = f"Assigned to {challenge}, your {ordinal(rank or 0)} choice"
+    return f"{text}; better choices: {missed}." if passed else f"{text}."
+
+
+def _unassigned(student: str, n_prefs: int, passed: list[PassedOver]) -> Unassigned:
+    if n_prefs == 0:
+        return Unassigned(student, "no_preferences", {})
+    reasons: dict[str, int] = {}
+    for p in passed:
+        reasons[p.reason] = reasons.get(p.reason, 0) + 1
+    if reasons.get("not_eligible", 0) == n_prefs:
+        return Unassigned(student, "no_eligible_choice", {"choices": n_prefs, "reasons": reasons})
+    # Mixed: some choices ineligible and the eligible ones full, host-full or closed.
+    return Unassigned(student, "all_choices_full", {"choices": n_prefs, "reasons": reasons})
+
+
+def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str) -> Explained:
+    """Assignments, unassigned reasons and explanations for the allocation `assign`."""
+    students, challenges = inst.problem.students, inst.problem.challenges
+    cids, locked = inst.challenge_ids, inst.locked
+    ranks: list[int | None] = []
+    for s, c in enumerate(assign):
+        prefs = inst.prefs[s]
+        ranks.append(prefs.index(c) + 1 if c >= 0 and c in prefs else None)
+    table = _reason_tables(inst, assign, ranks, closed, mode)
+    assignments: list[Assignment] = []
+    unassigned: list[Unassigned] = []
+    explanations: dict[str, Explanation] = {}
+    for s, c in enumerate(assign):
+        sid, rank, prefs = inst.student_ids[s], ranks[s], inst.prefs[s]
+        is_locked = s in locked
+        better = prefs[: rank - 1] if rank is not None else prefs
+        passed: list[PassedOver] = []
+        fails = inst.rules[s]
+        for position, b in enumerate(better):
+            if is_locked:
+                passed.append(PassedOver(cids[b], position + 1, "locked", LOCKED))
+            elif fails[position] is not None:
+                details = rule_details(students[s], challenges[b], fails[position] or "")
+                passed.append(PassedOver(cids[b], position + 1, "not_eligible", details))
+            else:
+                entry = table[b]
+                if entry is None:
+                    passed.append(PassedOver(cids[b], position + 1, "tradeoff", TRADEOFF))
+                else:
+                    passed.append(PassedOver(cids[b], position + 1, entry[0], entry[1]))
+        challenge = cids[c] if c >= 0 else None
+        if challenge is None:
+            unassigned.append(_unassigned(sid, len(prefs), passed))
+        else:
+            assignments.append(Assignment(sid, challenge, rank, is_locked))
+        summary = _summary(challenge, rank, is_locked, passed)
+        explanations[sid] = Explanation(sid, challenge, rank, is_locked, tuple(passed), summary)
+    return Explained(tuple(assignments), tuple(unassigned), explanations, ranks)

@@ -1,0 +1,116 @@
+"""`solve`: validate, build, solve (with the minimum-team-size loop), explain, measure.
+
+Minimum team sizes: a challenge with 0 < assigned < min after a solve is closed and the
+instance re-solved, until no such challenge is left. Each round closes only the worst
+offenders: the under-filled challenges with the lowest fill ratio assigned/min (all ties), since
+the students they release may lift others over their minimum; it also closes the challenges
+with a minimum that received nobody, so released students cannot trickle into them one at a
+time (which would take a round each). A challenge holding a locked assignment is never closed
+(locks are never dropped). Each round closes at least one challenge, so the loop ends. The first round is the relaxation without
+minimums; `bound_gap` = penalised rank cost of the result - that of the relaxation. Stable mode
+runs the same loop; its stability is then relative to the challenges left open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from matching.explain import explain
+from matching.instance import Instance, build_instance
+from matching.metrics import compute_metrics
+from matching.types import Problem, Result
+from matching.validate import validate
+
+Progress = Callable[[str, int], None]
+
+
+def _penalised(inst: Instance, assign: list[int]) -> int:
+    total = 0
+    for s, c in enumerate(assign):
+        prefs = inst.prefs[s]
+        if c < 0:
+            total += len(prefs) + 1
+        elif c in prefs:
+            total += prefs.index(c) + 1
+    return total
+
+
+def _to_close(inst: Instance, assign: list[int], closed: dict[int, int]) -> dict[int, int]:
+    """The challenges to close next, with their assigned count (see the module docstring)."""
+    minimum = inst.challenge_min
+    count = dict.fromkeys((c for c, m in enumerate(minimum) if m > 0), 0)
+    for c in assign:
+        if c >= 0 and minimum[c] > 0:
+            count[c] += 1
+    candidates = {c: n for c, n in count.items() if inst.lock_count[c] == 0 and c not in closed}
+    offenders = {c: n for c, n in candidates.items() if 0 < n < minimum[c]}
+    if not offenders:
+        return {}
+    ratio = {c: Fraction(n, minimum[c]) for c, n in offenders.items()}
+    lowest = min(ratio.values())
+    worst = {c: n for c, n in offenders.items() if ratio[c] == lowest}
+    empty = {c: 0 for c, n in candidates.items() if n == 0}
+    return worst | empty
+
+
+def allocate(
+    inst: Instance, mode: str, seed: int, weight: float
+) -> tuple[list[int], dict[int, int], int | None]:
+    """The allocation, the closed challenges (with their interested count) and the bound gap."""
+    if mode == "optimal":
+        from matching.optimal import OptimalSolver  # lazy: ortools is slow to import
+
+        solver = OptimalSolver(inst, seed, weight)
+
+        def run(closed: dict[int, int]) -> list[int]:
+            return solver.solve(set(closed))
+    else:
+        from matching.stable import solve_stable
+
+        def run(closed: dict[int, int]) -> list[int]:
+            return solve_stable(inst, seed, set(closed))
+
+    closed: dict[int, int] = {}
+    assign = run(closed)
+    relaxation = assign
+    while to_close := _to_close(inst, assign, closed):
+        closed.update(to_close)
+        assign = run(closed)
+    if not any(inst.challenge_min):
+        return assign, closed, None
+    return assign, closed, _penalised(inst, assign) - _penalised(inst, relaxation)
+
+
+def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
+    """Validate and solve `problem` in the mode of its options.
+
+    Guarantees: no ineligible assignment, no challenge or host over capacity, every lock kept,
+    same input (and seed) -> same result. Raises ProblemError for an invalid problem.
+    """
+
+    def report(stage: str, percent: int) -> None:
+        if progress is not None:
+            progress(stage, percent)
+
+    report("validating", 0)
+    validate(problem)
+    report("building", 10)
+    inst = build_instance(problem)
+    options = problem.options
+    report("solving", 20)
+    assign, closed, gap = allocate(inst, options.mode, options.seed, options.coverage_weight)
+    report("explaining", 80)
+    explained = explain(inst, assign, closed, options.mode)
+    metrics = compute_metrics(inst, assign, explained.ranks)
+    report("done", 100)
+    return Result(
+        assignments=explained.assignments,
+        unassigned=explained.unassigned,
+        explanations=explained.explanations,
+        metrics=metrics,
+        mode=options.mode,
+        seed=options.seed,
+        bound_gap=gap,
+        closed=tuple(inst.challenge_ids[c] for c in sorted(closed)),
+    )

@@ -1,0 +1,155 @@
+"""Browser tests: Playwright (sync API) driving the Debian Chromium against pytest-django's
+`live_server` (a real HTTP server on a transactional test database).
+
+Fixtures for every area's journey tests:
+- `browser`      one Chromium for the whole session
+- `page`         a fresh desktop page (1280×800) per test; `page.goto("/")` is relative to the server
+- `phone_page`   a fresh phone page (360×740)
+- `login`        `login(page, user)` signs in through the real login form
+- `switch_language`  `switch_language(page, "en")` uses the language switcher in the page header
+- `shot`         `shot(page, "dashboard")` writes tests/browser/screenshots/<lang>/<width>/<name>.png
+
+Mark tests `@pytest.mark.browser` (this conftest marks everything in tests/browser too).
+Without Chromium the tests are skipped with a message, but when the environment variable CI is set
+they fail instead: CI must never be green because the browser went missing.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from the
+# test body ("You cannot call this from an async context"). The test thread is not async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KOPPEL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _browser_missing_reason() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set KOPPEL_CHROMIUM)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests must run in CI, but {reason}", pytrace=False)
+        pytest.skip(f"Browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _static_htmx(settings):
+    """htmx comes from the npm registry (package.json → node_modules). Serve it in tests even
+    before STATICFILES_DIRS lists it; harmless once it does."""
+    from django.conf import settings as django_settings
+    from django.contrib.staticfiles.finders import get_finder
+
+    htmx_dir = Path(django_settings.BASE_DIR) / "node_modules" / "htmx.org" / "dist"
+    dirs = list(getattr(django_settings, "STATICFILES_DIRS", []))
+    if htmx_dir.is_dir() and htmx_dir not in [Path(str(d)) for d in dirs]:
+        settings.STATICFILES_DIRS = [*dirs, htmx_dir]
+        get_finder.cache_clear()
+    yield
+    get_finder.cache_clear()
+
+
+def _new_page(browser, live_server, viewport):
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="nl-NL")
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _new_page(browser, live_server, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context, page = _new_page(browser, live_server, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login():
+    """`login(page, user, password=...)`: sign in through the real login form, land on the
+    dashboard. Signs out first when someone is already signed in on this page."""
+    from tests.factories import PASSWORD
+
+    def _login(page, user, password: str = PASSWORD):
+        page.context.clear_cookies()
+        page.goto("/login/")
+        page.locator("#id_username").fill(user.email)
+        page.locator("#id_password").fill(password)
+        page.locator("form.login-form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def switch_language():
+    """`switch_language(page, "en")`: choose a language with the switcher (works without JS)."""
+
+    def _switch(page, code: str):
+        page.locator("#language-switcher select[name=language]").select_option(code)
+        page.locator("#language-switcher button[type=submit]").click()
+        page.wait_for_load_state()
+        page.wait_for_function("code => document.documentElement.lang === code", arg=code)
+        return page
+
+    return _switch
+
+
+@pytest.fixture
+def shot():
+    """`shot(page, name)`: a full-page screenshot in screenshots/<lang>/<width>/<name>.png."""
+
+    def _shot(page, name: str) -> Path:
+        lang = page.evaluate("document.documentElement.lang") or "unknown"
+        width = page.viewport_size["width"] if page.viewport_size else "auto"
+        path = SCREENSHOTS / lang / str(width) / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shot
