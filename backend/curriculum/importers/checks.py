@@ -19,12 +19,21 @@ EDITION_MAX = 20
 TITLE_MAX = {"dossier": 200, "kwalificatie": 200, "kerntaak": 300, "werkproces": 300}
 
 
-def text(value, *, where: str, what: str, required: bool = True, max_length: int = 300) -> str:
+def text(
+    value,
+    *,
+    where: str,
+    what: str,
+    required: bool = True,
+    max_length: int = 300,
+    multiline: bool = False,
+) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise CurriculumFormatError(f"{what} moet tekst zijn, niet {value!r}", location=where)
-    value = " ".join(value.split()) if "\n" not in value else value.strip()
+    # Titles in SBB exports carry trailing and double spaces; descriptions keep their lines.
+    value = value.strip() if multiline else " ".join(value.split())
     if required and not value:
         raise CurriculumFormatError(f"{what} ontbreekt", location=where)
     if len(value) > max_length:

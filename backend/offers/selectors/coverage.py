@@ -4,10 +4,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from backend.curriculum.models import Kwalificatie, Werkproces
-from backend.offers.models import Coverage, OfferKind, WerkprocesMapping
+from backend.offers.models import Coverage, Offer, OfferKind, WerkprocesMapping
 from backend.offers.selectors.visibility import (
     STUDENT_STATUSES,
-    _open_to_kwalificatie,
+    open_to_kwalificatie,
     submitted_to_schools,
 )
 
@@ -92,10 +92,8 @@ def coverage_for_kwalificatie(kwalificatie: Kwalificatie, *, schools: Iterable) 
 
 
 def _live_offer_ids(kwalificatie: Kwalificatie, school_ids: set[int]):
-    from backend.offers.models import Offer
-
     return (
         Offer.objects.filter(submitted_to_schools(school_ids))
-        .filter(_open_to_kwalificatie(kwalificatie.pk))
+        .filter(open_to_kwalificatie(kwalificatie.pk))
         .values("pk")
     )

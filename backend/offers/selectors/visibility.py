@@ -47,7 +47,7 @@ def _ever_submitted() -> Exists:
     )
 
 
-def _open_to_kwalificatie(kwalificatie_id: int) -> Q:
+def open_to_kwalificatie(kwalificatie_id: int) -> Q:
     restricted = Exists(_OfferProgrammes.objects.filter(offer_id=OuterRef("pk")))
     listed = Exists(
         _OfferProgrammes.objects.filter(offer_id=OuterRef("pk"), kwalificatie_id=kwalificatie_id)
@@ -79,7 +79,7 @@ def offers_visible_to(user) -> QuerySet[Offer]:
         conditions |= (
             submitted_to_schools({enrolment.school_id})
             & Q(status__in=STUDENT_STATUSES, niveau_min__lte=niveau, niveau_max__gte=niveau)
-            & _open_to_kwalificatie(enrolment.kwalificatie_id)
+            & open_to_kwalificatie(enrolment.kwalificatie_id)
         )
     return base.filter(conditions)
 

@@ -1,0 +1,255 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from backend.core.errors import Conflict
+from backend.core.models import TimeStampedModel
+
+
+class AgreementKind(models.TextChoices):
+    ENGAGEMENT = "engagement", _l("korte afspraak bij een aanbod")
+    UMBRELLA = "umbrella", _l("raamafspraak met een bedrijvencollectief")
+    ROTATION = "rotation", _l("afspraak onder een raamafspraak")
+    CONSORTIUM = "consortium", _l("consortiumovereenkomst")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _l("concept")
+    PROPOSED = "proposed", _l("voorgesteld")
+    ACCEPTED = "accepted", _l("geaccepteerd")
+    ACTIVE = "active", _l("lopend")
+    FULFILLED = "fulfilled", _l("nagekomen")
+    CANCELLED = "cancelled", _l("geannuleerd")
+    EXPIRED = "expired", _l("verlopen")
+    BROKEN = "broken", _l("verbroken")
+
+
+OPEN_STATUSES = (
+    AgreementStatus.DRAFT,
+    AgreementStatus.PROPOSED,
+    AgreementStatus.ACCEPTED,
+    AgreementStatus.ACTIVE,
+)
+ENDED_WITH_REASON = (AgreementStatus.CANCELLED, AgreementStatus.EXPIRED, AgreementStatus.BROKEN)
+
+
+class AgreementQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Agreement(TimeStampedModel):
+    """An agreement between parties (a school and a company, a school and a collective, or the
+    members of a consortium). Its text lives in versions; its history in the log."""
+
+    kind = models.CharField(_l("soort"), max_length=20, choices=AgreementKind.choices)
+    title = models.CharField(_l("titel"), max_length=200)
+    template = models.ForeignKey(
+        "agreements.AgreementTemplate", on_delete=models.PROTECT, related_name="agreements"
+    )
+    offer = models.ForeignKey(
+        "offers.Offer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_l("raamafspraak"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    consortium = models.ForeignKey(
+        "organisations.Consortium",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    status = models.CharField(
+        _l("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    status_reason = models.TextField(_l("reden"), blank=True)
+    status_changed_at = models.DateTimeField(_l("status gewijzigd op"), null=True, blank=True)
+    starts_on = models.DateField(_l("start"), null=True, blank=True)
+    ends_on = models.DateField(_l("einde"), null=True, blank=True)
+    mentoring_hours = models.PositiveSmallIntegerField(_l("begeleidingsuren"), default=0)
+    place = models.CharField(_l("plaats"), max_length=200, blank=True)
+    provides = models.TextField(_l("wat het bedrijf biedt"), blank=True)
+    deliverables = models.TextField(_l("op te leveren"), blank=True)
+    # Students who work under this agreement (they may read it, never accept it).
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="agreements_as_participant"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _l("afspraak")
+        verbose_name_plural = _l("afspraken")
+        indexes = [models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["cancelled", "expired", "broken"]) | ~Q(status_reason=""),
+                name="agreement_ending_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def current_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class PartyRole(models.TextChoices):
+    SCHOOL = "school", _l("school")
+    COMPANY = "company", _l("bedrijf")
+    COLLECTIVE = "collective", _l("bedrijvencollectief")
+    MEMBER = "member", _l("consortiumpartner")
+
+
+class AgreementParty(TimeStampedModel):
+    """An organisation that is party to an agreement, with its contact person."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="agreement_parties"
+    )
+    role = models.CharField(_l("rol"), max_length=20, choices=PartyRole.choices)
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_l("contactpersoon"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreement_contacts",
+    )
+    # Set by a takeover: the organisation this party was before it moved to the successor.
+    previous_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    needs_reconfirmation = models.BooleanField(_l("opnieuw bevestigen"), default=False)
+    reconfirmation_reason = models.TextField(_l("reden herbevestiging"), blank=True)
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        verbose_name = _l("partij")
+        verbose_name_plural = _l("partijen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="agreement_party_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def accepts_as_school(self) -> bool:
+        return self.role in (PartyRole.SCHOOL,) or self.organisation.is_school
+
+
+class VersionLocked(Conflict):
+    """An accepted version is never edited: a change makes a new version."""
+
+
+class AgreementVersion(models.Model):
+    """The text of an agreement at one moment: the filled-in terms and the rendered clauses in
+    Dutch and English. Once any party accepted it, it is frozen (save() and delete() refuse)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_l("versie"))
+    terms = models.JSONField(_l("voorwaarden"), default=dict)
+    clauses = models.JSONField(_l("clausules"), default=list)
+    content_hash = models.CharField(max_length=64)
+    change_note = models.TextField(_l("wijziging"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _l("versie")
+        verbose_name_plural = _l("versies")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+    def is_accepted(self) -> bool:
+        return self.pk is not None and Acceptance.objects.filter(version_id=self.pk).exists()
+
+    def _refuse_if_accepted(self) -> None:
+        if self.is_accepted():
+            raise VersionLocked(
+                _(
+                    "Versie %(number)s is al geaccepteerd en kan niet meer worden gewijzigd; "
+                    "een wijziging maakt een nieuwe versie."
+                )
+                % {"number": self.number}
+            )
+
+    def save(self, *args, **kwargs):
+        # Last line of defence; services and the API check first with a clearer message.
+        if not self._state.adding:
+            self._refuse_if_accepted()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_accepted()
+        return super().delete(*args, **kwargs)
+
+
+class Acceptance(models.Model):
+    """A party accepted a version: who, in which role, when and from where."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    party = models.ForeignKey(AgreementParty, on_delete=models.PROTECT, related_name="acceptances")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreement_acceptances"
+    )
+    role = models.CharField(_l("rol"), max_length=20)
+    accepted_at = models.DateTimeField(_l("geaccepteerd op"))
+    ip_address = models.GenericIPAddressField(_l("IP-adres"), null=True, blank=True)
+    user_agent = models.CharField(_l("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["accepted_at", "pk"]
+        verbose_name = _l("acceptatie")
+        verbose_name_plural = _l("acceptaties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="acceptance_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} voor {self.organisation} ({self.version})"

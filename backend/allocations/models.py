@@ -1,0 +1,355 @@
+"""Allocation rounds: students rank challenges, the matcher proposes, a coordinator confirms.
+
+A round moves through its phases one service at a time (see services/rounds.py):
+preparing → choosing → allocating → review → published → objections → closed.
+The invariants several writers touch are database constraints: one choice list and one assignment
+per student per round, one active run per round, one open objection per student per round.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.models import TimeStampedModel
+
+MAX_CHOICES_LIMIT = 10
+
+
+class Phase(models.TextChoices):
+    PREPARING = "preparing", _("voorbereiding")
+    CHOOSING = "choosing", _("keuzes maken")
+    ALLOCATING = "allocating", _("indelen")
+    REVIEW = "review", _("controle")
+    PUBLISHED = "published", _("gepubliceerd (bezwaar mogelijk)")
+    OBJECTIONS = "objections", _("bezwaren afhandelen")
+    CLOSED = "closed", _("afgesloten")
+
+
+class AllocationRound(TimeStampedModel):
+    """One allocation period for a school, or for the schools of a consortium."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    period = models.CharField(_("periode"), max_length=50, blank=True)
+    school = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocation_rounds",
+    )
+    consortium = models.ForeignKey(
+        "organisations.Consortium",
+        verbose_name=_("consortium"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocation_rounds",
+    )
+    # Empty means every opleiding / every cohort of the participating schools.
+    kwalificaties = models.ManyToManyField(
+        "curriculum.Kwalificatie", blank=True, related_name="+", verbose_name=_("opleidingen")
+    )
+    cohorts = models.JSONField(_("cohorten"), default=list, blank=True)
+    challenges = models.ManyToManyField(
+        "offers.Offer", through="RoundChallenge", related_name="allocation_rounds"
+    )
+    min_choices = models.PositiveSmallIntegerField(_("minimaal aantal keuzes"), default=3)
+    max_choices = models.PositiveSmallIntegerField(_("maximaal aantal keuzes"), default=5)
+    choices_open_at = models.DateTimeField(_("keuzes open vanaf"), null=True, blank=True)
+    choices_close_at = models.DateTimeField(_("keuzes sluiten op"))
+    objections_close_at = models.DateTimeField(_("bezwaar mogelijk tot"))
+    phase = models.CharField(
+        _("fase"), max_length=12, choices=Phase.choices, default=Phase.PREPARING
+    )
+    phase_changed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-choices_close_at", "-pk"]
+        verbose_name = _("indelingsronde")
+        verbose_name_plural = _("indelingsrondes")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False) & Q(consortium__isnull=True))
+                | (Q(school__isnull=True) & Q(consortium__isnull=False)),
+                name="round_school_or_consortium",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_choices__gte=1)
+                & Q(max_choices__lte=MAX_CHOICES_LIMIT)
+                & Q(min_choices__lte=models.F("max_choices")),
+                name="round_choice_limits",
+            ),
+            models.CheckConstraint(
+                condition=Q(objections_close_at__gt=models.F("choices_close_at")),
+                name="round_objections_after_choices",
+            ),
+            models.CheckConstraint(
+                condition=Q(choices_open_at__isnull=True)
+                | Q(choices_open_at__lt=models.F("choices_close_at")),
+                name="round_choices_open_before_close",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period})" if self.period else self.name
+
+
+class RoundChallenge(models.Model):
+    """A published challenge taking part in a round, with an optional per-round capacity."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="entries")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    capacity = models.PositiveSmallIntegerField(_("plaatsen in deze ronde"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitdaging in ronde")
+        verbose_name_plural = _("uitdagingen in ronde")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "offer"], name="round_challenge_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} in {self.round}"
+
+
+class RoundHost(models.Model):
+    """A host company's total capacity across its challenges in a round (absent = unlimited)."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="hosts")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    capacity = models.PositiveSmallIntegerField(_("totale capaciteit"))
+
+    class Meta:
+        verbose_name = _("capaciteit bedrijf in ronde")
+        verbose_name_plural = _("capaciteit bedrijven in ronde")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organisation"], name="round_host_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.capacity}"
+
+
+class ChoiceList(models.Model):
+    """A student's ranked choices in one round; replaced as a whole until the deadline."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="choice_lists")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="choice_lists"
+    )
+    teammates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("samen met")
+    )
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("keuzelijst")
+        verbose_name_plural = _("keuzelijsten")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "student"], name="choice_list_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.round}"
+
+
+class Choice(models.Model):
+    choice_list = models.ForeignKey(ChoiceList, on_delete=models.CASCADE, related_name="choices")
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("positie"))
+
+    class Meta:
+        ordering = ["choice_list", "position"]
+        verbose_name = _("keuze")
+        verbose_name_plural = _("keuzes")
+        constraints = [
+            models.UniqueConstraint(fields=["choice_list", "position"], name="choice_position_once"),
+            models.UniqueConstraint(fields=["choice_list", "offer"], name="choice_offer_once"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="choice_position_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.offer_id}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    SUCCEEDED = "succeeded", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class RunMode(models.TextChoices):
+    OPTIMAL = "optimal", _("optimaal (zo hoog mogelijke keuzes)")
+    STABLE = "stable", _("stabiel (niemand wil ruilen)")
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class AllocationRun(models.Model):
+    """One solve of a round: the snapshot problem (koppel-allocation/1), its hash and result.
+
+    The stored problem reproduces the run outside Koppel: `python -m matching solve`.
+    """
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    stage = models.CharField(max_length=30, blank=True)
+    percent = models.PositiveSmallIntegerField(default=0)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    mode = models.CharField(max_length=10, choices=RunMode.choices, default=RunMode.OPTIMAL)
+    seed = models.PositiveIntegerField(default=0)
+    coverage_weight = models.FloatField(default=0.0)
+    problem = models.JSONField(null=True, blank=True)
+    problem_hash = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    metrics = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("indelingsrun")
+        verbose_name_plural = _("indelingsruns")
+        constraints = [
+            # Starting twice (double click, two tabs) cannot queue a second run beside the first.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=["queued", "running"]),
+                name="run_one_active_per_round",
+            ),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="run_percent_max_100"),
+            models.CheckConstraint(
+                condition=Q(coverage_weight__gte=0), name="run_coverage_weight_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.mode}, {self.status})"
+
+
+class AssignmentSource(models.TextChoices):
+    ENGINE = "engine", _("matcher")
+    LOCKED = "locked", _("vastgezet")
+    OVERRIDE = "override", _("handmatig")
+    OBJECTION = "objection", _("na bezwaar")
+
+
+class Assignment(models.Model):
+    """The current placement of one student in a round (at most one: a DB constraint)."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="assignments")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="allocation_assignments"
+    )
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=AssignmentSource.choices)
+    locked = models.BooleanField(default=False)
+    run = models.ForeignKey(
+        AllocationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["round", "offer", "student"]
+        verbose_name = _("indeling")
+        verbose_name_plural = _("indelingen")
+        indexes = [models.Index(fields=["round", "offer"])]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "student"], name="assignment_once_per_round"),
+            models.CheckConstraint(condition=Q(rank__gte=1) | Q(rank__isnull=True), name="assignment_rank_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.offer}"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACCEPTED = "accepted", _("toegekend")
+    DECLINED = "declined", _("afgewezen")
+
+
+class Objection(models.Model):
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="objections")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # What the student objected to (None when they objected to being unassigned).
+    offer = models.ForeignKey(
+        "offers.Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reden"))
+    status = models.CharField(
+        max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    answer = models.TextField(_("antwoord"), blank=True)
+    new_offer = models.ForeignKey(
+        "offers.Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("bezwaar")
+        verbose_name_plural = _("bezwaren")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "student"],
+                condition=Q(status="open"),
+                name="objection_one_open_per_student",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(decided_at__isnull=False),
+                name="objection_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(answer=""),
+                name="objection_declined_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.status}"
+
+
+class RoundEvent(models.Model):
+    """Append-only record of who did what in a round, and when. Never edited or deleted."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
