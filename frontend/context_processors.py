@@ -1,2 +1,72 @@
+"""The main menu per role. Each entry names a URL; entries whose URL does not exist (yet) are
+left out, so every area adds its pages by adding its URL name here once.
+
+A person with several roles (teacher + coordinator) sees the union, in table order.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import user_roles
+
+ALL = "*"
+STAFF = {Role.TEACHER, Role.COACH, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
+COORDINATORS = {Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
+
+# (URL name, label, roles that see it). Order is menu order.
+NAV_ITEMS = [
+    ("frontend:dashboard", _("Overzicht"), {ALL}),
+    # Company
+    ("frontend:offer-list", _("Mijn aanbod"), {Role.COMPANY_CONTACT}),
+    ("frontend:offer-brief", _("Nieuwe uitdaging"), {Role.COMPANY_CONTACT}),
+    ("frontend:organisation-team", _("Collega's"), {Role.COMPANY_CONTACT}),
+    # Student
+    ("frontend:student-challenges", _("Uitdagingen"), {Role.STUDENT}),
+    ("frontend:student-choices", _("Mijn keuzes"), {Role.STUDENT}),
+    ("frontend:student-assignment", _("Mijn plaatsing"), {Role.STUDENT}),
+    # School staff
+    ("frontend:review-queue", _("Beoordelen"), STAFF),
+    ("frontend:coverage", _("Dekking"), STAFF),
+    ("frontend:round-list", _("Rondes"), STAFF),
+    ("frontend:expert-search", _("Gastdocenten"), STAFF),
+    # Shared between companies and schools
+    ("frontend:agreement-list", _("Afspraken"), {Role.COMPANY_CONTACT, *COORDINATORS}),
+    ("frontend:engagement-home", _("Activiteiten"), {Role.COMPANY_CONTACT, *STAFF}),
+]
+
+ROLE_LABELS = [
+    (Role.COORDINATOR, _("coördinator")),
+    (Role.TEACHER, _("docent")),
+    (Role.COACH, _("coach")),
+    (Role.PROGRAMME_LEAD, _("programmaleider")),
+    (Role.INSTITUTION_ADMIN, _("beheerder")),
+    (Role.COMPANY_CONTACT, _("bedrijf")),
+    (Role.STUDENT, _("student")),
+]
+
+
+def nav_items_for(user, current_path: str = "") -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = user_roles(user)
+    items = []
+    for url_name, label, allowed in NAV_ITEMS:
+        if ALL not in allowed and not (roles & allowed) and not user.is_staff:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"url": url, "label": label, "current": current, "name": url_name})
+    return items
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "nav_role_label": ""}
+    roles = user_roles(user)
+    label = next((text for role, text in ROLE_LABELS if role in roles), "")
+    return {"nav_items": nav_items_for(user, request.path), "nav_role_label": label}

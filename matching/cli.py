@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    gc.disable()  # a short-lived process creating millions of acyclic objects: see solve()
     try:
         return int(args.handler(args))
     except ProblemError as exc:

@@ -5,7 +5,8 @@ Computed from the final allocation in O(total preferences), never by re-solving.
 - ``not_eligible`` {"rule": "level"|"programme"|"school"|"certificate", "required": [...]}
   (certificate also carries "missing": [...])
 - ``closed`` {"min": int, "interested": int}: closed for lack of team members; "interested" is
-  the number of students the solver had placed there in the round it was closed.
+  the number of students the solver had placed there in the round it was closed (0 for a
+  challenge with a minimum that nobody was placed in: it does not run either).
 - ``full`` {"capacity": int, "filled_by_ranks": [...], "locked": int}: at capacity in the final
   result; filled_by_ranks are the ranks the assigned students gave it (sorted; students locked
   there without ranking it are counted in "locked" only). Stable mode adds "host_preferred".
@@ -69,8 +70,10 @@ def _reason_tables(
     for c in range(n_challenges):
         h = inst.challenge_host[c]
         capacity = inst.host_capacity[h]
-        if c in closed:
-            table.append(("closed", {"min": inst.challenge_min[c], "interested": closed[c]}))
+        if c in closed or (count[c] == 0 and inst.challenge_min[c] > 0):
+            # A challenge with a minimum that nobody was placed in does not run either.
+            interested = closed.get(c, 0)
+            table.append(("closed", {"min": inst.challenge_min[c], "interested": interested}))
         elif count[c] >= inst.challenge_max[c]:
             details: dict[str, object] = {
                 "capacity": inst.challenge_max[c],
@@ -125,6 +128,9 @@ def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str
         prefs = inst.prefs[s]
         ranks.append(prefs.index(c) + 1 if c >= 0 and c in prefs else None)
     table = _reason_tables(inst, assign, ranks, closed, mode)
+    # Entries with shared reasons are identical for every student: build each (challenge, rank)
+    # once, which keeps explaining 50,000 students well under a second.
+    shared: dict[tuple[int, int], PassedOver] = {}
     assignments: list[Assignment] = []
     unassigned: list[Unassigned] = []
     explanations: dict[str, Explanation] = {}
@@ -141,11 +147,11 @@ def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str
                 details = rule_details(students[s], challenges[b], fails[position] or "")
                 passed.append(PassedOver(cids[b], position + 1, "not_eligible", details))
             else:
-                entry = table[b]
-                if entry is None:
-                    passed.append(PassedOver(cids[b], position + 1, "tradeoff", TRADEOFF))
-                else:
-                    passed.append(PassedOver(cids[b], position + 1, entry[0], entry[1]))
+                item = shared.get((b, position))
+                if item is None:
+                    reason, details = table[b] or ("tradeoff", TRADEOFF)
+                    item = shared[b, position] = PassedOver(cids[b], position + 1, reason, details)
+                passed.append(item)
         challenge = cids[c] if c >= 0 else None
         if challenge is None:
             unassigned.append(_unassigned(sid, len(prefs), passed))

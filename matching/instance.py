@@ -31,6 +31,9 @@ class Instance:
     locked: dict[int, int]  # student index -> challenge index
     lock_count: list[int]  # per challenge
     host_lock_count: list[int]  # per host
+    flat_challenge: list[int]  # all preferences, student after student
+    flat_eligible: list[bool]  # aligned with flat_challenge
+    pref_counts: list[int]  # number of preferences per student
 
     def residual_capacities(self) -> tuple[list[int], list[int]]:
         """Challenge and host capacities left after the locked assignments."""
@@ -77,11 +80,15 @@ def build_instance(problem: Problem) -> Instance:
     unrestricted = [r == (None, None, None, None) for r in rule_sets]
     prefs: list[list[int]] = []
     rules: list[list[str | None]] = []
+    flat_challenge: list[int] = []
+    flat_eligible: list[bool] = []
     for student in students:
         indices = [challenge_index[p] for p in student.preferences]
         prefs.append(indices)
+        flat_challenge += indices
         if all(unrestricted[c] for c in indices):
             rules.append([None] * len(indices))
+            flat_eligible += [True] * len(indices)
             continue
         certificates = frozenset(student.certificates)
         failures: list[str | None] = []
@@ -101,6 +108,7 @@ def build_instance(problem: Problem) -> Instance:
             else:
                 failures.append(None)
         rules.append(failures)
+        flat_eligible += [f is None for f in failures]
     challenge_host = [host_index[c.host] for c in challenges]
     locked: dict[int, int] = {}
     lock_count = [0] * len(challenges)
@@ -126,4 +134,7 @@ def build_instance(problem: Problem) -> Instance:
         locked=locked,
         lock_count=lock_count,
         host_lock_count=host_lock_count,
+        flat_challenge=flat_challenge,
+        flat_eligible=flat_eligible,
+        pref_counts=[len(p) for p in prefs],
     )

@@ -193,6 +193,14 @@ def _passed_to_dict(p: PassedOver) -> dict[str, Any]:
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The koppel-allocation-result/1 document of `result` (JSON-able)."""
+    memo: dict[int, dict[str, Any]] = {}  # explanations share PassedOver objects; so do we
+
+    def passed(p: PassedOver) -> dict[str, Any]:
+        found = memo.get(id(p))
+        if found is None:
+            found = memo[id(p)] = _passed_to_dict(p)
+        return found
+
     return {
         "format": RESULT_FORMAT,
         "mode": result.mode,
@@ -212,7 +220,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "challenge": e.challenge,
                 "rank": e.rank,
                 "locked": e.locked,
-                "passed_over": [_passed_to_dict(p) for p in e.passed_over],
+                "passed_over": [passed(p) for p in e.passed_over],
                 "summary": e.summary,
             }
             for sid, e in result.explanations.items()

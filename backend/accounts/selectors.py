@@ -3,10 +3,28 @@
 All functions take the user and return ids, so callers can filter querysets without extra joins.
 """
 
-from django.db.models import QuerySet
+import datetime as dt
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Membership, Role, StudentEnrolment, User
-from backend.organisations.models import ConsortiumMembership
+from django.db.models import Q, QuerySet
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_lazy
+
+from backend.accounts.models import (
+    SCHOOL_STAFF_ROLES,
+    Certificate,
+    Membership,
+    Role,
+    StudentEnrolment,
+    User,
+)
+from backend.core.dashboard import DashboardItem
+from backend.organisations.models import (
+    CertificateKind,
+    CertificatePolicy,
+    ConsortiumMembership,
+    Organisation,
+    PolicySubject,
+)
 
 
 def _cache(user: User) -> dict:
@@ -76,3 +94,145 @@ def students_visible_to(user: User) -> QuerySet[User]:
     if schools:
         return User.objects.filter(enrolment__school_id__in=schools)
     return User.objects.filter(pk=user.pk, enrolment__isnull=False)
+
+
+# --- students list (school staff) ---------------------------------------------------------------
+
+CARE_NOTES_ROLES = (Role.COACH, Role.COORDINATOR)
+
+
+def enrolments_visible_to(user: User) -> QuerySet[StudentEnrolment]:
+    """Enrolments of the user's own schools' students (teachers, coaches, coordinators, programme
+    leads, institution admins). Everyone else, companies included, gets none: nobody sees another
+    school's students."""
+    schools = staff_school_ids(user) if user.is_authenticated else set()
+    return (
+        StudentEnrolment.objects.filter(school_id__in=schools)
+        .select_related("student", "school", "kwalificatie", "coach")
+        .order_by("student__last_name", "student__first_name", "pk")
+    )
+
+
+def can_read_care_notes(user: User, enrolment: StudentEnrolment) -> bool:
+    """Care notes are for the coach and coordinators of the student's own school only."""
+    return enrolment.school_id in organisation_ids_for(user, *CARE_NOTES_ROLES)
+
+
+# --- certificates -------------------------------------------------------------------------------
+
+
+def valid_certificates(user: User, on: dt.date) -> QuerySet[Certificate]:
+    """The certificates `user` holds that are valid on date `on` (issued on or before it and valid
+    until it, both inclusive), newest expiry first."""
+    return Certificate.objects.filter(holder=user, issued_on__lte=on, valid_until__gte=on)
+
+
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    """Own certificates; school staff also see those of people who are not students (guest
+    teachers and company mentors they check); Koppel staff see all."""
+    queryset = Certificate.objects.select_related("holder", "verified_by")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    if staff_school_ids(user):
+        return queryset.filter(Q(holder=user) | Q(holder__enrolment__isnull=True))
+    return queryset.filter(holder=user)
+
+
+_SUBJECT_PLURAL = {
+    PolicySubject.GUEST_TEACHER: gettext_lazy("gastdocenten"),
+    PolicySubject.COMPANY_MENTOR: gettext_lazy("praktijkbegeleiders"),
+}
+_HOW_TO_GET = {
+    CertificateKind.VOG: gettext_lazy("Vraag een nieuwe VOG aan via Justis."),
+    CertificateKind.BHV: gettext_lazy("Volg een BHV-(herhalings)training."),
+    CertificateKind.VCA: gettext_lazy("Haal (opnieuw) een VCA-diploma."),
+}
+
+
+def certificate_policy_violations(
+    *, person: User, school: Organisation, subject: str, on: dt.date
+) -> list[str]:
+    """Why `person` may not work with `school`'s students as `subject` on date `on`.
+
+    `subject` is a `PolicySubject` value ("guest_teacher", "company_mentor"). Returns one message
+    per certificate the school's policies require for that subject that the person does not hold
+    validly on `on`; an empty list means the person complies (also when the school has no policy).
+    Messages are in the active language and say what to do, e.g.:
+    "Vista college vereist een geldige VOG voor gastdocenten; de VOG van Jan Jansen is verlopen op
+    3 maart 2026. Vraag een nieuwe VOG aan via Justis."
+    Use it when scheduling a guest lesson or accepting a mentor (offers, engagement); for many
+    people at once call it per person (two queries each).
+    """
+    required = list(
+        CertificatePolicy.objects.filter(organisation=school, applies_to=subject)
+        .order_by("certificate")
+        .values_list("certificate", flat=True)
+    )
+    if not required:
+        return []
+    held = list(Certificate.objects.filter(holder=person, kind__in=required))
+    messages = []
+    for kind in required:
+        mine = [certificate for certificate in held if certificate.kind == kind]
+        if any(c.issued_on <= on <= c.valid_until for c in mine):
+            continue
+        context = {
+            "school": school.name,
+            "kind": kind,
+            "subject": _SUBJECT_PLURAL.get(subject, subject),
+            "person": person.get_full_name() or person.email,
+        }
+        expired = [c for c in mine if c.valid_until < on]
+        future = [c for c in mine if c.issued_on > on]
+        if expired:
+            context["date"] = dateformat.format(max(c.valid_until for c in expired), "j F Y")
+            problem = gettext("de %(kind)s van %(person)s is verlopen op %(date)s") % context
+        elif future:
+            context["date"] = dateformat.format(min(c.issued_on for c in future), "j F Y")
+            problem = gettext("de %(kind)s van %(person)s geldt pas vanaf %(date)s") % context
+        else:
+            problem = gettext("%(person)s heeft geen %(kind)s in Koppel") % context
+        demand = gettext("%(school)s vereist een geldige %(kind)s voor %(subject)s") % context
+        messages.append(f"{demand}; {problem}. {_HOW_TO_GET.get(kind, '')}".strip())
+    return messages
+
+
+# --- me -----------------------------------------------------------------------------------------
+
+
+def active_memberships(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+
+
+def dashboard_items_for(user: User, *, now: dt.datetime) -> list[DashboardItem]:
+    """Certificates of the person that expire within 30 days (or expired in the last 30)."""
+    today = timezone.localdate(now)
+    soon = Certificate.objects.filter(
+        holder=user,
+        valid_until__gte=today - dt.timedelta(days=30),
+        valid_until__lte=today + dt.timedelta(days=30),
+    ).order_by("valid_until")
+    items = []
+    for certificate in soon:
+        expired = certificate.valid_until < today
+        title = (
+            gettext("Je %(kind)s is verlopen") if expired else gettext("Je %(kind)s verloopt binnenkort")
+        ) % {"kind": certificate.kind}
+        items.append(
+            DashboardItem(
+                title=title,
+                url="/api/auth/certificates/",
+                area="accounts",
+                detail=str(_HOW_TO_GET.get(certificate.kind, "")),
+                due=certificate.valid_until,
+                urgency=2 if expired else 1,
+            )
+        )
+    return items

@@ -64,6 +64,10 @@ class AllocationRound(TimeStampedModel):
         _("fase"), max_length=12, choices=Phase.choices, default=Phase.PREPARING
     )
     phase_changed_at = models.DateTimeField(null=True, blank=True)
+    # The run whose proposal the current assignments come from (explanations are read from it).
+    applied_run = models.ForeignKey(
+        "AllocationRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

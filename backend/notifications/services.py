@@ -30,6 +30,30 @@ def _preferences(user_ids: Iterable[int], category: str) -> dict[int, Notificati
     }
 
 
+def _store(rows: list[Notification], now) -> list[Notification]:
+    """Insert the rows and return the ones that are really new.
+
+    Rows without a dedupe key cannot conflict, so they are inserted plainly and come back with
+    their primary keys. Keyed rows use ignore_conflicts (another process may have got there
+    first with the same key) and are read back by their keys: only rows stamped `now` by us."""
+    plain = [row for row in rows if not row.dedupe_key]
+    keyed = [row for row in rows if row.dedupe_key]
+    created = Notification.objects.bulk_create(plain) if plain else []
+    if keyed:
+        Notification.objects.bulk_create(keyed, ignore_conflicts=True)
+        wanted = {(row.recipient_id, row.dedupe_key) for row in keyed}
+        created += [
+            notification
+            for notification in Notification.objects.filter(
+                recipient_id__in={key[0] for key in wanted},
+                dedupe_key__in={key[1] for key in wanted},
+                created_at=now,
+            )
+            if (notification.recipient_id, notification.dedupe_key) in wanted
+        ]
+    return created
+
+
 def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
     """Store messages in bulk and queue their e-mails. Idempotent per (recipient, dedupe_key):
     a message whose key was already used for that recipient is skipped, so a task that runs twice
@@ -75,13 +99,7 @@ def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
                 wants_email=preference.email if preference else True,
             )
         )
-    # ignore_conflicts: another process got there first with the same dedupe key.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
-        Notification.objects.filter(
-            recipient_id__in={row.recipient_id for row in rows}, created_at=now
-        ).filter(category__in={row.category for row in rows})
-    )
+    created = _store(rows, now)
     email_ids = [n.pk for n in created if n.wants_email and n.emailed_at is None]
     if email_ids:
         from backend.notifications.tasks import send_notification_emails_task

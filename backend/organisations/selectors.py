@@ -29,7 +29,12 @@ MANAGER_ROLES = {
     OrganisationKind.FUNDER: (Role.COMPANY_CONTACT, Role.INSTITUTION_ADMIN),
 }
 # Who may see an organisation's staff list (memberships): its managers plus coordinators.
-STAFF_LIST_ROLES = (Role.INSTITUTION_ADMIN, Role.COORDINATOR, Role.COMPANY_CONTACT)
+STAFF_LIST_ROLES = (
+    Role.INSTITUTION_ADMIN,
+    Role.COORDINATOR,
+    Role.PROGRAMME_LEAD,
+    Role.COMPANY_CONTACT,
+)
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -142,6 +147,8 @@ def organisation_staff(organisation: Organisation) -> QuerySet[Membership]:
 
 
 def certificate_policies_for(organisation: Organisation) -> QuerySet[CertificatePolicy]:
-    return CertificatePolicy.objects.filter(organisation=organisation).select_related(
-        "organisation"
+    return (
+        CertificatePolicy.objects.filter(organisation=organisation)
+        .select_related("organisation")
+        .order_by("certificate", "applies_to")
     )

@@ -154,7 +154,7 @@ def organisation_succeed(
       `with transaction.atomic(): organisation_succeed(...); agreements_transfer(...)`.
     - Allowed for Koppel staff and for someone who is a company contact of both organisations.
     - Raises Conflict when the organisation was already taken over, when the successor itself was
-      taken over (name the current one instead) or when it would make a loop; ApplicationError on
+      taken over (name the current one instead; this also rules out loops); ApplicationError on
       `successor` when it is the organisation itself.
     """
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -181,8 +181,6 @@ def organisation_succeed(
             _("%(name)s is zelf overgenomen door %(current)s; kies die als opvolger.")
             % {"name": successor.name, "current": successor.current().name}
         )
-    if successor.current().pk == organisation.pk:
-        raise Conflict(_("Deze overname zou een kring van opvolgers maken."))
     organisation.succeeded_by = successor
     organisation.succeeded_on = on
     organisation.save(update_fields=["succeeded_by", "succeeded_on", "updated_at"])

@@ -247,7 +247,7 @@ class Acceptance(models.Model):
         verbose_name_plural = _l("acceptaties")
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "organisation"], name="acceptance_once_per_organisation"
+                fields=["version", "organisation", "person"], name="acceptance_once_per_person"
             )
         ]
 

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.agreements.models.agreements import AgreementKind
+
 
 class ClauseCategory(models.TextChoices):
     PROVIDES = "provides", _("wat het bedrijf biedt")
@@ -40,7 +42,7 @@ class Clause(models.Model):
 class AgreementTemplate(models.Model):
     """A versioned template per kind of agreement: which clauses, from which date."""
 
-    kind = models.CharField(_("soort"), max_length=20)
+    kind = models.CharField(_("soort"), max_length=20, choices=AgreementKind.choices)
     version = models.PositiveSmallIntegerField(_("versie"))
     effective_on = models.DateField(_("geldig vanaf"))
     title_nl = models.CharField(_("titel (nl)"), max_length=200)

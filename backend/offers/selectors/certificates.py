@@ -47,6 +47,7 @@ class CertificateViolation:
         values = {
             "school": self.school.name,
             "certificate": certificate,
+            "code": self.certificate,
             "subject": subject,
             "holder": self.holder_name,
             "needed": date_format(self.needed_on, "j F Y"),
@@ -54,10 +55,10 @@ class CertificateViolation:
         }
         if self.expired_on:
             problem = (
-                _("De %(certificate)s van %(holder)s is verlopen op %(expired)s") % values
+                _("De %(code)s van %(holder)s is verlopen op %(expired)s") % values
             )
         else:
-            problem = _("%(holder)s heeft geen %(certificate)s geregistreerd") % values
+            problem = _("%(holder)s heeft geen %(code)s geregistreerd") % values
         return (
             _("%(school)s vereist een geldige %(certificate)s van elke %(subject)s.") % values
             + " "
@@ -66,7 +67,7 @@ class CertificateViolation:
             + _("(nodig op %(needed)s).") % values
             + " "
             + _(
-                "Vraag %(holder)s een nieuwe %(certificate)s te registreren die geldig is op "
+                "Vraag %(holder)s een nieuwe %(code)s te registreren die geldig is op "
                 "%(needed)s, of dien het aanbod niet in bij %(school)s."
             )
             % values

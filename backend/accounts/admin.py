@@ -1,0 +1,97 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.models import Certificate, Invitation, Membership, StudentEnrolment, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ["organisation", "role", "job_title", "ended_at", "ended_by"]
+    raw_id_fields = ["organisation", "ended_by"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """E-mail based: there is no username."""
+
+    ordering = ["last_name", "first_name", "email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "left_at"]
+    list_filter = ["memberships__role", "is_active", "is_staff", "preferred_language"]
+    search_fields = ["email", "first_name", "last_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Persoon"), {"fields": ("first_name", "last_name", "phone", "preferred_language")}),
+        (
+            _("Rechten"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Datums"), {"fields": ("last_login", "date_joined", "left_at")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        # The role filter joins memberships; distinct keeps one row per person.
+        return super().get_queryset(request).distinct()
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "job_title", "ended_at"]
+    list_filter = ["role", "organisation__kind", ("ended_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
+    raw_id_fields = ["user", "organisation", "ended_by"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(StudentEnrolment)
+class StudentEnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["student", "student_number", "school", "kwalificatie", "cohort", "leerweg", "class_code"]
+    list_filter = ["school", "cohort", "leerweg", "kwalificatie__niveau"]
+    search_fields = ["student_number", "student__email", "student__first_name", "student__last_name", "kwalificatie__crebo"]
+    raw_id_fields = ["student", "coach", "kwalificatie", "school"]
+    list_select_related = ["student", "school", "kwalificatie"]
+    fieldsets = (
+        (None, {"fields": ("student", "school", "student_number")}),
+        (_("Opleiding"), {"fields": ("kwalificatie", "cohort", "leerweg", "class_code", "coach")}),
+        (
+            _("Vertrouwelijk (nooit zichtbaar voor bedrijven)"),
+            {"fields": ("date_of_birth", "care_notes")},
+        ),
+    )
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["holder", "kind", "issued_on", "valid_until", "verified_by"]
+    list_filter = ["kind", "valid_until"]
+    search_fields = ["holder__email", "holder__first_name", "holder__last_name"]
+    raw_id_fields = ["holder", "verified_by"]
+    list_select_related = ["holder", "verified_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "expires_at", "accepted_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organisation__name"]
+    raw_id_fields = ["organisation", "invited_by", "accepted_by"]
+    # The token itself is never stored; the hash is shown only to trace a link.
+    readonly_fields = ["token_hash", "accepted_at", "accepted_by", "created_at"]
+    list_select_related = ["organisation", "invited_by"]
+
+    def has_add_permission(self, request) -> bool:
+        # Invitations are sent through the service, which mails the token link.
+        return False

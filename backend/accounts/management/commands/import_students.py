@@ -1,0 +1,38 @@
+"""manage.py import_students SCHOOL_BRIN FILE — see docs/student-import.md."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from backend.accounts.services import StudentImportError, students_import
+from backend.organisations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Import students from a CSV export of the school's student system (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("brin", help="BRIN code of the school, e.g. 25LX")
+        parser.add_argument("file", type=Path, help="CSV file (';' or ',' separated, UTF-8)")
+
+    def handle(self, *args, brin: str, file: Path, **options):
+        school = Organisation.objects.schools().filter(brin=brin.strip().upper()).first()
+        if school is None:
+            raise CommandError(f"Geen school met BRIN-code {brin}.")
+        if not file.is_file():
+            raise CommandError(f"Bestand niet gevonden: {file}")
+        try:
+            result = students_import(
+                school=school, content=file.read_bytes(), actor=None, today=timezone.localdate()
+            )
+        except StudentImportError as error:
+            for row_error in error.errors:
+                self.stderr.write(str(row_error))
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{school.name}: {result.created} nieuw, {result.updated} bijgewerkt, "
+                f"{result.unchanged} ongewijzigd."
+            )
+        )

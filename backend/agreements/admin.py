@@ -1,0 +1,153 @@
+from django.contrib import admin
+
+from backend.agreements.models import (
+    Acceptance,
+    Agreement,
+    AgreementEvent,
+    AgreementParty,
+    AgreementTemplate,
+    AgreementVersion,
+    Clause,
+    CollectiveMember,
+    Commitment,
+    CommitmentUpdate,
+    Pledge,
+    Realisation,
+)
+
+
+@admin.register(Clause)
+class ClauseAdmin(admin.ModelAdmin):
+    list_display = ["key", "category", "order", "title_nl"]
+    list_filter = ["category"]
+    search_fields = ["key", "title_nl", "title_en", "text_nl", "text_en"]
+
+
+@admin.register(AgreementTemplate)
+class AgreementTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title_nl", "kind", "version", "effective_on"]
+    list_filter = ["kind"]
+    filter_horizontal = ["clauses"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(ReadOnlyInline):
+    model = AgreementParty
+    fields = ["organisation", "role", "contact", "previous_organisation", "needs_reconfirmation"]
+
+
+class VersionInline(ReadOnlyInline):
+    model = AgreementVersion
+    fields = ["number", "content_hash", "created_by", "created_at"]
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    """Agreements change through the services (they log); the admin is for looking things up."""
+
+    list_display = ["title", "kind", "status", "starts_on", "ends_on", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "parties__organisation__name"]
+    inlines = [PartyInline, VersionInline]
+    readonly_fields = [f.name for f in Agreement._meta.fields] + ["participants"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(admin.ModelAdmin):
+    """An accepted version is never edited: change and delete are refused for it."""
+
+    list_display = ["agreement", "number", "content_hash", "created_at"]
+    search_fields = ["agreement__title", "content_hash"]
+    readonly_fields = ["agreement", "number", "content_hash", "created_by", "created_at", "terms", "clauses"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_accepted():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Acceptance)
+class AcceptanceAdmin(AppendOnlyAdmin):
+    list_display = ["version", "organisation", "person", "role", "accepted_at", "ip_address"]
+    search_fields = ["person__email", "organisation__name", "version__agreement__title"]
+    list_filter = ["role"]
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(AppendOnlyAdmin):
+    list_display = ["agreement", "sequence", "kind", "actor", "at", "hash"]
+    list_filter = ["kind"]
+    search_fields = ["agreement__title", "hash"]
+
+
+@admin.register(CommitmentUpdate)
+class CommitmentUpdateAdmin(AppendOnlyAdmin):
+    list_display = ["commitment", "from_status", "to_status", "actor", "at"]
+    list_filter = ["to_status"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "organisation", "due_on", "status", "agreement"]
+    list_filter = ["status"]
+    search_fields = ["title", "owner__email", "agreement__title"]
+    readonly_fields = [f.name for f in Commitment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CollectiveMember)
+class CollectiveMemberAdmin(admin.ModelAdmin):
+    list_display = ["company", "collective", "joined_on", "left_on"]
+    search_fields = ["company__name", "collective__name"]
+
+
+class RealisationInline(admin.TabularInline):
+    model = Realisation
+    extra = 0
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["partner", "consortium", "funder", "kind", "amount", "hours", "period_start", "period_end"]
+    list_filter = ["kind", "consortium", "funder"]
+    search_fields = ["partner__name", "consortium__name"]
+    inlines = [RealisationInline]

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from backend.agreements.models import AgreementEvent
+from backend.agreements.services import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Verify the hash chain of the agreement log; names the first broken entry per agreement."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agreement", type=int, help="Verify one agreement's chain only.")
+
+    def handle(self, *args, **options):
+        agreement_id = options.get("agreement")
+        problems = verify_chain(agreement_id=agreement_id)
+        checked = AgreementEvent.objects.all()
+        if agreement_id is not None:
+            checked = checked.filter(agreement_id=agreement_id)
+        if problems:
+            for problem in problems:
+                self.stderr.write(
+                    f"BROKEN: agreement {problem.agreement_id}, entry #{problem.sequence} "
+                    f"(id {problem.event_id}): {problem.reason}"
+                )
+            first = problems[0]
+            raise CommandError(
+                f"Agreement log broken: first broken entry is agreement {first.agreement_id} "
+                f"#{first.sequence} (id {first.event_id})"
+            )
+        self.stdout.write(self.style.SUCCESS(f"Agreement log intact: {checked.count()} entries verified."))

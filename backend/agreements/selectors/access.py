@@ -1,0 +1,101 @@
+"""Who may read and act on an agreement. Functions take the user and return querysets or ids,
+so API views, pages and services share one answer."""
+
+from django.db.models import Q, QuerySet
+
+from backend.accounts.models import SCHOOL_STAFF_ROLES, Membership, Role, User
+from backend.accounts.selectors import company_ids, coordinator_school_ids, organisation_ids_for
+from backend.agreements.models import Agreement, AgreementParty
+
+SCHOOL_ACCEPT_ROLES = (Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
+
+
+def readable_organisation_ids(user: User) -> set[int]:
+    """Organisations whose agreements the user reads: as school staff or company contact."""
+    return organisation_ids_for(user, Role.COMPANY_CONTACT, *SCHOOL_STAFF_ROLES)
+
+
+def participant_agreement_ids(user: User) -> QuerySet:
+    """Agreements a student works under. Today the explicit participants relation; when the
+    allocations app assigns students to offers, agreements of those offers are added here."""
+    ids = Agreement.objects.filter(participants=user).values("pk")
+    try:
+        from backend.allocations.selectors import offer_ids_for_student  # type: ignore[attr-defined]
+    except ImportError:
+        return ids
+    offer_ids = offer_ids_for_student(user)
+    return Agreement.objects.filter(Q(participants=user) | Q(offer_id__in=offer_ids)).values("pk")
+
+
+def agreements_visible_to(user: User) -> QuerySet[Agreement]:
+    if not user.is_authenticated:
+        return Agreement.objects.none()
+    if user.is_staff:
+        return Agreement.objects.all()
+    organisations = readable_organisation_ids(user)
+    return Agreement.objects.filter(
+        Q(pk__in=AgreementParty.objects.filter(organisation_id__in=organisations).values("agreement_id"))
+        | Q(pk__in=participant_agreement_ids(user))
+    )
+
+
+def can_read(user: User, agreement: Agreement) -> bool:
+    return agreements_visible_to(user).filter(pk=agreement.pk).exists()
+
+
+def acting_organisation_ids(user: User) -> set[int]:
+    """Organisations for which the user may accept and manage agreements: schools where they
+    coordinate (coordinator, programme lead, institution admin) and companies they represent."""
+    return coordinator_school_ids(user) | company_ids(user)
+
+
+def acting_party(user: User, agreement: Agreement) -> AgreementParty | None:
+    """The party this user acts for on this agreement, with the right role, or None."""
+    schools, companies = coordinator_school_ids(user), company_ids(user)
+    for party in agreement.parties.select_related("organisation"):
+        allowed = schools if party.organisation.is_school else companies
+        if party.organisation_id in allowed:
+            return party
+    return None
+
+
+def can_manage(user: User, agreement: Agreement) -> bool:
+    return bool(user.is_staff or acting_party(user, agreement))
+
+
+def is_school_coordinator_for(user: User, agreement: Agreement) -> bool:
+    if user.is_staff:
+        return True
+    schools = coordinator_school_ids(user)
+    return agreement.parties.filter(organisation_id__in=schools).exists()
+
+
+def school_coordinators(agreement: Agreement) -> list[User]:
+    """Coordinators of the agreement's school parties (programme leads and admins when a school
+    has no coordinator), plus the school party's contact person."""
+    school_ids = [p.organisation_id for p in agreement.parties.all() if p.organisation.is_school]
+    people: dict[int, User] = {}
+    for roles in ((Role.COORDINATOR,), (Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)):
+        for membership in Membership.objects.active().filter(
+            organisation_id__in=school_ids, role__in=roles, user__is_active=True
+        ).select_related("user"):
+            people.setdefault(membership.user_id, membership.user)
+        if people:
+            break
+    for party in agreement.parties.all():
+        if party.organisation.is_school and party.contact_id:
+            people.setdefault(party.contact_id, party.contact)
+    return list(people.values())
+
+
+def party_organisation_for_person(agreement: Agreement, person: User) -> int | None:
+    """The party organisation a person works for (any role but student), or None."""
+    party_ids = [p.organisation_id for p in agreement.parties.all()]
+    membership = (
+        Membership.objects.active()
+        .filter(user=person, organisation_id__in=party_ids)
+        .exclude(role=Role.STUDENT)
+        .order_by("pk")
+        .first()
+    )
+    return membership.organisation_id if membership else None

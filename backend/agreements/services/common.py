@@ -1,0 +1,112 @@
+"""Helpers shared by the agreement services: versions, transitions, notifications."""
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from backend.agreements.models import Agreement, AgreementStatus, AgreementVersion
+from backend.agreements.services.log import log_event
+from backend.agreements.services.rendering import content_hash, render_clauses, terms_for
+from backend.core.errors import Conflict
+from backend.notifications.services import Message, notify_many
+
+CATEGORY = "agreements"
+
+
+def agreement_url(agreement: Agreement) -> str:
+    return reverse("frontend:agreement-detail", args=[agreement.pk])
+
+
+def build_version(*, agreement: Agreement, actor, now, note: str = "") -> AgreementVersion:
+    """Create the next version from the agreement's current terms and template."""
+    terms = terms_for(agreement)
+    clauses = render_clauses(agreement.template, terms)
+    last = agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return AgreementVersion.objects.create(
+        agreement=agreement,
+        number=last + 1,
+        terms=terms,
+        clauses=clauses,
+        content_hash=content_hash(terms, clauses),
+        change_note=note,
+        created_by=actor,
+        created_at=now,
+    )
+
+
+def refresh_version(*, version: AgreementVersion, note: str) -> AgreementVersion:
+    """Re-render a version that nobody accepted yet (save() refuses accepted ones)."""
+    agreement = version.agreement
+    version.terms = terms_for(agreement)
+    version.clauses = render_clauses(agreement.template, version.terms)
+    version.content_hash = content_hash(version.terms, version.clauses)
+    version.change_note = note
+    version.save()
+    return version
+
+
+def transition(
+    *,
+    agreement: Agreement,
+    allowed_from: tuple[str, ...],
+    to: str,
+    actor,
+    now,
+    event_kind: str,
+    reason: str = "",
+    payload: dict | None = None,
+) -> Agreement:
+    """Move the status with a conditional update (another request may have moved it already),
+    then log it. Raises Conflict naming the current status when the move is not allowed."""
+    moved = Agreement.objects.filter(pk=agreement.pk, status__in=allowed_from).update(
+        status=to, status_reason=reason, status_changed_at=now, updated_at=now
+    )
+    agreement.refresh_from_db()
+    if moved != 1:
+        raise Conflict(
+            _("Dit kan niet: de afspraak is nu '%(status)s'.")
+            % {"status": agreement.get_status_display()}
+        )
+    log_event(
+        agreement=agreement,
+        kind=event_kind,
+        actor=actor,
+        at=now,
+        payload={"from": list(allowed_from), "to": to, "reason": reason, **(payload or {})},
+    )
+    return agreement
+
+
+def notify_people(*, people, agreement: Agreement, title: str, body: str = "", key: str, now) -> None:
+    """One message per person in their own language. `title`/`body` are gettext msgids with
+    %(title)s for the agreement title; `key` makes it idempotent."""
+    messages = []
+    for person in {p.pk: p for p in people if p is not None}.values():
+        with translation.override(person.preferred_language):
+            messages.append(
+                Message(
+                    recipient_id=person.pk,
+                    category=CATEGORY,
+                    title=_(title) % {"title": agreement.title},
+                    body=_(body) % {"title": agreement.title} if body else "",
+                    url=agreement_url(agreement),
+                    dedupe_key=key,
+                )
+            )
+    notify_many(messages=messages, now=now)
+
+
+def party_contacts(agreement: Agreement, *, exclude=None) -> list:
+    return [
+        party.contact
+        for party in agreement.parties.select_related("contact")
+        if party.contact_id and (exclude is None or party.contact_id != exclude.pk)
+    ]
+
+
+OPEN = (
+    AgreementStatus.DRAFT,
+    AgreementStatus.PROPOSED,
+    AgreementStatus.ACCEPTED,
+    AgreementStatus.ACTIVE,
+)

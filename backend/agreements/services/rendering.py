@@ -1,0 +1,125 @@
+"""Fill a template's clauses with an agreement's terms, in Dutch and English."""
+
+import datetime as dt
+import hashlib
+
+from backend.agreements.models import Agreement, AgreementKind, AgreementTemplate, PartyRole
+from backend.agreements.models.log import canonical_json
+
+MONTHS = {
+    "nl": [
+        "januari", "februari", "maart", "april", "mei", "juni",
+        "juli", "augustus", "september", "oktober", "november", "december",
+    ],
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+}
+EMPTY = {"nl": "(nog niet ingevuld)", "en": "(not filled in yet)"}
+AND = {"nl": " en ", "en": " and "}
+
+
+def template_for(kind: str, *, on: dt.date) -> AgreementTemplate:
+    """The newest template of this kind in effect on `on`."""
+    template = (
+        AgreementTemplate.objects.filter(kind=kind, effective_on__lte=on)
+        .order_by("-version")
+        .first()
+    )
+    if template is None:
+        template = AgreementTemplate.objects.filter(kind=kind).order_by("version").first()
+    if template is None:
+        raise LookupError(f"No agreement template for kind {kind!r}")
+    return template
+
+
+def terms_for(agreement: Agreement) -> dict:
+    """The values the placeholders are filled with; stored on each version."""
+    parties = list(agreement.parties.select_related("organisation"))
+
+    def names(*roles):
+        return [p.organisation.name for p in parties if p.role in roles]
+
+    return {
+        "title": agreement.title,
+        "school": names(PartyRole.SCHOOL),
+        "company": names(PartyRole.COMPANY, PartyRole.COLLECTIVE),
+        "collective": names(PartyRole.COLLECTIVE),
+        "members": names(PartyRole.MEMBER),
+        "consortium": agreement.consortium.name if agreement.consortium_id else "",
+        "offer_title": agreement.offer.title if agreement.offer_id else agreement.title,
+        "umbrella": agreement.parent.title if agreement.parent_id else "",
+        "students": sorted(s.first_name for s in agreement.participants.all()),
+        "start": agreement.starts_on.isoformat() if agreement.starts_on else "",
+        "end": agreement.ends_on.isoformat() if agreement.ends_on else "",
+        "hours": agreement.mentoring_hours,
+        "place": agreement.place,
+        "provides": agreement.provides,
+        "deliverables": agreement.deliverables,
+    }
+
+
+def format_date(value: str, language: str) -> str:
+    if not value:
+        return EMPTY[language]
+    day = dt.date.fromisoformat(value)
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
+
+
+def _values(terms: dict, language: str) -> dict:
+    values = {}
+    for key, value in terms.items():
+        if key in ("start", "end"):
+            values[key] = format_date(value, language)
+        elif isinstance(value, list):
+            values[key] = (", ".join(value[:-1]) + AND[language] + value[-1]) if len(value) > 1 else (value[0] if value else EMPTY[language])
+        elif value in ("", None):
+            values[key] = EMPTY[language]
+        else:
+            values[key] = str(value)
+    return values
+
+
+class _Defaulting(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def render_clauses(template: AgreementTemplate, terms: dict) -> list[dict]:
+    values = {language: _Defaulting(_values(terms, language)) for language in ("nl", "en")}
+    return [
+        {
+            "key": clause.key,
+            "category": clause.category,
+            "title_nl": clause.title_nl,
+            "title_en": clause.title_en,
+            "text_nl": clause.text_nl.format_map(values["nl"]),
+            "text_en": clause.text_en.format_map(values["en"]),
+        }
+        for clause in template.clauses.order_by("order", "key")
+    ]
+
+
+def content_hash(terms: dict, clauses: list[dict]) -> str:
+    return hashlib.sha256(canonical_json({"terms": terms, "clauses": clauses}).encode()).hexdigest()
+
+
+def clauses_in(version, language: str) -> list[dict]:
+    """A version's clauses for a reader: {key, category, title, text} in nl or en."""
+    language = language if language in ("nl", "en") else "nl"
+    return [
+        {
+            "key": clause["key"],
+            "category": clause["category"],
+            "title": clause[f"title_{language}"],
+            "text": clause[f"text_{language}"],
+        }
+        for clause in version.clauses
+    ]
+
+
+def title_in(agreement: Agreement, language: str) -> str:
+    template = agreement.template
+    kind_title = template.title_en if language == "en" else template.title_nl
+    return f"{kind_title}: {agreement.title}" if agreement.kind != AgreementKind.ENGAGEMENT else agreement.title

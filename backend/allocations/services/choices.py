@@ -1,0 +1,120 @@
+"""Students hand in (and change) their ranked choices while choosing is open."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.allocations import engine_adapter, texts
+from backend.allocations.models import AllocationRound, Choice, ChoiceList, Phase
+from backend.allocations.selectors.access import get_round_for_student, round_enrolments
+from backend.allocations.selectors.snapshot import challenge_records
+from backend.allocations.selectors.student import student_record
+from backend.core.errors import ApplicationError, Conflict
+from backend.offers.models import Offer
+
+MAX_TEAMMATES = 2
+
+
+def _fail(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, extra={"fields": {field: [message]}})
+
+
+def _check_window(round: AllocationRound, now: dt.datetime) -> None:
+    if round.phase != Phase.CHOOSING or now >= round.choices_close_at:
+        if round.phase == Phase.PREPARING or (round.choices_open_at and now < round.choices_open_at):
+            raise Conflict(_("Je kunt nog niet kiezen: de keuzes voor deze ronde zijn nog niet open."))
+        raise Conflict(
+            _("Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten.")
+        )
+
+
+def _check_choices(round: AllocationRound, enrolment, offer_ids: Sequence[int], *, today: dt.date) -> None:
+    titles = dict(Offer.objects.filter(pk__in=set(offer_ids)).values_list("pk", "title"))
+    seen: set[int] = set()
+    for offer_id in offer_ids:
+        if offer_id in seen:
+            raise _fail(
+                "choices",
+                _("Je hebt '%(title)s' twee keer gekozen; kies elke uitdaging maar één keer.")
+                % {"title": titles.get(offer_id, offer_id)},
+            )
+        seen.add(offer_id)
+    n = len(offer_ids)
+    if n < round.min_choices:
+        raise _fail(
+            "choices",
+            _("Kies minstens %(min)d uitdagingen; je koos er %(n)d.") % {"min": round.min_choices, "n": n},
+        )
+    if n > round.max_choices:
+        raise _fail(
+            "choices",
+            _("Kies hoogstens %(max)d uitdagingen; je koos er %(n)d.") % {"max": round.max_choices, "n": n},
+        )
+    records = {c.offer_id: c for c in challenge_records(round)}
+    me = student_record(round, enrolment, today=today)
+    for offer_id in offer_ids:
+        record = records.get(offer_id)
+        if record is None:
+            raise _fail(
+                "choices",
+                _("'%(title)s' doet niet mee aan deze ronde.") % {"title": titles.get(offer_id, offer_id)},
+            )
+        why = engine_adapter.ineligibility(me, record)
+        if why is not None:
+            raise _fail(
+                "choices",
+                _("Je kunt '%(title)s' niet kiezen: %(reason)s.")
+                % {"title": titles[offer_id], "reason": texts.rule_sentence(why)},
+            )
+
+
+def _check_teammates(round: AllocationRound, enrolment, teammate_ids: Sequence[int]) -> None:
+    if len(set(teammate_ids)) != len(teammate_ids):
+        raise _fail("teammates", _("Je hebt dezelfde klasgenoot twee keer genoemd."))
+    if len(teammate_ids) > MAX_TEAMMATES:
+        raise _fail("teammates", _("Je kunt hoogstens twee klasgenoten noemen."))
+    if enrolment.student_id in teammate_ids:
+        raise _fail("teammates", _("Je kunt jezelf niet als teamgenoot noemen."))
+    known = set(
+        round_enrolments(round)
+        .filter(school_id=enrolment.school_id, student_id__in=teammate_ids)
+        .values_list("student_id", flat=True)
+    )
+    if known != set(teammate_ids):
+        raise _fail("teammates", _("Je kunt alleen klasgenoten noemen die ook aan deze ronde meedoen."))
+
+
+@transaction.atomic
+def choice_list_submit(
+    *,
+    round: AllocationRound,
+    student: User,
+    offer_ids: Sequence[int],
+    teammate_ids: Sequence[int] = (),
+    now: dt.datetime,
+) -> ChoiceList:
+    """Store the student's ranked choices (best first), replacing earlier ones.
+
+    Errors (with the field at fault): not taking part (403), outside the window (409),
+    duplicates, too few or too many, a challenge outside the round, not eligible."""
+    round, enrolment = get_round_for_student(student, round.pk)
+    _check_window(round, now)
+    offer_ids = [int(pk) for pk in offer_ids]
+    teammate_ids = [int(pk) for pk in teammate_ids]
+    _check_choices(round, enrolment, offer_ids, today=now.date())
+    _check_teammates(round, enrolment, teammate_ids)
+    choice_list, created = ChoiceList.objects.get_or_create(
+        round=round, student=student, defaults={"submitted_at": now, "updated_at": now}
+    )
+    if not created:
+        choice_list.updated_at = now
+        choice_list.save(update_fields=["updated_at"])
+        choice_list.choices.all().delete()
+    Choice.objects.bulk_create(
+        [Choice(choice_list=choice_list, offer_id=pk, position=i) for i, pk in enumerate(offer_ids, 1)]
+    )
+    choice_list.teammates.set(teammate_ids)
+    return choice_list

@@ -1,0 +1,162 @@
+"""The coordinator's corrections: lock, unlock and override single assignments.
+
+An override is checked again with the engine's own eligibility rules (through the adapter) and
+against the challenge's and the company's capacity; the database itself rejects a second
+assignment of one student in one round.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import StudentEnrolment, User
+from backend.allocations import engine_adapter, texts
+from backend.allocations.models import (
+    AllocationRound,
+    Assignment,
+    AssignmentSource,
+    Choice,
+    Phase,
+)
+from backend.allocations.selectors.access import round_enrolments
+from backend.allocations.selectors.snapshot import challenge_records, student_records
+from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.core.errors import Conflict, NotFound, field_error
+from backend.offers.models import Offer
+from backend.organisations.models import Organisation
+
+
+def _enrolment_in_round(round: AllocationRound, student: User) -> StudentEnrolment:
+    enrolment = round_enrolments(round).filter(student_id=student.pk).first()
+    if enrolment is None:
+        raise field_error("student", _("%(name)s doet niet mee aan deze ronde.") % {"name": student.first_name})
+    return enrolment
+
+
+def check_placement(round: AllocationRound, student: User, offer: Offer, *, today: dt.date) -> None:
+    """Raise a clear error when `student` cannot be placed on `offer` in this round."""
+    enrolment = _enrolment_in_round(round, student)
+    records = {c.offer_id: c for c in challenge_records(round)}
+    record = records.get(offer.pk)
+    if record is None:
+        raise field_error("offer", _("'%(title)s' doet niet mee aan deze ronde.") % {"title": offer.title})
+    me = student_records(round, StudentEnrolment.objects.filter(pk=enrolment.pk), today=today)[0]
+    why = engine_adapter.ineligibility(me, record)
+    if why is not None:
+        raise field_error(
+            "offer",
+            _("%(name)s kan niet naar '%(title)s': %(reason)s.")
+            % {"name": student.first_name, "title": offer.title, "reason": texts.rule_sentence(why)},
+        )
+    others = Assignment.objects.filter(round=round).exclude(student=student)
+    taken = others.filter(offer=offer).count()
+    if taken >= record.max:
+        raise field_error(
+            "offer",
+            _("Deze uitdaging is vol: %(taken)d van %(max)d plaatsen bezet.") % {"taken": taken, "max": record.max},
+        )
+    capacity = dict(round.hosts.values_list("organisation_id", "capacity")).get(record.host_id)
+    if capacity is not None:
+        in_round = [c.offer_id for c in records.values() if c.host_id == record.host_id]
+        used = others.filter(offer_id__in=in_round).aggregate(n=Count("pk"))["n"]
+        if used >= capacity:
+            name = Organisation.objects.filter(pk=record.host_id).values_list("name", flat=True).first()
+            raise field_error(
+                "offer",
+                _("%(host)s is vol: %(used)d van %(capacity)d plaatsen bezet.")
+                % {"host": name, "used": used, "capacity": capacity},
+            )
+
+
+def place_student(
+    *, round: AllocationRound, student: User, offer: Offer, source: str, actor: User, now: dt.datetime
+) -> Assignment:
+    """Put a student on a challenge (checked), locked so a re-run keeps it."""
+    check_placement(round, student, offer, today=timezone.localdate(now))
+    rank = (
+        Choice.objects.filter(choice_list__round=round, choice_list__student=student, offer=offer)
+        .values_list("position", flat=True)
+        .first()
+    )
+    previous = Assignment.objects.filter(round=round, student=student).first()
+    assignment, _created = Assignment.objects.update_or_create(
+        round=round,
+        student=student,
+        defaults={
+            "offer": offer,
+            "rank": rank,
+            "source": source,
+            "locked": True,
+            "run": None,
+            "changed_by": actor,
+            "changed_at": now,
+        },
+    )
+    record_event(
+        round=round,
+        actor=actor,
+        kind=source,
+        now=now,
+        student=student.pk,
+        offer=offer.pk,
+        previous_offer=previous.offer_id if previous else None,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_override(
+    *, round: AllocationRound, student: User, offer: Offer, actor: User, now: dt.datetime | None = None
+) -> Assignment:
+    now = now or timezone.now()
+    require_manager(round, actor)
+    round = lock_round(round)
+    require_phase(round, Phase.REVIEW)
+    return place_student(round=round, student=student, offer=offer, source=AssignmentSource.OVERRIDE, actor=actor, now=now)
+
+
+def _assignment(round: AllocationRound, student: User) -> Assignment:
+    assignment = Assignment.objects.filter(round=round, student=student).first()
+    if assignment is None:
+        raise NotFound(_("%(name)s is nog niet ingedeeld.") % {"name": student.first_name})
+    return assignment
+
+
+@transaction.atomic
+def assignment_lock(*, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None) -> Assignment:
+    """Keep this assignment when the matcher runs again."""
+    now = now or timezone.now()
+    require_manager(round, actor)
+    round = lock_round(round)
+    require_phase(round, Phase.REVIEW)
+    assignment = _assignment(round, student)
+    if assignment.locked:
+        return assignment
+    assignment.locked = True
+    if assignment.source == AssignmentSource.ENGINE:
+        assignment.source = AssignmentSource.LOCKED
+    assignment.changed_by, assignment.changed_at = actor, now
+    assignment.save(update_fields=["locked", "source", "changed_by", "changed_at"])
+    record_event(round=round, actor=actor, kind="locked", now=now, student=student.pk, offer=assignment.offer_id)
+    return assignment
+
+
+@transaction.atomic
+def assignment_unlock(*, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None) -> Assignment:
+    now = now or timezone.now()
+    require_manager(round, actor)
+    round = lock_round(round)
+    require_phase(round, Phase.REVIEW)
+    assignment = _assignment(round, student)
+    if not assignment.locked:
+        raise Conflict(_("Deze indeling staat niet vast."))
+    assignment.locked = False
+    if assignment.source == AssignmentSource.LOCKED:
+        assignment.source = AssignmentSource.ENGINE
+    assignment.changed_by, assignment.changed_at = actor, now
+    assignment.save(update_fields=["locked", "source", "changed_by", "changed_at"])
+    record_event(round=round, actor=actor, kind="unlocked", now=now, student=student.pk, offer=assignment.offer_id)
+    return assignment

@@ -1,0 +1,263 @@
+"""Starting, executing, retrying and applying allocation runs.
+
+A run is executed by `allocation_run_task` (Celery) which calls `allocation_run_execute`. The
+task may be delivered twice and the coordinator may click twice; neither produces a second
+result: a partial unique constraint allows one queued/running run per round, and the worker
+claims a run with a conditional update (queued → running) before touching it.
+"""
+
+import datetime as dt
+import json
+import logging
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.allocations import engine_adapter
+from backend.allocations.models import (
+    ACTIVE_RUN_STATUSES,
+    AllocationRound,
+    AllocationRun,
+    Assignment,
+    AssignmentSource,
+    Phase,
+    RunMode,
+    RunStatus,
+)
+from backend.allocations.selectors.snapshot import round_snapshot
+from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.core.errors import ApplicationError, Conflict, field_error
+
+logger = logging.getLogger(__name__)
+
+RUNNABLE_PHASES = (Phase.ALLOCATING, Phase.REVIEW)
+
+
+def _enqueue(run_id: int) -> None:
+    from backend.allocations.tasks import allocation_run_task
+
+    transaction.on_commit(lambda: allocation_run_task.delay(run_id))
+
+
+def _check_options(mode: str, seed: int, coverage_weight: float) -> None:
+    if mode not in RunMode.values:
+        raise field_error("mode", _("Kies 'optimal' of 'stable'."))
+    if seed < 0:
+        raise field_error("seed", _("Het startgetal (seed) mag niet negatief zijn."))
+    if coverage_weight < 0:
+        raise field_error("coverage_weight", _("Het gewicht voor leerdoelen mag niet negatief zijn."))
+
+
+@transaction.atomic
+def allocation_run_start(
+    *,
+    round: AllocationRound,
+    actor: User,
+    mode: str = RunMode.OPTIMAL,
+    seed: int = 0,
+    coverage_weight: float = 0.0,
+    now: dt.datetime | None = None,
+) -> AllocationRun:
+    """Queue a run of the matcher for a round in 'allocating' or 'review'; the worker starts after
+    commit. Conflict (409) when a run of this round is already queued or running."""
+    now = now or timezone.now()
+    require_manager(round, actor)
+    round = lock_round(round)
+    require_phase(round, *RUNNABLE_PHASES)
+    _check_options(mode, seed, coverage_weight)
+    if AllocationRun.objects.filter(round=round, status__in=ACTIVE_RUN_STATUSES).exists():
+        raise Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is."))
+    try:
+        with transaction.atomic():
+            run = AllocationRun.objects.create(
+                round=round,
+                mode=mode,
+                seed=seed,
+                coverage_weight=coverage_weight,
+                started_by=actor,
+                created_at=now,
+            )
+    except IntegrityError as exc:
+        # Another request got there first (the partial unique constraint).
+        raise Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")) from exc
+    record_event(round=round, actor=actor, kind="run_started", now=now, run=run.pk, mode=mode, seed=seed, coverage_weight=coverage_weight)
+    _enqueue(run.pk)
+    return run
+
+
+@transaction.atomic
+def allocation_run_retry(*, run: AllocationRun, actor: User, now: dt.datetime | None = None) -> AllocationRun:
+    """A new attempt of a failed run, with the same options."""
+    now = now or timezone.now()
+    require_manager(run.round, actor)
+    require_phase(run.round, *RUNNABLE_PHASES)
+    try:
+        with transaction.atomic():
+            claimed = AllocationRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
+                status=RunStatus.QUEUED, stage="", percent=0, error="", attempt=run.attempt + 1, finished_at=None
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")) from exc
+    if claimed != 1:
+        raise Conflict(_("Alleen een mislukte run kan opnieuw worden gestart."))
+    record_event(round=run.round, actor=actor, kind="run_retried", now=now, run=run.pk)
+    _enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _progress(run_id: int):
+    def report(stage: str, percent: int) -> None:
+        # Outside any transaction, so a poller sees each step at once.
+        AllocationRun.objects.filter(pk=run_id).update(stage=stage[:30], percent=max(0, min(100, percent)))
+
+    return report
+
+
+def _fail(run_id: int, reason: str, now: dt.datetime) -> None:
+    AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, error=reason, finished_at=now
+    )
+
+
+def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bool:
+    """Snapshot the round, solve and store assignments. Returns False when the run was not
+    claimed (already running or done: a task delivered twice does nothing the second time)."""
+    now = now or timezone.now()
+    claimed = AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, stage="snapshot", percent=1
+    )
+    if claimed != 1:
+        return False
+    run = AllocationRun.objects.select_related("round").defer("problem", "result").get(pk=run_id)
+    try:
+        snapshot = round_snapshot(run.round, today=timezone.localdate(now))
+        solved = engine_adapter.solve(
+            snapshot,
+            mode=run.mode,
+            seed=run.seed,
+            coverage_weight=run.coverage_weight,
+            progress=_progress(run_id),
+        )
+        _store(run, solved, now=timezone.now())
+    except engine_adapter.ProblemError as exc:
+        _fail(run_id, _("De invoer klopt niet: %(error)s") % {"error": exc}, timezone.now())
+    except ApplicationError as exc:
+        _fail(run_id, exc.message, timezone.now())
+    except Exception as exc:  # the run must never stay 'running' forever
+        logger.exception("allocation run %s failed", run_id)
+        _fail(run_id, _("Onverwachte fout: %(error)r") % {"error": exc}, timezone.now())
+    return True
+
+
+def insert_assignments(
+    *, round_id: int, run_id: int | None, rows: list[tuple[int, int, int | None]], source: str, now: dt.datetime
+) -> None:
+    """Insert (student, offer, rank) rows in ONE statement on SQLite and PostgreSQL, so storing
+    10,000 assignments costs the same number of queries as storing 10."""
+    if not rows:
+        return
+    table = Assignment._meta.db_table
+    payload = json.dumps([{"s": s, "o": o, "r": r} for s, o, r in rows])
+    changed_at = connection.ops.adapt_datetimefield_value(now)
+    columns = "round_id, student_id, offer_id, rank, source, locked, run_id, changed_at"
+    if connection.vendor == "sqlite":
+        sql = (
+            f"INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
+            "json_extract(value, '$.o'), json_extract(value, '$.r'), %s, 0, %s, %s FROM json_each(%s)"
+        )
+    elif connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {table} ({columns}) SELECT %s, x.s, x.o, x.r, %s, false, %s, %s "
+            "FROM jsonb_to_recordset(%s::jsonb) AS x(s bigint, o bigint, r smallint)"
+        )
+    else:
+        Assignment.objects.bulk_create(
+            [
+                Assignment(round_id=round_id, student_id=s, offer_id=o, rank=r, source=source, run_id=run_id, changed_at=now)
+                for s, o, r in rows
+            ]
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_id, source, run_id, changed_at, payload])
+
+
+def _replace_engine_assignments(round: AllocationRound, run_id: int, assignments, now: dt.datetime) -> None:
+    """Swap the unlocked assignments of a round for a run's proposal (locked ones stay)."""
+    Assignment.objects.filter(round=round, locked=False).delete()
+    rows = [(student, offer, rank) for student, offer, rank, locked in assignments if not locked]
+    insert_assignments(round_id=round.pk, run_id=run_id, rows=rows, source=AssignmentSource.ENGINE, now=now)
+
+
+@transaction.atomic
+def _store(run: AllocationRun, solved: engine_adapter.Solved, *, now: dt.datetime) -> None:
+    round = lock_round(run.round)
+    if round.phase not in RUNNABLE_PHASES:
+        # Published assignments are never overwritten by a late run.
+        raise ApplicationError(
+            _("De ronde is al gepubliceerd; deze run is niet toegepast.")
+        )
+    _replace_engine_assignments(round, run.pk, solved.assignments, now)
+    AllocationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED,
+        stage="done",
+        percent=100,
+        problem=solved.problem,
+        problem_hash=solved.problem_hash,
+        result=solved.result,
+        metrics=solved.metrics,
+        finished_at=now,
+    )
+    round.applied_run_id = run.pk
+    fields = ["applied_run", "updated_at"]
+    if round.phase == Phase.ALLOCATING:
+        round.phase, round.phase_changed_at = Phase.REVIEW, now
+        fields += ["phase", "phase_changed_at"]
+        record_event(round=round, actor=None, kind="phase", now=now, **{"from": Phase.ALLOCATING, "to": Phase.REVIEW})
+    round.save(update_fields=fields)
+    metrics = solved.metrics
+    record_event(
+        round=round,
+        actor=None,
+        kind="run_succeeded",
+        now=now,
+        run=run.pk,
+        problem_hash=solved.problem_hash,
+        assigned=metrics.get("assigned"),
+        unassigned=metrics.get("unassigned"),
+    )
+
+
+def _current_locks(round: AllocationRound) -> set[tuple[int, int]]:
+    return set(Assignment.objects.filter(round=round, locked=True).values_list("student_id", "offer_id"))
+
+
+@transaction.atomic
+def allocation_run_apply(*, run: AllocationRun, actor: User, now: dt.datetime | None = None) -> AllocationRun:
+    """Make an earlier successful run's proposal the current one (after comparing runs)."""
+    now = now or timezone.now()
+    require_manager(run.round, actor)
+    round = lock_round(run.round)
+    require_phase(round, *RUNNABLE_PHASES)
+    if run.status != RunStatus.SUCCEEDED or run.round_id != round.pk:
+        raise Conflict(_("Alleen een geslaagde run van deze ronde kan worden toegepast."))
+    run_locks = {
+        (engine_adapter.pk_of(lock["student"]), engine_adapter.pk_of(lock["challenge"]))
+        for lock in (run.problem or {}).get("locked", [])
+    }
+    if run_locks != _current_locks(round):
+        raise Conflict(
+            _("Deze run is gemaakt met andere vastgezette indelingen; start een nieuwe run.")
+        )
+    assignments = [
+        (student, offer, rank, (student, offer) in run_locks)
+        for student, (offer, rank) in engine_adapter.result_assignments(run.result).items()
+    ]
+    _replace_engine_assignments(round, run.pk, assignments, now)
+    round.applied_run = run
+    round.save(update_fields=["applied_run", "updated_at"])
+    record_event(round=round, actor=actor, kind="run_applied", now=now, run=run.pk)
+    return run

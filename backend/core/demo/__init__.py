@@ -1,0 +1,115 @@
+"""The demo: three scenarios modelled on the study (fixtures/demo/*.json), built by area.
+
+`load(now=...)` builds the foundation (curriculum, organisations, people, offers, evidence) and
+then lets each later area add its own data through `backend.<app>.demo.load(now=now)`, all in one
+transaction: either the whole demo is there or nothing is. Running it again when the demo is
+loaded changes nothing. Deterministic: one `random.Random(2026)` drives every choice.
+"""
+
+import datetime as dt
+import importlib
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from backend.accounts.models import User
+from backend.core.demo import curriculum, evidence, offers, organisations, people
+from backend.core.demo.context import Demo, Scenario
+from backend.core.demo.data import scenarios
+
+PASSWORD = "koppel-demo-2026"
+ADMIN_EMAIL = "admin@koppel.demo"
+SEED = 2026
+# The areas that add their own demo data after the foundation, in this order. A module that
+# does not exist (yet) is skipped; any other error aborts the whole demo.
+AREA_DEMOS = (
+    "backend.allocations.demo",
+    "backend.agreements.demo",
+    "backend.engagement.demo",
+)
+
+
+@dataclass(frozen=True)
+class Login:
+    scenario: str
+    role: str
+    email: str
+    name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    logins: tuple[Login, ...]
+    areas: tuple[str, ...] = ()
+
+
+def is_loaded() -> bool:
+    return User.objects.filter(email=ADMIN_EMAIL).exists()
+
+
+def load(*, now: dt.datetime) -> DemoResult:
+    """Load the demo unless it is there already; returns the logins either way."""
+    if is_loaded():
+        return DemoResult(created=False, logins=logins())
+    with transaction.atomic():
+        kwalificaties, werkprocessen = curriculum.build()
+        demo = Demo(
+            now=now,
+            rng=random.Random(SEED),
+            password_hash=make_password(PASSWORD),
+            kwalificaties=kwalificaties,
+            werkprocessen=werkprocessen,
+        )
+        for data in scenarios():
+            scenario = Scenario(data=data)
+            organisations.build(demo, scenario)
+            people.build(demo, scenario)
+            built = offers.build(demo, scenario)
+            evidence.build(demo, scenario, built)
+        User.objects.create_superuser(
+            email=ADMIN_EMAIL, password=PASSWORD, first_name="Koppel", last_name="Beheer"
+        )
+        areas = tuple(name for name in AREA_DEMOS if _load_area(name, now=now))
+    return DemoResult(created=True, logins=logins(), areas=areas)
+
+
+def _load_area(module_name: str, *, now: dt.datetime) -> bool:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            return False
+        raise
+    module.load(now=now)
+    return True
+
+
+def logins() -> tuple[Login, ...]:
+    """The memorable logins of every scenario plus the superuser, as stored in the database."""
+    wanted = [(data["short"], login) for data in scenarios() for login in data["logins"]]
+    users = {
+        user.email: user
+        for user in User.objects.filter(email__in=[l["email"] for _, l in wanted] + [ADMIN_EMAIL])
+        .prefetch_related("memberships__organisation")
+    }
+    rows = []
+    for label, login in wanted:
+        user = users.get(login["email"])
+        if user is None:
+            continue
+        from backend.accounts.models import Role
+
+        organisation = next(
+            (m.organisation.name for m in user.memberships.all() if m.role == login["role"]), ""
+        )
+        rows.append(
+            Login(label, str(Role(login["role"]).label), user.email, user.get_full_name(),
+                  organisation)
+        )
+    if ADMIN_EMAIL in users:
+        rows.append(Login("Koppel", "superuser (Django-admin)", ADMIN_EMAIL, "Koppel Beheer", "—"))
+    return tuple(rows)

@@ -1,0 +1,27 @@
+"""The demo curriculum: the real dossier structures in fixtures/curriculum/*.json."""
+
+from collections import defaultdict
+
+from backend.core.demo.data import curriculum_files
+from backend.curriculum.importers import parse_file
+from backend.curriculum.models import Kwalificatie
+from backend.curriculum.selectors import werkprocessen_for_kwalificatie
+from backend.curriculum.services import kwalificatiedossier_import
+
+
+def build() -> tuple[dict, dict]:
+    """Import (or confirm) the fixture dossiers. Returns ({crebo: kwalificatie},
+    {kwalificatie id: [werkprocessen]}). Crebos are unique across the fixture files."""
+    parsed = [dossier for path in curriculum_files() for dossier in parse_file(path)]
+    kwalificatiedossier_import(parsed=parsed)
+    crebos = {k.crebo for dossier in parsed for k in dossier.kwalificaties}
+    kwalificaties = {
+        k.crebo: k
+        for k in Kwalificatie.objects.filter(crebo__in=crebos)
+        .select_related("dossier")
+        .order_by("dossier__valid_from", "pk")
+    }
+    werkprocessen = defaultdict(list)
+    for kwalificatie in kwalificaties.values():
+        werkprocessen[kwalificatie.pk] = list(werkprocessen_for_kwalificatie(kwalificatie))
+    return kwalificaties, dict(werkprocessen)

@@ -1,0 +1,56 @@
+"""manage.py load_demo — the three demo scenarios and a login for every role (used by make demo)."""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from backend.core import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Laad de demo: drie scenario's uit de studie (Digiwise Limburg, mediacampus MICA, GLR), "
+        "met een login per rol. Nogmaals draaien is veilig: dan worden alleen de logins getoond."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Leeg eerst de HELE database (manage.py flush) en laad de demo opnieuw.",
+        )
+
+    def handle(self, *args, reset=False, **options):
+        if reset:
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("Database geleegd.")
+        started = time.monotonic()
+        result = demo.load(now=timezone.now())
+        if result.created:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo geladen in {time.monotonic() - started:.1f} s.")
+            )
+            for area in result.areas:
+                self.stdout.write(f"  + {area}")
+        else:
+            self.stdout.write("De demo is al geladen; er is niets veranderd.")
+        self.print_logins(result.logins)
+
+    def print_logins(self, logins):
+        self.stdout.write("")
+        self.stdout.write(f"Wachtwoord voor alle demo-logins: {demo.PASSWORD}")
+        widths = [
+            max(len(getattr(login, field)) for login in logins) if logins else 0
+            for field in ("scenario", "role", "email", "name")
+        ]
+        header = ("Scenario", "Rol", "E-mail", "Naam", "Organisatie")
+        widths = [max(w, len(h)) for w, h in zip(widths, header, strict=False)]
+        line = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
+        self.stdout.write(line.format(*header))
+        self.stdout.write(line.format(*("-" * w for w in widths), "-" * 11))
+        for login in logins:
+            self.stdout.write(
+                line.format(login.scenario, login.role, login.email, login.name, login.organisation)
+            )

@@ -1,0 +1,186 @@
+"""Read-only curriculum API for every signed-in user. Writes go through admin and the import command.
+
+Teachers use the werkproces search when they map an offer onto werkprocessen.
+"""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from backend.core.errors import NotFound
+from backend.curriculum import selectors
+from backend.curriculum.models import Kwalificatie
+
+
+class _NoFilterBackends:
+    # The selectors do the filtering; DRF's default search/ordering backends would add a second,
+    # different `?search=` vocabulary.
+    filter_backends: list = []
+
+
+class WerkprocesOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    kerntaak_code = serializers.CharField(source="kerntaak.code")
+    kerntaak_title = serializers.CharField(source="kerntaak.title")
+    kind = serializers.CharField(source="kerntaak.kind")
+    dossier_id = serializers.IntegerField(source="kerntaak.dossier_id")
+    dossier_title = serializers.CharField(source="kerntaak.dossier.title")
+
+
+class KwalificatieOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    crebo = serializers.CharField()
+    title = serializers.CharField()
+    niveau = serializers.IntegerField()
+    dossier_id = serializers.IntegerField()
+    dossier_title = serializers.CharField(source="dossier.title")
+    dossier_edition = serializers.CharField(source="dossier.edition")
+
+
+class DossierListApi(_NoFilterBackends, generics.ListAPIView):
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        crebo = serializers.CharField()
+        title = serializers.CharField()
+        edition = serializers.CharField()
+        valid_from = serializers.DateField()
+        valid_until = serializers.DateField()
+        source = serializers.CharField()
+        kwalificatie_count = serializers.IntegerField()
+
+    serializer_class = OutputSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="woorden of crebo")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.dossier_list(q=filters.validated_data.get("q", ""))
+
+
+class DossierDetailApi(generics.GenericAPIView):
+    class OutputSerializer(serializers.Serializer):
+        class KerntaakSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            code = serializers.CharField()
+            title = serializers.CharField()
+            kind = serializers.CharField()
+            kwalificatie_crebos = serializers.SerializerMethodField()
+            werkprocessen = serializers.SerializerMethodField()
+
+            def get_kwalificatie_crebos(self, kerntaak) -> list[str]:
+                return sorted(k.crebo for k in kerntaak.kwalificaties.all())
+
+            def get_werkprocessen(self, kerntaak) -> list[dict]:
+                return [
+                    {"id": w.id, "code": w.code, "title": w.title, "description": w.description}
+                    for w in sorted(kerntaak.werkprocessen.all(), key=lambda w: w.code)
+                ]
+
+        class KwalificatieSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            crebo = serializers.CharField()
+            title = serializers.CharField()
+            niveau = serializers.IntegerField()
+
+        id = serializers.IntegerField()
+        crebo = serializers.CharField()
+        title = serializers.CharField()
+        edition = serializers.CharField()
+        valid_from = serializers.DateField()
+        valid_until = serializers.DateField()
+        source = serializers.CharField()
+        source_note = serializers.CharField()
+        kwalificaties = KwalificatieSerializer(many=True)
+        kerntaken = KerntaakSerializer(many=True)
+
+    serializer_class = OutputSerializer
+
+    def get(self, request, pk: int):
+        dossier = selectors.dossier_detail(pk=pk)
+        if dossier is None:
+            raise NotFound(_("Dit kwalificatiedossier bestaat niet."))
+        return Response(self.OutputSerializer(dossier).data)
+
+
+class KwalificatieListApi(_NoFilterBackends, generics.ListAPIView):
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        niveau = serializers.IntegerField(required=False, min_value=1, max_value=4)
+        dossier = serializers.IntegerField(required=False, min_value=1)
+
+    serializer_class = KwalificatieOutputSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="woorden of crebo"),
+            OpenApiParameter("niveau", int),
+            OpenApiParameter("dossier", int),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.kwalificatie_list(**filters.validated_data)
+
+
+class KwalificatieDetailApi(generics.GenericAPIView):
+    class OutputSerializer(KwalificatieOutputSerializer):
+        werkprocessen = serializers.SerializerMethodField()
+
+        def get_werkprocessen(self, kwalificatie) -> list[dict]:
+            return WerkprocesOutputSerializer(
+                selectors.werkprocessen_for_kwalificatie(kwalificatie), many=True
+            ).data
+
+    serializer_class = OutputSerializer
+
+    def get(self, request, pk: int):
+        kwalificatie = Kwalificatie.objects.select_related("dossier").filter(pk=pk).first()
+        if kwalificatie is None:
+            raise NotFound(_("Deze kwalificatie bestaat niet."))
+        return Response(self.OutputSerializer(kwalificatie).data)
+
+
+class WerkprocesSearchApi(_NoFilterBackends, generics.ListAPIView):
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        kwalificatie = serializers.PrimaryKeyRelatedField(
+            queryset=Kwalificatie.objects.all(),
+            required=False,
+            error_messages={
+                "does_not_exist": "Kwalificatie {pk_value} bestaat niet.",
+                "incorrect_type": "Geef het id van een kwalificatie (een getal).",
+            },
+        )
+
+    serializer_class = WerkprocesOutputSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="code (B1-K1-W3) of woorden"),
+            OpenApiParameter("kwalificatie", int, description="alleen werkprocessen van deze"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.werkproces_search(
+            filters.validated_data.get("q", ""),
+            kwalificatie=filters.validated_data.get("kwalificatie"),
+        )

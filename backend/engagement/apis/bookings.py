@@ -1,0 +1,179 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.curriculum.models import Kerntaak
+from backend.engagement import ical, services
+from backend.engagement.models import CalendarFeed, ExpertFormat, GuestLessonBooking
+from backend.engagement.selectors.bookings import (
+    booking_side,
+    bookings_visible_to,
+    calendar_feed_for,
+)
+from backend.engagement.selectors.calendar import feed_for_user
+from backend.engagement.selectors.experts import experts_visible_to
+from backend.organisations.models import Organisation
+
+
+class BookingOutput(serializers.ModelSerializer):
+    expert = serializers.CharField(source="expert.user.get_full_name")
+    expert_id = serializers.IntegerField()
+    company = serializers.CharField(source="expert.organisation.name")
+    school = serializers.CharField(source="school.name")
+    requested_by = serializers.CharField(source="requested_by.get_full_name")
+    kerntaak = serializers.CharField(source="kerntaak.code", default=None)
+    ends_at = serializers.DateTimeField()
+
+    class Meta:
+        model = GuestLessonBooking
+        fields = ["id", "expert", "expert_id", "company", "school", "requested_by", "format",
+                  "starts_at", "ends_at", "duration_minutes", "group", "topic", "kerntaak",
+                  "location", "message", "status", "proposed_starts_at", "answer_note",
+                  "sequence", "agreement_id"]
+
+
+class BookingListApi(ListAPIView):
+    serializer_class = BookingOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        qs = bookings_visible_to(self.request.user)
+        status = self.request.query_params.get("status")
+        return qs.filter(status=status) if status else qs
+
+
+class BookingRequestApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        expert = serializers.IntegerField()
+        school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
+        starts_at = serializers.DateTimeField()
+        duration_minutes = serializers.IntegerField(min_value=15, max_value=480)
+        group = serializers.CharField(max_length=60)
+        topic = serializers.CharField(max_length=200)
+        location = serializers.CharField(max_length=200)
+        kerntaak = serializers.PrimaryKeyRelatedField(queryset=Kerntaak.objects.all(), required=False, allow_null=True)
+        format = serializers.ChoiceField(ExpertFormat.choices, default=ExpertFormat.GUEST_LESSON)
+        message = serializers.CharField(required=False, allow_blank=True)
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        data["expert"] = get_object_or_404(experts_visible_to(request.user), pk=data["expert"])
+        booking = services.booking_request(actor=request.user, now=timezone.now(), **data)
+        return Response(BookingOutput(booking).data, status=201)
+
+
+def _booking(request, pk) -> GuestLessonBooking:
+    return get_object_or_404(bookings_visible_to(request.user), pk=pk)
+
+
+class BookingDetailApi(APIView):
+    def get(self, request, pk):
+        booking = _booking(request, pk)
+        data = BookingOutput(booking).data
+        data["my_side"] = booking_side(request.user, booking)
+        return Response(data)
+
+
+class _Transition(APIView):
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, pk):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        booking = self.act(request.user, _booking(request, pk), s.validated_data, timezone.now())
+        return Response(BookingOutput(booking).data)
+
+
+class BookingAcceptApi(_Transition):
+    def act(self, user, booking, data, now):
+        return services.booking_accept(actor=user, booking=booking, note=data["note"], now=now)
+
+
+class BookingDeclineApi(_Transition):
+    def act(self, user, booking, data, now):
+        return services.booking_decline(actor=user, booking=booking, note=data["note"], now=now)
+
+
+class BookingProposeApi(_Transition):
+    class InputSerializer(serializers.Serializer):
+        starts_at = serializers.DateTimeField()
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def act(self, user, booking, data, now):
+        return services.booking_propose(actor=user, booking=booking, starts_at=data["starts_at"],
+                                        note=data["note"], now=now)
+
+
+class BookingProposalAcceptApi(_Transition):
+    def act(self, user, booking, data, now):
+        return services.booking_proposal_accept(actor=user, booking=booking, now=now)
+
+
+class BookingProposalDeclineApi(_Transition):
+    def act(self, user, booking, data, now):
+        return services.booking_proposal_decline(actor=user, booking=booking, note=data["note"], now=now)
+
+
+class BookingCancelApi(_Transition):
+    def act(self, user, booking, data, now):
+        return services.booking_cancel(actor=user, booking=booking, note=data["note"], now=now)
+
+
+class BookingFeedbackApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        rating = serializers.IntegerField(min_value=1, max_value=5)
+        text = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, pk):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        feedback = services.booking_feedback_give(actor=request.user, booking=_booking(request, pk),
+                                                  now=timezone.now(), **s.validated_data)
+        return Response({"id": feedback.pk, "rating": feedback.rating, "text": feedback.text}, status=201)
+
+
+def ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class BookingIcsApi(APIView):
+    def get(self, request, pk):
+        booking = _booking(request, pk)
+        return ics_response(ical.booking_ics(booking), f"gastles-{booking.pk}.ics")
+
+
+class CalendarFeedApi(APIView):
+    """My personal feed URL (GET) and a new secret one (POST: the old URL stops working)."""
+
+    def _data(self, request, feed):
+        path = f"/api/engagement/calendar/{feed.token}.ics"
+        return {"url": request.build_absolute_uri(path), "token": feed.token}
+
+    def get(self, request):
+        return Response(self._data(request, calendar_feed_for(request.user)))
+
+    def post(self, request):
+        return Response(self._data(request, services.calendar_feed_regenerate(user=request.user)))
+
+
+class CalendarFeedIcsApi(APIView):
+    """GET /api/engagement/calendar/<token>.ics — no login: the secret token is the key."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request, token):
+        feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+        if feed is None or not feed.user.is_active:
+            raise Http404
+        return ics_response(feed_for_user(feed.user, now=timezone.now()), "koppel.ics")

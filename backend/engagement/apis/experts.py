@@ -1,0 +1,140 @@
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import User
+from backend.core.errors import PermissionDenied
+from backend.engagement.models import ExpertFormat, ExpertProfile
+from backend.engagement.models.experts import LANGUAGES
+from backend.engagement.selectors.access import managed_company_ids, teaching_school_ids
+from backend.engagement.selectors.experts import (
+    expert_search,
+    experts_managed_by,
+    experts_visible_to,
+    policy_badges_for,
+)
+from backend.engagement.services import expert_profile_create, expert_profile_update
+from backend.organisations.models import Organisation
+
+
+class ExpertOutput(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.get_full_name")
+    company = serializers.CharField(source="organisation.name")
+    tags = serializers.SerializerMethodField()
+    formats = serializers.ListField(source="format_list")
+    languages = serializers.ListField(source="language_list")
+    weekdays = serializers.ListField(source="weekday_list")
+    policy_badges = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExpertProfile
+        fields = ["id", "name", "company", "headline", "bio", "tags", "formats", "languages",
+                  "weekdays", "available_from", "available_until", "availability_note",
+                  "is_active", "policy_badges"]
+
+    def get_tags(self, obj) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+    def get_policy_badges(self, obj) -> list[dict]:
+        badges = self.context.get("badges", {}).get(obj.pk, [])
+        return [{"school": b.school_name, "badge": b.badge, "message": b.message} for b in badges]
+
+
+class ExpertInput(serializers.Serializer):
+    headline = serializers.CharField(max_length=200)
+    bio = serializers.CharField(required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    formats = serializers.ListField(child=serializers.ChoiceField(ExpertFormat.choices), required=False)
+    languages = serializers.ListField(child=serializers.ChoiceField(LANGUAGES), required=False)
+    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=5), required=False)
+    available_from = serializers.DateField(required=False, allow_null=True)
+    available_until = serializers.DateField(required=False, allow_null=True)
+    availability_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    is_active = serializers.BooleanField(required=False)
+    schools = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Organisation.objects.schools()
+    )
+
+
+class ExpertSearchApi(ListAPIView):
+    """Teachers of consortium schools search experts (words, tag, format, language, date).
+    Each result carries the certificate-policy badges of the searcher's schools."""
+
+    serializer_class = ExpertOutput
+    filter_backends: list = []
+
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True)
+        tag = serializers.ListField(child=serializers.CharField(), required=False)
+        format = serializers.ChoiceField(ExpertFormat.choices, required=False)
+        language = serializers.CharField(required=False)
+        date = serializers.DateField(required=False)
+        weekday = serializers.IntegerField(required=False, min_value=1, max_value=5)
+
+    def get_queryset(self):
+        if not teaching_school_ids(self.request.user) and not self.request.user.is_staff:
+            raise PermissionDenied("Alleen docenten en coördinatoren van scholen zoeken experts.")
+        params = self.request.query_params
+        data = {k: v for k, v in params.items() if k != "tag"}
+        if params.getlist("tag"):
+            data["tag"] = params.getlist("tag")
+        f = self.FilterSerializer(data=data)
+        f.is_valid(raise_exception=True)
+        d = f.validated_data
+        return expert_search(user=self.request.user, words=d.get("q", ""), tags=d.get("tag"),
+                             format=d.get("format", ""), language=d.get("language", ""),
+                             on=d.get("date"), weekday=d.get("weekday"))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        on = timezone.localdate()
+        if request.query_params.get("date"):
+            on = serializers.DateField().to_internal_value(request.query_params["date"])
+        badges = policy_badges_for(experts=page, school_ids=teaching_school_ids(request.user), on=on)
+        data = ExpertOutput(page, many=True, context={"badges": badges}).data
+        return self.get_paginated_response(data)
+
+
+class ExpertManagedListApi(ListAPIView):
+    """The company contact's own company's experts."""
+
+    serializer_class = ExpertOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return experts_managed_by(self.request.user).order_by("pk")
+
+
+class ExpertCreateApi(APIView):
+    class InputSerializer(ExpertInput):
+        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+        organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.companies())
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        user = data.pop("user", request.user)
+        organisation = data.pop("organisation")
+        profile = expert_profile_create(actor=request.user, user=user, organisation=organisation, data=data)
+        return Response(ExpertOutput(profile).data, status=201)
+
+
+class ExpertDetailApi(APIView):
+    def get(self, request, pk):
+        expert = get_object_or_404(experts_visible_to(request.user).select_related("user", "organisation"), pk=pk)
+        badges = policy_badges_for(experts=[expert], school_ids=teaching_school_ids(request.user),
+                                   on=timezone.localdate())
+        return Response(ExpertOutput(expert, context={"badges": badges}).data)
+
+    def patch(self, request, pk):
+        expert = get_object_or_404(experts_visible_to(request.user), pk=pk)
+        if expert.organisation_id not in managed_company_ids(request.user) and not request.user.is_staff:
+            raise PermissionDenied("Alleen het eigen bedrijf past dit expertprofiel aan.")
+        s = ExpertInput(data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        expert = expert_profile_update(actor=request.user, profile=expert, data=s.validated_data)
+        return Response(ExpertOutput(expert).data)

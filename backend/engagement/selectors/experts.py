@@ -1,0 +1,205 @@
+"""Finding experts, and whether a school's certificate policy lets one teach there."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import Certificate
+from backend.engagement.models import ExpertProfile, Tag, tag_slug
+from backend.engagement.selectors.access import (
+    managed_company_ids,
+    teaching_school_ids,
+    visible_consortium_ids,
+)
+from backend.organisations.models import CertificatePolicy, Organisation, PolicySubject
+
+
+@dataclass(frozen=True)
+class PolicyProblem:
+    """One reason a person may not teach as a guest at one school on one day."""
+
+    school_id: int
+    school_name: str
+    certificate: str
+    badge: str  # short, for search results: "VOG nodig voor Vista college"
+    message: str  # why, and what to do
+
+
+def _problem(*, person, school_id, school_name, certificate, best, on) -> PolicyProblem:
+    name = person.get_full_name() or person.email
+    why = _("%(school)s vraagt een geldige %(cert)s van gastdocenten.") % {
+        "school": school_name,
+        "cert": certificate,
+    }
+    if best is None:
+        state = _("%(name)s heeft geen %(cert)s geregistreerd in Koppel.") % {
+            "name": name,
+            "cert": certificate,
+        }
+    else:
+        state = _("De %(cert)s van %(name)s is geldig tot %(until)s; de gastles is op %(on)s.") % {
+            "cert": certificate,
+            "name": name,
+            "until": date_format(best, "j F Y"),
+            "on": date_format(on, "j F Y"),
+        }
+    todo = _(
+        "Wat nu: %(name)s vraagt een (nieuwe) %(cert)s aan bij Justis en laat die registreren "
+        "in Koppel, of kies een andere expert of een datum waarop de %(cert)s geldig is."
+    ) % {"name": name, "cert": certificate}
+    return PolicyProblem(
+        school_id=school_id,
+        school_name=school_name,
+        certificate=certificate,
+        badge=_("%(cert)s nodig voor %(school)s") % {"cert": certificate, "school": school_name},
+        message=f"{why} {state} {todo}",
+    )
+
+
+def guest_teacher_policy_problems(
+    *, people: list, school_ids: set[int], on: dt.date
+) -> dict[int, list[PolicyProblem]]:
+    """For each person (user id), the guest-teacher policies of `school_ids` they do not meet on
+    day `on`. Two queries whatever the number of people and schools."""
+    if not people or not school_ids:
+        return {}
+    policies = list(
+        CertificatePolicy.objects.filter(
+            organisation_id__in=school_ids, applies_to=PolicySubject.GUEST_TEACHER
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "certificate")
+    )
+    if not policies:
+        return {}
+    latest: dict[tuple[int, str], dt.date] = {}
+    valid: set[tuple[int, str]] = set()
+    for holder_id, kind, issued_on, valid_until in Certificate.objects.filter(
+        holder_id__in=[p.pk for p in people], kind__in={p.certificate for p in policies}
+    ).values_list("holder_id", "kind", "issued_on", "valid_until"):
+        if issued_on <= on <= valid_until:
+            valid.add((holder_id, kind))
+        if valid_until > latest.get((holder_id, kind), dt.date.min):
+            latest[(holder_id, kind)] = valid_until
+    problems: dict[int, list[PolicyProblem]] = {}
+    for person in people:
+        for policy in policies:
+            if (person.pk, policy.certificate) in valid:
+                continue
+            problems.setdefault(person.pk, []).append(
+                _problem(
+                    person=person,
+                    school_id=policy.organisation_id,
+                    school_name=policy.organisation.name,
+                    certificate=policy.certificate,
+                    best=latest.get((person.pk, policy.certificate)),
+                    on=on,
+                )
+            )
+    return problems
+
+
+def guest_teacher_problems_at(*, person, school: Organisation, on: dt.date) -> list[str]:
+    """Messages saying why `person` may not teach at `school` on `on` (empty: allowed).
+
+    Uses the accounts app's general `certificate_policy_violations` when it exists; the
+    engagement check below is the same rule with messages that say what to do."""
+    problems = guest_teacher_policy_problems(people=[person], school_ids={school.pk}, on=on)
+    return [problem.message for problem in problems.get(person.pk, [])]
+
+
+def experts_visible_to(user) -> QuerySet[ExpertProfile]:
+    """Active experts a teacher may find: shared with their consortium or named schools;
+    company contacts also see their own company's experts (active or not)."""
+    if user.is_staff:
+        return ExpertProfile.objects.all()
+    schools = teaching_school_ids(user)
+    consortia = visible_consortium_ids(user)
+    companies = managed_company_ids(user)
+    condition = Q(pk__in=[])
+    if schools:
+        condition |= Q(is_active=True) & (
+            Q(consortium_id__in=consortia)
+            | Exists(
+                ExpertProfile.schools.through.objects.filter(
+                    expertprofile_id=OuterRef("pk"), organisation_id__in=schools
+                )
+            )
+        )
+    if companies:
+        condition |= Q(organisation_id__in=companies)
+    return ExpertProfile.objects.filter(condition)
+
+
+def experts_managed_by(user) -> QuerySet[ExpertProfile]:
+    return (
+        ExpertProfile.objects.filter(organisation_id__in=managed_company_ids(user))
+        .select_related("user", "organisation", "consortium")
+        .prefetch_related("tags", "schools")
+    )
+
+
+def expert_search(
+    *,
+    user,
+    words: str = "",
+    tags: list[str] | None = None,
+    format: str = "",
+    language: str = "",
+    on: dt.date | None = None,
+    weekday: int | None = None,
+) -> QuerySet[ExpertProfile]:
+    """Experts visible to `user` matching every given filter. `words`: each word must occur in
+    the name, company, headline, text, availability or a tag. `on`: available that day."""
+    qs = experts_visible_to(user)
+    for word in words.split():
+        slug = tag_slug(word)
+        tag_match = Exists(
+            Tag.objects.filter(experts=OuterRef("pk")).filter(
+                Q(name__icontains=word) | Q(slug__icontains=slug or word)
+            )
+        )
+        qs = qs.filter(
+            Q(headline__icontains=word)
+            | Q(bio__icontains=word)
+            | Q(availability_note__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | tag_match
+        )
+    for tag in tags or []:
+        qs = qs.filter(Exists(Tag.objects.filter(experts=OuterRef("pk"), slug=tag_slug(tag))))
+    if format:
+        qs = qs.with_format(format)
+    if language:
+        qs = qs.with_language(language)
+    if on is not None:
+        qs = qs.filter(
+            Q(available_from__isnull=True) | Q(available_from__lte=on),
+            Q(available_until__isnull=True) | Q(available_until__gte=on),
+        ).available_on_weekday(on.isoweekday())
+    elif weekday:
+        qs = qs.available_on_weekday(weekday)
+    return (
+        qs.select_related("user", "organisation", "consortium")
+        .prefetch_related("tags")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+def policy_badges_for(
+    *, experts: list[ExpertProfile], school_ids: set[int], on: dt.date
+) -> dict[int, list[PolicyProblem]]:
+    """Per expert profile id: the policies of these schools the expert does not meet on `on`."""
+    by_user = guest_teacher_policy_problems(
+        people=[expert.user for expert in experts], school_ids=school_ids, on=on
+    )
+    return {expert.pk: by_user.get(expert.user_id, []) for expert in experts}
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.filter(experts__is_active=True).distinct().order_by("slug")

@@ -1,0 +1,59 @@
+"""Engagement services (writes). Import from the submodules; the most used are re-exported."""
+
+from backend.engagement.services.bookings import (
+    booking_accept,
+    booking_cancel,
+    booking_decline,
+    booking_feedback_give,
+    booking_proposal_accept,
+    booking_proposal_decline,
+    booking_propose,
+    booking_request,
+    calendar_feed_regenerate,
+)
+from backend.engagement.services.digests import digest_preference_set, partner_digests_send
+from backend.engagement.services.events import (
+    event_attendance_record,
+    event_book_slot,
+    event_booking_cancel,
+    event_create,
+    event_follow_up_send,
+    event_follow_ups_due,
+    event_table_register,
+)
+from backend.engagement.services.experts import expert_profile_create, expert_profile_update
+from backend.engagement.services.meetings import (
+    meeting_attendance_record,
+    meeting_cancel,
+    meeting_reminders_send,
+    meeting_schedule,
+    meeting_sign_off,
+)
+
+__all__ = [
+    "booking_accept",
+    "booking_cancel",
+    "booking_decline",
+    "booking_feedback_give",
+    "booking_proposal_accept",
+    "booking_proposal_decline",
+    "booking_propose",
+    "booking_request",
+    "calendar_feed_regenerate",
+    "digest_preference_set",
+    "event_attendance_record",
+    "event_book_slot",
+    "event_booking_cancel",
+    "event_create",
+    "event_follow_up_send",
+    "event_follow_ups_due",
+    "event_table_register",
+    "expert_profile_create",
+    "expert_profile_update",
+    "meeting_attendance_record",
+    "meeting_cancel",
+    "meeting_reminders_send",
+    "meeting_schedule",
+    "meeting_sign_off",
+    "partner_digests_send",
+]

@@ -1,0 +1,260 @@
+"""Meet & match days and company arenas: slots, tables, bookings, attendance, follow-up."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import Role
+from backend.accounts.selectors import organisation_ids_for
+from backend.core.errors import Conflict, PermissionDenied, field_error
+from backend.engagement.models import (
+    Event,
+    EventAttendance,
+    EventBooking,
+    EventBookingKind,
+    EventSlot,
+    EventTable,
+)
+from backend.engagement.selectors.access import managed_company_ids, organiser_school_ids
+from backend.engagement.selectors.events import event_can_organise, event_student_may_book
+from backend.engagement.services.common import Category, message_for, page_url, send, when
+
+MAX_SLOTS = 200
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor,
+    school,
+    kind: str,
+    title: str,
+    location: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    slot_minutes: int = 10,
+    consortium=None,
+    description: str = "",
+) -> Event:
+    """A coordinator of `school` plans an event; its slots are cut from start to end."""
+    if not actor.is_staff and school.pk not in organiser_school_ids(actor):
+        raise PermissionDenied(_("Alleen coördinatoren van %(school)s organiseren hier evenementen.")
+                               % {"school": school.name})
+    if ends_at <= starts_at:
+        raise field_error("ends_at", _("Het evenement moet eindigen na het begin."))
+    if slot_minutes < 5:
+        raise field_error("slot_minutes", _("Een gesprek duurt minstens 5 minuten."))
+    count = int((ends_at - starts_at) / dt.timedelta(minutes=slot_minutes))
+    if count < 1:
+        raise field_error("ends_at", _("Er past geen enkel gesprek tussen begin en einde."))
+    if count > MAX_SLOTS:
+        raise field_error(
+            "slot_minutes", _("Dat worden %(n)d tijdsloten; maximaal %(max)d.") % {"n": count, "max": MAX_SLOTS}
+        )
+    event = Event.objects.create(
+        kind=kind, title=title, description=description, school=school, consortium=consortium,
+        organiser=actor, location=location, starts_at=starts_at, ends_at=ends_at,
+        slot_minutes=slot_minutes,
+    )
+    step = dt.timedelta(minutes=slot_minutes)
+    EventSlot.objects.bulk_create(
+        EventSlot(event=event, starts_at=starts_at + i * step, ends_at=starts_at + (i + 1) * step)
+        for i in range(count)
+    )
+    return event
+
+
+@transaction.atomic
+def event_table_register(
+    *, actor, event: Event, company, capacity: int, topic: str = "",
+    offers_portfolio_review: bool = False, now,
+) -> EventTable:
+    """A company contact registers (or updates) their company's table."""
+    if company.pk not in managed_company_ids(actor):
+        raise PermissionDenied(_("Alleen contactpersonen van %(company)s melden hun tafel aan.")
+                               % {"company": company.name})
+    if event.ends_at <= now:
+        raise Conflict(_("Dit evenement is al voorbij."))
+    if not 1 <= capacity <= 20:
+        raise field_error("capacity", _("Kies 1 tot 20 gesprekken tegelijk."))
+    table, created = EventTable.objects.select_for_update().get_or_create(
+        event=event, company=company,
+        defaults={"host": actor, "capacity": capacity, "topic": topic,
+                  "offers_portfolio_review": offers_portfolio_review},
+    )
+    if not created:
+        busiest = _busiest_slot(table)
+        if capacity < busiest:
+            raise field_error("capacity", _("In een tijdslot zijn al %(n)d gesprekken geboekt; "
+                                            "kies minstens %(n)d.") % {"n": busiest})
+        table.capacity, table.topic = capacity, topic
+        table.offers_portfolio_review = offers_portfolio_review
+        table.save()
+    return table
+
+
+def _busiest_slot(table: EventTable) -> int:
+    from django.db.models import Count, Max
+
+    return (
+        EventBooking.objects.filter(table=table, cancelled_at__isnull=True)
+        .values("slot_id").annotate(n=Count("pk")).aggregate(m=Max("n"))["m"] or 0
+    )
+
+
+def event_book_slot(
+    *, actor, slot: EventSlot, table: EventTable, kind: str = EventBookingKind.CONVERSATION, now
+) -> EventBooking:
+    """A student books one seat at a table in a slot, for themselves only.
+
+    Two requests may race for the last seat (or one student may click two tables at once). The
+    table row is locked while its seats are counted, and the database refuses a second active
+    booking per (slot, student) and per (slot, table, seat): whoever loses gets a Conflict."""
+    try:
+        with transaction.atomic():
+            return _book(actor=actor, slot=slot, table=table, kind=kind, now=now)
+    except IntegrityError:
+        # Another request got there first (same seat or same student in this slot).
+        if EventBooking.objects.filter(slot=slot, student=actor, cancelled_at__isnull=True).exists():
+            raise Conflict(_("Je hebt om %(time)s al een gesprek.") % {"time": _time(slot)}) from None
+        raise Conflict(_full(table, slot)) from None
+
+
+def _time(slot) -> str:
+    return timezone.localtime(slot.starts_at).strftime("%H:%M")
+
+
+def _full(table, slot) -> str:
+    return _("De tafel van %(company)s is om %(time)s vol: %(n)d van %(n)d plaatsen bezet.") % {
+        "company": table.company.name, "time": _time(slot), "n": table.capacity,
+    }
+
+
+def _book(*, actor, slot, table, kind, now) -> EventBooking:
+    if not organisation_ids_for(actor, Role.STUDENT):
+        raise PermissionDenied(_("Alleen studenten boeken een gesprek."))
+    event = slot.event
+    if table.event_id != event.pk:
+        raise field_error("table", _("Deze tafel hoort niet bij dit evenement."))
+    if not event_student_may_book(actor, event):
+        raise PermissionDenied(_("Dit evenement is niet open voor jouw school."))
+    if slot.starts_at <= now:
+        raise Conflict(_("Dit tijdslot is al begonnen."))
+    if kind == EventBookingKind.PORTFOLIO_REVIEW and not table.offers_portfolio_review:
+        raise field_error("kind", _("%(company)s doet geen portfolioreviews.") % {"company": table.company.name})
+    # Lock the table: concurrent bookings for it queue here and each sees the others' seats.
+    table = EventTable.objects.select_for_update().select_related("company").get(pk=table.pk)
+    if EventBooking.objects.filter(slot=slot, student=actor, cancelled_at__isnull=True).exists():
+        raise Conflict(_("Je hebt om %(time)s al een gesprek.") % {"time": _time(slot)})
+    taken = set(
+        EventBooking.objects.filter(slot=slot, table=table, cancelled_at__isnull=True)
+        .values_list("seat", flat=True)
+    )
+    free = [seat for seat in range(1, table.capacity + 1) if seat not in taken]
+    if not free:
+        raise Conflict(_full(table, slot))
+    return EventBooking.objects.create(
+        slot=slot, table=table, student=actor, seat=free[0], kind=kind
+    )
+
+
+@transaction.atomic
+def event_booking_cancel(*, actor, booking: EventBooking, now) -> EventBooking:
+    if booking.student_id != actor.pk:
+        raise PermissionDenied(_("Je kunt alleen je eigen gesprekken annuleren."))
+    if booking.slot.starts_at <= now:
+        raise Conflict(_("Dit gesprek is al begonnen; annuleren kan niet meer."))
+    updated = EventBooking.objects.filter(pk=booking.pk, cancelled_at__isnull=True).update(
+        cancelled_at=now, updated_at=now
+    )
+    if updated != 1:
+        raise Conflict(_("Dit gesprek was al geannuleerd."))
+    booking.refresh_from_db()
+    return booking
+
+
+@transaction.atomic
+def event_attendance_record(*, actor, booking: EventBooking, attendance: str, now) -> EventBooking:
+    """The organiser (or the company at its own table) records present / no-show."""
+    event = booking.slot.event
+    own_table = booking.table.company_id in managed_company_ids(actor)
+    if not (event_can_organise(actor, event) or own_table):
+        raise PermissionDenied(_("Alleen de organisator registreert aanwezigheid."))
+    if attendance not in EventAttendance.values:
+        raise field_error("attendance", _("Kies aanwezig of niet verschenen."))
+    if booking.slot.starts_at > now:
+        raise Conflict(_("Aanwezigheid registreer je vanaf het begin van het gesprek."))
+    booking.attendance = attendance
+    booking.attendance_recorded_by = actor
+    booking.save(update_fields=["attendance", "attendance_recorded_by", "updated_at"])
+    return booking
+
+
+def event_follow_up_send(*, event: Event, now) -> int:
+    """After the event: each student and each company gets their list of contacts with a
+    reminder to follow up. Idempotent (one message per person per event); claims the event with a
+    conditional update so two workers do not both build it. Returns messages sent."""
+    if event.ends_at > now:
+        return 0
+    bookings = list(
+        EventBooking.objects.filter(slot__event=event, cancelled_at__isnull=True)
+        .exclude(attendance=EventAttendance.NO_SHOW)
+        .select_related("slot", "student__enrolment__kwalificatie", "table__company", "table__host")
+        .order_by("slot__starts_at")
+    )
+    by_student: dict[int, list[EventBooking]] = {}
+    by_host: dict[int, list[EventBooking]] = {}
+    for booking in bookings:
+        by_student.setdefault(booking.student_id, []).append(booking)
+        by_host.setdefault(booking.table.host_id, []).append(booking)
+    url = page_url("engagement-event-contacts", pk=event.pk)
+    messages = []
+    for items in by_student.values():
+        student = items[0].student
+        messages.append(message_for(
+            student, category=Category.EVENT, url=url, dedupe_key=f"event-follow-up:{event.pk}",
+            title=lambda: _("Je contacten van %(event)s") % {"event": event.title},
+            body=lambda items=items: _("Je sprak met: %(list)s. Stuur binnen een week een bedankje "
+                                       "of vraag naar een stage of opdracht — nu weten ze nog wie je bent.")
+            % {"list": ", ".join(f"{b.table.company.name} ({when(b.slot.starts_at)})" for b in items)},
+        ))
+    for items in by_host.values():
+        host = items[0].table.host
+        messages.append(message_for(
+            host, category=Category.EVENT, url=url, dedupe_key=f"event-follow-up:{event.pk}",
+            title=lambda: _("Je gesprekken op %(event)s") % {"event": event.title},
+            body=lambda items=items: _("Je sprak met %(n)d studenten: %(list)s. Laat hen weten of "
+                                       "er een vervolg komt (stage, opdracht, bedrijfsbezoek).")
+            % {"n": len(items), "list": ", ".join(_student_label(b.student) for b in items)},
+        ))
+    created = send(messages, now=now)
+    Event.objects.filter(pk=event.pk, followed_up_at__isnull=True).update(followed_up_at=now)
+    return len(created)
+
+
+def _student_label(student) -> str:
+    # Companies see first name, programme and level only (AVG).
+    enrolment = getattr(student, "enrolment", None)
+    if enrolment is None:
+        return student.first_name
+    return f"{student.first_name} ({enrolment.kwalificatie.title}, niveau {enrolment.kwalificatie.niveau})"
+
+
+def event_follow_ups_due(*, now, days: int = 14) -> int:
+    """Follow up every event that ended in the last `days` days and was not followed up yet."""
+    sent = 0
+    events = Event.objects.filter(
+        ends_at__lte=now, ends_at__gte=now - dt.timedelta(days=days), followed_up_at__isnull=True
+    )
+    for event in events:
+        sent += event_follow_up_send(event=event, now=now)
+    return sent
+
+
+def event_booking_kind_allowed(table: EventTable) -> list[str]:
+    kinds = [EventBookingKind.CONVERSATION]
+    if table.offers_portfolio_review:
+        kinds.append(EventBookingKind.PORTFOLIO_REVIEW)
+    return kinds

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from backend.notifications.models import Notification, NotificationPreference
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are a record of what was sent."""
+
+    list_display = ["title", "recipient", "category", "created_at", "read_at", "emailed_at"]
+    list_filter = ["category", ("read_at", admin.EmptyFieldListFilter), "wants_email"]
+    search_fields = ["title", "body", "recipient__email", "recipient__last_name", "dedupe_key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "in_app", "email"]
+    list_filter = ["category", "in_app", "email"]
+    search_fields = ["user__email", "user__last_name", "category"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,116 @@
+"""Notifications API: my messages, mark them read, my preferences per category."""
+
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core.errors import ApplicationError, NotFound
+from backend.notifications.models import Notification
+from backend.notifications.selectors import notifications_for, preferences_for, unread_count
+from backend.notifications.services import notification_mark_read, preference_set
+
+CATEGORY = re.compile(r"^[a-z0-9_.:-]{1,50}$")
+
+
+class NotificationListApi(generics.ListAPIView):
+    """My notifications, newest first; `?unread=true` for the unread ones only."""
+
+    class OutputSerializer(serializers.ModelSerializer):
+        is_read = serializers.SerializerMethodField()
+
+        class Meta:
+            model = Notification
+            fields = ["id", "category", "title", "body", "url", "created_at", "read_at", "is_read"]
+
+        def get_is_read(self, obj) -> bool:
+            return obj.read_at is not None
+
+    serializer_class = OutputSerializer
+    filter_backends: list = []
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        unread = self.request.query_params.get("unread", "").lower() in ("1", "true", "yes")
+        return notifications_for(self.request.user, unread=unread)
+
+
+class NotificationUnreadCountApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        unread = serializers.IntegerField()
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        return Response({"unread": unread_count(request.user)})
+
+
+class NotificationMarkReadApi(APIView):
+    """Mark some (`ids`) or all (`all: true`) of my notifications read. Others' ids are ignored."""
+
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+        all = serializers.BooleanField(required=False, default=False)
+
+        def validate(self, attrs):
+            if not attrs.get("ids") and not attrs.get("all"):
+                raise serializers.ValidationError(
+                    {"ids": [_("Geef de meldingen op (ids) of kies alles (all).")]}
+                )
+            return attrs
+
+    class OutputSerializer(serializers.Serializer):
+        marked = serializers.IntegerField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data.get("ids") or []
+        if data.validated_data.get("all"):
+            ids = list(notifications_for(request.user, unread=True).values_list("pk", flat=True))
+        marked = notification_mark_read(user=request.user, notification_ids=ids, now=timezone.now())
+        return Response({"marked": marked})
+
+
+class NotificationReadApi(APIView):
+    """Mark one of my notifications read (404 for anyone else's)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, notification_id: int):
+        if not notifications_for(request.user).filter(pk=notification_id).exists():
+            raise NotFound(_("Deze melding bestaat niet of is niet voor u."))
+        notification_mark_read(user=request.user, notification_ids=[notification_id])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferenceSerializer(serializers.Serializer):
+    category = serializers.CharField(read_only=True)
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+
+class PreferenceListApi(APIView):
+    @extend_schema(responses=PreferenceSerializer(many=True))
+    def get(self, request):
+        return Response(PreferenceSerializer(preferences_for(request.user), many=True).data)
+
+
+class PreferenceDetailApi(APIView):
+    """Set in-app and e-mail for one category of my notifications."""
+
+    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    def put(self, request, category: str):
+        if not CATEGORY.match(category):
+            message = _("Onbekende soort melding.")
+            raise ApplicationError(message, extra={"fields": {"category": [message]}})
+        data = PreferenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preference = preference_set(user=request.user, category=category, **data.validated_data)
+        return Response(PreferenceSerializer(preference).data)

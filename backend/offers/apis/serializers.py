@@ -1,0 +1,192 @@
+"""Shapes of offers in the API. Privacy: review notes, the rejection reason and the change
+request are shown to the owner company and the school, never to students."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from backend.accounts.selectors import company_ids, staff_school_ids
+from backend.offers.models import Coverage, Offer, OfferTransition, WerkprocesMapping
+from backend.offers.selectors import offer_status_summary
+
+
+def may_see_review(user, offer: Offer) -> bool:
+    """The owner company and school staff see review details; students never do."""
+    if user.is_staff:
+        return True
+    return offer.owner_id in company_ids(user) or bool(staff_school_ids(user))
+
+
+class _Named(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OfferListOutputSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+    owner = _Named()
+    contact_name = serializers.SerializerMethodField()
+    programmes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "status",
+            "status_label",
+            "status_changed_at",
+            "owner",
+            "contact_name",
+            "starts_on",
+            "ends_on",
+            "location_kind",
+            "language",
+            "niveau_min",
+            "niveau_max",
+            "min_students",
+            "max_students",
+            "team_size",
+            "programmes",
+        ]
+
+    def get_contact_name(self, obj) -> str:
+        return obj.contact.get_full_name()
+
+    def get_programmes(self, obj) -> list[int]:
+        return [programme.pk for programme in obj.programmes.all()]
+
+
+class OfferDetailOutputSerializer(OfferListOutputSerializer):
+    schools = serializers.SerializerMethodField()
+    consortium = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    reviewer_name = serializers.SerializerMethodField()
+    status_summary = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
+
+    class Meta(OfferListOutputSerializer.Meta):
+        fields = [
+            *OfferListOutputSerializer.Meta.fields,
+            "description",
+            "expectations",
+            "deliverables",
+            "required_certificates",
+            "schools",
+            "consortium",
+            "location",
+            "reviewer_name",
+            "status_summary",
+            "review",
+        ]
+
+    def _user(self):
+        return self.context["request"].user
+
+    def get_schools(self, obj) -> list[dict]:
+        return [{"id": school.pk, "name": school.name} for school in obj.schools.all()]
+
+    def get_consortium(self, obj) -> dict | None:
+        return {"id": obj.consortium_id, "name": obj.consortium.name} if obj.consortium else None
+
+    def get_location(self, obj) -> dict | None:
+        if not obj.location:
+            return None
+        location = obj.location
+        return {"id": location.pk, "name": location.name, "postcode": location.postcode,
+                "city": location.city}
+
+    def get_reviewer_name(self, obj) -> str:
+        return obj.reviewer.get_full_name() if obj.reviewer else ""
+
+    def get_status_summary(self, obj) -> dict:
+        summary = offer_status_summary(obj, timezone.now())
+        return {
+            "text": summary.text,
+            "next_step": summary.next_step,
+            "expected_by": summary.expected_by,
+            "overdue": summary.overdue,
+        }
+
+    def get_review(self, obj) -> dict | None:
+        """Rejection reason, change request and POK reference: company and school only."""
+        if not may_see_review(self._user(), obj):
+            return None
+        return {
+            "rejection_reason": obj.rejection_reason,
+            "change_request": obj.change_request,
+            "pok_reference": obj.pok_reference,
+        }
+
+
+class OfferInputSerializer(serializers.Serializer):
+    """Types only; the services check the rules and name the fields at fault."""
+
+    kind = serializers.CharField(required=False)
+    title = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    expectations = serializers.CharField(required=False, allow_blank=True)
+    deliverables = serializers.CharField(required=False, allow_blank=True)
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    location_kind = serializers.CharField(required=False)
+    location = serializers.IntegerField(required=False, allow_null=True)
+    language = serializers.CharField(required=False)
+    min_students = serializers.IntegerField(required=False, min_value=0, max_value=1000)
+    max_students = serializers.IntegerField(required=False, min_value=0, max_value=1000)
+    team_size = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    niveau_min = serializers.IntegerField(required=False)
+    niveau_max = serializers.IntegerField(required=False)
+    programmes = serializers.ListField(child=serializers.IntegerField(), required=False)
+    required_certificates = serializers.ListField(child=serializers.CharField(), required=False)
+    schools = serializers.ListField(child=serializers.IntegerField(), required=False)
+    consortium = serializers.IntegerField(required=False, allow_null=True)
+    pok_reference = serializers.CharField(required=False, allow_blank=True)
+    contact = serializers.IntegerField(required=False)
+
+
+class OfferCreateInputSerializer(OfferInputSerializer):
+    owner = serializers.IntegerField(required=False)
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+
+
+class TransitionOutputSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OfferTransition
+        fields = ["id", "from_status", "to_status", "actor_name", "at", "note"]
+
+    def get_actor_name(self, obj) -> str:
+        return obj.actor.get_full_name() or obj.actor.email
+
+
+class MappingOutputSerializer(serializers.ModelSerializer):
+    werkproces = serializers.SerializerMethodField()
+    mapped_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WerkprocesMapping
+        fields = ["id", "werkproces", "coverage", "note", "mapped_by_name", "updated_at"]
+
+    def get_werkproces(self, obj) -> dict:
+        werkproces = obj.werkproces
+        return {
+            "id": werkproces.pk,
+            "code": werkproces.code,
+            "title": werkproces.title,
+            "dossier": werkproces.kerntaak.dossier.title,
+        }
+
+    def get_mapped_by_name(self, obj) -> str:
+        return obj.mapped_by.get_full_name()
+
+
+class MappingInputSerializer(serializers.Serializer):
+    werkproces = serializers.IntegerField()
+    coverage = serializers.ChoiceField(choices=Coverage.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,55 @@
+"""Curation: a teacher maps an offer onto werkprocessen of one or more dossiers."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backend.core.errors import ApplicationError, Conflict, PermissionDenied
+from backend.curriculum.models import Werkproces
+from backend.offers.models import Coverage, Offer, OfferStatus, WerkprocesMapping
+from backend.offers.selectors import user_reviews_offer
+
+# Mapping is curation of what the school sees; drafts have not reached a school yet, and a
+# closed offer's mappings are history.
+MAPPABLE_STATUSES = (
+    OfferStatus.SUBMITTED,
+    OfferStatus.IN_REVIEW,
+    OfferStatus.CHANGES_REQUESTED,
+    OfferStatus.PUBLISHED,
+    OfferStatus.RUNNING,
+)
+
+
+def _check_curator(actor, offer: Offer) -> None:
+    if not (actor.is_staff or user_reviews_offer(actor, offer)):
+        raise PermissionDenied(
+            _("Alleen docenten, coaches en coördinatoren van de school koppelen werkprocessen.")
+        )
+    if offer.status not in MAPPABLE_STATUSES:
+        raise Conflict(
+            _("Werkprocessen koppelen kan niet: dit aanbod is %(status)s.")
+            % {"status": OfferStatus(offer.status).label}
+        )
+
+
+@transaction.atomic
+def offer_map_werkproces(
+    *, actor, offer: Offer, werkproces: Werkproces, coverage: str, note: str = ""
+) -> WerkprocesMapping:
+    """Record that the offer lets students work on `werkproces` (partly or fully). Mapping the
+    same werkproces again updates coverage and note; it never makes a second row."""
+    _check_curator(actor, offer)
+    if coverage not in Coverage.values:
+        message = _("Kies ‘gedeeltelijk’ (partial) of ‘volledig’ (full).")
+        raise ApplicationError(message, extra={"fields": {"coverage": [message]}})
+    mapping, _created = WerkprocesMapping.objects.update_or_create(
+        offer=offer,
+        werkproces=werkproces,
+        defaults={"coverage": coverage, "note": note.strip(), "mapped_by": actor},
+    )
+    return mapping
+
+
+@transaction.atomic
+def offer_unmap_werkproces(*, actor, mapping: WerkprocesMapping) -> None:
+    _check_curator(actor, mapping.offer)
+    mapping.delete()

@@ -1,0 +1,403 @@
+"""Organisations, locations, consortia, staff lists and certificate policies over the API.
+
+Thin: validate input, call a service or selector, serialize the result."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import Membership, Role
+from backend.accounts.selectors import staff_school_ids
+from backend.core.errors import PermissionDenied
+from backend.organisations import selectors, services
+from backend.organisations.models import (
+    CertificateKind,
+    CertificatePolicy,
+    ConsortiumMembership,
+    ConsortiumRole,
+    Organisation,
+    OrganisationKind,
+    PolicySubject,
+)
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind"]
+
+
+class OrganisationOutputSerializer(serializers.ModelSerializer):
+    succeeded_by = OrganisationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "brin",
+            "kvk",
+            "website",
+            "description",
+            "employee_count",
+            "succeeded_by",
+            "succeeded_on",
+        ]
+
+
+class OrganisationInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices)
+    brin = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    kvk = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    website = serializers.URLField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    employee_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+def _visible_organisation(request, pk: int) -> Organisation:
+    return get_object_or_404(selectors.organisations_visible_to(request.user), pk=pk)
+
+
+class OrganisationListApi(generics.ListAPIView):
+    """GET: organisations you may see (filter `kind`, search name/KvK/BRIN, order by name).
+    POST: register one (Koppel staff; a school's intake team registers companies)."""
+
+    serializer_class = OrganisationOutputSerializer
+    filterset_fields = ["kind"]
+    search_fields = ["name", "kvk", "brin"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return selectors.organisations_visible_to(self.request.user)
+
+    def post(self, request):
+        data = OrganisationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = services.organisation_create(actor=request.user, **data.validated_data)
+        return Response(OrganisationOutputSerializer(organisation).data, status=201)
+
+
+class OrganisationDetailApi(APIView):
+    """GET one organisation; its contact people are included for its own people and for school
+    staff. PATCH: its managers (institution admin / company contact) and Koppel staff."""
+
+    class ContactSerializer(serializers.Serializer):
+        id = serializers.IntegerField(source="user.id")
+        name = serializers.CharField(source="user.get_full_name")
+        email = serializers.EmailField(source="user.email")
+        job_title = serializers.CharField()
+
+    def get(self, request, pk: int):
+        organisation = _visible_organisation(request, pk)
+        data = OrganisationOutputSerializer(organisation).data
+        user = request.user
+        if user.is_staff or staff_school_ids(user) or selectors.can_see_staff_list(user, organisation):
+            contacts = (
+                Membership.objects.active()
+                .filter(organisation=organisation, role=Role.COMPANY_CONTACT)
+                .select_related("user")
+            )
+            data["contacts"] = self.ContactSerializer(contacts, many=True).data
+        return Response(data)
+
+    def patch(self, request, pk: int):
+        organisation = _visible_organisation(request, pk)
+        data = OrganisationInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        organisation = services.organisation_update(
+            organisation=organisation, actor=request.user, **data.validated_data
+        )
+        return Response(OrganisationOutputSerializer(organisation).data)
+
+
+class OrganisationSucceedApi(APIView):
+    """POST {successor, on}: record a takeover (see services.organisation_succeed)."""
+
+    class InputSerializer(serializers.Serializer):
+        successor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+        on = serializers.DateField()
+
+    def post(self, request, pk: int):
+        organisation = _visible_organisation(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = services.organisation_succeed(
+            organisation=organisation, actor=request.user, **data.validated_data
+        )
+        return Response(OrganisationOutputSerializer(organisation).data)
+
+
+class MembershipOutputSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.get_full_name")
+    email = serializers.EmailField(source="user.email")
+    user_id = serializers.IntegerField()
+    role_label = serializers.CharField(source="get_role_display")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user_id", "name", "email", "role", "role_label", "job_title", "ended_at"]
+
+
+class OrganisationMembershipListApi(generics.ListAPIView):
+    """GET the staff list of an organisation (not its students), ended memberships included
+    (`?active=true` for current ones). For its admins, coordinators, company contacts."""
+
+    serializer_class = MembershipOutputSerializer
+    filterset_fields = ["role"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+    ordering_fields = ["user__last_name", "role", "created_at"]
+
+    def get_queryset(self):
+        organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"])
+        if not selectors.can_see_staff_list(self.request.user, organisation):
+            raise PermissionDenied("Je mag de medewerkers van deze organisatie niet inzien.")
+        queryset = selectors.organisation_staff(organisation)
+        if self.request.query_params.get("active") == "true":
+            queryset = queryset.filter(ended_at__isnull=True)
+        return queryset
+
+
+# --- locations ----------------------------------------------------------------------------------
+
+
+class LocationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = OrganisationBriefSerializer()
+    name = serializers.CharField()
+    street = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+
+
+class LocationInputSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    name = serializers.CharField(max_length=200)
+    street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=10)
+    city = serializers.CharField(max_length=100)
+
+
+class LocationListApi(generics.ListAPIView):
+    serializer_class = LocationOutputSerializer
+    filterset_fields = ["organisation", "city"]
+    search_fields = ["name", "city", "postcode"]
+    ordering_fields = ["name", "city"]
+
+    def get_queryset(self):
+        return selectors.locations_visible_to(self.request.user)
+
+    def post(self, request):
+        data = LocationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        location = services.location_create(actor=request.user, **data.validated_data)
+        return Response(LocationOutputSerializer(location).data, status=201)
+
+
+class LocationDetailApi(APIView):
+    def _location(self, request, pk):
+        return get_object_or_404(selectors.locations_visible_to(request.user), pk=pk)
+
+    def get(self, request, pk: int):
+        return Response(LocationOutputSerializer(self._location(request, pk)).data)
+
+    def patch(self, request, pk: int):
+        location = self._location(request, pk)
+        data = LocationInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = {k: v for k, v in data.validated_data.items() if k != "organisation"}
+        location = services.location_update(location=location, actor=request.user, **fields)
+        return Response(LocationOutputSerializer(location).data)
+
+    def delete(self, request, pk: int):
+        services.location_delete(location=self._location(request, pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- consortia ----------------------------------------------------------------------------------
+
+
+class ConsortiumMemberOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = OrganisationBriefSerializer()
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    joined_on = serializers.DateField()
+    left_on = serializers.DateField()
+
+
+class ConsortiumOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    members = ConsortiumMemberOutputSerializer(source="memberships", many=True)
+
+
+class ConsortiumListApi(generics.ListAPIView):
+    """GET consortia with their members. POST {name, lead, ...}: Koppel staff or an institution
+    admin of the lead organisation."""
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        lead = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+        starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+        ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    serializer_class = ConsortiumOutputSerializer
+    search_fields = ["name"]
+    ordering_fields = ["name", "starts_on"]
+
+    def get_queryset(self):
+        return selectors.consortia_visible_to(self.request.user).prefetch_related(
+            "memberships__organisation"
+        )
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consortium = services.consortium_create(actor=request.user, **data.validated_data)
+        return Response(ConsortiumOutputSerializer(consortium).data, status=201)
+
+
+class ConsortiumDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200, required=False)
+        description = serializers.CharField(required=False, allow_blank=True)
+        starts_on = serializers.DateField(required=False, allow_null=True)
+        ends_on = serializers.DateField(required=False, allow_null=True)
+
+    def _consortium(self, request, pk):
+        return get_object_or_404(selectors.consortia_visible_to(request.user), pk=pk)
+
+    def get(self, request, pk: int):
+        return Response(ConsortiumOutputSerializer(self._consortium(request, pk)).data)
+
+    def patch(self, request, pk: int):
+        consortium = self._consortium(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consortium = services.consortium_update(
+            consortium=consortium, actor=request.user, **data.validated_data
+        )
+        return Response(ConsortiumOutputSerializer(consortium).data)
+
+
+class ConsortiumMemberListApi(generics.ListAPIView):
+    """GET the members of a consortium; POST {organisation, role, joined_on} adds one (admins of
+    the lead organisation, Koppel staff)."""
+
+    class InputSerializer(serializers.Serializer):
+        organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+        role = serializers.ChoiceField(choices=ConsortiumRole.choices)
+        joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    serializer_class = ConsortiumMemberOutputSerializer
+    filterset_fields = ["role"]
+    ordering_fields = ["organisation__name", "joined_on"]
+
+    def _consortium(self):
+        return get_object_or_404(
+            selectors.consortia_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_queryset(self):
+        return selectors.consortium_members(self._consortium())
+
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.consortium_member_add(
+            consortium=self._consortium(), actor=request.user, **data.validated_data
+        )
+        return Response(ConsortiumMemberOutputSerializer(member).data, status=201)
+
+
+def _consortium_member(request, pk: int) -> ConsortiumMembership:
+    return get_object_or_404(
+        ConsortiumMembership.objects.select_related("consortium", "organisation").filter(
+            consortium__in=selectors.consortia_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+
+
+class ConsortiumMemberDetailApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=ConsortiumRole.choices)
+
+    def patch(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.consortium_member_update(
+            membership=_consortium_member(request, pk), actor=request.user, **data.validated_data
+        )
+        return Response(ConsortiumMemberOutputSerializer(member).data)
+
+
+class ConsortiumMemberEndApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        left_on = serializers.DateField(required=False)
+
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.consortium_member_end(
+            membership=_consortium_member(request, pk),
+            actor=request.user,
+            left_on=data.validated_data.get("left_on") or timezone.localdate(),
+        )
+        return Response(ConsortiumMemberOutputSerializer(member).data)
+
+
+# --- certificate policies -----------------------------------------------------------------------
+
+
+class CertificatePolicyOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = OrganisationBriefSerializer()
+    certificate = serializers.CharField()
+    applies_to = serializers.CharField()
+    applies_to_label = serializers.CharField(source="get_applies_to_display")
+    note = serializers.CharField()
+
+
+class CertificatePolicyListApi(generics.ListAPIView):
+    """GET a school's certificate policies (public: companies must know them). POST {certificate,
+    applies_to, note}: the school's institution admins."""
+
+    class InputSerializer(serializers.Serializer):
+        certificate = serializers.ChoiceField(choices=CertificateKind.choices)
+        applies_to = serializers.ChoiceField(choices=PolicySubject.choices)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    serializer_class = CertificatePolicyOutputSerializer
+    filterset_fields = ["certificate", "applies_to"]
+    ordering_fields = ["certificate", "applies_to"]
+
+    def _organisation(self):
+        return _visible_organisation(self.request, self.kwargs["pk"])
+
+    def get_queryset(self):
+        return selectors.certificate_policies_for(self._organisation())
+
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = services.certificate_policy_create(
+            organisation=self._organisation(), actor=request.user, **data.validated_data
+        )
+        return Response(CertificatePolicyOutputSerializer(policy).data, status=201)
+
+
+class CertificatePolicyDeleteApi(APIView):
+    def delete(self, request, pk: int):
+        policy = get_object_or_404(CertificatePolicy.objects.select_related("organisation"), pk=pk)
+        services.certificate_policy_delete(policy=policy, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,144 @@
+"""Forms for signing in, password reset, invitations and company sign-up. The rules (password
+strength, KvK format and uniqueness, e-mail in use) live in the accounts and organisations
+services; these forms only shape and label the input, and check the KvK format early so the
+person sees the message next to the field."""
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.models import Role
+from frontend.forms import KoppelForm, KoppelFormMixin
+
+
+class LoginForm(KoppelFormMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mailadres"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Dit e-mailadres en wachtwoord passen niet bij elkaar. Let op hoofdletters in het "
+            "wachtwoord."
+        ),
+        "inactive": _("Dit account is niet meer actief."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["password"].label = _("Wachtwoord")
+
+
+class PasswordResetRequestForm(KoppelForm):
+    email = forms.EmailField(
+        label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class PasswordChooseForm(KoppelForm):
+    new_password = forms.CharField(
+        label=_("Nieuw wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minstens 8 tekens; niet alleen cijfers en geen veelgebruikt wachtwoord."),
+    )
+    new_password_again = forms.CharField(
+        label=_("Nieuw wachtwoord (nog een keer)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_new_password_again(self):
+        first = self.cleaned_data.get("new_password")
+        second = self.cleaned_data.get("new_password_again")
+        if first and second and first != second:
+            raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
+        return second
+
+
+class InvitationAcceptForm(KoppelForm):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, existing_account: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if existing_account:
+            # Someone with a login proves it is theirs; names are already known.
+            del self.fields["first_name"]
+            del self.fields["last_name"]
+            self.fields["password"].label = _("Uw huidige wachtwoord")
+            self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        else:
+            self.fields["first_name"].required = True
+            self.fields["last_name"].required = True
+            self.fields["password"].help_text = _(
+                "Kies een wachtwoord van minstens 8 tekens; niet alleen cijfers."
+            )
+
+
+KVK_PATTERN = re.compile(r"^\d{8}$")
+
+
+class CompanySignUpForm(KoppelForm):
+    name = forms.CharField(label=_("Naam van het bedrijf"), max_length=200)
+    kvk = forms.CharField(
+        label=_("KvK-nummer"),
+        max_length=20,
+        help_text=_("8 cijfers, zoals op uw uittreksel van de Kamer van Koophandel."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    employee_count = forms.IntegerField(
+        label=_("Aantal medewerkers"), required=False, min_value=1
+    )
+    description = forms.CharField(
+        label=_("Wat doet uw bedrijf?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Een paar zinnen; studenten en docenten lezen dit."),
+    )
+    contact_first_name = forms.CharField(label=_("Uw voornaam"), max_length=150)
+    contact_last_name = forms.CharField(label=_("Uw achternaam"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("Uw e-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    job_title = forms.CharField(label=_("Uw functie"), max_length=120, required=False)
+    password = forms.CharField(
+        label=_("Kies een wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minstens 8 tekens; niet alleen cijfers en geen veelgebruikt wachtwoord."),
+    )
+
+    def clean_kvk(self):
+        # The same normalisation as the service (spaces and dots are allowed while typing).
+        value = re.sub(r"[\s.]", "", self.cleaned_data["kvk"])
+        if not KVK_PATTERN.match(value):
+            raise forms.ValidationError(
+                _("Een KvK-nummer bestaat uit precies 8 cijfers; u vulde %(count)d tekens in."),
+                params={"count": len(value)},
+            )
+        return value
+
+
+class InviteColleagueForm(KoppelForm):
+    email = forms.EmailField(
+        label=_("E-mailadres van uw collega"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Rol"), choices=[])
+
+    def __init__(self, *args, roles: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        if len(self.fields["role"].choices) == 1:
+            self.fields["role"].initial = self.fields["role"].choices[0][0]
+            self.fields["role"].widget = forms.HiddenInput()

@@ -1,0 +1,147 @@
+"""Agreement pages: read and accept in Dutch or English, coordinators' attention list,
+commitment updates with a note, and a printable agreement. Same services as the API."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from backend.accounts.selectors import coordinator_school_ids
+from backend.agreements import services
+from backend.agreements.apis.common import detail_data
+from backend.agreements.models import CommitmentStatus
+from backend.agreements.selectors import (
+    agreement_detail,
+    agreement_events,
+    agreement_list,
+    commitments_visible_to,
+    reliability_for_organisation,
+    reliability_for_person,
+)
+from backend.agreements.selectors import attention_for_coordinator, waiting_for_acceptance
+from backend.core.errors import ApplicationError
+
+
+def _agreement_or_404(request, pk):
+    agreement = agreement_detail(request.user, pk)
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _language(request) -> str:
+    language = request.GET.get("lang")
+    if language in ("nl", "en"):
+        return language
+    return request.user.preferred_language if request.user.preferred_language in ("nl", "en") else "nl"
+
+
+@login_required
+def agreement_list_page(request):
+    now = timezone.now()
+    return render(request, "frontend/agreements/list.html", {
+        "agreements": agreement_list(request.user)[:200],
+        "waiting": waiting_for_acceptance(request.user),
+        "my_commitments": commitments_visible_to(request.user).filter(owner=request.user, status__in=["open", "overdue"]),
+        "is_coordinator": bool(coordinator_school_ids(request.user)),
+        "now": now,
+    })
+
+
+@login_required
+def agreement_attention_page(request):
+    if not coordinator_school_ids(request.user):
+        raise DjangoPermissionDenied
+    return render(request, "frontend/agreements/attention.html", attention_for_coordinator(request.user, now=timezone.now()))
+
+
+def _context(request, agreement):
+    now = timezone.now()
+    language = _language(request)
+    data = detail_data(agreement, request.user, language)
+    return {
+        "agreement": agreement,
+        "data": data,
+        "language": language,
+        "reliability": [
+            (party.organisation, reliability_for_organisation(party.organisation, now=now)) for party in agreement.parties.all()
+        ],
+        "owners": [
+            (owner, reliability_for_person(owner, now=now))
+            for owner in {c.owner_id: c.owner for c in agreement.commitments.all()}.values()
+        ],
+        "events": agreement_events(agreement),
+    }
+
+
+@login_required
+def agreement_detail_page(request, pk):
+    agreement = _agreement_or_404(request, pk)
+    return render(request, "frontend/agreements/detail.html", _context(request, agreement))
+
+
+@login_required
+def agreement_print_page(request, pk):
+    agreement = _agreement_or_404(request, pk)
+    return render(request, "frontend/agreements/print.html", _context(request, agreement))
+
+
+@login_required
+@require_POST
+def agreement_accept_page(request, pk):
+    agreement = _agreement_or_404(request, pk)
+    version = request.POST.get("version")
+    try:
+        services.agreement_accept(
+            agreement=agreement, actor=request.user, now=timezone.now(),
+            version_number=int(version) if version and version.isdigit() else None,
+            ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except ApplicationError as error:
+        if error.status_code == 403:
+            raise DjangoPermissionDenied(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Je hebt de afspraak geaccepteerd."))
+    return redirect(f"{request.path.rsplit('accept/', 1)[0]}?lang={_language(request)}")
+
+
+class CommitmentStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Nieuwe status"),
+        choices=[(s.value, s.label) for s in (CommitmentStatus.DONE, CommitmentStatus.WAIVED, CommitmentStatus.BROKEN)],
+    )
+    note = forms.CharField(label=gettext_lazy("Notitie"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=gettext_lazy("Wat is er gebeurd? Verplicht."))
+
+
+@login_required
+def commitment_status_page(request, pk):
+    commitment = commitments_visible_to(request.user).filter(pk=pk).first()
+    if commitment is None:
+        raise Http404
+    form = CommitmentStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_set_status(commitment=commitment, actor=request.user, now=timezone.now(), **form.cleaned_data)
+        except ApplicationError as error:
+            if error.status_code == 403:
+                raise DjangoPermissionDenied(error.message) from error
+            fields = error.extra.get("fields", {})
+            for field, errors in fields.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            if not fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Toezegging bijgewerkt."))
+            return redirect("frontend:agreement-detail", pk=commitment.agreement_id)
+    return render(request, "frontend/agreements/commitment_status.html", {
+        "commitment": commitment, "form": form, "history": commitment.updates.select_related("actor", "from_owner", "to_owner"),
+    }, status=400 if request.method == "POST" else 200)

@@ -1,0 +1,145 @@
+"""Signing in and out, password reset, invitations and company sign-up.
+
+Password reset and invitations use the accounts services (the same as the API), so the e-mailed
+links (`/wachtwoord/reset/<uidb64>/<token>/`, `/uitnodiging/<token>/`) open these pages."""
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from backend.accounts.models import User
+from backend.accounts.services.invitations import invitation_accept, invitation_for_token
+from backend.accounts.services.passwords import password_reset_confirm, password_reset_request
+from backend.accounts.services.signup import company_sign_up
+from backend.core.errors import ApplicationError
+from frontend.forms import apply_application_error
+from frontend.forms.accounts import (
+    CompanySignUpForm,
+    InvitationAcceptForm,
+    LoginForm,
+    PasswordChooseForm,
+    PasswordResetRequestForm,
+)
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the address has an account (no account enumeration).
+        password_reset_request(email=form.cleaned_data["email"])
+        return redirect("frontend:password-reset-done")
+    return render(request, "frontend/accounts/password_reset_form.html", {"form": form})
+
+
+def password_reset_done(request):
+    return render(request, "frontend/accounts/password_reset_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_choose(request, uidb64: str, token: str):
+    form = PasswordChooseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_confirm(
+                uidb64=uidb64, token=token, new_password=form.cleaned_data["new_password"]
+            )
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            return redirect("frontend:password-reset-complete")
+    return render(request, "frontend/accounts/password_reset_confirm.html", {"form": form})
+
+
+def password_reset_complete(request):
+    return render(request, "frontend/accounts/password_reset_complete.html")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_page(request, token: str):
+    now = timezone.now()
+    try:
+        invitation = invitation_for_token(token, now=now)
+    except ApplicationError as error:
+        return render(
+            request, "frontend/accounts/invitation_invalid.html", {"message": error.message}, status=404
+            if error.status_code == 404
+            else 410,
+        )
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    form = InvitationAcceptForm(request.POST or None, existing_account=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = invitation_accept(
+                token=token,
+                password=form.cleaned_data["password"],
+                first_name=form.cleaned_data.get("first_name", ""),
+                last_name=form.cleaned_data.get("last_name", ""),
+                now=now,
+            )
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            auth_login(request, membership.user, backend=MODEL_BACKEND)
+            messages.success(
+                request,
+                _("Welkom bij %(name)s! U bent nu %(role)s.")
+                % {"name": invitation.organisation.name, "role": membership.get_role_display()},
+            )
+            return redirect("frontend:dashboard")
+    return render(
+        request,
+        "frontend/accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "existing_account": existing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def company_signup(request):
+    if request.user.is_authenticated:
+        return redirect("frontend:dashboard")
+    form = CompanySignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            signup = company_sign_up(
+                name=data["name"],
+                kvk=data["kvk"],
+                contact_email=data["contact_email"],
+                contact_first_name=data["contact_first_name"],
+                contact_last_name=data["contact_last_name"],
+                password=data["password"],
+                phone=data["phone"],
+                website=data["website"],
+                description=data["description"],
+                employee_count=data["employee_count"],
+                job_title=data["job_title"],
+                preferred_language=request.LANGUAGE_CODE,
+            )
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            auth_login(request, signup.user, backend=MODEL_BACKEND)
+            messages.success(
+                request,
+                _("%(name)s is aangemeld. Plaats nu uw eerste uitdaging.")
+                % {"name": signup.organisation.name},
+            )
+            return redirect("frontend:dashboard")
+    return render(request, "frontend/accounts/company_signup.html", {"form": form})

@@ -1,0 +1,119 @@
+"""The landing page: what needs this person's action today, from every area, most urgent first.
+
+Each app contributes `dashboard_items_for(user, *, now)` in its selectors (backend.core.dashboard);
+this view only sorts and groups them and adds a few role panels built from selectors."""
+
+import datetime as dt
+from importlib import import_module
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.selectors import company_ids, staff_school_ids, student_enrolment
+from backend.core.dashboard import DashboardItem
+from backend.offers.models import Offer
+from backend.offers.selectors import offer_status_summary, review_queue_for
+
+SOURCES = (
+    "backend.offers.selectors",
+    "backend.allocations.selectors",
+    "backend.agreements.selectors",
+    "backend.engagement.selectors",
+)
+AREA_LABELS = {
+    "offers": _("Aanbod"),
+    "rounds": _("Toewijzingsrondes"),
+    "agreements": _("Afspraken"),
+    "engagement": _("Experts, gastlessen en bijeenkomsten"),
+}
+FAR_FUTURE = dt.date.max
+
+
+def _sort_key(item: DashboardItem):
+    return (-item.urgency, item.due or FAR_FUTURE, str(item.title))
+
+
+def dashboard_items(user, *, now) -> list[DashboardItem]:
+    items: list[DashboardItem] = []
+    for module in SOURCES:
+        items.extend(import_module(module).dashboard_items_for(user, now=now))
+    return sorted(items, key=_sort_key)
+
+
+def grouped_items(items: list[DashboardItem]) -> list[dict]:
+    """Groups per area; the area with the most urgent (then earliest) item comes first."""
+    by_area = sorted(items, key=lambda item: item.area)
+    groups = []
+    for area, members in groupby(by_area, key=lambda item: item.area):
+        members = sorted(members, key=_sort_key)
+        groups.append(
+            {"area": area, "label": AREA_LABELS.get(area, area), "items": members, "key": members[0]}
+        )
+    groups.sort(key=lambda group: _sort_key(group["key"]))
+    return groups
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _company_panel(user, now) -> dict | None:
+    companies = company_ids(user)
+    if not companies:
+        return None
+    offers = list(
+        Offer.objects.filter(owner_id__in=companies)
+        .select_related("reviewer")
+        .prefetch_related("transitions__actor")
+        .order_by("-updated_at")[:5]
+    )
+    return {
+        "offers": [(offer, offer_status_summary(offer, now)) for offer in offers],
+        "count": Offer.objects.filter(owner_id__in=companies).count(),
+    }
+
+
+def _staff_panel(user) -> dict | None:
+    if not staff_school_ids(user):
+        return None
+    return {
+        "review_count": review_queue_for(user).count(),
+        "rounds_url": _url("frontend:round-list"),
+        "experts_url": _url("frontend:expert-search"),
+    }
+
+
+def _student_panel(user) -> dict | None:
+    enrolment = student_enrolment(user)
+    if enrolment is None:
+        return None
+    return {
+        "enrolment": enrolment,
+        "challenges_url": _url("frontend:student-challenges"),
+        "choices_url": _url("frontend:student-choices"),
+        "assignment_url": _url("frontend:student-assignment"),
+    }
+
+
+@login_required
+def dashboard(request):
+    now = timezone.now()
+    items = dashboard_items(request.user, now=now)
+    context = {
+        "groups": grouped_items(items),
+        "item_count": len(items),
+        "urgent_count": sum(1 for item in items if item.urgency >= 2),
+        "company": _company_panel(request.user, now),
+        "staff": _staff_panel(request.user),
+        "student": _student_panel(request.user),
+        "agreements_url": _url("frontend:agreement-list"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "frontend/core/dashboard.html", context)

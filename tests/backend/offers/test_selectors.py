@@ -1,0 +1,175 @@
+import datetime as dt
+
+import pytest
+
+from backend.offers.models import OfferStatus
+from backend.offers.selectors import (
+    dashboard_items_for,
+    offer_status_summary,
+    offers_visible_to,
+    review_queue_for,
+)
+from backend.offers.services import offer_review_start, offer_withdraw
+from tests.factories import CompanyFactory, OfferFactory, SchoolFactory, UserFactory, member
+
+S = OfferStatus
+
+
+def _visible(user):
+    return set(offers_visible_to(user))
+
+
+def test_a_company_contact_sees_only_its_own_offers_in_every_state(cast, make_offer):
+    own = {make_offer(status) for status in S.values}
+    make_offer(S.PUBLISHED, owner=cast.pixel, contact=cast.eva)
+    assert _visible(cast.jan) == own
+
+
+def test_school_staff_see_submitted_offers_but_no_drafts(cast, make_offer):
+    draft = make_offer(S.DRAFT)
+    shown = {make_offer(status) for status in S.values if status != S.DRAFT}
+    assert draft not in _visible(cast.devries)
+    assert _visible(cast.devries) == shown
+    assert _visible(cast.bos) == shown
+
+
+def test_staff_do_not_see_a_draft_that_was_withdrawn_before_it_was_submitted(
+    cast, make_offer, now
+):
+    offer = make_offer(S.DRAFT)
+    offer_withdraw(actor=cast.jan, offer=offer, now=now)
+    assert _visible(cast.bos) == set()
+    assert _visible(cast.jan) == {offer}
+
+
+def test_teachers_see_offers_submitted_to_their_consortium_but_not_to_another_school(
+    cast, make_offer
+):
+    to_consortium = make_offer(S.SUBMITTED, schools=[], consortium=cast.consortium)
+    to_vista = make_offer(S.SUBMITTED, schools=[cast.vista])
+    assert _visible(cast.peters) == {to_consortium}
+    assert _visible(cast.devries) == {to_consortium, to_vista}
+
+
+def test_a_teacher_of_a_school_outside_the_consortium_sees_nothing(cast, make_offer):
+    make_offer(S.PUBLISHED, schools=[], consortium=cast.consortium)
+    outsider = UserFactory()
+    member(outsider, SchoolFactory(), "teacher")
+    assert _visible(outsider) == set()
+
+
+def test_students_see_published_and_running_offers_open_to_their_programme_and_level(
+    cast, make_offer
+):
+    published = make_offer(S.PUBLISHED)
+    running = make_offer(S.RUNNING, schools=[], consortium=cast.consortium)
+    for_my_programme = make_offer(S.PUBLISHED)
+    for_my_programme.programmes.set([cast.ict_niveau2, cast.ict_niveau4])
+    # Not for Sanne: other states, other programme, other level, other school.
+    for status in (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.REJECTED, S.COMPLETED, S.WITHDRAWN):
+        make_offer(status)
+    make_offer(S.PUBLISHED).programmes.set([cast.ict_niveau4])
+    make_offer(S.PUBLISHED, niveau_min=3, niveau_max=4)
+    make_offer(S.PUBLISHED, schools=[cast.gilde])
+
+    assert _visible(cast.sanne) == {published, running, for_my_programme}
+
+
+def test_nobody_else_sees_anything(cast, make_offer):
+    make_offer(S.PUBLISHED)
+    stranger = UserFactory()
+    member(stranger, CompanyFactory(), "company_contact")
+    assert _visible(UserFactory()) == set()
+    assert _visible(stranger) == set()
+
+
+def test_the_review_queue_holds_waiting_offers_oldest_first(cast, make_offer, now):
+    newer = make_offer(S.SUBMITTED, status_changed_at=now - dt.timedelta(days=1))
+    older = make_offer(S.IN_REVIEW, status_changed_at=now - dt.timedelta(days=9))
+    make_offer(S.PUBLISHED)
+    make_offer(S.SUBMITTED, schools=[cast.gilde])
+
+    assert list(review_queue_for(cast.devries)) == [older, newer]
+    assert list(review_queue_for(cast.jan)) == []
+    assert list(review_queue_for(cast.sanne)) == []
+
+
+def test_the_status_summary_says_since_when_and_by_whom(cast, make_offer, now):
+    offer = make_offer(S.SUBMITTED)
+    offer_review_start(actor=cast.devries, offer=offer, now=now - dt.timedelta(days=3))
+    offer.refresh_from_db()
+
+    summary = offer_status_summary(offer, now)
+
+    assert summary.text == "In beoordeling sinds 3 dagen, door Karin de Vries"
+    assert summary.next_step == (
+        "De school beslist: publiceren, om een aanpassing vragen of afwijzen."
+    )
+    assert summary.expected_by == dt.date(2026, 3, 6)
+    assert summary.overdue is False
+    assert offer_status_summary(offer, now + dt.timedelta(days=5)).overdue is True
+
+
+def test_the_status_summary_of_a_draft_has_no_date(cast, make_offer, now):
+    summary = offer_status_summary(make_offer(S.DRAFT), now)
+    assert (summary.text, summary.days, summary.expected_by) == ("Concept", None, None)
+
+
+def test_a_teacher_dashboard_lists_offers_waiting_for_review(cast, make_offer, now):
+    offer = make_offer(S.SUBMITTED, status_changed_at=now - dt.timedelta(days=8))
+    items = dashboard_items_for(cast.devries, now=now)
+    assert [(item.title, item.urgency, item.area) for item in items] == [
+        (f"Beoordeel “{offer.title}”", 2, "offers")
+    ]
+    assert items[0].detail == "Bakkerij Jansen wacht 8 dag(en) op een besluit"
+
+
+def test_a_company_dashboard_lists_change_requests_and_recent_rejections(
+    cast, make_offer, now
+):
+    changes = make_offer(S.CHANGES_REQUESTED, change_request="Voeg een planning toe.")
+    rejected = make_offer(S.REJECTED, rejection_reason="Geen leerwaarde.")
+    make_offer(S.REJECTED, status_changed_at=now - dt.timedelta(days=90))
+    make_offer(S.PUBLISHED)
+
+    items = dashboard_items_for(cast.jan, now=now)
+
+    assert [(item.title, item.detail, item.urgency) for item in items] == [
+        (f"Pas “{changes.title}” aan en dien het opnieuw in", "Voeg een planning toe.", 1),
+        (f"“{rejected.title}” is afgewezen", "Geen leerwaarde.", 0),
+    ]
+
+
+def test_a_coordinator_dashboard_lists_offers_to_start_and_to_complete(cast, make_offer, now):
+    to_start = make_offer(S.PUBLISHED, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 4, 1))
+    to_complete = make_offer(
+        S.RUNNING, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1)
+    )
+    make_offer(S.PUBLISHED, starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 6, 1))
+
+    titles = [item.title for item in dashboard_items_for(cast.bos, now=now)]
+
+    assert titles == [
+        f"Start “{to_start.title}”: het begint op 2026-03-01",
+        f"Rond “{to_complete.title}” af: het is geëindigd op 2026-02-01",
+    ]
+
+
+def test_students_and_strangers_have_no_offer_items(cast, make_offer, now):
+    make_offer(S.PUBLISHED)
+    assert dashboard_items_for(cast.sanne, now=now) == []
+    assert dashboard_items_for(UserFactory(), now=now) == []
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_visibility_costs_a_fixed_number_of_queries(
+    cast, make_offer, django_assert_max_num_queries, rows
+):
+    for _ in range(rows):
+        make_offer(S.PUBLISHED)
+    OfferFactory(status=S.PUBLISHED)
+    sanne = type(cast.sanne).objects.get(pk=cast.sanne.pk)
+    with django_assert_max_num_queries(4):
+        offers = list(offers_visible_to(sanne))
+        [offer.owner.name for offer in offers]
+    assert len(offers) == rows

@@ -1,0 +1,205 @@
+"""Every organisations endpoint × every role: allowed and denied, and a denied write changes
+nothing."""
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from backend.accounts.models import Membership
+from backend.organisations.models import (
+    CertificatePolicy,
+    Consortium,
+    ConsortiumMembership,
+    Location,
+    Organisation,
+)
+from tests.backend.accounts.people import ROLES
+
+ALL_SIGNED_IN = set(ROLES) - {"anonymous"}
+INTAKE = {"coordinator", "programme_lead", "institution_admin", "other_school_staff"}
+
+
+def _state():
+    """Everything these endpoints may write, to prove a denied request changed nothing."""
+    return (
+        list(Organisation.objects.order_by("pk").values()),
+        list(Location.objects.order_by("pk").values()),
+        list(Consortium.objects.order_by("pk").values()),
+        list(ConsortiumMembership.objects.order_by("pk").values()),
+        list(CertificatePolicy.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+    )
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: Callable[[Any], str]
+    allowed: set[str]
+    data: Callable[[Any], dict] = field(default=lambda w: {})
+
+
+def _location(w):
+    return Location.objects.get_or_create(
+        organisation=w.vista, name="Campus Heerlen", defaults={"postcode": "6411 AB", "city": "Heerlen"}
+    )[0]
+
+
+def _policy(w):
+    return CertificatePolicy.objects.get_or_create(
+        organisation=w.vista, certificate="VOG", applies_to="guest_teacher"
+    )[0]
+
+
+CASES = [
+    Case("organisation list", "get", lambda w: reverse("api:organisation-list"), ALL_SIGNED_IN),
+    Case(
+        "organisation create company",
+        "post",
+        lambda w: reverse("api:organisation-list"),
+        INTAKE,
+        lambda w: {"name": "Nieuw BV", "kind": "company", "kvk": "55554444"},
+    ),
+    Case(
+        "organisation detail school",
+        "get",
+        lambda w: reverse("api:organisation-detail", args=[w.vista.pk]),
+        ALL_SIGNED_IN,
+    ),
+    Case(
+        "organisation detail other company",
+        "get",
+        lambda w: reverse("api:organisation-detail", args=[w.pixel.pk]),
+        ALL_SIGNED_IN - {"company_contact"},
+    ),
+    Case(
+        "organisation update school",
+        "patch",
+        lambda w: reverse("api:organisation-detail", args=[w.vista.pk]),
+        {"institution_admin"},
+        lambda w: {"description": "Nieuw"},
+    ),
+    Case(
+        "organisation update company",
+        "patch",
+        lambda w: reverse("api:organisation-detail", args=[w.bakkerij.pk]),
+        {"company_contact"},
+        lambda w: {"employee_count": 5},
+    ),
+    Case(
+        "organisation succeed",
+        "post",
+        lambda w: reverse("api:organisation-succeed", args=[w.bakkerij.pk]),
+        set(),
+        lambda w: {"successor": w.pixel.pk, "on": "2026-03-01"},
+    ),
+    Case(
+        "organisation staff list",
+        "get",
+        lambda w: reverse("api:organisation-memberships", args=[w.vista.pk]),
+        {"coordinator", "programme_lead", "institution_admin"},
+    ),
+    Case("location list", "get", lambda w: reverse("api:location-list"), ALL_SIGNED_IN),
+    Case(
+        "location create",
+        "post",
+        lambda w: reverse("api:location-list"),
+        {"institution_admin"},
+        lambda w: {"organisation": w.vista.pk, "name": "Sittard", "postcode": "6131 AA", "city": "Sittard"},
+    ),
+    Case(
+        "location update",
+        "patch",
+        lambda w: reverse("api:location-detail", args=[_location(w).pk]),
+        {"institution_admin"},
+        lambda w: {"city": "Heerlen-Noord"},
+    ),
+    Case(
+        "location delete",
+        "delete",
+        lambda w: reverse("api:location-detail", args=[_location(w).pk]),
+        {"institution_admin"},
+    ),
+    Case("consortium list", "get", lambda w: reverse("api:consortium-list"), ALL_SIGNED_IN),
+    Case(
+        "consortium create",
+        "post",
+        lambda w: reverse("api:consortium-list"),
+        {"institution_admin"},
+        lambda w: {"name": "Zorg Zuid", "lead": w.vista.pk},
+    ),
+    Case(
+        "consortium update",
+        "patch",
+        lambda w: reverse("api:consortium-detail", args=[w.consortium.pk]),
+        {"institution_admin"},
+        lambda w: {"description": "RIF-project"},
+    ),
+    Case(
+        "consortium member add",
+        "post",
+        lambda w: reverse("api:consortium-member-list", args=[w.consortium.pk]),
+        {"institution_admin"},
+        lambda w: {"organisation": w.bakkerij.pk, "role": "associate"},
+    ),
+    Case(
+        "consortium member role",
+        "patch",
+        lambda w: reverse(
+            "api:consortium-member-detail",
+            args=[ConsortiumMembership.objects.get(organisation=w.pixel).pk],
+        ),
+        {"institution_admin"},
+        lambda w: {"role": "associate"},
+    ),
+    Case(
+        "consortium member end",
+        "post",
+        lambda w: reverse(
+            "api:consortium-member-end",
+            args=[ConsortiumMembership.objects.get(organisation=w.pixel).pk],
+        ),
+        {"institution_admin"},
+        lambda w: {"left_on": "2026-06-30"},
+    ),
+    Case(
+        "certificate policy list",
+        "get",
+        lambda w: reverse("api:certificate-policy-list", args=[w.vista.pk]),
+        ALL_SIGNED_IN,
+    ),
+    Case(
+        "certificate policy create",
+        "post",
+        lambda w: reverse("api:certificate-policy-list", args=[w.vista.pk]),
+        {"institution_admin"},
+        lambda w: {"certificate": "VOG", "applies_to": "guest_teacher"},
+    ),
+    Case(
+        "certificate policy delete",
+        "delete",
+        lambda w: reverse("api:certificate-policy-detail", args=[_policy(w).pk]),
+        {"institution_admin"},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_organisation_endpoint_permissions(cast, people, case, role):
+    url, data = case.url(cast), case.data(cast)
+    client = APIClient()
+    if (user := getattr(people, role)) is not None:
+        client.force_authenticate(user)
+    before = _state()
+    response = getattr(client, case.method)(url, data, format="json")
+    if role in case.allowed:
+        assert response.status_code in (200, 201, 204), response.content
+    else:
+        assert response.status_code in (401, 403, 404), response.content
+        assert response.json()["message"]
+        assert _state() == before

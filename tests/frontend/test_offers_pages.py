@@ -1,0 +1,279 @@
+"""Company offer pages (guided brief, autosave, status) and the school's review and curation."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from backend.offers.models import Coverage, Offer, OfferKind, OfferStatus, WerkprocesMapping
+from tests.factories import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _brief(cast, **overrides):
+    data = {
+        "kind": OfferKind.CHALLENGE,
+        "title": "Bestellen via de website",
+        "description": "Klanten bellen nu hun bestelling door. Kan dat online?",
+        "expectations": "Een werkend voorbeeld",
+        "deliverables": "",
+        "starts_on": "2027-02-01",
+        "ends_on": "2027-03-15",
+        "location_kind": "company",
+        "max_students": "4",
+        "team_size": "",
+        "niveau_min": "2",
+        "niveau_max": "4",
+        "schools": [str(cast.vista.pk)],
+        "consortium": "",
+        "offer_id": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _submitted(cast, **fields):
+    offer = OfferFactory(
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        status=OfferStatus.SUBMITTED,
+        status_changed_at=timezone.now() - dt.timedelta(days=3),
+        **fields,
+    )
+    offer.schools.set([cast.vista])
+    return offer
+
+
+def test_saving_the_brief_makes_a_draft_and_keeps_editing(cast, page_client):
+    response = page_client(cast.jan).post(reverse("frontend:offer-brief"), _brief(cast, action="save"))
+    offer = Offer.objects.get()
+    assert response["Location"] == reverse("frontend:offer-edit", args=[offer.pk])
+    assert (offer.title, offer.status, offer.owner, offer.contact) == (
+        "Bestellen via de website",
+        OfferStatus.DRAFT,
+        cast.bakkerij,
+        cast.jan,
+    )
+    assert list(offer.schools.all()) == [cast.vista]
+
+
+def test_submitting_the_brief_sends_it_to_the_school(cast, page_client):
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-brief"), _brief(cast, action="submit")
+    )
+    offer = Offer.objects.get()
+    assert response["Location"] == reverse("frontend:offer-detail", args=[offer.pk])
+    assert offer.status == OfferStatus.SUBMITTED
+
+
+def test_a_brief_with_the_end_before_the_start_says_which_field_and_keeps_the_text(
+    cast, page_client
+):
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-brief"), _brief(cast, ends_on="2027-01-01", action="save")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Einde: De einddatum (2027-01-01) ligt vóór de startdatum (2027-02-01)." in html
+    assert "Klanten bellen nu hun bestelling door. Kan dat online?" in html
+    assert Offer.objects.count() == 0
+
+
+def test_submitting_without_a_school_saves_the_draft_and_names_the_schools_field(
+    cast, page_client
+):
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-brief"), _brief(cast, schools=[], action="submit")
+    )
+    html = response.content.decode()
+    assert "Scholen: Kies minstens één school" in html
+    offer = Offer.objects.get()
+    assert offer.status == OfferStatus.DRAFT
+    assert f'name="offer_id" id="id_offer_id" value="{offer.pk}"' in html
+
+
+def test_autosave_creates_the_draft_once_then_updates_it(cast, page_client):
+    client = page_client(cast.jan)
+    first = client.post(reverse("frontend:offer-autosave"), _brief(cast), HTTP_HX_REQUEST="true")
+    offer = Offer.objects.get()
+    assert "Concept bewaard" in first.content.decode()
+    assert f'value="{offer.pk}" hx-swap-oob="true"' in first.content.decode()
+    assert first["HX-Replace-Url"] == reverse("frontend:offer-edit", args=[offer.pk])
+    client.post(
+        reverse("frontend:offer-autosave"),
+        _brief(cast, title="Online bestellen", offer_id=str(offer.pk)),
+        HTTP_HX_REQUEST="true",
+    )
+    offer.refresh_from_db()
+    assert Offer.objects.count() == 1
+    assert offer.title == "Online bestellen"
+
+
+def test_autosave_of_an_empty_title_saves_nothing_and_says_why(cast, page_client):
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-autosave"), _brief(cast, title=""), HTTP_HX_REQUEST="true"
+    )
+    assert "Nog niet bewaard: Titel: Geef het aanbod een titel." in response.content.decode()
+    assert Offer.objects.count() == 0
+
+
+def test_a_company_cannot_autosave_into_another_companys_offer(cast, page_client):
+    other = OfferFactory(owner=cast.pixel, contact=cast.eva, title="Van Pixel")
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-autosave"), _brief(cast, offer_id=str(other.pk))
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.title == "Van Pixel"
+
+
+def test_the_brief_explains_the_werkprocessen_of_a_chosen_programme(cast, page_client):
+    response = page_client(cast.jan).get(
+        reverse("frontend:offer-werkprocessen-hint"), {"programmes": [cast.ict_niveau2.pk]}
+    )
+    html = response.content.decode()
+    assert cast.ict_niveau2.title in html
+    assert "Werkproces B1-K1-W1" in html
+
+
+def test_the_offer_list_shows_status_since_when_by_whom_and_what_is_next(cast, page_client):
+    offer = _submitted(cast, title="Kassasysteem")
+    from backend.offers.services import offer_review_start
+
+    offer_review_start(actor=cast.devries, offer=offer, now=timezone.now() - dt.timedelta(days=3))
+    html = page_client(cast.jan).get(reverse("frontend:offer-list")).content.decode()
+    assert "Kassasysteem" in html
+    assert "In beoordeling sinds 3 dagen, door Karin de Vries" in html
+    assert "Volgende stap:" in html
+
+
+def test_the_offer_list_shows_only_the_companys_own_offers(cast, page_client):
+    OfferFactory(owner=cast.pixel, contact=cast.eva, title="Van Pixel")
+    html = page_client(cast.jan).get(reverse("frontend:offer-list")).content.decode()
+    assert "Van Pixel" not in html
+
+
+def test_the_review_queue_lists_the_oldest_first(cast, page_client):
+    newer = _submitted(cast, title="Nieuwer")
+    older = _submitted(cast, title="Ouder")
+    Offer.objects.filter(pk=older.pk).update(status_changed_at=timezone.now() - dt.timedelta(days=9))
+    html = page_client(cast.devries).get(reverse("frontend:review-queue")).content.decode()
+    assert html.index("Ouder") < html.index("Nieuwer")
+    assert newer.title in html
+
+
+def test_the_review_queue_of_another_school_is_empty(cast, page_client):
+    _submitted(cast, title="Voor Vista")
+    html = page_client(cast.peters).get(reverse("frontend:review-queue")).content.decode()
+    assert "Voor Vista" not in html
+
+
+def test_a_teacher_accepts_an_offer(cast, page_client):
+    offer = _submitted(cast)
+    response = page_client(cast.devries).post(reverse("frontend:offer-publish", args=[offer.pk]))
+    assert response["Location"] == reverse("frontend:offer-detail", args=[offer.pk])
+    offer.refresh_from_db()
+    assert (offer.status, offer.reviewer) == (OfferStatus.PUBLISHED, cast.devries)
+
+
+def test_rejecting_without_a_reason_names_the_field_and_changes_nothing(cast, page_client):
+    offer = _submitted(cast)
+    response = page_client(cast.devries).post(
+        reverse("frontend:offer-reject", args=[offer.pk]), {"reject-reason": ""}
+    )
+    assert response.status_code == 400
+    assert "Reden van afwijzing: Dit veld is vereist." in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.SUBMITTED
+
+
+def test_rejecting_with_a_reason_shows_it_to_the_company(cast, page_client):
+    offer = _submitted(cast)
+    page_client(cast.devries).post(
+        reverse("frontend:offer-reject", args=[offer.pk]),
+        {"reject-reason": "Dit is productiewerk zonder leerwaarde."},
+    )
+    html = page_client(cast.jan).get(reverse("frontend:offer-detail", args=[offer.pk])).content.decode()
+    assert "Dit is productiewerk zonder leerwaarde." in html
+
+
+def test_requesting_changes_keeps_the_typed_message_when_refused(cast, page_client):
+    offer = _submitted(cast)
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    response = page_client(cast.devries).post(
+        reverse("frontend:offer-request-changes", args=[offer.pk]),
+        {"changes-message": "Graag een kleinere opdracht"},
+    )
+    assert response.status_code == 400
+    assert "Graag een kleinere opdracht" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PUBLISHED
+
+
+def test_a_teacher_of_another_school_cannot_accept(cast, page_client):
+    offer = _submitted(cast)
+    response = page_client(cast.peters).post(reverse("frontend:offer-publish", args=[offer.pk]))
+    assert response.status_code == 404
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.SUBMITTED
+
+
+def test_searching_werkprocessen_by_code_lists_them_with_a_map_form(cast, page_client):
+    offer = _submitted(cast)
+    html = page_client(cast.devries).get(
+        reverse("frontend:werkproces-search", args=[offer.pk]), {"q": "P1-K1"}
+    ).content.decode()
+    assert "P1-K1-W1" in html
+    assert reverse("frontend:offer-map", args=[offer.pk]) in html
+
+
+def test_mapping_a_werkproces_records_it_and_mapping_again_updates_it(cast, page_client):
+    offer = _submitted(cast)
+    werkproces = cast.ict_niveau2.werkprocessen().get(code="B1-K1-W1")
+    client = page_client(cast.devries)
+    url = reverse("frontend:offer-map", args=[offer.pk])
+    client.post(url, {"werkproces": werkproces.pk, "coverage": Coverage.PARTIAL, "q": "B1"})
+    response = client.post(url, {"werkproces": werkproces.pk, "coverage": Coverage.FULL})
+    assert response.status_code == 302
+    mapping = WerkprocesMapping.objects.get()
+    assert (mapping.offer, mapping.werkproces, mapping.coverage, mapping.mapped_by) == (
+        offer,
+        werkproces,
+        Coverage.FULL,
+        cast.devries,
+    )
+
+
+def test_unmapping_removes_only_that_mapping(cast, page_client):
+    offer = _submitted(cast)
+    first, second = cast.ict_niveau2.werkprocessen().order_by("code")[:2]
+    keep = WerkprocesMapping.objects.create(offer=offer, werkproces=first, coverage="full", mapped_by=cast.devries)
+    drop = WerkprocesMapping.objects.create(offer=offer, werkproces=second, coverage="full", mapped_by=cast.devries)
+    page_client(cast.devries).post(reverse("frontend:offer-unmap", args=[offer.pk, drop.pk]))
+    assert list(WerkprocesMapping.objects.all()) == [keep]
+
+
+def test_the_coverage_view_marks_werkprocessen_no_challenge_covers(cast, page_client):
+    offer = _submitted(cast, title="Webwinkel", niveau_min=2, niveau_max=2)
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    covered = cast.ict_niveau2.werkprocessen().get(code="B1-K1-W1")
+    WerkprocesMapping.objects.create(offer=offer, werkproces=covered, coverage="full", mapped_by=cast.devries)
+    response = page_client(cast.devries).get(
+        reverse("frontend:coverage"), {"opleiding": cast.ict_niveau2.pk}
+    )
+    report = response.context["report"]
+    assert [wp.code for wp in report.uncovered] == ["B1-K1-W2", "P1-K1-W1"]
+    html = response.content.decode()
+    assert "Webwinkel" in html
+    assert html.count('class="cell-gap"') == 2
+    assert "<title" in html and "niet gedekt: 2" in html
+
+
+def test_the_coverage_view_of_a_programme_from_another_school_is_refused(cast, page_client):
+    response = page_client(cast.devries).get(
+        reverse("frontend:coverage"), {"opleiding": cast.ict_niveau4.pk}
+    )
+    assert response.context["report"] is None
+    assert response.context["not_found"] is True
