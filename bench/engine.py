@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__)
     parser.add_argument("--sizes", default="500,2000,10000,50000")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--package-timeout", type=float, default=120.0)
+    parser.add_argument("--package-timeout", type=float, default=240.0)
     parser.add_argument("--no-package", action="store_true", help="skip the PyPI package")
     parser.add_argument("-o", "--output", default=str(RESULTS))
     args = parser.parse_args(argv)

@@ -20,7 +20,7 @@ NAV_ITEMS = [
     # Company
     ("frontend:offer-list", _("Mijn aanbod"), {Role.COMPANY_CONTACT}),
     ("frontend:offer-brief", _("Nieuwe uitdaging"), {Role.COMPANY_CONTACT}),
-    ("frontend:organisation-team", _("Collega's"), {Role.COMPANY_CONTACT}),
+    ("frontend:round-teams", _("Teams"), {Role.COMPANY_CONTACT}),
     # Student
     ("frontend:student-challenges", _("Uitdagingen"), {Role.STUDENT}),
     ("frontend:student-choices", _("Mijn keuzes"), {Role.STUDENT}),
@@ -29,10 +29,11 @@ NAV_ITEMS = [
     ("frontend:review-queue", _("Beoordelen"), STAFF),
     ("frontend:coverage", _("Dekking"), STAFF),
     ("frontend:round-list", _("Rondes"), STAFF),
-    ("frontend:expert-search", _("Gastdocenten"), STAFF),
+    ("frontend:engagement-expert-search", _("Gastdocenten"), STAFF),
     # Shared between companies and schools
-    ("frontend:agreement-list", _("Afspraken"), {Role.COMPANY_CONTACT, *COORDINATORS}),
-    ("frontend:engagement-home", _("Activiteiten"), {Role.COMPANY_CONTACT, *STAFF}),
+    ("frontend:agreement-list", _("Afspraken"), {Role.COMPANY_CONTACT, *STAFF}),
+    ("frontend:engagement-event-list", _("Bijeenkomsten"), {Role.COMPANY_CONTACT, *STAFF}),
+    ("frontend:organisation-team", _("Collega's"), {Role.COMPANY_CONTACT}),
 ]
 
 ROLE_LABELS = [
@@ -58,8 +59,12 @@ def nav_items_for(user, current_path: str = "") -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        current = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"url": url, "label": label, "current": current, "name": url_name})
+        items.append({"url": url, "label": label, "current": False, "name": url_name})
+    # The current page is the item with the longest URL that starts the path ("/aanbod/nieuw/"
+    # is "Nieuwe uitdaging", not "Mijn aanbod"); the dashboard only on "/" itself.
+    matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items
 
 

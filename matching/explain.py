@@ -24,7 +24,7 @@ from matching.instance import UNLIMITED, Instance
 from matching.types import Assignment, Explanation, PassedOver, Unassigned
 from matching.validate import rule_details
 
-TRADEOFF = {"note": "giving it would leave another student worse off"}
+TRADEOFF = {"note": "giving it would make the overall allocation worse for others"}
 LOCKED = {"note": "the coordinator locked this student's assignment"}
 
 PHRASES = {
@@ -70,10 +70,8 @@ def _reason_tables(
     for c in range(n_challenges):
         h = inst.challenge_host[c]
         capacity = inst.host_capacity[h]
-        if c in closed or (count[c] == 0 and inst.challenge_min[c] > 0):
-            # A challenge with a minimum that nobody was placed in does not run either.
-            interested = closed.get(c, 0)
-            table.append(("closed", {"min": inst.challenge_min[c], "interested": interested}))
+        if c in closed:
+            table.append(("closed", {"min": inst.challenge_min[c], "interested": closed[c]}))
         elif count[c] >= inst.challenge_max[c]:
             details: dict[str, object] = {
                 "capacity": inst.challenge_max[c],
@@ -88,6 +86,9 @@ def _reason_tables(
             if stable:
                 details["host_preferred"] = True
             table.append(("host_full", details))
+        elif count[c] == 0 and inst.challenge_min[c] > 0:
+            # A challenge with a minimum that nobody was placed in does not run either.
+            table.append(("closed", {"min": inst.challenge_min[c], "interested": 0}))
         else:
             table.append(None)
     return table

@@ -1,17 +1,17 @@
 """`solve`: validate, build, solve (with the minimum-team-size loop), explain, measure.
 
-Minimum team sizes: a challenge with 0 < assigned < min after a solve is closed and the
-instance re-solved, until no such challenge is left. Each round closes only the worst
-offenders: the under-filled challenges with the lowest fill ratio assigned/min (all ties), since
-the students they release may lift others over their minimum; it also closes the challenges
-with a minimum that received nobody, so released students cannot trickle into them one at a
-time (which would take a round each). A challenge holding a locked assignment is never closed
-(locks are never dropped). After GLOBAL_RESOLVES re-solves, any challenge still under-filled
-is closed and its students are re-placed greedily (`_repair`), which cannot create new
-offenders; this bounds the work at three solves. The first round is the relaxation without
-minimums; `bound_gap` = penalised rank cost of the result - that of the relaxation. (The
-relaxation maximises the number assigned first, so in rare cases it pays several ranks for one
-more student and the gap is negative.) Stable mode
+Minimum team sizes: a challenge with 0 < assigned < min after a solve is under-filled; it is
+closed and the instance re-solved. Each round closes the under-filled challenges in order of
+fill ratio assigned/min (then assigned count, then input order), skipping any that a student
+released by this round's closures could join: those students may lift it over its minimum.
+It also closes the challenges with a minimum that got nobody and that no released student
+could join, so students cannot trickle into them one round at a time. A challenge holding a
+locked assignment is never closed (locks are never dropped). After GLOBAL_RESOLVES re-solves,
+any challenge still under-filled is closed and its students are re-placed greedily
+(`_repair`), which cannot create new offenders; this bounds the work at four solves.
+The first round is the relaxation without minimums; `bound_gap` = penalised rank cost of the
+result - that of the relaxation. (The relaxation maximises the number assigned first, so in
+rare cases it pays several ranks for one more student and the gap is negative.) Stable mode
 runs the same loop; its stability is then relative to the challenges left open.
 """
 
@@ -29,7 +29,8 @@ from matching.validate import validate
 
 Progress = Callable[[str, int], None]
 
-GLOBAL_RESOLVES = 2  # re-solves after the relaxation before the local repair takes over
+CLOSE_EMPTY = True  # also close unreachable challenges with a minimum that got nobody
+GLOBAL_RESOLVES = 3  # re-solves after the relaxation before the local repair takes over
 
 
 def _penalised(inst: Instance, assign: list[int]) -> int:
@@ -50,15 +51,33 @@ def _to_close(inst: Instance, assign: list[int], closed: dict[int, int]) -> dict
     for c in assign:
         if c >= 0 and minimum[c] > 0:
             count[c] += 1
-    candidates = {c: n for c, n in count.items() if inst.lock_count[c] == 0 and c not in closed}
-    offenders = {c: n for c, n in candidates.items() if 0 < n < minimum[c]}
-    if not offenders:
-        return {}
-    ratio = {c: Fraction(n, minimum[c]) for c, n in offenders.items()}
-    lowest = min(ratio.values())
-    worst = {c: n for c, n in offenders.items() if ratio[c] == lowest}
-    empty = {c: 0 for c, n in candidates.items() if n == 0}
-    return worst | empty
+    offenders = [
+        c
+        for c, n in count.items()
+        if 0 < n < minimum[c] and inst.lock_count[c] == 0 and c not in closed
+    ]
+    offenders.sort(key=lambda c: (Fraction(count[c], minimum[c]), count[c], c))
+    members: dict[int, list[int]] = {}
+    for s, c in enumerate(assign):
+        if c in count:
+            members.setdefault(c, []).append(s)
+    batch: dict[int, int] = {}
+    reachable: set[int] = set()  # challenges that students released by this batch could join
+    for c in offenders:
+        if c in reachable:
+            continue  # wait: the students released now may lift it over its minimum
+        batch[c] = count[c]
+        for s in members[c]:
+            reachable.update(
+                b for b, rule in zip(inst.prefs[s], inst.rules[s], strict=True) if rule is None
+            )
+    if batch and CLOSE_EMPTY:
+        batch |= {
+            c: 0
+            for c, n in count.items()
+            if n == 0 and inst.lock_count[c] == 0 and c not in closed and c not in reachable
+        }
+    return batch
 
 
 def _repair(inst: Instance, assign: list[int], closed: dict[int, int]) -> list[int]:

@@ -58,9 +58,23 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(StudentEnrolment)
 class StudentEnrolmentAdmin(admin.ModelAdmin):
-    list_display = ["student", "student_number", "school", "kwalificatie", "cohort", "leerweg", "class_code"]
+    list_display = [
+        "student",
+        "student_number",
+        "school",
+        "kwalificatie",
+        "cohort",
+        "leerweg",
+        "class_code",
+    ]
     list_filter = ["school", "cohort", "leerweg", "kwalificatie__niveau"]
-    search_fields = ["student_number", "student__email", "student__first_name", "student__last_name", "kwalificatie__crebo"]
+    search_fields = [
+        "student_number",
+        "student__email",
+        "student__first_name",
+        "student__last_name",
+        "kwalificatie__crebo",
+    ]
     raw_id_fields = ["student", "coach", "kwalificatie", "school"]
     list_select_related = ["student", "school", "kwalificatie"]
     fieldsets = (

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
 from backend.accounts.models import Invitation, Membership, Role, User
-from backend.accounts.services.invitations import invitable_roles, invitation_for_token
+from backend.accounts.services.invitations import invitation_for_token
 from backend.core.errors import ApplicationError, NotFound, PermissionDenied
 from backend.core.permissions import HasRole, IsSchoolStaff
 from backend.organisations.models import CertificateKind, Organisation, PolicySubject
@@ -157,7 +157,9 @@ class CompanySignUpApi(APIView):
         phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
         website = serializers.URLField(required=False, allow_blank=True, default="")
         employee_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-        job_title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+        job_title = serializers.CharField(
+            max_length=120, required=False, allow_blank=True, default=""
+        )
 
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -226,7 +228,10 @@ class InvitationListApi(generics.ListAPIView):
 class InvitationRevokeApi(APIView):
     def delete(self, request, pk: int):
         invitation = get_object_or_404(Invitation.objects.select_related("organisation"), pk=pk)
-        if not request.user.is_staff and invitation.organisation_id not in _invitation_organisation_ids(request.user):
+        if (
+            not request.user.is_staff
+            and invitation.organisation_id not in _invitation_organisation_ids(request.user)
+        ):
             raise NotFound(_("Deze uitnodiging bestaat niet."))
         services.invitation_revoke(invitation=invitation, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -261,8 +266,12 @@ class InvitationAcceptApi(APIView):
     class InputSerializer(serializers.Serializer):
         token = serializers.CharField()
         password = serializers.CharField(trim_whitespace=False)
-        first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-        last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+        first_name = serializers.CharField(
+            max_length=150, required=False, allow_blank=True, default=""
+        )
+        last_name = serializers.CharField(
+            max_length=150, required=False, allow_blank=True, default=""
+        )
 
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -483,5 +492,3 @@ class StudentImportApi(APIView):
         return Response(
             {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         )
-
-

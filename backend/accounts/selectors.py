@@ -6,7 +6,7 @@ All functions take the user and return ids, so callers can filter querysets with
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.translation import gettext, gettext_lazy
 
 from backend.accounts.models import (
@@ -17,7 +17,6 @@ from backend.accounts.models import (
     StudentEnrolment,
     User,
 )
-from backend.core.dashboard import DashboardItem
 from backend.organisations.models import (
     CertificateKind,
     CertificatePolicy,
@@ -31,9 +30,9 @@ def _cache(user: User) -> dict:
     # Memberships are read once per request: every check below reuses this.
     if not hasattr(user, "_koppel_memberships"):
         user._koppel_memberships = list(
-            Membership.objects.active().filter(user_id=user.pk).values_list(
-                "organisation_id", "role"
-            )
+            Membership.objects.active()
+            .filter(user_id=user.pk)
+            .values_list("organisation_id", "role")
         )
     return user._koppel_memberships
 
@@ -61,9 +60,7 @@ def staff_school_ids(user: User) -> set[int]:
 
 
 def coordinator_school_ids(user: User) -> set[int]:
-    return organisation_ids_for(
-        user, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN
-    )
+    return organisation_ids_for(user, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
 
 
 def company_ids(user: User) -> set[int]:
@@ -209,30 +206,3 @@ def active_memberships(user: User) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name", "role")
     )
-
-
-def dashboard_items_for(user: User, *, now: dt.datetime) -> list[DashboardItem]:
-    """Certificates of the person that expire within 30 days (or expired in the last 30)."""
-    today = timezone.localdate(now)
-    soon = Certificate.objects.filter(
-        holder=user,
-        valid_until__gte=today - dt.timedelta(days=30),
-        valid_until__lte=today + dt.timedelta(days=30),
-    ).order_by("valid_until")
-    items = []
-    for certificate in soon:
-        expired = certificate.valid_until < today
-        title = (
-            gettext("Je %(kind)s is verlopen") if expired else gettext("Je %(kind)s verloopt binnenkort")
-        ) % {"kind": certificate.kind}
-        items.append(
-            DashboardItem(
-                title=title,
-                url="/api/auth/certificates/",
-                area="accounts",
-                detail=str(_HOW_TO_GET.get(certificate.kind, "")),
-                due=certificate.valid_until,
-                urgency=2 if expired else 1,
-            )
-        )
-    return items

@@ -7,7 +7,7 @@ from backend.accounts.models import SCHOOL_STAFF_ROLES, Role
 from backend.accounts.selectors import user_has_role
 
 
-def HasRole(*roles: str, allow_staff: bool = True) -> type[BasePermission]:  # noqa: N802
+def HasRole(*roles: str, allow_staff: bool = True) -> type[BasePermission]:
     """A permission class allowing authenticated people with an active membership in one of
     `roles`, plus Koppel staff (`is_staff`) unless `allow_staff=False`.
     Usage: `permission_classes = [HasRole(Role.COACH, Role.COORDINATOR)]`."""

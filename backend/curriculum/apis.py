@@ -19,7 +19,7 @@ class _NoFilterBackends:
     filter_backends: list = []
 
 
-class WerkprocesOutputSerializer(serializers.Serializer):
+class CurriculumWerkprocesSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField()
@@ -31,7 +31,7 @@ class WerkprocesOutputSerializer(serializers.Serializer):
     dossier_title = serializers.CharField(source="kerntaak.dossier.title")
 
 
-class KwalificatieOutputSerializer(serializers.Serializer):
+class CurriculumKwalificatieSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     crebo = serializers.CharField()
     title = serializers.CharField()
@@ -41,21 +41,22 @@ class KwalificatieOutputSerializer(serializers.Serializer):
     dossier_edition = serializers.CharField(source="dossier.edition")
 
 
+class CurriculumDossierSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    crebo = serializers.CharField()
+    title = serializers.CharField()
+    edition = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    source = serializers.CharField()
+    kwalificatie_count = serializers.IntegerField()
+
+
 class DossierListApi(_NoFilterBackends, generics.ListAPIView):
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        crebo = serializers.CharField()
-        title = serializers.CharField()
-        edition = serializers.CharField()
-        valid_from = serializers.DateField()
-        valid_until = serializers.DateField()
-        source = serializers.CharField()
-        kwalificatie_count = serializers.IntegerField()
-
-    serializer_class = OutputSerializer
+    serializer_class = CurriculumDossierSerializer
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="woorden of crebo")])
     def get(self, request, *args, **kwargs):
@@ -68,8 +69,8 @@ class DossierListApi(_NoFilterBackends, generics.ListAPIView):
 
 
 class DossierDetailApi(generics.GenericAPIView):
-    class OutputSerializer(serializers.Serializer):
-        class KerntaakSerializer(serializers.Serializer):
+    class CurriculumDossierDetailSerializer(serializers.Serializer):
+        class CurriculumKerntaakSerializer(serializers.Serializer):
             id = serializers.IntegerField()
             code = serializers.CharField()
             title = serializers.CharField()
@@ -86,7 +87,7 @@ class DossierDetailApi(generics.GenericAPIView):
                     for w in sorted(kerntaak.werkprocessen.all(), key=lambda w: w.code)
                 ]
 
-        class KwalificatieSerializer(serializers.Serializer):
+        class CurriculumDossierKwalificatieSerializer(serializers.Serializer):
             id = serializers.IntegerField()
             crebo = serializers.CharField()
             title = serializers.CharField()
@@ -100,16 +101,16 @@ class DossierDetailApi(generics.GenericAPIView):
         valid_until = serializers.DateField()
         source = serializers.CharField()
         source_note = serializers.CharField()
-        kwalificaties = KwalificatieSerializer(many=True)
-        kerntaken = KerntaakSerializer(many=True)
+        kwalificaties = CurriculumDossierKwalificatieSerializer(many=True)
+        kerntaken = CurriculumKerntaakSerializer(many=True)
 
-    serializer_class = OutputSerializer
+    serializer_class = CurriculumDossierDetailSerializer
 
     def get(self, request, pk: int):
         dossier = selectors.dossier_detail(pk=pk)
         if dossier is None:
             raise NotFound(_("Dit kwalificatiedossier bestaat niet."))
-        return Response(self.OutputSerializer(dossier).data)
+        return Response(self.CurriculumDossierDetailSerializer(dossier).data)
 
 
 class KwalificatieListApi(_NoFilterBackends, generics.ListAPIView):
@@ -118,7 +119,7 @@ class KwalificatieListApi(_NoFilterBackends, generics.ListAPIView):
         niveau = serializers.IntegerField(required=False, min_value=1, max_value=4)
         dossier = serializers.IntegerField(required=False, min_value=1)
 
-    serializer_class = KwalificatieOutputSerializer
+    serializer_class = CurriculumKwalificatieSerializer
 
     @extend_schema(
         parameters=[
@@ -137,21 +138,21 @@ class KwalificatieListApi(_NoFilterBackends, generics.ListAPIView):
 
 
 class KwalificatieDetailApi(generics.GenericAPIView):
-    class OutputSerializer(KwalificatieOutputSerializer):
+    class CurriculumKwalificatieDetailSerializer(CurriculumKwalificatieSerializer):
         werkprocessen = serializers.SerializerMethodField()
 
         def get_werkprocessen(self, kwalificatie) -> list[dict]:
-            return WerkprocesOutputSerializer(
+            return CurriculumWerkprocesSerializer(
                 selectors.werkprocessen_for_kwalificatie(kwalificatie), many=True
             ).data
 
-    serializer_class = OutputSerializer
+    serializer_class = CurriculumKwalificatieDetailSerializer
 
     def get(self, request, pk: int):
         kwalificatie = Kwalificatie.objects.select_related("dossier").filter(pk=pk).first()
         if kwalificatie is None:
             raise NotFound(_("Deze kwalificatie bestaat niet."))
-        return Response(self.OutputSerializer(kwalificatie).data)
+        return Response(self.CurriculumKwalificatieDetailSerializer(kwalificatie).data)
 
 
 class WerkprocesSearchApi(_NoFilterBackends, generics.ListAPIView):
@@ -166,7 +167,7 @@ class WerkprocesSearchApi(_NoFilterBackends, generics.ListAPIView):
             },
         )
 
-    serializer_class = WerkprocesOutputSerializer
+    serializer_class = CurriculumWerkprocesSerializer
 
     @extend_schema(
         parameters=[

@@ -118,7 +118,9 @@ class Werkproces(TimeStampedModel):
         verbose_name = _("werkproces")
         verbose_name_plural = _("werkprocessen")
         constraints = [
-            models.UniqueConstraint(fields=["kerntaak", "code"], name="werkproces_code_per_kerntaak")
+            models.UniqueConstraint(
+                fields=["kerntaak", "code"], name="werkproces_code_per_kerntaak"
+            )
         ]
 
     def __str__(self) -> str:

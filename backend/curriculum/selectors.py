@@ -59,14 +59,13 @@ def kwalificatie_list(
 def werkprocessen_for_kwalificatie(kwalificatie: Kwalificatie) -> QuerySet[Werkproces]:
     """The basis werkprocessen of the kwalificatie's dossier plus its own profiel ones."""
     return (
-        kwalificatie.werkprocessen()
-        .select_related("kerntaak__dossier")
-        .distinct()
-        .order_by("code")
+        kwalificatie.werkprocessen().select_related("kerntaak__dossier").distinct().order_by("code")
     )
 
 
-def werkproces_search(q: str = "", kwalificatie: Kwalificatie | None = None) -> QuerySet[Werkproces]:
+def werkproces_search(
+    q: str = "", kwalificatie: Kwalificatie | None = None
+) -> QuerySet[Werkproces]:
     """Werkprocessen matching `q`: a code prefix ("B1-K1", "p2-k1-w3") or words that all occur
     in the title, description or kerntaak title. Optionally only those of one kwalificatie."""
     werkprocessen = (
@@ -87,13 +86,19 @@ def werkproces_search(q: str = "", kwalificatie: Kwalificatie | None = None) -> 
     return werkprocessen.order_by("kerntaak__dossier__title", "kerntaak__dossier_id", "code")
 
 
-def open_werkproces_codes_for_students(student_ids: Iterable[int]) -> dict[int, set[str]]:
+def open_werkproces_codes_for_students(
+    student_ids: Iterable[int] | QuerySet,
+) -> dict[int, set[str]]:
     """For each student: the werkproces codes of their kwalificatie not yet shown at voldoende or
     goed. Students without an enrolment are left out. Four queries, whatever the number of
-    students (the allocation engine asks this for whole cohorts)."""
-    ids = list(student_ids)
-    if not ids:
-        return {}
+    students (the allocation engine asks this for whole cohorts); a queryset of ids is used as
+    a subquery, so 10,000 students need not travel as parameters."""
+    if isinstance(student_ids, QuerySet):
+        ids = student_ids
+    else:
+        ids = list(student_ids)
+        if not ids:
+            return {}
     enrolments = list(
         StudentEnrolment.objects.filter(student_id__in=ids).values_list(
             "student_id", "kwalificatie_id", "kwalificatie__dossier_id"

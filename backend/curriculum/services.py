@@ -49,7 +49,9 @@ class ImportReport:
     def lines(self) -> list[str]:
         lines = [f"{dossier}: {self.status}" for dossier in self.dossiers]
         for model, counter in sorted(self.counts.items()):
-            parts = ", ".join(f"{counter[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED) if counter[o])
+            parts = ", ".join(
+                f"{counter[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED) if counter[o]
+            )
             lines.append(f"  {model}: {parts}")
         lines.extend(f"  niet meer in het bestand (bewaard): {item}" for item in self.missing)
         return lines
@@ -111,13 +113,17 @@ def _import_dossier(parsed: ParsedDossier, report: ImportReport) -> None:
         _set_kwalificaties(
             report, "kerntaak", kerntaak, {kwalificaties[c] for c in item.kwalificatie_crebos}
         )
-        existing_werkprocessen = {w.code: w for w in kerntaak.werkprocessen.all()} if current else {}
+        existing_werkprocessen = (
+            {w.code: w for w in kerntaak.werkprocessen.all()} if current else {}
+        )
         for werkproces in item.werkprocessen:
             _upsert(
                 report,
                 "werkproces",
                 existing_werkprocessen.pop(werkproces.code, None),
-                lambda werkproces=werkproces: Werkproces(kerntaak=kerntaak, code=werkproces.code),
+                lambda werkproces=werkproces, kerntaak=kerntaak: Werkproces(
+                    kerntaak=kerntaak, code=werkproces.code
+                ),
                 title=werkproces.title,
                 description=werkproces.description,
             )

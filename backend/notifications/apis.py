@@ -20,7 +20,7 @@ CATEGORY = re.compile(r"^[a-z0-9_.:-]{1,50}$")
 class NotificationListApi(generics.ListAPIView):
     """My notifications, newest first; `?unread=true` for the unread ones only."""
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class NotificationOutputSerializer(serializers.ModelSerializer):
         is_read = serializers.SerializerMethodField()
 
         class Meta:
@@ -30,7 +30,7 @@ class NotificationListApi(generics.ListAPIView):
         def get_is_read(self, obj) -> bool:
             return obj.read_at is not None
 
-    serializer_class = OutputSerializer
+    serializer_class = NotificationOutputSerializer
     filter_backends: list = []
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool)])
@@ -43,10 +43,10 @@ class NotificationListApi(generics.ListAPIView):
 
 
 class NotificationUnreadCountApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class UnreadCountOutputSerializer(serializers.Serializer):
         unread = serializers.IntegerField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=UnreadCountOutputSerializer)
     def get(self, request):
         return Response({"unread": unread_count(request.user)})
 
@@ -54,7 +54,7 @@ class NotificationUnreadCountApi(APIView):
 class NotificationMarkReadApi(APIView):
     """Mark some (`ids`) or all (`all: true`) of my notifications read. Others' ids are ignored."""
 
-    class InputSerializer(serializers.Serializer):
+    class MarkReadInputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(), required=False)
         all = serializers.BooleanField(required=False, default=False)
 
@@ -65,12 +65,12 @@ class NotificationMarkReadApi(APIView):
                 )
             return attrs
 
-    class OutputSerializer(serializers.Serializer):
+    class MarkReadOutputSerializer(serializers.Serializer):
         marked = serializers.IntegerField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(request=MarkReadInputSerializer, responses=MarkReadOutputSerializer)
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.MarkReadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data.get("ids") or []
         if data.validated_data.get("all"):
@@ -82,7 +82,7 @@ class NotificationMarkReadApi(APIView):
 class NotificationReadApi(APIView):
     """Mark one of my notifications read (404 for anyone else's)."""
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None}, operation_id="notifications_read_one")
     def post(self, request, notification_id: int):
         if not notifications_for(request.user).filter(pk=notification_id).exists():
             raise NotFound(_("Deze melding bestaat niet of is niet voor u."))
@@ -90,27 +90,27 @@ class NotificationReadApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PreferenceSerializer(serializers.Serializer):
+class NotificationPreferenceSerializer(serializers.Serializer):
     category = serializers.CharField(read_only=True)
     in_app = serializers.BooleanField()
     email = serializers.BooleanField()
 
 
 class PreferenceListApi(APIView):
-    @extend_schema(responses=PreferenceSerializer(many=True))
+    @extend_schema(responses=NotificationPreferenceSerializer(many=True))
     def get(self, request):
-        return Response(PreferenceSerializer(preferences_for(request.user), many=True).data)
+        return Response(NotificationPreferenceSerializer(preferences_for(request.user), many=True).data)
 
 
 class PreferenceDetailApi(APIView):
     """Set in-app and e-mail for one category of my notifications."""
 
-    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    @extend_schema(request=NotificationPreferenceSerializer, responses=NotificationPreferenceSerializer)
     def put(self, request, category: str):
         if not CATEGORY.match(category):
             message = _("Onbekende soort melding.")
             raise ApplicationError(message, extra={"fields": {"category": [message]}})
-        data = PreferenceSerializer(data=request.data)
+        data = NotificationPreferenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         preference = preference_set(user=request.user, category=category, **data.validated_data)
-        return Response(PreferenceSerializer(preference).data)
+        return Response(NotificationPreferenceSerializer(preference).data)

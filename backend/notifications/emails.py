@@ -15,9 +15,9 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
         pk__in=notification_ids, emailed_at__isnull=True, wants_email=True
     ).select_related("recipient")
     for notification in pending:
-        claimed = Notification.objects.filter(
-            pk=notification.pk, emailed_at__isnull=True
-        ).update(emailed_at=timezone.now())
+        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
         if claimed != 1:
             continue  # another worker got there first
         body = notification.body

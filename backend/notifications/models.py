@@ -53,6 +53,7 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("meldingsvoorkeur")
         verbose_name_plural = _("meldingsvoorkeuren")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "category"], name="preference_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.category}"

@@ -30,9 +30,7 @@ class PreferenceView:
 def preferences_for(user) -> list[PreferenceView]:
     """Every category the person has a preference for or has received, with its settings
     (no stored preference means both on). Two queries."""
-    stored = {
-        p.category: p for p in NotificationPreference.objects.filter(user_id=user.pk)
-    }
+    stored = {p.category: p for p in NotificationPreference.objects.filter(user_id=user.pk)}
     received = set(
         Notification.objects.filter(recipient_id=user.pk)
         .values_list("category", flat=True)

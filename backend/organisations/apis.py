@@ -96,7 +96,11 @@ class OrganisationDetailApi(APIView):
         organisation = _visible_organisation(request, pk)
         data = OrganisationOutputSerializer(organisation).data
         user = request.user
-        if user.is_staff or staff_school_ids(user) or selectors.can_see_staff_list(user, organisation):
+        if (
+            user.is_staff
+            or staff_school_ids(user)
+            or selectors.can_see_staff_list(user, organisation)
+        ):
             contacts = (
                 Membership.objects.active()
                 .filter(organisation=organisation, role=Role.COMPANY_CONTACT)

@@ -130,9 +130,7 @@ def can_manage_consortium(user: User, consortium: Consortium) -> bool:
 
 
 def consortium_members(consortium: Consortium) -> QuerySet[ConsortiumMembership]:
-    return consortium.memberships.select_related("organisation").order_by(
-        "organisation__name"
-    )
+    return consortium.memberships.select_related("organisation").order_by("organisation__name")
 
 
 def organisation_staff(organisation: Organisation) -> QuerySet[Membership]:

@@ -39,7 +39,7 @@ def normalise_kvk(value: str) -> str:
 
 
 def normalise_postcode(value: str) -> str:
-    """"1234ab" and "1234  AB" become "1234 AB"."""
+    """ "1234ab" and "1234  AB" become "1234 AB"."""
     compact = re.sub(r"\s", "", value or "").upper()
     if re.fullmatch(r"\d{4}[A-Z]{2}", compact):
         return f"{compact[:4]} {compact[4:]}"
@@ -119,9 +119,7 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(
-    *, organisation: Organisation, actor: User, **fields: Any
-) -> Organisation:
+def organisation_update(*, organisation: Organisation, actor: User, **fields: Any) -> Organisation:
     """Change an organisation's details. Institution admins edit their own school, company contacts
     their own company, Koppel staff everything; only Koppel staff change the kind."""
     if not can_manage_organisation(actor, organisation):
@@ -163,7 +161,9 @@ def organisation_succeed(
     )
     if not allowed:
         raise PermissionDenied(
-            _("Alleen Koppel-beheer of een contactpersoon van beide organisaties legt een overname vast.")
+            _(
+                "Alleen Koppel-beheer of een contactpersoon van beide organisaties legt een overname vast."
+            )
         )
     if successor.pk == organisation.pk:
         raise field_error("successor", _("Een organisatie kan zichzelf niet opvolgen."))
@@ -257,8 +257,12 @@ def consortium_create(
         )
     name = name.strip()
     if Consortium.objects.filter(name__iexact=name).exists():
-        raise field_error("name", _("Er bestaat al een consortium met de naam %(name)s.") % {"name": name})
-    consortium = Consortium(name=name, description=description, starts_on=starts_on, ends_on=ends_on)
+        raise field_error(
+            "name", _("Er bestaat al een consortium met de naam %(name)s.") % {"name": name}
+        )
+    consortium = Consortium(
+        name=name, description=description, starts_on=starts_on, ends_on=ends_on
+    )
     if starts_on and ends_on and ends_on < starts_on:
         raise field_error("ends_on", _("De einddatum ligt voor de startdatum."))
     _validate_and_save(consortium)
@@ -285,7 +289,10 @@ def consortium_update(*, consortium: Consortium, actor: User, **fields: Any) -> 
     if consortium.starts_on and consortium.ends_on and consortium.ends_on < consortium.starts_on:
         raise field_error("ends_on", _("De einddatum ligt voor de startdatum."))
     if Consortium.objects.exclude(pk=consortium.pk).filter(name__iexact=consortium.name).exists():
-        raise field_error("name", _("Er bestaat al een consortium met de naam %(name)s.") % {"name": consortium.name})
+        raise field_error(
+            "name",
+            _("Er bestaat al een consortium met de naam %(name)s.") % {"name": consortium.name},
+        )
     _validate_and_save(consortium)
     return consortium
 
@@ -360,9 +367,13 @@ def certificate_policy_create(
         raise field_error("organisation", _("Alleen scholen stellen certificaatbeleid vast."))
     _require_manager(actor, organisation)
     if certificate not in CertificateKind.values:
-        raise field_error("certificate", _("Onbekend certificaat: %(kind)s.") % {"kind": certificate})
+        raise field_error(
+            "certificate", _("Onbekend certificaat: %(kind)s.") % {"kind": certificate}
+        )
     if applies_to not in PolicySubject.values:
-        raise field_error("applies_to", _("Onbekende doelgroep: %(subject)s.") % {"subject": applies_to})
+        raise field_error(
+            "applies_to", _("Onbekende doelgroep: %(subject)s.") % {"subject": applies_to}
+        )
     if CertificatePolicy.objects.filter(
         organisation=organisation, certificate=certificate, applies_to=applies_to
     ).exists():
@@ -376,4 +387,3 @@ def certificate_policy_create(
 def certificate_policy_delete(*, policy: CertificatePolicy, actor: User) -> None:
     _require_manager(actor, policy.organisation)
     policy.delete()
-

@@ -5,18 +5,18 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from backend.accounts.selectors import coordinator_school_ids
 from backend.agreements import services
 from backend.agreements.apis.common import detail_data
 from backend.agreements.models import CommitmentStatus
 from backend.agreements.selectors import (
+    acting_party,
     agreement_detail,
     agreement_events,
     agreement_list,
@@ -25,6 +25,7 @@ from backend.agreements.selectors import (
     reliability_for_person,
 )
 from backend.agreements.selectors import attention_for_coordinator, waiting_for_acceptance
+from backend.agreements.services.commitments import may_update_commitment
 from backend.core.errors import ApplicationError
 
 
@@ -93,9 +94,13 @@ def agreement_print_page(request, pk):
 
 
 @login_required
-@require_POST
 def agreement_accept_page(request, pk):
     agreement = _agreement_or_404(request, pk)
+    # Who may accept is checked before the method: students and teachers are refused outright.
+    if acting_party(request.user, agreement) is None:
+        raise DjangoPermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     version = request.POST.get("version")
     try:
         services.agreement_accept(
@@ -126,6 +131,8 @@ def commitment_status_page(request, pk):
     commitment = commitments_visible_to(request.user).filter(pk=pk).first()
     if commitment is None:
         raise Http404
+    if not may_update_commitment(request.user, commitment):
+        raise DjangoPermissionDenied
     form = CommitmentStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

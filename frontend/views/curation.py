@@ -30,26 +30,42 @@ def _curated_offer(request, pk: int):
     return offer
 
 
-def _search_results(q: str, offer) -> list:
+def _search_results(q: str, offer, programme: Kwalificatie | None) -> list:
     q = q.strip()
     if len(q) < 2:
         return []
     mapped = {m.werkproces_id for m in offer.werkproces_mappings.all()}
-    results = werkproces_search(q)[:SEARCH_LIMIT]
+    results = werkproces_search(q, kwalificatie=programme)[:SEARCH_LIMIT]
     return [(werkproces, werkproces.pk in mapped) for werkproces in results]
+
+
+def _search_scope(request, offer) -> tuple[list, Kwalificatie | None, str]:
+    """The programme to search in: chosen (`opleiding`, "" = every dossier), else the offer's
+    first programme that the school teaches, else the school's first programme."""
+    programmes = list(_programmes_for(request.user))
+    raw = request.GET.get("opleiding")
+    if raw is not None:
+        chosen = next((p for p in programmes if str(p.pk) == raw), None)
+        return programmes, chosen, raw if chosen else ""
+    offer_programmes = {p.pk for p in offer.programmes.all()}
+    chosen = next((p for p in programmes if p.pk in offer_programmes), None)
+    chosen = chosen or (programmes[0] if programmes else None)
+    return programmes, chosen, str(chosen.pk) if chosen else ""
 
 
 @role_required(*STAFF_ROLES)
 def offer_mapping(request, pk: int):
     offer = _curated_offer(request, pk)
     q = request.GET.get("q", "")
+    programmes, programme, scope = _search_scope(request, offer)
     context = {
         "offer": offer,
         "mappings": sorted(offer.werkproces_mappings.all(), key=lambda m: m.werkproces.code),
         "q": q,
-        "results": _search_results(q, offer),
+        "programmes": programmes,
+        "scope": scope,
+        "results": _search_results(q, offer, programme),
         "coverage_choices": Coverage.choices,
-        "form": None,
     }
     return render(request, "frontend/curation/offer_mapping.html", context)
 
@@ -59,13 +75,15 @@ def werkproces_search_results(request, pk: int):
     """htmx: search-as-you-type results for the mapping page."""
     offer = _curated_offer(request, pk)
     q = request.GET.get("q", "")
+    _programmes, programme, scope = _search_scope(request, offer)
     return render(
         request,
         "frontend/curation/_search_results.html",
         {
             "offer": offer,
             "q": q,
-            "results": _search_results(q, offer),
+            "scope": scope,
+            "results": _search_results(q, offer, programme),
             "coverage_choices": Coverage.choices,
         },
     )
@@ -76,7 +94,7 @@ def werkproces_search_results(request, pk: int):
 def offer_map(request, pk: int):
     offer = _curated_offer(request, pk)
     form = MappingForm(request.POST)
-    back = redirect_to_mapping(offer.pk, request.POST.get("q", ""))
+    back = redirect_to_mapping(offer.pk, request.POST.get("q", ""), request.POST.get("opleiding"))
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -123,10 +141,13 @@ def offer_unmap(request, pk: int, mapping_pk: int):
     return redirect_to_mapping(offer.pk, "")
 
 
-def redirect_to_mapping(pk: int, q: str):
+def redirect_to_mapping(pk: int, q: str, scope: str | None = None):
     response = redirect("frontend:offer-mapping", pk)
-    if q:
-        response["Location"] += "?" + urlencode({"q": q})
+    params = {"q": q} if q else {}
+    if q and scope is not None:
+        params["opleiding"] = scope
+    if params:
+        response["Location"] += "?" + urlencode(params)
     return response
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.selectors import company_ids, consortium_ids_for_organisations
+from backend.allocations.selectors.review import company_teams
 from backend.core.errors import ApplicationError
 from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkprocessen_for_kwalificatie
@@ -88,13 +89,22 @@ def _brief_form(request, *, data=None, initial=None, owner: Organisation):
     )
 
 
-def _team_url(offer: Offer) -> str | None:
-    for name in ("frontend:offer-team", "frontend:challenge-team"):
-        try:
-            return reverse(name, args=[offer.pk])
-        except NoReverseMatch:
-            continue
-    return None
+def _teams_by_offer(user) -> dict[int, list[dict]]:
+    """The teams placed on the company's challenges in published rounds (allocations selector):
+    first name, level and programme only, never grades or care notes."""
+    if not company_ids(user):
+        return {}
+    teams: dict[int, list[dict]] = {}
+    for team in company_teams(user):
+        teams.setdefault(team["offer_id"], []).append(team)
+    return teams
+
+
+def _team_url() -> str | None:
+    try:
+        return reverse("frontend:round-teams")
+    except NoReverseMatch:
+        return None
 
 
 # ---- Company ---------------------------------------------------------------------------------
@@ -111,9 +121,12 @@ def offer_list(request):
         )
         .order_by("-updated_at", "-pk")
     )
-    rows = [(offer, offer_status_summary(offer, now)) for offer in offers]
+    teams = _teams_by_offer(request.user)
+    rows = [(offer, offer_status_summary(offer, now), teams.get(offer.pk, [])) for offer in offers]
     return render(
-        request, "frontend/offers/offer_list.html", {"rows": rows, "kinds": OfferKind.choices}
+        request,
+        "frontend/offers/offer_list.html",
+        {"rows": rows, "kinds": OfferKind.choices, "team_url": _team_url()},
     )
 
 
@@ -261,7 +274,8 @@ def _detail_context(request, offer: Offer, **overrides) -> dict:
         "can_map": reviews and offer.status in MAPPABLE_STATUSES,
         "changes_form": RequestChangesForm(prefix="changes"),
         "reject_form": RejectForm(prefix="reject"),
-        "team_url": _team_url(offer),
+        "teams": _teams_by_offer(user).get(offer.pk, []) if is_company else [],
+        "team_url": _team_url() if is_company else None,
         "open_panel": "",
     }
     context.update(overrides)

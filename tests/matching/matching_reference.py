@@ -199,7 +199,9 @@ def all_matchings(problem: Problem) -> Iterator[dict[str, str]]:
         if student.id in locked:
             options.append([locked[student.id]])
         else:
-            eligible = [c for c in student.preferences if rule_failure(student, challenges[c]) is None]
+            eligible = [
+                c for c in student.preferences if rule_failure(student, challenges[c]) is None
+            ]
             options.append([None, *eligible])
     for combo in itertools.product(*options):
         matching = {s.id: c for s, c in zip(problem.students, combo, strict=True) if c is not None}

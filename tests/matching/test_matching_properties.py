@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,9 @@ from matching_reference import (
 from matching import Problem, check, count_blocking_pairs, solve
 from matching.validate import rule_failure
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# MATCHING_EXAMPLES=2000 for a thorough run; the default keeps the suite at about a minute.
+EXAMPLES = int(os.environ.get("MATCHING_EXAMPLES", "100"))
+FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REASONS = {"not_eligible", "full", "host_full", "closed", "tradeoff", "locked"}
 
 
@@ -62,7 +65,9 @@ def test_it_is_never_better_than_the_exact_optimum_with_minimums(problem: Proble
 @given(problems(mode="stable"))
 def test_its_blocking_pair_count_agrees_with_the_definition(problem: Problem) -> None:
     for mode in ("stable", "optimal"):
-        candidate = dataclasses.replace(problem, options=dataclasses.replace(problem.options, mode=mode))
+        candidate = dataclasses.replace(
+            problem, options=dataclasses.replace(problem.options, mode=mode)
+        )
         result = solve(candidate)
         if result.closed:
             continue  # stability is then relative to the remaining challenges
@@ -70,12 +75,14 @@ def test_its_blocking_pair_count_agrees_with_the_definition(problem: Problem) ->
         assert count_blocking_pairs(candidate, result) == expected
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(problems(mode="stable", max_students=5, max_challenges=3, minimums=False))
 def test_stable_mode_is_student_optimal_among_all_stable_matchings(problem: Problem) -> None:
     result = solve(problem)
     ours = _matching(result)
-    stable = [m for m in all_matchings(problem) if naive_blocking_pairs(problem, m, result.seed) == 0]
+    stable = [
+        m for m in all_matchings(problem) if naive_blocking_pairs(problem, m, result.seed) == 0
+    ]
     assert ours in stable
 
     def position(student_prefs: tuple[str, ...], challenge: str | None) -> int:
@@ -98,7 +105,9 @@ def test_the_same_seed_gives_the_same_result(problem: Problem, mode: str) -> Non
 
 @FAST
 @given(problems(), st.sampled_from(["optimal", "stable"]))
-def test_explanations_cover_every_student_and_every_better_choice(problem: Problem, mode: str) -> None:
+def test_explanations_cover_every_student_and_every_better_choice(
+    problem: Problem, mode: str
+) -> None:
     problem = dataclasses.replace(problem, options=dataclasses.replace(problem.options, mode=mode))
     result = solve(problem)
     assert set(result.explanations) == {s.id for s in problem.students}

@@ -82,9 +82,11 @@ def invitation_create(
             _("Je mag geen %(role)s uitnodigen voor %(name)s.")
             % {"role": Role(role).label, "name": organisation.name}
         )
-    if Membership.objects.active().filter(
-        user__email__iexact=email, organisation=organisation, role=role
-    ).exists():
+    if (
+        Membership.objects.active()
+        .filter(user__email__iexact=email, organisation=organisation, role=role)
+        .exists()
+    ):
         raise Conflict(
             _("%(email)s is al %(role)s bij %(name)s.")
             % {"email": email, "role": Role(role).label, "name": organisation.name}

@@ -65,7 +65,9 @@ def company_sign_up(
     if User.objects.filter(email__iexact=email).exists():
         raise field_error(
             "contact_email",
-            _("Er is al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan."),
+            _(
+                "Er is al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan."
+            ),
         )
     if not contact_first_name.strip() or not contact_last_name.strip():
         raise field_error("contact_first_name", _("Vul je voor- en achternaam in."))

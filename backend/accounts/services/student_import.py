@@ -151,7 +151,9 @@ def _read(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, st
     for values in reader:
         if not any(value.strip() for value in values):
             continue
-        cells = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+        cells = {
+            name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)
+        }
         rows.append((reader.line_num, cells))
     return header, rows
 
@@ -315,7 +317,11 @@ def _check_against_database(
         if owner is None or (enrolment is not None and owner["pk"] == enrolment.student_id):
             continue
         if owner["enrolment__school_id"] not in (None, school.pk):
-            row.error("e-mail", _("%(value)s is al in gebruik door een student van een andere school") % {"value": row.email})
+            row.error(
+                "e-mail",
+                _("%(value)s is al in gebruik door een student van een andere school")
+                % {"value": row.email},
+            )
         elif owner["enrolment__school_id"] == school.pk:
             row.error(
                 "e-mail",
@@ -323,13 +329,23 @@ def _check_against_database(
                 % {"value": row.email, "number": owner["enrolment__student_number"]},
             )
         elif enrolment is not None:
-            row.error("e-mail", _("%(value)s is al in gebruik door een ander account") % {"value": row.email})
+            row.error(
+                "e-mail",
+                _("%(value)s is al in gebruik door een ander account") % {"value": row.email},
+            )
 
 
 # --- writing ------------------------------------------------------------------------------------
 
 USER_FIELDS = ("first_name", "last_name", "email")
-ENROLMENT_FIELDS = ("kwalificatie_id", "cohort", "leerweg", "class_code", "coach_id", "date_of_birth")
+ENROLMENT_FIELDS = (
+    "kwalificatie_id",
+    "cohort",
+    "leerweg",
+    "class_code",
+    "coach_id",
+    "date_of_birth",
+)
 
 
 def _desired(row: _Row, enrolment: StudentEnrolment | None) -> dict:
@@ -339,7 +355,9 @@ def _desired(row: _Row, enrolment: StudentEnrolment | None) -> dict:
         "leerweg": row.leerweg,
         "class_code": row.class_code,
         # An empty coach or birth date cell keeps what Koppel has (exports are often incomplete).
-        "coach_id": row.coach_id if row.coach_email else (enrolment.coach_id if enrolment else None),
+        "coach_id": row.coach_id
+        if row.coach_email
+        else (enrolment.coach_id if enrolment else None),
         "date_of_birth": row.date_of_birth
         if row.date_of_birth
         else (enrolment.date_of_birth if enrolment else None),
@@ -347,14 +365,20 @@ def _desired(row: _Row, enrolment: StudentEnrolment | None) -> dict:
     return values
 
 
-def _write(rows: list[_Row], school: Organisation, existing: dict[str, StudentEnrolment]) -> ImportResult:
+def _write(
+    rows: list[_Row], school: Organisation, existing: dict[str, StudentEnrolment]
+) -> ImportResult:
     updated_users: list[User] = []
     updated_enrolments: list[StudentEnrolment] = []
     new_rows: list[_Row] = []
     unchanged = updated = 0
     with_membership = set(
         Membership.objects.active()
-        .filter(organisation=school, role=Role.STUDENT, user_id__in=[e.student_id for e in existing.values()])
+        .filter(
+            organisation=school,
+            role=Role.STUDENT,
+            user_id__in=[e.student_id for e in existing.values()],
+        )
         .values_list("user_id", flat=True)
     )
     missing_memberships: list[Membership] = []
@@ -379,7 +403,9 @@ def _write(rows: list[_Row], school: Organisation, existing: dict[str, StudentEn
         if enrolment_changed:
             updated_enrolments.append(enrolment)
         if user.pk not in with_membership:
-            missing_memberships.append(Membership(user=user, organisation=school, role=Role.STUDENT))
+            missing_memberships.append(
+                Membership(user=user, organisation=school, role=Role.STUDENT)
+            )
         if changed or enrolment_changed or user.pk not in with_membership:
             updated += 1
         else:

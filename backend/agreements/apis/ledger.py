@@ -116,11 +116,16 @@ def _consortium_for_reader(user, pk) -> Consortium:
     return consortium
 
 
+def money(value) -> str | None:
+    """Euros and hours travel as strings: never through a float."""
+    return None if value is None else str(value)
+
+
 def pledge_data(pledge: Pledge) -> dict:
     return {"id": pledge.pk, "consortium": pledge.consortium_id, "partner": pledge.partner.name,
-            "funder": pledge.funder.name, "kind": pledge.kind, "amount": pledge.amount, "hours": pledge.hours,
+            "funder": pledge.funder.name, "kind": pledge.kind, "amount": money(pledge.amount), "hours": money(pledge.hours),
             "period_start": pledge.period_start, "period_end": pledge.period_end, "note": pledge.note,
-            "realisations": [{"on": r.on, "amount": r.amount, "hours": r.hours, "evidence": r.evidence,
+            "realisations": [{"on": r.on, "amount": money(r.amount), "hours": money(r.hours), "evidence": r.evidence,
                               "paid_directly_to": r.paid_directly_to.name if r.paid_directly_to_id else None}
                              for r in pledge.realisations.all()]}
 
@@ -171,7 +176,10 @@ class RealisationCreateApi(APIView):
 
 class LedgerReportApi(APIView):
     def get(self, request, pk):
-        return Response(ledger_report(_consortium_for_reader(request.user, pk)))
+        report = ledger_report(_consortium_for_reader(request.user, pk))
+        for view in ("by_funder", "by_partner"):
+            report[view] = [{k: (money(v) if k not in ("name", "paid_to") else v) for k, v in row.items()} for row in report[view]]
+        return Response(report)
 
 
 class LedgerReportCsvApi(APIView):

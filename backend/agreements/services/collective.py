@@ -86,6 +86,7 @@ def umbrella_generate_children(*, umbrella: Agreement, rotations: list[Rotation]
     """Under an accepted or active umbrella, make one short agreement per rotation (a member
     company, the students, the dates) from the umbrella's rotation template. The children are
     proposed at once: the company contact accepts each in one click."""
+    umbrella = Agreement.objects.select_for_update().get(pk=umbrella.pk)
     if umbrella.kind != AgreementKind.UMBRELLA:
         raise field_error("umbrella", _("Dit is geen raamafspraak."))
     school = umbrella.parties.get(role=PartyRole.SCHOOL).organisation

@@ -79,6 +79,11 @@ def _may_set(actor: User, commitment: Commitment, status: str) -> bool:
     return False
 
 
+def may_update_commitment(actor: User, commitment: Commitment) -> bool:
+    """Whether the actor may change this commitment's status at all (pages hide the form)."""
+    return _may_set(actor, commitment, CommitmentStatus.DONE)
+
+
 def _record(*, commitment: Commitment, from_status: str, to_status: str, note: str, actor, now, from_owner=None, to_owner=None) -> None:
     CommitmentUpdate.objects.create(
         commitment=commitment, from_status=from_status, to_status=to_status, note=note, actor=actor,

@@ -100,6 +100,7 @@ def agreements_move_to_successor(*, organisation: Organisation, actor: User, now
     the old organisation on the party as a record. A party whose signatory of the current version
     has left (left_at set or no active membership at the old or new organisation) is flagged:
     the agreement "needs re-confirmation" and the successor's contact must re-accept."""
+    organisation = Organisation.objects.select_related("succeeded_by").get(pk=organisation.pk)
     successor = organisation.succeeded_by
     if successor is None:
         raise ApplicationError(_("%(name)s is niet overgenomen; leg eerst de overname vast.") % {"name": organisation.name})

@@ -46,3 +46,11 @@ def dashboard_items_for(user, *, now) -> list[DashboardItem]:
                 )
             )
     return items
+
+
+def offer_ids_for_student(user):
+    """Offers the student is placed on in published rounds (a subquery, for other apps)."""
+    from backend.allocations.models import Assignment
+    from backend.allocations.selectors.review import PUBLISHED_PHASES
+
+    return Assignment.objects.filter(student_id=user.pk, round__phase__in=PUBLISHED_PHASES).values("offer_id")

@@ -45,7 +45,7 @@ def objection_submit(*, round: AllocationRound, student: User, reason: str, now:
             )
     except IntegrityError as exc:
         raise Conflict(_("Je hebt al een bezwaar ingediend dat nog niet is afgehandeld.")) from exc
-    record_event(round=round, actor=student, kind="objection", now=now, objection=objection.pk)
+    record_event(round=round, actor=student, kind="objection_submitted", now=now, objection=objection.pk)
     return objection
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from backend.accounts.models import User
+from backend.accounts.models import Role, User
 from backend.core.demo import curriculum, evidence, offers, organisations, people
 from backend.core.demo.context import Demo, Scenario
 from backend.core.demo.data import scenarios
@@ -93,22 +93,26 @@ def logins() -> tuple[Login, ...]:
     wanted = [(data["short"], login) for data in scenarios() for login in data["logins"]]
     users = {
         user.email: user
-        for user in User.objects.filter(email__in=[l["email"] for _, l in wanted] + [ADMIN_EMAIL])
-        .prefetch_related("memberships__organisation")
+        for user in User.objects.filter(
+            email__in=[login["email"] for _, login in wanted] + [ADMIN_EMAIL]
+        ).prefetch_related("memberships__organisation")
     }
     rows = []
     for label, login in wanted:
         user = users.get(login["email"])
         if user is None:
             continue
-        from backend.accounts.models import Role
-
         organisation = next(
             (m.organisation.name for m in user.memberships.all() if m.role == login["role"]), ""
         )
         rows.append(
-            Login(label, str(Role(login["role"]).label), user.email, user.get_full_name(),
-                  organisation)
+            Login(
+                label,
+                str(Role(login["role"]).label),
+                user.email,
+                user.get_full_name(),
+                organisation,
+            )
         )
     if ADMIN_EMAIL in users:
         rows.append(Login("Koppel", "superuser (Django-admin)", ADMIN_EMAIL, "Koppel Beheer", "—"))

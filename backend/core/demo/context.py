@@ -20,7 +20,6 @@ class Demo:
     werkprocessen: dict  # kwalificatie id -> list[Werkproces]
     emails: set = field(default_factory=set)
     kvks: set = field(default_factory=set)
-    logins: list = field(default_factory=list)  # (scenario label, role, email, name, organisation)
 
     @property
     def today(self) -> dt.date:

@@ -5,7 +5,12 @@ from backend.core.demo.context import Demo, Scenario
 from backend.curriculum.models import ProgressLevel, WerkprocesEvidence
 from backend.offers.models import Offer, OfferStatus
 
-LEVELS = (ProgressLevel.NEVER, ProgressLevel.PRACTISING, ProgressLevel.SUFFICIENT, ProgressLevel.GOOD)
+LEVELS = (
+    ProgressLevel.NEVER,
+    ProgressLevel.PRACTISING,
+    ProgressLevel.SUFFICIENT,
+    ProgressLevel.GOOD,
+)
 WEIGHTS = (1, 4, 4, 2)
 
 
@@ -13,9 +18,11 @@ def build(demo: Demo, scenario: Scenario, offers: list[Offer]) -> None:
     done = [o for o in offers if o.status in (OfferStatus.RUNNING, OfferStatus.COMPLETED)]
     named = set(scenario.named.values())
     rows = []
-    enrolments = StudentEnrolment.objects.filter(
-        school__in=scenario.schools.values()
-    ).select_related("coach").order_by("pk")
+    enrolments = (
+        StudentEnrolment.objects.filter(school__in=scenario.schools.values())
+        .select_related("coach")
+        .order_by("pk")
+    )
     for enrolment in enrolments:
         werkprocessen = demo.werkprocessen.get(enrolment.kwalificatie_id, [])
         is_named = enrolment.student in named
@@ -35,9 +42,9 @@ def build(demo: Demo, scenario: Scenario, offers: list[Offer]) -> None:
                     level=level,
                     recorded_by=enrolment.coach or enrolment.student,
                     offer=demo.rng.choice(done) if done and demo.rng.random() < 0.6 else None,
-                    note="Beoordeeld na de eindpresentatie." if level in (
-                        ProgressLevel.SUFFICIENT, ProgressLevel.GOOD
-                    ) else "Nog oefenen; volgende opdracht kiezen die hierop aansluit.",
+                    note="Beoordeeld na de eindpresentatie."
+                    if level in (ProgressLevel.SUFFICIENT, ProgressLevel.GOOD)
+                    else "Nog oefenen; volgende opdracht kiezen die hierop aansluit.",
                 )
             )
     WerkprocesEvidence.objects.bulk_create(rows)

@@ -30,8 +30,18 @@ PATHS = {
 }
 # Offers with werkprocessen to map get the statuses where a mapping matters first.
 STATUS_CYCLE = (
-    S.PUBLISHED, S.RUNNING, S.COMPLETED, S.PUBLISHED, S.IN_REVIEW, S.DRAFT, S.SUBMITTED,
-    S.CHANGES_REQUESTED, S.RUNNING, S.ARCHIVED, S.WITHDRAWN, S.PUBLISHED,
+    S.PUBLISHED,
+    S.RUNNING,
+    S.COMPLETED,
+    S.PUBLISHED,
+    S.IN_REVIEW,
+    S.DRAFT,
+    S.SUBMITTED,
+    S.CHANGES_REQUESTED,
+    S.RUNNING,
+    S.ARCHIVED,
+    S.WITHDRAWN,
+    S.PUBLISHED,
 )
 MAPPED_STATUSES = {S.PUBLISHED, S.RUNNING, S.COMPLETED, S.ARCHIVED}
 COMPANY_ACTIONS = {S.SUBMITTED, S.WITHDRAWN}
@@ -65,7 +75,9 @@ def build(demo: Demo, scenario: Scenario) -> list[Offer]:
             status = STATUS_CYCLE[cycle % len(STATUS_CYCLE)]
             cycle += 1
         planned.append((template, owner, status))
-    offers = [_offer(demo, scenario, template, owner, status) for template, owner, status in planned]
+    offers = [
+        _offer(demo, scenario, template, owner, status) for template, owner, status in planned
+    ]
     Offer.objects.bulk_create(offers)
     _relations(demo, scenario, planned, offers)
     return offers
@@ -117,12 +129,16 @@ def _offer(demo: Demo, scenario: Scenario, template: dict, owner, status: str) -
         contact=demo.rng.choice(scenario.contacts[owner.pk]),
         title=template["title"],
         description=template["description"],
-        expectations=template.get("expectations", "Een vaste contactpersoon en tijd voor feedback."),
+        expectations=template.get(
+            "expectations", "Een vaste contactpersoon en tijd voor feedback."
+        ),
         deliverables=template.get("deliverables", ""),
         starts_on=starts,
         ends_on=ends,
         location_kind=location_kind,
-        location=scenario.locations.get(owner.pk) if location_kind == LocationKind.COMPANY else None,
+        location=scenario.locations.get(owner.pk)
+        if location_kind == LocationKind.COMPANY
+        else None,
         min_students=min(1, max_students),
         max_students=max_students,
         team_size=template.get("team_size"),
@@ -156,12 +172,15 @@ def _relations(demo: Demo, scenario: Scenario, planned: list, offers: list[Offer
     for (template, _, status), offer in zip(planned, offers, strict=True):
         for crebo in template["programmes"]:
             programmes.append(
-                Offer.programmes.through(offer_id=offer.pk, kwalificatie_id=demo.kwalificaties[crebo].pk)
+                Offer.programmes.through(
+                    offer_id=offer.pk, kwalificatie_id=demo.kwalificaties[crebo].pk
+                )
             )
         # In a consortium an offer goes to one school or to all of them; elsewhere to the school.
         targets = school_list if demo.rng.random() < 0.5 else [demo.rng.choice(school_list)]
         schools.extend(
-            Offer.schools.through(offer_id=offer.pk, organisation_id=school.pk) for school in targets
+            Offer.schools.through(offer_id=offer.pk, organisation_id=school.pk)
+            for school in targets
         )
         transitions.extend(_transitions(demo, offer, status, coordinator))
         if status in MAPPED_STATUSES:
@@ -191,7 +210,9 @@ def _transitions(demo: Demo, offer: Offer, status: str, coordinator) -> list[Off
         anchor = demo.now - dt.timedelta(days=demo.rng.randint(1, 12), hours=demo.rng.randint(1, 8))
     moments = [anchor]
     for _ in path[:-1]:
-        moments.append(moments[-1] - dt.timedelta(days=demo.rng.randint(2, 9), hours=demo.rng.randint(0, 6)))
+        moments.append(
+            moments[-1] - dt.timedelta(days=demo.rng.randint(2, 9), hours=demo.rng.randint(0, 6))
+        )
     moments.reverse()
     rows, previous = [], S.DRAFT
     for to_status, at in zip(path, moments, strict=True):
@@ -223,7 +244,9 @@ def _mappings(demo: Demo, offer: Offer, template: dict, teacher) -> list[Werkpro
                         offer=offer,
                         werkproces=werkproces,
                         coverage=Coverage.FULL if full else Coverage.PARTIAL,
-                        note="Kern van de opdracht." if full else "Komt aan bod in een deel van de opdracht.",
+                        note="Kern van de opdracht."
+                        if full
+                        else "Komt aan bod in een deel van de opdracht.",
                         mapped_by=teacher,
                     )
                 )

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from backend.core.demo.context import Demo, Scenario
-from backend.core.demo.data import postcode
+from backend.core.demo.data import postcode, slug
 from backend.organisations.models import (
     CertificatePolicy,
     Consortium,
@@ -42,8 +42,11 @@ def build(demo: Demo, scenario: Scenario) -> None:
             description=company.get("description", ""),
             website=f"https://www.{_domain_name(company['name'])}.example",
         )
-    everything = [*scenario.schools.values(), *scenario.organisations.values(),
-                  *scenario.companies.values()]
+    everything = [
+        *scenario.schools.values(),
+        *scenario.organisations.values(),
+        *scenario.companies.values(),
+    ]
     Organisation.objects.bulk_create(everything)
     _takeovers(demo, scenario)
     _locations(demo, scenario)
@@ -72,8 +75,6 @@ def _kvk(demo: Demo) -> str:
 
 
 def _domain_name(name: str) -> str:
-    from backend.core.demo.data import slug
-
     return slug(name).replace(".", "")[:40]
 
 
@@ -92,7 +93,9 @@ def _locations(demo: Demo, scenario: Scenario) -> None:
     streets = data["streets"]
     rows = []
     by_city = [(o, s["city"]) for s in data["schools"] for o in [scenario.schools[s["key"]]]]
-    by_city += [(scenario.organisations[o["key"]], o["city"]) for o in data.get("other_organisations", [])]
+    by_city += [
+        (scenario.organisations[o["key"]], o["city"]) for o in data.get("other_organisations", [])
+    ]
     by_city += [(scenario.companies[c["name"]], c["city"]) for c in data["companies"]]
     for organisation, city in by_city:
         rows.append(

@@ -76,11 +76,6 @@ def _named_logins(demo: Demo, scenario: Scenario) -> list:
         # A coach is also a teacher; the memorable programme lead also teaches.
         if login["role"] in (Role.COACH, Role.PROGRAMME_LEAD):
             rows.append((user, organisation, Role.TEACHER, ""))
-        label = Role(login["role"]).label
-        demo.logins.append(
-            (scenario.data["short"], str(label), login["email"], f"{user.first_name} "
-             f"{user.last_name}", organisation.name)
-        )
     return rows
 
 
@@ -104,8 +99,9 @@ def _staff(demo: Demo, scenario: Scenario) -> list:
             login["organisation"] == school["key"] and login["role"] == Role.PROGRAMME_LEAD
             for login in scenario.data["logins"]
         ):
-            rows.append((_user(demo, *_random_name(demo), domain), organisation,
-                         Role.PROGRAMME_LEAD, ""))
+            rows.append(
+                (_user(demo, *_random_name(demo), domain), organisation, Role.PROGRAMME_LEAD, "")
+            )
     return rows
 
 
@@ -114,13 +110,21 @@ def _contacts(demo: Demo, scenario: Scenario) -> list:
     named_per_company: dict[str, int] = {}
     for login in scenario.data["logins"]:
         if login["role"] == Role.COMPANY_CONTACT:
-            named_per_company[login["organisation"]] = named_per_company.get(login["organisation"], 0) + 1
+            named_per_company[login["organisation"]] = (
+                named_per_company.get(login["organisation"], 0) + 1
+            )
     for company in scenario.data["companies"]:
         organisation = scenario.companies[company["name"]]
         domain = f"{slug(company['name']).replace('.', '')[:30]}.{scenario.domain}"
         for _ in range(company["contacts"] - named_per_company.get(company["name"], 0)):
-            rows.append((_user(demo, *_random_name(demo), domain), organisation,
-                         Role.COMPANY_CONTACT, demo.rng.choice(("eigenaar", "praktijkopleider", "HR", "teamleider"))))
+            rows.append(
+                (
+                    _user(demo, *_random_name(demo), domain),
+                    organisation,
+                    Role.COMPANY_CONTACT,
+                    demo.rng.choice(("eigenaar", "praktijkopleider", "HR", "teamleider")),
+                )
+            )
     return rows
 
 
@@ -162,8 +166,11 @@ def _students(demo: Demo, scenario: Scenario, named: list) -> None:
                     class_code=f"{school['class_prefix']}{kwalificatie.niveau}"
                     f"{'ABC'[n % 3]}-{cohort % 100:02d}",
                     coach=coaches[n % len(coaches)] if coaches else None,
-                    date_of_birth=dt.date(cohort - demo.rng.randint(16, 19), demo.rng.randint(1, 12),
-                                          demo.rng.randint(1, 28)),
+                    date_of_birth=dt.date(
+                        cohort - demo.rng.randint(16, 19),
+                        demo.rng.randint(1, 12),
+                        demo.rng.randint(1, 28),
+                    ),
                     care_notes=demo.rng.choice(CARE_NOTES) if demo.rng.random() < 0.1 else "",
                 )
             )

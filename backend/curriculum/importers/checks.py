@@ -145,8 +145,7 @@ def dossier(parsed: ParsedDossier, *, where: str) -> ParsedDossier:
             )
         if kerntaak.kind == "basis" and kerntaak.kwalificatie_crebos:
             raise CurriculumFormatError(
-                f"basiskerntaak {kerntaak.code} geldt voor alle kwalificaties; "
-                "noem er geen bij",
+                f"basiskerntaak {kerntaak.code} geldt voor alle kwalificaties; noem er geen bij",
                 location=where,
             )
     for keuzedeel in parsed.keuzedelen:

@@ -86,14 +86,17 @@ def parse_csv(data: bytes | str, *, name: str = "bestand") -> tuple[ParsedDossie
     for row in reader:
         where = f"{name} regel {reader.line_num}"
         if None in row:
-            raise CurriculumFormatError("de regel heeft meer velden dan de kopregel", location=where)
+            raise CurriculumFormatError(
+                "de regel heeft meer velden dan de kopregel", location=where
+            )
         row = {key: (value or "").strip() for key, value in row.items()}
         if not any(row.values()):
             continue
         kind = row["kind"]
         if kind not in KINDS:
             raise CurriculumFormatError(
-                f"kind {kind!r} is onbekend; gebruik {', '.join(KINDS)}", location=f"{where}, kolom kind"
+                f"kind {kind!r} is onbekend; gebruik {', '.join(KINDS)}",
+                location=f"{where}, kolom kind",
             )
         if kind == "dossier":
             if current:
@@ -135,11 +138,15 @@ def _dossier(row: dict, where: str) -> ParsedDossier:
         crebo=checks.crebo(
             row.get("code"), where=_col(where, "code"), what="dossiercrebo", required=False
         ),
-        title=checks.text(row.get("title"), where=_col(where, "title"), what="titel", max_length=200),
+        title=checks.text(
+            row.get("title"), where=_col(where, "title"), what="titel", max_length=200
+        ),
         edition=checks.text(
             row.get("edition"), where=_col(where, "edition"), what="editie", max_length=20
         ),
-        valid_from=checks.date(row.get("valid_from"), where=_col(where, "valid_from"), what="datum"),
+        valid_from=checks.date(
+            row.get("valid_from"), where=_col(where, "valid_from"), what="datum"
+        ),
         valid_until=checks.date(
             row.get("valid_until"), where=_col(where, "valid_until"), what="datum"
         ),
@@ -169,7 +176,9 @@ def _kerntaak(current: _Open, row: dict, where: str) -> None:
         raise CurriculumFormatError(f"kerntaak {code} komt twee keer voor", location=where)
     kerntaak = ParsedKerntaak(
         code=code,
-        title=checks.text(row.get("title"), where=_col(where, "title"), what="titel", required=False),
+        title=checks.text(
+            row.get("title"), where=_col(where, "title"), what="titel", required=False
+        ),
         kwalificatie_crebos=_crebos(row.get("kwalificaties"), _col(where, "kwalificaties")),
     )
     current.kerntaken[code] = (kerntaak, [])
@@ -205,11 +214,19 @@ def _keuzedeel(current: _Open, row: dict, where: str) -> None:
             code=checks.keuzedeel_code(row.get("code"), where=_col(where, "code")),
             title=checks.text(row.get("title"), where=_col(where, "title"), what="titel"),
             sbu=checks.integer(
-                row.get("sbu"), where=_col(where, "sbu"), what="sbu", low=1, high=10_000,
+                row.get("sbu"),
+                where=_col(where, "sbu"),
+                what="sbu",
+                low=1,
+                high=10_000,
                 required=False,
             ),
             niveau=checks.integer(
-                row.get("niveau"), where=_col(where, "niveau"), what="niveau", low=1, high=4,
+                row.get("niveau"),
+                where=_col(where, "niveau"),
+                what="niveau",
+                low=1,
+                high=4,
                 required=False,
             ),
             kwalificatie_crebos=_crebos(row.get("kwalificaties"), _col(where, "kwalificaties")),

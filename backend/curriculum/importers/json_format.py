@@ -55,9 +55,7 @@ def _dossier(item, path: str) -> ParsedDossier:
         ),
         valid_from=checks.date(data.get("valid_from"), where=f"{path}.valid_from", what="datum"),
         valid_until=checks.date(data.get("valid_until"), where=f"{path}.valid_until", what="datum"),
-        source=checks.text(
-            data.get("source"), where=f"{path}.source", what="bron", required=False
-        ),
+        source=checks.text(data.get("source"), where=f"{path}.source", what="bron", required=False),
         source_note=checks.text(
             data.get("source_note"),
             where=f"{path}.source_note",

@@ -11,8 +11,8 @@ The SBB export has no keuzedelen. Expat does not load external entities or DTDs.
 """
 
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from pathlib import Path
+from xml.parsers import expat
 
 from backend.curriculum.importers import checks
 from backend.curriculum.importers.types import (
@@ -92,7 +92,7 @@ def _dossier(tree: _Located, element: ET.Element) -> ParsedDossier:
         edition=_edition(element, valid_from, where),
         valid_from=valid_from,
         valid_until=valid_until,
-        source=_source(tree, element, title),
+        source=_source(element, title),
         kwalificaties=kwalificaties,
         kerntaken=_basis(tree, element, here) + kerntaken,
     )
@@ -109,7 +109,7 @@ def _edition(element: ET.Element, valid_from, where: str) -> str:
     return checks.text(element.get("nr"), where=where, what="attribuut nr", max_length=20)
 
 
-def _source(tree: _Located, element: ET.Element, title: str) -> str:
+def _source(element: ET.Element, title: str) -> str:
     vastgesteld = element.find("voorblad/omschrijving/verantwoording/vaststellingsinformatie")
     detail = ""
     if vastgesteld is not None:
@@ -129,8 +129,14 @@ def _basis(tree: _Located, dossier: ET.Element, here: str) -> tuple[ParsedKernta
             location=tree.where(dossier, here),
         )
     return tuple(
-        _kerntaak(tree, element, prefix="B1", here=f"{here}/{path}", werkprocessen_path=
-                  "basiswerkprocessen/werkproces", crebos=())
+        _kerntaak(
+            tree,
+            element,
+            prefix="B1",
+            here=f"{here}/{path}",
+            werkprocessen_path="basiswerkprocessen/werkproces",
+            crebos=(),
+        )
         for element in elements
     )
 
@@ -147,19 +153,19 @@ def _profielen(tree: _Located, dossier: ET.Element, here: str):
         niveau = checks.integer(
             profiel.get("niveau"), where=where, what="attribuut niveau", low=1, high=4
         )
-        title = checks.text(profiel.get("titel"), where=where, what="attribuut titel", max_length=200)
+        title = checks.text(
+            profiel.get("titel"), where=where, what="attribuut titel", max_length=200
+        )
         crebo_elements = profiel.findall("creboinformatie/crebo")
         if not crebo_elements:
-            raise CurriculumFormatError(
-                "profiel zonder <creboinformatie><crebo>", location=where
-            )
+            raise CurriculumFormatError("profiel zonder <creboinformatie><crebo>", location=where)
         crebos = tuple(
-            checks.crebo(
-                element.text, where=tree.where(element, f"{path}/creboinformatie/crebo")
-            )
+            checks.crebo(element.text, where=tree.where(element, f"{path}/creboinformatie/crebo"))
             for element in crebo_elements
         )
-        kwalificaties.extend(ParsedKwalificatie(crebo=c, title=title, niveau=niveau) for c in crebos)
+        kwalificaties.extend(
+            ParsedKwalificatie(crebo=c, title=title, niveau=niveau) for c in crebos
+        )
         kerntaken.extend(
             _kerntaak(
                 tree,
@@ -215,7 +221,5 @@ def _kerntaak(tree, element, *, prefix, here, werkprocessen_path, crebos) -> Par
 def _required(tree: _Located, element: ET.Element, path: str, here: str) -> ET.Element:
     found = element.find(path)
     if found is None:
-        raise CurriculumFormatError(
-            f"<{path}> ontbreekt", location=tree.where(element, here)
-        )
+        raise CurriculumFormatError(f"<{path}> ontbreekt", location=tree.where(element, here))
     return found

@@ -20,8 +20,8 @@ from backend.engagement.selectors.access import (
 
 def events_visible_to(user) -> QuerySet[Event]:
     """Students see events open to their school; staff their schools' and consortia's events;
-    company contacts every event in their consortia plus those where they have a table."""
-    if user.is_staff:
+    company contacts every event (any company may come and register a table)."""
+    if user.is_staff or managed_company_ids(user):
         return Event.objects.all().select_related("school", "organiser")
     schools = teaching_school_ids(user) | student_school_ids(user)
     companies = managed_company_ids(user)

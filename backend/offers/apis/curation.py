@@ -79,12 +79,14 @@ class OfferReviewQueueApi(generics.ListAPIView):
     def get_queryset(self):
         user = self.request.user
         if not (user.is_staff or organisation_ids_for(user, *REVIEW_ROLES)):
-            raise PermissionDenied(_("Alleen docenten, coaches en coördinatoren beoordelen aanbod."))
+            raise PermissionDenied(
+                _("Alleen docenten, coaches en coördinatoren beoordelen aanbod.")
+            )
         return review_queue_for(user).prefetch_related("programmes")
 
 
 class CoverageOutputSerializer(serializers.Serializer):
-    class Row(serializers.Serializer):
+    class CoverageRowSerializer(serializers.Serializer):
         werkproces = serializers.SerializerMethodField()
         coverage = serializers.CharField(allow_null=True)
         offers = serializers.SerializerMethodField()
@@ -97,7 +99,7 @@ class CoverageOutputSerializer(serializers.Serializer):
             return [asdict(offer) for offer in row.offers]
 
     kwalificatie = serializers.SerializerMethodField()
-    rows = Row(many=True)
+    rows = CoverageRowSerializer(many=True)
     uncovered = serializers.SerializerMethodField()
 
     def get_kwalificatie(self, report) -> dict:

@@ -45,7 +45,11 @@ class _TransitionApi(APIView):
 
 
 def _api(name: str, service, doc: str, serializer=NoteInputSerializer, argument="note"):
-    cls = type(
+    # A post function of its own per class, so each endpoint documents its own request body.
+    def post(self, request, offer_id: int):
+        return _TransitionApi.post(self, request, offer_id)
+
+    return type(
         name,
         (_TransitionApi,),
         {
@@ -53,10 +57,9 @@ def _api(name: str, service, doc: str, serializer=NoteInputSerializer, argument=
             "service": staticmethod(service),
             "input_serializer": serializer,
             "argument": argument,
+            "post": extend_schema(request=serializer, responses=OfferDetailOutputSerializer)(post),
         },
     )
-    cls.post = extend_schema(request=serializer, responses=OfferDetailOutputSerializer)(cls.post)
-    return cls
 
 
 OfferSubmitApi = _api(

@@ -23,8 +23,10 @@ from backend.organisations.models import Organisation
 
 
 def detail_queryset(user):
-    return offers_visible_to(user).select_related("location").prefetch_related(
-        "programmes", "schools", "transitions__actor"
+    return (
+        offers_visible_to(user)
+        .select_related("location")
+        .prefetch_related("programmes", "schools", "transitions__actor")
     )
 
 

@@ -95,8 +95,12 @@ class OfferDetailOutputSerializer(OfferListOutputSerializer):
         if not obj.location:
             return None
         location = obj.location
-        return {"id": location.pk, "name": location.name, "postcode": location.postcode,
-                "city": location.city}
+        return {
+            "id": location.pk,
+            "name": location.name,
+            "postcode": location.postcode,
+            "city": location.city,
+        }
 
     def get_reviewer_name(self, obj) -> str:
         return obj.reviewer.get_full_name() if obj.reviewer else ""

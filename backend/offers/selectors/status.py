@@ -12,8 +12,8 @@ from backend.accounts.selectors import company_ids, organisation_ids_for
 from backend.core.dashboard import DashboardItem
 from backend.offers.models import Offer, OfferStatus
 from backend.offers.selectors.visibility import (
-    RUN_ROLES,
     REVIEW_STATUSES,
+    RUN_ROLES,
     offers_visible_to,
     review_queue_for,
     submitted_to_schools,
@@ -25,8 +25,12 @@ REVIEW_EXPECTED_DAYS = 7
 REJECTION_VISIBLE_DAYS = 30
 
 NEXT_STEP = {
-    OfferStatus.DRAFT: gettext_lazy("Het bedrijf vult het aanbod aan en dient het in bij een school."),
-    OfferStatus.SUBMITTED: gettext_lazy("Een docent of coördinator van de school beoordeelt het aanbod."),
+    OfferStatus.DRAFT: gettext_lazy(
+        "Het bedrijf vult het aanbod aan en dient het in bij een school."
+    ),
+    OfferStatus.SUBMITTED: gettext_lazy(
+        "Een docent of coördinator van de school beoordeelt het aanbod."
+    ),
     OfferStatus.IN_REVIEW: gettext_lazy(
         "De school beslist: publiceren, om een aanpassing vragen of afwijzen."
     ),

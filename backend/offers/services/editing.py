@@ -81,13 +81,13 @@ def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | N
         value = getattr(offer, name)
         if not isinstance(value, int) or not 1 <= value <= 4:
             errors.add(name, _("Een mbo-niveau ligt tussen 1 en 4."))
-    if "niveau_min" not in errors.fields and "niveau_max" not in errors.fields:
-        if offer.niveau_max < offer.niveau_min:
-            errors.add(
-                "niveau_max",
-                _("‘Tot en met niveau’ (%(max)d) is lager dan ‘vanaf niveau’ (%(min)d).")
-                % {"max": offer.niveau_max, "min": offer.niveau_min},
-            )
+    niveaus_valid = "niveau_min" not in errors.fields and "niveau_max" not in errors.fields
+    if niveaus_valid and offer.niveau_max < offer.niveau_min:
+        errors.add(
+            "niveau_max",
+            _("‘Tot en met niveau’ (%(max)d) is lager dan ‘vanaf niveau’ (%(min)d).")
+            % {"max": offer.niveau_max, "min": offer.niveau_min},
+        )
     if offer.max_students < 1:
         errors.add("max_students", _("Er moet plaats zijn voor minstens één student."))
     elif offer.max_students < offer.min_students:
@@ -129,7 +129,7 @@ def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | N
 def _validate_certificates(offer: Offer, errors: _Errors) -> None:
     certificates = offer.required_certificates
     if not isinstance(certificates, list):
-        errors.add("required_certificates", _("Geef een lijst van certificaten, bv. [\"VOG\"]."))
+        errors.add("required_certificates", _('Geef een lijst van certificaten, bv. ["VOG"].'))
         return
     for certificate in certificates:
         if certificate not in CertificateKind.values:
@@ -154,9 +154,7 @@ def _validate_where(offer: Offer, schools: list[int] | None, errors: _Errors) ->
             if pk not in found:
                 errors.add("schools", _("Onbekende school (id %(id)s).") % {"id": pk})
             elif pk not in actual:
-                errors.add(
-                    "schools", _("%(name)s is geen school.") % {"name": found[pk]}
-                )
+                errors.add("schools", _("%(name)s is geen school.") % {"name": found[pk]})
     if offer.location_id:
         location_org = offer.location.organisation_id
         allowed = {offer.owner_id, *(schools or [])}
@@ -259,8 +257,8 @@ def offer_update(*, actor, offer: Offer, **fields: Any) -> Offer:
     if current.status not in EDITABLE_STATUSES:
         raise Conflict(_editing_refused_message(current.status))
     programmes, schools = _apply(current, fields)
-    current_schools = schools if schools is not None else list(
-        current.schools.values_list("pk", flat=True)
+    current_schools = (
+        schools if schools is not None else list(current.schools.values_list("pk", flat=True))
     )
     _validate(current, programmes, current_schools)
     if "contact" in fields:

@@ -142,7 +142,12 @@ def _transition(
         raise Conflict(_state_message(rule, offer.status), extra={"status": offer.status})
     if check:
         check(offer, now)
-    changes = {"status": rule.target, "status_changed_at": now, "updated_at": now, **(changes or {})}
+    changes = {
+        "status": rule.target,
+        "status_changed_at": now,
+        "updated_at": now,
+        **(changes or {}),
+    }
     # Claim by update: only one of two people acting at once finds the expected status.
     moved = Offer.objects.filter(pk=offer.pk, status=offer.status).update(**changes)
     if moved != 1:
@@ -180,10 +185,8 @@ def _check_certificates(offer: Offer, now: dt.datetime) -> None:
                     {
                         "school": v.school.name,
                         "school_id": v.school.pk,
-                        "certificate": v.certificate,
-                        "holder": v.holder_name,
                         "needed_on": v.needed_on.isoformat(),
-                        "expired_on": v.expired_on.isoformat() if v.expired_on else None,
+                        "message": v.message,
                     }
                     for v in violations
                 ]

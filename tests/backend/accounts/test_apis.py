@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from backend.accounts.models import Certificate, Invitation, Membership, Role, User
+from backend.accounts.models import Certificate, Invitation, Role, User
 from backend.organisations.models import CertificatePolicy
 from tests.factories import UserFactory, member, student
 
@@ -38,7 +38,10 @@ def test_a_wrong_password_or_inactive_login_gets_no_token(cast):
     assert wrong.status_code == 400
     assert wrong.json() == {"message": "Het e-mailadres of wachtwoord klopt niet.", "extra": {}}
     User.objects.filter(pk=cast.bos.pk).update(is_active=False)
-    assert _client().post(url, {"email": "bos@vista.test", "password": cast.password}).status_code == 400
+    assert (
+        _client().post(url, {"email": "bos@vista.test", "password": cast.password}).status_code
+        == 400
+    )
 
 
 def test_session_login_works_for_the_api(cast):
@@ -85,9 +88,12 @@ def test_the_reset_request_answers_the_same_for_known_and_unknown_addresses(
         reverse("api:password-reset-confirm"), {"uid": uid, "token": token, "new_password": STRONG}
     )
     assert confirmed.status_code == 200
-    assert _client().post(
-        reverse("api:auth-token"), {"email": "bos@vista.test", "password": STRONG}
-    ).status_code == 200
+    assert (
+        _client()
+        .post(reverse("api:auth-token"), {"email": "bos@vista.test", "password": STRONG})
+        .status_code
+        == 200
+    )
 
 
 def test_a_company_signs_up_over_the_api(db):
@@ -131,7 +137,11 @@ def test_an_invitation_round_trip_over_the_api(cast, people, django_capture_on_c
     assert "token" not in str(created.json())
     token = re.search(r"/uitnodiging/([^/]+)/", mail.outbox[0].body).group(1)
     lookup = _client().get(reverse("api:invitation-lookup"), {"token": token}).json()
-    assert (lookup["email"], lookup["role"], lookup["has_account"]) == ("nina@vista.test", "teacher", False)
+    assert (lookup["email"], lookup["role"], lookup["has_account"]) == (
+        "nina@vista.test",
+        "teacher",
+        False,
+    )
     accepted = _client().post(
         reverse("api:invitation-accept"),
         {"token": token, "password": STRONG, "first_name": "Nina", "last_name": "Kuipers"},
@@ -165,7 +175,10 @@ def test_staff_see_only_their_own_schools_students(cast):
         "leerweg",
         "class_code",
     }
-    assert _client(cast.peters).get(reverse("api:student-detail", args=[cast.sanne.pk])).status_code == 404
+    assert (
+        _client(cast.peters).get(reverse("api:student-detail", args=[cast.sanne.pk])).status_code
+        == 404
+    )
 
 
 def test_care_notes_are_only_for_the_coach_and_coordinators_of_that_school(cast, people):
@@ -182,19 +195,38 @@ def test_care_notes_are_only_for_the_coach_and_coordinators_of_that_school(cast,
 
 
 def test_the_student_list_filters_and_searches(cast):
-    student(school=cast.vista, kwalificatie=cast.ict_niveau4, first_name="Bram", class_code="ICT4A", cohort=2024)
+    student(
+        school=cast.vista,
+        kwalificatie=cast.ict_niveau4,
+        first_name="Bram",
+        class_code="ICT4A",
+        cohort=2024,
+    )
     client = _client(cast.bos)
     url = reverse("api:student-list")
-    assert [r["first_name"] for r in client.get(url, {"class_code": "ICT4A"}).json()["results"]] == ["Bram"]
-    assert [r["first_name"] for r in client.get(url, {"kwalificatie__niveau": 2}).json()["results"]] == ["Sanne"]
-    assert [r["first_name"] for r in client.get(url, {"search": "bram"}).json()["results"]] == ["Bram"]
+    assert [
+        r["first_name"] for r in client.get(url, {"class_code": "ICT4A"}).json()["results"]
+    ] == ["Bram"]
+    assert [
+        r["first_name"] for r in client.get(url, {"kwalificatie__niveau": 2}).json()["results"]
+    ] == ["Sanne"]
+    assert [r["first_name"] for r in client.get(url, {"search": "bram"}).json()["results"]] == [
+        "Bram"
+    ]
     assert client.get(url, {"cohort": 2030}).json()["count"] == 0
 
 
 def test_school_staff_check_a_guest_teachers_certificates(cast):
-    CertificatePolicy.objects.create(organisation=cast.vista, certificate="VOG", applies_to="guest_teacher")
+    CertificatePolicy.objects.create(
+        organisation=cast.vista, certificate="VOG", applies_to="guest_teacher"
+    )
     url = reverse("api:certificate-check")
-    params = {"person": cast.eva.pk, "school": cast.vista.pk, "subject": "guest_teacher", "on": "2026-03-10"}
+    params = {
+        "person": cast.eva.pk,
+        "school": cast.vista.pk,
+        "subject": "guest_teacher",
+        "on": "2026-03-10",
+    }
     data = _client(cast.devries).get(url, params).json()
     assert data == {
         "ok": False,
@@ -215,10 +247,13 @@ def test_school_staff_check_a_guest_teachers_certificates(cast):
 def test_people_add_and_see_their_own_certificates(cast):
     client = _client(cast.eva)
     created = client.post(
-        reverse("api:certificate-list"), {"kind": "VOG", "issued_on": "2026-01-01", "valid_until": "2029-01-01"}
+        reverse("api:certificate-list"),
+        {"kind": "VOG", "issued_on": "2026-01-01", "valid_until": "2029-01-01"},
     )
     assert created.status_code == 201
-    assert [c["kind"] for c in client.get(reverse("api:certificate-list")).json()["results"]] == ["VOG"]
+    assert [c["kind"] for c in client.get(reverse("api:certificate-list")).json()["results"]] == [
+        "VOG"
+    ]
     assert _client(cast.jan).get(reverse("api:certificate-list")).json()["count"] == 0
     assert _client(cast.bos).get(reverse("api:certificate-list")).json()["count"] == 1
 
@@ -234,7 +269,7 @@ def _queries(user_pk: int, url: str) -> int:
 
 
 def _grow(cast, what: str, count: int) -> None:
-    for index in range(count):
+    for _ in range(count):
         if what == "students":
             coach = member(UserFactory(), cast.vista, Role.COACH)
             student(school=cast.vista, kwalificatie=cast.ict_niveau2, coach=coach)
@@ -260,7 +295,11 @@ def _grow(cast, what: str, count: int) -> None:
 
 @pytest.mark.parametrize(
     ("what", "url_name"),
-    [("students", "api:student-list"), ("invitations", "api:invitation-list"), ("certificates", "api:certificate-list")],
+    [
+        ("students", "api:student-list"),
+        ("invitations", "api:invitation-list"),
+        ("certificates", "api:certificate-list"),
+    ],
 )
 def test_list_endpoints_use_the_same_number_of_queries_for_3_and_10_rows(cast, what, url_name):
     _grow(cast, what, 3)
@@ -269,3 +308,23 @@ def test_list_endpoints_use_the_same_number_of_queries_for_3_and_10_rows(cast, w
     many = _queries(cast.bos.pk, reverse(url_name))
     assert few == many
     assert many <= 6
+
+
+def test_me_uses_the_same_number_of_queries_for_3_and_10_memberships(cast):
+    from tests.factories import CompanyFactory
+
+    user = UserFactory()
+    for _ in range(3):
+        member(user, CompanyFactory(), Role.COMPANY_CONTACT)
+    few = _queries_me(user.pk)
+    for _ in range(7):
+        member(user, CompanyFactory(), Role.COMPANY_CONTACT)
+    assert _queries_me(user.pk) == few
+
+
+def _queries_me(user_pk: int) -> int:
+    client = APIClient()
+    client.force_authenticate(User.objects.get(pk=user_pk))
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("api:auth-me")).status_code == 200
+    return len(context.captured_queries)

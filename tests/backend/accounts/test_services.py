@@ -6,7 +6,14 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
-from backend.accounts.models import Certificate, Invitation, Membership, Role, StudentEnrolment, User
+from backend.accounts.models import (
+    Certificate,
+    Invitation,
+    Membership,
+    Role,
+    StudentEnrolment,
+    User,
+)
 from backend.accounts.selectors import certificate_policy_violations, user_roles, valid_certificates
 from backend.accounts.services import (
     certificate_create,
@@ -21,7 +28,6 @@ from backend.accounts.services import (
 from backend.accounts.services.invitations import hash_token
 from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from backend.organisations.models import CertificatePolicy, Organisation
-
 
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 STRONG = "Kantoortuin-Heerlen-2026"
@@ -87,7 +93,9 @@ def _invite(cast, email="nieuw@vista.test", role=Role.TEACHER, actor=None):
     )
 
 
-def test_an_invitation_mails_a_link_and_stores_only_the_hash(cast, django_capture_on_commit_callbacks):
+def test_an_invitation_mails_a_link_and_stores_only_the_hash(
+    cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         issued = _invite(cast)
     invitation = Invitation.objects.get()
@@ -101,7 +109,9 @@ def test_an_invitation_mails_a_link_and_stores_only_the_hash(cast, django_captur
     assert invitation.expires_at == NOW + dt.timedelta(days=14)
 
 
-def test_no_e_mail_is_sent_when_the_invitation_is_rolled_back(cast, django_capture_on_commit_callbacks):
+def test_no_e_mail_is_sent_when_the_invitation_is_rolled_back(
+    cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
@@ -124,7 +134,9 @@ def test_accepting_creates_the_login_and_membership_once(cast):
     )
     assert membership.user.check_password(STRONG)
     with pytest.raises(Conflict, match="al gebruikt"):
-        invitation_accept(token=issued.token, password=STRONG, first_name="N", last_name="K", now=NOW)
+        invitation_accept(
+            token=issued.token, password=STRONG, first_name="N", last_name="K", now=NOW
+        )
     assert User.objects.filter(email="nieuw@vista.test").count() == 1
     assert Membership.objects.filter(user=membership.user).count() == 1
 
@@ -148,7 +160,9 @@ def test_an_expired_invitation_is_refused_with_who_to_ask(cast):
 def test_a_wrong_token_is_not_found_and_changes_nothing(cast):
     _invite(cast)
     with pytest.raises(NotFound):
-        invitation_accept(token="verzonnen", password=STRONG, first_name="A", last_name="B", now=NOW)
+        invitation_accept(
+            token="verzonnen", password=STRONG, first_name="A", last_name="B", now=NOW
+        )
     assert Invitation.objects.get().accepted_at is None
 
 
@@ -167,7 +181,9 @@ def test_a_new_invitation_replaces_the_open_one(cast):
     second = _invite(cast)
     assert Invitation.objects.count() == 1
     with pytest.raises(NotFound):
-        invitation_accept(token=first.token, password=STRONG, first_name="A", last_name="B", now=NOW)
+        invitation_accept(
+            token=first.token, password=STRONG, first_name="A", last_name="B", now=NOW
+        )
     invitation_accept(token=second.token, password=STRONG, first_name="A", last_name="B", now=NOW)
 
 
@@ -182,11 +198,19 @@ def test_who_may_invite_whom(cast, people):
     with pytest.raises(PermissionDenied):
         _invite(cast, actor=cast.peters)
     invitation_create(
-        organisation=cast.bakkerij, email="kim@bakkerijjansen.test", role=Role.COMPANY_CONTACT, actor=cast.jan, now=NOW
+        organisation=cast.bakkerij,
+        email="kim@bakkerijjansen.test",
+        role=Role.COMPANY_CONTACT,
+        actor=cast.jan,
+        now=NOW,
     )
     with pytest.raises(PermissionDenied):
         invitation_create(
-            organisation=cast.pixel, email="kim@pixel.test", role=Role.COMPANY_CONTACT, actor=cast.jan, now=NOW
+            organisation=cast.pixel,
+            email="kim@pixel.test",
+            role=Role.COMPANY_CONTACT,
+            actor=cast.jan,
+            now=NOW,
         )
     with pytest.raises(Conflict, match="is al coördinator"):
         _invite(cast, email="bos@vista.test", role=Role.COORDINATOR, actor=people.institution_admin)
@@ -220,7 +244,9 @@ def test_the_database_rejects_a_duplicate_student_number_and_e_mail(cast):
 # --- password reset -----------------------------------------------------------------------------
 
 
-def test_a_reset_request_mails_a_link_that_sets_a_new_password(cast, django_capture_on_commit_callbacks):
+def test_a_reset_request_mails_a_link_that_sets_a_new_password(
+    cast, django_capture_on_commit_callbacks
+):
     Token.objects.create(user=cast.bos)
     with django_capture_on_commit_callbacks(execute=True):
         password_reset_request(email="BOS@vista.test")
@@ -235,7 +261,9 @@ def test_a_reset_request_mails_a_link_that_sets_a_new_password(cast, django_capt
         password_reset_confirm(uidb64=uid, token=token, new_password="Nog-een-ander-2026")
 
 
-def test_a_reset_request_for_an_unknown_or_inactive_address_sends_nothing(cast, django_capture_on_commit_callbacks):
+def test_a_reset_request_for_an_unknown_or_inactive_address_sends_nothing(
+    cast, django_capture_on_commit_callbacks
+):
     User.objects.filter(pk=cast.bos.pk).update(is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert password_reset_request(email="niemand@vista.test") is None
@@ -310,7 +338,9 @@ def test_an_admin_of_one_school_cannot_switch_off_a_login_another_school_uses(ca
 
 
 def _vog(holder, issued, until):
-    return Certificate.objects.create(holder=holder, kind="VOG", issued_on=issued, valid_until=until)
+    return Certificate.objects.create(
+        holder=holder, kind="VOG", issued_on=issued, valid_until=until
+    )
 
 
 def test_valid_certificates_are_those_valid_on_the_day(cast):
@@ -321,7 +351,9 @@ def test_valid_certificates_are_those_valid_on_the_day(cast):
 
 
 def test_policy_violations_explain_an_expired_vog_and_what_to_do(cast):
-    CertificatePolicy.objects.create(organisation=cast.vista, certificate="VOG", applies_to="guest_teacher")
+    CertificatePolicy.objects.create(
+        organisation=cast.vista, certificate="VOG", applies_to="guest_teacher"
+    )
     _vog(cast.eva, dt.date(2025, 3, 3), dt.date(2026, 3, 3))
     assert certificate_policy_violations(
         person=cast.eva, school=cast.vista, subject="guest_teacher", on=dt.date(2026, 3, 10)
@@ -329,13 +361,18 @@ def test_policy_violations_explain_an_expired_vog_and_what_to_do(cast):
         "Vista college vereist een geldige VOG voor gastdocenten; de VOG van Eva Smit is verlopen "
         "op 3 maart 2026. Vraag een nieuwe VOG aan via Justis."
     ]
-    assert certificate_policy_violations(
-        person=cast.eva, school=cast.vista, subject="guest_teacher", on=dt.date(2026, 3, 3)
-    ) == []
+    assert (
+        certificate_policy_violations(
+            person=cast.eva, school=cast.vista, subject="guest_teacher", on=dt.date(2026, 3, 3)
+        )
+        == []
+    )
 
 
 def test_policy_violations_without_any_certificate_and_per_school(cast):
-    CertificatePolicy.objects.create(organisation=cast.vista, certificate="VOG", applies_to="guest_teacher")
+    CertificatePolicy.objects.create(
+        organisation=cast.vista, certificate="VOG", applies_to="guest_teacher"
+    )
     assert certificate_policy_violations(
         person=cast.jan, school=cast.vista, subject="guest_teacher", on=dt.date(2026, 3, 1)
     ) == [
@@ -343,16 +380,24 @@ def test_policy_violations_without_any_certificate_and_per_school(cast):
         "Koppel. Vraag een nieuwe VOG aan via Justis."
     ]
     # Digiwise: Gilde has no such policy, and Vista has none for company mentors.
-    assert certificate_policy_violations(
-        person=cast.jan, school=cast.gilde, subject="guest_teacher", on=dt.date(2026, 3, 1)
-    ) == []
-    assert certificate_policy_violations(
-        person=cast.jan, school=cast.vista, subject="company_mentor", on=dt.date(2026, 3, 1)
-    ) == []
+    assert (
+        certificate_policy_violations(
+            person=cast.jan, school=cast.gilde, subject="guest_teacher", on=dt.date(2026, 3, 1)
+        )
+        == []
+    )
+    assert (
+        certificate_policy_violations(
+            person=cast.jan, school=cast.vista, subject="company_mentor", on=dt.date(2026, 3, 1)
+        )
+        == []
+    )
 
 
 def test_a_certificate_that_starts_later_is_not_valid_yet(cast):
-    CertificatePolicy.objects.create(organisation=cast.vista, certificate="VOG", applies_to="guest_teacher")
+    CertificatePolicy.objects.create(
+        organisation=cast.vista, certificate="VOG", applies_to="guest_teacher"
+    )
     _vog(cast.eva, dt.date(2026, 4, 1), dt.date(2027, 4, 1))
     assert certificate_policy_violations(
         person=cast.eva, school=cast.vista, subject="guest_teacher", on=dt.date(2026, 3, 1)
@@ -364,12 +409,22 @@ def test_a_certificate_that_starts_later_is_not_valid_yet(cast):
 
 def test_people_record_only_their_own_certificates_with_sane_dates(cast):
     with pytest.raises(PermissionDenied):
-        certificate_create(holder=cast.eva, actor=cast.jan, kind="VOG", issued_on=dt.date(2026, 1, 1), valid_until=dt.date(2027, 1, 1))
+        certificate_create(
+            holder=cast.eva,
+            actor=cast.jan,
+            kind="VOG",
+            issued_on=dt.date(2026, 1, 1),
+            valid_until=dt.date(2027, 1, 1),
+        )
     with pytest.raises(ApplicationError) as error:
-        certificate_create(holder=cast.eva, actor=cast.eva, kind="VOG", issued_on=dt.date(2026, 1, 1), valid_until=dt.date(2025, 1, 1))
+        certificate_create(
+            holder=cast.eva,
+            actor=cast.eva,
+            kind="VOG",
+            issued_on=dt.date(2026, 1, 1),
+            valid_until=dt.date(2025, 1, 1),
+        )
     assert list(error.value.extra["fields"]) == ["valid_until"]
     assert not Certificate.objects.exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         _vog(cast.eva, dt.date(2026, 1, 1), dt.date(2025, 1, 1))
-
-

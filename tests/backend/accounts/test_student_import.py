@@ -54,9 +54,12 @@ def test_it_imports_students_with_login_membership_and_enrolment(cast):
     assert not lotte.student.has_usable_password()
     daan = StudentEnrolment.objects.get(student_number="100002")
     assert (daan.cohort, daan.leerweg, daan.coach, daan.date_of_birth) == (2025, "BBL", None, None)
-    assert Membership.objects.filter(
-        organisation=cast.vista, role=Role.STUDENT, user__email__endswith="@student.vista.test"
-    ).count() == 3
+    assert (
+        Membership.objects.filter(
+            organisation=cast.vista, role=Role.STUDENT, user__email__endswith="@student.vista.test"
+        ).count()
+        == 3
+    )
 
 
 def test_reimporting_the_same_file_changes_nothing_and_creates_no_duplicates(cast):
@@ -118,14 +121,20 @@ def test_it_reads_a_dutch_excel_export_with_a_bom_and_semicolons(cast):
 def test_it_reads_commas_and_english_style_headers(cast):
     header = "Studentnummer,Voornaam,Tussenvoegsel,Achternaam,E-mail,Crebo,Cohort,Leerweg,Klas"
     content = _csv(
-        cast, '300001,Anna,,"Jong, de",anna@student.vista.test,{crebo},2025,BOL,ICT1A', header=header
+        cast,
+        '300001,Anna,,"Jong, de",anna@student.vista.test,{crebo},2025,BOL,ICT1A',
+        header=header,
     )
     assert _import(cast, content).created == 1
     assert User.objects.get(email="anna@student.vista.test").last_name == "Jong, de"
 
 
 def test_a_missing_column_is_reported_on_the_header_row(cast):
-    content = _csv(cast, "1;A;B;a@b.nl;{crebo};2025", header="studentnummer;voornaam;achternaam;e-mail;crebo;cohort")
+    content = _csv(
+        cast,
+        "1;A;B;a@b.nl;{crebo};2025",
+        header="studentnummer;voornaam;achternaam;e-mail;crebo;cohort",
+    )
     with pytest.raises(StudentImportError) as error:
         _import(cast, content)
     assert [str(e) for e in error.value.errors] == [

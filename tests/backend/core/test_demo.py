@@ -19,8 +19,16 @@ def row_counts() -> dict[str, int]:
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "organisations", "curriculum", "offers", "allocations", "agreements",
-            "engagement", "notifications"}
+        in {
+            "accounts",
+            "organisations",
+            "curriculum",
+            "offers",
+            "allocations",
+            "agreements",
+            "engagement",
+            "notifications",
+        }
     }
 
 
@@ -90,3 +98,41 @@ def test_load_demo_builds_three_scenarios_with_a_working_login_per_role(capsys, 
     assert "al geladen" in second_output
     assert "student@digiwise.demo" in second_output
     assert "koppel-demo-2026" in second_output
+
+
+def test_area_demos_are_called_in_order_with_the_same_now_and_missing_ones_skipped(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    for name in demo.AREA_DEMOS[:2]:
+        module = types.ModuleType(name)
+        module.load = lambda *, now, name=name: calls.append((name, now))
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.setitem(sys.modules, demo.AREA_DEMOS[2], None)  # import fails: not written yet
+
+    loaded = [name for name in demo.AREA_DEMOS if demo._load_area(name, now=NOW)]
+
+    assert demo.AREA_DEMOS == (
+        "backend.allocations.demo",
+        "backend.agreements.demo",
+        "backend.engagement.demo",
+    )
+    assert loaded == list(demo.AREA_DEMOS[:2])
+    assert calls == [(name, NOW) for name in demo.AREA_DEMOS[:2]]
+
+
+def test_an_area_demo_that_is_broken_inside_stops_the_demo(monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("backend.allocations.demo")
+
+    def load(*, now):
+        raise ModuleNotFoundError("No module named 'somewhere_else'", name="somewhere_else")
+
+    module.load = load
+    monkeypatch.setitem(sys.modules, "backend.allocations.demo", module)
+
+    with pytest.raises(ModuleNotFoundError):
+        demo._load_area("backend.allocations.demo", now=NOW)

@@ -118,8 +118,10 @@ def test_a_changed_title_updates_only_that_werkproces(db):
     parsed = parse_json((FIXTURES / "green.json").read_bytes())
     kwalificatiedossier_import(parsed=parsed)
     other = Werkproces.objects.get(code="B1-K1-W2")
-    data = (FIXTURES / "green.json").read_text().replace(
-        "Draagt zorg voor natuur, grond en water", "Draagt zorg voor natuur en water"
+    data = (
+        (FIXTURES / "green.json")
+        .read_text()
+        .replace("Draagt zorg voor natuur, grond en water", "Draagt zorg voor natuur en water")
     )
 
     report = kwalificatiedossier_import(parsed=parse_json(data))
@@ -326,8 +328,12 @@ def test_it_refuses_a_csv_werkproces_before_its_kerntaak():
     )
 
     with pytest.raises(CurriculumFormatError) as error:
-        parse_csv(data.replace("kind,code,title,niveau", "kind,code,title,niveau,edition")
-                  .replace("dossier,23999,T,", "dossier,23999,T,,2024"), name="kd.csv")
+        parse_csv(
+            data.replace("kind,code,title,niveau", "kind,code,title,niveau,edition").replace(
+                "dossier,23999,T,", "dossier,23999,T,,2024"
+            ),
+            name="kd.csv",
+        )
 
     assert error.value.location == "kd.csv regel 4, kolom code"
 
@@ -353,3 +359,23 @@ def test_the_command_reports_an_unknown_file_type(db, tmp_path):
 
     with pytest.raises(CommandError, match="onbekend bestandstype"):
         call_command("import_kwalificatiedossier", str(path))
+
+
+def test_keuzedelen_in_csv_are_imported_and_linked_once(db):
+    data = (
+        "kind,code,title,niveau,kwalificaties,edition,sbu\n"
+        "dossier,,Software developer,,,2020 (SD20),\n"
+        "kwalificatie,25604,Software developer,4,,,\n"
+        "kerntaak,B1-K1,Realiseert software,,,,\n"
+        "werkproces,B1-K1-W1,Plant werkzaamheden en bewaakt de voortgang,,,,\n"
+        "keuzedeel,K0071,Nederlands 3F,,25604,,240\n"
+    )
+    kwalificatiedossier_import(parsed=parse_csv(data))
+
+    report = kwalificatiedossier_import(parsed=parse_csv(data))
+
+    keuzedeel = Keuzedeel.objects.get()
+    assert (keuzedeel.code, keuzedeel.sbu, keuzedeel.niveau) == ("K0071", 240, None)
+    assert [k.crebo for k in keuzedeel.kwalificaties.all()] == ["25604"]
+    assert Kwalificatiedossier.objects.get().crebo == ""
+    assert report.status == "unchanged"

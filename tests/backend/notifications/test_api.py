@@ -66,9 +66,7 @@ def test_mark_all_read_and_one_read(cast, client_for):
 
     one = client.post(reverse("api:notification-read", args=[first.pk]))
     assert one.status_code == 204
-    assert client.post(reverse("api:notification-mark-read"), {"all": True}).json() == {
-        "marked": 1
-    }
+    assert client.post(reverse("api:notification-mark-read"), {"all": True}).json() == {"marked": 1}
     assert not Notification.objects.filter(recipient=cast.jan, read_at__isnull=True).exists()
     hers.refresh_from_db()
     assert hers.read_at is None

@@ -16,18 +16,18 @@ from backend.notifications.tasks import send_notification_emails_task
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-def test_it_stores_a_message_and_emails_it_after_commit(
-    cast, django_capture_on_commit_callbacks
-):
+def test_it_stores_a_message_and_emails_it_after_commit(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         notification = notify(
-            recipient=cast.jan, category="offer_status", title="Gepubliceerd", body="Hoera",
-            url="/offers/1/", now=NOW,
+            recipient=cast.jan,
+            category="offer_status",
+            title="Gepubliceerd",
+            body="Hoera",
+            url="/offers/1/",
+            now=NOW,
         )
     assert Notification.objects.get() == notification
-    assert [(m.subject, m.to) for m in mail.outbox] == [
-        ("[Koppel] Gepubliceerd", [cast.jan.email])
-    ]
+    assert [(m.subject, m.to) for m in mail.outbox] == [("[Koppel] Gepubliceerd", [cast.jan.email])]
     assert "Hoera" in mail.outbox[0].body and "/offers/1/" in mail.outbox[0].body
 
 
@@ -86,7 +86,9 @@ def test_marking_read_touches_only_my_own_unread_notifications(cast):
     mine = notify(recipient=cast.jan, category="x", title="Mijn", now=NOW)
     hers = notify(recipient=cast.eva, category="x", title="Van Eva", now=NOW)
     later = NOW + dt.timedelta(hours=1)
-    assert notification_mark_read(user=cast.jan, notification_ids=[mine.pk, hers.pk], now=later) == 1
+    assert (
+        notification_mark_read(user=cast.jan, notification_ids=[mine.pk, hers.pk], now=later) == 1
+    )
     assert notification_mark_read(user=cast.jan, notification_ids=[mine.pk], now=later) == 0
     mine.refresh_from_db()
     hers.refresh_from_db()

@@ -107,9 +107,10 @@ def test_the_whole_lifecycle_through_the_api(cast, make_offer, client_for):
 
     assert post(jan, "submit")["status"] == "submitted"
     assert post(devries, "review")["reviewer_name"] == "Karin de Vries"
-    assert post(devries, "request-changes", {"message": "Welke week?"})["review"][
-        "change_request"
-    ] == "Welke week?"
+    assert (
+        post(devries, "request-changes", {"message": "Welke week?"})["review"]["change_request"]
+        == "Welke week?"
+    )
     assert post(jan, "submit", {"note": "Week 16"})["status"] == "submitted"
     assert post(devries, "publish")["status"] == "published"
     assert post(bos, "start")["status"] == "running"
@@ -167,7 +168,8 @@ def test_the_vog_refusal_reaches_the_api_as_a_conflict(cast, make_offer, client_
     response = client_for(cast.devries).post(reverse("api:offer-publish", args=[offer.pk]))
     assert response.status_code == 409
     assert response.json()["message"].startswith("Vista college vereist een geldige VOG")
-    assert response.json()["extra"]["certificates"][0]["expired_on"] == "2025-01-01"
+    assert "verlopen op 1 januari 2025" in response.json()["message"]
+    assert response.json()["extra"]["certificates"][0]["school_id"] == cast.vista.pk
 
 
 @pytest.mark.parametrize(
@@ -189,15 +191,25 @@ def test_the_vog_refusal_reaches_the_api_as_a_conflict(cast, make_offer, client_
 def test_the_list_filters_searches_and_orders(cast, make_offer, client_for, query, expected):
     offers = {
         "lesson": make_offer(
-            S.PUBLISHED, kind=OfferKind.GUEST_LESSON, title="Gastles", niveau_max=2,
+            S.PUBLISHED,
+            kind=OfferKind.GUEST_LESSON,
+            title="Gastles",
+            niveau_max=2,
             starts_on=dt.date(2026, 4, 20),
         ),
         "web": make_offer(
-            S.PUBLISHED, title="Bestelsite", description="Een bestelmodule", niveau_min=3,
+            S.PUBLISHED,
+            title="Bestelsite",
+            description="Een bestelmodule",
+            niveau_min=3,
             starts_on=dt.date(2026, 4, 10),
         ),
         "app": make_offer(
-            S.RUNNING, owner=cast.pixel, contact=cast.eva, title="App", niveau_min=2,
+            S.RUNNING,
+            owner=cast.pixel,
+            contact=cast.eva,
+            title="App",
+            niveau_min=2,
             starts_on=dt.date(2026, 4, 30),
         ),
     }
@@ -266,7 +278,9 @@ def test_mappings_are_listed_created_and_deleted(cast, make_offer, client_for):
     url = reverse("api:offer-mapping-list", args=[offer.pk])
     teacher = client_for(cast.devries)
 
-    created = teacher.post(url, {"werkproces": werkproces.pk, "coverage": "partial", "note": "Deels"})
+    created = teacher.post(
+        url, {"werkproces": werkproces.pk, "coverage": "partial", "note": "Deels"}
+    )
     assert created.status_code == 201
     assert created.json()["werkproces"]["code"] == "B1-K1-W2"
     listed = client_for(cast.sanne).get(url).json()
@@ -330,3 +344,19 @@ def test_an_offer_of_a_company_outside_the_list_stays_hidden(cast, client_for):
     hidden = OfferFactory(status=S.PUBLISHED)
     assert client_for(cast.jan).get(_detail(hidden)).status_code == 404
     assert hidden.pk not in _ids(client_for(cast.jan).get(LIST))
+
+
+def test_the_openapi_schema_documents_each_transition_with_its_own_body():
+    from django.urls import include, path
+    from drf_spectacular.generators import SchemaGenerator
+
+    patterns = [path("api/offers/", include(("backend.offers.urls", "api")))]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+
+    def body(action):
+        content = schema["paths"][f"/api/offers/{{offer_id}}/{action}/"]["post"]["requestBody"]
+        return content["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    assert body("publish") == "NoteInputRequest"
+    assert body("reject") == "ReasonInputRequest"
+    assert body("request-changes") == "ChangesInputRequest"

@@ -29,7 +29,11 @@ def test_a_teacher_maps_an_offer_onto_werkprocessen_of_several_dossiers(cast, ma
         werkproces=_wp(cast.ict_niveau4, "P1-K1-W1"),
         coverage="partial",
     )
-    assert (first.coverage, first.note, first.mapped_by) == ("full", "Hele klantvraag", cast.devries)
+    assert (first.coverage, first.note, first.mapped_by) == (
+        "full",
+        "Hele klantvraag",
+        cast.devries,
+    )
     assert offer.werkproces_mappings.count() == 2
 
 
@@ -41,7 +45,11 @@ def test_mapping_the_same_werkproces_again_updates_it(cast, make_offer):
         actor=cast.bos, offer=offer, werkproces=werkproces, coverage="full", note="Toch volledig"
     )
     mapping = WerkprocesMapping.objects.get()
-    assert (mapping.coverage, mapping.note, mapping.mapped_by) == ("full", "Toch volledig", cast.bos)
+    assert (mapping.coverage, mapping.note, mapping.mapped_by) == (
+        "full",
+        "Toch volledig",
+        cast.bos,
+    )
 
 
 @pytest.mark.parametrize("who", ["jan", "eva", "sanne", "peters"])
@@ -72,7 +80,9 @@ def test_drafts_and_closed_offers_are_not_mapped(cast, make_offer, status):
 def test_unmapping_removes_the_mapping_and_is_for_school_staff_only(cast, make_offer):
     offer = make_offer(S.PUBLISHED)
     mapping = offer_map_werkproces(
-        actor=cast.devries, offer=offer, werkproces=_wp(cast.ict_niveau2, "B1-K1-W1"),
+        actor=cast.devries,
+        offer=offer,
+        werkproces=_wp(cast.ict_niveau2, "B1-K1-W1"),
         coverage="full",
     )
     with pytest.raises(PermissionDenied):
@@ -96,7 +106,12 @@ def test_coverage_shows_which_werkprocessen_no_published_challenge_covers(cast, 
     _map(running, _wp(k, "B1-K1-W1"), "full", cast.devries)
     # These do not count: not published, not a challenge, another school, another level.
     _map(make_offer(S.SUBMITTED), _wp(k, "B1-K1-W2"), "full", cast.devries)
-    _map(make_offer(S.PUBLISHED, kind=OfferKind.GUEST_LESSON), _wp(k, "B1-K1-W2"), "full", cast.devries)
+    _map(
+        make_offer(S.PUBLISHED, kind=OfferKind.GUEST_LESSON),
+        _wp(k, "B1-K1-W2"),
+        "full",
+        cast.devries,
+    )
     _map(make_offer(S.PUBLISHED, schools=[cast.gilde]), _wp(k, "P1-K1-W1"), "full", cast.peters)
     _map(make_offer(S.PUBLISHED, niveau_min=3), _wp(k, "P1-K1-W1"), "full", cast.devries)
     closed = make_offer(S.PUBLISHED)

@@ -87,8 +87,11 @@ def test_an_internship_keeps_only_a_reference_to_the_statutory_pok(cast):
         ({"programmes": [999999]}, "programmes", "Onbekende opleiding (id 999999)."),
         ({"title": "  "}, "title", "Geef het aanbod een titel."),
         ({"kind": "party"}, "kind", "Onbekende soort aanbod: party."),
-        ({"max_students": 4, "team_size": 6}, "team_size",
-         "Een team telt 1 tot en met 4 studenten (het maximum)."),
+        (
+            {"max_students": 4, "team_size": 6},
+            "team_size",
+            "Een team telt 1 tot en met 4 studenten (het maximum).",
+        ),
     ],
 )
 def test_it_names_the_field_at_fault(cast, fields, field, message):
@@ -121,7 +124,11 @@ def test_the_contact_person_must_be_a_contact_of_the_company(cast):
 def test_only_the_company_creates_its_offers(cast, who):
     with pytest.raises(PermissionDenied):
         offer_create(
-            actor=getattr(cast, who), owner=cast.bakkerij, kind="challenge", title="X", description="Y"
+            actor=getattr(cast, who),
+            owner=cast.bakkerij,
+            kind="challenge",
+            title="X",
+            description="Y",
         )
     assert not Offer.objects.exists()
 
@@ -129,7 +136,11 @@ def test_only_the_company_creates_its_offers(cast, who):
 def test_staff_may_create_for_a_company_naming_its_contact(cast):
     admin = UserFactory(is_staff=True)
     offer = offer_create(
-        actor=admin, owner=cast.bakkerij, contact=cast.jan, kind="workshop", title="X",
+        actor=admin,
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        kind="workshop",
+        title="X",
         description="Y",
     )
     assert offer.contact == cast.jan

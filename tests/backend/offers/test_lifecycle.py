@@ -238,9 +238,9 @@ def test_the_company_hears_about_every_status_change_it_did_not_make(cast, make_
         service(actor=actor, offer=offer, now=now + dt.timedelta(minutes=number), **extra)
 
     titles = list(
-        Notification.objects.filter(recipient=cast.jan).order_by("created_at").values_list(
-            "title", flat=True
-        )
+        Notification.objects.filter(recipient=cast.jan)
+        .order_by("created_at")
+        .values_list("title", flat=True)
     )
     title = offer.title
     assert titles == [
@@ -253,9 +253,7 @@ def test_the_company_hears_about_every_status_change_it_did_not_make(cast, make_
     ]
 
 
-def test_the_school_coordinators_hear_about_a_submission_and_a_resubmission(
-    cast, make_offer, now
-):
+def test_the_school_coordinators_hear_about_a_submission_and_a_resubmission(cast, make_offer, now):
     offer = make_offer(S.DRAFT)
     offer_submit(actor=cast.jan, offer=offer, now=now)
     assert list(Notification.objects.values_list("recipient__email", "category")) == [

@@ -36,7 +36,7 @@ def codes(default: int, **overrides: int) -> dict[str, int]:
 
 
 def only(roles, allowed: int, default: int, **overrides) -> dict[str, int]:
-    return codes(default, **{role: allowed for role in roles}, **overrides)
+    return codes(default, **dict.fromkeys(roles, allowed), **overrides)
 
 
 PUBLISHED_VIEWERS = ["student", *SCHOOL_STAFF, "owner_contact"]
@@ -67,8 +67,20 @@ MATRIX = {
         only(SCHOOL_STAFF, 403, 404, owner_contact=409),
     ),
     "submit": ("post", "offer-submit", S.DRAFT, {}, codes(404, owner_contact=200)),
-    "review": ("post", "offer-review", S.SUBMITTED, {}, only(SCHOOL_STAFF, 200, 404, owner_contact=403)),
-    "publish": ("post", "offer-publish", S.IN_REVIEW, {}, only(SCHOOL_STAFF, 200, 404, owner_contact=403)),
+    "review": (
+        "post",
+        "offer-review",
+        S.SUBMITTED,
+        {},
+        only(SCHOOL_STAFF, 200, 404, owner_contact=403),
+    ),
+    "publish": (
+        "post",
+        "offer-publish",
+        S.IN_REVIEW,
+        {},
+        only(SCHOOL_STAFF, 200, 404, owner_contact=403),
+    ),
     "request changes": (
         "post",
         "offer-request-changes",
@@ -165,7 +177,10 @@ CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 def _snapshot():
     return {
-        "offers": [model_to_dict(offer) | {"updated_at": offer.updated_at} for offer in Offer.objects.order_by("pk")],
+        "offers": [
+            model_to_dict(offer) | {"updated_at": offer.updated_at}
+            for offer in Offer.objects.order_by("pk")
+        ],
         "programmes_schools": [
             (offer.pk, sorted(offer.schools.values_list("pk", flat=True)))
             for offer in Offer.objects.order_by("pk")

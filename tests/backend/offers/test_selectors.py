@@ -33,9 +33,7 @@ def test_school_staff_see_submitted_offers_but_no_drafts(cast, make_offer):
     assert _visible(cast.bos) == shown
 
 
-def test_staff_do_not_see_a_draft_that_was_withdrawn_before_it_was_submitted(
-    cast, make_offer, now
-):
+def test_staff_do_not_see_a_draft_that_was_withdrawn_before_it_was_submitted(cast, make_offer, now):
     offer = make_offer(S.DRAFT)
     offer_withdraw(actor=cast.jan, offer=offer, now=now)
     assert _visible(cast.bos) == set()
@@ -124,9 +122,7 @@ def test_a_teacher_dashboard_lists_offers_waiting_for_review(cast, make_offer, n
     assert items[0].detail == "Bakkerij Jansen wacht 8 dag(en) op een besluit"
 
 
-def test_a_company_dashboard_lists_change_requests_and_recent_rejections(
-    cast, make_offer, now
-):
+def test_a_company_dashboard_lists_change_requests_and_recent_rejections(cast, make_offer, now):
     changes = make_offer(S.CHANGES_REQUESTED, change_request="Voeg een planning toe.")
     rejected = make_offer(S.REJECTED, rejection_reason="Geen leerwaarde.")
     make_offer(S.REJECTED, status_changed_at=now - dt.timedelta(days=90))
@@ -142,9 +138,7 @@ def test_a_company_dashboard_lists_change_requests_and_recent_rejections(
 
 def test_a_coordinator_dashboard_lists_offers_to_start_and_to_complete(cast, make_offer, now):
     to_start = make_offer(S.PUBLISHED, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 4, 1))
-    to_complete = make_offer(
-        S.RUNNING, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1)
-    )
+    to_complete = make_offer(S.RUNNING, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1))
     make_offer(S.PUBLISHED, starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 6, 1))
 
     titles = [item.title for item in dashboard_items_for(cast.bos, now=now)]

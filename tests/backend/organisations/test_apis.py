@@ -2,9 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
-
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.accounts.models import Membership, Role, User
 from backend.organisations.models import (
@@ -14,7 +13,13 @@ from backend.organisations.models import (
     Organisation,
     OrganisationKind,
 )
-from tests.factories import CompanyFactory, ConsortiumFactory, UserFactory, consortium_member, member
+from tests.factories import (
+    CompanyFactory,
+    ConsortiumFactory,
+    UserFactory,
+    consortium_member,
+    member,
+)
 
 
 def _queries(user_pk: int, url: str) -> int:
@@ -81,7 +86,9 @@ def test_list_endpoints_use_the_same_number_of_queries_for_3_and_10_rows(
 def test_a_company_contact_sees_their_own_company_and_the_schools_but_no_other_company(cast):
     response = APIClient()
     response.force_authenticate(cast.jan)
-    names = [row["name"] for row in response.get(reverse("api:organisation-list")).json()["results"]]
+    names = [
+        row["name"] for row in response.get(reverse("api:organisation-list")).json()["results"]
+    ]
     assert names == ["Bakkerij Jansen", "Gilde Opleidingen", "Vista college"]
 
 

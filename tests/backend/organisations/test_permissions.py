@@ -1,8 +1,9 @@
 """Every organisations endpoint × every role: allowed and denied, and a denied write changes
 nothing."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -45,7 +46,9 @@ class Case:
 
 def _location(w):
     return Location.objects.get_or_create(
-        organisation=w.vista, name="Campus Heerlen", defaults={"postcode": "6411 AB", "city": "Heerlen"}
+        organisation=w.vista,
+        name="Campus Heerlen",
+        defaults={"postcode": "6411 AB", "city": "Heerlen"},
     )[0]
 
 
@@ -109,7 +112,12 @@ CASES = [
         "post",
         lambda w: reverse("api:location-list"),
         {"institution_admin"},
-        lambda w: {"organisation": w.vista.pk, "name": "Sittard", "postcode": "6131 AA", "city": "Sittard"},
+        lambda w: {
+            "organisation": w.vista.pk,
+            "name": "Sittard",
+            "postcode": "6131 AA",
+            "city": "Sittard",
+        },
     ),
     Case(
         "location update",

@@ -37,7 +37,9 @@ def test_it_rejects_a_kvk_number_that_is_not_exactly_8_digits(admin_user, kvk):
         services.organisation_create(
             actor=admin_user, name="Bedrijf", kind=OrganisationKind.COMPANY, kvk=kvk
         )
-    assert "Een KvK-nummer bestaat uit precies 8 cijfers." in str(getattr(error.value, "message_dict", error.value))
+    assert "Een KvK-nummer bestaat uit precies 8 cijfers." in str(
+        getattr(error.value, "message_dict", error.value)
+    )
     assert not Organisation.objects.filter(name="Bedrijf").exists()
 
 
@@ -56,7 +58,9 @@ def test_it_names_the_company_that_already_has_the_kvk_number(admin_user):
 def test_it_requires_a_brin_code_for_a_school_and_checks_its_format(admin_user):
     with pytest.raises(ApplicationError) as missing:
         services.organisation_create(actor=admin_user, name="ROC X", kind=OrganisationKind.SCHOOL)
-    assert missing.value.extra["fields"]["brin"] == ["Een mbo-school heeft een BRIN-code, bv. 25LX."]
+    assert missing.value.extra["fields"]["brin"] == [
+        "Een mbo-school heeft een BRIN-code, bv. 25LX."
+    ]
     with pytest.raises(Exception) as bad:
         services.organisation_create(
             actor=admin_user, name="ROC X", kind=OrganisationKind.SCHOOL, brin="X5LX"
@@ -134,12 +138,16 @@ def test_a_takeover_keeps_the_old_company_and_its_memberships(cast, admin_user):
     assert cast.bakkerij.current() == cast.pixel
     assert list(Organisation.objects.companies().active()) == [cast.pixel]
     # History stays: Jan is still recorded as the bakery's contact.
-    assert Membership.objects.active().filter(
-        user=cast.jan, organisation=cast.bakkerij, role=Role.COMPANY_CONTACT
-    ).exists()
+    assert (
+        Membership.objects.active()
+        .filter(user=cast.jan, organisation=cast.bakkerij, role=Role.COMPANY_CONTACT)
+        .exists()
+    )
 
 
-def test_a_takeover_follows_the_chain_and_refuses_repeats_and_taken_over_successors(cast, admin_user):
+def test_a_takeover_follows_the_chain_and_refuses_repeats_and_taken_over_successors(
+    cast, admin_user
+):
     third = CompanyFactory(name="Mediagroep Noord")
     services.organisation_succeed(
         organisation=cast.bakkerij, successor=cast.pixel, on=TODAY, actor=admin_user
@@ -158,7 +166,9 @@ def test_a_takeover_follows_the_chain_and_refuses_repeats_and_taken_over_success
             organisation=third, successor=cast.bakkerij, on=TODAY, actor=admin_user
         )
     with pytest.raises(ApplicationError, match="zichzelf"):
-        services.organisation_succeed(organisation=third, successor=third, on=TODAY, actor=admin_user)
+        services.organisation_succeed(
+            organisation=third, successor=third, on=TODAY, actor=admin_user
+        )
 
 
 def test_a_takeover_needs_staff_or_a_contact_of_both_companies(cast):
@@ -220,7 +230,9 @@ def test_a_consortium_starts_with_its_lead_and_refuses_a_duplicate_name(cast, pe
         (cast.vista.pk, ConsortiumRole.LEAD)
     ]
     with pytest.raises(ApplicationError, match="bestaat al een consortium"):
-        services.consortium_create(actor=people.institution_admin, name="zorg zuid", lead=cast.vista)
+        services.consortium_create(
+            actor=people.institution_admin, name="zorg zuid", lead=cast.vista
+        )
     with pytest.raises(PermissionDenied):
         services.consortium_create(actor=cast.bos, name="Nog een", lead=cast.vista)
 

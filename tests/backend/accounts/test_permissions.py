@@ -1,0 +1,204 @@
+"""Every accounts endpoint × every role: allowed and denied, and a denied write changes nothing."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from backend.accounts.models import (
+    Certificate,
+    Invitation,
+    Membership,
+    Role,
+    StudentEnrolment,
+    User,
+)
+from tests.backend.accounts.people import ROLES
+
+ALL_SIGNED_IN = set(ROLES) - {"anonymous"}
+SCHOOL_STAFF = {"teacher", "coach", "coordinator", "programme_lead", "institution_admin"}
+
+
+def _state():
+    return (
+        list(User.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+        list(StudentEnrolment.objects.order_by("pk").values()),
+        list(Invitation.objects.order_by("pk").values()),
+        list(Certificate.objects.order_by("pk").values()),
+    )
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: Callable[[Any], str]
+    allowed: set[str]
+    data: Callable[[Any], dict] = field(default=lambda w: {})
+    multipart: bool = False
+
+
+def _eva_vog(w):
+    return Certificate.objects.get_or_create(
+        holder=w.eva, kind="VOG", issued_on=dt.date(2026, 1, 1), valid_until=dt.date(2029, 1, 1)
+    )[0]
+
+
+def _csv(w):
+    content = (
+        "studentnummer;voornaam;achternaam;e-mail;crebo;cohort;leerweg;klas\n"
+        f"777001;Lotte;Berg;lotte@student.vista.test;{w.ict_niveau2.crebo};2025;BOL;ICT1A\n"
+    )
+    return {"school": w.vista.pk, "file": SimpleUploadedFile("s.csv", content.encode(), "text/csv")}
+
+
+def _open_invitation(w):
+    return Invitation.objects.get_or_create(
+        email="open@vista.test",
+        organisation=w.vista,
+        role=Role.TEACHER,
+        defaults={
+            "token_hash": "0" * 64,
+            "invited_by": w.bos,
+            "expires_at": dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+        },
+    )[0]
+
+
+CASES = [
+    Case("me", "get", lambda w: reverse("api:auth-me"), ALL_SIGNED_IN),
+    Case(
+        "student list",
+        "get",
+        lambda w: reverse("api:student-list"),
+        SCHOOL_STAFF | {"other_school_staff"},
+    ),
+    Case(
+        "student detail",
+        "get",
+        lambda w: reverse("api:student-detail", args=[w.sanne.pk]),
+        SCHOOL_STAFF,
+    ),
+    Case(
+        "student import",
+        "post",
+        lambda w: reverse("api:student-import"),
+        {"coordinator", "institution_admin"},
+        _csv,
+        multipart=True,
+    ),
+    Case(
+        "invitation list",
+        "get",
+        lambda w: reverse("api:invitation-list"),
+        {
+            "coordinator",
+            "programme_lead",
+            "institution_admin",
+            "company_contact",
+            "other_school_staff",
+        },
+    ),
+    Case(
+        "invite a teacher to Vista",
+        "post",
+        lambda w: reverse("api:invitation-list"),
+        {"coordinator", "programme_lead", "institution_admin"},
+        lambda w: {"organisation": w.vista.pk, "email": "nieuw@vista.test", "role": "teacher"},
+    ),
+    Case(
+        "invite a colleague to Bakkerij Jansen",
+        "post",
+        lambda w: reverse("api:invitation-list"),
+        {"company_contact"},
+        lambda w: {
+            "organisation": w.bakkerij.pk,
+            "email": "kim@bakkerij.test",
+            "role": "company_contact",
+        },
+    ),
+    Case(
+        "revoke a Vista invitation",
+        "delete",
+        lambda w: reverse("api:invitation-detail", args=[_open_invitation(w).pk]),
+        {"coordinator", "programme_lead", "institution_admin"},
+    ),
+    Case("certificate list", "get", lambda w: reverse("api:certificate-list"), ALL_SIGNED_IN),
+    Case(
+        "certificate create (own)",
+        "post",
+        lambda w: reverse("api:certificate-list"),
+        ALL_SIGNED_IN,
+        lambda w: {"kind": "VOG", "issued_on": "2026-01-01", "valid_until": "2029-01-01"},
+    ),
+    Case(
+        "verify a guest teacher's VOG",
+        "post",
+        lambda w: reverse("api:certificate-verify", args=[_eva_vog(w).pk]),
+        {"coordinator", "programme_lead", "institution_admin", "other_school_staff"},
+    ),
+    Case(
+        "delete someone else's VOG",
+        "delete",
+        lambda w: reverse("api:certificate-detail", args=[_eva_vog(w).pk]),
+        set(),
+    ),
+    Case(
+        "check a guest teacher",
+        "get",
+        lambda w: (
+            reverse("api:certificate-check")
+            + f"?person={w.eva.pk}&school={w.vista.pk}&subject=guest_teacher"
+        ),
+        SCHOOL_STAFF | {"other_school_staff"},
+    ),
+    Case(
+        "end De Vries' coach membership",
+        "post",
+        lambda w: reverse(
+            "api:membership-end", args=[Membership.objects.get(user=w.devries, role=Role.COACH).pk]
+        ),
+        {"institution_admin"},
+    ),
+    Case(
+        "De Vries leaves",
+        "post",
+        lambda w: reverse("api:person-leave", args=[w.devries.pk]),
+        {"institution_admin"},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_accounts_endpoint_permissions(cast, people, case, role):
+    url, data = case.url(cast), case.data(cast)
+    client = APIClient()
+    if (user := getattr(people, role)) is not None:
+        client.force_authenticate(user)
+    before = _state()
+    response = getattr(client, case.method)(
+        url, data, format="multipart" if case.multipart else "json"
+    )
+    if role in case.allowed:
+        assert response.status_code in (200, 201, 204), response.content
+    else:
+        assert response.status_code in (401, 403, 404), response.content
+        assert response.json()["message"]
+        assert _state() == before
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["api:auth-token", "api:password-reset", "api:invitation-accept", "api:company-sign-up"],
+)
+def test_the_public_endpoints_need_no_login_and_reject_empty_input(db, url_name):
+    response = APIClient().post(reverse(url_name), {}, format="json")
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"]
