@@ -6,6 +6,8 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,14 +20,13 @@ from backend.accounts.models import Invitation, Membership, Role, User
 from backend.accounts.services.invitations import invitation_for_token
 from backend.core.errors import ApplicationError, NotFound, PermissionDenied
 from backend.core.permissions import HasRole, IsSchoolStaff
+from backend.organisations.apis import OrganisationBriefSerializer
 from backend.organisations.models import CertificateKind, Organisation, PolicySubject
 from backend.organisations.selectors import organisations_visible_to
 
 
-class OrganisationBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
+def _message(name: str):
+    return inline_serializer(name, {"message": serializers.CharField()})
 
 
 # --- login and me -------------------------------------------------------------------------------
@@ -41,6 +42,10 @@ class TokenApi(APIView):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False)
 
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer("AuthToken", {"token": serializers.CharField()}),
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -75,6 +80,7 @@ class MeApi(APIView):
         leerweg = serializers.CharField()
         class_code = serializers.CharField()
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         user = request.user
         enrolment = selectors.student_enrolment(user)
@@ -105,6 +111,7 @@ class PasswordResetRequestApi(APIView):
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
 
+    @extend_schema(request=InputSerializer, responses=_message("PasswordResetRequested"))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -130,6 +137,7 @@ class PasswordResetConfirmApi(APIView):
         token = serializers.CharField()
         new_password = serializers.CharField(trim_whitespace=False)
 
+    @extend_schema(request=InputSerializer, responses=_message("PasswordResetDone"))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -161,6 +169,7 @@ class CompanySignUpApi(APIView):
             max_length=120, required=False, allow_blank=True, default=""
         )
 
+    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -216,6 +225,7 @@ class InvitationListApi(generics.ListAPIView):
             return queryset
         return queryset.filter(organisation_id__in=_invitation_organisation_ids(self.request.user))
 
+    @extend_schema(request=InputSerializer, responses={201: InvitationOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -226,6 +236,7 @@ class InvitationListApi(generics.ListAPIView):
 
 
 class InvitationRevokeApi(APIView):
+    @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         invitation = get_object_or_404(Invitation.objects.select_related("organisation"), pk=pk)
         if (
@@ -243,6 +254,9 @@ class InvitationLookupApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("token", str, required=True)], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request):
         invitation = invitation_for_token(request.query_params.get("token", ""), now=timezone.now())
         return Response(
@@ -273,6 +287,7 @@ class InvitationAcceptApi(APIView):
             max_length=150, required=False, allow_blank=True, default=""
         )
 
+    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -293,6 +308,7 @@ class InvitationAcceptApi(APIView):
 class MembershipEndApi(APIView):
     """POST: end a membership (the person themselves, the organisation's managers, Koppel staff)."""
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk: int):
         membership = get_object_or_404(
             Membership.objects.select_related("organisation", "user").filter(
@@ -309,6 +325,7 @@ class MembershipEndApi(APIView):
 class PersonLeaveApi(APIView):
     """POST: the person leaves Koppel (see services.person_leave for who may do this)."""
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk: int):
         user = get_object_or_404(User, pk=pk)
         visible = (
@@ -358,6 +375,7 @@ class CertificateListApi(generics.ListAPIView):
     def get_queryset(self):
         return selectors.certificates_visible_to(self.request.user)
 
+    @extend_schema(request=InputSerializer, responses={201: CertificateOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -368,6 +386,7 @@ class CertificateListApi(generics.ListAPIView):
 
 
 class CertificateDetailApi(APIView):
+    @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
         services.certificate_delete(certificate=certificate, actor=request.user)
@@ -375,6 +394,7 @@ class CertificateDetailApi(APIView):
 
 
 class CertificateVerifyApi(APIView):
+    @extend_schema(request=None, responses=CertificateOutputSerializer)
     def post(self, request, pk: int):
         certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
         certificate = services.certificate_verify(certificate=certificate, actor=request.user)
@@ -391,6 +411,13 @@ class CertificateCheckApi(APIView):
         subject = serializers.ChoiceField(choices=PolicySubject.choices)
         on = serializers.DateField(required=False)
 
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses=inline_serializer(
+            "CertificateCheck",
+            {"ok": serializers.BooleanField(), "violations": serializers.ListField()},
+        ),
+    )
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -462,6 +489,7 @@ class StudentDetailApi(APIView):
         coach = serializers.CharField(source="coach.get_full_name", default=None)
         date_of_birth = serializers.DateField()
 
+    @extend_schema(responses=DetailSerializer)
     def get(self, request, pk: int):
         enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), student_id=pk)
         data = self.DetailSerializer(enrolment).data
@@ -480,6 +508,17 @@ class StudentImportApi(APIView):
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
         file = serializers.FileField()
 
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses=inline_serializer(
+            "StudentImportResult",
+            {
+                "created": serializers.IntegerField(),
+                "updated": serializers.IntegerField(),
+                "unchanged": serializers.IntegerField(),
+            },
+        ),
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

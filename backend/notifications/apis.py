@@ -99,13 +99,17 @@ class NotificationPreferenceSerializer(serializers.Serializer):
 class PreferenceListApi(APIView):
     @extend_schema(responses=NotificationPreferenceSerializer(many=True))
     def get(self, request):
-        return Response(NotificationPreferenceSerializer(preferences_for(request.user), many=True).data)
+        return Response(
+            NotificationPreferenceSerializer(preferences_for(request.user), many=True).data
+        )
 
 
 class PreferenceDetailApi(APIView):
     """Set in-app and e-mail for one category of my notifications."""
 
-    @extend_schema(request=NotificationPreferenceSerializer, responses=NotificationPreferenceSerializer)
+    @extend_schema(
+        request=NotificationPreferenceSerializer, responses=NotificationPreferenceSerializer
+    )
     def put(self, request, category: str):
         if not CATEGORY.match(category):
             message = _("Onbekende soort melding.")

@@ -68,7 +68,9 @@ def test_a_company_posts_a_challenge_and_a_teacher_accepts_and_maps_it(
 
 
 def test_the_brief_works_without_javascript(cast, browser, live_server, login):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="nl-NL"
+    )
     page = context.new_page()
     try:
         login(page, cast.jan)

@@ -75,7 +75,7 @@ def test_a_commitment_update_needs_a_note_and_keeps_what_was_typed(cast, page_cl
     assert response.status_code == 400
     body = response.content.decode()
     assert '<label for="id_note">Notitie</label>' in body
-    assert "Dit veld is verplicht." in body
+    assert "Dit veld is vereist." in body
     assert '<option value="done" selected>' in body
     commitment.refresh_from_db()
     assert commitment.status == CommitmentStatus.OPEN

@@ -52,7 +52,7 @@ def test_a_refused_request_shows_why_and_keeps_what_was_typed(cast, expert):
     })
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Vista college vraagt een geldige VOG" in body
+    assert "Vista college vereist een geldige VOG voor gastdocenten" in body
     assert 'value="Toegankelijk bouwen"' in body
     assert not GuestLessonBooking.objects.exists()
 

@@ -91,3 +91,23 @@ def test_it_runs_as_a_module(tmp_path: Path) -> None:
     )
     assert check_run.returncode == 0
     assert "violations: 0; blocking pairs:" in check_run.stdout
+
+
+def test_the_same_input_gives_byte_identical_output_across_processes(tmp_path: Path) -> None:
+    from bench.engine_gen import generate
+
+    problem = tmp_path / "problem.json"
+    problem.write_text(json.dumps(generate(300, seed=4)))
+    outputs = []
+    for hash_seed in ("1", "2"):
+        for mode in ("optimal", "stable"):
+            run = subprocess.run(
+                [sys.executable, "-m", "matching", "solve", str(problem), "--mode", mode],
+                cwd=ROOT,
+                capture_output=True,
+                env={"PYTHONHASHSEED": hash_seed, "PATH": "/usr/bin:/bin"},
+                check=True,
+            )
+            outputs.append(run.stdout)
+    assert outputs[0] == outputs[2]
+    assert outputs[1] == outputs[3]

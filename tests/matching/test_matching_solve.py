@@ -142,3 +142,21 @@ def test_an_empty_problem_is_fine() -> None:
     result = solve(Problem((), ()))
     assert result.assignments == () and result.unassigned == ()
     assert result.metrics.share_first_choice == 0.0
+
+
+def test_it_keeps_every_rule_on_a_realistic_instance() -> None:
+    from bench.engine_gen import generate
+    from matching import problem_from_dict
+
+    problem = problem_from_dict(generate(2000, seed=3))
+    for mode in ("optimal", "stable"):
+        options = Options(mode=mode, seed=3)
+        candidate = Problem(
+            problem.students, problem.challenges, problem.hosts, problem.locked, options
+        )
+        result = solve(candidate)
+        report = check(candidate, result)
+        assert report.violations == ()
+        if mode == "stable":
+            assert report.blocking_pairs == 0
+        assert result.metrics.assigned > 0.7 * result.metrics.students

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Certificate
+from backend.accounts.selectors import certificate_policy_violations
 from backend.engagement.models import ExpertProfile, Tag, tag_slug
 from backend.engagement.selectors.access import (
     managed_company_ids,
@@ -103,12 +104,12 @@ def guest_teacher_policy_problems(
 
 
 def guest_teacher_problems_at(*, person, school: Organisation, on: dt.date) -> list[str]:
-    """Messages saying why `person` may not teach at `school` on `on` (empty: allowed).
-
-    Uses the accounts app's general `certificate_policy_violations` when it exists; the
-    engagement check below is the same rule with messages that say what to do."""
-    problems = guest_teacher_policy_problems(people=[person], school_ids={school.pk}, on=on)
-    return [problem.message for problem in problems.get(person.pk, [])]
+    """Messages saying why `person` may not teach as a guest at `school` on `on` (empty: allowed),
+    each saying what to do. The accounts app owns this rule for single people; the bulk
+    `guest_teacher_policy_problems` above applies the same rule to a page of search results."""
+    return certificate_policy_violations(
+        person=person, school=school, subject=PolicySubject.GUEST_TEACHER, on=on
+    )
 
 
 def experts_visible_to(user) -> QuerySet[ExpertProfile]:

@@ -107,5 +107,5 @@ class OfferTransitionListApi(APIView):
             raise PermissionDenied(
                 _("Alleen het bedrijf en de school zien de geschiedenis van dit aanbod.")
             )
-        transitions = offer.transitions.all()  # prefetched with their actors
+        transitions = offer.transitions.all()  # prefetched with their actors, in order
         return Response(TransitionOutputSerializer(transitions, many=True).data)

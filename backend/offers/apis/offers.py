@@ -26,7 +26,7 @@ def detail_queryset(user):
     return (
         offers_visible_to(user)
         .select_related("location")
-        .prefetch_related("programmes", "schools", "transitions__actor")
+        .prefetch_related("programmes", "schools")
     )
 
 

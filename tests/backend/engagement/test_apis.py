@@ -21,7 +21,7 @@ def test_a_vog_refusal_has_the_error_shape_with_the_field(cast, expert, client_f
         response = client_for(cast.devries).post("/api/engagement/bookings/request/",
                                                  _request_payload(cast, expert, cast.vista), format="json")
     assert response.status_code == 400
-    assert response.json()["message"].startswith("Vista college vraagt een geldige VOG")
+    assert response.json()["message"].startswith("Vista college vereist een geldige VOG")
     assert list(response.json()["extra"]["fields"]) == ["expert"]
     assert not GuestLessonBooking.objects.exists()
 

@@ -167,3 +167,15 @@ def test_visibility_costs_a_fixed_number_of_queries(
         offers = list(offers_visible_to(sanne))
         [offer.owner.name for offer in offers]
     assert len(offers) == rows
+
+
+def test_status_summaries_of_a_page_of_offers_cost_no_query_per_offer(
+    cast, make_offer, now, django_assert_num_queries
+):
+    for status in (S.RUNNING, S.COMPLETED, S.SUBMITTED, S.IN_REVIEW, S.WITHDRAWN):
+        make_offer(status)
+    jan = type(cast.jan).objects.get(pk=cast.jan.pk)
+    with django_assert_num_queries(3):  # memberships, offers, their history
+        texts = [offer_status_summary(o, now).text for o in offers_visible_to(jan)]
+    assert len(texts) == 5
+    assert "Afgerond sinds 3 dagen, door Marleen Bos" in texts
