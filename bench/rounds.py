@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     print(f"database: {connection.vendor} ({url.split('@')[-1]})")
-    print(f"{'students':>9} {'challenges':>10} {'data (s)':>9} {'run (s)':>8} {'queries':>8} {'assigned':>9} {'1st choice':>10}")
+    print(
+        f"{'students':>9} {'challenges':>10} {'data (s)':>9} {'run (s)':>8} {'queries':>8} {'assigned':>9} {'1st choice':>10}"
+    )
     rows = []
     for students in [int(n) for n in args.students.split(",")]:
         row = _measure(students, args.challenges)
@@ -97,10 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {counts.pop()} queries at every size (from 'start run' to stored assignments)")
     largest = max(rows, key=lambda r: r["students"])
     if largest["wall_s"] >= LIMIT_SECONDS:
-        print(f"FAIL: {largest['students']:,} students took {largest['wall_s']:.1f} s (limit {LIMIT_SECONDS:.0f} s)")
+        print(
+            f"FAIL: {largest['students']:,} students took {largest['wall_s']:.1f} s (limit {LIMIT_SECONDS:.0f} s)"
+        )
         ok = False
     else:
-        print(f"OK: {largest['students']:,} students in {largest['wall_s']:.1f} s (limit {LIMIT_SECONDS:.0f} s)")
+        print(
+            f"OK: {largest['students']:,} students in {largest['wall_s']:.1f} s (limit {LIMIT_SECONDS:.0f} s)"
+        )
     return 0 if ok else 1
 
 

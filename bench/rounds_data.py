@@ -19,9 +19,29 @@ _counter = itertools.count(1)
 
 def build_round(*, students: int, challenges: int, seed: int = 2026):
     """Create a round in phase 'allocating' with everyone's choices; returns (round, coordinator)."""
-    from backend.accounts.models import Certificate, Leerweg, Membership, Role, StudentEnrolment, User
-    from backend.allocations.models import AllocationRound, Choice, ChoiceList, Phase, RoundChallenge, RoundHost
-    from backend.curriculum.models import Kerntaak, Kwalificatie, Kwalificatiedossier, Werkproces, WerkprocesEvidence
+    from backend.accounts.models import (
+        Certificate,
+        Leerweg,
+        Membership,
+        Role,
+        StudentEnrolment,
+        User,
+    )
+    from backend.allocations.models import (
+        AllocationRound,
+        Choice,
+        ChoiceList,
+        Phase,
+        RoundChallenge,
+        RoundHost,
+    )
+    from backend.curriculum.models import (
+        Kerntaak,
+        Kwalificatie,
+        Kwalificatiedossier,
+        Werkproces,
+        WerkprocesEvidence,
+    )
     from backend.offers.models import Offer, OfferKind, OfferStatus, WerkprocesMapping
     from backend.organisations.models import Organisation
 
@@ -29,22 +49,36 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
     tag = next(_counter)
     now = timezone.now()
     school = Organisation.objects.create(name=f"Bench ROC {tag}", kind="school")
-    coordinator = User.objects.create(email=f"coordinator{tag}@bench.test", first_name="Co", password="!")
+    coordinator = User.objects.create(
+        email=f"coordinator{tag}@bench.test", first_name="Co", password="!"
+    )
     Membership.objects.create(user=coordinator, organisation=school, role=Role.COORDINATOR)
 
-    dossier = Kwalificatiedossier.objects.create(crebo=f"{90000 + tag}", title=f"Bench dossier {tag}", edition="2024")
+    dossier = Kwalificatiedossier.objects.create(
+        crebo=f"{90000 + tag}", title=f"Bench dossier {tag}", edition="2024"
+    )
     kwalificaties = [
-        Kwalificatie.objects.create(dossier=dossier, crebo=f"{91000 + tag * 10 + i}", title=f"Opleiding {i}", niveau=niveau)
+        Kwalificatie.objects.create(
+            dossier=dossier, crebo=f"{91000 + tag * 10 + i}", title=f"Opleiding {i}", niveau=niveau
+        )
         for i, niveau in enumerate((2, 3, 4, 4))
     ]
     kerntaak = Kerntaak.objects.create(dossier=dossier, code="B1-K1", title="Basis", kind="basis")
     werkprocessen = Werkproces.objects.bulk_create(
-        [Werkproces(kerntaak=kerntaak, code=f"B1-K1-W{i}", title=f"Werkproces {i}") for i in range(1, 11)]
+        [
+            Werkproces(kerntaak=kerntaak, code=f"B1-K1-W{i}", title=f"Werkproces {i}")
+            for i in range(1, 11)
+        ]
     )
 
     users = User.objects.bulk_create(
         [
-            User(email=f"s{tag}-{i}@bench.test", first_name=f"Student{i}", last_name="Bench", password="!")
+            User(
+                email=f"s{tag}-{i}@bench.test",
+                first_name=f"Student{i}",
+                last_name="Bench",
+                password="!",
+            )
             for i in range(students)
         ],
         batch_size=2000,
@@ -56,8 +90,13 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
     StudentEnrolment.objects.bulk_create(
         [
             StudentEnrolment(
-                student=u, school=school, kwalificatie=k, student_number=f"B{tag}{i:06d}", cohort=2025,
-                leerweg=Leerweg.BOL, class_code=f"K{i % 40}",
+                student=u,
+                school=school,
+                kwalificatie=k,
+                student_number=f"B{tag}{i:06d}",
+                cohort=2025,
+                leerweg=Leerweg.BOL,
+                class_code=f"K{i % 40}",
             )
             for i, (u, k) in enumerate(zip(users, enrolled, strict=True))
         ],
@@ -66,7 +105,12 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
     today = timezone.localdate()
     Certificate.objects.bulk_create(
         [
-            Certificate(holder=u, kind="VOG", issued_on=today - dt.timedelta(days=30), valid_until=today + dt.timedelta(days=300))
+            Certificate(
+                holder=u,
+                kind="VOG",
+                issued_on=today - dt.timedelta(days=30),
+                valid_until=today + dt.timedelta(days=300),
+            )
             for u in users
             if rng.random() < 0.2
         ],
@@ -82,9 +126,14 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
     )
 
     companies = Organisation.objects.bulk_create(
-        [Organisation(name=f"Bench bedrijf {tag}-{i}", kind="company") for i in range(max(1, challenges // 4))]
+        [
+            Organisation(name=f"Bench bedrijf {tag}-{i}", kind="company")
+            for i in range(max(1, challenges // 4))
+        ]
     )
-    contact = User.objects.create(email=f"contact{tag}@bench.test", first_name="Contact", password="!")
+    contact = User.objects.create(
+        email=f"contact{tag}@bench.test", first_name="Contact", password="!"
+    )
     # Capacities uniform on 1..2k-1 with k = 1.2 x students per challenge: ~1.2x room in total.
     k = max(1, round(1.2 * students / challenges))
     offers = []
@@ -93,9 +142,15 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
         rule = rng.randrange(9)
         offers.append(
             Offer(
-                kind=OfferKind.CHALLENGE, owner=rng.choice(companies), contact=contact, title=f"Uitdaging {tag}-{i}",
-                description="Bench", status=OfferStatus.PUBLISHED, max_students=capacity,
-                niveau_min=3 if rule == 0 else 1, niveau_max=4,
+                kind=OfferKind.CHALLENGE,
+                owner=rng.choice(companies),
+                contact=contact,
+                title=f"Uitdaging {tag}-{i}",
+                description="Bench",
+                status=OfferStatus.PUBLISHED,
+                max_students=capacity,
+                niveau_min=3 if rule == 0 else 1,
+                niveau_max=4,
                 required_certificates=["VOG"] if rule == 1 else [],
             )
         )
@@ -116,18 +171,34 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
         batch_size=2000,
     )
     allocation_round = AllocationRound.objects.create(
-        name=f"Bench {students}", school=school, created_by=coordinator, min_choices=5, max_choices=10,
-        choices_close_at=now - dt.timedelta(hours=1), objections_close_at=now + dt.timedelta(days=14),
-        phase=Phase.ALLOCATING, phase_changed_at=now,
+        name=f"Bench {students}",
+        school=school,
+        created_by=coordinator,
+        min_choices=5,
+        max_choices=10,
+        choices_close_at=now - dt.timedelta(hours=1),
+        objections_close_at=now + dt.timedelta(days=14),
+        phase=Phase.ALLOCATING,
+        phase_changed_at=now,
     )
-    RoundChallenge.objects.bulk_create([RoundChallenge(round=allocation_round, offer=o) for o in offers], batch_size=2000)
+    RoundChallenge.objects.bulk_create(
+        [RoundChallenge(round=allocation_round, offer=o) for o in offers], batch_size=2000
+    )
     RoundHost.objects.bulk_create(
-        [RoundHost(round=allocation_round, organisation=c, capacity=rng.randint(2 * k, 6 * k)) for c in companies if rng.random() < 0.3]
+        [
+            RoundHost(round=allocation_round, organisation=c, capacity=rng.randint(2 * k, 6 * k))
+            for c in companies
+            if rng.random() < 0.3
+        ]
     )
     # Zipf-skewed popularity: challenge k is drawn with weight 1/(k+1)^0.8.
     weights = [1 / (k + 1) ** 0.8 for k in range(challenges)]
     lists = ChoiceList.objects.bulk_create(
-        [ChoiceList(round=allocation_round, student=u, submitted_at=now, updated_at=now) for u in users], batch_size=2000
+        [
+            ChoiceList(round=allocation_round, student=u, submitted_at=now, updated_at=now)
+            for u in users
+        ],
+        batch_size=2000,
     )
     choices = []
     for choice_list in lists:

@@ -62,7 +62,11 @@ def nav_items_for(user, current_path: str = "") -> list[dict]:
         items.append({"url": url, "label": label, "current": False, "name": url_name})
     # The current page is the item with the longest URL that starts the path ("/aanbod/nieuw/"
     # is "Nieuwe uitdaging", not "Mijn aanbod"); the dashboard only on "/" itself.
-    matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items

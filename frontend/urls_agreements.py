@@ -8,5 +8,9 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_detail_page, name="agreement-detail"),
     path("agreements/<int:pk>/accept/", views.agreement_accept_page, name="agreement-accept"),
     path("agreements/<int:pk>/print/", views.agreement_print_page, name="agreement-print"),
-    path("agreements/commitments/<int:pk>/status/", views.commitment_status_page, name="agreement-commitment-status"),
+    path(
+        "agreements/commitments/<int:pk>/status/",
+        views.commitment_status_page,
+        name="agreement-commitment-status",
+    ),
 ]

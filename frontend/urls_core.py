@@ -27,24 +27,39 @@ urlpatterns = [
     path("aanbod/", offers.offer_list, name="offer-list"),
     path("aanbod/nieuw/", offers.offer_brief, name="offer-brief"),
     path("aanbod/concept/", offers.offer_autosave, name="offer-autosave"),
-    path("aanbod/werkprocessen-uitleg/", offers.offer_werkprocessen_hint, name="offer-werkprocessen-hint"),
+    path(
+        "aanbod/werkprocessen-uitleg/",
+        offers.offer_werkprocessen_hint,
+        name="offer-werkprocessen-hint",
+    ),
     path("aanbod/<int:pk>/", offers.offer_detail, name="offer-detail"),
     path("aanbod/<int:pk>/bewerken/", offers.offer_brief, name="offer-edit"),
     path("aanbod/<int:pk>/indienen/", offers.offer_submit_page, name="offer-submit"),
     path("aanbod/<int:pk>/intrekken/", offers.offer_withdraw_page, name="offer-withdraw"),
     # Review and curation (school staff)
     path("beoordelen/", offers.review_queue, name="review-queue"),
-    path("aanbod/<int:pk>/in-beoordeling/", offers.offer_review_start_page, name="offer-review-start"),
+    path(
+        "aanbod/<int:pk>/in-beoordeling/", offers.offer_review_start_page, name="offer-review-start"
+    ),
     path("aanbod/<int:pk>/publiceren/", offers.offer_publish_page, name="offer-publish"),
-    path("aanbod/<int:pk>/aanpassing/", offers.offer_request_changes_page, name="offer-request-changes"),
+    path(
+        "aanbod/<int:pk>/aanpassing/",
+        offers.offer_request_changes_page,
+        name="offer-request-changes",
+    ),
     path("aanbod/<int:pk>/afwijzen/", offers.offer_reject_page, name="offer-reject"),
     path("aanbod/<int:pk>/werkprocessen/", curation.offer_mapping, name="offer-mapping"),
-    path("aanbod/<int:pk>/werkprocessen/zoeken/", curation.werkproces_search_results, name="werkproces-search"),
+    path(
+        "aanbod/<int:pk>/werkprocessen/zoeken/",
+        curation.werkproces_search_results,
+        name="werkproces-search",
+    ),
     path("aanbod/<int:pk>/werkprocessen/koppelen/", curation.offer_map, name="offer-map"),
     path(
         "aanbod/<int:pk>/werkprocessen/<int:mapping_pk>/loskoppelen/",
         curation.offer_unmap,
         name="offer-unmap",
     ),
+    path("aanbod/<int:pk>/afspraak/", offers.offer_agreement, name="offer-agreement"),
     path("dekking/", curation.coverage, name="coverage"),
 ]

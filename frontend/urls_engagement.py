@@ -7,17 +7,29 @@ urlpatterns = [
     path("engagement/experts/mine/", views.expert_mine_page, name="engagement-expert-mine"),
     path("engagement/experts/new/", views.expert_edit_page, name="engagement-expert-new"),
     path("engagement/experts/<int:pk>/", views.expert_detail_page, name="engagement-expert-detail"),
-    path("engagement/experts/<int:pk>/edit/", views.expert_edit_page, name="engagement-expert-edit"),
+    path(
+        "engagement/experts/<int:pk>/edit/", views.expert_edit_page, name="engagement-expert-edit"
+    ),
     path("engagement/bookings/", views.booking_list_page, name="engagement-booking-list"),
-    path("engagement/bookings/<int:pk>/", views.booking_detail_page, name="engagement-booking-detail"),
+    path(
+        "engagement/bookings/<int:pk>/", views.booking_detail_page, name="engagement-booking-detail"
+    ),
     path("engagement/events/", views.event_list_page, name="engagement-event-list"),
     path("engagement/events/<int:pk>/", views.event_detail_page, name="engagement-event-detail"),
-    path("engagement/events/<int:pk>/attendance/", views.event_attendance_page,
-         name="engagement-event-attendance"),
-    path("engagement/events/<int:pk>/contacts/", views.event_contacts_page,
-         name="engagement-event-contacts"),
+    path(
+        "engagement/events/<int:pk>/attendance/",
+        views.event_attendance_page,
+        name="engagement-event-attendance",
+    ),
+    path(
+        "engagement/events/<int:pk>/contacts/",
+        views.event_contacts_page,
+        name="engagement-event-contacts",
+    ),
     path("engagement/meetings/", views.meeting_list_page, name="engagement-meeting-list"),
-    path("engagement/meetings/<int:pk>/", views.meeting_detail_page, name="engagement-meeting-detail"),
+    path(
+        "engagement/meetings/<int:pk>/", views.meeting_detail_page, name="engagement-meeting-detail"
+    ),
     path("engagement/preferences/", views.preferences_page, name="engagement-digest-preferences"),
     path("engagement/attention/", views.attention_page, name="engagement-attention"),
 ]

@@ -151,12 +151,13 @@ def _check_students(inst: Instance, result: Result, assign: list[int], out: list
             out.append(f"locked (student {lock.student!r}, challenge {lock.challenge!r}): not kept")
     listed: set[int] = set()
     for i, u in enumerate(result.unassigned):
-        s = inst.student_index.get(u.student)
-        if s is None:
+        index = inst.student_index.get(u.student)
+        if index is None:
             out.append(f"unassigned[{i}] (student {u.student!r}): unknown student")
-        elif assign[s] >= 0 or s in listed:
+            continue
+        if assign[index] >= 0 or index in listed:
             out.append(f"unassigned[{i}] (student {u.student!r}): listed twice or also assigned")
-        listed.add(-1 if s is None else s)
+        listed.add(index)
     for s, sid in enumerate(inst.student_ids):
         record = f"students[{s}] (id {sid!r})"
         if assign[s] < 0 and s not in listed:

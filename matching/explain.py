@@ -24,8 +24,10 @@ from matching.instance import UNLIMITED, Instance
 from matching.types import Assignment, Explanation, PassedOver, Unassigned
 from matching.validate import rule_details
 
-TRADEOFF = {"note": "giving it would make the overall allocation worse for others"}
-LOCKED = {"note": "the coordinator locked this student's assignment"}
+TRADEOFF: dict[str, object] = {
+    "note": "giving it would make the overall allocation worse for others"
+}
+LOCKED: dict[str, object] = {"note": "the coordinator locked this student's assignment"}
 
 PHRASES = {
     "not_eligible": "not eligible",
@@ -145,8 +147,8 @@ def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str
             if is_locked:
                 passed.append(PassedOver(cids[b], position + 1, "locked", LOCKED))
             elif fails[position] is not None:
-                details = rule_details(students[s], challenges[b], fails[position] or "")
-                passed.append(PassedOver(cids[b], position + 1, "not_eligible", details))
+                rule = rule_details(students[s], challenges[b], fails[position] or "")
+                passed.append(PassedOver(cids[b], position + 1, "not_eligible", rule))
             else:
                 item = shared.get((b, position))
                 if item is None:

@@ -14,8 +14,17 @@ from matching.types import Metrics
 
 
 class _Tally:
-    __slots__ = ("assigned", "coverage_n", "coverage_sum", "first", "penalised", "students")
-    __slots__ += ("top3", "total", "worst")
+    __slots__ = (
+        "assigned",
+        "coverage_n",
+        "coverage_sum",
+        "first",
+        "penalised",
+        "students",
+        "top3",
+        "total",
+        "worst",
+    )
 
     def __init__(self) -> None:
         self.students = self.assigned = self.first = self.top3 = 0

@@ -75,7 +75,15 @@ class AgreementVersionAdmin(admin.ModelAdmin):
 
     list_display = ["agreement", "number", "content_hash", "created_at"]
     search_fields = ["agreement__title", "content_hash"]
-    readonly_fields = ["agreement", "number", "content_hash", "created_by", "created_at", "terms", "clauses"]
+    readonly_fields = [
+        "agreement",
+        "number",
+        "content_hash",
+        "created_by",
+        "created_at",
+        "terms",
+        "clauses",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -147,7 +155,16 @@ class RealisationInline(admin.TabularInline):
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
-    list_display = ["partner", "consortium", "funder", "kind", "amount", "hours", "period_start", "period_end"]
+    list_display = [
+        "partner",
+        "consortium",
+        "funder",
+        "kind",
+        "amount",
+        "hours",
+        "period_start",
+        "period_end",
+    ]
     list_filter = ["kind", "consortium", "funder"]
     search_fields = ["partner__name", "consortium__name"]
     inlines = [RealisationInline]

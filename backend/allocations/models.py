@@ -106,6 +106,11 @@ class AllocationRound(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.period})" if self.period else self.name
 
+    @property
+    def organiser(self):
+        """The school or the consortium the round is for."""
+        return self.school or self.consortium
+
 
 class RoundChallenge(models.Model):
     """A published challenge taking part in a round, with an optional per-round capacity."""

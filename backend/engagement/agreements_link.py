@@ -41,7 +41,11 @@ def agreement_for_booking(*, booking, actor, now) -> int | None:
                 title=_("Gastles: %(topic)s") % {"topic": booking.topic},
                 parties=[
                     (booking.school, party_role.SCHOOL, booking.requested_by),
-                    (booking.expert.organisation.current(), party_role.COMPANY, booking.expert.user),
+                    (
+                        booking.expert.organisation.current(),
+                        party_role.COMPANY,
+                        booking.expert.user,
+                    ),
                 ],
                 actor=actor,
                 now=now,
@@ -57,7 +61,9 @@ def agreement_for_booking(*, booking, actor, now) -> int | None:
                     "group": booking.group,
                 },
             )
-            log_created(agreement=agreement, actor=actor, now=now, payload={"guest_lesson": booking.pk})
+            log_created(
+                agreement=agreement, actor=actor, now=now, payload={"guest_lesson": booking.pk}
+            )
     except (ApplicationError, LookupError) as error:
         # The booking stands on its own; the agreement can be made by hand from the booking page.
         logger.warning("No agreement for guest lesson %s: %s", booking.pk, error)

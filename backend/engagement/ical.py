@@ -52,8 +52,18 @@ def _finish(calendar: Calendar) -> bytes:
 
 
 def _vevent(
-    *, uid: str, sequence: int, start, end, summary, location, description, organiser,
-    attendees, cancelled: bool, stamp,
+    *,
+    uid: str,
+    sequence: int,
+    start,
+    end,
+    summary,
+    location,
+    description,
+    organiser,
+    attendees,
+    cancelled: bool,
+    stamp,
 ) -> Event:
     event = Event()
     event.add("uid", uid)

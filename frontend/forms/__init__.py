@@ -31,7 +31,13 @@ class KoppelFormMixin:
         for name, field in self.fields.items():
             bound = self[name]
             for message in bound.errors:
-                items.append((bound.id_for_label or bound.auto_id or "", str(field.label or name), str(message)))
+                items.append(
+                    (
+                        bound.id_for_label or bound.auto_id or "",
+                        str(field.label or name),
+                        str(message),
+                    )
+                )
         return items
 
 

@@ -95,9 +95,7 @@ class CompanySignUpForm(KoppelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    employee_count = forms.IntegerField(
-        label=_("Aantal medewerkers"), required=False, min_value=1
-    )
+    employee_count = forms.IntegerField(label=_("Aantal medewerkers"), required=False, min_value=1)
     description = forms.CharField(
         label=_("Wat doet uw bedrijf?"),
         required=False,
@@ -138,7 +136,9 @@ class InviteColleagueForm(KoppelForm):
 
     def __init__(self, *args, roles: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        self.fields["role"].choices = [
+            (value, label) for value, label in Role.choices if value in roles
+        ]
         if len(self.fields["role"].choices) == 1:
             self.fields["role"].initial = self.fields["role"].choices[0][0]
             self.fields["role"].widget = forms.HiddenInput()

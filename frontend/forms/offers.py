@@ -46,19 +46,25 @@ class OfferBriefForm(KoppelForm):
         label=_("Wat is de vraag?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Beschrijf het probleem of de kans in uw eigen woorden. Vaktaal is niet nodig."),
+        help_text=_(
+            "Beschrijf het probleem of de kans in uw eigen woorden. Vaktaal is niet nodig."
+        ),
     )
     expectations = forms.CharField(
         label=_("Wat zou u helpen?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Wanneer bent u tevreden? Wat mogen studenten van u verwachten (begeleiding, plek)?"),
+        help_text=_(
+            "Wanneer bent u tevreden? Wat mogen studenten van u verwachten (begeleiding, plek)?"
+        ),
     )
     deliverables = forms.CharField(
         label=_("Wat leveren de studenten op?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Bijvoorbeeld een advies, een ontwerp, een werkend prototype of een presentatie."),
+        help_text=_(
+            "Bijvoorbeeld een advies, een ontwerp, een werkend prototype of een presentatie."
+        ),
     )
     starts_on = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     ends_on = forms.DateField(label=_("Einde"), required=False, widget=DateInput())
@@ -88,7 +94,9 @@ class OfferBriefForm(KoppelForm):
         label=_("Voor welke opleidingen?"),
         queryset=Kwalificatie.objects.none(),
         required=False,
-        help_text=_("Laat leeg als het voor elke opleiding kan. Onder het formulier ziet u wat studenten van deze opleidingen ermee kunnen leren."),
+        help_text=_(
+            "Laat leeg als het voor elke opleiding kan. Onder het formulier ziet u wat studenten van deze opleidingen ermee kunnen leren."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     schools = forms.ModelMultipleChoiceField(

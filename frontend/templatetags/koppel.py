@@ -61,7 +61,9 @@ def _format(value) -> str:
     return str(int(value)) if isinstance(value, float) else str(value)
 
 
-def bar_chart_svg(data, *, title: str = "", description: str = "", unit: str = "", max_value=None) -> SafeString:
+def bar_chart_svg(
+    data, *, title: str = "", description: str = "", unit: str = "", max_value=None
+) -> SafeString:
     """Horizontal bars, one per (label, value). `max_value` fixes the scale (e.g. 100 for
     percentages); otherwise the largest value fills the width."""
     pairs = _pairs(data)

@@ -20,11 +20,13 @@ from backend.agreements.selectors import (
     agreement_detail,
     agreement_events,
     agreement_list,
+    attention_for_coordinator,
     commitments_visible_to,
+    is_school_coordinator_for,
     reliability_for_organisation,
     reliability_for_person,
+    waiting_for_acceptance,
 )
-from backend.agreements.selectors import attention_for_coordinator, waiting_for_acceptance
 from backend.agreements.services.commitments import may_update_commitment
 from backend.core.errors import ApplicationError
 
@@ -40,26 +42,38 @@ def _language(request) -> str:
     language = request.GET.get("lang")
     if language in ("nl", "en"):
         return language
-    return request.user.preferred_language if request.user.preferred_language in ("nl", "en") else "nl"
+    return (
+        request.user.preferred_language if request.user.preferred_language in ("nl", "en") else "nl"
+    )
 
 
 @login_required
 def agreement_list_page(request):
     now = timezone.now()
-    return render(request, "frontend/agreements/list.html", {
-        "agreements": agreement_list(request.user)[:200],
-        "waiting": waiting_for_acceptance(request.user),
-        "my_commitments": commitments_visible_to(request.user).filter(owner=request.user, status__in=["open", "overdue"]),
-        "is_coordinator": bool(coordinator_school_ids(request.user)),
-        "now": now,
-    })
+    return render(
+        request,
+        "frontend/agreements/list.html",
+        {
+            "agreements": agreement_list(request.user)[:200],
+            "waiting": waiting_for_acceptance(request.user),
+            "my_commitments": commitments_visible_to(request.user).filter(
+                owner=request.user, status__in=["open", "overdue"]
+            ),
+            "is_coordinator": bool(coordinator_school_ids(request.user)),
+            "now": now,
+        },
+    )
 
 
 @login_required
 def agreement_attention_page(request):
     if not coordinator_school_ids(request.user):
         raise DjangoPermissionDenied
-    return render(request, "frontend/agreements/attention.html", attention_for_coordinator(request.user, now=timezone.now()))
+    return render(
+        request,
+        "frontend/agreements/attention.html",
+        attention_for_coordinator(request.user, now=timezone.now()),
+    )
 
 
 def _context(request, agreement):
@@ -71,7 +85,8 @@ def _context(request, agreement):
         "data": data,
         "language": language,
         "reliability": [
-            (party.organisation, reliability_for_organisation(party.organisation, now=now)) for party in agreement.parties.all()
+            (party.organisation, reliability_for_organisation(party.organisation, now=now))
+            for party in agreement.parties.all()
         ],
         "owners": [
             (owner, reliability_for_person(owner, now=now))
@@ -104,9 +119,12 @@ def agreement_accept_page(request, pk):
     version = request.POST.get("version")
     try:
         services.agreement_accept(
-            agreement=agreement, actor=request.user, now=timezone.now(),
+            agreement=agreement,
+            actor=request.user,
+            now=timezone.now(),
             version_number=int(version) if version and version.isdigit() else None,
-            ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except ApplicationError as error:
         if error.status_code == 403:
@@ -118,12 +136,22 @@ def agreement_accept_page(request, pk):
 
 
 class CommitmentStatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Nieuwe status"),
-        choices=[(s.value, s.label) for s in (CommitmentStatus.DONE, CommitmentStatus.WAIVED, CommitmentStatus.BROKEN)],
+    status = forms.ChoiceField(label=gettext_lazy("Nieuwe status"))
+    note = forms.CharField(
+        label=gettext_lazy("Notitie"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Wat is er gebeurd? Verplicht."),
     )
-    note = forms.CharField(label=gettext_lazy("Notitie"), widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=gettext_lazy("Wat is er gebeurd? Verplicht."))
+
+    def __init__(self, *args, coordinator: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the school's coordinator may waive a commitment or mark it broken.
+        statuses = (
+            (CommitmentStatus.DONE, CommitmentStatus.WAIVED, CommitmentStatus.BROKEN)
+            if coordinator
+            else (CommitmentStatus.DONE,)
+        )
+        self.fields["status"].choices = [(s.value, s.label) for s in statuses]
 
 
 @login_required
@@ -133,13 +161,16 @@ def commitment_status_page(request, pk):
         raise Http404
     if not may_update_commitment(request.user, commitment):
         raise DjangoPermissionDenied
-    form = CommitmentStatusForm(request.POST or None)
+    form = CommitmentStatusForm(
+        request.POST or None,
+        coordinator=is_school_coordinator_for(request.user, commitment.agreement),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.commitment_set_status(commitment=commitment, actor=request.user, now=timezone.now(), **form.cleaned_data)
+            services.commitment_set_status(
+                commitment=commitment, actor=request.user, now=timezone.now(), **form.cleaned_data
+            )
         except ApplicationError as error:
-            if error.status_code == 403:
-                raise DjangoPermissionDenied(error.message) from error
             fields = error.extra.get("fields", {})
             for field, errors in fields.items():
                 for message in errors:
@@ -149,6 +180,13 @@ def commitment_status_page(request, pk):
         else:
             messages.success(request, _("Toezegging bijgewerkt."))
             return redirect("frontend:agreement-detail", pk=commitment.agreement_id)
-    return render(request, "frontend/agreements/commitment_status.html", {
-        "commitment": commitment, "form": form, "history": commitment.updates.select_related("actor", "from_owner", "to_owner"),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "frontend/agreements/commitment_status.html",
+        {
+            "commitment": commitment,
+            "form": form,
+            "history": commitment.updates.select_related("actor", "from_owner", "to_owner"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -3,6 +3,7 @@
 Password reset and invitations use the accounts services (the same as the API), so the e-mailed
 links (`/wachtwoord/reset/<uidb64>/<token>/`, `/uitnodiging/<token>/`) open these pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -32,6 +33,19 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A language chosen on this page wins; otherwise the person's own preference applies.
+        preferred = form.get_user().preferred_language
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES and preferred:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                preferred,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -78,9 +92,10 @@ def invitation_accept_page(request, token: str):
         invitation = invitation_for_token(token, now=now)
     except ApplicationError as error:
         return render(
-            request, "frontend/accounts/invitation_invalid.html", {"message": error.message}, status=404
-            if error.status_code == 404
-            else 410,
+            request,
+            "frontend/accounts/invitation_invalid.html",
+            {"message": error.message},
+            status=404 if error.status_code == 404 else 410,
         )
     existing = User.objects.filter(email__iexact=invitation.email).exists()
     form = InvitationAcceptForm(request.POST or None, existing_account=existing)

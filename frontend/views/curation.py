@@ -127,9 +127,11 @@ def offer_map(request, pk: int):
 @require_POST
 def offer_unmap(request, pk: int, mapping_pk: int):
     offer = _curated_offer(request, pk)
-    mapping = WerkprocesMapping.objects.filter(pk=mapping_pk, offer=offer).select_related(
-        "offer", "werkproces"
-    ).first()
+    mapping = (
+        WerkprocesMapping.objects.filter(pk=mapping_pk, offer=offer)
+        .select_related("offer", "werkproces")
+        .first()
+    )
     if mapping is None:
         raise Http404
     try:
@@ -137,7 +139,9 @@ def offer_unmap(request, pk: int, mapping_pk: int):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(code)s is losgekoppeld.") % {"code": mapping.werkproces.code})
+        messages.success(
+            request, _("%(code)s is losgekoppeld.") % {"code": mapping.werkproces.code}
+        )
     return redirect_to_mapping(offer.pk, "")
 
 

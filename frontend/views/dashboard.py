@@ -13,7 +13,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.selectors import company_ids, staff_school_ids, student_enrolment
+from backend.accounts.selectors import (
+    company_ids,
+    coordinator_school_ids,
+    staff_school_ids,
+    student_enrolment,
+)
 from backend.core.dashboard import DashboardItem
 from backend.offers.models import Offer
 from backend.offers.selectors import offer_status_summary, review_queue_for
@@ -51,7 +56,12 @@ def grouped_items(items: list[DashboardItem]) -> list[dict]:
     for area, members in groupby(by_area, key=lambda item: item.area):
         members = sorted(members, key=_sort_key)
         groups.append(
-            {"area": area, "label": AREA_LABELS.get(area, area), "items": members, "key": members[0]}
+            {
+                "area": area,
+                "label": AREA_LABELS.get(area, area),
+                "items": members,
+                "key": members[0],
+            }
         )
     groups.sort(key=lambda group: _sort_key(group["key"]))
     return groups
@@ -83,10 +93,13 @@ def _company_panel(user, now) -> dict | None:
 def _staff_panel(user) -> dict | None:
     if not staff_school_ids(user):
         return None
+    coordinator = bool(coordinator_school_ids(user))
     return {
         "review_count": review_queue_for(user).count(),
         "rounds_url": _url("frontend:round-list"),
-        "experts_url": _url("frontend:expert-search"),
+        "new_round_url": _url("frontend:round-create") if coordinator else None,
+        "attention_url": _url("frontend:agreement-attention") if coordinator else None,
+        "experts_url": _url("frontend:engagement-expert-search"),
     }
 
 

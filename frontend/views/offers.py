@@ -3,22 +3,28 @@ pages (queue, accept / request changes / reject). Every read goes through the of
 and every write through the offers services, exactly like the API."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.selectors import company_ids, consortium_ids_for_organisations
+from backend.accounts.selectors import (
+    company_ids,
+    consortium_ids_for_organisations,
+    coordinator_school_ids,
+)
+from backend.agreements.services import agreement_create_from_offer, agreement_propose
 from backend.allocations.selectors.review import company_teams
 from backend.core.errors import ApplicationError
 from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkprocessen_for_kwalificatie
-from backend.offers.models import Offer, OfferKind, OfferStatus, OfferTransition
+from backend.offers.models import Offer, OfferKind, OfferStatus
 from backend.offers.selectors import (
     offer_status_summary,
+    offer_target_school_ids,
     offers_visible_to,
     review_queue_for,
     user_is_offer_company,
@@ -41,7 +47,7 @@ from backend.organisations.models import Consortium, Organisation
 from backend.organisations.selectors import organisations_visible_to
 from frontend.forms import apply_application_error
 from frontend.forms.offers import OfferBriefForm, RejectForm, RequestChangesForm, brief_initial
-from frontend.views.access import COMPANY_ROLES, STAFF_ROLES, role_required
+from frontend.views.access import COMPANY_ROLES, COORDINATOR_ROLES, STAFF_ROLES, role_required
 
 PAGE_ROLES = (*COMPANY_ROLES, *STAFF_ROLES)
 
@@ -50,7 +56,6 @@ def _visible_offer(user, pk: int) -> Offer:
     offer = (
         offers_visible_to(user)
         .prefetch_related(
-            Prefetch("transitions", queryset=OfferTransition.objects.select_related("actor")),
             "programmes",
             "schools",
             "werkproces_mappings__werkproces",
@@ -81,7 +86,9 @@ def _own_company(user) -> Organisation:
 def _brief_form(request, *, data=None, initial=None, owner: Organisation):
     schools = organisations_visible_to(request.user).schools().active().order_by("name")
     consortia = Consortium.objects.filter(
-        pk__in=consortium_ids_for_organisations({owner.pk} | set(schools.values_list("pk", flat=True)))
+        pk__in=consortium_ids_for_organisations(
+            {owner.pk} | set(schools.values_list("pk", flat=True))
+        )
     ).order_by("name")
     programmes = Kwalificatie.objects.select_related("dossier").order_by("title", "niveau")
     return OfferBriefForm(
@@ -116,9 +123,6 @@ def offer_list(request):
     offers = (
         offers_visible_to(request.user)
         .filter(owner_id__in=company_ids(request.user))
-        .prefetch_related(
-            Prefetch("transitions", queryset=OfferTransition.objects.select_related("actor"))
-        )
         .order_by("-updated_at", "-pk")
     )
     teams = _teams_by_offer(request.user)
@@ -228,7 +232,9 @@ def offer_werkprocessen_hint(request):
     """htmx: the plain-words werkprocessen panel for the programmes chosen in the brief."""
     ids = _int_list(request.GET.getlist("programmes"))
     return render(
-        request, "frontend/offers/_werkprocessen_hint.html", {"werkprocessen": werkprocessen_explained(ids)}
+        request,
+        "frontend/offers/_werkprocessen_hint.html",
+        {"werkprocessen": werkprocessen_explained(ids)},
     )
 
 
@@ -246,7 +252,12 @@ def offer_autosave(request):
     response = render(
         request,
         "frontend/offers/_autosave_status.html",
-        {"form": form, "saved": saved, "new": offer is None and saved is not None, "now": timezone.now()},
+        {
+            "form": form,
+            "saved": saved,
+            "new": offer is None and saved is not None,
+            "now": timezone.now(),
+        },
     )
     if offer is None and saved is not None:
         response["HX-Replace-Url"] = reverse("frontend:offer-edit", args=[saved.pk])
@@ -275,6 +286,7 @@ def _detail_context(request, offer: Offer, **overrides) -> dict:
         "changes_form": RequestChangesForm(prefix="changes"),
         "reject_form": RejectForm(prefix="reject"),
         "teams": _teams_by_offer(user).get(offer.pk, []) if is_company else [],
+        "agreement_schools": _agreement_schools(user, offer),
         "team_url": _team_url() if is_company else None,
         "open_panel": "",
     }
@@ -387,14 +399,54 @@ def offer_reject_page(request, pk: int):
     return _detail_with_form_errors(request, offer, reject_form=form, open_panel="reject")
 
 
+# ---- Agreement ----------------------------------------------------------------------------------
+
+
+def _agreement_schools(user, offer: Offer) -> list[Organisation]:
+    """Schools for which this person may record an agreement about the offer: the target
+    schools where they are coordinator (the agreements service checks it again)."""
+    if offer.status not in (OfferStatus.PUBLISHED, OfferStatus.RUNNING):
+        return []
+    ids = coordinator_school_ids(user) & offer_target_school_ids(offer)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+@role_required(*COORDINATOR_ROLES)
+@require_POST
+def offer_agreement(request, pk: int):
+    """A coordinator records the agreement with the company about a published offer: the
+    agreements service drafts it from the offer (parties, dates, clauses, commitments) and it is
+    proposed to the company at once, which then reads and accepts it on the agreement page."""
+    offer = _visible_offer(request.user, pk)
+    schools = {school.pk: school for school in _agreement_schools(request.user, offer)}
+    raw = request.POST.get("school", "")
+    school = schools.get(int(raw)) if raw.isdigit() else None
+    if school is None:
+        messages.error(request, _("Kies een school waarvoor u coördinator bent."))
+        return redirect("frontend:offer-detail", offer.pk)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            agreement = agreement_create_from_offer(
+                offer=offer, school=school, actor=request.user, now=now
+            )
+            agreement_propose(agreement=agreement, actor=request.user, now=now)
+    except ApplicationError as error:
+        return _refused(request, offer, error)
+    messages.success(
+        request,
+        _("De afspraak met %(company)s is opgesteld en ligt ter acceptatie bij het bedrijf.")
+        % {"company": offer.owner.name},
+    )
+    return redirect("frontend:agreement-detail", agreement.pk)
+
+
 # ---- Review queue -------------------------------------------------------------------------------
 
 
 @role_required(*STAFF_ROLES)
 def review_queue(request):
     now = timezone.now()
-    offers = review_queue_for(request.user).prefetch_related(
-        Prefetch("transitions", queryset=OfferTransition.objects.select_related("actor"))
-    )
+    offers = review_queue_for(request.user)
     rows = [(offer, offer_status_summary(offer, now)) for offer in offers]
     return render(request, "frontend/offers/review_queue.html", {"rows": rows})

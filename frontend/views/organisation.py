@@ -20,7 +20,9 @@ from frontend.views.access import COMPANY_ROLES, role_required
 @role_required(*COMPANY_ROLES, allow_staff=False)
 @require_http_methods(["GET", "POST"])
 def organisation_team(request):
-    organisation = Organisation.objects.filter(pk__in=company_ids(request.user)).order_by("pk").first()
+    organisation = (
+        Organisation.objects.filter(pk__in=company_ids(request.user)).order_by("pk").first()
+    )
     if organisation is None:
         return redirect("frontend:dashboard")
     roles = invitable_roles(request.user, organisation)

@@ -230,8 +230,8 @@ PHASE_ACTIONS = {
 }
 
 
-@require_POST
 @role_required(*COORDINATOR_ROLES)
+@require_POST
 @_domain
 def round_action(request, round_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
@@ -247,8 +247,8 @@ def round_action(request, round_id: int, action: str):
     return redirect("frontend:round-detail", round.pk)
 
 
-@require_POST
 @role_required(*COORDINATOR_ROLES)
+@require_POST
 @_domain
 def run_start(request, round_id: int):
     round = access.get_round_for_manager(request.user, round_id)
@@ -266,8 +266,8 @@ def run_start(request, round_id: int):
     return redirect("frontend:round-detail", round.pk)
 
 
-@require_POST
 @role_required(*COORDINATOR_ROLES)
+@require_POST
 @_domain
 def run_action(request, round_id: int, run_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
@@ -285,8 +285,8 @@ def run_action(request, round_id: int, run_id: int, action: str):
     return redirect("frontend:round-detail", round.pk)
 
 
-@require_POST
 @role_required(*COORDINATOR_ROLES)
+@require_POST
 @_domain
 def assignment_action(request, round_id: int, student_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
@@ -390,8 +390,8 @@ def round_objections(request, round_id: int):
     )
 
 
-@require_POST
 @role_required(*COORDINATOR_ROLES)
+@require_POST
 @_domain
 def objection_decide(request, round_id: int, objection_id: int):
     round = access.get_round_for_manager(request.user, round_id)

@@ -48,7 +48,9 @@ def pytest_collection_modifyitems(config, items):
 
 def _browser_missing_reason() -> str | None:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set KOPPEL_CHROMIUM)"
+        return (
+            f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set KOPPEL_CHROMIUM)"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -69,22 +71,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def _static_htmx(settings):
-    """htmx comes from the npm registry (package.json → node_modules). Serve it in tests even
-    before STATICFILES_DIRS lists it; harmless once it does."""
-    from django.conf import settings as django_settings
-    from django.contrib.staticfiles.finders import get_finder
-
-    htmx_dir = Path(django_settings.BASE_DIR) / "node_modules" / "htmx.org" / "dist"
-    dirs = list(getattr(django_settings, "STATICFILES_DIRS", []))
-    if htmx_dir.is_dir() and htmx_dir not in [Path(str(d)) for d in dirs]:
-        settings.STATICFILES_DIRS = [*dirs, htmx_dir]
-        get_finder.cache_clear()
-    yield
-    get_finder.cache_clear()
 
 
 def _new_page(browser, live_server, viewport):

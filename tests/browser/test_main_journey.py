@@ -29,9 +29,7 @@ def post_challenge(page, *, title: str, school: str) -> None:
     expect(page.locator("#offer-status")).to_have_text("Ingediend")
 
 
-def test_a_company_posts_a_challenge_and_a_teacher_accepts_and_maps_it(
-    cast, page, login, shot
-):
+def test_a_company_posts_a_challenge_and_a_teacher_accepts_and_maps_it(cast, page, login, shot):
     login(page, cast.jan)
     post_challenge(page, title="Online bestellen bij de bakker", school="Vista college")
     shot(page, "offer-submitted")
@@ -64,7 +62,9 @@ def test_a_company_posts_a_challenge_and_a_teacher_accepts_and_maps_it(
 
     login(page, cast.jan)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn aanbod").click()
-    expect(page.locator(".offer-list")).to_contain_text("Gepubliceerd sinds vandaag, door Karin de Vries")
+    expect(page.locator(".offer-list")).to_contain_text(
+        "Gepubliceerd sinds vandaag, door Karin de Vries"
+    )
 
 
 def test_the_brief_works_without_javascript(cast, browser, live_server, login):

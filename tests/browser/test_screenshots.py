@@ -102,7 +102,7 @@ def test_screenshots_of_the_main_pages(
                 switch_language(page, "en")
             for name, url in urls:
                 page.goto(url)
-                assert page.evaluate("document.documentElement.lang") == lang
+                assert page.evaluate("document.documentElement.lang") == lang, url
                 _check(page, phone=phone)
                 if name.startswith("dashboard"):
                     # Keyboard users: the first Tab reaches the skip link, which shows itself.

@@ -164,9 +164,12 @@ def test_a_company_signs_up_and_lands_on_its_dashboard(db, page_client):
     organisation = Organisation.objects.get(name="Fietsenmakerij Peters")
     assert organisation.kvk == "12345679"
     ria = User.objects.get(email="ria@fietsen.test")
-    assert Membership.objects.filter(
-        user=ria, organisation=organisation, role=Role.COMPANY_CONTACT
-    ).count() == 1
+    assert (
+        Membership.objects.filter(
+            user=ria, organisation=organisation, role=Role.COMPANY_CONTACT
+        ).count()
+        == 1
+    )
 
 
 def test_a_kvk_number_with_the_wrong_format_is_refused_next_to_the_field(db, page_client):
@@ -205,7 +208,8 @@ def test_a_kvk_number_already_registered_names_the_company(cast, page_client):
 
 def test_a_company_contact_invites_a_colleague(cast, page_client):
     response = page_client(cast.jan).post(
-        reverse("frontend:organisation-team"), {"email": "piet@bakkerijjansen.test", "role": Role.COMPANY_CONTACT}
+        reverse("frontend:organisation-team"),
+        {"email": "piet@bakkerijjansen.test", "role": Role.COMPANY_CONTACT},
     )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
@@ -240,8 +244,13 @@ def test_the_dashboard_sorts_items_by_urgency_then_due_date_grouped_per_area():
 def test_the_dashboard_shows_what_waits_for_a_teacher(cast, page_client):
     from tests.factories import OfferFactory
 
-    offer = OfferFactory(owner=cast.bakkerij, contact=cast.jan, title="Kassa koppelen", status="submitted",
-                         status_changed_at=timezone.now() - dt.timedelta(days=8))
+    offer = OfferFactory(
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        title="Kassa koppelen",
+        status="submitted",
+        status_changed_at=timezone.now() - dt.timedelta(days=8),
+    )
     offer.schools.set([cast.vista])
     html = page_client(cast.devries).get(reverse("frontend:dashboard")).content.decode()
     assert "Beoordeel “Kassa koppelen”" in html
@@ -262,3 +271,19 @@ def test_a_refused_page_explains_itself_in_the_layout(cast, page_client):
     response = page_client(cast.sanne).get(reverse("frontend:review-queue"))
     assert response.status_code == 403
     assert "Geen toegang" in response.content.decode()
+
+
+def test_signing_in_applies_the_persons_preferred_language(cast, page_client):
+    User.objects.filter(pk=cast.jan.pk).update(preferred_language="en")
+    client = page_client()
+    client.post(reverse("frontend:login"), {"username": cast.jan.email, "password": cast.password})
+    html = client.get(reverse("frontend:dashboard")).content.decode()
+    assert '<html lang="en">' in html
+
+
+def test_a_language_chosen_on_the_login_page_wins_over_the_preference(cast, page_client):
+    User.objects.filter(pk=cast.jan.pk).update(preferred_language="en")
+    client = page_client()
+    client.post(reverse("set_language"), {"language": "nl", "next": "/login/"})
+    client.post(reverse("frontend:login"), {"username": cast.jan.email, "password": cast.password})
+    assert '<html lang="nl">' in client.get(reverse("frontend:dashboard")).content.decode()

@@ -1,22 +1,17 @@
 """Engagement pages through the Django test client: the journeys, and roles refused."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 from django.test import Client
 
 from backend.engagement.models import BookingStatus, EventBooking, GuestLessonBooking
 from backend.engagement.services import event_table_register
-from tests.backend.engagement.conftest import (  # noqa: F401  (fixtures)
-    AMS,
-    NOW,
-    expert,
-    make_expert,
-    meet_and_match,
-    now,
-    vista_requires_vog,
-)
+from tests.backend.engagement import conftest as engagement
+from tests.backend.engagement.conftest import NOW, vista_requires_vog
+
+# The engagement fixtures (an expert, a meet & match day), shared with the backend tests.
+expert = engagement.expert
+meet_and_match = engagement.meet_and_match
 
 
 def login(user) -> Client:
@@ -46,10 +41,18 @@ def test_students_and_companies_cannot_search_experts(cast, expert):
 
 def test_a_refused_request_shows_why_and_keeps_what_was_typed(cast, expert):
     vista_requires_vog(cast)
-    response = login(cast.devries).post(f"/engagement/experts/{expert.pk}/", {
-        "school": cast.vista.pk, "starts_at": "2026-03-12T10:00", "duration_minutes": 60,
-        "group": "ICT2A", "topic": "Toegankelijk bouwen", "format": "guest_lesson", "location": "Lokaal 1",
-    })
+    response = login(cast.devries).post(
+        f"/engagement/experts/{expert.pk}/",
+        {
+            "school": cast.vista.pk,
+            "starts_at": "2026-03-12T10:00",
+            "duration_minutes": 60,
+            "group": "ICT2A",
+            "topic": "Toegankelijk bouwen",
+            "format": "guest_lesson",
+            "location": "Lokaal 1",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Vista college vereist een geldige VOG voor gastdocenten" in body
@@ -58,29 +61,57 @@ def test_a_refused_request_shows_why_and_keeps_what_was_typed(cast, expert):
 
 
 def test_the_booking_journey_request_then_accept(cast, expert):
-    response = login(cast.peters).post(f"/engagement/experts/{expert.pk}/", {
-        "school": cast.gilde.pk, "starts_at": "2026-03-12T10:00", "duration_minutes": 60,
-        "group": "ICT4B", "topic": "UX-testen", "format": "guest_lesson", "location": "Lokaal 3",
-    })
+    response = login(cast.peters).post(
+        f"/engagement/experts/{expert.pk}/",
+        {
+            "school": cast.gilde.pk,
+            "starts_at": "2026-03-12T10:00",
+            "duration_minutes": 60,
+            "group": "ICT4B",
+            "topic": "UX-testen",
+            "format": "guest_lesson",
+            "location": "Lokaal 3",
+        },
+    )
     booking = GuestLessonBooking.objects.get()
     assert response.status_code == 302 and response.url == f"/engagement/bookings/{booking.pk}/"
 
     page = login(cast.eva).get(f"/engagement/bookings/{booking.pk}/").content.decode()
     assert "Accepteren" in page
-    login(cast.eva).post(f"/engagement/bookings/{booking.pk}/", {"action": "accept", "accept-note": ""})
+    login(cast.eva).post(
+        f"/engagement/bookings/{booking.pk}/", {"action": "accept", "accept-note": ""}
+    )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ACCEPTED
 
 
 def test_other_people_cannot_open_or_answer_a_booking(cast, expert):
-    login(cast.peters).post(f"/engagement/experts/{expert.pk}/", {
-        "school": cast.gilde.pk, "starts_at": "2026-03-12T10:00", "duration_minutes": 60,
-        "group": "ICT4B", "topic": "UX-testen", "format": "guest_lesson", "location": "Lokaal 3",
-    })
+    login(cast.peters).post(
+        f"/engagement/experts/{expert.pk}/",
+        {
+            "school": cast.gilde.pk,
+            "starts_at": "2026-03-12T10:00",
+            "duration_minutes": 60,
+            "group": "ICT4B",
+            "topic": "UX-testen",
+            "format": "guest_lesson",
+            "location": "Lokaal 3",
+        },
+    )
     booking = GuestLessonBooking.objects.get()
     assert login(cast.jan).get(f"/engagement/bookings/{booking.pk}/").status_code == 404
-    assert login(cast.jan).post(f"/engagement/bookings/{booking.pk}/", {"action": "accept"}).status_code == 404
-    assert login(cast.peters).post(f"/engagement/bookings/{booking.pk}/", {"action": "accept"}).status_code == 403
+    assert (
+        login(cast.jan)
+        .post(f"/engagement/bookings/{booking.pk}/", {"action": "accept"})
+        .status_code
+        == 404
+    )
+    assert (
+        login(cast.peters)
+        .post(f"/engagement/bookings/{booking.pk}/", {"action": "accept"})
+        .status_code
+        == 403
+    )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
 
@@ -90,9 +121,16 @@ def test_a_company_edits_its_expert_profile_and_sees_field_errors(cast):
     response = client.post("/engagement/experts/new/", {"headline": "", "languages": ["nl"]})
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
-    response = client.post("/engagement/experts/new/", {
-        "headline": "Brood en banket", "tags": "bakken, ondernemen", "languages": ["nl"],
-        "formats": ["company_visit"], "is_active": "on"})
+    response = client.post(
+        "/engagement/experts/new/",
+        {
+            "headline": "Brood en banket",
+            "tags": "bakken, ondernemen",
+            "languages": ["nl"],
+            "formats": ["company_visit"],
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     assert cast.jan.expert_profile.headline == "Brood en banket"
     assert sorted(t.slug for t in cast.jan.expert_profile.tags.all()) == ["bakken", "ondernemen"]
@@ -100,14 +138,18 @@ def test_a_company_edits_its_expert_profile_and_sees_field_errors(cast):
 
 
 def test_a_student_books_a_slot_on_the_event_page(cast, meet_and_match):
-    event_table_register(actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=1, now=NOW)
+    event_table_register(
+        actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=1, now=NOW
+    )
     client = login(cast.sanne)
     page = client.get(f"/engagement/events/{meet_and_match.pk}/").content.decode()
     assert 'name="viewport"' in page or "viewport" in page
     slot = meet_and_match.slots.first()
     table = meet_and_match.tables.get()
-    response = client.post(f"/engagement/events/{meet_and_match.pk}/",
-                           {"action": "book", "slot": slot.pk, "table": table.pk})
+    response = client.post(
+        f"/engagement/events/{meet_and_match.pk}/",
+        {"action": "book", "slot": slot.pk, "table": table.pk},
+    )
     assert response.status_code == 302
     assert EventBooking.objects.get().student == cast.sanne
     page = client.get(f"/engagement/events/{meet_and_match.pk}/").content.decode()
@@ -115,18 +157,33 @@ def test_a_student_books_a_slot_on_the_event_page(cast, meet_and_match):
 
 
 def test_a_company_registers_a_table_and_students_cannot(cast, meet_and_match):
-    response = login(cast.jan).post(f"/engagement/events/{meet_and_match.pk}/",
-                                    {"action": "table", "capacity": 2, "topic": "Bakken"})
+    response = login(cast.jan).post(
+        f"/engagement/events/{meet_and_match.pk}/",
+        {"action": "table", "capacity": 2, "topic": "Bakken"},
+    )
     assert response.status_code == 302
     assert meet_and_match.tables.get().company == cast.bakkerij
-    assert login(cast.sanne).post(f"/engagement/events/{meet_and_match.pk}/",
-                                  {"action": "table", "capacity": 2}).status_code == 403
+    assert (
+        login(cast.sanne)
+        .post(f"/engagement/events/{meet_and_match.pk}/", {"action": "table", "capacity": 2})
+        .status_code
+        == 403
+    )
 
 
 def test_only_the_organiser_sees_attendance_and_no_shows(cast, meet_and_match):
-    assert login(cast.bos).get(f"/engagement/events/{meet_and_match.pk}/attendance/").status_code == 200
-    assert login(cast.sanne).get(f"/engagement/events/{meet_and_match.pk}/attendance/").status_code == 403
-    assert login(cast.eva).get(f"/engagement/events/{meet_and_match.pk}/attendance/").status_code == 403
+    assert (
+        login(cast.bos).get(f"/engagement/events/{meet_and_match.pk}/attendance/").status_code
+        == 200
+    )
+    assert (
+        login(cast.sanne).get(f"/engagement/events/{meet_and_match.pk}/attendance/").status_code
+        == 403
+    )
+    assert (
+        login(cast.eva).get(f"/engagement/events/{meet_and_match.pk}/attendance/").status_code
+        == 403
+    )
 
 
 def test_preferences_page_saves_the_digest_frequency(cast):

@@ -47,7 +47,9 @@ def _submitted(cast, **fields):
 
 
 def test_saving_the_brief_makes_a_draft_and_keeps_editing(cast, page_client):
-    response = page_client(cast.jan).post(reverse("frontend:offer-brief"), _brief(cast, action="save"))
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-brief"), _brief(cast, action="save")
+    )
     offer = Offer.objects.get()
     assert response["Location"] == reverse("frontend:offer-edit", args=[offer.pk])
     assert (offer.title, offer.status, offer.owner, offer.contact) == (
@@ -81,9 +83,7 @@ def test_a_brief_with_the_end_before_the_start_says_which_field_and_keeps_the_te
     assert Offer.objects.count() == 0
 
 
-def test_submitting_without_a_school_saves_the_draft_and_names_the_schools_field(
-    cast, page_client
-):
+def test_submitting_without_a_school_saves_the_draft_and_names_the_schools_field(cast, page_client):
     response = page_client(cast.jan).post(
         reverse("frontend:offer-brief"), _brief(cast, schools=[], action="submit")
     )
@@ -158,7 +158,9 @@ def test_the_offer_list_shows_only_the_companys_own_offers(cast, page_client):
 def test_the_review_queue_lists_the_oldest_first(cast, page_client):
     newer = _submitted(cast, title="Nieuwer")
     older = _submitted(cast, title="Ouder")
-    Offer.objects.filter(pk=older.pk).update(status_changed_at=timezone.now() - dt.timedelta(days=9))
+    Offer.objects.filter(pk=older.pk).update(
+        status_changed_at=timezone.now() - dt.timedelta(days=9)
+    )
     html = page_client(cast.devries).get(reverse("frontend:review-queue")).content.decode()
     assert html.index("Ouder") < html.index("Nieuwer")
     assert newer.title in html
@@ -195,7 +197,11 @@ def test_rejecting_with_a_reason_shows_it_to_the_company(cast, page_client):
         reverse("frontend:offer-reject", args=[offer.pk]),
         {"reject-reason": "Dit is productiewerk zonder leerwaarde."},
     )
-    html = page_client(cast.jan).get(reverse("frontend:offer-detail", args=[offer.pk])).content.decode()
+    html = (
+        page_client(cast.jan)
+        .get(reverse("frontend:offer-detail", args=[offer.pk]))
+        .content.decode()
+    )
     assert "Dit is productiewerk zonder leerwaarde." in html
 
 
@@ -222,9 +228,11 @@ def test_a_teacher_of_another_school_cannot_accept(cast, page_client):
 
 def test_searching_werkprocessen_by_code_lists_them_with_a_map_form(cast, page_client):
     offer = _submitted(cast)
-    html = page_client(cast.devries).get(
-        reverse("frontend:werkproces-search", args=[offer.pk]), {"q": "P1-K1"}
-    ).content.decode()
+    html = (
+        page_client(cast.devries)
+        .get(reverse("frontend:werkproces-search", args=[offer.pk]), {"q": "P1-K1"})
+        .content.decode()
+    )
     assert "P1-K1-W1" in html
     assert reverse("frontend:offer-map", args=[offer.pk]) in html
 
@@ -249,8 +257,12 @@ def test_mapping_a_werkproces_records_it_and_mapping_again_updates_it(cast, page
 def test_unmapping_removes_only_that_mapping(cast, page_client):
     offer = _submitted(cast)
     first, second = cast.ict_niveau2.werkprocessen().order_by("code")[:2]
-    keep = WerkprocesMapping.objects.create(offer=offer, werkproces=first, coverage="full", mapped_by=cast.devries)
-    drop = WerkprocesMapping.objects.create(offer=offer, werkproces=second, coverage="full", mapped_by=cast.devries)
+    keep = WerkprocesMapping.objects.create(
+        offer=offer, werkproces=first, coverage="full", mapped_by=cast.devries
+    )
+    drop = WerkprocesMapping.objects.create(
+        offer=offer, werkproces=second, coverage="full", mapped_by=cast.devries
+    )
     page_client(cast.devries).post(reverse("frontend:offer-unmap", args=[offer.pk, drop.pk]))
     assert list(WerkprocesMapping.objects.all()) == [keep]
 
@@ -259,7 +271,9 @@ def test_the_coverage_view_marks_werkprocessen_no_challenge_covers(cast, page_cl
     offer = _submitted(cast, title="Webwinkel", niveau_min=2, niveau_max=2)
     Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
     covered = cast.ict_niveau2.werkprocessen().get(code="B1-K1-W1")
-    WerkprocesMapping.objects.create(offer=offer, werkproces=covered, coverage="full", mapped_by=cast.devries)
+    WerkprocesMapping.objects.create(
+        offer=offer, werkproces=covered, coverage="full", mapped_by=cast.devries
+    )
     response = page_client(cast.devries).get(
         reverse("frontend:coverage"), {"opleiding": cast.ict_niveau2.pk}
     )
@@ -277,3 +291,102 @@ def test_the_coverage_view_of_a_programme_from_another_school_is_refused(cast, p
     )
     assert response.context["report"] is None
     assert response.context["not_found"] is True
+
+
+def test_the_company_sees_the_team_placed_on_its_challenge_first_names_only(cast, page_client):
+    from backend.allocations.models import AllocationRound, Assignment, AssignmentSource, Phase
+
+    offer = _submitted(cast, title="Webshop")
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    now = timezone.now()
+    round_ = AllocationRound.objects.create(
+        name="Periode 3",
+        school=cast.vista,
+        choices_close_at=now,
+        objections_close_at=now + dt.timedelta(days=7),
+        phase=Phase.PUBLISHED,
+        created_by=cast.bos,
+    )
+    Assignment.objects.create(
+        round=round_,
+        student=cast.sanne,
+        offer=offer,
+        rank=1,
+        source=AssignmentSource.ENGINE,
+        changed_by=cast.bos,
+        changed_at=now,
+    )
+    for url in (reverse("frontend:offer-detail", args=[offer.pk]), reverse("frontend:offer-list")):
+        html = page_client(cast.jan).get(url).content.decode()
+        assert "Sanne (niveau 2)" in html or "Sanne — niveau 2" in html
+        assert cast.sanne.last_name not in html
+
+
+def test_the_offer_list_reads_a_fixed_number_of_queries(
+    cast, page_client, django_assert_max_num_queries
+):
+    for index in range(8):
+        _submitted(cast, title=f"Aanbod {index}")
+    client = page_client(cast.jan)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("frontend:offer-list")).status_code == 200
+
+
+def test_the_review_queue_reads_a_fixed_number_of_queries(
+    cast, page_client, django_assert_max_num_queries
+):
+    for index in range(8):
+        _submitted(cast, title=f"Aanbod {index}")
+    client = page_client(cast.devries)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("frontend:review-queue")).status_code == 200
+
+
+def test_the_dashboard_reads_a_bounded_number_of_queries(
+    cast, page_client, django_assert_max_num_queries
+):
+    for index in range(8):
+        _submitted(cast, title=f"Aanbod {index}")
+    client = page_client(cast.jan)
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("frontend:dashboard")).status_code == 200
+
+
+def test_a_coordinator_records_and_proposes_the_agreement_about_a_published_offer(
+    cast, page_client
+):
+    from backend.agreements.models import Agreement, AgreementStatus
+
+    offer = _submitted(cast, title="Webshop")
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    response = page_client(cast.bos).post(
+        reverse("frontend:offer-agreement", args=[offer.pk]), {"school": cast.vista.pk}
+    )
+    agreement = Agreement.objects.get()
+    assert response["Location"] == reverse("frontend:agreement-detail", args=[agreement.pk])
+    assert (agreement.offer, agreement.status) == (offer, AgreementStatus.PROPOSED)
+    assert set(agreement.parties.values_list("organisation_id", flat=True)) == {
+        cast.vista.pk,
+        cast.bakkerij.pk,
+    }
+
+
+def test_an_agreement_for_a_school_the_coordinator_does_not_run_is_refused(cast, page_client):
+    from backend.agreements.models import Agreement
+
+    offer = _submitted(cast, title="Webshop")
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    response = page_client(cast.bos).post(
+        reverse("frontend:offer-agreement", args=[offer.pk]), {"school": cast.gilde.pk}
+    )
+    assert response.status_code == 302
+    assert Agreement.objects.count() == 0
+
+
+def test_the_agreement_button_shows_only_for_coordinators_of_a_published_offer(cast, page_client):
+    offer = _submitted(cast, title="Webshop")
+    url = reverse("frontend:offer-detail", args=[offer.pk])
+    assert "Afspraak opstellen" not in page_client(cast.bos).get(url).content.decode()
+    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    assert "Afspraak opstellen" in page_client(cast.bos).get(url).content.decode()
+    assert "Afspraak opstellen" not in page_client(cast.devries).get(url).content.decode()

@@ -29,11 +29,7 @@ def _tables() -> dict:
 
 def _frontend_url_names() -> set[str]:
     namespace_resolver = get_resolver().namespace_dict["frontend"][1]
-    return {
-        f"frontend:{name}"
-        for name in namespace_resolver.reverse_dict
-        if isinstance(name, str)
-    }
+    return {f"frontend:{name}" for name in namespace_resolver.reverse_dict if isinstance(name, str)}
 
 
 PAGES = _tables()

@@ -46,9 +46,14 @@ class AgreementCreateFromOfferApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        agreement = services.agreement_create_from_offer(**data.validated_data, actor=request.user, now=timezone.now())
+        agreement = services.agreement_create_from_offer(
+            **data.validated_data, actor=request.user, now=timezone.now()
+        )
         agreement = visible_agreement_or_404(request.user, agreement.pk)
-        return Response(detail_data(agreement, request.user, reader_language(request)), status=status.HTTP_201_CREATED)
+        return Response(
+            detail_data(agreement, request.user, reader_language(request)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class AgreementDetailApi(APIView):
@@ -77,7 +82,9 @@ class AgreementChangeApi(APIView):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         note = changes.pop("note", "")
-        services.agreement_change(agreement=agreement, actor=request.user, now=timezone.now(), note=note, **changes)
+        services.agreement_change(
+            agreement=agreement, actor=request.user, now=timezone.now(), note=note, **changes
+        )
         agreement = visible_agreement_or_404(request.user, pk)
         return Response(detail_data(agreement, request.user, reader_language(request)))
 
@@ -108,7 +115,9 @@ class AgreementVersionDetailApi(APIView):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         note = changes.pop("note", "")
-        version = services.agreement_version_update(version=version, actor=request.user, now=timezone.now(), note=note, **changes)
+        version = services.agreement_version_update(
+            version=version, actor=request.user, now=timezone.now(), note=note, **changes
+        )
         return Response(version_data(version, reader_language(request)))
 
 
@@ -164,8 +173,11 @@ class AgreementAcceptApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.agreement_accept(
-            agreement=agreement, actor=request.user, now=timezone.now(),
-            version_number=data.validated_data.get("version"), ip_address=client_ip(request),
+            agreement=agreement,
+            actor=request.user,
+            now=timezone.now(),
+            version_number=data.validated_data.get("version"),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         agreement = visible_agreement_or_404(request.user, pk)
@@ -180,8 +192,12 @@ class AgreementParticipantsApi(APIView):
         agreement = visible_agreement_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.agreement_set_participants(agreement=agreement, students=data.validated_data["students"],
-                                            actor=request.user, now=timezone.now())
+        services.agreement_set_participants(
+            agreement=agreement,
+            students=data.validated_data["students"],
+            actor=request.user,
+            now=timezone.now(),
+        )
         agreement = visible_agreement_or_404(request.user, pk)
         return Response(detail_data(agreement, request.user, reader_language(request)))
 
@@ -189,12 +205,21 @@ class AgreementParticipantsApi(APIView):
 class AgreementEventListApi(APIView):
     def get(self, request, pk):
         agreement = visible_agreement_or_404(request.user, pk)
-        return Response([
-            {"sequence": e.sequence, "kind": e.kind, "kind_display": e.get_kind_display(),
-             "actor": str(e.actor) if e.actor_id else None, "at": e.at, "payload": e.payload,
-             "prev_hash": e.prev_hash, "hash": e.hash}
-            for e in agreement_events(agreement)
-        ])
+        return Response(
+            [
+                {
+                    "sequence": e.sequence,
+                    "kind": e.kind,
+                    "kind_display": e.get_kind_display(),
+                    "actor": str(e.actor) if e.actor_id else None,
+                    "at": e.at,
+                    "payload": e.payload,
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e in agreement_events(agreement)
+            ]
+        )
 
 
 class AgreementStatusesApi(APIView):

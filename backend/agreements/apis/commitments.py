@@ -50,7 +50,9 @@ class CommitmentCreateApi(APIView):
         agreement = visible_agreement_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        commitment = services.commitment_create(agreement=agreement, actor=request.user, now=timezone.now(), **data.validated_data)
+        commitment = services.commitment_create(
+            agreement=agreement, actor=request.user, now=timezone.now(), **data.validated_data
+        )
         return Response(commitment_data(commitment), status=status.HTTP_201_CREATED)
 
 
@@ -65,7 +67,9 @@ class CommitmentStatusApi(APIView):
             raise NotFound("Toezegging niet gevonden.")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        commitment = services.commitment_set_status(commitment=commitment, actor=request.user, now=timezone.now(), **data.validated_data)
+        commitment = services.commitment_set_status(
+            commitment=commitment, actor=request.user, now=timezone.now(), **data.validated_data
+        )
         return Response(commitment_data(commitment))
 
 
@@ -74,13 +78,20 @@ class CommitmentHistoryApi(APIView):
         commitment = commitments_visible_to(request.user).filter(pk=pk).first()
         if commitment is None:
             raise NotFound("Toezegging niet gevonden.")
-        return Response([
-            {"from_status": u.from_status, "to_status": u.to_status, "note": u.note, "at": u.at,
-             "actor": str(u.actor) if u.actor_id else None,
-             "from_owner": str(u.from_owner) if u.from_owner_id else None,
-             "to_owner": str(u.to_owner) if u.to_owner_id else None}
-            for u in commitment.updates.select_related("actor", "from_owner", "to_owner")
-        ])
+        return Response(
+            [
+                {
+                    "from_status": u.from_status,
+                    "to_status": u.to_status,
+                    "note": u.note,
+                    "at": u.at,
+                    "actor": str(u.actor) if u.actor_id else None,
+                    "from_owner": str(u.from_owner) if u.from_owner_id else None,
+                    "to_owner": str(u.to_owner) if u.to_owner_id else None,
+                }
+                for u in commitment.updates.select_related("actor", "from_owner", "to_owner")
+            ]
+        )
 
 
 class CommitmentExportCsvApi(APIView):
@@ -88,29 +99,71 @@ class CommitmentExportCsvApi(APIView):
     agreements the school staff member can see."""
 
     def get(self, request):
-        if not (request.user.is_staff or staff_school_ids(request.user) or organisation_ids_for(request.user, "company_contact")):
-            raise PermissionDenied("Alleen medewerkers van scholen en bedrijven kunnen dit exporteren.")
+        if not (
+            request.user.is_staff
+            or staff_school_ids(request.user)
+            or organisation_ids_for(request.user, "company_contact")
+        ):
+            raise PermissionDenied(
+                "Alleen medewerkers van scholen en bedrijven kunnen dit exporteren."
+            )
         commitments = commitments_visible_to(request.user)
         if value := request.query_params.get("agreement"):
             commitments = commitments.filter(agreement_id=value)
         if value := request.query_params.get("consortium"):
-            commitments = commitments.filter(agreement__consortium_id=value) | commitments.filter(
-                agreement__parties__organisation__consortium_memberships__consortium_id=value).distinct()
+            commitments = (
+                commitments.filter(agreement__consortium_id=value)
+                | commitments.filter(
+                    agreement__parties__organisation__consortium_memberships__consortium_id=value
+                ).distinct()
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="toezeggingen.csv"'
         writer = csv.writer(response)
-        writer.writerow(["agreement_id", "agreement", "commitment", "owner", "organisation", "due_on", "status", "done_at", "kept_on_time"])
+        writer.writerow(
+            [
+                "agreement_id",
+                "agreement",
+                "commitment",
+                "owner",
+                "organisation",
+                "due_on",
+                "status",
+                "done_at",
+                "kept_on_time",
+            ]
+        )
         for c in commitments.order_by("agreement_id", "due_on", "pk").distinct():
-            kept = c.status == "done" and c.done_at is not None and timezone.localdate(c.done_at) <= c.due_on
-            writer.writerow([c.agreement_id, c.agreement.title, c.title, str(c.owner), c.organisation.name,
-                             c.due_on.isoformat(), c.status, c.done_at.isoformat() if c.done_at else "", "yes" if kept else "no"])
+            kept = (
+                c.status == "done"
+                and c.done_at is not None
+                and timezone.localdate(c.done_at) <= c.due_on
+            )
+            writer.writerow(
+                [
+                    c.agreement_id,
+                    c.agreement.title,
+                    c.title,
+                    str(c.owner),
+                    c.organisation.name,
+                    c.due_on.isoformat(),
+                    c.status,
+                    c.done_at.isoformat() if c.done_at else "",
+                    "yes" if kept else "no",
+                ]
+            )
         return response
 
 
 def reliability_data(reliability) -> dict:
-    return {"kept": reliability.kept, "due": reliability.due, "share": reliability.share,
-            "percentage": reliability.percentage, "meetings_attended": reliability.meetings_attended,
-            "meetings_total": reliability.meetings_total}
+    return {
+        "kept": reliability.kept,
+        "due": reliability.due,
+        "share": reliability.share,
+        "percentage": reliability.percentage,
+        "meetings_attended": reliability.meetings_attended,
+        "meetings_total": reliability.meetings_total,
+    }
 
 
 class OrganisationReliabilityApi(APIView):
@@ -118,19 +171,33 @@ class OrganisationReliabilityApi(APIView):
 
     def get(self, request, pk):
         organisation = Organisation.objects.filter(pk=pk).first()
-        shared = AgreementParty.objects.filter(organisation_id=pk, agreement__in=agreements_visible_to(request.user)).exists()
+        shared = AgreementParty.objects.filter(
+            organisation_id=pk, agreement__in=agreements_visible_to(request.user)
+        ).exists()
         if organisation is None or not (shared or pk in organisation_ids_for(request.user)):
             raise NotFound("Organisatie niet gevonden.")
-        return Response({"organisation": organisation.name, **reliability_data(reliability_for_organisation(organisation, now=timezone.now()))})
+        return Response(
+            {
+                "organisation": organisation.name,
+                **reliability_data(reliability_for_organisation(organisation, now=timezone.now())),
+            }
+        )
 
 
 class PersonReliabilityApi(APIView):
     def get(self, request, pk):
         person = User.objects.filter(pk=pk).first()
-        shared = Commitment.objects.filter(owner_id=pk, agreement__in=agreements_visible_to(request.user)).exists()
+        shared = Commitment.objects.filter(
+            owner_id=pk, agreement__in=agreements_visible_to(request.user)
+        ).exists()
         if person is None or not (shared or person.pk == request.user.pk):
             raise NotFound("Persoon niet gevonden.")
-        return Response({"person": str(person), **reliability_data(reliability_for_person(person, now=timezone.now()))})
+        return Response(
+            {
+                "person": str(person),
+                **reliability_data(reliability_for_person(person, now=timezone.now())),
+            }
+        )
 
 
 class HandoverApi(APIView):
@@ -141,7 +208,9 @@ class HandoverApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        counts = services.person_handover(actor=request.user, now=timezone.now(), **data.validated_data)
+        counts = services.person_handover(
+            actor=request.user, now=timezone.now(), **data.validated_data
+        )
         return Response(counts)
 
 
@@ -152,5 +221,7 @@ class TakeoverApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        moved = services.agreements_move_to_successor(actor=request.user, now=timezone.now(), **data.validated_data)
+        moved = services.agreements_move_to_successor(
+            actor=request.user, now=timezone.now(), **data.validated_data
+        )
         return Response({"moved": [a.pk for a in moved]})

@@ -19,7 +19,11 @@ def visible_agreement_or_404(user, pk: int) -> Agreement:
 
 
 def reader_language(request) -> str:
-    language = request.query_params.get("lang") if hasattr(request, "query_params") else request.GET.get("lang")
+    language = (
+        request.query_params.get("lang")
+        if hasattr(request, "query_params")
+        else request.GET.get("lang")
+    )
     if language in ("nl", "en"):
         return language
     user_language = getattr(request.user, "preferred_language", "nl")
@@ -31,7 +35,9 @@ def party_data(party) -> dict:
         "organisation": {"id": party.organisation_id, "name": party.organisation.name},
         "role": party.role,
         "contact": str(party.contact) if party.contact_id else None,
-        "previous_organisation": party.previous_organisation.name if party.previous_organisation_id else None,
+        "previous_organisation": party.previous_organisation.name
+        if party.previous_organisation_id
+        else None,
         "needs_reconfirmation": party.needs_reconfirmation,
         "reconfirmation_reason": party.reconfirmation_reason,
     }
@@ -48,7 +54,11 @@ def summary_data(agreement: Agreement) -> dict:
         "starts_on": agreement.starts_on,
         "ends_on": agreement.ends_on,
         "parties": [
-            {"organisation": p.organisation.name, "role": p.role, "needs_reconfirmation": p.needs_reconfirmation}
+            {
+                "organisation": p.organisation.name,
+                "role": p.role,
+                "needs_reconfirmation": p.needs_reconfirmation,
+            }
             for p in agreement.parties.all()
         ],
     }
@@ -78,8 +88,8 @@ def version_data(version: AgreementVersion, language: str) -> dict:
     }
 
 
-def commitment_data(commitment: Commitment) -> dict:
-    return {
+def commitment_data(commitment: Commitment, *, can_update: bool | None = None) -> dict:
+    data = {
         "id": commitment.pk,
         "agreement": commitment.agreement_id,
         "title": commitment.title,
@@ -91,6 +101,9 @@ def commitment_data(commitment: Commitment) -> dict:
         "status_display": commitment.get_status_display(),
         "done_at": commitment.done_at,
     }
+    if can_update is not None:
+        data["can_update"] = can_update
+    return data
 
 
 def detail_data(agreement: Agreement, user, language: str) -> dict:
@@ -98,6 +111,17 @@ def detail_data(agreement: Agreement, user, language: str) -> dict:
     current = versions[-1]
     party = acting_party(user, agreement)
     waiting = {p.organisation_id for p in parties_still_to_accept(agreement, current)}
+    coordinator = is_school_coordinator_for(user, agreement)
+
+    def can_update(commitment: Commitment) -> bool:
+        if commitment.status not in ("open", "overdue"):
+            return False
+        return (
+            coordinator
+            or commitment.owner_id == user.pk
+            or (party is not None and party.organisation_id == commitment.organisation_id)
+        )
+
     return {
         **summary_data(agreement),
         "language": language,
@@ -105,19 +129,36 @@ def detail_data(agreement: Agreement, user, language: str) -> dict:
         "place": agreement.place,
         "provides": agreement.provides,
         "deliverables": agreement.deliverables,
-        "offer": {"id": agreement.offer_id, "title": agreement.offer.title, "pok_reference": agreement.offer.pok_reference}
-        if agreement.offer_id else None,
+        "offer": {
+            "id": agreement.offer_id,
+            "title": agreement.offer.title,
+            "pok_reference": agreement.offer.pok_reference,
+        }
+        if agreement.offer_id
+        else None,
         "parent": agreement.parent_id,
         "consortium": agreement.consortium.name if agreement.consortium_id else None,
-        "parties": [{**party_data(p), "accepted_current_version": p.organisation_id not in waiting} for p in agreement.parties.all()],
+        "parties": [
+            {**party_data(p), "accepted_current_version": p.organisation_id not in waiting}
+            for p in agreement.parties.all()
+        ],
         # Privacy: companies see first names only.
         "participants": sorted(s.first_name for s in agreement.participants.all()),
         "current_version": version_data(current, language),
-        "versions": [{"number": v.number, "content_hash": v.content_hash, "created_at": v.created_at,
-                      "locked": bool(v.acceptances.all())} for v in versions],
-        "commitments": [commitment_data(c) for c in agreement.commitments.all()],
+        "versions": [
+            {
+                "number": v.number,
+                "content_hash": v.content_hash,
+                "created_at": v.created_at,
+                "locked": bool(v.acceptances.all()),
+            }
+            for v in versions
+        ],
+        "commitments": [
+            commitment_data(c, can_update=can_update(c)) for c in agreement.commitments.all()
+        ],
         "can_accept": party is not None and party.organisation_id in waiting,
         "can_manage": party is not None or user.is_staff,
-        "is_school_coordinator": is_school_coordinator_for(user, agreement),
+        "is_school_coordinator": coordinator,
         "generated_at": timezone.now(),
     }

@@ -21,13 +21,26 @@ from backend.organisations.models import Consortium, Organisation
 class TemplateListApi(APIView):
     def get(self, request):
         language = reader_language(request)
-        return Response([
-            {"kind": t.kind, "version": t.version, "effective_on": t.effective_on,
-             "title": t.title_en if language == "en" else t.title_nl,
-             "clauses": [{"key": c.key, "category": c.category, "title": getattr(c, f"title_{language}"),
-                          "text": getattr(c, f"text_{language}")} for c in t.clauses.all()]}
-            for t in AgreementTemplate.objects.prefetch_related("clauses")
-        ])
+        return Response(
+            [
+                {
+                    "kind": t.kind,
+                    "version": t.version,
+                    "effective_on": t.effective_on,
+                    "title": t.title_en if language == "en" else t.title_nl,
+                    "clauses": [
+                        {
+                            "key": c.key,
+                            "category": c.category,
+                            "title": getattr(c, f"title_{language}"),
+                            "text": getattr(c, f"text_{language}"),
+                        }
+                        for c in t.clauses.all()
+                    ],
+                }
+                for t in AgreementTemplate.objects.prefetch_related("clauses")
+            ]
+        )
 
 
 class UmbrellaCreateApi(APIView):
@@ -43,9 +56,14 @@ class UmbrellaCreateApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        agreement = services.umbrella_create(actor=request.user, now=timezone.now(), **data.validated_data)
+        agreement = services.umbrella_create(
+            actor=request.user, now=timezone.now(), **data.validated_data
+        )
         agreement = visible_agreement_or_404(request.user, agreement.pk)
-        return Response(detail_data(agreement, request.user, reader_language(request)), status=status.HTTP_201_CREATED)
+        return Response(
+            detail_data(agreement, request.user, reader_language(request)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class UmbrellaChildrenApi(APIView):
@@ -62,11 +80,15 @@ class UmbrellaChildrenApi(APIView):
 
     def post(self, request, pk):
         umbrella = visible_agreement_or_404(request.user, pk)
-        rotations = UmbrellaChildrenApi.RotationSerializer(data=request.data.get("rotations", []), many=True)
+        rotations = UmbrellaChildrenApi.RotationSerializer(
+            data=request.data.get("rotations", []), many=True
+        )
         rotations.is_valid(raise_exception=True)
         children = services.umbrella_generate_children(
-            umbrella=umbrella, rotations=[services.Rotation(**r) for r in rotations.validated_data],
-            actor=request.user, now=timezone.now(),
+            umbrella=umbrella,
+            rotations=[services.Rotation(**r) for r in rotations.validated_data],
+            actor=request.user,
+            now=timezone.now(),
         )
         return Response({"children": [c.pk for c in children]}, status=status.HTTP_201_CREATED)
 
@@ -78,8 +100,16 @@ class CollectiveMemberApi(APIView):
 
     def get(self, request, pk):
         members = CollectiveMember.objects.filter(collective_id=pk).select_related("company")
-        return Response([{"company": {"id": m.company_id, "name": m.company.name}, "joined_on": m.joined_on,
-                          "left_on": m.left_on} for m in members])
+        return Response(
+            [
+                {
+                    "company": {"id": m.company_id, "name": m.company.name},
+                    "joined_on": m.joined_on,
+                    "left_on": m.left_on,
+                }
+                for m in members
+            ]
+        )
 
     def post(self, request, pk):
         collective = Organisation.objects.filter(pk=pk).first()
@@ -87,8 +117,13 @@ class CollectiveMemberApi(APIView):
             raise NotFound("Collectief niet gevonden.")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = services.collective_member_add(collective=collective, actor=request.user, **data.validated_data)
-        return Response({"company": member.company_id, "joined_on": member.joined_on}, status=status.HTTP_201_CREATED)
+        member = services.collective_member_add(
+            collective=collective, actor=request.user, **data.validated_data
+        )
+        return Response(
+            {"company": member.company_id, "joined_on": member.joined_on},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ConsortiumAgreementCreateApi(APIView):
@@ -100,9 +135,14 @@ class ConsortiumAgreementCreateApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        agreement = services.consortium_agreement_create(actor=request.user, now=timezone.now(), **data.validated_data)
+        agreement = services.consortium_agreement_create(
+            actor=request.user, now=timezone.now(), **data.validated_data
+        )
         agreement = visible_agreement_or_404(request.user, agreement.pk)
-        return Response(detail_data(agreement, request.user, reader_language(request)), status=status.HTTP_201_CREATED)
+        return Response(
+            detail_data(agreement, request.user, reader_language(request)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _consortium_for_reader(user, pk) -> Consortium:
@@ -110,7 +150,15 @@ def _consortium_for_reader(user, pk) -> Consortium:
     if consortium is None:
         raise NotFound("Consortium niet gevonden.")
     members = set(consortium.memberships.values_list("organisation_id", flat=True))
-    readers = organisation_ids_for(user, "company_contact", "teacher", "coach", "coordinator", "programme_lead", "institution_admin")
+    readers = organisation_ids_for(
+        user,
+        "company_contact",
+        "teacher",
+        "coach",
+        "coordinator",
+        "programme_lead",
+        "institution_admin",
+    )
     if not (user.is_staff or members & readers):
         raise NotFound("Consortium niet gevonden.")
     return consortium
@@ -122,12 +170,28 @@ def money(value) -> str | None:
 
 
 def pledge_data(pledge: Pledge) -> dict:
-    return {"id": pledge.pk, "consortium": pledge.consortium_id, "partner": pledge.partner.name,
-            "funder": pledge.funder.name, "kind": pledge.kind, "amount": money(pledge.amount), "hours": money(pledge.hours),
-            "period_start": pledge.period_start, "period_end": pledge.period_end, "note": pledge.note,
-            "realisations": [{"on": r.on, "amount": money(r.amount), "hours": money(r.hours), "evidence": r.evidence,
-                              "paid_directly_to": r.paid_directly_to.name if r.paid_directly_to_id else None}
-                             for r in pledge.realisations.all()]}
+    return {
+        "id": pledge.pk,
+        "consortium": pledge.consortium_id,
+        "partner": pledge.partner.name,
+        "funder": pledge.funder.name,
+        "kind": pledge.kind,
+        "amount": money(pledge.amount),
+        "hours": money(pledge.hours),
+        "period_start": pledge.period_start,
+        "period_end": pledge.period_end,
+        "note": pledge.note,
+        "realisations": [
+            {
+                "on": r.on,
+                "amount": money(r.amount),
+                "hours": money(r.hours),
+                "evidence": r.evidence,
+                "paid_directly_to": r.paid_directly_to.name if r.paid_directly_to_id else None,
+            }
+            for r in pledge.realisations.all()
+        ],
+    }
 
 
 class PledgeListCreateApi(APIView):
@@ -136,15 +200,23 @@ class PledgeListCreateApi(APIView):
         partner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
         funder = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
         kind = serializers.ChoiceField(choices=PledgeKind.choices)
-        amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
-        hours = serializers.DecimalField(max_digits=9, decimal_places=1, required=False, allow_null=True)
+        amount = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, allow_null=True
+        )
+        hours = serializers.DecimalField(
+            max_digits=9, decimal_places=1, required=False, allow_null=True
+        )
         period_start = serializers.DateField()
         period_end = serializers.DateField()
         note = serializers.CharField(allow_blank=True, default="")
 
     def get(self, request):
         consortium = _consortium_for_reader(request.user, request.query_params.get("consortium"))
-        pledges = Pledge.objects.filter(consortium=consortium).select_related("partner", "funder").prefetch_related("realisations__paid_directly_to")
+        pledges = (
+            Pledge.objects.filter(consortium=consortium)
+            .select_related("partner", "funder")
+            .prefetch_related("realisations__paid_directly_to")
+        )
         return Response([pledge_data(p) for p in pledges])
 
     def post(self, request):
@@ -157,10 +229,16 @@ class PledgeListCreateApi(APIView):
 class RealisationCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         on = serializers.DateField()
-        amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
-        hours = serializers.DecimalField(max_digits=9, decimal_places=1, required=False, allow_null=True)
+        amount = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, allow_null=True
+        )
+        hours = serializers.DecimalField(
+            max_digits=9, decimal_places=1, required=False, allow_null=True
+        )
         evidence = serializers.CharField(allow_blank=True)
-        paid_directly_to = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+        paid_directly_to = serializers.PrimaryKeyRelatedField(
+            queryset=Organisation.objects.all(), required=False, allow_null=True
+        )
 
     def post(self, request, pk):
         pledge = Pledge.objects.filter(pk=pk).select_related("consortium", "partner").first()
@@ -170,7 +248,11 @@ class RealisationCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.realisation_record(pledge=pledge, actor=request.user, **data.validated_data)
-        pledge = Pledge.objects.select_related("partner", "funder").prefetch_related("realisations__paid_directly_to").get(pk=pk)
+        pledge = (
+            Pledge.objects.select_related("partner", "funder")
+            .prefetch_related("realisations__paid_directly_to")
+            .get(pk=pk)
+        )
         return Response(pledge_data(pledge), status=status.HTTP_201_CREATED)
 
 
@@ -178,7 +260,10 @@ class LedgerReportApi(APIView):
     def get(self, request, pk):
         report = ledger_report(_consortium_for_reader(request.user, pk))
         for view in ("by_funder", "by_partner"):
-            report[view] = [{k: (money(v) if k not in ("name", "paid_to") else v) for k, v in row.items()} for row in report[view]]
+            report[view] = [
+                {k: (money(v) if k not in ("name", "paid_to") else v) for k, v in row.items()}
+                for row in report[view]
+            ]
         return Response(report)
 
 
@@ -188,11 +273,32 @@ class LedgerReportCsvApi(APIView):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="cofinanciering.csv"'
         writer = csv.writer(response)
-        writer.writerow(["view", "name", "pledged_amount_eur", "realised_amount_eur", "of_which_paid_directly_eur",
-                         "pledged_hours", "realised_hours", "of_which_direct_hours", "paid_directly_to"])
+        writer.writerow(
+            [
+                "view",
+                "name",
+                "pledged_amount_eur",
+                "realised_amount_eur",
+                "of_which_paid_directly_eur",
+                "pledged_hours",
+                "realised_hours",
+                "of_which_direct_hours",
+                "paid_directly_to",
+            ]
+        )
         for view in ("by_funder", "by_partner"):
             for row in report[view]:
-                writer.writerow([view.removeprefix("by_"), row["name"], row["pledged_amount"], row["realised_amount"],
-                                 row["direct_amount"], row["pledged_hours"], row["realised_hours"], row["direct_hours"],
-                                 "; ".join(row["paid_to"])])
+                writer.writerow(
+                    [
+                        view.removeprefix("by_"),
+                        row["name"],
+                        row["pledged_amount"],
+                        row["realised_amount"],
+                        row["direct_amount"],
+                        row["pledged_hours"],
+                        row["realised_hours"],
+                        row["direct_hours"],
+                        "; ".join(row["paid_to"]),
+                    ]
+                )
         return response

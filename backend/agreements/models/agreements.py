@@ -199,6 +199,16 @@ class AgreementVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        # Last line of defence; services and the API check first with a clearer message.
+        if not self._state.adding:
+            self._refuse_if_accepted()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_accepted()
+        return super().delete(*args, **kwargs)
+
     def is_accepted(self) -> bool:
         return self.pk is not None and Acceptance.objects.filter(version_id=self.pk).exists()
 
@@ -211,16 +221,6 @@ class AgreementVersion(models.Model):
                 )
                 % {"number": self.number}
             )
-
-    def save(self, *args, **kwargs):
-        # Last line of defence; services and the API check first with a clearer message.
-        if not self._state.adding:
-            self._refuse_if_accepted()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._refuse_if_accepted()
-        return super().delete(*args, **kwargs)
 
 
 class Acceptance(models.Model):

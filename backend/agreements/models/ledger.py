@@ -52,7 +52,9 @@ class Pledge(TimeStampedModel):
         verbose_name=_("financier"),
     )
     kind = models.CharField(_("soort"), max_length=10, choices=PledgeKind.choices)
-    amount = models.DecimalField(_("bedrag (euro)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        _("bedrag (euro)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     hours = models.DecimalField(_("uren"), max_digits=9, decimal_places=1, null=True, blank=True)
     period_start = models.DateField(_("periode van"))
     period_end = models.DateField(_("periode tot"))
@@ -88,7 +90,9 @@ class Realisation(TimeStampedModel):
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="realisations")
     on = models.DateField(_("datum"))
-    amount = models.DecimalField(_("bedrag (euro)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        _("bedrag (euro)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     hours = models.DecimalField(_("uren"), max_digits=9, decimal_places=1, null=True, blank=True)
     evidence = models.TextField(_("bewijs"))
     paid_directly_to = models.ForeignKey(

@@ -59,7 +59,9 @@ def normalise_payload(payload: dict) -> dict:
     return json.loads(canonical_json(payload or {}))
 
 
-def entry_hash(*, prev_hash: str, agreement_id: int, sequence: int, kind: str, actor_id, at, payload) -> str:
+def entry_hash(
+    *, prev_hash: str, agreement_id: int, sequence: int, kind: str, actor_id, at, payload
+) -> str:
     entry = {
         "agreement": agreement_id,
         "sequence": sequence,
@@ -99,6 +101,14 @@ class AgreementEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement_id}#{self.sequence} {self.kind}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LogIsAppendOnly("Agreement log entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LogIsAppendOnly("Agreement log entries cannot be deleted")
+
     def computed_hash(self) -> str:
         return entry_hash(
             prev_hash=self.prev_hash,
@@ -109,11 +119,3 @@ class AgreementEvent(models.Model):
             at=self.at,
             payload=self.payload,
         )
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise LogIsAppendOnly("Agreement log entries cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LogIsAppendOnly("Agreement log entries cannot be deleted")

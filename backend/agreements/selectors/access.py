@@ -34,7 +34,11 @@ def agreements_visible_to(user: User) -> QuerySet[Agreement]:
         return Agreement.objects.all()
     organisations = readable_organisation_ids(user)
     return Agreement.objects.filter(
-        Q(pk__in=AgreementParty.objects.filter(organisation_id__in=organisations).values("agreement_id"))
+        Q(
+            pk__in=AgreementParty.objects.filter(organisation_id__in=organisations).values(
+                "agreement_id"
+            )
+        )
         | Q(pk__in=participant_agreement_ids(user))
     )
 
@@ -76,9 +80,11 @@ def school_coordinators(agreement: Agreement) -> list[User]:
     school_ids = [p.organisation_id for p in agreement.parties.all() if p.organisation.is_school]
     people: dict[int, User] = {}
     for roles in ((Role.COORDINATOR,), (Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)):
-        for membership in Membership.objects.active().filter(
-            organisation_id__in=school_ids, role__in=roles, user__is_active=True
-        ).select_related("user"):
+        for membership in (
+            Membership.objects.active()
+            .filter(organisation_id__in=school_ids, role__in=roles, user__is_active=True)
+            .select_related("user")
+        ):
             people.setdefault(membership.user_id, membership.user)
         if people:
             break

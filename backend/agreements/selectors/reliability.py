@@ -34,7 +34,9 @@ class Reliability:
 
 def _counts(commitments, *, now) -> tuple[int, int]:
     today = now.date() if isinstance(now, dt.datetime) else now
-    due_filter = ~Q(status=CommitmentStatus.WAIVED) & (Q(due_on__lt=today) | Q(status=CommitmentStatus.DONE))
+    due_filter = ~Q(status=CommitmentStatus.WAIVED) & (
+        Q(due_on__lt=today) | Q(status=CommitmentStatus.DONE)
+    )
     row = commitments.annotate(done_day=TruncDate("done_at")).aggregate(
         due=Count("pk", filter=due_filter),
         kept=Count("pk", filter=Q(status=CommitmentStatus.DONE, done_day__lte=F("due_on"))),

@@ -15,22 +15,24 @@ from backend.agreements.services.commitments import (
     commitment_set_status,
 )
 from backend.agreements.services.continuity import agreements_move_to_successor, person_handover
+from backend.agreements.services.creation import agreement_create_from_offer
 from backend.agreements.services.ledger import pledge_create, realisation_record
 from backend.agreements.services.lifecycle import (
     agreement_accept,
+    agreement_change,
+    agreement_propose,
+    agreement_version_update,
+)
+from backend.agreements.services.log import log_event, verify_chain
+from backend.agreements.services.transitions import (
     agreement_activate,
     agreement_break,
     agreement_cancel,
-    agreement_change,
-    agreement_create_from_offer,
     agreement_expire,
     agreement_fulfil,
-    agreement_propose,
     agreement_set_participants,
-    agreement_version_update,
     agreements_advance,
 )
-from backend.agreements.services.log import log_event, verify_chain
 
 __all__ = [
     "Rotation",

@@ -20,21 +20,27 @@ from backend.agreements.models import (
     PartyRole,
 )
 from backend.agreements.services.common import notify_people
-from backend.agreements.services.lifecycle import create_agreement, first_contact, log_created
+from backend.agreements.services.creation import create_agreement, first_contact, log_created
 from backend.agreements.services.log import log_event
 from backend.core.errors import Conflict, PermissionDenied, field_error
 from backend.organisations.models import Consortium, ConsortiumRole, Organisation, OrganisationKind
 
 
 @transaction.atomic
-def collective_member_add(*, collective: Organisation, company: Organisation, joined_on: dt.date, actor: User) -> CollectiveMember:
+def collective_member_add(
+    *, collective: Organisation, company: Organisation, joined_on: dt.date, actor: User
+) -> CollectiveMember:
     """A company joins a collective. Koppel staff or a contact person of the collective."""
     if collective.kind != OrganisationKind.COLLECTIVE:
-        raise field_error("collective", _("%(name)s is geen bedrijvencollectief.") % {"name": collective.name})
+        raise field_error(
+            "collective", _("%(name)s is geen bedrijvencollectief.") % {"name": collective.name}
+        )
     if not company.is_company:
         raise field_error("company", _("%(name)s is geen bedrijf.") % {"name": company.name})
     if not (actor.is_staff or collective.pk in company_ids(actor)):
-        raise PermissionDenied(_("Alleen een contactpersoon van het collectief kan leden toevoegen."))
+        raise PermissionDenied(
+            _("Alleen een contactpersoon van het collectief kan leden toevoegen.")
+        )
     member, created = CollectiveMember.objects.get_or_create(
         collective=collective, company=company, defaults={"joined_on": joined_on}
     )
@@ -48,24 +54,45 @@ def collective_member_add(*, collective: Organisation, company: Organisation, jo
 
 def _require_coordinator_of(actor: User, school: Organisation) -> None:
     if not (actor.is_staff or school.pk in coordinator_school_ids(actor)):
-        raise PermissionDenied(_("Alleen een coördinator van %(name)s kan dit doen.") % {"name": school.name})
+        raise PermissionDenied(
+            _("Alleen een coördinator van %(name)s kan dit doen.") % {"name": school.name}
+        )
 
 
 @transaction.atomic
 def umbrella_create(
-    *, school: Organisation, collective: Organisation, actor: User, now, title: str, starts_on: dt.date,
-    ends_on: dt.date, mentoring_hours: int = 0, provides: str = "",
+    *,
+    school: Organisation,
+    collective: Organisation,
+    actor: User,
+    now,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    mentoring_hours: int = 0,
+    provides: str = "",
 ) -> Agreement:
     """A draft umbrella agreement between a school and a company collective."""
     _require_coordinator_of(actor, school)
     if collective.kind != OrganisationKind.COLLECTIVE:
-        raise field_error("collective", _("%(name)s is geen bedrijvencollectief.") % {"name": collective.name})
+        raise field_error(
+            "collective", _("%(name)s is geen bedrijvencollectief.") % {"name": collective.name}
+        )
     if ends_on < starts_on:
         raise field_error("ends_on", _("De einddatum ligt voor de startdatum."))
     agreement = create_agreement(
-        kind=AgreementKind.UMBRELLA, title=title, actor=actor, now=now,
-        parties=[(school, PartyRole.SCHOOL, actor), (collective, PartyRole.COLLECTIVE, first_contact(collective))],
-        starts_on=starts_on, ends_on=ends_on, mentoring_hours=mentoring_hours, provides=provides,
+        kind=AgreementKind.UMBRELLA,
+        title=title,
+        actor=actor,
+        now=now,
+        parties=[
+            (school, PartyRole.SCHOOL, actor),
+            (collective, PartyRole.COLLECTIVE, first_contact(collective)),
+        ],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        mentoring_hours=mentoring_hours,
+        provides=provides,
     )
     log_created(agreement=agreement, actor=actor, now=now, payload={"collective": collective.pk})
     return agreement
@@ -82,7 +109,9 @@ class Rotation:
 
 
 @transaction.atomic
-def umbrella_generate_children(*, umbrella: Agreement, rotations: list[Rotation], actor: User, now) -> list[Agreement]:
+def umbrella_generate_children(
+    *, umbrella: Agreement, rotations: list[Rotation], actor: User, now
+) -> list[Agreement]:
     """Under an accepted or active umbrella, make one short agreement per rotation (a member
     company, the students, the dates) from the umbrella's rotation template. The children are
     proposed at once: the company contact accepts each in one click."""
@@ -96,55 +125,132 @@ def umbrella_generate_children(*, umbrella: Agreement, rotations: list[Rotation]
         raise Conflict(_("Eerst moeten alle partijen de raamafspraak accepteren."))
     children = []
     for index, rotation in enumerate(rotations):
-        member = CollectiveMember.objects.filter(collective=collective, company=rotation.company).filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=rotation.ends_on)).first()
+        member = (
+            CollectiveMember.objects.filter(collective=collective, company=rotation.company)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=rotation.ends_on))
+            .first()
+        )
         if member is None:
-            raise field_error(f"rotations[{index}].company", _("%(name)s is geen lid van %(collective)s.") % {"name": rotation.company.name, "collective": collective.name})
-        if umbrella.ends_on and rotation.ends_on > umbrella.ends_on or umbrella.starts_on and rotation.starts_on < umbrella.starts_on:
-            raise field_error(f"rotations[{index}].ends_on", _("Deze rotatie valt buiten de looptijd van de raamafspraak."))
+            raise field_error(
+                f"rotations[{index}].company",
+                _("%(name)s is geen lid van %(collective)s.")
+                % {"name": rotation.company.name, "collective": collective.name},
+            )
+        if (umbrella.ends_on and rotation.ends_on > umbrella.ends_on) or (
+            umbrella.starts_on and rotation.starts_on < umbrella.starts_on
+        ):
+            raise field_error(
+                f"rotations[{index}].ends_on",
+                _("Deze rotatie valt buiten de looptijd van de raamafspraak."),
+            )
         for student in rotation.students:
             enrolment = getattr(student, "enrolment", None)
             if enrolment is None or enrolment.school_id != school.pk:
-                raise field_error(f"rotations[{index}].students", _("%(name)s is geen student van %(school)s.") % {"name": student.first_name, "school": school.name})
+                raise field_error(
+                    f"rotations[{index}].students",
+                    _("%(name)s is geen student van %(school)s.")
+                    % {"name": student.first_name, "school": school.name},
+                )
         names = ", ".join(sorted(s.first_name for s in rotation.students))
         contact = first_contact(rotation.company)
         child = create_agreement(
-            kind=AgreementKind.ROTATION, title=f"{umbrella.title}: {rotation.company.name} ({names})", actor=actor, now=now,
-            parties=[(school, PartyRole.SCHOOL, actor), (rotation.company, PartyRole.COMPANY, contact)],
-            parent=umbrella, starts_on=rotation.starts_on, ends_on=rotation.ends_on,
-            mentoring_hours=umbrella.mentoring_hours, provides=umbrella.provides, place=rotation.place,
+            kind=AgreementKind.ROTATION,
+            title=f"{umbrella.title}: {rotation.company.name} ({names})",
+            actor=actor,
+            now=now,
+            parties=[
+                (school, PartyRole.SCHOOL, actor),
+                (rotation.company, PartyRole.COMPANY, contact),
+            ],
+            parent=umbrella,
+            starts_on=rotation.starts_on,
+            ends_on=rotation.ends_on,
+            mentoring_hours=umbrella.mentoring_hours,
+            provides=umbrella.provides,
+            place=rotation.place,
             deliverables=rotation.deliverables,
         )
         child.participants.set(rotation.students)
-        version = log_created(agreement=child, actor=actor, now=now, payload={"umbrella": umbrella.pk})
+        version = log_created(
+            agreement=child, actor=actor, now=now, payload={"umbrella": umbrella.pk}
+        )
         from backend.agreements.services.common import transition
 
-        transition(agreement=child, allowed_from=(AgreementStatus.DRAFT,), to=AgreementStatus.PROPOSED, actor=actor,
-                   now=now, event_kind=EventKind.PROPOSED, payload={"version": version.number})
-        log_event(agreement=umbrella, kind=EventKind.CHILD_GENERATED, actor=actor, at=now,
-                  payload={"child": child.pk, "company": rotation.company.pk, "students": sorted(s.pk for s in rotation.students)})
-        notify_people(people=[contact], agreement=child, now=now, title=N_("Afspraak '%(title)s' wacht op je acceptatie"),
-                      key=f"agreement-{child.pk}-v1-proposed")
+        transition(
+            agreement=child,
+            allowed_from=(AgreementStatus.DRAFT,),
+            to=AgreementStatus.PROPOSED,
+            actor=actor,
+            now=now,
+            event_kind=EventKind.PROPOSED,
+            payload={"version": version.number},
+        )
+        log_event(
+            agreement=umbrella,
+            kind=EventKind.CHILD_GENERATED,
+            actor=actor,
+            at=now,
+            payload={
+                "child": child.pk,
+                "company": rotation.company.pk,
+                "students": sorted(s.pk for s in rotation.students),
+            },
+        )
+        notify_people(
+            people=[contact],
+            agreement=child,
+            now=now,
+            title=N_("Afspraak '%(title)s' wacht op je acceptatie"),
+            key=f"agreement-{child.pk}-v1-proposed",
+        )
         children.append(child)
     return children
 
 
 @transaction.atomic
-def consortium_agreement_create(*, consortium: Consortium, actor: User, now, starts_on: dt.date, ends_on: dt.date) -> Agreement:
+def consortium_agreement_create(
+    *, consortium: Consortium, actor: User, now, starts_on: dt.date, ends_on: dt.date
+) -> Agreement:
     """The long-term consortium agreement with every current member (funders excluded) as a party.
     A coordinator, programme lead or admin of a member school (or Koppel staff) creates it."""
-    memberships = list(consortium.memberships.filter(left_on__isnull=True).exclude(role=ConsortiumRole.FUNDER).select_related("organisation"))
+    memberships = list(
+        consortium.memberships.filter(left_on__isnull=True)
+        .exclude(role=ConsortiumRole.FUNDER)
+        .select_related("organisation")
+    )
     schools = {m.organisation_id for m in memberships if m.organisation.is_school}
     if not (actor.is_staff or schools & coordinator_school_ids(actor)):
-        raise PermissionDenied(_("Alleen een coördinator of programmaleider van een school in het consortium kan dit doen."))
-    if Agreement.objects.open().filter(consortium=consortium, kind=AgreementKind.CONSORTIUM).exists():
-        raise Conflict(_("%(name)s heeft al een lopende consortiumovereenkomst.") % {"name": consortium.name})
+        raise PermissionDenied(
+            _(
+                "Alleen een coördinator of programmaleider van een school in het consortium kan dit doen."
+            )
+        )
+    if (
+        Agreement.objects.open()
+        .filter(consortium=consortium, kind=AgreementKind.CONSORTIUM)
+        .exists()
+    ):
+        raise Conflict(
+            _("%(name)s heeft al een lopende consortiumovereenkomst.") % {"name": consortium.name}
+        )
     parties = []
     for membership in memberships:
         organisation = membership.organisation
-        contact = actor if organisation.pk in coordinator_school_ids(actor) else (None if organisation.is_school else first_contact(organisation))
+        contact = (
+            actor
+            if organisation.pk in coordinator_school_ids(actor)
+            else (None if organisation.is_school else first_contact(organisation))
+        )
         parties.append((organisation, PartyRole.MEMBER, contact))
-    agreement = create_agreement(kind=AgreementKind.CONSORTIUM, title=consortium.name, parties=parties, actor=actor, now=now,
-                                 consortium=consortium, starts_on=starts_on, ends_on=ends_on)
+    agreement = create_agreement(
+        kind=AgreementKind.CONSORTIUM,
+        title=consortium.name,
+        parties=parties,
+        actor=actor,
+        now=now,
+        consortium=consortium,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
     log_created(agreement=agreement, actor=actor, now=now, payload={"consortium": consortium.pk})
     return agreement

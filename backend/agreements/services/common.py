@@ -77,7 +77,9 @@ def transition(
     return agreement
 
 
-def notify_people(*, people, agreement: Agreement, title: str, body: str = "", key: str, now) -> None:
+def notify_people(
+    *, people, agreement: Agreement, title: str, body: str = "", key: str, now
+) -> None:
     """One message per person in their own language. `title`/`body` are gettext msgids with
     %(title)s for the agreement title; `key` makes it idempotent."""
     messages = []

@@ -13,11 +13,17 @@ from backend.core.errors import PermissionDenied, field_error
 from backend.organisations.models import Consortium, Organisation, OrganisationKind
 
 
-def can_keep_ledger(actor: User, consortium: Consortium, partner: Organisation | None = None) -> bool:
+def can_keep_ledger(
+    actor: User, consortium: Consortium, partner: Organisation | None = None
+) -> bool:
     """Coordinators of a member school keep the whole ledger; a company records its own."""
     if actor.is_staff:
         return True
-    member_ids = set(consortium.memberships.filter(left_on__isnull=True).values_list("organisation_id", flat=True))
+    member_ids = set(
+        consortium.memberships.filter(left_on__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
     if coordinator_school_ids(actor) & member_ids:
         return True
     return partner is not None and partner.pk in company_ids(actor) and partner.pk in member_ids
@@ -35,13 +41,26 @@ def _amounts(kind: str, amount, hours) -> tuple[Decimal | None, Decimal | None]:
 
 @transaction.atomic
 def pledge_create(
-    *, consortium: Consortium, partner: Organisation, funder: Organisation, kind: str, actor: User,
-    period_start: dt.date, period_end: dt.date, amount=None, hours=None, note: str = "",
+    *,
+    consortium: Consortium,
+    partner: Organisation,
+    funder: Organisation,
+    kind: str,
+    actor: User,
+    period_start: dt.date,
+    period_end: dt.date,
+    amount=None,
+    hours=None,
+    note: str = "",
 ) -> Pledge:
     if not can_keep_ledger(actor, consortium, partner):
         raise PermissionDenied(_("Je mag de cofinanciering van dit consortium niet bijhouden."))
     if not consortium.memberships.filter(organisation=partner).exists():
-        raise field_error("partner", _("%(name)s is geen partner van %(consortium)s.") % {"name": partner.name, "consortium": consortium.name})
+        raise field_error(
+            "partner",
+            _("%(name)s is geen partner van %(consortium)s.")
+            % {"name": partner.name, "consortium": consortium.name},
+        )
     if funder.kind != OrganisationKind.FUNDER:
         raise field_error("funder", _("%(name)s is geen financier.") % {"name": funder.name})
     if kind not in PledgeKind.values:
@@ -49,13 +68,29 @@ def pledge_create(
     if period_end < period_start:
         raise field_error("period_end", _("De periode eindigt voor hij begint."))
     amount, hours = _amounts(kind, amount, hours)
-    return Pledge.objects.create(consortium=consortium, partner=partner, funder=funder, kind=kind, amount=amount,
-                                 hours=hours, period_start=period_start, period_end=period_end, note=note, created_by=actor)
+    return Pledge.objects.create(
+        consortium=consortium,
+        partner=partner,
+        funder=funder,
+        kind=kind,
+        amount=amount,
+        hours=hours,
+        period_start=period_start,
+        period_end=period_end,
+        note=note,
+        created_by=actor,
+    )
 
 
 @transaction.atomic
 def realisation_record(
-    *, pledge: Pledge, actor: User, on: dt.date, evidence: str, amount=None, hours=None,
+    *,
+    pledge: Pledge,
+    actor: User,
+    on: dt.date,
+    evidence: str,
+    amount=None,
+    hours=None,
     paid_directly_to: Organisation | None = None,
 ) -> Realisation:
     """Record a contribution against a pledge; `paid_directly_to` names e.g. a training provider
@@ -63,7 +98,16 @@ def realisation_record(
     if not can_keep_ledger(actor, pledge.consortium, pledge.partner):
         raise PermissionDenied(_("Je mag de cofinanciering van dit consortium niet bijhouden."))
     if not (evidence or "").strip():
-        raise field_error("evidence", _("Beschrijf het bewijs, bv. factuurnummer of urenregistratie."))
+        raise field_error(
+            "evidence", _("Beschrijf het bewijs, bv. factuurnummer of urenregistratie.")
+        )
     amount, hours = _amounts(pledge.kind, amount, hours)
-    return Realisation.objects.create(pledge=pledge, on=on, amount=amount, hours=hours, evidence=evidence.strip(),
-                                      paid_directly_to=paid_directly_to, recorded_by=actor)
+    return Realisation.objects.create(
+        pledge=pledge,
+        on=on,
+        amount=amount,
+        hours=hours,
+        evidence=evidence.strip(),
+        paid_directly_to=paid_directly_to,
+        recorded_by=actor,
+    )

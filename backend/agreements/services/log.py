@@ -6,7 +6,9 @@ from backend.agreements.models import Agreement, AgreementEvent
 from backend.agreements.models.log import GENESIS_HASH, entry_hash, normalise_payload
 
 
-def log_event(*, agreement: Agreement, kind: str, actor, at, payload: dict | None = None) -> AgreementEvent:
+def log_event(
+    *, agreement: Agreement, kind: str, actor, at, payload: dict | None = None
+) -> AgreementEvent:
     """Append one entry. Call inside the caller's transaction; the agreement row is locked so two
     writers cannot take the same sequence number (the unique constraint is the backstop)."""
     Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk", flat=True).get()
@@ -60,7 +62,12 @@ def verify_chain(*, agreement_id: int | None = None) -> list[ChainProblem]:
     current, expected_prev, expected_seq, broken = None, GENESIS_HASH, 1, False
     for event in events.iterator(chunk_size=2000):
         if event.agreement_id != current:
-            current, expected_prev, expected_seq, broken = event.agreement_id, GENESIS_HASH, 1, False
+            current, expected_prev, expected_seq, broken = (
+                event.agreement_id,
+                GENESIS_HASH,
+                1,
+                False,
+            )
         if broken:
             continue
         reason = ""

@@ -8,13 +8,38 @@ from backend.agreements.models.log import canonical_json
 
 MONTHS = {
     "nl": [
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
     ],
     "en": [
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],
+}
+# Where an offer takes place when it names no address (offers.LocationKind), per language.
+PLACE_KINDS = {
+    "nl": {"company": "bij het bedrijf", "school": "op school", "remote": "op afstand"},
+    "en": {"company": "at the company", "school": "at school", "remote": "remotely"},
 }
 EMPTY = {"nl": "(nog niet ingevuld)", "en": "(not filled in yet)"}
 AND = {"nl": " en ", "en": " and "}
@@ -55,6 +80,7 @@ def terms_for(agreement: Agreement) -> dict:
         "end": agreement.ends_on.isoformat() if agreement.ends_on else "",
         "hours": agreement.mentoring_hours,
         "place": agreement.place,
+        "place_kind": agreement.offer.location_kind if agreement.offer_id else "",
         "provides": agreement.provides,
         "deliverables": agreement.deliverables,
     }
@@ -70,10 +96,16 @@ def format_date(value: str, language: str) -> str:
 def _values(terms: dict, language: str) -> dict:
     values = {}
     for key, value in terms.items():
-        if key in ("start", "end"):
+        if key == "place" and not value and terms.get("place_kind"):
+            values[key] = PLACE_KINDS[language].get(terms["place_kind"], EMPTY[language])
+        elif key in ("start", "end"):
             values[key] = format_date(value, language)
         elif isinstance(value, list):
-            values[key] = (", ".join(value[:-1]) + AND[language] + value[-1]) if len(value) > 1 else (value[0] if value else EMPTY[language])
+            values[key] = (
+                (", ".join(value[:-1]) + AND[language] + value[-1])
+                if len(value) > 1
+                else (value[0] if value else EMPTY[language])
+            )
         elif value in ("", None):
             values[key] = EMPTY[language]
         else:
@@ -122,4 +154,8 @@ def clauses_in(version, language: str) -> list[dict]:
 def title_in(agreement: Agreement, language: str) -> str:
     template = agreement.template
     kind_title = template.title_en if language == "en" else template.title_nl
-    return f"{kind_title}: {agreement.title}" if agreement.kind != AgreementKind.ENGAGEMENT else agreement.title
+    return (
+        f"{kind_title}: {agreement.title}"
+        if agreement.kind != AgreementKind.ENGAGEMENT
+        else agreement.title
+    )

@@ -31,10 +31,28 @@ class BookingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = GuestLessonBooking
-        fields = ["id", "expert", "expert_id", "company", "school", "requested_by", "format",
-                  "starts_at", "ends_at", "duration_minutes", "group", "topic", "kerntaak",
-                  "location", "message", "status", "proposed_starts_at", "answer_note",
-                  "sequence", "agreement_id"]
+        fields = [
+            "id",
+            "expert",
+            "expert_id",
+            "company",
+            "school",
+            "requested_by",
+            "format",
+            "starts_at",
+            "ends_at",
+            "duration_minutes",
+            "group",
+            "topic",
+            "kerntaak",
+            "location",
+            "message",
+            "status",
+            "proposed_starts_at",
+            "answer_note",
+            "sequence",
+            "agreement_id",
+        ]
 
 
 class BookingListApi(ListAPIView):
@@ -56,7 +74,9 @@ class BookingRequestApi(APIView):
         group = serializers.CharField(max_length=60)
         topic = serializers.CharField(max_length=200)
         location = serializers.CharField(max_length=200)
-        kerntaak = serializers.PrimaryKeyRelatedField(queryset=Kerntaak.objects.all(), required=False, allow_null=True)
+        kerntaak = serializers.PrimaryKeyRelatedField(
+            queryset=Kerntaak.objects.all(), required=False, allow_null=True
+        )
         format = serializers.ChoiceField(ExpertFormat.choices, default=ExpertFormat.GUEST_LESSON)
         message = serializers.CharField(required=False, allow_blank=True)
 
@@ -108,8 +128,9 @@ class BookingProposeApi(_Transition):
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
     def act(self, user, booking, data, now):
-        return services.booking_propose(actor=user, booking=booking, starts_at=data["starts_at"],
-                                        note=data["note"], now=now)
+        return services.booking_propose(
+            actor=user, booking=booking, starts_at=data["starts_at"], note=data["note"], now=now
+        )
 
 
 class BookingProposalAcceptApi(_Transition):
@@ -119,7 +140,9 @@ class BookingProposalAcceptApi(_Transition):
 
 class BookingProposalDeclineApi(_Transition):
     def act(self, user, booking, data, now):
-        return services.booking_proposal_decline(actor=user, booking=booking, note=data["note"], now=now)
+        return services.booking_proposal_decline(
+            actor=user, booking=booking, note=data["note"], now=now
+        )
 
 
 class BookingCancelApi(_Transition):
@@ -135,9 +158,15 @@ class BookingFeedbackApi(APIView):
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        feedback = services.booking_feedback_give(actor=request.user, booking=_booking(request, pk),
-                                                  now=timezone.now(), **s.validated_data)
-        return Response({"id": feedback.pk, "rating": feedback.rating, "text": feedback.text}, status=201)
+        feedback = services.booking_feedback_give(
+            actor=request.user,
+            booking=_booking(request, pk),
+            now=timezone.now(),
+            **s.validated_data,
+        )
+        return Response(
+            {"id": feedback.pk, "rating": feedback.rating, "text": feedback.text}, status=201
+        )
 
 
 def ics_response(content: bytes, filename: str) -> HttpResponse:

@@ -58,8 +58,18 @@ class EventBookingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = EventBooking
-        fields = ["id", "event", "slot", "table", "starts_at", "company", "student", "kind",
-                  "attendance", "seat"]
+        fields = [
+            "id",
+            "event",
+            "slot",
+            "table",
+            "starts_at",
+            "company",
+            "student",
+            "kind",
+            "attendance",
+            "seat",
+        ]
 
 
 class EventListApi(ListAPIView):
@@ -73,7 +83,9 @@ class EventListApi(ListAPIView):
 class EventCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
-        consortium = serializers.PrimaryKeyRelatedField(queryset=Consortium.objects.all(), required=False, allow_null=True)
+        consortium = serializers.PrimaryKeyRelatedField(
+            queryset=Consortium.objects.all(), required=False, allow_null=True
+        )
         kind = serializers.ChoiceField(EventKind.choices)
         title = serializers.CharField(max_length=200)
         description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -99,9 +111,12 @@ class EventDetailApi(APIView):
         data = EventOutput(event).data
         data["tables"] = TableOutput(event_tables(event), many=True).data
         data["slots"] = [
-            {"id": row["slot"].pk, "starts_at": row["slot"].starts_at,
-             "mine": row["mine"].pk if row["mine"] else None,
-             "free": {str(t["table"].pk): t["free"] for t in row["tables"]}}
+            {
+                "id": row["slot"].pk,
+                "starts_at": row["slot"].starts_at,
+                "mine": row["mine"].pk if row["mine"] else None,
+                "free": {str(t["table"].pk): t["free"] for t in row["tables"]},
+            }
             for row in event_slot_grid(event, student=request.user)
         ]
         return Response(data)
@@ -117,8 +132,9 @@ class EventTableRegisterApi(APIView):
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        table = services.event_table_register(actor=request.user, event=_event(request, pk),
-                                              now=timezone.now(), **s.validated_data)
+        table = services.event_table_register(
+            actor=request.user, event=_event(request, pk), now=timezone.now(), **s.validated_data
+        )
         return Response(TableOutput(table).data, status=201)
 
 
@@ -144,29 +160,44 @@ class EventBookApi(APIView):
     class InputSerializer(serializers.Serializer):
         slot = serializers.IntegerField()
         table = serializers.IntegerField()
-        kind = serializers.ChoiceField(EventBookingKind.choices, default=EventBookingKind.CONVERSATION)
+        kind = serializers.ChoiceField(
+            EventBookingKind.choices, default=EventBookingKind.CONVERSATION
+        )
 
     def post(self, request, pk):
         event = _event(request, pk)
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        slot = get_object_or_404(EventSlot.objects.select_related("event"), pk=s.validated_data["slot"], event=event)
-        table = get_object_or_404(EventTable.objects.select_related("company"), pk=s.validated_data["table"], event=event)
-        booking = services.event_book_slot(actor=request.user, slot=slot, table=table,
-                                           kind=s.validated_data["kind"], now=timezone.now())
+        slot = get_object_or_404(
+            EventSlot.objects.select_related("event"), pk=s.validated_data["slot"], event=event
+        )
+        table = get_object_or_404(
+            EventTable.objects.select_related("company"), pk=s.validated_data["table"], event=event
+        )
+        booking = services.event_book_slot(
+            actor=request.user,
+            slot=slot,
+            table=table,
+            kind=s.validated_data["kind"],
+            now=timezone.now(),
+        )
         return Response(EventBookingOutput(booking).data, status=201)
 
 
 def _event_booking(request, pk) -> EventBooking:
     return get_object_or_404(
         EventBooking.objects.filter(slot__event__in=events_visible_to(request.user)).select_related(
-            "slot__event", "table__company", "student"), pk=pk)
+            "slot__event", "table__company", "student"
+        ),
+        pk=pk,
+    )
 
 
 class EventBookingCancelApi(APIView):
     def post(self, request, pk):
-        booking = services.event_booking_cancel(actor=request.user, booking=_event_booking(request, pk),
-                                                now=timezone.now())
+        booking = services.event_booking_cancel(
+            actor=request.user, booking=_event_booking(request, pk), now=timezone.now()
+        )
         return Response(EventBookingOutput(booking).data)
 
 
@@ -177,15 +208,22 @@ class EventBookingAttendanceApi(APIView):
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        booking = services.event_attendance_record(actor=request.user, booking=_event_booking(request, pk),
-                                                   attendance=s.validated_data["attendance"], now=timezone.now())
+        booking = services.event_attendance_record(
+            actor=request.user,
+            booking=_event_booking(request, pk),
+            attendance=s.validated_data["attendance"],
+            now=timezone.now(),
+        )
         return Response(EventBookingOutput(booking).data)
 
 
 class EventBookingIcsApi(APIView):
     def get(self, request, pk):
         booking = _event_booking(request, pk)
-        if booking.student_id != request.user.pk and booking.table.company_id not in managed_company_ids(request.user):
+        if (
+            booking.student_id != request.user.pk
+            and booking.table.company_id not in managed_company_ids(request.user)
+        ):
             raise PermissionDenied("Dit is niet jouw gesprek.")
         return ics_response(ical.event_booking_ics(booking), f"gesprek-{booking.pk}.ics")
 
@@ -198,10 +236,12 @@ class EventAttendanceApi(APIView):
         if not event_can_organise(request.user, event):
             raise PermissionDenied("Alleen de organisator ziet de aanwezigheid.")
         no_shows = event_bookings(event).filter(attendance=EventAttendance.NO_SHOW)
-        return Response({
-            "summary": event_attendance_summary(event),
-            "no_shows": EventBookingOutput(no_shows, many=True).data,
-        })
+        return Response(
+            {
+                "summary": event_attendance_summary(event),
+                "no_shows": EventBookingOutput(no_shows, many=True).data,
+            }
+        )
 
 
 class EventContactsApi(APIView):

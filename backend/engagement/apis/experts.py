@@ -31,9 +31,22 @@ class ExpertOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ExpertProfile
-        fields = ["id", "name", "company", "headline", "bio", "tags", "formats", "languages",
-                  "weekdays", "available_from", "available_until", "availability_note",
-                  "is_active", "policy_badges"]
+        fields = [
+            "id",
+            "name",
+            "company",
+            "headline",
+            "bio",
+            "tags",
+            "formats",
+            "languages",
+            "weekdays",
+            "available_from",
+            "available_until",
+            "availability_note",
+            "is_active",
+            "policy_badges",
+        ]
 
     def get_tags(self, obj) -> list[str]:
         return [tag.name for tag in obj.tags.all()]
@@ -47,9 +60,13 @@ class ExpertInput(serializers.Serializer):
     headline = serializers.CharField(max_length=200)
     bio = serializers.CharField(required=False, allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
-    formats = serializers.ListField(child=serializers.ChoiceField(ExpertFormat.choices), required=False)
+    formats = serializers.ListField(
+        child=serializers.ChoiceField(ExpertFormat.choices), required=False
+    )
     languages = serializers.ListField(child=serializers.ChoiceField(LANGUAGES), required=False)
-    weekdays = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=5), required=False)
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=5), required=False
+    )
     available_from = serializers.DateField(required=False, allow_null=True)
     available_until = serializers.DateField(required=False, allow_null=True)
     availability_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -84,16 +101,24 @@ class ExpertSearchApi(ListAPIView):
         f = self.FilterSerializer(data=data)
         f.is_valid(raise_exception=True)
         d = f.validated_data
-        return expert_search(user=self.request.user, words=d.get("q", ""), tags=d.get("tag"),
-                             format=d.get("format", ""), language=d.get("language", ""),
-                             on=d.get("date"), weekday=d.get("weekday"))
+        return expert_search(
+            user=self.request.user,
+            words=d.get("q", ""),
+            tags=d.get("tag"),
+            format=d.get("format", ""),
+            language=d.get("language", ""),
+            on=d.get("date"),
+            weekday=d.get("weekday"),
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         on = timezone.localdate()
         if request.query_params.get("date"):
             on = serializers.DateField().to_internal_value(request.query_params["date"])
-        badges = policy_badges_for(experts=page, school_ids=teaching_school_ids(request.user), on=on)
+        badges = policy_badges_for(
+            experts=page, school_ids=teaching_school_ids(request.user), on=on
+        )
         data = ExpertOutput(page, many=True, context={"badges": badges}).data
         return self.get_paginated_response(data)
 
@@ -119,20 +144,28 @@ class ExpertCreateApi(APIView):
         data = dict(s.validated_data)
         user = data.pop("user", request.user)
         organisation = data.pop("organisation")
-        profile = expert_profile_create(actor=request.user, user=user, organisation=organisation, data=data)
+        profile = expert_profile_create(
+            actor=request.user, user=user, organisation=organisation, data=data
+        )
         return Response(ExpertOutput(profile).data, status=201)
 
 
 class ExpertDetailApi(APIView):
     def get(self, request, pk):
-        expert = get_object_or_404(experts_visible_to(request.user).select_related("user", "organisation"), pk=pk)
-        badges = policy_badges_for(experts=[expert], school_ids=teaching_school_ids(request.user),
-                                   on=timezone.localdate())
+        expert = get_object_or_404(
+            experts_visible_to(request.user).select_related("user", "organisation"), pk=pk
+        )
+        badges = policy_badges_for(
+            experts=[expert], school_ids=teaching_school_ids(request.user), on=timezone.localdate()
+        )
         return Response(ExpertOutput(expert, context={"badges": badges}).data)
 
     def patch(self, request, pk):
         expert = get_object_or_404(experts_visible_to(request.user), pk=pk)
-        if expert.organisation_id not in managed_company_ids(request.user) and not request.user.is_staff:
+        if (
+            expert.organisation_id not in managed_company_ids(request.user)
+            and not request.user.is_staff
+        ):
             raise PermissionDenied("Alleen het eigen bedrijf past dit expertprofiel aan.")
         s = ExpertInput(data=request.data, partial=True)
         s.is_valid(raise_exception=True)

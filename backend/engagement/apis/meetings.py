@@ -24,14 +24,29 @@ class MeetingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "kind", "title", "starts_at", "ends_at", "location", "agenda",
-                  "organiser", "cancelled_at", "sequence"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "agenda",
+            "organiser",
+            "cancelled_at",
+            "sequence",
+        ]
 
 
 def _participants(meeting):
     return [
-        {"user": p.user_id, "name": p.user.get_full_name(), "signed_off_at": p.signed_off_at,
-         "sign_off_reason": p.sign_off_reason, "attendance": p.attendance}
+        {
+            "user": p.user_id,
+            "name": p.user.get_full_name(),
+            "signed_off_at": p.signed_off_at,
+            "sign_off_reason": p.sign_off_reason,
+            "attendance": p.attendance,
+        }
         for p in meeting_participants(meeting)
     ]
 
@@ -52,13 +67,19 @@ class MeetingScheduleApi(APIView):
         ends_at = serializers.DateTimeField()
         location = serializers.CharField(required=False, allow_blank=True, default="")
         agenda = serializers.CharField(required=False, allow_blank=True, default="")
-        school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools(), required=False, allow_null=True)
-        participants = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+        school = serializers.PrimaryKeyRelatedField(
+            queryset=Organisation.objects.schools(), required=False, allow_null=True
+        )
+        participants = serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(is_active=True), many=True
+        )
 
     def post(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        meeting = services.meeting_schedule(actor=request.user, now=timezone.now(), **s.validated_data)
+        meeting = services.meeting_schedule(
+            actor=request.user, now=timezone.now(), **s.validated_data
+        )
         return Response(MeetingOutput(meeting).data, status=201)
 
 
@@ -81,8 +102,12 @@ class MeetingSignOffApi(APIView):
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        services.meeting_sign_off(actor=request.user, meeting=_meeting(request, pk),
-                                  reason=s.validated_data["reason"], now=timezone.now())
+        services.meeting_sign_off(
+            actor=request.user,
+            meeting=_meeting(request, pk),
+            reason=s.validated_data["reason"],
+            now=timezone.now(),
+        )
         return Response({"signed_off": True})
 
 
@@ -93,8 +118,12 @@ class MeetingCancelApi(APIView):
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        meeting = services.meeting_cancel(actor=request.user, meeting=_meeting(request, pk),
-                                          reason=s.validated_data["reason"], now=timezone.now())
+        meeting = services.meeting_cancel(
+            actor=request.user,
+            meeting=_meeting(request, pk),
+            reason=s.validated_data["reason"],
+            now=timezone.now(),
+        )
         return Response(MeetingOutput(meeting).data)
 
 
@@ -109,8 +138,9 @@ class MeetingAttendanceApi(APIView):
         attendance = dict.fromkeys(s.validated_data["present"], True)
         attendance.update(dict.fromkeys(s.validated_data["absent"], False))
         meeting = _meeting(request, pk)
-        services.meeting_attendance_record(actor=request.user, meeting=meeting, attendance=attendance,
-                                           now=timezone.now())
+        services.meeting_attendance_record(
+            actor=request.user, meeting=meeting, attendance=attendance, now=timezone.now()
+        )
         return Response({"participants": _participants(meeting)})
 
 
@@ -142,5 +172,11 @@ class ReliabilityApi(APIView):
             if user != request.user and not _may_see_reliability(request.user, user):
                 raise PermissionDenied("Je mag deze gegevens niet zien.")
         kept, total = meeting_attendance_for_person(user, now=timezone.now())
-        return Response({"user": user.pk, "kept": kept, "total": total,
-                         "percentage": round(100 * kept / total) if total else None})
+        return Response(
+            {
+                "user": user.pk,
+                "kept": kept,
+                "total": total,
+                "percentage": round(100 * kept / total) if total else None,
+            }
+        )

@@ -18,12 +18,17 @@ def preferences_of(user) -> dict:
         DigestPreference.objects.filter(user=user).values_list("frequency", flat=True).first()
         or DigestFrequency.WEEKLY
     )
-    stored = {p.category: p for p in NotificationPreference.objects.filter(user=user, category__in=Category.ALL)}
+    stored = {
+        p.category: p
+        for p in NotificationPreference.objects.filter(user=user, category__in=Category.ALL)
+    }
     return {
         "digest_frequency": frequency,
         "categories": {
-            category: {"in_app": stored[category].in_app if category in stored else True,
-                       "email": stored[category].email if category in stored else True}
+            category: {
+                "in_app": stored[category].in_app if category in stored else True,
+                "email": stored[category].email if category in stored else True,
+            }
             for category in Category.ALL
         },
     }
@@ -34,7 +39,9 @@ class PreferencesApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         digest_frequency = serializers.ChoiceField(DigestFrequency.choices, required=False)
-        categories = serializers.DictField(child=serializers.DictField(child=serializers.BooleanField()), required=False)
+        categories = serializers.DictField(
+            child=serializers.DictField(child=serializers.BooleanField()), required=False
+        )
 
         def validate_categories(self, value):
             unknown = set(value) - set(Category.ALL)
@@ -53,7 +60,9 @@ class PreferencesApi(APIView):
         current = preferences_of(request.user)["categories"]
         for category, values in s.validated_data.get("categories", {}).items():
             merged = {**current[category], **values}
-            preference_set(user=request.user, category=category, in_app=merged["in_app"], email=merged["email"])
+            preference_set(
+                user=request.user, category=category, in_app=merged["in_app"], email=merged["email"]
+            )
         return Response(preferences_of(request.user))
 
 
@@ -65,11 +74,17 @@ class AttentionListApi(APIView):
         if not schools:
             raise PermissionDenied("Alleen coördinatoren zien de signaleringslijst.")
         rows = partners_needing_attention(request.user, now=timezone.now())
-        return Response({
-            "quiet_weeks": quiet_weeks_for(schools),
-            "results": [
-                {"company_id": r.company.pk, "company": r.company.name,
-                 "last_activity_at": r.last_activity_at, "weeks_quiet": r.quiet_weeks}
-                for r in rows
-            ],
-        })
+        return Response(
+            {
+                "quiet_weeks": quiet_weeks_for(schools),
+                "results": [
+                    {
+                        "company_id": r.company.pk,
+                        "company": r.company.name,
+                        "last_activity_at": r.last_activity_at,
+                        "weeks_quiet": r.quiet_weeks,
+                    }
+                    for r in rows
+                ],
+            }
+        )

@@ -89,7 +89,9 @@ class EventTable(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_tables"
     )
     capacity = models.PositiveSmallIntegerField(
-        _("gesprekken tegelijk"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+        _("gesprekken tegelijk"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     topic = models.CharField(_("waar kun je over praten"), max_length=200, blank=True)
     offers_portfolio_review = models.BooleanField(_("portfolioreview mogelijk"), default=False)

@@ -134,6 +134,21 @@ class ExpertProfile(TimeStampedModel):
         return _unpacked(self.languages)
 
     @property
+    def format_labels(self) -> list[str]:
+        labels = dict(ExpertFormat.choices)
+        return [str(labels[v]) for v in self.format_list if v in labels]
+
+    @property
+    def language_labels(self) -> list[str]:
+        labels = dict(LANGUAGES)
+        return [str(labels[v]) for v in self.language_list if v in labels]
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels[v]) for v in self.weekday_list if v in labels]
+
+    @property
     def weekday_list(self) -> list[int]:
         return [int(v) for v in _unpacked(self.weekdays)]
 

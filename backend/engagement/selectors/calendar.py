@@ -28,11 +28,15 @@ def feed_for_user(user, *, now) -> bytes:
     meetings = (
         Meeting.objects.filter(participants__user=user, starts_at__gte=since)
         .select_related("organiser")
-        .prefetch_related(Prefetch("participants", MeetingParticipant.objects.select_related("user")))
+        .prefetch_related(
+            Prefetch("participants", MeetingParticipant.objects.select_related("user"))
+        )
         .order_by("starts_at")
     )
     event_bookings = (
-        EventBooking.objects.filter(Q(student=user) | Q(table__host=user), slot__starts_at__gte=since)
+        EventBooking.objects.filter(
+            Q(student=user) | Q(table__host=user), slot__starts_at__gte=since
+        )
         .select_related("slot__event__organiser", "table__company", "table__host", "student")
         .order_by("slot__starts_at")
     )

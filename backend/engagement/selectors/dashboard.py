@@ -33,69 +33,109 @@ def dashboard_items_for(user, *, now) -> list[DashboardItem]:
     for booking in bookings_awaiting(user)[:20]:
         moment = booking.proposed_starts_at or booking.starts_at
         title = (
-            _("Gastlesverzoek beantwoorden: %(topic)s") if booking.status == BookingStatus.REQUESTED
+            _("Gastlesverzoek beantwoorden: %(topic)s")
+            if booking.status == BookingStatus.REQUESTED
             else _("Andere datum voorgesteld: %(topic)s")
         ) % {"topic": booking.topic}
-        items.append(DashboardItem(
-            title=title, url=page_url("engagement-booking-detail", pk=booking.pk), area="engagement",
-            detail=f"{booking.school.name} · {when(moment)}", due=moment.date(),
-            urgency=_urgency(moment, now),
-        ))
+        items.append(
+            DashboardItem(
+                title=title,
+                url=page_url("engagement-booking-detail", pk=booking.pk),
+                area="engagement",
+                detail=f"{booking.school.name} · {when(moment)}",
+                due=moment.date(),
+                urgency=_urgency(moment, now),
+            )
+        )
     mine = bookings_visible_to(user).filter(Q(requested_by=user) | Q(expert__user=user))
-    for booking in mine.filter(status=BookingStatus.ACCEPTED, starts_at__gte=now, starts_at__lt=now + SOON)[:10]:
-        items.append(DashboardItem(
-            title=_("Gastles: %(topic)s") % {"topic": booking.topic},
-            url=page_url("engagement-booking-detail", pk=booking.pk), area="engagement",
-            detail=f"{booking.school.name} · {when(booking.starts_at)}", due=booking.starts_at.date(),
-        ))
+    for booking in mine.filter(
+        status=BookingStatus.ACCEPTED, starts_at__gte=now, starts_at__lt=now + SOON
+    )[:10]:
+        items.append(
+            DashboardItem(
+                title=_("Gastles: %(topic)s") % {"topic": booking.topic},
+                url=page_url("engagement-booking-detail", pk=booking.pk),
+                area="engagement",
+                detail=f"{booking.school.name} · {when(booking.starts_at)}",
+                due=booking.starts_at.date(),
+            )
+        )
     given = BookingFeedback.objects.filter(booking=OuterRef("pk"), author=user)
     for booking in mine.filter(
         status=BookingStatus.ACCEPTED, starts_at__lt=now, starts_at__gte=now - dt.timedelta(days=30)
     ).filter(~Exists(given))[:10]:
         if booking.ends_at <= now:
-            items.append(DashboardItem(
-                title=_("Geef feedback op de gastles %(topic)s") % {"topic": booking.topic},
-                url=page_url("engagement-booking-detail", pk=booking.pk), area="engagement", urgency=1,
-            ))
+            items.append(
+                DashboardItem(
+                    title=_("Geef feedback op de gastles %(topic)s") % {"topic": booking.topic},
+                    url=page_url("engagement-booking-detail", pk=booking.pk),
+                    area="engagement",
+                    urgency=1,
+                )
+            )
     for participant in MeetingParticipant.objects.filter(
-        user=user, signed_off_at__isnull=True, meeting__cancelled_at__isnull=True,
-        meeting__starts_at__gte=now, meeting__starts_at__lt=now + dt.timedelta(days=7),
+        user=user,
+        signed_off_at__isnull=True,
+        meeting__cancelled_at__isnull=True,
+        meeting__starts_at__gte=now,
+        meeting__starts_at__lt=now + dt.timedelta(days=7),
     ).select_related("meeting")[:10]:
         meeting = participant.meeting
-        items.append(DashboardItem(
-            title=meeting.title, url=page_url("engagement-meeting-detail", pk=meeting.pk),
-            area="engagement", detail=when(meeting.starts_at), due=meeting.starts_at.date(),
-            urgency=_urgency(meeting.starts_at, now),
-        ))
+        items.append(
+            DashboardItem(
+                title=meeting.title,
+                url=page_url("engagement-meeting-detail", pk=meeting.pk),
+                area="engagement",
+                detail=when(meeting.starts_at),
+                due=meeting.starts_at.date(),
+                urgency=_urgency(meeting.starts_at, now),
+            )
+        )
     for booking in EventBooking.objects.filter(
-        student=user, cancelled_at__isnull=True, slot__starts_at__gte=now,
+        student=user,
+        cancelled_at__isnull=True,
+        slot__starts_at__gte=now,
         slot__starts_at__lt=now + SOON,
     ).select_related("slot__event", "table__company")[:10]:
-        items.append(DashboardItem(
-            title=_("Gesprek met %(company)s") % {"company": booking.table.company.name},
-            url=page_url("engagement-event-detail", pk=booking.slot.event_id), area="engagement",
-            detail=f"{booking.slot.event.title} · {when(booking.slot.starts_at)}",
-            due=booking.slot.starts_at.date(), urgency=_urgency(booking.slot.starts_at, now),
-        ))
+        items.append(
+            DashboardItem(
+                title=_("Gesprek met %(company)s") % {"company": booking.table.company.name},
+                url=page_url("engagement-event-detail", pk=booking.slot.event_id),
+                area="engagement",
+                detail=f"{booking.slot.event.title} · {when(booking.slot.starts_at)}",
+                due=booking.slot.starts_at.date(),
+                urgency=_urgency(booking.slot.starts_at, now),
+            )
+        )
     schools = organiser_school_ids(user)
     if schools:
         unrecorded = EventBooking.objects.filter(
-            slot__event=OuterRef("pk"), cancelled_at__isnull=True,
+            slot__event=OuterRef("pk"),
+            cancelled_at__isnull=True,
             attendance=EventAttendance.UNKNOWN,
         )
         for event in Event.objects.filter(
-            Q(organiser=user) | Q(school_id__in=schools), ends_at__lte=now,
+            Q(organiser=user) | Q(school_id__in=schools),
+            ends_at__lte=now,
             ends_at__gte=now - SOON,
         ).filter(Exists(unrecorded))[:5]:
-            items.append(DashboardItem(
-                title=_("Aanwezigheid registreren: %(title)s") % {"title": event.title},
-                url=page_url("engagement-event-attendance", pk=event.pk), area="engagement", urgency=1,
-            ))
+            items.append(
+                DashboardItem(
+                    title=_("Aanwezigheid registreren: %(title)s") % {"title": event.title},
+                    url=page_url("engagement-event-attendance", pk=event.pk),
+                    area="engagement",
+                    urgency=1,
+                )
+            )
         quiet = partners_needing_attention(user, now=now)
         if quiet:
-            items.append(DashboardItem(
-                title=_("%(n)d partner(s) hoorden al weken niets") % {"n": len(quiet)},
-                url=page_url("engagement-attention"), area="engagement",
-                detail=", ".join(row.company.name for row in quiet[:5]), urgency=1,
-            ))
+            items.append(
+                DashboardItem(
+                    title=_("%(n)d partner(s) hoorden al weken niets") % {"n": len(quiet)},
+                    url=page_url("engagement-attention"),
+                    area="engagement",
+                    detail=", ".join(row.company.name for row in quiet[:5]),
+                    urgency=1,
+                )
+            )
     return items

@@ -127,15 +127,24 @@ def _booking_items(*, since, now, ahead) -> list[Item]:
             Q(status_changed_at__gte=since, status_changed_at__lt=now)
             | Q(status=BookingStatus.REQUESTED)
             | Q(status=BookingStatus.ACCEPTED, starts_at__gte=now, starts_at__lt=now + ahead)
-            | Q(status=BookingStatus.ACCEPTED, starts_at__gte=now - dt.timedelta(days=30),
-                starts_at__lt=now)
+            | Q(
+                status=BookingStatus.ACCEPTED,
+                starts_at__gte=now - dt.timedelta(days=30),
+                starts_at__lt=now,
+            )
         )
         .annotate(
             expert_feedback=Count("feedback", filter=Q(feedback__author_id=F("expert__user_id")))
         )
         .values_list(
-            "expert__organisation_id", "expert__user_id", "topic", "status", "status_changed_at",
-            "starts_at", "school__name", "expert_feedback",
+            "expert__organisation_id",
+            "expert__user_id",
+            "topic",
+            "status",
+            "status_changed_at",
+            "starts_at",
+            "school__name",
+            "expert_feedback",
         )
         .order_by("starts_at", "pk")
     )
@@ -145,11 +154,15 @@ def _booking_items(*, since, now, ahead) -> list[Item]:
         if changed and since <= changed < now:
             items.append(Item("booking", changed, args, company_id=company_id))
         if status == BookingStatus.REQUESTED:
-            items.append(Item("booking_answer", starts, args, company_id=company_id, user_id=expert_id))
+            items.append(
+                Item("booking_answer", starts, args, company_id=company_id, user_id=expert_id)
+            )
         elif status == BookingStatus.ACCEPTED and now <= starts < now + ahead:
             items.append(Item("booking_upcoming", starts, args, company_id=company_id))
         elif status == BookingStatus.ACCEPTED and starts < now and not feedback:
-            items.append(Item("booking_feedback", starts, args, company_id=company_id, user_id=expert_id))
+            items.append(
+                Item("booking_feedback", starts, args, company_id=company_id, user_id=expert_id)
+            )
     return items
 
 
@@ -202,6 +215,9 @@ def _optional_agreement_items(*, since, now, ahead) -> list[Item]:
         commitment_model = apps.get_model("agreements", "Commitment")
     except LookupError:
         return []
+    labels = dict(
+        party_model._meta.get_field("agreement").related_model._meta.get_field("status").choices
+    )
     items = []
     for company_id, title, status, changed in (
         party_model.objects.filter(_company_filter("organisation"))
@@ -210,12 +226,14 @@ def _optional_agreement_items(*, since, now, ahead) -> list[Item]:
             | Q(agreement__status="proposed")
         )
         .values_list(
-            "organisation_id", "agreement__title", "agreement__status",
+            "organisation_id",
+            "agreement__title",
+            "agreement__status",
             "agreement__status_changed_at",
         )
         .order_by("agreement__status_changed_at")
     ):
-        args = {"title": title, "status": status}
+        args = {"title": title, "status": str(labels.get(status, status))}
         if changed and since <= changed < now:
             items.append(Item("agreement", changed, args, company_id=company_id))
         if status == "proposed":
@@ -233,9 +251,17 @@ def _optional_agreement_items(*, since, now, ahead) -> list[Item]:
         .order_by("due_on")
     ):
         items.append(
-            Item("commitment", due_on, {"title": title, "due_on": due_on,
-                                        "agreement": agreement_title, "overdue": due_on < today},
-                 user_id=owner_id)
+            Item(
+                "commitment",
+                due_on,
+                {
+                    "title": title,
+                    "due_on": due_on,
+                    "agreement": agreement_title,
+                    "overdue": due_on < today,
+                },
+                user_id=owner_id,
+            )
         )
     return items
 

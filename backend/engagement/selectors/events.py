@@ -26,16 +26,20 @@ def events_visible_to(user) -> QuerySet[Event]:
     schools = teaching_school_ids(user) | student_school_ids(user)
     companies = managed_company_ids(user)
     consortia = consortium_ids_for_organisations(schools | companies)
-    condition = Q(school_id__in=schools) | Q(consortium_id__in=consortia) | Q(
-        tables__company_id__in=companies
+    condition = (
+        Q(school_id__in=schools)
+        | Q(consortium_id__in=consortia)
+        | Q(tables__company_id__in=companies)
     )
     ids = Event.objects.filter(condition).values("pk")
     return Event.objects.filter(pk__in=ids).select_related("school", "organiser")
 
 
 def event_can_organise(user, event: Event) -> bool:
-    return user.is_staff or event.organiser_id == user.pk or event.school_id in organiser_school_ids(
-        user
+    return (
+        user.is_staff
+        or event.organiser_id == user.pk
+        or event.school_id in organiser_school_ids(user)
     )
 
 
@@ -45,7 +49,9 @@ def event_student_may_book(user, event: Event) -> bool:
         return False
     if event.school_id in schools:
         return True
-    return bool(event.consortium_id and event.consortium_id in consortium_ids_for_organisations(schools))
+    return bool(
+        event.consortium_id and event.consortium_id in consortium_ids_for_organisations(schools)
+    )
 
 
 def event_tables(event: Event) -> list[EventTable]:

@@ -30,10 +30,12 @@ def meeting_participants(meeting: Meeting) -> QuerySet[MeetingParticipant]:
 def meeting_attendance_for_person(user, *, now) -> tuple[int, int]:
     """(kept, total) over this person's past, non-cancelled meetings whose attendance was
     recorded. Kept: present, or absent after signing off in time. One query."""
-    row = MeetingParticipant.objects.filter(
-        user=user, meeting__starts_at__lt=now, meeting__cancelled_at__isnull=True
-    ).exclude(attendance=MeetingAttendance.UNKNOWN).aggregate(
-        total=Count("pk"), kept=Count("pk", filter=Q(attendance__in=KEPT_ATTENDANCE))
+    row = (
+        MeetingParticipant.objects.filter(
+            user=user, meeting__starts_at__lt=now, meeting__cancelled_at__isnull=True
+        )
+        .exclude(attendance=MeetingAttendance.UNKNOWN)
+        .aggregate(total=Count("pk"), kept=Count("pk", filter=Q(attendance__in=KEPT_ATTENDANCE)))
     )
     return row["kept"], row["total"]
 

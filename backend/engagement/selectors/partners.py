@@ -48,8 +48,10 @@ def partners_of_schools(school_ids: set[int]):
         Organisation.objects.companies()
         .active()
         .filter(
-            Q(consortium_memberships__consortium_id__in=consortia,
-              consortium_memberships__left_on__isnull=True)
+            Q(
+                consortium_memberships__consortium_id__in=consortia,
+                consortium_memberships__left_on__isnull=True,
+            )
             | Q(offers__schools__in=school_ids)
             | Q(offers__consortium_id__in=consortia)
             | Q(experts__bookings__school_id__in=school_ids)
@@ -74,9 +76,9 @@ def with_last_activity(qs, *, now: dt.datetime):
         ),
         last_table=_latest(EventTable.objects.filter(company_id=OuterRef("pk")), "created_at"),
         last_message=_latest(
-            Notification.objects.filter(
-                recipient_id__in=Subquery(contacts)
-            ).exclude(category=DIGEST_CATEGORY),
+            Notification.objects.filter(recipient_id__in=Subquery(contacts)).exclude(
+                category=DIGEST_CATEGORY
+            ),
             "created_at",
         ),
         last_meeting=Subquery(

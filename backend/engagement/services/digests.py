@@ -56,18 +56,28 @@ def _status(value: str) -> str:
 def _activity_line(item: Item) -> str:
     a = item.text_args
     if item.kind == "offer":
-        return _("Je aanbod '%(title)s' is nu: %(status)s.") % {"title": a["title"], "status": _status(a["status"])}
+        return _("Je aanbod '%(title)s' is nu: %(status)s.") % {
+            "title": a["title"],
+            "status": _status(a["status"]),
+        }
     if item.kind == "booking":
         return _("Gastles '%(topic)s' bij %(school)s (%(when)s): %(status)s.") % {
-            "topic": a["topic"], "school": a["school"], "when": when(a["starts_at"]),
+            "topic": a["topic"],
+            "school": a["school"],
+            "when": when(a["starts_at"]),
             "status": dict(BookingStatus.choices)[a["status"]],
         }
     if item.kind == "team":
-        return _("%(n)d student(en) ingedeeld bij '%(title)s'.") % {"n": a["count"], "title": a["title"]}
+        return _("%(n)d student(en) ingedeeld bij '%(title)s'.") % {
+            "n": a["count"],
+            "title": a["title"],
+        }
     if item.kind == "agreement":
         return _("Afspraak '%(title)s': %(status)s.") % {"title": a["title"], "status": a["status"]}
     return _("%(title)s (%(when)s): %(n)d gesprekken aan jullie tafel.") % {
-        "title": a["title"], "when": when(a["starts_at"]), "n": a["booked"],
+        "title": a["title"],
+        "when": when(a["starts_at"]),
+        "n": a["booked"],
     }
 
 
@@ -75,38 +85,65 @@ def _expected_line(item: Item) -> str:
     a = item.text_args
     if item.kind == "booking_answer":
         return _("Beantwoord het gastlesverzoek '%(topic)s' van %(school)s voor %(when)s.") % {
-            "topic": a["topic"], "school": a["school"], "when": when(a["starts_at"])}
+            "topic": a["topic"],
+            "school": a["school"],
+            "when": when(a["starts_at"]),
+        }
     if item.kind == "agreement_accept":
         return _("Lees en accepteer de afspraak '%(title)s'.") % {"title": a["title"]}
     if item.kind == "commitment":
-        template = (_("Te laat: '%(title)s' (afspraak '%(agreement)s') moest af op %(due)s.")
-                    if a["overdue"] else
-                    _("'%(title)s' (afspraak '%(agreement)s') uiterlijk %(due)s."))
-        return template % {"title": a["title"], "agreement": a["agreement"],
-                           "due": date_format(a["due_on"], "j F Y")}
+        template = (
+            _("Te laat: '%(title)s' (afspraak '%(agreement)s') moest af op %(due)s.")
+            if a["overdue"]
+            else _("'%(title)s' (afspraak '%(agreement)s') uiterlijk %(due)s.")
+        )
+        return template % {
+            "title": a["title"],
+            "agreement": a["agreement"],
+            "due": date_format(a["due_on"], "j F Y"),
+        }
     if item.kind == "booking_feedback":
         return _("Geef korte feedback op de gastles '%(topic)s' bij %(school)s.") % {
-            "topic": a["topic"], "school": a["school"]}
+            "topic": a["topic"],
+            "school": a["school"],
+        }
     if item.kind == "booking_upcoming":
         return _("Gastles '%(topic)s' bij %(school)s op %(when)s.") % {
-            "topic": a["topic"], "school": a["school"], "when": when(a["starts_at"])}
+            "topic": a["topic"],
+            "school": a["school"],
+            "when": when(a["starts_at"]),
+        }
     if item.kind == "event_upcoming":
         return _("%(title)s op %(when)s: %(n)d gesprekken geboekt aan jullie tafel.") % {
-            "title": a["title"], "when": when(a["starts_at"]), "n": a["booked"]}
-    return _("Overleg '%(title)s' op %(when)s.") % {"title": a["title"], "when": when(a["starts_at"])}
+            "title": a["title"],
+            "when": when(a["starts_at"]),
+            "n": a["booked"],
+        }
+    return _("Overleg '%(title)s' op %(when)s.") % {
+        "title": a["title"],
+        "when": when(a["starts_at"]),
+    }
 
 
-def digest_compose(*, recipient: Recipient, items: list[Item], since: dt.datetime, now: dt.datetime) -> tuple[str, str]:
+def digest_compose(
+    *, recipient: Recipient, items: list[Item], since: dt.datetime, now: dt.datetime
+) -> tuple[str, str]:
     """Title and body of one digest, in the recipient's language."""
     activity = [i for i in items if i.kind in ACTIVITY_KINDS and (i.at is None or i.at >= since)]
     expected = [i for i in items if i.kind in EXPECTED_KINDS]
     status = [i for i in items if i.kind == "status"]
     daily = recipient.frequency == DigestFrequency.DAILY
     local = timezone.localtime(now).date()
-    period = (_("vandaag %(date)s") % {"date": date_format(local, "j F")} if daily
-              else _("week %(week)d") % {"week": local.isocalendar()[1]})
+    period = (
+        _("vandaag %(date)s") % {"date": date_format(local, "j F")}
+        if daily
+        else _("week %(week)d") % {"week": local.isocalendar()[1]}
+    )
     if activity:
-        title = _("Koppel-overzicht %(period)s: %(n)d nieuwe gebeurtenis(sen)") % {"period": period, "n": len(activity)}
+        title = _("Koppel-overzicht %(period)s: %(n)d nieuwe gebeurtenis(sen)") % {
+            "period": period,
+            "n": len(activity),
+        }
     else:
         title = _("Koppel-overzicht %(period)s: geen nieuws") % {"period": period}
     lines = [_("Hallo %(name)s,") % {"name": recipient.first_name}, ""]
@@ -114,13 +151,19 @@ def digest_compose(*, recipient: Recipient, items: list[Item], since: dt.datetim
     if activity:
         lines += [f"- {_activity_line(i)}" for i in activity]
     else:
-        lines.append(_("- Er gebeurde in deze periode niets nieuws bij jullie aanbod, gastlessen, "
-                       "teams, afspraken of evenementen."))
+        lines.append(
+            _(
+                "- Er gebeurde in deze periode niets nieuws bij jullie aanbod, gastlessen, "
+                "teams, afspraken of evenementen."
+            )
+        )
     lines += ["", _("Wat we van je verwachten:")]
     if expected:
         lines += [f"- {_expected_line(i)}" for i in expected]
     else:
-        lines.append(_("- Op dit moment niets. Heb je een nieuwe vraag of opdracht? Zet die in Koppel."))
+        lines.append(
+            _("- Op dit moment niets. Heb je een nieuwe vraag of opdracht? Zet die in Koppel.")
+        )
     if status:
         lines += ["", _("Stand van je aanbod:")]
         lines += [f"- {i.text_args['title']}: {_status(i.text_args['status'])}" for i in status]

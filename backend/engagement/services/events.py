@@ -40,8 +40,10 @@ def event_create(
 ) -> Event:
     """A coordinator of `school` plans an event; its slots are cut from start to end."""
     if not actor.is_staff and school.pk not in organiser_school_ids(actor):
-        raise PermissionDenied(_("Alleen coördinatoren van %(school)s organiseren hier evenementen.")
-                               % {"school": school.name})
+        raise PermissionDenied(
+            _("Alleen coördinatoren van %(school)s organiseren hier evenementen.")
+            % {"school": school.name}
+        )
     if ends_at <= starts_at:
         raise field_error("ends_at", _("Het evenement moet eindigen na het begin."))
     if slot_minutes < 5:
@@ -51,11 +53,19 @@ def event_create(
         raise field_error("ends_at", _("Er past geen enkel gesprek tussen begin en einde."))
     if count > MAX_SLOTS:
         raise field_error(
-            "slot_minutes", _("Dat worden %(n)d tijdsloten; maximaal %(max)d.") % {"n": count, "max": MAX_SLOTS}
+            "slot_minutes",
+            _("Dat worden %(n)d tijdsloten; maximaal %(max)d.") % {"n": count, "max": MAX_SLOTS},
         )
     event = Event.objects.create(
-        kind=kind, title=title, description=description, school=school, consortium=consortium,
-        organiser=actor, location=location, starts_at=starts_at, ends_at=ends_at,
+        kind=kind,
+        title=title,
+        description=description,
+        school=school,
+        consortium=consortium,
+        organiser=actor,
+        location=location,
+        starts_at=starts_at,
+        ends_at=ends_at,
         slot_minutes=slot_minutes,
     )
     step = dt.timedelta(minutes=slot_minutes)
@@ -68,27 +78,43 @@ def event_create(
 
 @transaction.atomic
 def event_table_register(
-    *, actor, event: Event, company, capacity: int, topic: str = "",
-    offers_portfolio_review: bool = False, now,
+    *,
+    actor,
+    event: Event,
+    company,
+    capacity: int,
+    topic: str = "",
+    offers_portfolio_review: bool = False,
+    now,
 ) -> EventTable:
     """A company contact registers (or updates) their company's table."""
     if company.pk not in managed_company_ids(actor):
-        raise PermissionDenied(_("Alleen contactpersonen van %(company)s melden hun tafel aan.")
-                               % {"company": company.name})
+        raise PermissionDenied(
+            _("Alleen contactpersonen van %(company)s melden hun tafel aan.")
+            % {"company": company.name}
+        )
     if event.ends_at <= now:
         raise Conflict(_("Dit evenement is al voorbij."))
     if not 1 <= capacity <= 20:
         raise field_error("capacity", _("Kies 1 tot 20 gesprekken tegelijk."))
     table, created = EventTable.objects.select_for_update().get_or_create(
-        event=event, company=company,
-        defaults={"host": actor, "capacity": capacity, "topic": topic,
-                  "offers_portfolio_review": offers_portfolio_review},
+        event=event,
+        company=company,
+        defaults={
+            "host": actor,
+            "capacity": capacity,
+            "topic": topic,
+            "offers_portfolio_review": offers_portfolio_review,
+        },
     )
     if not created:
         busiest = _busiest_slot(table)
         if capacity < busiest:
-            raise field_error("capacity", _("In een tijdslot zijn al %(n)d gesprekken geboekt; "
-                                            "kies minstens %(n)d.") % {"n": busiest})
+            raise field_error(
+                "capacity",
+                _("In een tijdslot zijn al %(n)d gesprekken geboekt; kies minstens %(n)d.")
+                % {"n": busiest},
+            )
         table.capacity, table.topic = capacity, topic
         table.offers_portfolio_review = offers_portfolio_review
         table.save()
@@ -100,7 +126,10 @@ def _busiest_slot(table: EventTable) -> int:
 
     return (
         EventBooking.objects.filter(table=table, cancelled_at__isnull=True)
-        .values("slot_id").annotate(n=Count("pk")).aggregate(m=Max("n"))["m"] or 0
+        .values("slot_id")
+        .annotate(n=Count("pk"))
+        .aggregate(m=Max("n"))["m"]
+        or 0
     )
 
 
@@ -117,8 +146,12 @@ def event_book_slot(
             return _book(actor=actor, slot=slot, table=table, kind=kind, now=now)
     except IntegrityError:
         # Another request got there first (same seat or same student in this slot).
-        if EventBooking.objects.filter(slot=slot, student=actor, cancelled_at__isnull=True).exists():
-            raise Conflict(_("Je hebt om %(time)s al een gesprek.") % {"time": _time(slot)}) from None
+        if EventBooking.objects.filter(
+            slot=slot, student=actor, cancelled_at__isnull=True
+        ).exists():
+            raise Conflict(
+                _("Je hebt om %(time)s al een gesprek.") % {"time": _time(slot)}
+            ) from None
         raise Conflict(_full(table, slot)) from None
 
 
@@ -128,7 +161,9 @@ def _time(slot) -> str:
 
 def _full(table, slot) -> str:
     return _("De tafel van %(company)s is om %(time)s vol: %(n)d van %(n)d plaatsen bezet.") % {
-        "company": table.company.name, "time": _time(slot), "n": table.capacity,
+        "company": table.company.name,
+        "time": _time(slot),
+        "n": table.capacity,
     }
 
 
@@ -143,14 +178,17 @@ def _book(*, actor, slot, table, kind, now) -> EventBooking:
     if slot.starts_at <= now:
         raise Conflict(_("Dit tijdslot is al begonnen."))
     if kind == EventBookingKind.PORTFOLIO_REVIEW and not table.offers_portfolio_review:
-        raise field_error("kind", _("%(company)s doet geen portfolioreviews.") % {"company": table.company.name})
+        raise field_error(
+            "kind", _("%(company)s doet geen portfolioreviews.") % {"company": table.company.name}
+        )
     # Lock the table: concurrent bookings for it queue here and each sees the others' seats.
     table = EventTable.objects.select_for_update().select_related("company").get(pk=table.pk)
     if EventBooking.objects.filter(slot=slot, student=actor, cancelled_at__isnull=True).exists():
         raise Conflict(_("Je hebt om %(time)s al een gesprek.") % {"time": _time(slot)})
     taken = set(
-        EventBooking.objects.filter(slot=slot, table=table, cancelled_at__isnull=True)
-        .values_list("seat", flat=True)
+        EventBooking.objects.filter(slot=slot, table=table, cancelled_at__isnull=True).values_list(
+            "seat", flat=True
+        )
     )
     free = [seat for seat in range(1, table.capacity + 1) if seat not in taken]
     if not free:
@@ -213,22 +251,44 @@ def event_follow_up_send(*, event: Event, now) -> int:
     messages = []
     for items in by_student.values():
         student = items[0].student
-        messages.append(message_for(
-            student, category=Category.EVENT, url=url, dedupe_key=f"event-follow-up:{event.pk}",
-            title=lambda: _("Je contacten van %(event)s") % {"event": event.title},
-            body=lambda items=items: _("Je sprak met: %(list)s. Stuur binnen een week een bedankje "
-                                       "of vraag naar een stage of opdracht — nu weten ze nog wie je bent.")
-            % {"list": ", ".join(f"{b.table.company.name} ({when(b.slot.starts_at)})" for b in items)},
-        ))
+        messages.append(
+            message_for(
+                student,
+                category=Category.EVENT,
+                url=url,
+                dedupe_key=f"event-follow-up:{event.pk}",
+                title=lambda: _("Je contacten van %(event)s") % {"event": event.title},
+                body=lambda items=items: (
+                    _(
+                        "Je sprak met: %(list)s. Stuur binnen een week een bedankje "
+                        "of vraag naar een stage of opdracht — nu weten ze nog wie je bent."
+                    )
+                    % {
+                        "list": ", ".join(
+                            f"{b.table.company.name} ({when(b.slot.starts_at)})" for b in items
+                        )
+                    }
+                ),
+            )
+        )
     for items in by_host.values():
         host = items[0].table.host
-        messages.append(message_for(
-            host, category=Category.EVENT, url=url, dedupe_key=f"event-follow-up:{event.pk}",
-            title=lambda: _("Je gesprekken op %(event)s") % {"event": event.title},
-            body=lambda items=items: _("Je sprak met %(n)d studenten: %(list)s. Laat hen weten of "
-                                       "er een vervolg komt (stage, opdracht, bedrijfsbezoek).")
-            % {"n": len(items), "list": ", ".join(_student_label(b.student) for b in items)},
-        ))
+        messages.append(
+            message_for(
+                host,
+                category=Category.EVENT,
+                url=url,
+                dedupe_key=f"event-follow-up:{event.pk}",
+                title=lambda: _("Je gesprekken op %(event)s") % {"event": event.title},
+                body=lambda items=items: (
+                    _(
+                        "Je sprak met %(n)d studenten: %(list)s. Laat hen weten of "
+                        "er een vervolg komt (stage, opdracht, bedrijfsbezoek)."
+                    )
+                    % {"n": len(items), "list": ", ".join(_student_label(b.student) for b in items)}
+                ),
+            )
+        )
     created = send(messages, now=now)
     Event.objects.filter(pk=event.pk, followed_up_at__isnull=True).update(followed_up_at=now)
     return len(created)

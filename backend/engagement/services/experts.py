@@ -89,9 +89,11 @@ def expert_profile_create(
     """Create the expert profile of `user`, a company contact of `organisation`. Visible in the
     company's consortium unless `data["consortium"]` or `schools` say otherwise."""
     _check_manager(actor, organisation)
-    if not Membership.objects.active().filter(
-        user=user, organisation=organisation, role=Role.COMPANY_CONTACT
-    ).exists():
+    if (
+        not Membership.objects.active()
+        .filter(user=user, organisation=organisation, role=Role.COMPANY_CONTACT)
+        .exists()
+    ):
         raise field_error(
             "user",
             _("%(name)s is geen contactpersoon van %(company)s.")

@@ -21,8 +21,17 @@ REMINDER_WINDOW = dt.timedelta(hours=24)
 
 @transaction.atomic
 def meeting_schedule(
-    *, actor, kind: str, title: str, starts_at, ends_at, participants: list, now,
-    location: str = "", agenda: str = "", school=None,
+    *,
+    actor,
+    kind: str,
+    title: str,
+    starts_at,
+    ends_at,
+    participants: list,
+    now,
+    location: str = "",
+    agenda: str = "",
+    school=None,
 ) -> Meeting:
     """School staff schedule a meeting; every participant gets an invitation."""
     if not actor.is_staff and not staff_school_ids(actor):
@@ -37,33 +46,54 @@ def meeting_schedule(
     if not people:
         raise field_error("participants", _("Nodig minstens één andere deelnemer uit."))
     if kind == MeetingKind.THREE_WAY and len(people) + 1 != 3:
-        raise field_error("participants",
-                          _("Een driegesprek heeft drie deelnemers: student, coach en praktijkbegeleider."))
+        raise field_error(
+            "participants",
+            _("Een driegesprek heeft drie deelnemers: student, coach en praktijkbegeleider."),
+        )
     meeting = Meeting.objects.create(
-        kind=kind, title=title, starts_at=starts_at, ends_at=ends_at, location=location,
-        agenda=agenda, organiser=actor, school=school,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        agenda=agenda,
+        organiser=actor,
+        school=school,
     )
     MeetingParticipant.objects.bulk_create(
         [MeetingParticipant(meeting=meeting, user=actor)]
         + [MeetingParticipant(meeting=meeting, user=p) for p in people.values()]
     )
     url = page_url("engagement-meeting-detail", pk=meeting.pk)
-    send([
-        message_for(
-            person, category=Category.MEETING, url=url, dedupe_key=f"meeting:{meeting.pk}:invited",
-            title=lambda: _("Uitnodiging: %(title)s op %(when)s") % {"title": title, "when": when(starts_at)},
-            body=lambda: _("%(organiser)s nodigt je uit. Kun je niet? Meld je vooraf af in Koppel.")
-            % {"organiser": actor.get_full_name()},
-        )
-        for person in people.values()
-    ], now=now)
+    send(
+        [
+            message_for(
+                person,
+                category=Category.MEETING,
+                url=url,
+                dedupe_key=f"meeting:{meeting.pk}:invited",
+                title=lambda: (
+                    _("Uitnodiging: %(title)s op %(when)s")
+                    % {"title": title, "when": when(starts_at)}
+                ),
+                body=lambda: (
+                    _("%(organiser)s nodigt je uit. Kun je niet? Meld je vooraf af in Koppel.")
+                    % {"organiser": actor.get_full_name()}
+                ),
+            )
+            for person in people.values()
+        ],
+        now=now,
+    )
     return meeting
 
 
 @transaction.atomic
 def meeting_sign_off(*, actor, meeting: Meeting, reason: str, now) -> MeetingParticipant:
     """A participant lets the others know they cannot come (before the start)."""
-    participant = MeetingParticipant.objects.select_for_update().filter(meeting=meeting, user=actor).first()
+    participant = (
+        MeetingParticipant.objects.select_for_update().filter(meeting=meeting, user=actor).first()
+    )
     if participant is None:
         raise PermissionDenied(_("Je bent geen deelnemer van dit overleg."))
     if meeting.cancelled_at:
@@ -77,15 +107,22 @@ def meeting_sign_off(*, actor, meeting: Meeting, reason: str, now) -> MeetingPar
     participant.signed_off_at = now
     participant.sign_off_reason = reason
     participant.save(update_fields=["signed_off_at", "sign_off_reason"])
-    send([
-        message_for(
-            meeting.organiser, category=Category.MEETING,
-            url=page_url("engagement-meeting-detail", pk=meeting.pk),
-            dedupe_key=f"meeting:{meeting.pk}:signed-off:{actor.pk}",
-            title=lambda: _("%(name)s meldt zich af voor %(title)s") % {"name": actor.get_full_name(), "title": meeting.title},
-            body=lambda: reason,
-        )
-    ], now=now) if meeting.organiser_id != actor.pk else None
+    send(
+        [
+            message_for(
+                meeting.organiser,
+                category=Category.MEETING,
+                url=page_url("engagement-meeting-detail", pk=meeting.pk),
+                dedupe_key=f"meeting:{meeting.pk}:signed-off:{actor.pk}",
+                title=lambda: (
+                    _("%(name)s meldt zich af voor %(title)s")
+                    % {"name": actor.get_full_name(), "title": meeting.title}
+                ),
+                body=lambda: reason,
+            )
+        ],
+        now=now,
+    ) if meeting.organiser_id != actor.pk else None
     return participant
 
 
@@ -105,20 +142,30 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str, now) -> Meeting:
         raise Conflict(_("Dit overleg is al geannuleerd."))
     meeting.refresh_from_db()
     others = [p.user for p in meeting.participants.select_related("user") if p.user_id != actor.pk]
-    send([
-        message_for(
-            person, category=Category.MEETING, url=page_url("engagement-meeting-detail", pk=meeting.pk),
-            dedupe_key=f"meeting:{meeting.pk}:cancelled",
-            title=lambda: _("Geannuleerd: %(title)s op %(when)s") % {"title": meeting.title, "when": when(meeting.starts_at)},
-            body=lambda: reason,
-        )
-        for person in others
-    ], now=now)
+    send(
+        [
+            message_for(
+                person,
+                category=Category.MEETING,
+                url=page_url("engagement-meeting-detail", pk=meeting.pk),
+                dedupe_key=f"meeting:{meeting.pk}:cancelled",
+                title=lambda: (
+                    _("Geannuleerd: %(title)s op %(when)s")
+                    % {"title": meeting.title, "when": when(meeting.starts_at)}
+                ),
+                body=lambda: reason,
+            )
+            for person in others
+        ],
+        now=now,
+    )
     return meeting
 
 
 @transaction.atomic
-def meeting_attendance_record(*, actor, meeting: Meeting, attendance: dict[int, bool], now) -> list[MeetingParticipant]:
+def meeting_attendance_record(
+    *, actor, meeting: Meeting, attendance: dict[int, bool], now
+) -> list[MeetingParticipant]:
     """After the start the organiser ticks who came. `attendance`: {user_id: present}. Someone
     absent who signed off in time counts as 'absent with notice'; otherwise 'without notice'."""
     if not meeting_can_manage(actor, meeting):
@@ -131,7 +178,9 @@ def meeting_attendance_record(*, actor, meeting: Meeting, attendance: dict[int, 
     known = {p.user_id for p in participants}
     unknown = set(attendance) - known
     if unknown:
-        raise field_error("attendance", _("Niet iedereen in de lijst is deelnemer van dit overleg."))
+        raise field_error(
+            "attendance", _("Niet iedereen in de lijst is deelnemer van dit overleg.")
+        )
     for participant in participants:
         if participant.user_id not in attendance:
             continue
@@ -162,13 +211,18 @@ def meeting_reminders_send(*, now) -> int:
     )
     messages = [
         message_for(
-            p.user, category=Category.MEETING,
+            p.user,
+            category=Category.MEETING,
             url=page_url("engagement-meeting-detail", pk=p.meeting_id),
             dedupe_key=f"meeting:{p.meeting_id}:reminder",
-            title=lambda p=p: _("Herinnering: %(title)s op %(when)s")
-            % {"title": p.meeting.title, "when": when(p.meeting.starts_at)},
-            body=lambda p=p: _("Kun je niet? Meld je nu af, dan weten de anderen het op tijd. %(location)s")
-            % {"location": p.meeting.location},
+            title=lambda p=p: (
+                _("Herinnering: %(title)s op %(when)s")
+                % {"title": p.meeting.title, "when": when(p.meeting.starts_at)}
+            ),
+            body=lambda p=p: (
+                _("Kun je niet? Meld je nu af, dan weten de anderen het op tijd. %(location)s")
+                % {"location": p.meeting.location}
+            ),
         )
         for p in participants
     ]

@@ -24,9 +24,7 @@ from backend.organisations.models import Organisation
 
 def detail_queryset(user):
     return (
-        offers_visible_to(user)
-        .select_related("location")
-        .prefetch_related("programmes", "schools")
+        offers_visible_to(user).select_related("location").prefetch_related("programmes", "schools")
     )
 
 

@@ -100,9 +100,7 @@ def offer_status_summary(offer: Offer, now: dt.datetime) -> StatusSummary:
         by = _person(transitions[-1].actor) if transitions else ""
     since = offer.status_changed_at
     days = (now.date() - since.date()).days if since else None
-    expected_by = None
-    if offer.status in REVIEW_STATUSES and since:
-        expected_by = since.date() + dt.timedelta(days=REVIEW_EXPECTED_DAYS)
+    expected_by = _expected_by(offer)
     return StatusSummary(
         status=offer.status,
         label=OfferStatus(offer.status).label,
@@ -113,6 +111,18 @@ def offer_status_summary(offer: Offer, now: dt.datetime) -> StatusSummary:
         expected_by=expected_by,
         overdue=bool(expected_by and now.date() > expected_by),
     )
+
+
+def _expected_by(offer: Offer) -> dt.date | None:
+    """When the next step is due: a decision a week after submission, the start of a
+    published offer, the end of a running one."""
+    if offer.status in REVIEW_STATUSES and offer.status_changed_at:
+        return offer.status_changed_at.date() + dt.timedelta(days=REVIEW_EXPECTED_DAYS)
+    if offer.status == OfferStatus.PUBLISHED:
+        return offer.starts_on
+    if offer.status == OfferStatus.RUNNING:
+        return offer.ends_on
+    return None
 
 
 def _waiting_urgency(days: int) -> int:

@@ -163,6 +163,8 @@ def _transition(
     )
     for field, value in changes.items():
         setattr(offer, field, value)
+    # A prefetched history on this instance no longer tells the whole story.
+    getattr(offer, "_prefetched_objects_cache", {}).pop("transitions", None)
     offer_transition_notify(offer=offer, transition=transition)
     return offer
 

@@ -71,7 +71,89 @@ def _open_invitation(w):
     )[0]
 
 
+def _reset_link(w):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return {
+        "uid": urlsafe_base64_encode(force_bytes(w.eva.pk)),
+        "token": default_token_generator.make_token(w.eva),
+        "new_password": "Kantoortuin-Heerlen-2026",
+    }
+
+
+def _invitation_token(w):
+    from backend.accounts.services import invitation_create
+
+    if not hasattr(w, "_issued"):
+        w._issued = invitation_create(
+            organisation=w.vista,
+            email="gast@vista.test",
+            role=Role.TEACHER,
+            actor=w.bos,
+            now=dt.datetime.now(dt.UTC),
+        )
+    return w._issued.token
+
+
+EVERYONE = set(ROLES)
+
 CASES = [
+    # Public endpoints: the same for every role, signed in or not.
+    Case(
+        "token",
+        "post",
+        lambda w: reverse("api:auth-token"),
+        EVERYONE,
+        lambda w: {"email": "eva@pixelfabriek.test", "password": w.password},
+    ),
+    Case(
+        "password reset request",
+        "post",
+        lambda w: reverse("api:password-reset"),
+        EVERYONE,
+        lambda w: {"email": "eva@pixelfabriek.test"},
+    ),
+    Case(
+        "password reset confirm",
+        "post",
+        lambda w: reverse("api:password-reset-confirm"),
+        EVERYONE,
+        _reset_link,
+    ),
+    Case(
+        "company sign-up",
+        "post",
+        lambda w: reverse("api:company-sign-up"),
+        EVERYONE,
+        lambda w: {
+            "name": "Studio Maas",
+            "kvk": "65432109",
+            "contact_email": "ilse@studiomaas.test",
+            "contact_first_name": "Ilse",
+            "contact_last_name": "Maas",
+            "password": "Kantoortuin-Heerlen-2026",
+        },
+    ),
+    Case(
+        "invitation lookup",
+        "get",
+        lambda w: reverse("api:invitation-lookup") + f"?token={_invitation_token(w)}",
+        EVERYONE,
+    ),
+    Case(
+        "invitation accept",
+        "post",
+        lambda w: reverse("api:invitation-accept"),
+        EVERYONE,
+        lambda w: {
+            "token": _invitation_token(w),
+            "password": "Kantoortuin-Heerlen-2026",
+            "first_name": "Gast",
+            "last_name": "Docent",
+        },
+    ),
     Case("me", "get", lambda w: reverse("api:auth-me"), ALL_SIGNED_IN),
     Case(
         "student list",

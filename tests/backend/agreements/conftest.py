@@ -32,7 +32,9 @@ def offer(cast):
 
 @pytest.fixture
 def agreement(cast, offer, now):
-    return services.agreement_create_from_offer(offer=offer, school=cast.vista, actor=cast.bos, now=now)
+    return services.agreement_create_from_offer(
+        offer=offer, school=cast.vista, actor=cast.bos, now=now
+    )
 
 
 @pytest.fixture

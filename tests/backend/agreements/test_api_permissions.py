@@ -11,10 +11,16 @@ def url(name, *args):
 
 
 def test_a_company_accepts_an_agreement_it_is_party_to(cast, client_for, proposed):
-    response = client_for(cast.jan).post(url("agreement-accept", proposed.pk), {"version": 1}, HTTP_USER_AGENT="Safari")
+    response = client_for(cast.jan).post(
+        url("agreement-accept", proposed.pk), {"version": 1}, HTTP_USER_AGENT="Safari"
+    )
     assert response.status_code == 200
     acceptance = Acceptance.objects.get()
-    assert (acceptance.person, acceptance.user_agent, acceptance.ip_address) == (cast.jan, "Safari", "127.0.0.1")
+    assert (acceptance.person, acceptance.user_agent, acceptance.ip_address) == (
+        cast.jan,
+        "Safari",
+        "127.0.0.1",
+    )
     assert response.json()["parties"][1]["accepted_current_version"] is True
 
 
@@ -27,8 +33,12 @@ def test_a_company_cannot_see_or_accept_an_agreement_it_is_not_party_to(cast, cl
     assert Acceptance.objects.count() == 0
 
 
-def test_a_student_reads_the_agreement_of_their_own_challenge_but_cannot_accept_it(cast, client_for, proposed, now):
-    services.agreement_set_participants(agreement=proposed, students=[cast.sanne], actor=cast.bos, now=now)
+def test_a_student_reads_the_agreement_of_their_own_challenge_but_cannot_accept_it(
+    cast, client_for, proposed, now
+):
+    services.agreement_set_participants(
+        agreement=proposed, students=[cast.sanne], actor=cast.bos, now=now
+    )
     client = client_for(cast.sanne)
     detail = client.get(url("agreement-detail", proposed.pk))
     assert detail.status_code == 200
@@ -41,7 +51,9 @@ def test_a_student_reads_the_agreement_of_their_own_challenge_but_cannot_accept_
 
 
 def test_another_student_does_not_see_it(cast, client_for, proposed, now):
-    services.agreement_set_participants(agreement=proposed, students=[cast.sanne], actor=cast.bos, now=now)
+    services.agreement_set_participants(
+        agreement=proposed, students=[cast.sanne], actor=cast.bos, now=now
+    )
     assert client_for(cast.ahmed).get(url("agreement-detail", proposed.pk)).status_code == 404
 
 
@@ -67,7 +79,9 @@ def test_anonymous_gets_403(api, proposed):
 def test_an_accepted_version_cannot_be_edited_through_the_api(cast, client_for, accepted):
     version = accepted.current_version()
     before = (version.terms, version.clauses, version.content_hash)
-    response = client_for(cast.bos).patch(url("agreement-version-detail", accepted.pk, 1), {"mentoring_hours": 40}, format="json")
+    response = client_for(cast.bos).patch(
+        url("agreement-version-detail", accepted.pk, 1), {"mentoring_hours": 40}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["message"].startswith("Versie 1 is al geaccepteerd")
     version.refresh_from_db()
@@ -76,13 +90,19 @@ def test_an_accepted_version_cannot_be_edited_through_the_api(cast, client_for, 
 
 
 def test_an_unaccepted_version_can_be_edited_through_the_api(cast, client_for, proposed):
-    response = client_for(cast.bos).patch(url("agreement-version-detail", proposed.pk, 1), {"mentoring_hours": 10}, format="json")
+    response = client_for(cast.bos).patch(
+        url("agreement-version-detail", proposed.pk, 1), {"mentoring_hours": 10}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["terms"]["hours"] == 10
 
 
 def test_a_change_after_acceptance_through_the_api_makes_version_2(cast, client_for, accepted):
-    response = client_for(cast.jan).post(url("agreement-change", accepted.pk), {"mentoring_hours": 6, "note": "minder"}, format="json")
+    response = client_for(cast.jan).post(
+        url("agreement-change", accepted.pk),
+        {"mentoring_hours": 6, "note": "minder"},
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["current_version"]["number"] == 2
@@ -111,7 +131,9 @@ def test_an_accepted_version_cannot_be_edited_or_deleted_in_the_admin(client, ac
     assert b'name="terms"' not in page.content  # view-only
     response = client.post(change, {"terms": '{"hacked": true}', "number": 9})
     assert response.status_code == 403
-    delete = client.post(reverse("admin:agreements_agreementversion_delete", args=[version.pk]), {"post": "yes"})
+    delete = client.post(
+        reverse("admin:agreements_agreementversion_delete", args=[version.pk]), {"post": "yes"}
+    )
     assert delete.status_code == 403
     version.refresh_from_db()
     assert version.number == 1 and "hacked" not in version.terms
@@ -126,18 +148,35 @@ def test_transitions_through_the_api(cast, client_for, agreement):
     assert bos.post(url("agreement-activate", agreement.pk)).json()["status"] == "active"
     response = bos.post(url("agreement-break", agreement.pk), {"reason": ""})
     assert response.status_code == 400
-    assert response.json() == {"message": "Geef een reden op.", "extra": {"fields": {"reason": ["Geef een reden op."]}}}
+    assert response.json() == {
+        "message": "Geef een reden op.",
+        "extra": {"fields": {"reason": ["Geef een reden op."]}},
+    }
     assert bos.post(url("agreement-fulfil", agreement.pk)).status_code == 409
-    assert jan.post(url("agreement-cancel", agreement.pk), {"reason": "Faillissement"}).json()["status"] == "cancelled"
+    assert (
+        jan.post(url("agreement-cancel", agreement.pk), {"reason": "Faillissement"}).json()[
+            "status"
+        ]
+        == "cancelled"
+    )
 
 
-def test_the_list_shows_only_visible_agreements_within_a_query_budget(cast, client_for, offer, now, django_assert_max_num_queries):
+def test_the_list_shows_only_visible_agreements_within_a_query_budget(
+    cast, client_for, offer, now, django_assert_max_num_queries
+):
     from tests.factories import OfferFactory
 
     for index in range(5):
         other = OfferFactory(owner=cast.bakkerij, contact=cast.jan, title=f"Opdracht {index}")
-        services.agreement_create_from_offer(offer=other, school=cast.vista, actor=cast.bos, now=now)
-    services.agreement_create_from_offer(offer=OfferFactory(owner=cast.pixel, contact=cast.eva), school=cast.gilde, actor=cast.peters, now=now)
+        services.agreement_create_from_offer(
+            offer=other, school=cast.vista, actor=cast.bos, now=now
+        )
+    services.agreement_create_from_offer(
+        offer=OfferFactory(owner=cast.pixel, contact=cast.eva),
+        school=cast.gilde,
+        actor=cast.peters,
+        now=now,
+    )
     client = client_for(cast.jan)
     with django_assert_max_num_queries(6):
         response = client.get(url("agreement-list"))
@@ -146,7 +185,9 @@ def test_the_list_shows_only_visible_agreements_within_a_query_budget(cast, clie
     assert client_for(cast.eva).get(url("agreement-list")).json()["count"] == 1
 
 
-def test_the_commitment_list_stays_within_a_query_budget(cast, client_for, agreement, django_assert_max_num_queries):
+def test_the_commitment_list_stays_within_a_query_budget(
+    cast, client_for, agreement, django_assert_max_num_queries
+):
     client = client_for(cast.bos)
     with django_assert_max_num_queries(6):
         response = client.get(url("commitment-list"))

@@ -26,8 +26,15 @@ def test_it_fills_an_agreement_from_an_offer_in_one_step(cast, agreement, offer)
     assert version.number == 1 and len(version.content_hash) == 64
     categories = [c["category"] for c in version.clauses]
     assert categories == [
-        "parties", "provides", "mentoring", "dates_place", "deliverables", "ip_confidentiality",
-        "insurance_safety", "absence_cancellation", "data_protection",
+        "parties",
+        "provides",
+        "mentoring",
+        "dates_place",
+        "deliverables",
+        "ip_confidentiality",
+        "insurance_safety",
+        "absence_cancellation",
+        "data_protection",
     ]
     first = clauses_in(version, "nl")[0]
     assert first["text"] == (
@@ -38,6 +45,8 @@ def test_it_fills_an_agreement_from_an_offer_in_one_step(cast, agreement, offer)
     assert english[0]["title"] == "Parties and duration"
     assert "15 March 2027" in english[0]["text"]
     assert "8 hours" in english[2]["text"]
+    assert english[3]["text"].endswith("at this place: at the company.")
+    assert clauses_in(version, "nl")[3]["text"].endswith("op deze plek: bij het bedrijf.")
     assert "{" not in "".join(c["text"] for c in english)
 
 
@@ -60,21 +69,29 @@ def test_it_logs_the_creation(agreement):
 
 
 def test_the_company_contact_may_create_it_too(cast, offer, now):
-    agreement = services.agreement_create_from_offer(offer=offer, school=cast.vista, actor=cast.jan, now=now)
+    agreement = services.agreement_create_from_offer(
+        offer=offer, school=cast.vista, actor=cast.jan, now=now
+    )
     assert agreement.parties.get(role="school").contact is None
 
 
 @pytest.mark.parametrize("who", ["devries", "eva", "sanne", "peters"])
 def test_others_may_not_create_it(cast, offer, now, who):
     with pytest.raises(PermissionDenied):
-        services.agreement_create_from_offer(offer=offer, school=cast.vista, actor=getattr(cast, who), now=now)
+        services.agreement_create_from_offer(
+            offer=offer, school=cast.vista, actor=getattr(cast, who), now=now
+        )
     assert Agreement.objects.count() == 0
     assert Commitment.objects.count() == 0
 
 
-def test_it_refuses_a_second_open_agreement_for_the_same_offer_and_school(cast, agreement, offer, now):
+def test_it_refuses_a_second_open_agreement_for_the_same_offer_and_school(
+    cast, agreement, offer, now
+):
     with pytest.raises(Conflict):
-        services.agreement_create_from_offer(offer=offer, school=cast.vista, actor=cast.bos, now=now)
+        services.agreement_create_from_offer(
+            offer=offer, school=cast.vista, actor=cast.bos, now=now
+        )
     assert Agreement.objects.count() == 1
 
 
@@ -82,6 +99,8 @@ def test_an_internship_links_to_its_pok_by_reference_only(cast, offer, now):
     offer.kind = "internship"
     offer.pok_reference = "POK-2027-0042"
     offer.save()
-    agreement = services.agreement_create_from_offer(offer=offer, school=cast.vista, actor=cast.bos, now=now)
+    agreement = services.agreement_create_from_offer(
+        offer=offer, school=cast.vista, actor=cast.bos, now=now
+    )
     assert "POK-2027-0042" in agreement.provides
     assert agreement.mentoring_hours == 16

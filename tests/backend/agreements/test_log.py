@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -13,7 +15,7 @@ def test_every_entry_chains_to_the_previous_one(accepted):
     entries = list(AgreementEvent.objects.filter(agreement=accepted).order_by("sequence"))
     assert entries[0].prev_hash == GENESIS_HASH
     assert [e.sequence for e in entries] == list(range(1, len(entries) + 1))
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in itertools.pairwise(entries):
         assert entry.prev_hash == previous.hash
         assert entry.computed_hash() == entry.hash
 
@@ -42,7 +44,9 @@ def test_the_command_detects_an_entry_changed_in_the_database(accepted):
 def test_the_command_detects_a_rehashed_entry_through_the_next_link(accepted):
     target = AgreementEvent.objects.get(agreement=accepted, kind="proposed")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE agreements_agreementevent SET hash = %s WHERE id = %s", ["f" * 64, target.pk])
+        cursor.execute(
+            "UPDATE agreements_agreementevent SET hash = %s WHERE id = %s", ["f" * 64, target.pk]
+        )
     with pytest.raises(CommandError, match=f"#{target.sequence} "):
         call_command("verify_agreement_log", agreement=accepted.pk)
 
@@ -62,7 +66,9 @@ def test_the_command_exits_non_zero_from_the_shell(accepted):
 
     target = AgreementEvent.objects.filter(agreement=accepted).last()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE agreements_agreementevent SET kind = 'fulfilled' WHERE id = %s", [target.pk])
+        cursor.execute(
+            "UPDATE agreements_agreementevent SET kind = 'fulfilled' WHERE id = %s", [target.pk]
+        )
     with pytest.raises(SystemExit) as exit_info:
         from django.core.management import execute_from_command_line
 
@@ -90,6 +96,17 @@ def test_the_admin_shows_the_log_read_only(client, accepted):
     client.force_login(UserFactory(email="root@koppel.test", is_staff=True, is_superuser=True))
     entry = AgreementEvent.objects.filter(agreement=accepted).first()
     assert client.get(reverse("admin:agreements_agreementevent_changelist")).status_code == 200
-    assert client.post(reverse("admin:agreements_agreementevent_change", args=[entry.pk]), {"kind": "cancelled"}).status_code == 403
-    assert client.post(reverse("admin:agreements_agreementevent_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:agreements_agreementevent_change", args=[entry.pk]),
+            {"kind": "cancelled"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:agreements_agreementevent_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AgreementEvent.objects.filter(pk=entry.pk, kind=entry.kind).exists()

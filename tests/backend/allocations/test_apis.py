@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from backend.allocations import services
-from backend.allocations.models import AllocationRound, AllocationRun, Assignment, ChoiceList, Objection, Phase
+from backend.allocations.models import (
+    AllocationRound,
+    AllocationRun,
+    Assignment,
+    ChoiceList,
+    Objection,
+    Phase,
+)
 from tests.backend.allocations.conftest import NOW, choose, open_round, to_review
 from tests.factories import student
 

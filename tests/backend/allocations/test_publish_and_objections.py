@@ -5,7 +5,14 @@ from django.core import mail
 from django.utils import translation
 
 from backend.allocations import services, texts
-from backend.allocations.models import Assignment, AssignmentSource, Objection, ObjectionStatus, Phase, RoundEvent
+from backend.allocations.models import (
+    Assignment,
+    AssignmentSource,
+    Objection,
+    ObjectionStatus,
+    Phase,
+    RoundEvent,
+)
 from backend.allocations.selectors.review import company_teams, explanation_for_student
 from backend.allocations.selectors.student import result_for_student
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied

@@ -1,9 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 import matching
 from backend.allocations import services

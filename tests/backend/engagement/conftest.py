@@ -20,7 +20,9 @@ def now():
     return NOW
 
 
-def make_expert(company, *, first="Jan", last="Jansen", email=None, user=None, **data) -> ExpertProfile:
+def make_expert(
+    company, *, first="Jan", last="Jansen", email=None, user=None, **data
+) -> ExpertProfile:
     if user is None:
         user = UserFactory(first_name=first, last_name=last, **({"email": email} if email else {}))
         member(user, company, Role.COMPANY_CONTACT)
@@ -51,8 +53,12 @@ def vista_requires_vog(cast):
 @pytest.fixture
 def expert(cast):
     """Eva of Pixelfabriek (a consortium partner), without any VOG."""
-    return make_expert(cast.pixel, user=cast.eva, headline="UX-design en toegankelijkheid",
-                       tags=["UX", "Toegankelijkheid"])
+    return make_expert(
+        cast.pixel,
+        user=cast.eva,
+        headline="UX-design en toegankelijkheid",
+        tags=["UX", "Toegankelijkheid"],
+    )
 
 
 @pytest.fixture

@@ -11,34 +11,53 @@ from tests.factories import CompanyFactory, consortium_member
 
 
 def _request_payload(cast, expert, school):
-    return {"expert": expert.pk, "school": school.pk, "starts_at": "2026-03-12T10:00:00+01:00",
-            "duration_minutes": 60, "group": "ICT2A", "topic": "Security", "location": "Lokaal 2"}
+    return {
+        "expert": expert.pk,
+        "school": school.pk,
+        "starts_at": "2026-03-12T10:00:00+01:00",
+        "duration_minutes": 60,
+        "group": "ICT2A",
+        "topic": "Security",
+        "location": "Lokaal 2",
+    }
 
 
 def test_a_vog_refusal_has_the_error_shape_with_the_field(cast, expert, client_for):
     vista_requires_vog(cast)
     with time_machine.travel(NOW, tick=False):
-        response = client_for(cast.devries).post("/api/engagement/bookings/request/",
-                                                 _request_payload(cast, expert, cast.vista), format="json")
+        response = client_for(cast.devries).post(
+            "/api/engagement/bookings/request/",
+            _request_payload(cast, expert, cast.vista),
+            format="json",
+        )
     assert response.status_code == 400
     assert response.json()["message"].startswith("Vista college vereist een geldige VOG")
     assert list(response.json()["extra"]["fields"]) == ["expert"]
     assert not GuestLessonBooking.objects.exists()
 
 
-def test_teachers_search_experts_with_badges_students_and_companies_may_not(cast, expert, client_for):
+def test_teachers_search_experts_with_badges_students_and_companies_may_not(
+    cast, expert, client_for
+):
     vista_requires_vog(cast)
     response = client_for(cast.devries).get("/api/engagement/experts/", {"tag": "ux"})
     assert response.status_code == 200
     [row] = response.json()["results"]
     assert row["name"] == "Eva Smit"
     assert [b["badge"] for b in row["policy_badges"]] == ["VOG nodig voor Vista college"]
-    assert client_for(cast.peters).get("/api/engagement/experts/").json()["results"][0]["policy_badges"] == []
+    assert (
+        client_for(cast.peters)
+        .get("/api/engagement/experts/")
+        .json()["results"][0]["policy_badges"]
+        == []
+    )
     assert client_for(cast.sanne).get("/api/engagement/experts/").status_code == 403
     assert client_for(cast.jan).get("/api/engagement/experts/").status_code == 403
 
 
-def test_expert_search_uses_a_fixed_number_of_queries(cast, client_for, django_assert_max_num_queries):
+def test_expert_search_uses_a_fixed_number_of_queries(
+    cast, client_for, django_assert_max_num_queries
+):
     vista_requires_vog(cast)
     for i in range(15):
         company = CompanyFactory()
@@ -52,13 +71,20 @@ def test_expert_search_uses_a_fixed_number_of_queries(cast, client_for, django_a
 
 def test_experts_outside_the_consortium_are_not_found(cast, client_for):
     make_expert(cast.bakkerij, user=cast.jan, headline="Brood")  # bakkerij: no consortium
-    assert client_for(cast.devries).get("/api/engagement/experts/", {"q": "brood"}).json()["results"] == []
+    assert (
+        client_for(cast.devries).get("/api/engagement/experts/", {"q": "brood"}).json()["results"]
+        == []
+    )
 
 
 def test_a_company_edits_only_its_own_experts(cast, expert, client_for):
-    response = client_for(cast.jan).patch(f"/api/engagement/experts/{expert.pk}/", {"headline": "X"}, format="json")
+    response = client_for(cast.jan).patch(
+        f"/api/engagement/experts/{expert.pk}/", {"headline": "X"}, format="json"
+    )
     assert response.status_code == 404
-    response = client_for(cast.eva).patch(f"/api/engagement/experts/{expert.pk}/", {"headline": "UX lead"}, format="json")
+    response = client_for(cast.eva).patch(
+        f"/api/engagement/experts/{expert.pk}/", {"headline": "UX lead"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["headline"] == "UX lead"
     expert.refresh_from_db()
     assert expert.headline == "UX lead"
@@ -68,9 +94,17 @@ def test_bookings_list_shows_each_side_only_theirs_with_a_query_budget(
     cast, expert, client_for, django_assert_max_num_queries
 ):
     for day in range(10):
-        booking_request(actor=cast.peters, expert=expert, school=cast.gilde,
-                        starts_at=dt.datetime(2026, 3, 12 + day, 10, tzinfo=AMS), duration_minutes=60,
-                        group="ICT4B", topic=f"Les {day}", location="Lokaal", now=NOW)
+        booking_request(
+            actor=cast.peters,
+            expert=expert,
+            school=cast.gilde,
+            starts_at=dt.datetime(2026, 3, 12 + day, 10, tzinfo=AMS),
+            duration_minutes=60,
+            group="ICT4B",
+            topic=f"Les {day}",
+            location="Lokaal",
+            now=NOW,
+        )
     client = client_for(cast.eva)
     with django_assert_max_num_queries(5):
         assert len(client.get("/api/engagement/bookings/").json()["results"]) == 10
@@ -80,22 +114,40 @@ def test_bookings_list_shows_each_side_only_theirs_with_a_query_budget(
 
 
 def test_the_expert_accepts_but_the_teacher_cannot_accept_for_them(cast, expert, client_for):
-    booking = booking_request(actor=cast.peters, expert=expert, school=cast.gilde,
-                              starts_at=dt.datetime(2027, 3, 12, 10, tzinfo=AMS), duration_minutes=60,
-                              group="ICT4B", topic="UX", location="Lokaal", now=NOW)
-    denied = client_for(cast.peters).post(f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json")
+    booking = booking_request(
+        actor=cast.peters,
+        expert=expert,
+        school=cast.gilde,
+        starts_at=dt.datetime(2027, 3, 12, 10, tzinfo=AMS),
+        duration_minutes=60,
+        group="ICT4B",
+        topic="UX",
+        location="Lokaal",
+        now=NOW,
+    )
+    denied = client_for(cast.peters).post(
+        f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json"
+    )
     assert denied.status_code == 403
     assert denied.json()["message"] == "Alleen de expert of het bedrijf beantwoordt dit verzoek."
     booking.refresh_from_db()
     assert booking.status == "requested"
-    ok = client_for(cast.eva).post(f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json")
+    ok = client_for(cast.eva).post(
+        f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json"
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
-    again = client_for(cast.eva).post(f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json")
+    again = client_for(cast.eva).post(
+        f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json"
+    )
     assert again.status_code == 409
 
 
-def test_students_see_only_their_own_event_bookings(cast, meet_and_match, client_for, django_assert_max_num_queries):
-    table = event_table_register(actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=2, now=NOW)
+def test_students_see_only_their_own_event_bookings(
+    cast, meet_and_match, client_for, django_assert_max_num_queries
+):
+    table = event_table_register(
+        actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=2, now=NOW
+    )
     slots = list(meet_and_match.slots.all())
     with time_machine.travel(NOW, tick=False):
         event_book_slot(actor=cast.sanne, slot=slots[0], table=table, now=NOW)
@@ -108,16 +160,28 @@ def test_students_see_only_their_own_event_bookings(cast, meet_and_match, client
         assert len(client_for(cast.eva).get(url).json()["results"]) == 2
 
 
-def test_a_student_books_through_the_api_and_a_second_booking_in_the_slot_is_409(cast, meet_and_match, client_for):
-    table = event_table_register(actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=2, now=NOW)
-    other = event_table_register(actor=cast.jan, event=meet_and_match, company=cast.bakkerij, capacity=1, now=NOW)
+def test_a_student_books_through_the_api_and_a_second_booking_in_the_slot_is_409(
+    cast, meet_and_match, client_for
+):
+    table = event_table_register(
+        actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=2, now=NOW
+    )
+    other = event_table_register(
+        actor=cast.jan, event=meet_and_match, company=cast.bakkerij, capacity=1, now=NOW
+    )
     slot = meet_and_match.slots.first()
     client = client_for(cast.sanne)
     with time_machine.travel(NOW, tick=False):
-        first = client.post(f"/api/engagement/events/{meet_and_match.pk}/book/",
-                            {"slot": slot.pk, "table": table.pk}, format="json")
-        second = client.post(f"/api/engagement/events/{meet_and_match.pk}/book/",
-                             {"slot": slot.pk, "table": other.pk}, format="json")
+        first = client.post(
+            f"/api/engagement/events/{meet_and_match.pk}/book/",
+            {"slot": slot.pk, "table": table.pk},
+            format="json",
+        )
+        second = client.post(
+            f"/api/engagement/events/{meet_and_match.pk}/book/",
+            {"slot": slot.pk, "table": other.pk},
+            format="json",
+        )
     assert first.status_code == 201
     assert second.status_code == 409
     assert second.json() == {"message": "Je hebt om 13:00 al een gesprek.", "extra": {}}
@@ -133,12 +197,17 @@ def test_attendance_overview_is_for_the_organiser(cast, meet_and_match, client_f
 
 def test_preferences_round_trip(cast, client_for):
     client = client_for(cast.jan)
-    response = client.put("/api/engagement/preferences/",
-                          {"digest_frequency": "off", "categories": {"booking": {"email": False}}}, format="json")
+    response = client.put(
+        "/api/engagement/preferences/",
+        {"digest_frequency": "off", "categories": {"booking": {"email": False}}},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["digest_frequency"] == "off"
     assert response.json()["categories"]["booking"] == {"in_app": True, "email": False}
-    bad = client.put("/api/engagement/preferences/", {"categories": {"spam": {"email": False}}}, format="json")
+    bad = client.put(
+        "/api/engagement/preferences/", {"categories": {"spam": {"email": False}}}, format="json"
+    )
     assert bad.status_code == 400 and "categories" in bad.json()["extra"]["fields"]
 
 

@@ -25,8 +25,15 @@ LESSON = dt.datetime(2026, 3, 12, 10, 0, tzinfo=AMS)
 @pytest.fixture
 def booking(cast, expert, now):
     return booking_request(
-        actor=cast.peters, expert=expert, school=cast.gilde, starts_at=LESSON, duration_minutes=60,
-        group="ICT4B", topic="Usability testen", location="Gilde, lokaal 3", now=now,
+        actor=cast.peters,
+        expert=expert,
+        school=cast.gilde,
+        starts_at=LESSON,
+        duration_minutes=60,
+        group="ICT4B",
+        topic="Usability testen",
+        location="Gilde, lokaal 3",
+        now=now,
         kerntaak=cast.ict_niveau4.dossier.kerntaken.first(),
     )
 
@@ -43,18 +50,33 @@ def test_accepting_records_who_and_when_and_puts_it_on_paper(cast, booking, now)
 
     assert booking.status == BookingStatus.ACCEPTED
     last = BookingTransition.objects.filter(booking=booking).last()
-    assert (last.from_status, last.to_status, last.actor, last.at) == ("requested", "accepted", cast.eva, now)
+    assert (last.from_status, last.to_status, last.actor, last.at) == (
+        "requested",
+        "accepted",
+        cast.eva,
+        now,
+    )
     from backend.agreements.models import Agreement
 
     agreement = Agreement.objects.get(pk=booking.agreement_id)
     assert agreement.title == "Gastles: Usability testen"
-    assert sorted(p.organisation.name for p in agreement.parties.all()) == ["Gilde Opleidingen", "Pixelfabriek"]
-    assert Notification.objects.filter(recipient=cast.peters, title__startswith="Gastles bevestigd").count() == 1
+    assert sorted(p.organisation.name for p in agreement.parties.all()) == [
+        "Gilde Opleidingen",
+        "Pixelfabriek",
+    ]
+    assert (
+        Notification.objects.filter(
+            recipient=cast.peters, title__startswith="Gastles bevestigd"
+        ).count()
+        == 1
+    )
 
 
 def test_a_counter_proposal_moves_the_lesson_when_the_teacher_accepts(cast, booking, now):
     later = LESSON + dt.timedelta(days=7)
-    booking = booking_propose(actor=cast.eva, booking=booking, starts_at=later, note="Die week kan ik niet", now=now)
+    booking = booking_propose(
+        actor=cast.eva, booking=booking, starts_at=later, note="Die week kan ik niet", now=now
+    )
     assert (booking.status, booking.proposed_starts_at) == (BookingStatus.PROPOSED, later)
     with pytest.raises(PermissionDenied):
         booking_proposal_accept(actor=cast.eva, booking=booking, now=now)
@@ -62,12 +84,20 @@ def test_a_counter_proposal_moves_the_lesson_when_the_teacher_accepts(cast, book
     booking = booking_proposal_accept(actor=cast.peters, booking=booking, now=now)
 
     assert (booking.status, booking.starts_at, booking.proposed_starts_at, booking.sequence) == (
-        BookingStatus.ACCEPTED, later, None, 1)
+        BookingStatus.ACCEPTED,
+        later,
+        None,
+        1,
+    )
 
 
 def test_the_teacher_can_decline_a_counter_proposal(cast, booking, now):
-    booking_propose(actor=cast.eva, booking=booking, starts_at=LESSON + dt.timedelta(days=1), now=now)
-    booking = booking_proposal_decline(actor=cast.peters, booking=booking, note="Dan zijn er toetsen", now=now)
+    booking_propose(
+        actor=cast.eva, booking=booking, starts_at=LESSON + dt.timedelta(days=1), now=now
+    )
+    booking = booking_proposal_decline(
+        actor=cast.peters, booking=booking, note="Dan zijn er toetsen", now=now
+    )
     assert booking.status == BookingStatus.DECLINED
     assert booking.agreement_id is None
 
@@ -91,15 +121,26 @@ def test_a_decided_booking_cannot_be_answered_again(cast, booking, now):
 
 def test_a_teacher_cannot_book_for_another_school(cast, expert, now):
     with pytest.raises(PermissionDenied):
-        booking_request(actor=cast.devries, expert=expert, school=cast.gilde, starts_at=LESSON,
-                        duration_minutes=60, group="X", topic="Y", location="Z", now=now)
+        booking_request(
+            actor=cast.devries,
+            expert=expert,
+            school=cast.gilde,
+            starts_at=LESSON,
+            duration_minutes=60,
+            group="X",
+            topic="Y",
+            location="Z",
+            now=now,
+        )
 
 
 def test_cancelling_raises_the_sequence_and_tells_the_other_side(cast, booking, now):
     booking_accept(actor=cast.eva, booking=booking, now=now)
     booking = booking_cancel(actor=cast.eva, booking=booking, note="Ziek", now=now)
     assert (booking.status, booking.sequence) == (BookingStatus.CANCELLED, 1)
-    assert Notification.objects.filter(recipient=cast.peters, title__startswith="Gastles geannuleerd").exists()
+    assert Notification.objects.filter(
+        recipient=cast.peters, title__startswith="Gastles geannuleerd"
+    ).exists()
 
 
 def test_feedback_comes_after_the_lesson_once_per_side(cast, booking, now):

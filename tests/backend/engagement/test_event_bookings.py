@@ -19,10 +19,17 @@ from tests.factories import student
 
 
 def _tables(cast, event, now, *, capacity=1):
-    pixel = event_table_register(actor=cast.eva, event=event, company=cast.pixel, capacity=capacity,
-                                 offers_portfolio_review=True, now=now)
-    bakkerij = event_table_register(actor=cast.jan, event=event, company=cast.bakkerij,
-                                    capacity=1, now=now)
+    pixel = event_table_register(
+        actor=cast.eva,
+        event=event,
+        company=cast.pixel,
+        capacity=capacity,
+        offers_portfolio_review=True,
+        now=now,
+    )
+    bakkerij = event_table_register(
+        actor=cast.jan, event=event, company=cast.bakkerij, capacity=1, now=now
+    )
     return pixel, bakkerij
 
 
@@ -63,8 +70,9 @@ def test_a_table_for_two_takes_two_students_per_slot_on_different_seats(cast, me
     pixel, _bakkerij = _tables(cast, meet_and_match, now, capacity=2)
     slot = meet_and_match.slots.first()
     first = event_book_slot(actor=cast.sanne, slot=slot, table=pixel, now=now)
-    second = event_book_slot(actor=cast.ahmed, slot=slot, table=pixel, now=now,
-                             kind="portfolio_review")
+    second = event_book_slot(
+        actor=cast.ahmed, slot=slot, table=pixel, now=now, kind="portfolio_review"
+    )
     assert (first.seat, second.seat) == (1, 2)
     assert second.kind == "portfolio_review"
 
@@ -82,8 +90,13 @@ def test_a_cancelled_booking_frees_its_seat(cast, meet_and_match, now):
 def test_portfolio_review_only_at_tables_that_offer_it(cast, meet_and_match, now):
     _pixel, bakkerij = _tables(cast, meet_and_match, now)
     with pytest.raises(ApplicationError) as error:
-        event_book_slot(actor=cast.sanne, slot=meet_and_match.slots.first(), table=bakkerij,
-                        kind="portfolio_review", now=now)
+        event_book_slot(
+            actor=cast.sanne,
+            slot=meet_and_match.slots.first(),
+            table=bakkerij,
+            kind="portfolio_review",
+            now=now,
+        )
     assert error.value.extra["fields"]["kind"] == ["Bakkerij Jansen doet geen portfolioreviews."]
 
 
@@ -91,7 +104,9 @@ def test_only_students_book_and_only_for_themselves(cast, meet_and_match, now):
     pixel, _ = _tables(cast, meet_and_match, now)
     with pytest.raises(PermissionDenied):
         event_book_slot(actor=cast.devries, slot=meet_and_match.slots.first(), table=pixel, now=now)
-    booking = event_book_slot(actor=cast.sanne, slot=meet_and_match.slots.first(), table=pixel, now=now)
+    booking = event_book_slot(
+        actor=cast.sanne, slot=meet_and_match.slots.first(), table=pixel, now=now
+    )
     with pytest.raises(PermissionDenied):
         event_booking_cancel(actor=cast.ahmed, booking=booking, now=now)
     assert EventBooking.objects.get(pk=booking.pk).cancelled_at is None
@@ -99,7 +114,9 @@ def test_only_students_book_and_only_for_themselves(cast, meet_and_match, now):
 
 def test_a_company_cannot_register_a_table_for_another_company(cast, meet_and_match, now):
     with pytest.raises(PermissionDenied):
-        event_table_register(actor=cast.jan, event=meet_and_match, company=cast.pixel, capacity=2, now=now)
+        event_table_register(
+            actor=cast.jan, event=meet_and_match, company=cast.pixel, capacity=2, now=now
+        )
     assert not meet_and_match.tables.exists()
 
 
@@ -109,7 +126,9 @@ def test_the_organiser_records_no_shows(cast, meet_and_match, now):
     booking = event_book_slot(actor=cast.sanne, slot=slot, table=pixel, now=now)
     during = slot.starts_at + dt.timedelta(minutes=5)
     with pytest.raises(PermissionDenied):
-        event_attendance_record(actor=cast.peters, booking=booking, attendance="no_show", now=during)
+        event_attendance_record(
+            actor=cast.peters, booking=booking, attendance="no_show", now=during
+        )
 
     event_attendance_record(actor=cast.bos, booking=booking, attendance="no_show", now=during)
 
@@ -141,30 +160,41 @@ def _race(work):
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_requests_for_the_last_seat_cannot_both_win(cast, meet_and_match, now):
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers, so a real race needs PostgreSQL "
-                    "(set DATABASE_URL=postgres://...)")
+        pytest.skip(
+            "SQLite serialises all writers, so a real race needs PostgreSQL "
+            "(set DATABASE_URL=postgres://...)"
+        )
     _pixel, bakkerij = _tables(cast, meet_and_match, now)
     slot = meet_and_match.slots.first()
     students = [cast.sanne, cast.ahmed]
 
-    results = _race(lambda i: event_book_slot(actor=students[i], slot=slot, table=bakkerij, now=now))
+    results = _race(
+        lambda i: event_book_slot(actor=students[i], slot=slot, table=bakkerij, now=now)
+    )
 
     winners = [r for r in results if isinstance(r, EventBooking)]
     losers = [r for r in results if isinstance(r, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, results
-    assert EventBooking.objects.filter(slot=slot, table=bakkerij, cancelled_at__isnull=True).count() == 1
+    assert (
+        EventBooking.objects.filter(slot=slot, table=bakkerij, cancelled_at__isnull=True).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_one_student_clicking_two_tables_at_once_gets_one_booking(cast, meet_and_match, now):
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers, so a real race needs PostgreSQL "
-                    "(set DATABASE_URL=postgres://...)")
+        pytest.skip(
+            "SQLite serialises all writers, so a real race needs PostgreSQL "
+            "(set DATABASE_URL=postgres://...)"
+        )
     pixel, bakkerij = _tables(cast, meet_and_match, now)
     slot = meet_and_match.slots.first()
     tables = [pixel, bakkerij]
 
-    results = _race(lambda i: event_book_slot(actor=cast.sanne, slot=slot, table=tables[i], now=now))
+    results = _race(
+        lambda i: event_book_slot(actor=cast.sanne, slot=slot, table=tables[i], now=now)
+    )
 
     assert sum(isinstance(r, EventBooking) for r in results) == 1, results
     assert sum(isinstance(r, Conflict) for r in results) == 1, results

@@ -21,8 +21,15 @@ LESSON = dt.datetime(2026, 3, 12, 10, 0, tzinfo=AMS)
 
 def _booking(cast, expert, now):
     return booking_request(
-        actor=cast.devries, expert=expert, school=cast.vista, starts_at=LESSON, duration_minutes=90,
-        group="ICT2A", topic="Toegankelijke websites", location="Vista college, lokaal 2.14", now=now,
+        actor=cast.devries,
+        expert=expert,
+        school=cast.vista,
+        starts_at=LESSON,
+        duration_minutes=90,
+        group="ICT2A",
+        topic="Toegankelijke websites",
+        location="Vista college, lokaal 2.14",
+        now=now,
     )
 
 
@@ -47,7 +54,8 @@ def test_an_accepted_booking_is_a_request_invitation_in_amsterdam_time(cast, exp
     assert str(event["LOCATION"]) == "Vista college, lokaal 2.14"
     assert str(event["ORGANIZER"]) == "mailto:devries@vista.test"
     assert [str(a) for a in event.get("ATTENDEE") if a] == ["mailto:eva@pixelfabriek.test"] or str(
-        event["ATTENDEE"]) == "mailto:eva@pixelfabriek.test"
+        event["ATTENDEE"]
+    ) == "mailto:eva@pixelfabriek.test"
     assert event["SEQUENCE"] == 0
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Amsterdam"
 
@@ -55,7 +63,9 @@ def test_an_accepted_booking_is_a_request_invitation_in_amsterdam_time(cast, exp
 def test_a_new_date_keeps_the_uid_and_raises_the_sequence(cast, expert, now):
     booking = _booking(cast, expert, now)
     first_uid = _event(booking_ics(booking, now=now))[1]["UID"]
-    booking_propose(actor=cast.eva, booking=booking, starts_at=LESSON + dt.timedelta(days=1), now=now)
+    booking_propose(
+        actor=cast.eva, booking=booking, starts_at=LESSON + dt.timedelta(days=1), now=now
+    )
     booking = booking_proposal_accept(actor=cast.devries, booking=booking, now=now)
 
     _calendar, event = _event(booking_ics(booking, now=now))

@@ -28,21 +28,34 @@ START = dt.datetime(2026, 3, 3, 8, 30, tzinfo=AMS)  # next morning
 
 
 def _three_way(cast):
-    return meeting_schedule(actor=cast.devries, kind="three_way", title="Driegesprek Sanne",
-                            starts_at=START, ends_at=START + dt.timedelta(hours=1),
-                            participants=[cast.sanne, cast.eva], now=NOW, school=cast.vista)
+    return meeting_schedule(
+        actor=cast.devries,
+        kind="three_way",
+        title="Driegesprek Sanne",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=1),
+        participants=[cast.sanne, cast.eva],
+        now=NOW,
+        school=cast.vista,
+    )
 
 
 def test_a_sign_off_before_the_meeting_counts_as_kept(cast):
     meeting = _three_way(cast)
     meeting_sign_off(actor=cast.eva, meeting=meeting, reason="Klant op bezoek", now=NOW)
-    meeting_attendance_record(actor=cast.devries, meeting=meeting, now=START + dt.timedelta(minutes=5),
-                              attendance={cast.devries.pk: True, cast.sanne.pk: False, cast.eva.pk: False})
+    meeting_attendance_record(
+        actor=cast.devries,
+        meeting=meeting,
+        now=START + dt.timedelta(minutes=5),
+        attendance={cast.devries.pk: True, cast.sanne.pk: False, cast.eva.pk: False},
+    )
 
     by_user = {p.user_id: p.attendance for p in meeting.participants.all()}
-    assert by_user == {cast.devries.pk: MeetingAttendance.PRESENT,
-                       cast.sanne.pk: MeetingAttendance.ABSENT_WITHOUT_NOTICE,
-                       cast.eva.pk: MeetingAttendance.ABSENT_WITH_NOTICE}
+    assert by_user == {
+        cast.devries.pk: MeetingAttendance.PRESENT,
+        cast.sanne.pk: MeetingAttendance.ABSENT_WITHOUT_NOTICE,
+        cast.eva.pk: MeetingAttendance.ABSENT_WITH_NOTICE,
+    }
     later = START + dt.timedelta(days=1)
     assert meeting_attendance_for_person(cast.eva, now=later) == (1, 1)
     assert meeting_attendance_for_person(cast.sanne, now=later) == (0, 1)
@@ -52,7 +65,9 @@ def test_a_sign_off_before_the_meeting_counts_as_kept(cast):
 def test_signing_off_after_the_start_is_refused(cast):
     meeting = _three_way(cast)
     with pytest.raises(Conflict):
-        meeting_sign_off(actor=cast.eva, meeting=meeting, reason="Te laat", now=START + dt.timedelta(minutes=1))
+        meeting_sign_off(
+            actor=cast.eva, meeting=meeting, reason="Te laat", now=START + dt.timedelta(minutes=1)
+        )
     with pytest.raises(PermissionDenied):
         meeting_sign_off(actor=cast.ahmed, meeting=meeting, reason="?", now=NOW)
 
@@ -60,7 +75,9 @@ def test_signing_off_after_the_start_is_refused(cast):
 def test_only_the_organiser_records_attendance(cast):
     meeting = _three_way(cast)
     with pytest.raises(PermissionDenied):
-        meeting_attendance_record(actor=cast.eva, meeting=meeting, now=START, attendance={cast.eva.pk: True})
+        meeting_attendance_record(
+            actor=cast.eva, meeting=meeting, now=START, attendance={cast.eva.pk: True}
+        )
     assert not meeting.participants.exclude(attendance="unknown").exists()
 
 
@@ -68,8 +85,15 @@ def test_a_three_way_meeting_needs_three_people(cast):
     from backend.core.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
-        meeting_schedule(actor=cast.devries, kind="three_way", title="X", starts_at=START,
-                         ends_at=START + dt.timedelta(hours=1), participants=[cast.sanne], now=NOW)
+        meeting_schedule(
+            actor=cast.devries,
+            kind="three_way",
+            title="X",
+            starts_at=START,
+            ends_at=START + dt.timedelta(hours=1),
+            participants=[cast.sanne],
+            now=NOW,
+        )
 
 
 def test_reminders_go_once_and_not_to_who_signed_off(cast):
@@ -79,23 +103,34 @@ def test_reminders_go_once_and_not_to_who_signed_off(cast):
     first = meeting_reminders_send(now=NOW)
     second = meeting_reminders_send(now=NOW + dt.timedelta(hours=1))
 
-    reminded = set(Notification.objects.filter(dedupe_key=f"meeting:{meeting.pk}:reminder")
-                   .values_list("recipient_id", flat=True))
+    reminded = set(
+        Notification.objects.filter(dedupe_key=f"meeting:{meeting.pk}:reminder").values_list(
+            "recipient_id", flat=True
+        )
+    )
     assert reminded == {cast.devries.pk, cast.sanne.pk}
     assert (first, second) == (2, 0)
 
 
 def test_reminders_are_batched(cast, django_assert_max_num_queries):
     for i in range(10):
-        meeting_schedule(actor=cast.devries, kind="working_group", title=f"Werkgroep {i}",
-                         starts_at=START + dt.timedelta(minutes=i), ends_at=START + dt.timedelta(hours=1),
-                         participants=[cast.eva, cast.peters, cast.jan], now=NOW)
+        meeting_schedule(
+            actor=cast.devries,
+            kind="working_group",
+            title=f"Werkgroep {i}",
+            starts_at=START + dt.timedelta(minutes=i),
+            ends_at=START + dt.timedelta(hours=1),
+            participants=[cast.eva, cast.peters, cast.jan],
+            now=NOW,
+        )
     with django_assert_max_num_queries(8):
         assert meeting_reminders_send(now=NOW) == 40
 
 
 def test_after_the_event_each_side_gets_its_contacts_once(cast, meet_and_match):
-    table = event_table_register(actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=2, now=NOW)
+    table = event_table_register(
+        actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=2, now=NOW
+    )
     slots = list(meet_and_match.slots.all())
     kept = event_book_slot(actor=cast.sanne, slot=slots[0], table=table, now=NOW)
     missed = event_book_slot(actor=cast.ahmed, slot=slots[1], table=table, now=NOW)
@@ -117,7 +152,9 @@ def test_after_the_event_each_side_gets_its_contacts_once(cast, meet_and_match):
 def _partners_known_since_last_year(cast):
     from backend.organisations.models import Organisation
 
-    Organisation.objects.filter(pk__in=[cast.pixel.pk]).update(created_at=NOW - dt.timedelta(days=365))
+    Organisation.objects.filter(pk__in=[cast.pixel.pk]).update(
+        created_at=NOW - dt.timedelta(days=365)
+    )
 
 
 def test_a_quiet_partner_appears_on_the_coordinators_attention_list(cast):
@@ -139,14 +176,26 @@ def test_a_quiet_partner_appears_on_the_coordinators_attention_list(cast):
 def test_digests_do_not_count_as_contact(cast):
     _partners_known_since_last_year(cast)
     later = NOW + dt.timedelta(weeks=8)
-    notify(recipient=cast.eva, category="digest", title="Overzicht", now=later - dt.timedelta(days=1))
-    assert [r.company.name for r in partners_needing_attention(cast.bos, now=later)] == ["Pixelfabriek"]
+    notify(
+        recipient=cast.eva, category="digest", title="Overzicht", now=later - dt.timedelta(days=1)
+    )
+    assert [r.company.name for r in partners_needing_attention(cast.bos, now=later)] == [
+        "Pixelfabriek"
+    ]
 
 
 def test_the_dashboard_shows_a_request_waiting_for_the_expert(cast, expert):
-    booking = booking_request(actor=cast.peters, expert=expert, school=cast.gilde,
-                              starts_at=dt.datetime(2026, 3, 3, 10, tzinfo=AMS), duration_minutes=60,
-                              group="ICT4B", topic="UX", location="Lokaal", now=NOW)
+    booking = booking_request(
+        actor=cast.peters,
+        expert=expert,
+        school=cast.gilde,
+        starts_at=dt.datetime(2026, 3, 3, 10, tzinfo=AMS),
+        duration_minutes=60,
+        group="ICT4B",
+        topic="UX",
+        location="Lokaal",
+        now=NOW,
+    )
     items = dashboard_items_for(cast.eva, now=NOW)
     assert [i.title for i in items] == ["Gastlesverzoek beantwoorden: UX"]
     assert items[0].urgency == 2

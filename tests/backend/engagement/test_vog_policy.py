@@ -15,8 +15,15 @@ LESSON = dt.datetime(2026, 3, 12, 10, 0, tzinfo=AMS)
 
 def _request(cast, expert, teacher, school, now, starts_at=LESSON):
     return booking_request(
-        actor=teacher, expert=expert, school=school, starts_at=starts_at, duration_minutes=90,
-        group="ICT2A", topic="Toegankelijke websites", location="Lokaal 2.14", now=now,
+        actor=teacher,
+        expert=expert,
+        school=school,
+        starts_at=starts_at,
+        duration_minutes=90,
+        group="ICT2A",
+        topic="Toegankelijke websites",
+        location="Lokaal 2.14",
+        now=now,
     )
 
 

@@ -287,3 +287,17 @@ def test_publishing_clears_an_old_change_request_and_records_the_reviewer(cast, 
     offer_publish(actor=cast.bos, offer=offer, now=now)
     offer.refresh_from_db()
     assert (offer.change_request, offer.reviewer) == ("", cast.bos)
+
+
+def test_the_returned_offer_tells_the_new_story_even_when_its_history_was_prefetched(
+    cast, make_offer, now
+):
+    from backend.offers.selectors import offer_status_summary, offers_visible_to
+
+    offer = make_offer(S.PUBLISHED)
+    loaded = offers_visible_to(cast.bos).get(pk=offer.pk)
+    assert len(loaded.transitions.all()) == 2
+
+    offer_start(actor=cast.bos, offer=loaded, now=now)
+
+    assert offer_status_summary(loaded, now).text == "Loopt sinds vandaag, door Marleen Bos"

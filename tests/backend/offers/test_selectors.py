@@ -163,7 +163,8 @@ def test_visibility_costs_a_fixed_number_of_queries(
         make_offer(S.PUBLISHED)
     OfferFactory(status=S.PUBLISHED)
     sanne = type(cast.sanne).objects.get(pk=cast.sanne.pk)
-    with django_assert_max_num_queries(4):
+    # memberships, enrolment, consortia of her school, the offers, their history
+    with django_assert_max_num_queries(5):
         offers = list(offers_visible_to(sanne))
         [offer.owner.name for offer in offers]
     assert len(offers) == rows
@@ -179,3 +180,12 @@ def test_status_summaries_of_a_page_of_offers_cost_no_query_per_offer(
         texts = [offer_status_summary(o, now).text for o in offers_visible_to(jan)]
     assert len(texts) == 5
     assert "Afgerond sinds 3 dagen, door Marleen Bos" in texts
+
+
+def test_the_next_step_of_a_published_offer_is_due_at_its_start(cast, make_offer, now):
+    published = offer_status_summary(make_offer(S.PUBLISHED), now)
+    assert (published.expected_by, published.overdue) == (dt.date(2026, 4, 15), False)
+    running = make_offer(S.RUNNING, starts_on=dt.date(2026, 2, 1), ends_on=dt.date(2026, 3, 1))
+    late = offer_status_summary(running, now)
+    assert (late.expected_by, late.overdue) == (dt.date(2026, 3, 1), True)
+    assert late.next_step == "De coördinator rondt het af als het klaar is."

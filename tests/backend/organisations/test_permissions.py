@@ -132,7 +132,25 @@ CASES = [
         lambda w: reverse("api:location-detail", args=[_location(w).pk]),
         {"institution_admin"},
     ),
+    Case(
+        "location detail",
+        "get",
+        lambda w: reverse("api:location-detail", args=[_location(w).pk]),
+        ALL_SIGNED_IN,
+    ),
     Case("consortium list", "get", lambda w: reverse("api:consortium-list"), ALL_SIGNED_IN),
+    Case(
+        "consortium detail",
+        "get",
+        lambda w: reverse("api:consortium-detail", args=[w.consortium.pk]),
+        ALL_SIGNED_IN,
+    ),
+    Case(
+        "consortium member list",
+        "get",
+        lambda w: reverse("api:consortium-member-list", args=[w.consortium.pk]),
+        ALL_SIGNED_IN,
+    ),
     Case(
         "consortium create",
         "post",

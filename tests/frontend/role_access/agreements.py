@@ -13,9 +13,18 @@ def _agreement(cast):
     from backend.agreements import services
     from tests.factories import OfferFactory
 
-    offer = OfferFactory(owner=cast.bakkerij, contact=cast.jan, starts_on=dt.date(2027, 3, 15), ends_on=dt.date(2027, 4, 15))
-    agreement = services.agreement_create_from_offer(offer=offer, school=cast.vista, actor=cast.bos, now=timezone.now())
-    services.agreement_set_participants(agreement=agreement, students=[cast.sanne], actor=cast.bos, now=timezone.now())
+    offer = OfferFactory(
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        starts_on=dt.date(2027, 3, 15),
+        ends_on=dt.date(2027, 4, 15),
+    )
+    agreement = services.agreement_create_from_offer(
+        offer=offer, school=cast.vista, actor=cast.bos, now=timezone.now()
+    )
+    services.agreement_set_participants(
+        agreement=agreement, students=[cast.sanne], actor=cast.bos, now=timezone.now()
+    )
     services.agreement_propose(agreement=agreement, actor=cast.bos, now=timezone.now())
     return agreement
 

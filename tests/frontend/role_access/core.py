@@ -2,7 +2,7 @@
 
 from backend.offers.models import OfferStatus
 from tests.factories import OfferFactory
-from tests.frontend.role_access import COMPANY, EVERYONE, STAFF, Page
+from tests.frontend.role_access import COMPANY, COORDINATOR, EVERYONE, STAFF, Page
 
 
 def _submitted_offer(cast):
@@ -57,5 +57,6 @@ PAGES = {
     "frontend:werkproces-search": Page(STAFF, kwargs=_offer),
     "frontend:offer-map": Page(STAFF, kwargs=_offer),
     "frontend:offer-unmap": Page(STAFF, kwargs=_mapping),
+    "frontend:offer-agreement": Page(COORDINATOR, kwargs=_offer),
     "frontend:coverage": Page(STAFF),
 }

@@ -27,4 +27,6 @@ class Command(BaseCommand):
                 f"Agreement log broken: first broken entry is agreement {first.agreement_id} "
                 f"#{first.sequence} (id {first.event_id})"
             )
-        self.stdout.write(self.style.SUCCESS(f"Agreement log intact: {checked.count()} entries verified."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Agreement log intact: {checked.count()} entries verified.")
+        )

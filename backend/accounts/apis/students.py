@@ -1,0 +1,111 @@
+"""The students list for school staff and the student import."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts import selectors, services
+from backend.core.permissions import IsSchoolStaff
+from backend.organisations.apis import OrganisationBriefSerializer
+from backend.organisations.models import Organisation
+
+
+class StudentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="student_id")
+    name = serializers.CharField(source="student.get_full_name")
+    first_name = serializers.CharField(source="student.first_name")
+    last_name = serializers.CharField(source="student.last_name")
+    student_number = serializers.CharField()
+    school = OrganisationBriefSerializer()
+    kwalificatie = serializers.CharField(source="kwalificatie.title")
+    crebo = serializers.CharField(source="kwalificatie.crebo")
+    niveau = serializers.IntegerField(source="kwalificatie.niveau")
+    cohort = serializers.IntegerField()
+    leerweg = serializers.CharField()
+    class_code = serializers.CharField()
+
+
+class StudentListApi(generics.ListAPIView):
+    """GET the students of your own school(s): school staff only, never companies. Filter
+    `cohort`, `class_code`, `leerweg`, `school`, `crebo`, `niveau`; search name or number."""
+
+    permission_classes = [IsSchoolStaff]
+    serializer_class = StudentOutputSerializer
+    filterset_fields = {
+        "cohort": ["exact"],
+        "class_code": ["exact"],
+        "leerweg": ["exact"],
+        "school": ["exact"],
+        "kwalificatie__crebo": ["exact"],
+        "kwalificatie__niveau": ["exact"],
+    }
+    search_fields = ["student__first_name", "student__last_name", "student_number"]
+    ordering_fields = ["student__last_name", "student_number", "cohort", "class_code"]
+
+    def get_queryset(self):
+        return selectors.enrolments_visible_to(self.request.user)
+
+
+class StudentDetailApi(APIView):
+    """GET one student of your school. `care_notes` is only present for the student's coach and
+    the coordinators of that school."""
+
+    permission_classes = [IsSchoolStaff]
+
+    class DetailSerializer(StudentOutputSerializer):
+        class Meta:
+            ref_name = "StudentDetailDetail"
+
+        email = serializers.EmailField(source="student.email")
+        coach = serializers.CharField(source="coach.get_full_name", default=None)
+        date_of_birth = serializers.DateField()
+
+    @extend_schema(responses=DetailSerializer)
+    def get(self, request, pk: int):
+        enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), student_id=pk)
+        data = self.DetailSerializer(enrolment).data
+        if selectors.can_read_care_notes(request.user, enrolment):
+            data["care_notes"] = enrolment.care_notes
+        return Response(data)
+
+
+class StudentImportApi(APIView):
+    """POST multipart {school, file}: import a CSV export (docs/student-import.md). 200 with the
+    counts, or 400 with `extra.errors` listing every bad row (and nothing imported)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StudentImportInput"
+
+        school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
+        file = serializers.FileField()
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses=inline_serializer(
+            "StudentImportResult",
+            {
+                "created": serializers.IntegerField(),
+                "updated": serializers.IntegerField(),
+                "unchanged": serializers.IntegerField(),
+            },
+        ),
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.students_import(
+            school=data.validated_data["school"],
+            content=data.validated_data["file"].read(),
+            actor=request.user,
+            today=timezone.localdate(),
+        )
+        return Response(
+            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        )

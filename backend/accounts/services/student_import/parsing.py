@@ -1,0 +1,154 @@
+"""Reading the CSV export: encoding, delimiter, header names, one row into typed values."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import Leerweg
+from backend.accounts.services.student_import.types import ParsedRow, RowError, StudentImportError
+
+# Column name in the file -> our name. Headers are matched case-insensitively, ignoring spaces,
+# underscores and hyphens, so "E-mail", "email" and "E_MAIL" are the same column.
+COLUMNS = {
+    "studentnummer": "student_number",
+    "voornaam": "first_name",
+    "tussenvoegsel": "prefix",
+    "achternaam": "last_name",
+    "e-mail": "email",
+    "crebo": "crebo",
+    "cohort": "cohort",
+    "leerweg": "leerweg",
+    "klas": "class_code",
+    "coach e-mail": "coach_email",
+    "geboortedatum": "date_of_birth",
+}
+REQUIRED = ("studentnummer", "voornaam", "achternaam", "e-mail", "crebo", "cohort", "leerweg")
+OPTIONAL = ("tussenvoegsel", "klas", "coach e-mail", "geboortedatum")
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
+
+
+def _decode(content: bytes | str) -> str:
+    if isinstance(content, str):
+        return content.lstrip("\ufeff")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Excel versions save "CSV" in Windows-1252.
+        return content.decode("cp1252", errors="replace")
+
+
+def _header_key(name: str) -> str:
+    compact = re.sub(r"[\s_\-]", "", name.strip().lower())
+    for column in COLUMNS:
+        if compact == re.sub(r"[\s_\-]", "", column):
+            return column
+    return name.strip().lower()
+
+
+def read_rows(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    text = _decode(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [_header_key(name) for name in next(reader)]
+    except StopIteration:
+        raise StudentImportError([RowError(1, "-", _("het bestand is leeg"))]) from None
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise StudentImportError(
+            [RowError(1, column, _("deze kolom ontbreekt in de kopregel")) for column in missing]
+        )
+    rows = []
+    for values in reader:
+        if not any(value.strip() for value in values):
+            continue
+        cells = {
+            name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)
+        }
+        rows.append((reader.line_num, cells))
+    return header, rows
+
+
+def _parse_date(value: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_row(number: int, cells: dict[str, str], *, today: dt.date) -> ParsedRow:
+    row = ParsedRow(row=number)
+    row.student_number = cells["studentnummer"]
+    if not row.student_number:
+        row.error("studentnummer", _("studentnummer ontbreekt"))
+    elif len(row.student_number) > 30:
+        row.error("studentnummer", _("studentnummer is langer dan 30 tekens"))
+    row.first_name = cells["voornaam"]
+    if not row.first_name:
+        row.error("voornaam", _("voornaam ontbreekt"))
+    achternaam = cells["achternaam"]
+    if not achternaam:
+        row.error("achternaam", _("achternaam ontbreekt"))
+    row.last_name = f"{cells.get('tussenvoegsel', '')} {achternaam}".strip()
+    if len(row.first_name) > 150 or len(row.last_name) > 150:
+        row.error("achternaam", _("naam is langer dan 150 tekens"))
+
+    row.email = cells["e-mail"].lower()
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        row.error("e-mail", _("'%(value)s' is geen geldig e-mailadres") % {"value": row.email})
+
+    row.crebo = cells["crebo"]
+    if not re.fullmatch(r"\d{5}", row.crebo):
+        row.error(
+            "crebo",
+            _("een crebonummer bestaat uit 5 cijfers, niet '%(value)s'") % {"value": row.crebo},
+        )
+
+    cohort = re.fullmatch(r"(\d{4})(?:\s*[-/]\s*\d{2,4})?", cells["cohort"])
+    if cohort and 2000 <= int(cohort.group(1)) <= 2100:
+        row.cohort = int(cohort.group(1))
+    else:
+        row.error(
+            "cohort",
+            _("'%(value)s' is geen cohort; gebruik een jaartal zoals 2025")
+            % {"value": cells["cohort"]},
+        )
+
+    row.leerweg = cells["leerweg"].upper()
+    if row.leerweg not in Leerweg.values:
+        row.error(
+            "leerweg",
+            _("leerweg moet BOL of BBL zijn, niet '%(value)s'") % {"value": cells["leerweg"]},
+        )
+
+    row.class_code = cells.get("klas", "")
+    if len(row.class_code) > 30:
+        row.error("klas", _("klas is langer dan 30 tekens"))
+
+    row.coach_email = cells.get("coach e-mail", "").lower()
+
+    birth = cells.get("geboortedatum", "")
+    if birth:
+        row.date_of_birth = _parse_date(birth)
+        if row.date_of_birth is None:
+            row.error(
+                "geboortedatum",
+                _("'%(value)s' is geen geldige datum; gebruik dd-mm-jjjj") % {"value": birth},
+            )
+        elif not (dt.date(1900, 1, 1) <= row.date_of_birth <= today):
+            row.error(
+                "geboortedatum",
+                _("geboortedatum %(value)s ligt in de toekomst of is onmogelijk")
+                % {"value": birth},
+            )
+    return row

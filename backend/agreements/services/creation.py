@@ -1,0 +1,230 @@
+"""Create agreements: from an offer in one step, and the shared helper for the other kinds."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from backend.accounts.models import Role, User
+from backend.agreements.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementVersion,
+    EventKind,
+    PartyRole,
+)
+from backend.agreements.services.common import (
+    build_version,
+)
+from backend.agreements.services.log import log_event
+from backend.agreements.services.rendering import template_for
+from backend.core.errors import Conflict, PermissionDenied, field_error
+from backend.offers.models import Offer, OfferKind
+from backend.organisations.models import Organisation
+
+ENGAGEMENT_OFFER_KINDS = (
+    OfferKind.CHALLENGE,
+    OfferKind.GUEST_LESSON,
+    OfferKind.MASTERCLASS,
+    OfferKind.WORKSHOP,
+    OfferKind.COMPANY_VISIT,
+    OfferKind.INTERNSHIP,
+    OfferKind.TEACHER_INTERNSHIP,
+    OfferKind.OTHER_HELP,
+)
+DEFAULT_MENTORING_HOURS = {
+    OfferKind.CHALLENGE: 8,
+    OfferKind.INTERNSHIP: 16,
+    OfferKind.GUEST_LESSON: 2,
+    OfferKind.COMPANY_VISIT: 2,
+}
+
+
+def first_contact(organisation: Organisation) -> User | None:
+    membership = (
+        organisation.memberships.active()
+        .filter(role=Role.COMPANY_CONTACT, user__left_at__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _offer_place(offer: Offer) -> str:
+    # Without an address the clause names the kind of place in the reader's language.
+    return str(offer.location) if offer.location_id else ""
+
+
+def _offer_provides(offer: Offer) -> str:
+    parts = [offer.description.strip()]
+    if offer.expectations.strip():
+        parts.append(offer.expectations.strip())
+    if offer.kind == OfferKind.INTERNSHIP and offer.pok_reference:
+        parts.append(
+            _("De stage zelf loopt via praktijkovereenkomst %(ref)s.")
+            % {"ref": offer.pok_reference}
+        )
+    return " ".join(parts)
+
+
+def _default_commitments(*, agreement: Agreement, offer: Offer, school_owner: User, now) -> None:
+    from backend.agreements.services.commitments import commitment_create_unchecked
+
+    today = now.date()
+    start = offer.starts_on or today + dt.timedelta(days=14)
+    end = offer.ends_on or start
+    plan = [
+        (
+            school_owner,
+            agreement.parties.get(role=PartyRole.SCHOOL).organisation,
+            N_("Studenten voorbereiden en aan het bedrijf voorstellen"),
+            start - dt.timedelta(days=7),
+        ),
+        (
+            offer.contact,
+            agreement.parties.get(role=PartyRole.COMPANY).organisation,
+            N_("Aftrap en briefing voor de studenten geven"),
+            start,
+        ),
+        (
+            offer.contact,
+            agreement.parties.get(role=PartyRole.COMPANY).organisation,
+            N_("Feedback op het eindresultaat geven"),
+            end + dt.timedelta(days=7),
+        ),
+        (
+            school_owner,
+            agreement.parties.get(role=PartyRole.SCHOOL).organisation,
+            N_("Terugkoppeling aan het bedrijf over wat de studenten leerden"),
+            end + dt.timedelta(days=14),
+        ),
+    ]
+    for owner, organisation, title, due_on in plan:
+        commitment_create_unchecked(
+            agreement=agreement,
+            owner=owner,
+            organisation=organisation,
+            title=_(title),
+            due_on=max(due_on, today),
+            actor=school_owner,
+            now=now,
+        )
+
+
+@transaction.atomic
+def agreement_create_from_offer(
+    *, offer: Offer, school: Organisation, actor: User, now
+) -> Agreement:
+    """One step from an offer to a draft short agreement: parties (the school and the offer's
+    company, as it is today after takeovers), dates, place, what the company provides, mentoring
+    hours, deliverables, the clauses of the current template rendered in Dutch and English as
+    version 1, and default commitments with one owner each. Allowed for coordinators of `school`
+    and company contacts of the offer's company."""
+    from backend.accounts.selectors import company_ids, coordinator_school_ids
+
+    if not school.is_school:
+        raise field_error("school", _("Kies een school als partij."))
+    company = offer.owner.current()
+    is_school_side = actor.is_staff or school.pk in coordinator_school_ids(actor)
+    if not (
+        is_school_side or company.pk in company_ids(actor) or offer.owner_id in company_ids(actor)
+    ):
+        raise PermissionDenied(
+            _("Alleen de coördinator van de school of het bedrijf maakt deze afspraak.")
+        )
+    if offer.kind not in ENGAGEMENT_OFFER_KINDS:
+        raise field_error("offer", _("Voor dit soort aanbod maken we geen afspraak."))
+    if Agreement.objects.open().filter(offer=offer, parties__organisation=school).exists():
+        raise Conflict(
+            _("Er is al een lopende afspraak tussen %(school)s en %(company)s over '%(offer)s'.")
+            % {"school": school.name, "company": company.name, "offer": offer.title}
+        )
+    agreement = Agreement.objects.create(
+        kind=AgreementKind.ENGAGEMENT,
+        title=offer.title,
+        template=template_for(AgreementKind.ENGAGEMENT, on=now.date()),
+        offer=offer,
+        starts_on=offer.starts_on,
+        ends_on=offer.ends_on,
+        mentoring_hours=DEFAULT_MENTORING_HOURS.get(offer.kind, 4),
+        place=_offer_place(offer),
+        provides=_offer_provides(offer),
+        deliverables=offer.deliverables,
+        created_by=actor,
+        status_changed_at=now,
+    )
+    school_contact = actor if is_school_side and not actor.is_staff else None
+    AgreementParty.objects.create(
+        agreement=agreement, organisation=school, role=PartyRole.SCHOOL, contact=school_contact
+    )
+    AgreementParty.objects.create(
+        agreement=agreement,
+        organisation=company,
+        role=PartyRole.COMPANY,
+        contact=offer.contact if offer.contact.left_at is None else first_contact(company),
+    )
+    version = build_version(agreement=agreement, actor=actor, now=now)
+    log_event(
+        agreement=agreement,
+        kind=EventKind.CREATED,
+        actor=actor,
+        at=now,
+        payload={
+            "offer": offer.pk,
+            "version": version.number,
+            "content_hash": version.content_hash,
+            "parties": [school.pk, company.pk],
+        },
+    )
+    _default_commitments(
+        agreement=agreement, offer=offer, school_owner=school_contact or actor, now=now
+    )
+    return agreement
+
+
+def create_agreement(
+    *,
+    kind: str,
+    title: str,
+    parties: list[tuple[Organisation, str, User | None]],
+    actor: User,
+    now,
+    payload: dict | None = None,
+    **fields,
+) -> Agreement:
+    """Shared by umbrella, rotation and consortium agreements (callers check permissions)."""
+    agreement = Agreement.objects.create(
+        kind=kind,
+        title=title,
+        template=template_for(kind, on=now.date()),
+        created_by=actor,
+        status_changed_at=now,
+        **fields,
+    )
+    for organisation, role, contact in parties:
+        AgreementParty.objects.create(
+            agreement=agreement, organisation=organisation, role=role, contact=contact
+        )
+    return agreement
+
+
+def log_created(
+    *, agreement: Agreement, actor: User, now, payload: dict | None = None
+) -> AgreementVersion:
+    version = build_version(agreement=agreement, actor=actor, now=now)
+    log_event(
+        agreement=agreement,
+        kind=EventKind.CREATED,
+        actor=actor,
+        at=now,
+        payload={
+            "version": version.number,
+            "content_hash": version.content_hash,
+            "parties": [p.organisation_id for p in agreement.parties.all()],
+            **(payload or {}),
+        },
+    )
+    return version

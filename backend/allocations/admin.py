@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from backend.allocations.models import (
+    AllocationRound,
+    AllocationRun,
+    Assignment,
+    ChoiceList,
+    Objection,
+    RoundChallenge,
+    RoundEvent,
+    RoundHost,
+)
+
+
+class RoundChallengeInline(admin.TabularInline):
+    model = RoundChallenge
+    raw_id_fields = ["offer"]
+    extra = 0
+
+
+class RoundHostInline(admin.TabularInline):
+    model = RoundHost
+    raw_id_fields = ["organisation"]
+    extra = 0
+
+
+@admin.register(AllocationRound)
+class AllocationRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "period", "school", "consortium", "phase", "choices_close_at", "objections_close_at"]
+    list_filter = ["phase", "school", "consortium"]
+    search_fields = ["name", "period"]
+    raw_id_fields = ["school", "consortium", "created_by", "published_by", "applied_run"]
+    filter_horizontal = ["kwalificaties"]
+    inlines = [RoundChallengeInline, RoundHostInline]
+    # Phases move only through the services (who/when is recorded there).
+    readonly_fields = ["phase", "phase_changed_at", "published_at", "published_by", "applied_run"]
+
+
+@admin.register(AllocationRun)
+class AllocationRunAdmin(admin.ModelAdmin):
+    list_display = ["pk", "round", "mode", "seed", "coverage_weight", "status", "stage", "percent", "created_at"]
+    list_filter = ["status", "mode"]
+    search_fields = ["round__name", "problem_hash"]
+    raw_id_fields = ["round", "started_by"]
+    readonly_fields = ["problem", "problem_hash", "result", "metrics", "error"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["round", "student", "offer", "rank", "source", "locked", "changed_at"]
+    list_filter = ["source", "locked", "round"]
+    search_fields = ["student__email", "student__first_name", "student__last_name", "offer__title"]
+    raw_id_fields = ["round", "student", "offer", "run", "changed_by"]
+
+
+@admin.register(ChoiceList)
+class ChoiceListAdmin(admin.ModelAdmin):
+    list_display = ["round", "student", "submitted_at", "updated_at"]
+    list_filter = ["round"]
+    search_fields = ["student__email", "student__first_name", "student__last_name"]
+    raw_id_fields = ["round", "student", "teammates"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["round", "student", "offer", "status", "created_at", "decided_at"]
+    list_filter = ["status", "round"]
+    search_fields = ["student__email", "student__first_name", "student__last_name", "reason"]
+    raw_id_fields = ["round", "student", "offer", "new_offer", "decided_by"]
+
+
+@admin.register(RoundEvent)
+class RoundEventAdmin(admin.ModelAdmin):
+    """Append-only: visible, never changed."""
+
+    list_display = ["at", "round", "kind", "actor"]
+    list_filter = ["kind", "round"]
+    search_fields = ["round__name", "kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,161 @@
+"""Demo allocation rounds: per scenario, the coordinator's school gets three rounds in realistic
+phases, built through the services (called by `manage.py load_demo` after the foundation):
+
+- "Periode 1": published, with a few objections (one accepted, one declined, one open);
+- "Periode 2": in review, after an optimal run;
+- "Periode 3": students are choosing; most have handed in their choices.
+
+Deterministic (random.Random(2026)); the matcher runs in process (inside the demo transaction no
+task would fire on commit, so the run is executed directly, as the worker would).
+"""
+
+import datetime as dt
+import math
+import random
+
+from backend.accounts.models import Membership, Role
+from backend.allocations import engine_adapter, services
+from backend.allocations.models import Assignment, Phase
+from backend.allocations.selectors.snapshot import round_snapshot
+from backend.core.errors import ApplicationError
+from backend.offers.models import Offer, OfferKind, OfferStatus
+
+SEED = 2026
+OBJECTION_REASONS = (
+    "Ik had deze uitdaging niet hoog staan; kan ik naar mijn eerste keus?",
+    "Ik heb op die dagen stage, dit gaat niet samen.",
+    "Mijn teamgenoot is ergens anders ingedeeld.",
+)
+
+
+def _coordinators():
+    """(coordinator, school) per scenario: the coordinators with a demo login, else any."""
+    rows = (
+        Membership.objects.active()
+        .filter(role=Role.COORDINATOR, organisation__kind="school", organisation__enrolments__isnull=False)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__email")
+        .distinct()
+    )
+    seen: dict[int, tuple] = {}
+    for membership in rows:
+        key = membership.organisation_id
+        preferred = membership.user.email.startswith("coordinator@")
+        if key not in seen or preferred:
+            seen[key] = (membership.user, membership.organisation)
+    return list(seen.values())
+
+
+def _challenges(school):
+    return list(
+        Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
+        .filter(schools=school)
+        .distinct()
+        .order_by("pk")
+    ) or list(Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED).order_by("pk")[:8])
+
+
+def _round(coordinator, school, challenges, *, name, now, close_in):
+    students = school.enrolments.count()
+    per_challenge = math.ceil(1.2 * students / max(1, len(challenges)))
+    return services.allocation_round_create(
+        actor=coordinator,
+        name=name,
+        period=f"{now.year}-{now.year + 1}",
+        school=school,
+        challenges=challenges,
+        capacities={c.pk: max(c.max_students, per_challenge) for c in challenges},
+        min_choices=min(3, len(challenges)),
+        max_choices=min(5, len(challenges)),
+        choices_close_at=now + close_in,
+        objections_close_at=now + close_in + dt.timedelta(days=14),
+        now=now,
+    )
+
+
+def _choose(round, rng: random.Random, *, share: float, now) -> int:
+    snapshot = round_snapshot(round, today=now.date())
+    challenges = list(snapshot.challenges)
+    made = 0
+    for record in snapshot.students:
+        if rng.random() > share:
+            continue
+        eligible = [c.offer_id for c in challenges if engine_adapter.ineligibility(record, c) is None]
+        if len(eligible) < round.min_choices:
+            continue
+        # Popular challenges first more often: a skewed shuffle.
+        order = {pk: i for i, pk in enumerate(eligible)}
+        eligible.sort(key=lambda pk: rng.random() * (1 + order[pk] / 3))
+        picks = eligible[: rng.randint(round.min_choices, min(round.max_choices, len(eligible)))]
+        services.choice_list_submit(round=round, student=record_user(record), offer_ids=picks, now=now)
+        made += 1
+    return made
+
+
+def record_user(record):
+    from backend.accounts.models import User
+
+    return User.objects.get(pk=record.user_id)
+
+
+def _run(round, coordinator, *, now, seed: int):
+    run = services.allocation_run_start(round=round, actor=coordinator, mode="optimal", seed=seed, now=now)
+    services.allocation_run_execute(run_id=run.pk, now=now)
+    run.refresh_from_db()
+    return run
+
+
+def _objections(round, coordinator, rng: random.Random, *, now) -> None:
+    assigned = list(Assignment.objects.filter(round=round).select_related("student").order_by("pk")[:40])
+    rng.shuffle(assigned)
+    objectors = assigned[:3]
+    objections = [
+        services.objection_submit(round=round, student=a.student, reason=OBJECTION_REASONS[i], now=now)
+        for i, a in enumerate(objectors)
+    ]
+    if objections:
+        services.objection_decline(
+            objection=objections[0],
+            actor=coordinator,
+            answer="Je eerste keus zat vol met studenten die hem ook als eerste keus hadden.",
+            now=now,
+        )
+    if len(objections) > 1:
+        taken = {a.offer_id for a in assigned}
+        options = [e.offer for e in round.entries.select_related("offer") if e.offer_id not in taken]
+        for offer in options + [e.offer for e in round.entries.select_related("offer")]:
+            try:
+                services.objection_accept(objection=objections[1], actor=coordinator, offer=offer, now=now)
+                break
+            except ApplicationError:
+                continue
+
+
+def load(*, now: dt.datetime) -> None:
+    rng = random.Random(SEED)
+    for coordinator, school in _coordinators():
+        challenges = _challenges(school)
+        if len(challenges) < 2:
+            continue
+        earlier = now - dt.timedelta(days=20)
+        published = _round(coordinator, school, challenges, name="Periode 1", now=earlier, close_in=dt.timedelta(days=7))
+        services.allocation_round_open_choosing(round=published, actor=coordinator, now=earlier)
+        _choose(published, rng, share=0.95, now=earlier + dt.timedelta(days=1))
+        services.allocation_round_close_choosing(round=published, actor=coordinator, now=earlier + dt.timedelta(days=7))
+        _run(published, coordinator, now=earlier + dt.timedelta(days=8), seed=1)
+        published.refresh_from_db()
+        services.allocation_round_publish(round=published, actor=coordinator, now=earlier + dt.timedelta(days=9))
+        published.refresh_from_db()
+        _objections(published, coordinator, rng, now=earlier + dt.timedelta(days=10))
+
+        review = _round(coordinator, school, challenges, name="Periode 2", now=now - dt.timedelta(days=10), close_in=dt.timedelta(days=7))
+        services.allocation_round_open_choosing(round=review, actor=coordinator, now=now - dt.timedelta(days=10))
+        _choose(review, rng, share=0.9, now=now - dt.timedelta(days=8))
+        services.allocation_round_close_choosing(round=review, actor=coordinator, now=now - dt.timedelta(days=3))
+        _run(review, coordinator, now=now - dt.timedelta(days=2), seed=2)
+
+        choosing = _round(coordinator, school, challenges, name="Periode 3", now=now, close_in=dt.timedelta(days=5))
+        services.allocation_round_open_choosing(round=choosing, actor=coordinator, now=now)
+        _choose(choosing, rng, share=0.8, now=now)
+        choosing.refresh_from_db()
+        assert choosing.phase == Phase.CHOOSING

@@ -1,0 +1,135 @@
+from django.contrib import admin
+
+from backend.engagement.models import (
+    BookingFeedback,
+    BookingTransition,
+    CalendarFeed,
+    DigestPreference,
+    Event,
+    EventBooking,
+    EventSlot,
+    EventTable,
+    ExpertProfile,
+    GuestLessonBooking,
+    Meeting,
+    MeetingParticipant,
+    PartnerAttentionSetting,
+    Tag,
+)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "headline", "consortium", "is_active"]
+    list_filter = ["is_active", "consortium"]
+    search_fields = [
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "organisation__name",
+        "headline",
+    ]
+    autocomplete_fields = ["tags"]
+    raw_id_fields = ["user", "organisation"]
+    filter_horizontal = ["schools"]
+
+
+class BookingTransitionInline(admin.TabularInline):
+    model = BookingTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GuestLessonBooking)
+class GuestLessonBookingAdmin(admin.ModelAdmin):
+    list_display = ["topic", "expert", "school", "starts_at", "status"]
+    list_filter = ["status", "format", "school"]
+    search_fields = ["topic", "group", "expert__user__last_name", "school__name"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["expert", "requested_by", "kerntaak"]
+    # Status changes go through the services (they log who and when), not through the admin.
+    readonly_fields = ["status", "status_changed_at", "sequence", "agreement_id", "uid"]
+    inlines = [BookingTransitionInline]
+
+
+@admin.register(BookingFeedback)
+class BookingFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["booking", "author", "rating", "created_at"]
+    list_filter = ["rating"]
+    search_fields = ["booking__topic", "author__last_name", "text"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__email"]
+    exclude = ["token"]  # the secret stays secret, also for admins
+
+
+class EventTableInline(admin.TabularInline):
+    model = EventTable
+    extra = 0
+    raw_id_fields = ["company", "host"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "school", "starts_at", "organiser"]
+    list_filter = ["kind", "school"]
+    search_fields = ["title", "location"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["organiser"]
+    inlines = [EventTableInline]
+
+
+@admin.register(EventSlot)
+class EventSlotAdmin(admin.ModelAdmin):
+    list_display = ["event", "starts_at", "ends_at"]
+    list_filter = ["event"]
+
+
+@admin.register(EventBooking)
+class EventBookingAdmin(admin.ModelAdmin):
+    list_display = ["student", "table", "slot", "kind", "attendance", "cancelled_at"]
+    list_filter = ["attendance", "kind", "slot__event"]
+    search_fields = ["student__first_name", "student__last_name", "table__company__name"]
+    raw_id_fields = ["student", "slot", "table", "attendance_recorded_by"]
+
+
+class MeetingParticipantInline(admin.TabularInline):
+    model = MeetingParticipant
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "starts_at", "organiser", "cancelled_at"]
+    list_filter = ["kind", "school"]
+    search_fields = ["title", "organiser__last_name"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["organiser", "cancelled_by"]
+    inlines = [MeetingParticipantInline]
+
+
+@admin.register(DigestPreference)
+class DigestPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "frequency", "updated_at"]
+    list_filter = ["frequency"]
+    search_fields = ["user__email"]
+
+
+@admin.register(PartnerAttentionSetting)
+class PartnerAttentionSettingAdmin(admin.ModelAdmin):
+    list_display = ["school", "quiet_weeks"]
+    search_fields = ["school__name"]

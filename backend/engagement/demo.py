@@ -1,0 +1,357 @@
+"""Engagement demo data on top of the foundation demo (backend/core/demo): experts with and
+without a valid VOG, guest lessons in every state, a past meet & match day with bookings,
+attendance and no-shows plus an upcoming one, meetings with attendance, digest preferences.
+
+Reads what the foundation made (schools, consortia, staff, company contacts, certificates) and
+goes through the engagement services, with `now` moved back where a step happened in the past.
+Deterministic: one `random.Random(SEED)`."""
+
+import datetime as dt
+import random
+
+from django.db.models import Q
+from django.utils import timezone
+
+from backend.accounts.models import Membership, Role
+from backend.core.errors import ApplicationError
+from backend.engagement import services
+from backend.engagement.models import EventKind, ExpertFormat, ExpertProfile, MeetingKind
+from backend.organisations.models import ConsortiumMembership, Organisation
+
+SEED = 7
+TAGS = (
+    "cybersecurity",
+    "webdevelopment",
+    "UX-design",
+    "cloud",
+    "data-analyse",
+    "netwerken",
+    "marketing",
+    "fotografie",
+    "video",
+    "grafisch ontwerp",
+    "drukwerk",
+    "ondernemen",
+    "app-development",
+    "3D-printen",
+    "toegankelijkheid",
+    "AI",
+)
+HEADLINES = (
+    "Vertelt hoe een klein webbureau echte klanten helpt",
+    "Laat zien hoe beveiliging in het mkb werkt",
+    "Neemt studenten mee in het ontwerpproces van idee tot drukwerk",
+    "Praat over werken als freelancer in de creatieve sector",
+    "Geeft masterclasses over data en dashboards",
+    "Opent de werkplaats voor een bedrijfsbezoek",
+)
+TOPICS = (
+    "Werken bij een klant",
+    "Beveiliging in de praktijk",
+    "Van schets tot product",
+    "Ondernemen als zzp'er",
+    "Data vertellen met dashboards",
+    "Een dag op de werkvloer",
+)
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _next_weekday(day: dt.date, offset_days: int) -> dt.date:
+    day = day + dt.timedelta(days=offset_days)
+    while day.isoweekday() > 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _members(role: str, organisation_ids=None):
+    qs = Membership.objects.active().filter(role=role).select_related("user", "organisation")
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=organisation_ids)
+    return list(qs.order_by("organisation__name", "user__email"))
+
+
+def load(*, now: dt.datetime) -> None:
+    rng = random.Random(SEED)
+    _experts(rng)
+    for school in Organisation.objects.schools().order_by("name"):
+        teachers = [m.user for m in _members(Role.TEACHER, [school.pk])]
+        if teachers:
+            _bookings(rng, school=school, teachers=teachers, now=now)
+    coordinators = _members(Role.COORDINATOR)
+    if coordinators:
+        _events(rng, coordinators[0], now=now)
+    _meetings(rng, now=now)
+    _preferences(rng)
+
+
+def _experts(rng) -> int:
+    """Up to two experts per company (at most 60): its first contacts, with whatever VOG the
+    foundation demo gave them (valid, expired or none)."""
+    contacts = _members(Role.COMPANY_CONTACT)
+    made = 0
+    per_company: dict[int, int] = {}
+    for membership in contacts:
+        company = membership.organisation
+        if per_company.get(company.pk, 0) >= 2 or made >= 60:
+            continue
+        if ExpertProfile.objects.filter(user=membership.user).exists():
+            continue
+        formats = rng.sample([v for v, _ in ExpertFormat.choices], k=rng.randint(1, 3))
+        services.expert_profile_create(
+            actor=membership.user,
+            user=membership.user,
+            organisation=company,
+            data={
+                "headline": rng.choice(HEADLINES),
+                "bio": f"{membership.user.first_name} werkt bij {company.name} "
+                f"en vertelt graag over de praktijk.",
+                "tags": rng.sample(TAGS, k=rng.randint(2, 4)),
+                "formats": [ExpertFormat.GUEST_LESSON, *formats],
+                "languages": ["nl", "en"] if rng.random() < 0.4 else ["nl"],
+                "weekdays": sorted(rng.sample([1, 2, 3, 4, 5], k=rng.randint(2, 5))),
+                "availability_note": rng.choice(
+                    ["Liefst 's ochtends", "Niet in juli en augustus", "Na 14:00 uur", ""]
+                ),
+            },
+        )
+        per_company[company.pk] = per_company.get(company.pk, 0) + 1
+        made += 1
+    return made
+
+
+def _visible_experts(school) -> list[ExpertProfile]:
+    consortia = ConsortiumMembership.objects.filter(organisation=school).values("consortium_id")
+    return list(
+        ExpertProfile.objects.filter(
+            Q(consortium_id__in=consortia) | Q(schools=school), is_active=True
+        )
+        .select_related("user", "organisation")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _bookings(rng, *, school, teachers, now) -> None:
+    """Six bookings per school in different states; experts the school's VOG rule refuses are
+    skipped (their badge shows in the search)."""
+    today = timezone.localtime(now).date()
+    plan = ["accepted_past", "accepted", "requested", "proposed", "declined", "cancelled"]
+    for expert in _visible_experts(school):
+        if not plan:
+            break
+        state = plan[0]
+        teacher = rng.choice(teachers)
+        past = state == "accepted_past"
+        then = now - dt.timedelta(days=40) if past else now - dt.timedelta(days=3)
+        day = _next_weekday(today, -21 if past else rng.randint(7, 35))
+        try:
+            booking = services.booking_request(
+                actor=teacher,
+                expert=expert,
+                school=school,
+                starts_at=_at(day, rng.choice([9, 11, 13])),
+                duration_minutes=rng.choice([60, 90, 120]),
+                group=f"{school.name[:3].upper()}{rng.randint(1, 4)}A",
+                topic=rng.choice(TOPICS),
+                location=f"{school.name}, lokaal {rng.randint(1, 3)}.{rng.randint(10, 40)}",
+                now=then,
+            )
+        except ApplicationError:
+            continue
+        plan.pop(0)
+        later = then + dt.timedelta(days=1)
+        if state in ("accepted", "accepted_past", "cancelled"):
+            booking = services.booking_accept(
+                actor=expert.user, booking=booking, note="Leuk, ik kom!", now=later
+            )
+        if state == "accepted_past":
+            after = booking.ends_at + dt.timedelta(hours=2)
+            services.booking_feedback_give(
+                actor=teacher,
+                booking=booking,
+                rating=5,
+                text="De klas was enthousiast; echte voorbeelden werken.",
+                now=after,
+            )
+            services.booking_feedback_give(
+                actor=expert.user,
+                booking=booking,
+                rating=4,
+                text="Goede vragen van de studenten.",
+                now=after,
+            )
+        elif state == "proposed":
+            services.booking_propose(
+                actor=expert.user,
+                booking=booking,
+                starts_at=booking.starts_at + dt.timedelta(days=7),
+                note="Die dag zit ik bij een klant; een week later kan wel.",
+                now=later,
+            )
+        elif state == "declined":
+            services.booking_decline(
+                actor=expert.user, booking=booking, note="Te druk in die periode.", now=later
+            )
+        elif state == "cancelled":
+            services.booking_cancel(
+                actor=teacher, booking=booking, note="De klas gaat die dag op excursie.", now=later
+            )
+
+
+def _events(rng, coordinator_membership, *, now) -> None:
+    """A meet & match day two weeks ago (attendance recorded, two no-shows, follow-ups sent) and
+    a company arena in three weeks with some slots booked."""
+    school = coordinator_membership.organisation
+    organiser = coordinator_membership.user
+    consortium = (
+        ConsortiumMembership.objects.filter(organisation=school)
+        .select_related("consortium")
+        .order_by("pk")
+        .first()
+    )
+    consortium = consortium.consortium if consortium else None
+    today = timezone.localtime(now).date()
+    contacts = _members(Role.COMPANY_CONTACT)
+    companies: dict[int, Membership] = {}
+    for membership in contacts:
+        companies.setdefault(membership.organisation_id, membership)
+    hosts = list(companies.values())[:6]
+    students = [
+        m.user
+        for m in Membership.objects.active()
+        .filter(role=Role.STUDENT, organisation=school)
+        .select_related("user")
+        .order_by("user__email")[:24]
+    ]
+    if not students:
+        students = [
+            e.student for e in school.enrolments.select_related("student").order_by("pk")[:24]
+        ]
+    for offset, title, kind, past in (
+        (-14, "Stage meet & match", EventKind.MEET_AND_MATCH, True),
+        (21, "Bedrijvenarena", EventKind.COMPANY_ARENA, False),
+    ):
+        day = _next_weekday(today, offset)
+        created_at = now - dt.timedelta(days=30) if past else now
+        event = services.event_create(
+            actor=organiser,
+            school=school,
+            consortium=consortium,
+            kind=kind,
+            title=title,
+            location=f"{school.name}, aula",
+            starts_at=_at(day, 13),
+            ends_at=_at(day, 15),
+            slot_minutes=10,
+            description="Tien minuten per gesprek; neem je portfolio mee.",
+        )
+        tables = [
+            services.event_table_register(
+                actor=h.user,
+                event=event,
+                company=h.organisation,
+                capacity=rng.choice([1, 2, 2, 3]),
+                topic="Stages en opdrachten",
+                offers_portfolio_review=rng.random() < 0.5,
+                now=created_at,
+            )
+            for h in hosts
+        ]
+        slots = list(event.slots.order_by("starts_at"))
+        bookings = []
+        for student in students if past else students[:10]:
+            for _ in range(2):
+                slot, table = rng.choice(slots), rng.choice(tables)
+                try:
+                    bookings.append(
+                        services.event_book_slot(
+                            actor=student, slot=slot, table=table, now=created_at
+                        )
+                    )
+                except ApplicationError:
+                    continue
+        if past:
+            for index, booking in enumerate(bookings):
+                services.event_attendance_record(
+                    actor=organiser,
+                    booking=booking,
+                    attendance="no_show" if index in (3, 11) else "present",
+                    now=event.ends_at,
+                )
+            services.event_follow_up_send(event=event, now=event.ends_at + dt.timedelta(hours=18))
+
+
+def _meetings(rng, *, now) -> None:
+    """A working group that met last week (one absent without notice, one signed off) and the
+    next session; a three-way meeting next week for a student, coach and company mentor."""
+    coaches = _members(Role.COACH)
+    contacts = _members(Role.COMPANY_CONTACT)
+    if not coaches or len(contacts) < 3:
+        return
+    coach = coaches[0].user
+    members = [m.user for m in contacts[:4]]
+    last_week = now - dt.timedelta(days=7)
+    meeting = services.meeting_schedule(
+        actor=coach,
+        kind=MeetingKind.WORKING_GROUP,
+        title="Werkgroep curriculum ICT",
+        starts_at=last_week,
+        ends_at=last_week + dt.timedelta(hours=1, minutes=30),
+        participants=members,
+        location="Online",
+        agenda="1. Terugblik challenges\n2. Planning blok 3",
+        now=last_week - dt.timedelta(days=14),
+        school=coaches[0].organisation,
+    )
+    services.meeting_sign_off(
+        actor=members[1],
+        meeting=meeting,
+        reason="Klantafspraak",
+        now=last_week - dt.timedelta(days=1),
+    )
+    services.meeting_attendance_record(
+        actor=coach,
+        meeting=meeting,
+        now=last_week + dt.timedelta(minutes=10),
+        attendance={
+            coach.pk: True,
+            members[0].pk: True,
+            members[1].pk: False,
+            members[2].pk: False,
+            **({members[3].pk: True} if len(members) > 3 else {}),
+        },
+    )
+    services.meeting_schedule(
+        actor=coach,
+        kind=MeetingKind.WORKING_GROUP,
+        title="Werkgroep curriculum ICT",
+        starts_at=now + dt.timedelta(days=7),
+        ends_at=now + dt.timedelta(days=7, hours=1, minutes=30),
+        participants=members,
+        location="Online",
+        now=now,
+        school=coaches[0].organisation,
+    )
+    enrolment = coach.coached_enrolments.select_related("student").order_by("pk").first()
+    if enrolment:
+        services.meeting_schedule(
+            actor=coach,
+            kind=MeetingKind.THREE_WAY,
+            title=f"Driegesprek {enrolment.student.first_name}",
+            starts_at=now + dt.timedelta(days=5, hours=2),
+            ends_at=now + dt.timedelta(days=5, hours=3),
+            participants=[enrolment.student, members[0]],
+            location="Bij het bedrijf",
+            now=now,
+            school=coaches[0].organisation,
+        )
+
+
+def _preferences(rng) -> None:
+    contacts = _members(Role.COMPANY_CONTACT)
+    for index, membership in enumerate(contacts[:12]):
+        frequency = "daily" if index % 4 == 0 else ("off" if index % 7 == 6 else "weekly")
+        services.digest_preference_set(user=membership.user, frequency=frequency)

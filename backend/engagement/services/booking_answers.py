@@ -1,0 +1,233 @@
+"""The answers to a guest lesson request, one service per transition (see bookings.py)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backend.core.errors import Conflict, PermissionDenied, field_error
+from backend.engagement import agreements_link
+from backend.engagement.models import BookingStatus, GuestLessonBooking
+from backend.engagement.services.bookings import (
+    check_policies,
+    is_expert_side,
+    is_school_side,
+    lock_booking,
+    move_booking,
+    notify_side,
+    require_expert_side,
+    require_school_side,
+)
+from backend.engagement.services.common import when
+
+
+@transaction.atomic
+def booking_accept(
+    *, actor, booking: GuestLessonBooking, note: str = "", now
+) -> GuestLessonBooking:
+    booking = lock_booking(booking)
+    require_expert_side(actor, booking)
+    move_booking(
+        booking,
+        to=BookingStatus.ACCEPTED,
+        actor=actor,
+        now=now,
+        note=note,
+        allowed=(BookingStatus.REQUESTED,),
+    )
+    _confirm(booking, actor=actor, note=note, now=now)
+    notify_side(
+        booking,
+        to_expert=False,
+        title=lambda: (
+            _("Gastles bevestigd: %(topic)s op %(when)s")
+            % {"topic": booking.topic, "when": when(booking.starts_at)}
+        ),
+        body=lambda: (
+            _("%(expert)s komt. Zet de les in je agenda met de agenda-uitnodiging.")
+            % {"expert": booking.expert.user.get_full_name()}
+        ),
+        key=f"accepted:{booking.sequence}",
+        now=now,
+    )
+    return booking
+
+
+def _confirm(booking, *, actor, note: str, now) -> None:
+    booking.answer_note = note
+    booking.agreement_id = agreements_link.agreement_for_booking(
+        booking=booking, actor=actor, now=now
+    )
+    booking.save()
+
+
+@transaction.atomic
+def booking_propose(
+    *, actor, booking: GuestLessonBooking, starts_at: dt.datetime, note: str = "", now
+) -> GuestLessonBooking:
+    """The expert proposes another moment; the teacher then accepts or declines it."""
+    booking = lock_booking(booking)
+    require_expert_side(actor, booking)
+    if starts_at <= now:
+        raise field_error("starts_at", _("Kies een moment in de toekomst."))
+    if starts_at == booking.starts_at:
+        raise field_error("starts_at", _("Dit is dezelfde datum als gevraagd; accepteer dan."))
+    check_policies(expert=booking.expert, school=booking.school, starts_at=starts_at)
+    move_booking(
+        booking,
+        to=BookingStatus.PROPOSED,
+        actor=actor,
+        now=now,
+        note=note,
+        allowed=(BookingStatus.REQUESTED,),
+    )
+    booking.proposed_starts_at = starts_at
+    booking.answer_note = note
+    booking.save()
+    notify_side(
+        booking,
+        to_expert=False,
+        title=lambda: _("Andere datum voorgesteld voor %(topic)s") % {"topic": booking.topic},
+        body=lambda: (
+            _("%(expert)s stelt %(when)s voor in plaats van %(was)s. %(note)s")
+            % {
+                "expert": booking.expert.user.get_full_name(),
+                "when": when(starts_at),
+                "was": when(booking.starts_at),
+                "note": note,
+            }
+        ),
+        key=f"proposed:{booking.transitions.count()}",
+        now=now,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_decline(
+    *, actor, booking: GuestLessonBooking, note: str = "", now
+) -> GuestLessonBooking:
+    booking = lock_booking(booking)
+    require_expert_side(actor, booking)
+    if not note.strip():
+        raise field_error("note", _("Laat de docent weten waarom je afwijst."))
+    move_booking(
+        booking,
+        to=BookingStatus.DECLINED,
+        actor=actor,
+        now=now,
+        note=note,
+        allowed=(BookingStatus.REQUESTED,),
+    )
+    booking.answer_note = note
+    booking.save()
+    notify_side(
+        booking,
+        to_expert=False,
+        title=lambda: _("Gastles afgewezen: %(topic)s") % {"topic": booking.topic},
+        body=lambda: (
+            _("%(expert)s kan niet: %(note)s Zoek een andere expert in Koppel.")
+            % {"expert": booking.expert.user.get_full_name(), "note": note}
+        ),
+        key="declined",
+        now=now,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_proposal_accept(*, actor, booking: GuestLessonBooking, now) -> GuestLessonBooking:
+    """The teacher takes the expert's proposed moment; the invitation is updated (SEQUENCE+1)."""
+    booking = lock_booking(booking)
+    require_school_side(actor, booking)
+    move_booking(
+        booking, to=BookingStatus.ACCEPTED, actor=actor, now=now, allowed=(BookingStatus.PROPOSED,)
+    )
+    booking.starts_at = booking.proposed_starts_at
+    booking.proposed_starts_at = None
+    booking.sequence += 1
+    _confirm(booking, actor=actor, note=booking.answer_note, now=now)
+    notify_side(
+        booking,
+        to_expert=True,
+        title=lambda: (
+            _("Gastles bevestigd: %(topic)s op %(when)s")
+            % {"topic": booking.topic, "when": when(booking.starts_at)}
+        ),
+        body=lambda: (
+            _("%(school)s neemt je voorgestelde datum aan.") % {"school": booking.school.name}
+        ),
+        key=f"accepted:{booking.sequence}",
+        now=now,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_proposal_decline(
+    *, actor, booking: GuestLessonBooking, note: str = "", now
+) -> GuestLessonBooking:
+    booking = lock_booking(booking)
+    require_school_side(actor, booking)
+    move_booking(
+        booking,
+        to=BookingStatus.DECLINED,
+        actor=actor,
+        now=now,
+        note=note,
+        allowed=(BookingStatus.PROPOSED,),
+    )
+    booking.save()
+    notify_side(
+        booking,
+        to_expert=True,
+        title=lambda: _("Voorstel niet aangenomen: %(topic)s") % {"topic": booking.topic},
+        body=lambda: (
+            _("%(school)s kan niet op %(when)s. %(note)s")
+            % {
+                "school": booking.school.name,
+                "when": when(booking.proposed_starts_at),
+                "note": note,
+            }
+        ),
+        key="proposal-declined",
+        now=now,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor, booking: GuestLessonBooking, note: str, now) -> GuestLessonBooking:
+    """Either side cancels before the lesson; the other side gets a METHOD:CANCEL invitation."""
+    booking = lock_booking(booking)
+    expert_side = is_expert_side(actor, booking)
+    if not expert_side and not is_school_side(actor, booking):
+        raise PermissionDenied(_("Je bent geen partij bij deze gastles."))
+    if not note.strip():
+        raise field_error("note", _("Geef een reden, zodat de ander weet waarom."))
+    if booking.starts_at <= now:
+        raise Conflict(_("De gastles is al begonnen of voorbij; annuleren kan niet meer."))
+    move_booking(
+        booking,
+        to=BookingStatus.CANCELLED,
+        actor=actor,
+        now=now,
+        note=note,
+        allowed=(BookingStatus.REQUESTED, BookingStatus.PROPOSED, BookingStatus.ACCEPTED),
+    )
+    booking.sequence += 1
+    booking.save()
+    notify_side(
+        booking,
+        to_expert=not expert_side,
+        title=lambda: (
+            _("Gastles geannuleerd: %(topic)s op %(when)s")
+            % {"topic": booking.topic, "when": when(booking.starts_at)}
+        ),
+        body=lambda: (
+            _("%(who)s annuleerde: %(note)s") % {"who": actor.get_full_name(), "note": note}
+        ),
+        key="cancelled",
+        now=now,
+    )
+    return booking

@@ -1,0 +1,44 @@
+"""Writes for organisations, locations, consortia and certificate policies.
+
+Every service takes the acting person, checks they may do it and validates before saving.
+"""
+
+from backend.organisations.services.consortia import (
+    consortium_create,
+    consortium_member_add,
+    consortium_member_end,
+    consortium_member_update,
+    consortium_update,
+)
+from backend.organisations.services.organisations import (
+    location_create,
+    location_delete,
+    location_update,
+    normalise_kvk,
+    normalise_postcode,
+    organisation_create,
+    organisation_succeed,
+    organisation_update,
+)
+from backend.organisations.services.policies import (
+    certificate_policy_create,
+    certificate_policy_delete,
+)
+
+__all__ = [
+    "certificate_policy_create",
+    "certificate_policy_delete",
+    "consortium_create",
+    "consortium_member_add",
+    "consortium_member_end",
+    "consortium_member_update",
+    "consortium_update",
+    "location_create",
+    "location_delete",
+    "location_update",
+    "normalise_kvk",
+    "normalise_postcode",
+    "organisation_create",
+    "organisation_succeed",
+    "organisation_update",
+]

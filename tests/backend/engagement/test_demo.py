@@ -1,0 +1,40 @@
+"""The engagement demo builds on the foundation demo: experts, bookings, events, meetings."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from backend.engagement.models import (
+    BookingStatus,
+    EventAttendance,
+    EventBooking,
+    ExpertProfile,
+    GuestLessonBooking,
+    MeetingParticipant,
+)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_experts_bookings_and_a_meet_and_match_day_with_no_shows(settings):
+    from backend.core import demo
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    now = timezone.make_aware(dt.datetime(2026, 11, 2, 9, 0))
+    result = demo.load(now=now)
+    assert "backend.engagement.demo" in result.areas
+
+    assert ExpertProfile.objects.count() >= 10
+    with_vog = (
+        ExpertProfile.objects.filter(
+            user__certificates__kind="VOG", user__certificates__valid_until__gte=now.date()
+        )
+        .distinct()
+        .count()
+    )
+    assert 0 < with_vog < ExpertProfile.objects.count()
+    statuses = set(GuestLessonBooking.objects.values_list("status", flat=True))
+    assert {BookingStatus.ACCEPTED, BookingStatus.REQUESTED, BookingStatus.PROPOSED} <= statuses
+    assert EventBooking.objects.filter(attendance=EventAttendance.NO_SHOW).count() == 2
+    assert EventBooking.objects.filter(attendance=EventAttendance.PRESENT).exists()
+    assert MeetingParticipant.objects.filter(attendance="absent_no_notice").exists()

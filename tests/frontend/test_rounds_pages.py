@@ -1,0 +1,258 @@
+"""Allocation round pages: each role gets only its own pages, and the pages call the same
+services as the API (choose with positions and ↑/↓ without JavaScript, run with a progress
+partial, publish, explanation, objections, company teams)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from backend.allocations import services
+from backend.allocations.models import AllocationRun, Assignment, ChoiceList, Objection, Phase
+from backend.offers.models import OfferStatus
+from tests.factories import OfferFactory, student
+from tests.frontend.role_access import COMPANY, COORDINATOR, STAFF, STUDENT, Page
+
+pytestmark = pytest.mark.django_db
+
+FUTURE = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def make_round(cast, *, phase=Phase.CHOOSING):
+    """Vista's round with two published challenges (Webshop: 1 place, App: 2 places)."""
+    webshop = OfferFactory(owner=cast.bakkerij, contact=cast.jan, title="Webshop voor Bakkerij Jansen", status=OfferStatus.PUBLISHED, max_students=1)
+    app = OfferFactory(owner=cast.pixel, contact=cast.eva, title="App voor Pixelfabriek", status=OfferStatus.PUBLISHED, max_students=2)
+    round = services.allocation_round_create(
+        actor=cast.bos, name="Blok 3", school=cast.vista, challenges=[webshop, app], min_choices=1, max_choices=2,
+        choices_close_at=FUTURE, objections_close_at=FUTURE + dt.timedelta(days=14), now=timezone.now(),
+    )
+    round.webshop, round.app = webshop, app
+    if phase == Phase.PREPARING:
+        return round
+    services.allocation_round_open_choosing(round=round, actor=cast.bos, now=timezone.now())
+    if phase == Phase.CHOOSING:
+        round.refresh_from_db()
+        return round
+    for user in (cast.sanne, *cast.extra):
+        services.choice_list_submit(round=round, student=user, offer_ids=[webshop.pk, app.pk], now=timezone.now())
+    services.allocation_round_close_choosing(round=round, actor=cast.bos, now=timezone.now())
+    run = services.allocation_run_start(round=round, actor=cast.bos)
+    services.allocation_run_execute(run_id=run.pk)
+    round.run = run
+    if phase == Phase.PUBLISHED:
+        services.allocation_round_publish(round=round, actor=cast.bos)
+    round.refresh_from_db()
+    round.webshop, round.app, round.run = webshop, app, run
+    return round
+
+
+@pytest.fixture
+def people(cast):
+    cast.extra = [student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=n) for n in ("Lotte", "Daan", "Noor")]
+    return cast
+
+
+def _round(cast):
+    return {"round_id": make_round(cast).pk}
+
+
+def _reviewed(cast):
+    cast.extra = []
+    round = make_round(cast, phase=Phase.REVIEW)
+    return round
+
+
+def _run(cast):
+    round = _reviewed(cast)
+    return {"round_id": round.pk, "run_id": round.run.pk}
+
+
+def _run_action(cast):
+    return {**_run(cast), "action": "retry"}
+
+
+def _assignment(cast):
+    round = _reviewed(cast)
+    return {"round_id": round.pk, "student_id": cast.sanne.pk, "action": "lock"}
+
+
+def _objection(cast):
+    cast.extra = []
+    round = make_round(cast, phase=Phase.PUBLISHED)
+    objection = services.objection_submit(round=round, student=cast.sanne, reason="Liever iets anders")
+    return {"round_id": round.pk, "objection_id": objection.pk}
+
+
+# The access table in the format of tests/frontend/role_access/ (see test_role_access.py).
+PAGES = {
+    "frontend:round-list": Page(STAFF),
+    "frontend:round-create": Page(COORDINATOR),
+    "frontend:round-teams": Page(COMPANY),
+    "frontend:student-choices": Page(STUDENT),
+    "frontend:student-assignment": Page(STUDENT),
+    "frontend:round-detail": Page(STAFF, kwargs=_round),
+    "frontend:round-action": Page(COORDINATOR, kwargs=lambda cast: {**_round(cast), "action": "close-choices"}),
+    "frontend:round-run-start": Page(COORDINATOR, kwargs=_round),
+    "frontend:round-run-progress": Page(STAFF, kwargs=_run),
+    "frontend:round-run-action": Page(COORDINATOR, kwargs=_run_action),
+    "frontend:round-assignment-action": Page(COORDINATOR, kwargs=_assignment),
+    "frontend:round-compare": Page(STAFF, kwargs=_round),
+    "frontend:round-unassigned": Page(STAFF, kwargs=_round),
+    "frontend:round-export": Page(STAFF, kwargs=lambda cast: {**_round(cast), "by": "class"}),
+    "frontend:round-objections": Page(STAFF, kwargs=_round),
+    "frontend:round-objection-decide": Page(COORDINATOR, kwargs=_objection),
+    "frontend:round-student": Page(STUDENT, kwargs=_round),
+}
+
+ROLE_USERS = {"company": "jan", "teacher": "devries", "coordinator": "bos", "student": "sanne"}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_role_gets_only_its_own_round_pages(name, cast, page_client):
+    page = PAGES[name]
+    url = reverse(name, kwargs=page.kwargs(cast))
+    before = (Assignment.objects.count(), ChoiceList.objects.count(), AllocationRun.objects.count(), Objection.objects.count())
+    for role, attribute in ROLE_USERS.items():
+        response = page_client(getattr(cast, attribute)).get(url)
+        if role in page.roles:
+            assert response.status_code in (200, 302, 405), f"{role} on {name}: {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role} should be refused {name}"
+    anonymous = page_client().get(url)
+    assert anonymous.status_code == 302 and reverse("frontend:login") in anonymous["Location"]
+    after = (Assignment.objects.count(), ChoiceList.objects.count(), AllocationRun.objects.count(), Objection.objects.count())
+    assert after == before
+
+
+def test_refused_posts_change_nothing(people, page_client):
+    round = make_round(people)
+    for user in (people.devries, people.sanne, people.jan, people.peters):
+        response = page_client(user).post(reverse("frontend:round-action", args=[round.pk, "close-choices"]))
+        assert response.status_code == 403
+    round.refresh_from_db()
+    assert round.phase == Phase.CHOOSING
+
+
+def test_another_schools_coordinator_is_refused_the_round(people, page_client):
+    round = make_round(people)
+    assert page_client(people.peters).get(reverse("frontend:round-detail", args=[round.pk])).status_code == 403
+    assert page_client(people.ahmed).get(reverse("frontend:round-student", args=[round.pk])).status_code == 403
+
+
+def test_a_coordinator_creates_a_round_and_sees_what_is_wrong(people, page_client):
+    client = page_client(people.bos)
+    offer = OfferFactory(owner=people.pixel, contact=people.eva, status=OfferStatus.PUBLISHED, title="App")
+    data = {
+        "name": "Blok 4", "school": people.vista.pk, "challenges": [offer.pk], "min_choices": 3, "max_choices": 2,
+        "choices_close_at": "2030-03-01T12:00", "objections_close_at": "2030-03-15T12:00",
+    }
+    response = client.post(reverse("frontend:round-create"), data)
+    assert response.status_code == 200
+    assert "Het maximum mag niet kleiner zijn dan het minimum." in response.content.decode()
+    assert 'value="Blok 4"' in response.content.decode()
+    response = client.post(reverse("frontend:round-create"), {**data, "max_choices": 5})
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "Blok 4" in detail and "Keuzes openen voor studenten" in detail
+
+
+def test_a_student_ranks_with_positions_and_arrow_buttons_without_javascript(people, page_client):
+    round = make_round(people)
+    client = page_client(people.sanne)
+    url = reverse("frontend:round-student", args=[round.pk])
+    page = client.get(url).content.decode()
+    assert "Webshop voor Bakkerij Jansen" in page and "App voor Pixelfabriek" in page
+    # Numbers in the boxes, then ↓ on the first: the server reorders and shows the list again.
+    positions = {f"position-{round.webshop.pk}": "1", f"position-{round.app.pk}": "2"}
+    moved = client.post(url, {"form": "choices", **positions, "move": f"down:{round.webshop.pk}"}).content.decode()
+    assert moved.index("App voor Pixelfabriek") < moved.index("Webshop voor Bakkerij Jansen")
+    assert not ChoiceList.objects.exists()
+    saved = client.post(url, {"form": "choices", f"position-{round.app.pk}": "1", f"position-{round.webshop.pk}": "2"})
+    assert saved.status_code == 302
+    assert list(ChoiceList.objects.get().choices.order_by("position").values_list("offer__title", flat=True)) == [
+        "App voor Pixelfabriek", "Webshop voor Bakkerij Jansen",
+    ]
+
+
+def test_a_student_sees_the_validation_message_and_keeps_the_order(people, page_client):
+    round = make_round(people)
+    client = page_client(people.sanne)
+    response = client.post(reverse("frontend:round-student", args=[round.pk]), {"form": "choices"})
+    body = response.content.decode()
+    assert "Kies minstens 1 uitdagingen; je koos er 0." in body
+    assert not ChoiceList.objects.exists()
+
+
+def test_the_progress_partial_polls_every_second_while_a_run_is_active(people, page_client):
+    round = make_round(people)
+    services.allocation_round_close_choosing(round=round, actor=people.bos, now=timezone.now())
+    run = services.allocation_run_start(round=round, actor=people.bos)  # queued: on_commit does not fire in a test
+    AllocationRun.objects.filter(pk=run.pk).update(status="running", stage="solving", percent=40)
+    client = page_client(people.bos)
+    detail = client.get(reverse("frontend:round-detail", args=[round.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in detail
+    partial = client.get(reverse("frontend:round-run-progress", args=[round.pk, run.pk])).content.decode()
+    assert 'value="40"' in partial and "solving" in partial and 'hx-trigger="every 1s"' in partial
+    services.allocation_run_execute(run_id=run.pk)  # already claimed elsewhere: nothing happens
+    AllocationRun.objects.filter(pk=run.pk).update(status="succeeded", percent=100)
+    done = client.get(reverse("frontend:round-run-progress", args=[round.pk, run.pk]), HTTP_HX_REQUEST="true")
+    assert "every 1s" not in done.content.decode()
+    assert done["HX-Refresh"] == "true"
+
+
+def test_the_dashboard_shows_charts_and_fairness_and_publishes(people, page_client):
+    round = make_round(people, phase=Phase.REVIEW)
+    client = page_client(people.bos)
+    page = client.get(reverse("frontend:round-detail", args=[round.pk])).content.decode()
+    assert page.count("<svg") >= 3  # the logo plus two charts
+    assert "Welke keus kregen de studenten" in page and "Bezetting per uitdaging" in page
+    assert "Eerlijkheid per groep" in page
+    assert client.post(reverse("frontend:round-action", args=[round.pk, "publish"])).status_code == 302
+    round.refresh_from_db()
+    assert round.phase == Phase.PUBLISHED
+
+
+def test_a_student_sees_the_assignment_explanation_and_team_and_objects(people, page_client):
+    round = make_round(people, phase=Phase.PUBLISHED)
+    assignment = Assignment.objects.filter(round=round, offer=round.app).first()
+    user = assignment.student
+    client = page_client(user)
+    url = reverse("frontend:round-student", args=[round.pk])
+    page = client.get(url).content.decode()
+    assert "Je bent ingedeeld bij &#x27;App voor Pixelfabriek&#x27;, je 2e keus." in page
+    assert "Je 1e keus &#x27;Webshop voor Bakkerij Jansen&#x27; was vol: gevuld door studenten die hem als 1e keus hadden." in page
+    teammate = Assignment.objects.filter(round=round, offer=round.app).exclude(student=user).get().student
+    assert teammate.first_name in page and teammate.last_name not in page
+    assert client.post(url, {"form": "objection", "reason": "Ik wil de webshop"}).status_code == 302
+    assert Objection.objects.get().reason == "Ik wil de webshop"
+
+
+def test_the_coordinator_decides_objections_on_the_page(people, page_client):
+    round = make_round(people, phase=Phase.PUBLISHED)
+    objection = services.objection_submit(round=round, student=people.sanne, reason="Te ver")
+    client = page_client(people.bos)
+    page = client.get(reverse("frontend:round-objections", args=[round.pk])).content.decode()
+    assert "Te ver" in page
+    url = reverse("frontend:round-objection-decide", args=[round.pk, objection.pk])
+    client.post(url, {"decision": "decline", "answer": ""})
+    objection.refresh_from_db()
+    assert objection.status == "open"
+    client.post(url, {"decision": "decline", "answer": "Er is geen plek."})
+    objection.refresh_from_db()
+    assert (objection.status, objection.answer) == ("declined", "Er is geen plek.")
+
+
+def test_a_company_sees_its_team_with_first_names_only(people, page_client):
+    round = make_round(people, phase=Phase.PUBLISHED)
+    member = Assignment.objects.get(round=round, offer=round.webshop).student
+    page = page_client(people.jan).get(reverse("frontend:round-teams")).content.decode()
+    assert "Webshop voor Bakkerij Jansen" in page and member.first_name in page
+    assert member.last_name not in page and "App voor Pixelfabriek" not in page
+
+
+def test_exports_download_as_csv(people, page_client):
+    round = make_round(people, phase=Phase.REVIEW)
+    response = page_client(people.devries).get(reverse("frontend:round-export", args=[round.pk, "challenge"]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(response.content.decode().strip().splitlines()) == 4
