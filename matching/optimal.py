@@ -26,18 +26,31 @@ COVERAGE_SCALE = 100
 class OptimalSolver:
     """Builds the flow network once; `solve(closed)` re-solves with challenges closed."""
 
-    def __init__(self, inst: Instance, seed: int, coverage_weight: float) -> None:
+    def __init__(
+        self,
+        inst: Instance,
+        seed: int,
+        coverage_weight: float,
+        only: list[int] | None = None,
+        capacities: tuple[list[int], list[int]] | None = None,
+    ) -> None:
+        """`only` restricts the free students (default: all unlocked); `capacities` overrides
+        the (challenge, host) capacities left for them (default: after the locks)."""
         self.inst = inst
-        cmax, hcap = inst.residual_capacities()
+        cmax, hcap = capacities or inst.residual_capacities()
         n_students, n_challenges = len(inst.student_ids), len(cmax)
         # Student nodes follow a seeded shuffle: the seed picks among equally good allocations.
         order = list(range(n_students))
         random.Random(seed).shuffle(order)
         node_of = np.empty(n_students, dtype=np.int64)
         node_of[np.array(order, dtype=np.int64)] = np.arange(2, 2 + n_students, dtype=np.int64)
-        is_free = np.ones(n_students, dtype=bool)
-        if inst.locked:
-            is_free[np.fromiter(inst.locked, dtype=np.int64, count=len(inst.locked))] = False
+        if only is None:
+            is_free = np.ones(n_students, dtype=bool)
+            if inst.locked:
+                is_free[np.fromiter(inst.locked, dtype=np.int64, count=len(inst.locked))] = False
+        else:
+            is_free = np.zeros(n_students, dtype=bool)
+            is_free[np.array(only, dtype=np.int64)] = True
         counts = np.array(inst.pref_counts, dtype=np.int64)
         flat_student = np.repeat(np.arange(n_students, dtype=np.int64), counts)
         flat_c = np.array(inst.flat_challenge, dtype=np.int64)
@@ -106,8 +119,14 @@ class OptimalSolver:
         result = [-1] * len(self.inst.student_ids)
         for s, c in self.inst.locked.items():
             result[s] = c
+        for s, c in self.pairs(closed):
+            result[s] = c
+        return result
+
+    def pairs(self, closed: set[int]) -> list[tuple[int, int]]:
+        """(student, challenge) for every free student the optimum assigns."""
         if not self.n_pair_arcs:
-            return result
+            return []
         caps = self.caps
         if closed:
             caps = caps.copy()
@@ -120,8 +139,49 @@ class OptimalSolver:
             raise RuntimeError(f"min-cost flow failed with status {status}")
         flows = self.flow.flows(np.arange(self.n_pair_arcs, dtype=np.int64))
         used = np.flatnonzero(flows)
-        for s, c in zip(
-            self.arc_student[used].tolist(), self.arc_challenge[used].tolist(), strict=True
+        students, challenges = self.arc_student[used].tolist(), self.arc_challenge[used].tolist()
+        return list(zip(students, challenges, strict=True))
+
+
+def resolve_around(
+    inst: Instance, assign: list[int], closed: set[int], seed: int, coverage_weight: float
+) -> list[int]:
+    """Re-optimise, after closing challenges, only the students the closures can affect.
+
+    Movable: the students of closed challenges, the students placed in any open challenge
+    they could join, and the unassigned students who could join one of those. They are
+    re-solved exactly (same objective) in the room everyone else leaves; everyone else stays.
+    """
+    locked, ch_host = inst.locked, inst.challenge_host
+    released = [s for s, c in enumerate(assign) if c in closed]
+    near = {
+        c
+        for s in released
+        for c, rule in zip(inst.prefs[s], inst.rules[s], strict=True)
+        if rule is None and c not in closed
+    }
+    movable = set(released)
+    for s, c in enumerate(assign):
+        if s in locked:
+            continue
+        if c in near or (
+            c < 0
+            and any(
+                b in near and rule is None
+                for b, rule in zip(inst.prefs[s], inst.rules[s], strict=True)
+            )
         ):
-            result[s] = c
-        return result
+            movable.add(s)
+    cmax, hcap = inst.residual_capacities()
+    for s, c in enumerate(assign):
+        if c >= 0 and s not in movable and s not in locked:
+            cmax[c] -= 1
+            if hcap[ch_host[c]] != UNLIMITED:
+                hcap[ch_host[c]] -= 1
+    solver = OptimalSolver(inst, seed, coverage_weight, sorted(movable), (cmax, hcap))
+    result = list(assign)
+    for s in movable:
+        result[s] = -1
+    for s, c in solver.pairs(closed):
+        result[s] = c
+    return result

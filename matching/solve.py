@@ -6,7 +6,9 @@ fill ratio assigned/min (then assigned count, then input order), skipping any th
 released by this round's closures could join: those students may lift it over its minimum.
 It also closes the challenges with a minimum that got nobody and that no released student
 could join, so students cannot trickle into them one round at a time. A challenge holding a
-locked assignment is never closed (locks are never dropped). After GLOBAL_RESOLVES re-solves,
+locked assignment is never closed (locks are never dropped). Optimal mode re-solves locally
+(`optimal.resolve_around`: the students the closures can affect are re-optimised exactly, the
+rest stay put); stable mode re-runs SPA-student. After RESOLVES re-solves,
 any challenge still under-filled is closed and its students are re-placed greedily
 (`_repair`), which cannot create new offenders; this bounds the work at four solves.
 The first round is the relaxation without minimums; `bound_gap` = penalised rank cost of the
@@ -30,7 +32,7 @@ from matching.validate import validate
 Progress = Callable[[str, int], None]
 
 CLOSE_EMPTY = True  # also close unreachable challenges with a minimum that got nobody
-GLOBAL_RESOLVES = 3  # re-solves after the relaxation before the local repair takes over
+RESOLVES = 3  # re-solves after the relaxation before the local repair takes over
 
 
 def _penalised(inst: Instance, assign: list[int]) -> int:
@@ -129,27 +131,31 @@ def allocate(
 ) -> tuple[list[int], dict[int, int], int | None]:
     """The allocation, the closed challenges (with their interested count) and the bound gap."""
     if mode == "optimal":
-        from matching.optimal import OptimalSolver  # lazy: ortools is slow to import
+        from matching.optimal import OptimalSolver, resolve_around  # lazy: ortools is slow
 
-        solver = OptimalSolver(inst, seed, weight)
+        def first() -> list[int]:
+            return OptimalSolver(inst, seed, weight).solve(set())
 
-        def run(closed: dict[int, int]) -> list[int]:
-            return solver.solve(set(closed))
+        def again(assign: list[int], closed: dict[int, int]) -> list[int]:
+            return resolve_around(inst, assign, set(closed), seed, weight)
     else:
         from matching.stable import solve_stable
 
-        def run(closed: dict[int, int]) -> list[int]:
+        def first() -> list[int]:
+            return solve_stable(inst, seed, set())
+
+        def again(assign: list[int], closed: dict[int, int]) -> list[int]:
             return solve_stable(inst, seed, set(closed))
 
     closed: dict[int, int] = {}
-    assign = run(closed)
+    assign = first()
     relaxation = assign
-    for _ in range(GLOBAL_RESOLVES):
+    for _ in range(RESOLVES):
         to_close = _to_close(inst, assign, closed)
         if not to_close:
             break
         closed.update(to_close)
-        assign = run(closed)
+        assign = again(assign, closed)
     else:
         assign = _repair(inst, assign, closed)
     if not any(inst.challenge_min):

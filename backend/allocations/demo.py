@@ -65,7 +65,8 @@ def _round(coordinator, school, challenges, *, name, now, close_in):
         school=school,
         challenges=challenges,
         capacities={c.pk: max(c.max_students, per_challenge) for c in challenges},
-        min_choices=min(3, len(challenges)),
+        # Few challenges fit every programme in the demo: one choice is enough to take part.
+        min_choices=1,
         max_choices=min(5, len(challenges)),
         choices_close_at=now + close_in,
         objections_close_at=now + close_in + dt.timedelta(days=14),
@@ -142,8 +143,10 @@ def load(*, now: dt.datetime) -> None:
         services.allocation_round_open_choosing(round=published, actor=coordinator, now=earlier)
         _choose(published, rng, share=0.95, now=earlier + dt.timedelta(days=1))
         services.allocation_round_close_choosing(round=published, actor=coordinator, now=earlier + dt.timedelta(days=7))
-        _run(published, coordinator, now=earlier + dt.timedelta(days=8), seed=1)
+        run = _run(published, coordinator, now=earlier + dt.timedelta(days=8), seed=1)
         published.refresh_from_db()
+        if not run.metrics or not run.metrics["assigned"]:
+            continue  # nobody could choose anything here: leave the round in review
         services.allocation_round_publish(round=published, actor=coordinator, now=earlier + dt.timedelta(days=9))
         published.refresh_from_db()
         _objections(published, coordinator, rng, now=earlier + dt.timedelta(days=10))

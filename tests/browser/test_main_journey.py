@@ -5,28 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.offers.models import Coverage, Offer, OfferStatus, WerkprocesMapping
+from tests.browser.journeys import main_menu, map_and_accept, post_challenge
 
 pytestmark = pytest.mark.browser
-
-
-def post_challenge(page, *, title: str, school: str) -> None:
-    """As a signed-in company contact: the guided brief, autosaved, then submitted."""
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
-        "link", name="Nieuwe uitdaging"
-    ).click()
-    page.get_by_label("Titel").fill(title)
-    page.get_by_label("Wat is de vraag?").fill(
-        "Klanten bellen hun bestelling nu door. Kunnen ze online bestellen en betalen?"
-    )
-    page.get_by_label("Wat zou u helpen?").fill("Een werkend voorbeeld dat wij kunnen testen.")
-    # The draft saves itself a second after a change (htmx), without pressing anything.
-    expect(page.locator("#autosave-status")).to_contain_text("Concept bewaard", timeout=8000)
-    page.get_by_label("Start").fill("2027-02-01")
-    page.get_by_label("Einde").fill("2027-03-15")
-    page.get_by_label("Hoeveel studenten kunnen meedoen?").fill("4")
-    page.get_by_label(school).check()
-    page.get_by_role("button", name="Indienen bij de school").click()
-    expect(page.locator("#offer-status")).to_have_text("Ingediend")
 
 
 def test_a_company_posts_a_challenge_and_a_teacher_accepts_and_maps_it(cast, page, login, shot):
@@ -42,26 +23,14 @@ def test_a_company_posts_a_challenge_and_a_teacher_accepts_and_maps_it(cast, pag
     )
 
     login(page, cast.devries)
-    page.get_by_role("link", name="Beoordeel “Online bestellen bij de bakker”").click()
-    page.get_by_role("link", name="Werkprocessen koppelen").click()
-    page.get_by_label("Code of woorden").press_sequentially("B1-K1-W2", delay=30)
-    result = page.locator("#search-results li", has_text="B1-K1-W2")
-    expect(result).to_be_visible()
-    result.get_by_label("Dekking voor B1-K1-W2").select_option(Coverage.FULL)
-    result.get_by_role("button", name="Koppelen B1-K1-W2").click()
-    expect(page.locator("#mapped-list")).to_contain_text("B1-K1-W2")
-    shot(page, "offer-mapping")
-
-    page.get_by_role("link", name=offer.title).click()
-    page.get_by_role("button", name="Accepteren en publiceren").click()
-    expect(page.locator("#offer-status")).to_have_text("Gepubliceerd")
+    map_and_accept(page, title=offer.title, code="B1-K1-W2")
     offer.refresh_from_db()
     assert (offer.status, offer.reviewer) == (OfferStatus.PUBLISHED, cast.devries)
     mapping = WerkprocesMapping.objects.get(offer=offer)
     assert (mapping.werkproces.code, mapping.coverage) == ("B1-K1-W2", Coverage.FULL)
 
     login(page, cast.jan)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn aanbod").click()
+    main_menu(page).get_by_role("link", name="Mijn aanbod").click()
     expect(page.locator(".offer-list")).to_contain_text(
         "Gepubliceerd sinds vandaag, door Karin de Vries"
     )

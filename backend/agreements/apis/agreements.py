@@ -9,6 +9,7 @@ from backend.accounts.models import User
 from backend.agreements import services
 from backend.agreements.apis.common import (
     detail_data,
+    document_views,
     reader_language,
     summary_data,
     version_data,
@@ -225,3 +226,6 @@ class AgreementEventListApi(APIView):
 class AgreementStatusesApi(APIView):
     def get(self, request):
         return Response([{"value": v, "label": str(label)} for v, label in AgreementStatus.choices])
+
+
+document_views(globals())

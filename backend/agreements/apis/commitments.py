@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from backend.accounts.models import User
 from backend.accounts.selectors import organisation_ids_for, staff_school_ids
 from backend.agreements import services
-from backend.agreements.apis.common import commitment_data, visible_agreement_or_404
+from backend.agreements.apis.common import commitment_data, document_views, visible_agreement_or_404
 from backend.agreements.models import AgreementParty, Commitment
 from backend.agreements.selectors import (
     agreements_visible_to,
@@ -225,3 +225,6 @@ class TakeoverApi(APIView):
             actor=request.user, now=timezone.now(), **data.validated_data
         )
         return Response({"moved": [a.pk for a in moved]})
+
+
+document_views(globals())

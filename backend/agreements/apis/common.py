@@ -1,5 +1,7 @@
 """Output shapes shared by the agreement API views and the pages."""
 
+import re
+
 from django.utils import timezone
 
 from backend.agreements.models import Agreement, AgreementVersion, Commitment
@@ -162,3 +164,38 @@ def detail_data(agreement: Agreement, user, language: str) -> dict:
         "is_school_coordinator": coordinator,
         "generated_at": timezone.now(),
     }
+
+
+def document_views(namespace: dict) -> None:
+    """Give drf-spectacular the request serializer and a JSON-object (or CSV) response for every
+    APIView defined in an API module; call at the bottom of the module with `globals()`."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema, extend_schema_view
+    from rest_framework.views import APIView
+
+    for obj in list(namespace.values()):
+        if not (
+            isinstance(obj, type)
+            and issubclass(obj, APIView)
+            and obj.__module__ == namespace["__name__"]
+        ):
+            continue
+        request = getattr(obj, "InputSerializer", None)
+        if request is not None:
+            # Every view's nested serializer is called InputSerializer; give each its own name.
+            request = type(f"{obj.__name__.removesuffix('Api')}InputSerializer", (request,), {})
+        if getattr(obj, "needs_reason", False):
+            request = obj.ReasonSerializer
+        if obj.__name__ == "AgreementChangeApi" or obj.__name__ == "AgreementVersionDetailApi":
+            request = namespace.get("TermsSerializer")
+        response = OpenApiTypes.STR if "Csv" in obj.__name__ else OpenApiTypes.OBJECT
+        methods = {
+            method: extend_schema(
+                operation_id=f"agreements_{re.sub(r'(?<!^)(?=[A-Z])', '_', obj.__name__.removesuffix('Api')).lower()}_{method}",
+                request=None if method == "get" else request,
+                responses=response,
+            )
+            for method in ("get", "post", "patch")
+            if hasattr(obj, method)
+        }
+        extend_schema_view(**methods)(obj)

@@ -11,7 +11,12 @@ from rest_framework.views import APIView
 from backend.accounts.models import User
 from backend.accounts.selectors import organisation_ids_for
 from backend.agreements import services
-from backend.agreements.apis.common import detail_data, reader_language, visible_agreement_or_404
+from backend.agreements.apis.common import (
+    detail_data,
+    document_views,
+    reader_language,
+    visible_agreement_or_404,
+)
 from backend.agreements.models import AgreementTemplate, CollectiveMember, Pledge, PledgeKind
 from backend.agreements.selectors import ledger_report
 from backend.core.errors import NotFound
@@ -302,3 +307,6 @@ class LedgerReportCsvApi(APIView):
                     ]
                 )
         return response
+
+
+document_views(globals())

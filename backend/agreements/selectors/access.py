@@ -3,7 +3,7 @@ so API views, pages and services share one answer."""
 
 from django.db.models import Q, QuerySet
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Membership, Role, User
+from backend.accounts.models import SCHOOL_STAFF_ROLES, Membership, Role, StudentEnrolment, User
 from backend.accounts.selectors import company_ids, coordinator_school_ids, organisation_ids_for
 from backend.agreements.models import Agreement, AgreementParty
 
@@ -16,15 +16,18 @@ def readable_organisation_ids(user: User) -> set[int]:
 
 
 def participant_agreement_ids(user: User) -> QuerySet:
-    """Agreements a student works under. Today the explicit participants relation; when the
-    allocations app assigns students to offers, agreements of those offers are added here."""
-    ids = Agreement.objects.filter(participants=user).values("pk")
+    """Agreements a student works under: named participants, plus the agreements between the
+    student's own school and an offer the allocations app placed them on (published rounds)."""
+    named = Q(participants=user)
     try:
-        from backend.allocations.selectors import offer_ids_for_student  # type: ignore[attr-defined]
+        from backend.allocations.selectors import offer_ids_for_student
     except ImportError:
-        return ids
-    offer_ids = offer_ids_for_student(user)
-    return Agreement.objects.filter(Q(participants=user) | Q(offer_id__in=offer_ids)).values("pk")
+        return Agreement.objects.filter(named).values("pk")
+    school_id = StudentEnrolment.objects.filter(student_id=user.pk).values("school_id")
+    allocated = Q(offer_id__in=offer_ids_for_student(user)) & Q(
+        pk__in=AgreementParty.objects.filter(organisation_id__in=school_id).values("agreement_id")
+    )
+    return Agreement.objects.filter(named | allocated).values("pk")
 
 
 def agreements_visible_to(user: User) -> QuerySet[Agreement]:

@@ -251,7 +251,8 @@ def offer_update(*, actor, offer: Offer, **fields: Any) -> Offer:
 
     Once submitted the school reviews what was sent, and once published students may already
     have chosen it: changing it then would change what people agreed to, so it is refused
-    (withdraw it, or ask the school to request changes)."""
+    (withdraw it, or ask the school to request changes). Returns the updated offer as a fresh
+    instance (the one passed in is not changed)."""
     _check_company_actor(actor, offer.owner)
     current = Offer.objects.select_for_update().get(pk=offer.pk)
     if current.status not in EDITABLE_STATUSES:

@@ -263,3 +263,36 @@ def test_a_coordinator_of_another_school_cannot_import_into_vista(cast):
     )
     assert response.status_code == 403
     assert not StudentEnrolment.objects.filter(student_number="100001").exists()
+
+
+def test_an_e_mail_of_a_staff_login_is_not_turned_into_a_student(cast):
+    content = _csv(cast, "500001;Marleen;;Bos;bos@vista.test;{crebo};2025;BOL;ICT1A;;")
+    with pytest.raises(StudentImportError) as error:
+        _import(cast, content)
+    assert [str(e) for e in error.value.errors] == [
+        "rij 2, kolom e-mail: bos@vista.test is al in gebruik door een ander account"
+    ]
+    assert not StudentEnrolment.objects.filter(student=cast.bos).exists()
+
+
+def test_a_student_who_left_and_is_listed_again_can_log_in_again(cast, people):
+    from django.utils import timezone
+
+    from backend.accounts.services import person_leave
+
+    _import(cast, _good(cast))
+    daan = User.objects.get(email="daan@student.vista.test")
+    person_leave(user=daan, actor=people.institution_admin, now=timezone.now())
+    result = _import(cast, _good(cast))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    daan.refresh_from_db()
+    assert (daan.is_active, daan.left_at) == (True, None)
+    assert Membership.objects.active().filter(user=daan, role=Role.STUDENT).count() == 1
+
+
+def test_a_former_colleague_without_memberships_is_linked_and_reactivated(cast):
+    former = UserFactory(email="lotte@student.vista.test", is_active=False)
+    _import(cast, _good(cast))
+    former.refresh_from_db()
+    assert former.is_active
+    assert StudentEnrolment.objects.get(student_number="100001").student == former

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -193,3 +195,49 @@ def test_the_commitment_list_stays_within_a_query_budget(
         response = client.get(url("commitment-list"))
     assert response.json()["count"] == 4
     assert client_for(cast.eva).get(url("commitment-list")).json()["count"] == 0
+
+
+def test_a_student_placed_on_the_challenge_by_an_allocation_round_reads_its_agreement(
+    cast, client_for, proposed, offer, now
+):
+    from backend.allocations.models import AllocationRound, Assignment, Phase
+
+    def placed(student, school, phase):
+        round_ = AllocationRound.objects.create(
+            name=f"Blok 3 {school}",
+            school=school,
+            choices_close_at=now,
+            objections_close_at=now + dt.timedelta(days=7),
+            phase=phase,
+            created_by=cast.bos,
+        )
+        Assignment.objects.create(
+            round=round_, student=student, offer=offer, source="engine", changed_at=now
+        )
+
+    placed(cast.sanne, cast.vista, Phase.PUBLISHED)
+    placed(cast.ahmed, cast.gilde, Phase.PUBLISHED)  # same offer, other school: not his agreement
+    sanne = client_for(cast.sanne).get(url("agreement-detail", proposed.pk))
+    assert sanne.status_code == 200 and sanne.json()["can_accept"] is False
+    assert client_for(cast.sanne).post(url("agreement-accept", proposed.pk)).status_code == 403
+    assert client_for(cast.ahmed).get(url("agreement-detail", proposed.pk)).status_code == 404
+    assert Acceptance.objects.count() == 0
+
+
+def test_a_placement_in_an_unpublished_round_shows_nothing_yet(
+    cast, client_for, proposed, offer, now
+):
+    from backend.allocations.models import AllocationRound, Assignment, Phase
+
+    round_ = AllocationRound.objects.create(
+        name="Blok 4",
+        school=cast.vista,
+        choices_close_at=now,
+        objections_close_at=now + dt.timedelta(days=7),
+        phase=Phase.REVIEW,
+        created_by=cast.bos,
+    )
+    Assignment.objects.create(
+        round=round_, student=cast.sanne, offer=offer, source="engine", changed_at=now
+    )
+    assert client_for(cast.sanne).get(url("agreement-detail", proposed.pk)).status_code == 404

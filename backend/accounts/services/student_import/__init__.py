@@ -33,7 +33,8 @@ def students_import(
 
     Students are matched on school + studentnummer: a known number updates that student, a new one
     creates a login (without password), a student membership and the enrolment. An e-mail address
-    that already has a login without enrolment is linked rather than duplicated. Students missing
+    whose login is not in use (no enrolment, no active membership) is linked and reactivated
+    rather than duplicated; a student who left and is listed again is reactivated. Students missing
     from the file are left alone.
 
     All-or-nothing: raises StudentImportError listing every bad row ("rij 14, kolom crebo: onbekend

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Membership, Role, StudentEnrolment, User
@@ -66,8 +67,15 @@ def check_against_database(
     coaches = _coaches_by_email(school, (row.coach_email for row in rows if row.coach_email))
     owners = {
         values["email"]: values
-        for values in User.objects.filter(email__in={row.email for row in rows}).values(
-            "pk", "email", "enrolment__school_id", "enrolment__student_number"
+        for values in User.objects.filter(email__in={row.email for row in rows})
+        .annotate(
+            # Only a login that is not in use elsewhere may be linked to a new student.
+            has_memberships=Exists(
+                Membership.objects.filter(user_id=OuterRef("pk"), ended_at__isnull=True)
+            )
+        )
+        .values(
+            "pk", "email", "enrolment__school_id", "enrolment__student_number", "has_memberships"
         )
     }
     for row in rows:
@@ -99,7 +107,7 @@ def check_against_database(
                 _("%(value)s hoort al bij studentnummer %(number)s")
                 % {"value": row.email, "number": owner["enrolment__student_number"]},
             )
-        elif enrolment is not None:
+        elif enrolment is not None or owner["has_memberships"]:
             row.error(
                 "e-mail",
                 _("%(value)s is al in gebruik door een ander account") % {"value": row.email},

@@ -65,6 +65,10 @@ def write_rows(
             if getattr(user, name) != getattr(row, name):
                 setattr(user, name, getattr(row, name))
                 changed = True
+        if not user.is_active or user.left_at is not None:
+            # The school's export lists them again: they are (re-)enrolled, so they may log in.
+            user.is_active, user.left_at = True, None
+            changed = True
         if changed:
             updated_users.append(user)
         enrolment_changed = False
@@ -83,16 +87,22 @@ def write_rows(
         else:
             unchanged += 1
 
-    User.objects.bulk_update(updated_users, USER_FIELDS, batch_size=BATCH_SIZE)
+    User.objects.bulk_update(
+        updated_users, [*USER_FIELDS, "is_active", "left_at"], batch_size=BATCH_SIZE
+    )
     StudentEnrolment.objects.bulk_update(
         updated_enrolments,
         [name.removesuffix("_id") for name in ENROLMENT_FIELDS],
         batch_size=BATCH_SIZE,
     )
 
+    # Existing logins without enrolment or active membership (checked before) are linked; someone
+    # who left earlier and now enrols may log in again.
     linked = dict(
         User.objects.filter(email__in=[row.email for row in new_rows]).values_list("email", "pk")
     )
+    if linked:
+        User.objects.filter(pk__in=linked.values()).update(is_active=True, left_at=None)
     User.objects.bulk_create(
         [
             User(
