@@ -11,8 +11,16 @@ urlpatterns = [
     path("rounds/<int:round_id>/", rounds.round_detail, name="round-detail"),
     path("rounds/<int:round_id>/action/<slug:action>/", rounds.round_action, name="round-action"),
     path("rounds/<int:round_id>/runs/start/", rounds.run_start, name="round-run-start"),
-    path("rounds/<int:round_id>/runs/<int:run_id>/progress/", rounds.run_progress, name="round-run-progress"),
-    path("rounds/<int:round_id>/runs/<int:run_id>/<slug:action>/", rounds.run_action, name="round-run-action"),
+    path(
+        "rounds/<int:round_id>/runs/<int:run_id>/progress/",
+        rounds.run_progress,
+        name="round-run-progress",
+    ),
+    path(
+        "rounds/<int:round_id>/runs/<int:run_id>/<slug:action>/",
+        rounds.run_action,
+        name="round-run-action",
+    ),
     path(
         "rounds/<int:round_id>/assignments/<int:student_id>/<slug:action>/",
         rounds.assignment_action,

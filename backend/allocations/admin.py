@@ -26,7 +26,15 @@ class RoundHostInline(admin.TabularInline):
 
 @admin.register(AllocationRound)
 class AllocationRoundAdmin(admin.ModelAdmin):
-    list_display = ["name", "period", "school", "consortium", "phase", "choices_close_at", "objections_close_at"]
+    list_display = [
+        "name",
+        "period",
+        "school",
+        "consortium",
+        "phase",
+        "choices_close_at",
+        "objections_close_at",
+    ]
     list_filter = ["phase", "school", "consortium"]
     search_fields = ["name", "period"]
     raw_id_fields = ["school", "consortium", "created_by", "published_by", "applied_run"]
@@ -38,7 +46,17 @@ class AllocationRoundAdmin(admin.ModelAdmin):
 
 @admin.register(AllocationRun)
 class AllocationRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "round", "mode", "seed", "coverage_weight", "status", "stage", "percent", "created_at"]
+    list_display = [
+        "pk",
+        "round",
+        "mode",
+        "seed",
+        "coverage_weight",
+        "status",
+        "stage",
+        "percent",
+        "created_at",
+    ]
     list_filter = ["status", "mode"]
     search_fields = ["round__name", "problem_hash"]
     raw_id_fields = ["round", "started_by"]

@@ -15,7 +15,7 @@ import random
 
 from backend.accounts.models import Membership, Role
 from backend.allocations import engine_adapter, services
-from backend.allocations.models import Assignment, Phase
+from backend.allocations.models import Assignment, Choice, ChoiceList, Phase
 from backend.allocations.selectors.snapshot import round_snapshot
 from backend.core.errors import ApplicationError
 from backend.offers.models import Offer, OfferKind, OfferStatus
@@ -32,7 +32,11 @@ def _coordinators():
     """(coordinator, school) per scenario: the coordinators with a demo login, else any."""
     rows = (
         Membership.objects.active()
-        .filter(role=Role.COORDINATOR, organisation__kind="school", organisation__enrolments__isnull=False)
+        .filter(
+            role=Role.COORDINATOR,
+            organisation__kind="school",
+            organisation__enrolments__isnull=False,
+        )
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__email")
         .distinct()
@@ -50,19 +54,26 @@ def _challenges(school):
     return list(
         Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
         .filter(schools=school)
+        .prefetch_related("programmes")
         .distinct()
         .order_by("pk")
-    ) or list(Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED).order_by("pk")[:8])
+    ) or list(
+        Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
+        .prefetch_related("programmes")
+        .order_by("pk")[:8]
+    )
 
 
 def _round(coordinator, school, challenges, *, name, now, close_in):
-    students = school.enrolments.count()
+    kwalificaties = _kwalificaties_with_a_fit(school, challenges)
+    students = school.enrolments.filter(kwalificatie__in=kwalificaties).count()
     per_challenge = math.ceil(1.2 * students / max(1, len(challenges)))
     return services.allocation_round_create(
         actor=coordinator,
         name=name,
         period=f"{now.year}-{now.year + 1}",
         school=school,
+        kwalificaties=kwalificaties,
         challenges=challenges,
         capacities={c.pk: max(c.max_students, per_challenge) for c in challenges},
         # Few challenges fit every programme in the demo: one choice is enough to take part.
@@ -75,43 +86,77 @@ def _round(coordinator, school, challenges, *, name, now, close_in):
 
 
 def _choose(round, rng: random.Random, *, share: float, now) -> int:
+    """Most students hand in a ranked list of challenges open to them. Written in bulk (the
+    choices are drawn from the engine's own eligibility verdicts, the same check the service makes)."""
     snapshot = round_snapshot(round, today=now.date())
     challenges = list(snapshot.challenges)
-    made = 0
+    lists, picks_per_student = [], {}
     for record in snapshot.students:
         if rng.random() > share:
             continue
-        eligible = [c.offer_id for c in challenges if engine_adapter.ineligibility(record, c) is None]
+        eligible = [
+            c.offer_id for c in challenges if engine_adapter.ineligibility(record, c) is None
+        ]
         if len(eligible) < round.min_choices:
             continue
         # Popular challenges first more often: a skewed shuffle.
         order = {pk: i for i, pk in enumerate(eligible)}
         eligible.sort(key=lambda pk: rng.random() * (1 + order[pk] / 3))
-        picks = eligible[: rng.randint(round.min_choices, min(round.max_choices, len(eligible)))]
-        services.choice_list_submit(round=round, student=record_user(record), offer_ids=picks, now=now)
-        made += 1
-    return made
+        picks_per_student[record.user_id] = eligible[
+            : rng.randint(round.min_choices, min(round.max_choices, len(eligible)))
+        ]
+        lists.append(
+            ChoiceList(round=round, student_id=record.user_id, submitted_at=now, updated_at=now)
+        )
+    ChoiceList.objects.bulk_create(lists)
+    saved = ChoiceList.objects.filter(round=round).values_list("pk", "student_id")
+    Choice.objects.bulk_create(
+        [
+            Choice(choice_list_id=list_id, offer_id=offer_id, position=position)
+            for list_id, student_id in saved
+            for position, offer_id in enumerate(picks_per_student[student_id], 1)
+        ]
+    )
+    return len(lists)
 
 
-def record_user(record):
-    from backend.accounts.models import User
+def _kwalificaties_with_a_fit(school, challenges):
+    """The programmes of the school for which at least one challenge is open (level and crebo)."""
+    from backend.curriculum.models import Kwalificatie
 
-    return User.objects.get(pk=record.user_id)
+    fitting = []
+    for kwalificatie in Kwalificatie.objects.filter(enrolments__school=school).distinct():
+        for offer in challenges:
+            programmes = {k.pk for k in offer.programmes.all()}
+            if (
+                offer.niveau_min <= kwalificatie.niveau <= offer.niveau_max
+                and (not programmes or kwalificatie.pk in programmes)
+                and not offer.required_certificates
+            ):
+                fitting.append(kwalificatie)
+                break
+    return fitting
 
 
 def _run(round, coordinator, *, now, seed: int):
-    run = services.allocation_run_start(round=round, actor=coordinator, mode="optimal", seed=seed, now=now)
+    run = services.allocation_run_start(
+        round=round, actor=coordinator, mode="optimal", seed=seed, now=now
+    )
     services.allocation_run_execute(run_id=run.pk, now=now)
     run.refresh_from_db()
     return run
 
 
 def _objections(round, coordinator, rng: random.Random, *, now) -> None:
-    assigned = list(Assignment.objects.filter(round=round).select_related("student").order_by("pk")[:40])
+    assigned = list(
+        Assignment.objects.filter(round=round).select_related("student").order_by("pk")[:40]
+    )
     rng.shuffle(assigned)
     objectors = assigned[:3]
     objections = [
-        services.objection_submit(round=round, student=a.student, reason=OBJECTION_REASONS[i], now=now)
+        services.objection_submit(
+            round=round, student=a.student, reason=OBJECTION_REASONS[i], now=now
+        )
         for i, a in enumerate(objectors)
     ]
     if objections:
@@ -123,10 +168,14 @@ def _objections(round, coordinator, rng: random.Random, *, now) -> None:
         )
     if len(objections) > 1:
         taken = {a.offer_id for a in assigned}
-        options = [e.offer for e in round.entries.select_related("offer") if e.offer_id not in taken]
+        options = [
+            e.offer for e in round.entries.select_related("offer") if e.offer_id not in taken
+        ]
         for offer in options + [e.offer for e in round.entries.select_related("offer")]:
             try:
-                services.objection_accept(objection=objections[1], actor=coordinator, offer=offer, now=now)
+                services.objection_accept(
+                    objection=objections[1], actor=coordinator, offer=offer, now=now
+                )
                 break
             except ApplicationError:
                 continue
@@ -139,25 +188,54 @@ def load(*, now: dt.datetime) -> None:
         if len(challenges) < 2:
             continue
         earlier = now - dt.timedelta(days=20)
-        published = _round(coordinator, school, challenges, name="Periode 1", now=earlier, close_in=dt.timedelta(days=7))
+        published = _round(
+            coordinator,
+            school,
+            challenges,
+            name="Periode 1",
+            now=earlier,
+            close_in=dt.timedelta(days=7),
+        )
         services.allocation_round_open_choosing(round=published, actor=coordinator, now=earlier)
         _choose(published, rng, share=0.95, now=earlier + dt.timedelta(days=1))
-        services.allocation_round_close_choosing(round=published, actor=coordinator, now=earlier + dt.timedelta(days=7))
+        services.allocation_round_close_choosing(
+            round=published, actor=coordinator, now=earlier + dt.timedelta(days=7)
+        )
         run = _run(published, coordinator, now=earlier + dt.timedelta(days=8), seed=1)
         published.refresh_from_db()
         if not run.metrics or not run.metrics["assigned"]:
             continue  # nobody could choose anything here: leave the round in review
-        services.allocation_round_publish(round=published, actor=coordinator, now=earlier + dt.timedelta(days=9))
+        services.allocation_round_publish(
+            round=published, actor=coordinator, now=earlier + dt.timedelta(days=9)
+        )
         published.refresh_from_db()
         _objections(published, coordinator, rng, now=earlier + dt.timedelta(days=10))
 
-        review = _round(coordinator, school, challenges, name="Periode 2", now=now - dt.timedelta(days=10), close_in=dt.timedelta(days=7))
-        services.allocation_round_open_choosing(round=review, actor=coordinator, now=now - dt.timedelta(days=10))
+        review = _round(
+            coordinator,
+            school,
+            challenges,
+            name="Periode 2",
+            now=now - dt.timedelta(days=10),
+            close_in=dt.timedelta(days=7),
+        )
+        services.allocation_round_open_choosing(
+            round=review, actor=coordinator, now=now - dt.timedelta(days=10)
+        )
         _choose(review, rng, share=0.9, now=now - dt.timedelta(days=8))
-        services.allocation_round_close_choosing(round=review, actor=coordinator, now=now - dt.timedelta(days=3))
+        services.allocation_round_close_choosing(
+            round=review, actor=coordinator, now=now - dt.timedelta(days=3)
+        )
         _run(review, coordinator, now=now - dt.timedelta(days=2), seed=2)
 
-        choosing = _round(coordinator, school, challenges, name="Periode 3", now=now, close_in=dt.timedelta(days=5))
+        choosing = _round(
+            coordinator,
+            school,
+            challenges,
+            name="Periode 3",
+            now=now,
+            close_in=dt.timedelta(days=5),
+        )
         services.allocation_round_open_choosing(round=choosing, actor=coordinator, now=now)
         _choose(choosing, rng, share=0.8, now=now)
         choosing.refresh_from_db()

@@ -169,9 +169,7 @@ def ineligibility(student: StudentRecord, challenge: ChallengeRecord) -> dict[st
     return details
 
 
-def eligible_offer_ids(
-    student: StudentRecord, challenges: Iterable[ChallengeRecord]
-) -> list[int]:
+def eligible_offer_ids(student: StudentRecord, challenges: Iterable[ChallengeRecord]) -> list[int]:
     return [c.offer_id for c in challenges if ineligibility(student, c) is None]
 
 

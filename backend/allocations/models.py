@@ -153,7 +153,9 @@ class RoundHost(models.Model):
 class ChoiceList(models.Model):
     """A student's ranked choices in one round; replaced as a whole until the deadline."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="choice_lists")
+    round = models.ForeignKey(
+        AllocationRound, on_delete=models.CASCADE, related_name="choice_lists"
+    )
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="choice_lists"
     )
@@ -184,7 +186,9 @@ class Choice(models.Model):
         verbose_name = _("keuze")
         verbose_name_plural = _("keuzes")
         constraints = [
-            models.UniqueConstraint(fields=["choice_list", "position"], name="choice_position_once"),
+            models.UniqueConstraint(
+                fields=["choice_list", "position"], name="choice_position_once"
+            ),
             models.UniqueConstraint(fields=["choice_list", "offer"], name="choice_offer_once"),
             models.CheckConstraint(condition=Q(position__gte=1), name="choice_position_from_1"),
         ]
@@ -227,7 +231,9 @@ class AllocationRun(models.Model):
     result = models.JSONField(null=True, blank=True)
     metrics = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -286,7 +292,9 @@ class Assignment(models.Model):
         indexes = [models.Index(fields=["round", "offer"])]
         constraints = [
             models.UniqueConstraint(fields=["round", "student"], name="assignment_once_per_round"),
-            models.CheckConstraint(condition=Q(rank__gte=1) | Q(rank__isnull=True), name="assignment_rank_from_1"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) | Q(rank__isnull=True), name="assignment_rank_from_1"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -301,7 +309,9 @@ class ObjectionStatus(models.TextChoices):
 
 class Objection(models.Model):
     round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="objections")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     # What the student objected to (None when they objected to being unassigned).
     offer = models.ForeignKey(
         "offers.Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

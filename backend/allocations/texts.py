@@ -17,12 +17,15 @@ CERTIFICATE_NAMES = {"VOG": "VOG", "BHV": "BHV", "VCA": "VCA"}
 def _ranks(ranks: list[int]) -> str:
     counts = Counter(ranks)
     parts = [
-        _("%(n)d× als %(rank)de keus") % {"n": n, "rank": rank} for rank, n in sorted(counts.items())
+        _("%(n)d× als %(rank)de keus") % {"n": n, "rank": rank}
+        for rank, n in sorted(counts.items())
     ]
     return ", ".join(parts)
 
 
-def rule_sentence(details: Mapping[str, Any], *, school_names: Mapping[int, str] | None = None) -> str:
+def rule_sentence(
+    details: Mapping[str, Any], *, school_names: Mapping[int, str] | None = None
+) -> str:
     """Why a student may not take a challenge, as a clause: 'deze is voor niveau 3 en 4'."""
     rule = details.get("rule")
     required = list(details.get("required") or [])
@@ -47,25 +50,33 @@ def rule_sentence(details: Mapping[str, Any], *, school_names: Mapping[int, str]
     return _("je voldoet niet aan de voorwaarden")
 
 
-def passed_over_sentence(item: Mapping[str, Any], *, title: str, host_name: str = "", school_names=None) -> str:
+def passed_over_sentence(
+    item: Mapping[str, Any], *, title: str, host_name: str = "", school_names=None
+) -> str:
     """One sentence for a better choice the student did not get."""
     rank, reason, details = item["rank"], item["reason"], item.get("details") or {}
     head = _("Je %(rank)de keus '%(title)s'") % {"rank": rank, "title": title}
     if reason == "full":
         ranks = list(details.get("filled_by_ranks") or [])
         if ranks and all(r == ranks[0] for r in ranks) and not details.get("locked"):
-            return _("%(head)s was vol: gevuld door studenten die hem als %(rank)de keus hadden.") % {
+            return _(
+                "%(head)s was vol: gevuld door studenten die hem als %(rank)de keus hadden."
+            ) % {
                 "head": head,
                 "rank": ranks[0],
             }
         filled = _ranks(ranks) if ranks else _("vastgezette plaatsingen")
-        return _("%(head)s was vol (%(capacity)d plaatsen): gevuld door studenten die hem kozen: %(ranks)s.") % {
+        return _(
+            "%(head)s was vol (%(capacity)d plaatsen): gevuld door studenten die hem kozen: %(ranks)s."
+        ) % {
             "head": head,
             "capacity": details.get("capacity", 0),
             "ranks": filled,
         }
     if reason == "host_full":
-        return _("%(head)s viel af: %(host)s had geen plaats meer (%(capacity)d studenten in totaal).") % {
+        return _(
+            "%(head)s viel af: %(host)s had geen plaats meer (%(capacity)d studenten in totaal)."
+        ) % {
             "head": head,
             "host": host_name or _("het bedrijf"),
             "capacity": details.get("capacity", 0),
@@ -84,15 +95,21 @@ def passed_over_sentence(item: Mapping[str, Any], *, title: str, host_name: str 
             "%(head)s had nog plaats, maar dan waren andere studenten verder van hun keuzes af geraakt."
         ) % {"head": head}
     if reason == "locked":
-        return _("%(head)s is niet bekeken: de coördinator heeft je indeling vastgezet.") % {"head": head}
+        return _("%(head)s is niet bekeken: de coördinator heeft je indeling vastgezet.") % {
+            "head": head
+        }
     return _("%(head)s is niet gelukt.") % {"head": head}
 
 
-def result_sentence(*, title: str | None, rank: int | None, source: str, unassigned_reason: str = "") -> str:
+def result_sentence(
+    *, title: str | None, rank: int | None, source: str, unassigned_reason: str = ""
+) -> str:
     if title is None:
         return {
             "no_preferences": _("Je bent niet ingedeeld: je hebt geen keuzes ingeleverd."),
-            "no_eligible_choice": _("Je bent niet ingedeeld: geen van je keuzes stond voor jou open."),
+            "no_eligible_choice": _(
+                "Je bent niet ingedeeld: geen van je keuzes stond voor jou open."
+            ),
             "all_choices_full": _("Je bent niet ingedeeld: al je keuzes waren vol."),
         }.get(unassigned_reason, _("Je bent (nog) niet ingedeeld."))
     if source in ("override", "objection", "locked") and rank is None:
@@ -100,8 +117,14 @@ def result_sentence(*, title: str | None, rank: int | None, source: str, unassig
     if rank is None:
         return _("Je bent ingedeeld bij '%(title)s'.") % {"title": title}
     if source in ("override", "objection"):
-        return _("De coördinator heeft je ingedeeld bij '%(title)s', je %(rank)de keus.") % {"title": title, "rank": rank}
-    return _("Je bent ingedeeld bij '%(title)s', je %(rank)de keus.") % {"title": title, "rank": rank}
+        return _("De coördinator heeft je ingedeeld bij '%(title)s', je %(rank)de keus.") % {
+            "title": title,
+            "rank": rank,
+        }
+    return _("Je bent ingedeeld bij '%(title)s', je %(rank)de keus.") % {
+        "title": title,
+        "rank": rank,
+    }
 
 
 def unassigned_sentence(reason: str) -> str:

@@ -633,11 +633,12 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for category in Category.ALL:
+            label = Category.LABELS[category]
             self.fields[f"{category}_in_app"] = forms.BooleanField(
-                label=_("%(c)s in de app") % {"c": category}, required=False
+                label=_("%(c)s: in de app") % {"c": label}, required=False
             )
             self.fields[f"{category}_email"] = forms.BooleanField(
-                label=_("%(c)s per e-mail") % {"c": category}, required=False
+                label=_("%(c)s: per e-mail") % {"c": label}, required=False
             )
 
 

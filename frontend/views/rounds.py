@@ -2,7 +2,6 @@
 their result, companies see their teams. Every read goes through the allocations selectors and
 every write through the allocations services, exactly like the API (backend/allocations/apis)."""
 
-import datetime as dt
 from functools import wraps
 
 from django import forms
@@ -17,12 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
-from backend.accounts.selectors import consortium_ids_for_organisations, coordinator_school_ids, student_enrolment
+from backend.accounts.selectors import consortium_ids_for_organisations, coordinator_school_ids
 from backend.allocations import services
 from backend.allocations.models import (
     ACTIVE_RUN_STATUSES,
     AllocationRun,
-    Assignment,
     Objection,
     ObjectionStatus,
     Phase,
@@ -36,7 +34,6 @@ from backend.allocations.selectors.review import (
     assignments_csv,
     assignments_for_round,
     company_teams,
-    latest_succeeded_runs,
     objections_for_round,
     runs_compare,
     runs_for_round,
@@ -54,7 +51,13 @@ from backend.core.errors import PermissionDenied as DomainPermissionDenied
 from backend.offers.models import Offer, OfferKind, OfferStatus
 from backend.organisations.models import Consortium, Organisation
 from frontend.forms import KoppelForm, apply_application_error
-from frontend.views.access import COMPANY_ROLES, COORDINATOR_ROLES, STAFF_ROLES, STUDENT_ROLES, role_required
+from frontend.views.access import (
+    COMPANY_ROLES,
+    COORDINATOR_ROLES,
+    STAFF_ROLES,
+    STUDENT_ROLES,
+    role_required,
+)
 
 
 def _domain(view):
@@ -85,13 +88,17 @@ def _flash_error(request, error: ApplicationError) -> None:
 def round_list(request):
     rounds = access.rounds_readable_by_staff(request.user).select_related("school", "consortium")
     can_create = bool(coordinator_school_ids(request.user)) or request.user.is_staff
-    return render(request, "frontend/rounds/round_list.html", {"rounds": rounds, "can_create": can_create})
+    return render(
+        request, "frontend/rounds/round_list.html", {"rounds": rounds, "can_create": can_create}
+    )
 
 
 class RoundForm(KoppelForm):
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=200)
     period = forms.CharField(label=gettext_lazy("Periode"), max_length=50, required=False)
-    school = forms.ModelChoiceField(label=gettext_lazy("School"), queryset=Organisation.objects.none(), required=False)
+    school = forms.ModelChoiceField(
+        label=gettext_lazy("School"), queryset=Organisation.objects.none(), required=False
+    )
     consortium = forms.ModelChoiceField(
         label=gettext_lazy("Of: consortium"), queryset=Consortium.objects.none(), required=False
     )
@@ -101,23 +108,33 @@ class RoundForm(KoppelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    min_choices = forms.IntegerField(label=gettext_lazy("Minimaal aantal keuzes"), initial=3, min_value=1, max_value=10)
-    max_choices = forms.IntegerField(label=gettext_lazy("Maximaal aantal keuzes"), initial=5, min_value=1, max_value=10)
+    min_choices = forms.IntegerField(
+        label=gettext_lazy("Minimaal aantal keuzes"), initial=3, min_value=1, max_value=10
+    )
+    max_choices = forms.IntegerField(
+        label=gettext_lazy("Maximaal aantal keuzes"), initial=5, min_value=1, max_value=10
+    )
     choices_close_at = forms.DateTimeField(
-        label=gettext_lazy("Keuzes sluiten op"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Keuzes sluiten op"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     objections_close_at = forms.DateTimeField(
-        label=gettext_lazy("Bezwaar mogelijk tot"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Bezwaar mogelijk tot"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         schools = coordinator_school_ids(user)
         self.fields["school"].queryset = Organisation.objects.filter(pk__in=schools)
-        self.fields["consortium"].queryset = Consortium.objects.filter(pk__in=consortium_ids_for_organisations(schools))
-        self.fields["challenges"].queryset = Offer.objects.filter(
-            kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED
-        ).select_related("owner").order_by("title")
+        self.fields["consortium"].queryset = Consortium.objects.filter(
+            pk__in=consortium_ids_for_organisations(schools)
+        )
+        self.fields["challenges"].queryset = (
+            Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
+            .select_related("owner")
+            .order_by("title")
+        )
 
 
 @role_required(*COORDINATOR_ROLES)
@@ -153,7 +170,10 @@ def _run_context(run: AllocationRun | None) -> dict:
 
 def _chart_rank_profile(metrics: dict) -> list[tuple[str, int]]:
     profile = metrics.get("rank_profile") or {}
-    rows = [(_("%(rank)se keus") % {"rank": rank}, n) for rank, n in sorted(profile.items(), key=lambda kv: int(kv[0]))]
+    rows = [
+        (_("%(rank)se keus") % {"rank": rank}, n)
+        for rank, n in sorted(profile.items(), key=lambda kv: int(kv[0]))
+    ]
     rows.append((_("niet ingedeeld"), metrics.get("unassigned", 0)))
     return rows
 
@@ -172,7 +192,11 @@ def _fairness(metrics: dict, schools: dict[int, str]) -> list[dict]:
     rows = []
     for kind, groups in (metrics.get("by_group") or {}).items():
         for name, figures in sorted(groups.items()):
-            label = schools.get(int(name[1:]), name) if kind == "school" and name[1:].isdigit() else name
+            label = (
+                schools.get(int(name[1:]), name)
+                if kind == "school" and name[1:].isdigit()
+                else name
+            )
             rows.append({"kind": kind, "name": label, **figures})
     return rows
 
@@ -196,11 +220,15 @@ def round_detail(request, round_id: int):
         "metrics": metrics,
         "rank_chart": _chart_rank_profile(metrics) if metrics else [],
         "fill_chart": _chart_fill_rates(metrics, titles) if metrics else [],
-        "fairness": _fairness(metrics, access.school_names(access.round_school_ids(round))) if metrics else [],
+        "fairness": _fairness(metrics, access.school_names(access.round_school_ids(round)))
+        if metrics
+        else [],
         "assignments": assignments_for_round(round) if round.phase != Phase.PREPARING else [],
         "choice_count": round.choice_lists.count(),
         "participant_count": access.round_enrolments(round).count(),
-        "open_objections": Objection.objects.filter(round=round, status=ObjectionStatus.OPEN).count(),
+        "open_objections": Objection.objects.filter(
+            round=round, status=ObjectionStatus.OPEN
+        ).count(),
         "modes": RunMode.choices,
         "Phase": Phase,
         "exports": list(EXPORT_ORDER),
@@ -214,8 +242,12 @@ def round_detail(request, round_id: int):
 def run_progress(request, round_id: int, run_id: int):
     """The small progress partial htmx polls every second while a run is active."""
     round = access.get_round_for_staff(request.user, round_id)
-    run = get_object_or_404(AllocationRun.objects.defer("problem", "result"), pk=run_id, round=round)
-    response = render(request, "frontend/rounds/_run_progress.html", {"round": round, **_run_context(run)})
+    run = get_object_or_404(
+        AllocationRun.objects.defer("problem", "result"), pk=run_id, round=round
+    )
+    response = render(
+        request, "frontend/rounds/_run_progress.html", {"round": round, **_run_context(run)}
+    )
     if run.status == RunStatus.SUCCEEDED and request.htmx:
         # Reload the page once so the dashboard shows the new result.
         response["HX-Refresh"] = "true"
@@ -256,7 +288,9 @@ def run_start(request, round_id: int):
         mode = request.POST.get("mode", RunMode.OPTIMAL)
         seed = int(request.POST.get("seed") or 0)
         weight = float(request.POST.get("coverage_weight") or 0)
-        services.allocation_run_start(round=round, actor=request.user, mode=mode, seed=seed, coverage_weight=weight)
+        services.allocation_run_start(
+            round=round, actor=request.user, mode=mode, seed=seed, coverage_weight=weight
+        )
     except ValueError:
         messages.error(request, _("Seed en gewicht moeten getallen zijn."))
     except ApplicationError as error:
@@ -273,7 +307,9 @@ def run_action(request, round_id: int, run_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
     run = get_object_or_404(AllocationRun, pk=run_id, round=round)
     run.round = round
-    service = {"retry": services.allocation_run_retry, "apply": services.allocation_run_apply}.get(action)
+    service = {"retry": services.allocation_run_retry, "apply": services.allocation_run_apply}.get(
+        action
+    )
     if service is None:
         raise Http404
     try:
@@ -300,13 +336,17 @@ def assignment_action(request, round_id: int, student_id: int, action: str):
             offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
             if offer is None:
                 raise ApplicationError(_("Kies een uitdaging."))
-            services.assignment_override(round=round, student=student, offer=offer, actor=request.user)
+            services.assignment_override(
+                round=round, student=student, offer=offer, actor=request.user
+            )
         else:
             raise Http404
     except ApplicationError as error:
         _flash_error(request, error)
     else:
-        messages.success(request, _("De indeling van %(name)s is aangepast.") % {"name": student.first_name})
+        messages.success(
+            request, _("De indeling van %(name)s is aangepast.") % {"name": student.first_name}
+        )
     return redirect(request.POST.get("next") or reverse("frontend:round-detail", args=[round.pk]))
 
 
@@ -317,7 +357,9 @@ def round_compare(request, round_id: int):
     succeeded = list(runs_for_round(round).filter(status=RunStatus.SUCCEEDED))
     by_id = {run.pk: run for run in succeeded}
     try:
-        a = by_id.get(int(request.GET.get("a", 0))) or (succeeded[1] if len(succeeded) > 1 else None)
+        a = by_id.get(int(request.GET.get("a", 0))) or (
+            succeeded[1] if len(succeeded) > 1 else None
+        )
         b = by_id.get(int(request.GET.get("b", 0))) or (succeeded[0] if succeeded else None)
     except ValueError:
         a = b = None
@@ -377,7 +419,9 @@ def round_export(request, round_id: int, by: str):
 @_domain
 def round_objections(request, round_id: int):
     round = access.get_round_for_staff(request.user, round_id)
-    offers = Offer.objects.filter(pk__in=RoundChallenge.objects.filter(round=round).values("offer_id")).order_by("title")
+    offers = Offer.objects.filter(
+        pk__in=RoundChallenge.objects.filter(round=round).values("offer_id")
+    ).order_by("title")
     return render(
         request,
         "frontend/rounds/round_objections.html",
@@ -395,16 +439,25 @@ def round_objections(request, round_id: int):
 @_domain
 def objection_decide(request, round_id: int, objection_id: int):
     round = access.get_round_for_manager(request.user, round_id)
-    objection = get_object_or_404(Objection.objects.select_related("student"), pk=objection_id, round=round)
+    objection = get_object_or_404(
+        Objection.objects.select_related("student"), pk=objection_id, round=round
+    )
     objection.round = round
     try:
         if request.POST.get("decision") == "accept":
             offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
             if offer is None:
                 raise ApplicationError(_("Kies de uitdaging waar de student naartoe gaat."))
-            services.objection_accept(objection=objection, actor=request.user, offer=offer, answer=request.POST.get("answer", ""))
+            services.objection_accept(
+                objection=objection,
+                actor=request.user,
+                offer=offer,
+                answer=request.POST.get("answer", ""),
+            )
         else:
-            services.objection_decline(objection=objection, actor=request.user, answer=request.POST.get("answer", ""))
+            services.objection_decline(
+                objection=objection, actor=request.user, answer=request.POST.get("answer", "")
+            )
     except ApplicationError as error:
         _flash_error(request, error)
     else:
@@ -446,10 +499,18 @@ def student_rounds(request):
 
 @role_required(*STUDENT_ROLES, allow_staff=False)
 def student_assignment(request):
-    published = [r for r in access.rounds_for_student(request.user) if r.phase in (Phase.PUBLISHED, Phase.OBJECTIONS, Phase.CLOSED)]
+    published = [
+        r
+        for r in access.rounds_for_student(request.user)
+        if r.phase in (Phase.PUBLISHED, Phase.OBJECTIONS, Phase.CLOSED)
+    ]
     if published:
         return redirect("frontend:round-student", published[0].pk)
-    return render(request, "frontend/rounds/student_rounds.html", {"rounds": access.rounds_for_student(request.user), "no_result": True})
+    return render(
+        request,
+        "frontend/rounds/student_rounds.html",
+        {"rounds": access.rounds_for_student(request.user), "no_result": True},
+    )
 
 
 @role_required(*STUDENT_ROLES, allow_staff=False)
@@ -460,11 +521,16 @@ def round_student(request, round_id: int):
     errors: list[str] = []
     if request.method == "POST" and request.POST.get("form") == "objection":
         try:
-            services.objection_submit(round=round, student=request.user, reason=request.POST.get("reason", ""), now=now)
+            services.objection_submit(
+                round=round, student=request.user, reason=request.POST.get("reason", ""), now=now
+            )
         except ApplicationError as error:
             _flash_error(request, error)
         else:
-            messages.success(request, _("Je bezwaar is ingediend. De coördinator laat je weten wat er mee gebeurt."))
+            messages.success(
+                request,
+                _("Je bezwaar is ingediend. De coördinator laat je weten wat er mee gebeurt."),
+            )
         return redirect("frontend:round-student", round.pk)
     chosen = [c.offer_id for c in choices_for(round, request.user)]
     choice_list = choice_list_for(round, request.user)
@@ -474,12 +540,20 @@ def round_student(request, round_id: int):
         teammates = [int(pk) for pk in request.POST.getlist("teammates") if pk.isdigit()]
         if not request.POST.get("move"):
             try:
-                services.choice_list_submit(round=round, student=request.user, offer_ids=chosen, teammate_ids=teammates, now=now)
+                services.choice_list_submit(
+                    round=round,
+                    student=request.user,
+                    offer_ids=chosen,
+                    teammate_ids=teammates,
+                    now=now,
+                )
             except ApplicationError as error:
                 fields = (error.extra or {}).get("fields") or {}
                 errors = [str(m) for ms in fields.values() for m in ms] or [error.message]
             else:
-                messages.success(request, _("Je keuzes zijn opgeslagen. Je kunt ze aanpassen tot de deadline."))
+                messages.success(
+                    request, _("Je keuzes zijn opgeslagen. Je kunt ze aanpassen tot de deadline.")
+                )
                 return redirect("frontend:round-student", round.pk)
     items = challenges_for_student(round, enrolment, today=timezone.localdate(now))
     query = request.GET.get("q", "").strip().lower()
@@ -489,7 +563,11 @@ def round_student(request, round_id: int):
     shown = [
         item
         for item in items
-        if (not query or query in item.offer.title.lower() or query in item.offer.description.lower())
+        if (
+            not query
+            or query in item.offer.title.lower()
+            or query in item.offer.description.lower()
+        )
         and (not host or item.offer.owner.name == host)
         and (not fits_only or item.fits)
     ]
@@ -519,5 +597,6 @@ def round_student(request, round_id: int):
 
 @role_required(*COMPANY_ROLES)
 def round_teams(request):
-    return render(request, "frontend/rounds/round_teams.html", {"teams": company_teams(request.user)})
-
+    return render(
+        request, "frontend/rounds/round_teams.html", {"teams": company_teams(request.user)}
+    )

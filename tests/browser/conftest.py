@@ -44,6 +44,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # live_server needs a transactional database, which is emptied after each test;
+            # serialized rollback puts back the rows data migrations made (e.g. the agreement
+            # templates), so a test does not depend on running before the others.
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 def _browser_missing_reason() -> str | None:

@@ -21,11 +21,30 @@ FUTURE = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 def make_round(cast, *, phase=Phase.CHOOSING):
     """Vista's round with two published challenges (Webshop: 1 place, App: 2 places)."""
-    webshop = OfferFactory(owner=cast.bakkerij, contact=cast.jan, title="Webshop voor Bakkerij Jansen", status=OfferStatus.PUBLISHED, max_students=1)
-    app = OfferFactory(owner=cast.pixel, contact=cast.eva, title="App voor Pixelfabriek", status=OfferStatus.PUBLISHED, max_students=2)
+    webshop = OfferFactory(
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        title="Webshop voor Bakkerij Jansen",
+        status=OfferStatus.PUBLISHED,
+        max_students=1,
+    )
+    app = OfferFactory(
+        owner=cast.pixel,
+        contact=cast.eva,
+        title="App voor Pixelfabriek",
+        status=OfferStatus.PUBLISHED,
+        max_students=2,
+    )
     round = services.allocation_round_create(
-        actor=cast.bos, name="Blok 3", school=cast.vista, challenges=[webshop, app], min_choices=1, max_choices=2,
-        choices_close_at=FUTURE, objections_close_at=FUTURE + dt.timedelta(days=14), now=timezone.now(),
+        actor=cast.bos,
+        name="Blok 3",
+        school=cast.vista,
+        challenges=[webshop, app],
+        min_choices=1,
+        max_choices=2,
+        choices_close_at=FUTURE,
+        objections_close_at=FUTURE + dt.timedelta(days=14),
+        now=timezone.now(),
     )
     round.webshop, round.app = webshop, app
     if phase == Phase.PREPARING:
@@ -35,7 +54,9 @@ def make_round(cast, *, phase=Phase.CHOOSING):
         round.refresh_from_db()
         return round
     for user in (cast.sanne, *cast.extra):
-        services.choice_list_submit(round=round, student=user, offer_ids=[webshop.pk, app.pk], now=timezone.now())
+        services.choice_list_submit(
+            round=round, student=user, offer_ids=[webshop.pk, app.pk], now=timezone.now()
+        )
     services.allocation_round_close_choosing(round=round, actor=cast.bos, now=timezone.now())
     run = services.allocation_run_start(round=round, actor=cast.bos)
     services.allocation_run_execute(run_id=run.pk)
@@ -49,7 +70,10 @@ def make_round(cast, *, phase=Phase.CHOOSING):
 
 @pytest.fixture
 def people(cast):
-    cast.extra = [student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=n) for n in ("Lotte", "Daan", "Noor")]
+    cast.extra = [
+        student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=n)
+        for n in ("Lotte", "Daan", "Noor")
+    ]
     return cast
 
 
@@ -80,7 +104,9 @@ def _assignment(cast):
 def _objection(cast):
     cast.extra = []
     round = make_round(cast, phase=Phase.PUBLISHED)
-    objection = services.objection_submit(round=round, student=cast.sanne, reason="Liever iets anders")
+    objection = services.objection_submit(
+        round=round, student=cast.sanne, reason="Liever iets anders"
+    )
     return {"round_id": round.pk, "objection_id": objection.pk}
 
 
@@ -92,7 +118,9 @@ PAGES = {
     "frontend:student-choices": Page(STUDENT),
     "frontend:student-assignment": Page(STUDENT),
     "frontend:round-detail": Page(STAFF, kwargs=_round),
-    "frontend:round-action": Page(COORDINATOR, kwargs=lambda cast: {**_round(cast), "action": "close-choices"}),
+    "frontend:round-action": Page(
+        COORDINATOR, kwargs=lambda cast: {**_round(cast), "action": "close-choices"}
+    ),
     "frontend:round-run-start": Page(COORDINATOR, kwargs=_round),
     "frontend:round-run-progress": Page(STAFF, kwargs=_run),
     "frontend:round-run-action": Page(COORDINATOR, kwargs=_run_action),
@@ -112,23 +140,37 @@ ROLE_USERS = {"company": "jan", "teacher": "devries", "coordinator": "bos", "stu
 def test_each_role_gets_only_its_own_round_pages(name, cast, page_client):
     page = PAGES[name]
     url = reverse(name, kwargs=page.kwargs(cast))
-    before = (Assignment.objects.count(), ChoiceList.objects.count(), AllocationRun.objects.count(), Objection.objects.count())
+    before = (
+        Assignment.objects.count(),
+        ChoiceList.objects.count(),
+        AllocationRun.objects.count(),
+        Objection.objects.count(),
+    )
     for role, attribute in ROLE_USERS.items():
         response = page_client(getattr(cast, attribute)).get(url)
         if role in page.roles:
-            assert response.status_code in (200, 302, 405), f"{role} on {name}: {response.status_code}"
+            assert response.status_code in (200, 302, 405), (
+                f"{role} on {name}: {response.status_code}"
+            )
         else:
             assert response.status_code == 403, f"{role} should be refused {name}"
     anonymous = page_client().get(url)
     assert anonymous.status_code == 302 and reverse("frontend:login") in anonymous["Location"]
-    after = (Assignment.objects.count(), ChoiceList.objects.count(), AllocationRun.objects.count(), Objection.objects.count())
+    after = (
+        Assignment.objects.count(),
+        ChoiceList.objects.count(),
+        AllocationRun.objects.count(),
+        Objection.objects.count(),
+    )
     assert after == before
 
 
 def test_refused_posts_change_nothing(people, page_client):
     round = make_round(people)
     for user in (people.devries, people.sanne, people.jan, people.peters):
-        response = page_client(user).post(reverse("frontend:round-action", args=[round.pk, "close-choices"]))
+        response = page_client(user).post(
+            reverse("frontend:round-action", args=[round.pk, "close-choices"])
+        )
         assert response.status_code == 403
     round.refresh_from_db()
     assert round.phase == Phase.CHOOSING
@@ -136,16 +178,33 @@ def test_refused_posts_change_nothing(people, page_client):
 
 def test_another_schools_coordinator_is_refused_the_round(people, page_client):
     round = make_round(people)
-    assert page_client(people.peters).get(reverse("frontend:round-detail", args=[round.pk])).status_code == 403
-    assert page_client(people.ahmed).get(reverse("frontend:round-student", args=[round.pk])).status_code == 403
+    assert (
+        page_client(people.peters)
+        .get(reverse("frontend:round-detail", args=[round.pk]))
+        .status_code
+        == 403
+    )
+    assert (
+        page_client(people.ahmed)
+        .get(reverse("frontend:round-student", args=[round.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_a_coordinator_creates_a_round_and_sees_what_is_wrong(people, page_client):
     client = page_client(people.bos)
-    offer = OfferFactory(owner=people.pixel, contact=people.eva, status=OfferStatus.PUBLISHED, title="App")
+    offer = OfferFactory(
+        owner=people.pixel, contact=people.eva, status=OfferStatus.PUBLISHED, title="App"
+    )
     data = {
-        "name": "Blok 4", "school": people.vista.pk, "challenges": [offer.pk], "min_choices": 3, "max_choices": 2,
-        "choices_close_at": "2030-03-01T12:00", "objections_close_at": "2030-03-15T12:00",
+        "name": "Blok 4",
+        "school": people.vista.pk,
+        "challenges": [offer.pk],
+        "min_choices": 3,
+        "max_choices": 2,
+        "choices_close_at": "2030-03-01T12:00",
+        "objections_close_at": "2030-03-15T12:00",
     }
     response = client.post(reverse("frontend:round-create"), data)
     assert response.status_code == 200
@@ -165,13 +224,21 @@ def test_a_student_ranks_with_positions_and_arrow_buttons_without_javascript(peo
     assert "Webshop voor Bakkerij Jansen" in page and "App voor Pixelfabriek" in page
     # Numbers in the boxes, then ↓ on the first: the server reorders and shows the list again.
     positions = {f"position-{round.webshop.pk}": "1", f"position-{round.app.pk}": "2"}
-    moved = client.post(url, {"form": "choices", **positions, "move": f"down:{round.webshop.pk}"}).content.decode()
+    moved = client.post(
+        url, {"form": "choices", **positions, "move": f"down:{round.webshop.pk}"}
+    ).content.decode()
     assert moved.index("App voor Pixelfabriek") < moved.index("Webshop voor Bakkerij Jansen")
     assert not ChoiceList.objects.exists()
-    saved = client.post(url, {"form": "choices", f"position-{round.app.pk}": "1", f"position-{round.webshop.pk}": "2"})
+    saved = client.post(
+        url,
+        {"form": "choices", f"position-{round.app.pk}": "1", f"position-{round.webshop.pk}": "2"},
+    )
     assert saved.status_code == 302
-    assert list(ChoiceList.objects.get().choices.order_by("position").values_list("offer__title", flat=True)) == [
-        "App voor Pixelfabriek", "Webshop voor Bakkerij Jansen",
+    assert list(
+        ChoiceList.objects.get().choices.order_by("position").values_list("offer__title", flat=True)
+    ) == [
+        "App voor Pixelfabriek",
+        "Webshop voor Bakkerij Jansen",
     ]
 
 
@@ -187,16 +254,22 @@ def test_a_student_sees_the_validation_message_and_keeps_the_order(people, page_
 def test_the_progress_partial_polls_every_second_while_a_run_is_active(people, page_client):
     round = make_round(people)
     services.allocation_round_close_choosing(round=round, actor=people.bos, now=timezone.now())
-    run = services.allocation_run_start(round=round, actor=people.bos)  # queued: on_commit does not fire in a test
+    run = services.allocation_run_start(
+        round=round, actor=people.bos
+    )  # queued: on_commit does not fire in a test
     AllocationRun.objects.filter(pk=run.pk).update(status="running", stage="solving", percent=40)
     client = page_client(people.bos)
     detail = client.get(reverse("frontend:round-detail", args=[round.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in detail
-    partial = client.get(reverse("frontend:round-run-progress", args=[round.pk, run.pk])).content.decode()
+    partial = client.get(
+        reverse("frontend:round-run-progress", args=[round.pk, run.pk])
+    ).content.decode()
     assert 'value="40"' in partial and "solving" in partial and 'hx-trigger="every 1s"' in partial
     services.allocation_run_execute(run_id=run.pk)  # already claimed elsewhere: nothing happens
     AllocationRun.objects.filter(pk=run.pk).update(status="succeeded", percent=100)
-    done = client.get(reverse("frontend:round-run-progress", args=[round.pk, run.pk]), HTTP_HX_REQUEST="true")
+    done = client.get(
+        reverse("frontend:round-run-progress", args=[round.pk, run.pk]), HTTP_HX_REQUEST="true"
+    )
     assert "every 1s" not in done.content.decode()
     assert done["HX-Refresh"] == "true"
 
@@ -208,7 +281,9 @@ def test_the_dashboard_shows_charts_and_fairness_and_publishes(people, page_clie
     assert page.count("<svg") >= 3  # the logo plus two charts
     assert "Welke keus kregen de studenten" in page and "Bezetting per uitdaging" in page
     assert "Eerlijkheid per groep" in page
-    assert client.post(reverse("frontend:round-action", args=[round.pk, "publish"])).status_code == 302
+    assert (
+        client.post(reverse("frontend:round-action", args=[round.pk, "publish"])).status_code == 302
+    )
     round.refresh_from_db()
     assert round.phase == Phase.PUBLISHED
 
@@ -221,8 +296,13 @@ def test_a_student_sees_the_assignment_explanation_and_team_and_objects(people, 
     url = reverse("frontend:round-student", args=[round.pk])
     page = client.get(url).content.decode()
     assert "Je bent ingedeeld bij &#x27;App voor Pixelfabriek&#x27;, je 2e keus." in page
-    assert "Je 1e keus &#x27;Webshop voor Bakkerij Jansen&#x27; was vol: gevuld door studenten die hem als 1e keus hadden." in page
-    teammate = Assignment.objects.filter(round=round, offer=round.app).exclude(student=user).get().student
+    assert (
+        "Je 1e keus &#x27;Webshop voor Bakkerij Jansen&#x27; was vol: gevuld door studenten die hem als 1e keus hadden."
+        in page
+    )
+    teammate = (
+        Assignment.objects.filter(round=round, offer=round.app).exclude(student=user).get().student
+    )
     assert teammate.first_name in page and teammate.last_name not in page
     assert client.post(url, {"form": "objection", "reason": "Ik wil de webshop"}).status_code == 302
     assert Objection.objects.get().reason == "Ik wil de webshop"
@@ -253,6 +333,8 @@ def test_a_company_sees_its_team_with_first_names_only(people, page_client):
 
 def test_exports_download_as_csv(people, page_client):
     round = make_round(people, phase=Phase.REVIEW)
-    response = page_client(people.devries).get(reverse("frontend:round-export", args=[round.pk, "challenge"]))
+    response = page_client(people.devries).get(
+        reverse("frontend:round-export", args=[round.pk, "challenge"])
+    )
     assert response["Content-Type"].startswith("text/csv")
     assert len(response.content.decode().strip().splitlines()) == 4

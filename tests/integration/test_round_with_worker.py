@@ -56,7 +56,21 @@ def worker(real_celery):
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "backend.config", "worker", "--pool=solo", "-l", "warning", "-Q", queue, "-n", name],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "backend.config",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "warning",
+            "-Q",
+            queue,
+            "-n",
+            name,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -92,12 +106,22 @@ def _wait_for(predicate, *, timeout=90.0, every=0.2):
 def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, real_celery):
     now = timezone.now()
     offers = [
-        OfferFactory(owner=cast.bakkerij if i % 5 == 0 else cast.pixel, contact=cast.jan if i % 5 == 0 else cast.eva,
-                     title=f"Uitdaging {i}", status=OfferStatus.PUBLISHED, max_students=1 + i % 6)
+        OfferFactory(
+            owner=cast.bakkerij if i % 5 == 0 else cast.pixel,
+            contact=cast.jan if i % 5 == 0 else cast.eva,
+            title=f"Uitdaging {i}",
+            status=OfferStatus.PUBLISHED,
+            max_students=1 + i % 6,
+        )
         for i in range(80)
     ]
     students = [cast.sanne] + [
-        student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=f"Student{i}", class_code=f"K{i % 8}")
+        student(
+            school=cast.vista,
+            kwalificatie=cast.ict_niveau2,
+            first_name=f"Student{i}",
+            class_code=f"K{i % 8}",
+        )
         for i in range(STUDENTS - 1)
     ]
     bos = as_user(cast.bos)
@@ -120,15 +144,26 @@ def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, rea
 
     # Sanne chooses through the API, the others through the same service.
     sanne = as_user(cast.sanne)
-    assert sanne.put(reverse("api:round-my-choices", args=[round_id]), {"choices": [offers[0].pk, offers[1].pk, offers[2].pk]}, format="json").status_code == 200
+    assert (
+        sanne.put(
+            reverse("api:round-my-choices", args=[round_id]),
+            {"choices": [offers[0].pk, offers[1].pk, offers[2].pk]},
+            format="json",
+        ).status_code
+        == 200
+    )
     allocation_round = AllocationRound.objects.get(pk=round_id)
     for i, user in enumerate(students[1:]):
         picks = [offers[(i * 7 + k * 13) % len(offers)].pk for k in range(3 + i % 4)]
-        services.choice_list_submit(round=allocation_round, student=user, offer_ids=picks, now=timezone.now())
+        services.choice_list_submit(
+            round=allocation_round, student=user, offer_ids=picks, now=timezone.now()
+        )
     assert bos.post(reverse("api:round-close-choices", args=[round_id])).status_code == 200
 
     # Run: the worker picks it up; we poll the run as the progress bar does.
-    response = bos.post(reverse("api:round-runs", args=[round_id]), {"mode": "optimal", "seed": 3}, format="json")
+    response = bos.post(
+        reverse("api:round-runs", args=[round_id]), {"mode": "optimal", "seed": 3}, format="json"
+    )
     assert response.status_code == 202
     run_id = response.json()["id"]
     seen: list[tuple[str, int]] = []
@@ -172,27 +207,55 @@ def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, rea
         )
         assert moved.status_code == 200, moved.json()
         assert moved.json()["source"] == "override"
-    assert as_user(cast.devries).post(reverse("api:round-publish", args=[round_id])).status_code == 403
+    assert (
+        as_user(cast.devries).post(reverse("api:round-publish", args=[round_id])).status_code == 403
+    )
     assert bos.post(reverse("api:round-publish", args=[round_id])).status_code == 200
     assert AllocationRound.objects.get(pk=round_id).phase == Phase.PUBLISHED
 
     # Everyone is told; e-mails go out through the worker.
-    assert Notification.objects.filter(category="allocation_published", recipient__in=students).count() == STUDENTS
+    assert (
+        Notification.objects.filter(category="allocation_published", recipient__in=students).count()
+        == STUDENTS
+    )
     assert Notification.objects.filter(recipient=cast.devries).exists()
-    assert Notification.objects.filter(category="allocation_team", recipient__in=[cast.jan, cast.eva]).exists()
-    _wait_for(lambda: not Notification.objects.filter(recipient=cast.devries, emailed_at__isnull=True).exists())
+    assert Notification.objects.filter(
+        category="allocation_team", recipient__in=[cast.jan, cast.eva]
+    ).exists()
+    _wait_for(
+        lambda: (
+            not Notification.objects.filter(
+                recipient=cast.devries, emailed_at__isnull=True
+            ).exists()
+        )
+    )
 
     # Objection: Sanne objects, the coordinator accepts with a challenge that has room.
     result = sanne.get(reverse("api:round-my-result", args=[round_id])).json()
     assert result["can_object"] is True
-    objection = sanne.post(reverse("api:round-my-objection", args=[round_id]), {"reason": "Ik wil iets anders"}, format="json")
+    objection = sanne.post(
+        reverse("api:round-my-objection", args=[round_id]),
+        {"reason": "Ik wil iets anders"},
+        format="json",
+    )
     assert objection.status_code == 201
     room = bos.get(reverse("api:round-unassigned", args=[round_id])).json()
     options = next((s["options"] for s in room if s["options"]), [])
     if options:
-        accepted = bos.post(reverse("api:objection-accept", args=[objection.json()["id"]]), {"offer": options[0]["offer_id"]}, format="json")
+        accepted = bos.post(
+            reverse("api:objection-accept", args=[objection.json()["id"]]),
+            {"offer": options[0]["offer_id"]},
+            format="json",
+        )
     else:
-        accepted = bos.post(reverse("api:objection-decline", args=[objection.json()["id"]]), {"answer": "Alles is vol."}, format="json")
+        accepted = bos.post(
+            reverse("api:objection-decline", args=[objection.json()["id"]]),
+            {"answer": "Alles is vol."},
+            format="json",
+        )
     assert accepted.status_code == 200, accepted.json()
     assert Objection.objects.get().status in ("accepted", "declined")
-    assert Notification.objects.filter(recipient=cast.sanne, category="allocation_objection").count() == 1
+    assert (
+        Notification.objects.filter(recipient=cast.sanne, category="allocation_objection").count()
+        == 1
+    )

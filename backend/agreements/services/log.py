@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db import connection, transaction
+
 from backend.agreements.models import Agreement, AgreementEvent
 from backend.agreements.models.log import GENESIS_HASH, entry_hash, normalise_payload
 
@@ -11,6 +13,9 @@ def log_event(
 ) -> AgreementEvent:
     """Append one entry. Call inside the caller's transaction; the agreement row is locked so two
     writers cannot take the same sequence number (the unique constraint is the backstop)."""
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            return log_event(agreement=agreement, kind=kind, actor=actor, at=at, payload=payload)
     Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk", flat=True).get()
     last = (
         AgreementEvent.objects.filter(agreement_id=agreement.pk)

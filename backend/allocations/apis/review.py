@@ -42,7 +42,9 @@ class AssignmentListApi(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return assignments_for_round(get_round_for_staff(self.request.user, self.kwargs["round_id"]))
+        return assignments_for_round(
+            get_round_for_staff(self.request.user, self.kwargs["round_id"])
+        )
 
 
 def _student(student_id: int):
@@ -86,7 +88,10 @@ class AssignmentOverrideApi(APIView):
         data = OverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_override(
-            round=round, student=_student(student_id), offer=_offer(data.validated_data["offer"]), actor=request.user
+            round=round,
+            student=_student(student_id),
+            offer=_offer(data.validated_data["offer"]),
+            actor=request.user,
         )
         return _assignment_response(round, student_id)
 
@@ -113,7 +118,9 @@ class AssignmentExportApi(APIView):
         by = request.query_params.get("by", "challenge")
         if by not in EXPORT_ORDER:
             raise field_error("by", _("Kies challenge, host of class."))
-        response = HttpResponse(assignments_csv(round, by=by), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            assignments_csv(round, by=by), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-per-{by}.csv"'
         return response
 

@@ -71,7 +71,9 @@ class RoundListCreateApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         school = Organisation.objects.filter(pk=d["school"]).first() if d["school"] else None
-        consortium = Consortium.objects.filter(pk=d["consortium"]).first() if d["consortium"] else None
+        consortium = (
+            Consortium.objects.filter(pk=d["consortium"]).first() if d["consortium"] else None
+        )
         round = services.allocation_round_create(
             actor=request.user,
             name=d["name"],
@@ -131,11 +133,15 @@ class RoundOpenApi(_phase_api(services.allocation_round_open_choosing, "preparin
     pass
 
 
-class RoundCloseChoicesApi(_phase_api(services.allocation_round_close_choosing, "choosing → allocating")):
+class RoundCloseChoicesApi(
+    _phase_api(services.allocation_round_close_choosing, "choosing → allocating")
+):
     pass
 
 
-class RoundPublishApi(_phase_api(services.allocation_round_publish, "review → published (a person only)")):
+class RoundPublishApi(
+    _phase_api(services.allocation_round_publish, "review → published (a person only)")
+):
     pass
 
 

@@ -67,7 +67,9 @@ class RunDetailApi(APIView):
 class RunRetryApi(APIView):
     @extend_schema(request=None, responses={202: RunOutputSerializer})
     def post(self, request, run_id: int):
-        run = services.allocation_run_retry(run=run_for_manager(request, run_id), actor=request.user)
+        run = services.allocation_run_retry(
+            run=run_for_manager(request, run_id), actor=request.user
+        )
         return Response(RunOutputSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -76,7 +78,9 @@ class RunApplyApi(APIView):
 
     @extend_schema(request=None, responses=RunOutputSerializer)
     def post(self, request, run_id: int):
-        run = services.allocation_run_apply(run=run_for_manager(request, run_id), actor=request.user)
+        run = services.allocation_run_apply(
+            run=run_for_manager(request, run_id), actor=request.user
+        )
         return Response(RunOutputSerializer(run).data)
 
 
@@ -84,8 +88,12 @@ def _download(run: AllocationRun, kind: str) -> HttpResponse:
     if run.status != RunStatus.SUCCEEDED:
         raise Conflict(_("Deze run heeft (nog) geen resultaat."))
     data = run.problem if kind == "problem" else run.result
-    response = HttpResponse(json.dumps(data, indent=1, sort_keys=True), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="round-{run.round_id}-run-{run.pk}-{kind}.json"'
+    response = HttpResponse(
+        json.dumps(data, indent=1, sort_keys=True), content_type="application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="round-{run.round_id}-run-{run.pk}-{kind}.json"'
+    )
     return response
 
 
@@ -107,7 +115,10 @@ class RunCompareApi(APIView):
     """Two runs of a round side by side: both metrics and every student placed differently."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("a", int, required=True), OpenApiParameter("b", int, required=True)],
+        parameters=[
+            OpenApiParameter("a", int, required=True),
+            OpenApiParameter("b", int, required=True),
+        ],
         responses=CompareOutputSerializer,
     )
     def get(self, request, round_id: int):
@@ -116,7 +127,12 @@ class RunCompareApi(APIView):
             a_id, b_id = int(request.query_params["a"]), int(request.query_params["b"])
         except (KeyError, ValueError) as exc:
             raise ApplicationError(_("Geef twee runs op: ?a=<id>&b=<id>.")) from exc
-        runs = {r.pk: r for r in AllocationRun.objects.filter(round=round, pk__in=[a_id, b_id], status=RunStatus.SUCCEEDED)}
+        runs = {
+            r.pk: r
+            for r in AllocationRun.objects.filter(
+                round=round, pk__in=[a_id, b_id], status=RunStatus.SUCCEEDED
+            )
+        }
         if a_id not in runs or b_id not in runs:
             raise ApplicationError(_("Kies twee geslaagde runs van deze ronde."))
         return Response(CompareOutputSerializer(runs_compare(runs[a_id], runs[b_id])).data)

@@ -41,11 +41,19 @@ class RoundInputSerializer(serializers.Serializer):
     period = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     school = serializers.IntegerField(required=False, allow_null=True, default=None)
     consortium = serializers.IntegerField(required=False, allow_null=True, default=None)
-    kwalificaties = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    kwalificaties = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
     cohorts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    challenges = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    capacities = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False, default=dict)
-    host_capacities = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False, default=dict)
+    challenges = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    capacities = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), required=False, default=dict
+    )
+    host_capacities = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), required=False, default=dict
+    )
     min_choices = serializers.IntegerField(default=3)
     max_choices = serializers.IntegerField(default=5)
     choices_open_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -55,7 +63,9 @@ class RoundInputSerializer(serializers.Serializer):
 
 class ChallengesInputSerializer(serializers.Serializer):
     challenges = serializers.ListField(child=serializers.IntegerField())
-    capacities = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False, default=dict)
+    capacities = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), required=False, default=dict
+    )
 
 
 class RunOutputSerializer(serializers.ModelSerializer):
@@ -171,7 +181,9 @@ class EventOutputSerializer(serializers.ModelSerializer):
 
 class ChoicesInputSerializer(serializers.Serializer):
     choices = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
-    teammates = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    teammates = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
 
 
 class ChoiceOutputSerializer(serializers.Serializer):

@@ -43,10 +43,12 @@ def _choices_payload(round, student) -> dict:
     return {
         "round": round.pk,
         "choices": [
-            {"position": c.position, "offer_id": c.offer_id, "offer": c.offer} for c in choices_for(round, student)
+            {"position": c.position, "offer_id": c.offer_id, "offer": c.offer}
+            for c in choices_for(round, student)
         ],
         "teammates": [
-            {"id": u.pk, "first_name": u.first_name} for u in (choice_list.teammates.all() if choice_list else [])
+            {"id": u.pk, "first_name": u.first_name}
+            for u in (choice_list.teammates.all() if choice_list else [])
         ],
         "updated_at": choice_list.updated_at if choice_list else None,
     }
@@ -105,7 +107,9 @@ class MyObjectionApi(APIView):
         round, _enrolment = get_round_for_student(request.user, round_id)
         data = ObjectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection = services.objection_submit(round=round, student=request.user, reason=data.validated_data["reason"])
+        objection = services.objection_submit(
+            round=round, student=request.user, reason=data.validated_data["reason"]
+        )
         return Response(ObjectionOutputSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 

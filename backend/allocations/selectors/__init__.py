@@ -13,7 +13,10 @@ def dashboard_items_for(user, *, now) -> list[DashboardItem]:
     items: list[DashboardItem] = []
     for round in rounds_for_student(user):
         url = reverse("frontend:round-student", args=[round.pk])
-        if round.phase == Phase.CHOOSING and not ChoiceList.objects.filter(round=round, student=user).exists():
+        if (
+            round.phase == Phase.CHOOSING
+            and not ChoiceList.objects.filter(round=round, student=user).exists()
+        ):
             due = round.choices_close_at
             items.append(
                 DashboardItem(
@@ -26,14 +29,23 @@ def dashboard_items_for(user, *, now) -> list[DashboardItem]:
             )
         elif round.phase == Phase.PUBLISHED:
             items.append(
-                DashboardItem(title=_("Je indeling voor %(round)s is bekend") % {"round": round.name}, url=url, area="rounds")
+                DashboardItem(
+                    title=_("Je indeling voor %(round)s is bekend") % {"round": round.name},
+                    url=url,
+                    area="rounds",
+                )
             )
     managed = rounds_managed_by(user).exclude(phase=Phase.CLOSED) if user.is_authenticated else []
     for round in managed:
         url = reverse("frontend:round-detail", args=[round.pk])
         if round.phase in (Phase.ALLOCATING, Phase.REVIEW):
             items.append(
-                DashboardItem(title=_("Controleer en publiceer %(round)s") % {"round": round.name}, url=url, area="rounds", urgency=1)
+                DashboardItem(
+                    title=_("Controleer en publiceer %(round)s") % {"round": round.name},
+                    url=url,
+                    area="rounds",
+                    urgency=1,
+                )
             )
         open_count = Objection.objects.filter(round=round, status=ObjectionStatus.OPEN).count()
         if open_count:
@@ -53,4 +65,6 @@ def offer_ids_for_student(user):
     from backend.allocations.models import Assignment
     from backend.allocations.selectors.review import PUBLISHED_PHASES
 
-    return Assignment.objects.filter(student_id=user.pk, round__phase__in=PUBLISHED_PHASES).values("offer_id")
+    return Assignment.objects.filter(student_id=user.pk, round__phase__in=PUBLISHED_PHASES).values(
+        "offer_id"
+    )

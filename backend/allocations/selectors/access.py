@@ -8,6 +8,7 @@
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import StudentEnrolment, User
 from backend.accounts.selectors import (
@@ -19,14 +20,15 @@ from backend.accounts.selectors import (
 from backend.allocations.models import AllocationRound
 from backend.core.errors import NotFound, PermissionDenied
 from backend.organisations.models import ConsortiumMembership, Organisation
-from django.utils.translation import gettext as _
 
 
 def _rounds_for_schools(school_ids: set[int]) -> QuerySet[AllocationRound]:
     if not school_ids:
         return AllocationRound.objects.none()
     consortia = consortium_ids_for_organisations(school_ids)
-    return AllocationRound.objects.filter(Q(school_id__in=school_ids) | Q(consortium_id__in=consortia))
+    return AllocationRound.objects.filter(
+        Q(school_id__in=school_ids) | Q(consortium_id__in=consortia)
+    )
 
 
 def rounds_managed_by(user: User) -> QuerySet[AllocationRound]:
@@ -49,7 +51,7 @@ def round_school_ids(round: AllocationRound) -> set[int]:
         ConsortiumMembership.objects.filter(
             consortium_id=round.consortium_id,
             left_on__isnull=True,
-            organisation__kind__in=[k for k in ("school", "hogeschool")],
+            organisation__kind__in=["school", "hogeschool"],
         ).values_list("organisation_id", flat=True)
     )
 
@@ -92,7 +94,10 @@ def rounds_for_student(user: User) -> list[AllocationRound]:
         r
         for r in candidates
         if (not r.cohorts or enrolment.cohort in r.cohorts)
-        and (not r.kwalificaties.all() or enrolment.kwalificatie_id in {k.pk for k in r.kwalificaties.all()})
+        and (
+            not r.kwalificaties.all()
+            or enrolment.kwalificatie_id in {k.pk for k in r.kwalificaties.all()}
+        )
     ]
 
 
@@ -106,16 +111,22 @@ def can_read_as_staff(user: User, round: AllocationRound) -> bool:
 
 def get_round_for_manager(user: User, round_id: int) -> AllocationRound:
     """The round if `user` manages it; 404 when it does not exist, 403 when it is not theirs."""
-    round = AllocationRound.objects.select_related("school", "consortium").filter(pk=round_id).first()
+    round = (
+        AllocationRound.objects.select_related("school", "consortium").filter(pk=round_id).first()
+    )
     if round is None:
         raise NotFound(_("Deze indelingsronde bestaat niet."))
     if not can_manage(user, round):
-        raise PermissionDenied(_("Alleen coördinatoren van de eigen school mogen deze ronde beheren."))
+        raise PermissionDenied(
+            _("Alleen coördinatoren van de eigen school mogen deze ronde beheren.")
+        )
     return round
 
 
 def get_round_for_staff(user: User, round_id: int) -> AllocationRound:
-    round = AllocationRound.objects.select_related("school", "consortium").filter(pk=round_id).first()
+    round = (
+        AllocationRound.objects.select_related("school", "consortium").filter(pk=round_id).first()
+    )
     if round is None:
         raise NotFound(_("Deze indelingsronde bestaat niet."))
     if not can_read_as_staff(user, round):

@@ -28,14 +28,18 @@ PUBLISHED_PHASES = (Phase.PUBLISHED, Phase.OBJECTIONS, Phase.CLOSED)
 
 
 def assignments_for_round(round: AllocationRound) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(round=round).select_related(
-        "student__enrolment__kwalificatie", "offer__owner"
-    ).order_by("offer__title", "student__first_name", "student__last_name")
+    return (
+        Assignment.objects.filter(round=round)
+        .select_related("student__enrolment__kwalificatie", "offer__owner")
+        .order_by("offer__title", "student__first_name", "student__last_name")
+    )
 
 
 def runs_for_round(round: AllocationRound) -> QuerySet[AllocationRun]:
-    return AllocationRun.objects.filter(round=round).select_related("started_by").defer(
-        "problem", "result"
+    return (
+        AllocationRun.objects.filter(round=round)
+        .select_related("started_by")
+        .defer("problem", "result")
     )
 
 
@@ -73,13 +77,21 @@ def company_teams(user: User) -> list[dict]:
     for round_id, round_name, offer_id, title, first, niveau, programme in rows:
         team = teams.setdefault(
             (round_id, offer_id),
-            {"round_id": round_id, "round": round_name, "offer_id": offer_id, "offer": title, "members": []},
+            {
+                "round_id": round_id,
+                "round": round_name,
+                "offer_id": offer_id,
+                "offer": title,
+                "members": [],
+            },
         )
         team["members"].append({"first_name": first, "level": niveau, "programme": programme})
     return list(teams.values())
 
 
-def explanation_for_student(round: AllocationRound, student: User, *, assignment: Assignment | None) -> dict:
+def explanation_for_student(
+    round: AllocationRound, student: User, *, assignment: Assignment | None
+) -> dict:
     """{"summary": sentence, "reasons": [sentences for better choices], "rank", "source"}."""
     run = assignment.run if assignment and assignment.run_id else round.applied_run
     engine = engine_adapter.explanation_of(run.result, student.pk) if run and run.result else None
@@ -103,11 +115,18 @@ def explanation_for_student(round: AllocationRound, student: User, *, assignment
         offers = Offer.objects.in_bulk([p["offer_id"] for p in engine["passed_over"]])
         hosts = dict(
             Organisation.objects.filter(
-                pk__in=[p["details"]["host"] for p in engine["passed_over"] if "host" in p["details"]]
+                pk__in=[
+                    p["details"]["host"] for p in engine["passed_over"] if "host" in p["details"]
+                ]
             ).values_list("pk", "name")
         )
         schools = school_names(
-            {pk for p in engine["passed_over"] if p["details"].get("rule") == "school" for pk in p["details"]["required"]}
+            {
+                pk
+                for p in engine["passed_over"]
+                if p["details"].get("rule") == "school"
+                for pk in p["details"]["required"]
+            }
         )
         for item in engine["passed_over"]:
             offer = offers.get(item["offer_id"])
@@ -142,12 +161,20 @@ def runs_compare(run_a: AllocationRun, run_b: AllocationRun) -> dict:
     a = engine_adapter.result_assignments(run_a.result or {})
     b = engine_adapter.result_assignments(run_b.result or {})
     changed = sorted(s for s in set(a) | set(b) if a.get(s) != b.get(s))
-    names = {
-        pk: f"{first} {last}".strip()
-        for pk, first, last in User.objects.filter(pk__in=changed).values_list("pk", "first_name", "last_name")
-    } if changed else {}
+    names = (
+        {
+            pk: f"{first} {last}".strip()
+            for pk, first, last in User.objects.filter(pk__in=changed).values_list(
+                "pk", "first_name", "last_name"
+            )
+        }
+        if changed
+        else {}
+    )
     offer_ids = {a[s][0] for s in changed if s in a} | {b[s][0] for s in changed if s in b}
-    titles = dict(Offer.objects.filter(pk__in=offer_ids).values_list("pk", "title")) if offer_ids else {}
+    titles = (
+        dict(Offer.objects.filter(pk__in=offer_ids).values_list("pk", "title")) if offer_ids else {}
+    )
     differences = [
         RunDifference(
             student_id=s,
@@ -179,7 +206,10 @@ def unassigned_with_room(round: AllocationRound, *, today: dt.date) -> list[Left
     have room (challenge and host capacity). A fixed number of queries."""
     snapshot = round_snapshot(round, today=today)
     taken = dict(
-        Assignment.objects.filter(round=round).values("offer_id").annotate(n=Count("pk")).values_list("offer_id", "n")
+        Assignment.objects.filter(round=round)
+        .values("offer_id")
+        .annotate(n=Count("pk"))
+        .values_list("offer_id", "n")
     )
     assigned = set(Assignment.objects.filter(round=round).values_list("student_id", flat=True))
     host_used: Counter[int] = Counter()
@@ -194,13 +224,19 @@ def unassigned_with_room(round: AllocationRound, *, today: dt.date) -> list[Left
         if left > 0:
             room[record.offer_id] = (record, left)
     waiting = [s for s in snapshot.students if s.user_id not in assigned]
-    people = {
-        pk: (f"{first} {last}".strip(), class_code)
-        for pk, first, last, class_code in User.objects.filter(
-            pk__in=[s.user_id for s in waiting]
-        ).values_list("pk", "first_name", "last_name", "enrolment__class_code")
-    } if waiting else {}
-    titles = dict(Offer.objects.filter(pk__in=room.keys()).values_list("pk", "title")) if room else {}
+    people = (
+        {
+            pk: (f"{first} {last}".strip(), class_code)
+            for pk, first, last, class_code in User.objects.filter(
+                pk__in=[s.user_id for s in waiting]
+            ).values_list("pk", "first_name", "last_name", "enrolment__class_code")
+        }
+        if waiting
+        else {}
+    )
+    titles = (
+        dict(Offer.objects.filter(pk__in=room.keys()).values_list("pk", "title")) if room else {}
+    )
     leftovers = []
     for s in waiting:
         options = [
@@ -209,11 +245,24 @@ def unassigned_with_room(round: AllocationRound, *, today: dt.date) -> list[Left
             if engine_adapter.ineligibility(s, record) is None
         ]
         name, class_code = people.get(s.user_id, (str(s.user_id), ""))
-        leftovers.append(Leftover(s.user_id, name, class_code or "", sorted(options, key=lambda o: o[1])))
+        leftovers.append(
+            Leftover(s.user_id, name, class_code or "", sorted(options, key=lambda o: o[1]))
+        )
     return sorted(leftovers, key=lambda item: item.name)
 
 
-EXPORT_COLUMNS = ("challenge", "host", "class", "student_number", "first_name", "last_name", "programme", "level", "rank", "source")
+EXPORT_COLUMNS = (
+    "challenge",
+    "host",
+    "class",
+    "student_number",
+    "first_name",
+    "last_name",
+    "programme",
+    "level",
+    "rank",
+    "source",
+)
 EXPORT_ORDER = {
     "challenge": ("offer__title", "student__last_name"),
     "host": ("offer__owner__name", "offer__title", "student__last_name"),
@@ -267,14 +316,19 @@ def assignments_csv(round: AllocationRound, *, by: str) -> str:
 def objections_for_round(round: AllocationRound):
     from backend.allocations.models import Objection
 
-    return Objection.objects.filter(round=round).select_related("student", "offer", "new_offer", "decided_by")
+    return Objection.objects.filter(round=round).select_related(
+        "student", "offer", "new_offer", "decided_by"
+    )
 
 
 def host_load(round: AllocationRound) -> list[dict]:
     """Per company: places used of its capacity (for the review page)."""
     counts = defaultdict(int)
     for owner_id, n in (
-        Assignment.objects.filter(round=round).values("offer__owner_id").annotate(n=Count("pk")).values_list("offer__owner_id", "n")
+        Assignment.objects.filter(round=round)
+        .values("offer__owner_id")
+        .annotate(n=Count("pk"))
+        .values_list("offer__owner_id", "n")
     ):
         counts[owner_id] = n
     return [{"organisation_id": k, "assigned": v} for k, v in counts.items()]

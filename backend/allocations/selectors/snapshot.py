@@ -12,7 +12,13 @@ from django.db.models import QuerySet
 
 from backend.accounts.models import Certificate, StudentEnrolment
 from backend.allocations.engine_adapter import ChallengeRecord, Snapshot, StudentRecord
-from backend.allocations.models import AllocationRound, Assignment, Choice, RoundChallenge, RoundHost
+from backend.allocations.models import (
+    AllocationRound,
+    Assignment,
+    Choice,
+    RoundChallenge,
+    RoundHost,
+)
 from backend.curriculum.models import (
     DEMONSTRATED_LEVELS,
     KerntaakKind,
@@ -124,7 +130,9 @@ def student_records(
 ) -> list[StudentRecord]:
     """Students with level, crebo, school, valid certificates, open goals and preferences."""
     rows = list(
-        enrolments.values_list("student_id", "kwalificatie__niveau", "kwalificatie__crebo", "school_id")
+        enrolments.values_list(
+            "student_id", "kwalificatie__niveau", "kwalificatie__crebo", "school_id"
+        )
     )
     certificates: dict[int, list[str]] = defaultdict(list)
     for holder_id, kind in Certificate.objects.filter(
@@ -179,6 +187,8 @@ def round_snapshot(round: AllocationRound, *, today: dt.date) -> Snapshot:
     return Snapshot(
         students=tuple(students),
         challenges=tuple(challenges),
-        host_capacities=dict(RoundHost.objects.filter(round=round).values_list("organisation_id", "capacity")),
+        host_capacities=dict(
+            RoundHost.objects.filter(round=round).values_list("organisation_id", "capacity")
+        ),
         locked=locked,
     )

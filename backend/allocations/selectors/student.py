@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from backend.accounts.models import StudentEnrolment, User
 from backend.allocations import engine_adapter
 from backend.allocations.engine_adapter import ChallengeRecord, StudentRecord
-from backend.allocations.models import AllocationRound, Assignment, Choice, ChoiceList, Objection, Phase
+from backend.allocations.models import (
+    AllocationRound,
+    Assignment,
+    Choice,
+    ChoiceList,
+    Objection,
+    Phase,
+)
 from backend.allocations.selectors.snapshot import challenge_records, student_records
 from backend.curriculum.models import Werkproces
 from backend.offers.models import Offer
@@ -22,13 +29,19 @@ class OpenChallenge:
     fits: list[tuple[str, str]] = field(default_factory=list)
 
 
-def student_record(round: AllocationRound, enrolment: StudentEnrolment, *, today: dt.date) -> StudentRecord:
+def student_record(
+    round: AllocationRound, enrolment: StudentEnrolment, *, today: dt.date
+) -> StudentRecord:
     enrolments = StudentEnrolment.objects.filter(pk=enrolment.pk)
     return student_records(round, enrolments, today=today)[0]
 
 
 def challenges_for_student(
-    round: AllocationRound, enrolment: StudentEnrolment, *, today: dt.date, include_ineligible: bool = False
+    round: AllocationRound,
+    enrolment: StudentEnrolment,
+    *,
+    today: dt.date,
+    include_ineligible: bool = False,
 ) -> list[OpenChallenge]:
     """The round's challenges this student may choose, each with the open werkprocessen it covers
     (matching codes + titles), best fit first. A fixed number of queries."""
@@ -36,8 +49,9 @@ def challenges_for_student(
     records = {c.offer_id: c for c in challenge_records(round)}
     offers = Offer.objects.filter(pk__in=records.keys()).select_related("owner")
     titles = dict(
-        Werkproces.objects.filter(code__in=me.open_goals, kerntaak__dossier_id=enrolment.kwalificatie.dossier_id)
-        .values_list("code", "title")
+        Werkproces.objects.filter(
+            code__in=me.open_goals, kerntaak__dossier_id=enrolment.kwalificatie.dossier_id
+        ).values_list("code", "title")
     )
     open_goals = set(me.open_goals)
     items = []
@@ -82,7 +96,9 @@ def classmates_for(round: AllocationRound, enrolment: StudentEnrolment):
 
     return (
         User.objects.filter(
-            pk__in=round_enrolments(round).filter(school_id=enrolment.school_id).values("student_id")
+            pk__in=round_enrolments(round)
+            .filter(school_id=enrolment.school_id)
+            .values("student_id")
         )
         .exclude(pk=enrolment.student_id)
         .order_by("first_name", "last_name")
@@ -98,16 +114,22 @@ class StudentResult:
     can_object: bool
 
 
-def result_for_student(round: AllocationRound, student: User, *, now: dt.datetime) -> StudentResult | None:
+def result_for_student(
+    round: AllocationRound, student: User, *, now: dt.datetime
+) -> StudentResult | None:
     """The student's published assignment, its explanation and team; None before publication."""
     if round.phase not in (Phase.PUBLISHED, Phase.OBJECTIONS, Phase.CLOSED):
         return None
     from backend.allocations.selectors.review import explanation_for_student, team_of
 
     assignment = (
-        Assignment.objects.filter(round=round, student=student).select_related("offer__owner").first()
+        Assignment.objects.filter(round=round, student=student)
+        .select_related("offer__owner")
+        .first()
     )
-    objection = Objection.objects.filter(round=round, student=student).order_by("-created_at").first()
+    objection = (
+        Objection.objects.filter(round=round, student=student).order_by("-created_at").first()
+    )
     return StudentResult(
         assignment=assignment,
         explanation=explanation_for_student(round, student, assignment=assignment),

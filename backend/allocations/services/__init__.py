@@ -1,9 +1,17 @@
 """Every write of the allocations area. Views, APIs and tasks call these, nothing else."""
 
 from backend.allocations.services.choices import choice_list_submit
-from backend.allocations.services.objections import objection_accept, objection_decline, objection_submit
+from backend.allocations.services.objections import (
+    objection_accept,
+    objection_decline,
+    objection_submit,
+)
 from backend.allocations.services.publish import allocation_round_publish
-from backend.allocations.services.review import assignment_lock, assignment_override, assignment_unlock
+from backend.allocations.services.review import (
+    assignment_lock,
+    assignment_override,
+    assignment_unlock,
+)
 from backend.allocations.services.rounds import (
     allocation_choice_reminders_send,
     allocation_round_close,

@@ -24,14 +24,18 @@ def _fail(field: str, message: str) -> ApplicationError:
 
 def _check_window(round: AllocationRound, now: dt.datetime) -> None:
     if round.phase != Phase.CHOOSING or now >= round.choices_close_at:
-        if round.phase == Phase.PREPARING or (round.choices_open_at and now < round.choices_open_at):
-            raise Conflict(_("Je kunt nog niet kiezen: de keuzes voor deze ronde zijn nog niet open."))
-        raise Conflict(
-            _("Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten.")
-        )
+        if round.phase == Phase.PREPARING or (
+            round.choices_open_at and now < round.choices_open_at
+        ):
+            raise Conflict(
+                _("Je kunt nog niet kiezen: de keuzes voor deze ronde zijn nog niet open.")
+            )
+        raise Conflict(_("Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten."))
 
 
-def _check_choices(round: AllocationRound, enrolment, offer_ids: Sequence[int], *, today: dt.date) -> None:
+def _check_choices(
+    round: AllocationRound, enrolment, offer_ids: Sequence[int], *, today: dt.date
+) -> None:
     titles = dict(Offer.objects.filter(pk__in=set(offer_ids)).values_list("pk", "title"))
     seen: set[int] = set()
     for offer_id in offer_ids:
@@ -46,12 +50,14 @@ def _check_choices(round: AllocationRound, enrolment, offer_ids: Sequence[int], 
     if n < round.min_choices:
         raise _fail(
             "choices",
-            _("Kies minstens %(min)d uitdagingen; je koos er %(n)d.") % {"min": round.min_choices, "n": n},
+            _("Kies minstens %(min)d uitdagingen; je koos er %(n)d.")
+            % {"min": round.min_choices, "n": n},
         )
     if n > round.max_choices:
         raise _fail(
             "choices",
-            _("Kies hoogstens %(max)d uitdagingen; je koos er %(n)d.") % {"max": round.max_choices, "n": n},
+            _("Kies hoogstens %(max)d uitdagingen; je koos er %(n)d.")
+            % {"max": round.max_choices, "n": n},
         )
     records = {c.offer_id: c for c in challenge_records(round)}
     me = student_record(round, enrolment, today=today)
@@ -60,7 +66,8 @@ def _check_choices(round: AllocationRound, enrolment, offer_ids: Sequence[int], 
         if record is None:
             raise _fail(
                 "choices",
-                _("'%(title)s' doet niet mee aan deze ronde.") % {"title": titles.get(offer_id, offer_id)},
+                _("'%(title)s' doet niet mee aan deze ronde.")
+                % {"title": titles.get(offer_id, offer_id)},
             )
         why = engine_adapter.ineligibility(me, record)
         if why is not None:
@@ -84,7 +91,9 @@ def _check_teammates(round: AllocationRound, enrolment, teammate_ids: Sequence[i
         .values_list("student_id", flat=True)
     )
     if known != set(teammate_ids):
-        raise _fail("teammates", _("Je kunt alleen klasgenoten noemen die ook aan deze ronde meedoen."))
+        raise _fail(
+            "teammates", _("Je kunt alleen klasgenoten noemen die ook aan deze ronde meedoen.")
+        )
 
 
 @transaction.atomic
@@ -114,7 +123,10 @@ def choice_list_submit(
         choice_list.save(update_fields=["updated_at"])
         choice_list.choices.all().delete()
     Choice.objects.bulk_create(
-        [Choice(choice_list=choice_list, offer_id=pk, position=i) for i, pk in enumerate(offer_ids, 1)]
+        [
+            Choice(choice_list=choice_list, offer_id=pk, position=i)
+            for i, pk in enumerate(offer_ids, 1)
+        ]
     )
     choice_list.teammates.set(teammate_ids)
     return choice_list

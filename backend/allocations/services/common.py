@@ -8,7 +8,9 @@ from backend.allocations.selectors.access import can_manage
 from backend.core.errors import Conflict, PermissionDenied
 
 
-def record_event(*, round: AllocationRound, actor: User | None, kind: str, now, **data) -> RoundEvent:
+def record_event(
+    *, round: AllocationRound, actor: User | None, kind: str, now, **data
+) -> RoundEvent:
     """Append one line to the round's history (who did what, when)."""
     return RoundEvent.objects.create(round=round, actor=actor, at=now, kind=kind, data=data)
 

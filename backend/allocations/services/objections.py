@@ -18,7 +18,12 @@ from backend.allocations.models import (
     Phase,
 )
 from backend.allocations.selectors.access import get_round_for_student
-from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.allocations.services.common import (
+    lock_round,
+    record_event,
+    require_manager,
+    require_phase,
+)
 from backend.allocations.services.review import place_student
 from backend.core.errors import Conflict, field_error
 from backend.notifications.services import notify
@@ -26,7 +31,9 @@ from backend.offers.models import Offer
 
 
 @transaction.atomic
-def objection_submit(*, round: AllocationRound, student: User, reason: str, now: dt.datetime | None = None) -> Objection:
+def objection_submit(
+    *, round: AllocationRound, student: User, reason: str, now: dt.datetime | None = None
+) -> Objection:
     now = now or timezone.now()
     round, _enrolment = get_round_for_student(student, round.pk)
     if round.phase != Phase.PUBLISHED or now >= round.objections_close_at:
@@ -45,7 +52,9 @@ def objection_submit(*, round: AllocationRound, student: User, reason: str, now:
             )
     except IntegrityError as exc:
         raise Conflict(_("Je hebt al een bezwaar ingediend dat nog niet is afgehandeld.")) from exc
-    record_event(round=round, actor=student, kind="objection_submitted", now=now, objection=objection.pk)
+    record_event(
+        round=round, actor=student, kind="objection_submitted", now=now, objection=objection.pk
+    )
     return objection
 
 
@@ -74,19 +83,36 @@ def _tell(objection: Objection, title: str, body: str, now: dt.datetime) -> None
 
 @transaction.atomic
 def objection_accept(
-    *, objection: Objection, actor: User, offer: Offer, answer: str = "", now: dt.datetime | None = None
+    *,
+    objection: Objection,
+    actor: User,
+    offer: Offer,
+    answer: str = "",
+    now: dt.datetime | None = None,
 ) -> Objection:
     """Accept: place the student on `offer` (capacity and eligibility checked again)."""
     now = now or timezone.now()
     objection = _decide(objection, actor)
     place_student(
-        round=objection.round, student=objection.student, offer=offer, source=AssignmentSource.OBJECTION, actor=actor, now=now
+        round=objection.round,
+        student=objection.student,
+        offer=offer,
+        source=AssignmentSource.OBJECTION,
+        actor=actor,
+        now=now,
     )
     objection.status = ObjectionStatus.ACCEPTED
     objection.new_offer, objection.answer = offer, answer.strip()
     objection.decided_by, objection.decided_at = actor, now
     objection.save()
-    record_event(round=objection.round, actor=actor, kind="objection_accepted", now=now, objection=objection.pk, offer=offer.pk)
+    record_event(
+        round=objection.round,
+        actor=actor,
+        kind="objection_accepted",
+        now=now,
+        objection=objection.pk,
+        offer=offer.pk,
+    )
     with override(objection.student.preferred_language or "nl"):
         _tell(
             objection,
@@ -99,7 +125,9 @@ def objection_accept(
 
 
 @transaction.atomic
-def objection_decline(*, objection: Objection, actor: User, answer: str, now: dt.datetime | None = None) -> Objection:
+def objection_decline(
+    *, objection: Objection, actor: User, answer: str, now: dt.datetime | None = None
+) -> Objection:
     now = now or timezone.now()
     if not answer.strip():
         raise field_error("answer", _("Leg de student uit waarom het bezwaar is afgewezen."))
@@ -108,7 +136,13 @@ def objection_decline(*, objection: Objection, actor: User, answer: str, now: dt
     objection.answer = answer.strip()
     objection.decided_by, objection.decided_at = actor, now
     objection.save()
-    record_event(round=objection.round, actor=actor, kind="objection_declined", now=now, objection=objection.pk)
+    record_event(
+        round=objection.round,
+        actor=actor,
+        kind="objection_declined",
+        now=now,
+        objection=objection.pk,
+    )
     with override(objection.student.preferred_language or "nl"):
         _tell(objection, _("Je bezwaar is afgewezen"), objection.answer, now)
     return objection

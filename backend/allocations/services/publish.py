@@ -19,14 +19,21 @@ from backend.allocations.models import (
     Phase,
 )
 from backend.allocations.selectors.access import round_enrolments, round_school_ids
-from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.allocations.services.common import (
+    lock_round,
+    record_event,
+    require_manager,
+    require_phase,
+)
 from backend.core.errors import Conflict
 from backend.notifications.services import Message, notify_many
 from backend.offers.models import Offer
 
 
 @transaction.atomic
-def allocation_round_publish(*, round: AllocationRound, actor: User, now: dt.datetime | None = None) -> AllocationRound:
+def allocation_round_publish(
+    *, round: AllocationRound, actor: User, now: dt.datetime | None = None
+) -> AllocationRound:
     """review → published. Notifies every student (their assignment and a link to the
     explanation), the school's teachers and coaches, and each host company's contact (their team:
     first names, level and programme only)."""
@@ -42,9 +49,18 @@ def allocation_round_publish(*, round: AllocationRound, actor: User, now: dt.dat
         raise Conflict(_("De bezwaartermijn is al voorbij; verschuif die eerst."))
     round.phase, round.phase_changed_at = Phase.PUBLISHED, now
     round.published_at, round.published_by = now, actor
-    round.save(update_fields=["phase", "phase_changed_at", "published_at", "published_by", "updated_at"])
+    round.save(
+        update_fields=["phase", "phase_changed_at", "published_at", "published_by", "updated_at"]
+    )
     counts = _notify(round, now)
-    record_event(round=round, actor=actor, kind="phase", now=now, **{"from": Phase.REVIEW, "to": Phase.PUBLISHED}, notified=counts)
+    record_event(
+        round=round,
+        actor=actor,
+        kind="phase",
+        now=now,
+        **{"from": Phase.REVIEW, "to": Phase.PUBLISHED},
+        notified=counts,
+    )
     return round
 
 
@@ -58,7 +74,9 @@ def _notify(round: AllocationRound, now: dt.datetime) -> dict[str, int]:
         )
     }
     messages: list[Message] = []
-    participants = list(round_enrolments(round).values_list("student_id", "student__preferred_language"))
+    participants = list(
+        round_enrolments(round).values_list("student_id", "student__preferred_language")
+    )
     for student_id, language in participants:
         title, rank, source = placed.get(student_id, (None, None, ""))
         with override(language or "nl"):
@@ -69,7 +87,9 @@ def _notify(round: AllocationRound, now: dt.datetime) -> dict[str, int]:
                     title=_("Je indeling voor %(round)s is bekend") % {"round": round.name},
                     body=texts.result_sentence(title=title, rank=rank, source=source)
                     + " "
-                    + _("Bekijk waarom, en maak bezwaar tot %(date)s als je het er niet mee eens bent.")
+                    + _(
+                        "Bekijk waarom, en maak bezwaar tot %(date)s als je het er niet mee eens bent."
+                    )
                     % {"date": timezone.localtime(round.objections_close_at).strftime("%d-%m-%Y")},
                     url=student_url,
                     dedupe_key=f"round-{round.pk}-published",
@@ -106,16 +126,17 @@ def _notify(round: AllocationRound, now: dt.datetime) -> dict[str, int]:
         )
     ):
         teams[offer_id].append(f"{first} (niveau {niveau}, {programme})")
-    for offer_id, title, contact_id, language in Offer.objects.filter(pk__in=teams.keys()).values_list(
-        "pk", "title", "contact_id", "contact__preferred_language"
-    ):
+    for offer_id, title, contact_id, language in Offer.objects.filter(
+        pk__in=teams.keys()
+    ).values_list("pk", "title", "contact_id", "contact__preferred_language"):
         with override(language or "nl"):
             messages.append(
                 Message(
                     recipient_id=contact_id,
                     category="allocation_team",
                     title=_("Je team voor '%(title)s'") % {"title": title},
-                    body=_("Deze studenten komen bij jullie: %(team)s.") % {"team": ", ".join(teams[offer_id])},
+                    body=_("Deze studenten komen bij jullie: %(team)s.")
+                    % {"team": ", ".join(teams[offer_id])},
                     url=reverse("frontend:round-teams"),
                     dedupe_key=f"round-{round.pk}-team-{offer_id}",
                 )

@@ -23,7 +23,12 @@ from backend.allocations.models import (
 )
 from backend.allocations.selectors.access import round_enrolments
 from backend.allocations.selectors.snapshot import challenge_records, student_records
-from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.allocations.services.common import (
+    lock_round,
+    record_event,
+    require_manager,
+    require_phase,
+)
 from backend.core.errors import Conflict, NotFound, field_error
 from backend.offers.models import Offer
 from backend.organisations.models import Organisation
@@ -32,7 +37,9 @@ from backend.organisations.models import Organisation
 def _enrolment_in_round(round: AllocationRound, student: User) -> StudentEnrolment:
     enrolment = round_enrolments(round).filter(student_id=student.pk).first()
     if enrolment is None:
-        raise field_error("student", _("%(name)s doet niet mee aan deze ronde.") % {"name": student.first_name})
+        raise field_error(
+            "student", _("%(name)s doet niet mee aan deze ronde.") % {"name": student.first_name}
+        )
     return enrolment
 
 
@@ -42,28 +49,39 @@ def check_placement(round: AllocationRound, student: User, offer: Offer, *, toda
     records = {c.offer_id: c for c in challenge_records(round)}
     record = records.get(offer.pk)
     if record is None:
-        raise field_error("offer", _("'%(title)s' doet niet mee aan deze ronde.") % {"title": offer.title})
+        raise field_error(
+            "offer", _("'%(title)s' doet niet mee aan deze ronde.") % {"title": offer.title}
+        )
     me = student_records(round, StudentEnrolment.objects.filter(pk=enrolment.pk), today=today)[0]
     why = engine_adapter.ineligibility(me, record)
     if why is not None:
         raise field_error(
             "offer",
             _("%(name)s kan niet naar '%(title)s': %(reason)s.")
-            % {"name": student.first_name, "title": offer.title, "reason": texts.rule_sentence(why)},
+            % {
+                "name": student.first_name,
+                "title": offer.title,
+                "reason": texts.rule_sentence(why),
+            },
         )
     others = Assignment.objects.filter(round=round).exclude(student=student)
     taken = others.filter(offer=offer).count()
     if taken >= record.max:
         raise field_error(
             "offer",
-            _("Deze uitdaging is vol: %(taken)d van %(max)d plaatsen bezet.") % {"taken": taken, "max": record.max},
+            _("Deze uitdaging is vol: %(taken)d van %(max)d plaatsen bezet.")
+            % {"taken": taken, "max": record.max},
         )
     capacity = dict(round.hosts.values_list("organisation_id", "capacity")).get(record.host_id)
     if capacity is not None:
         in_round = [c.offer_id for c in records.values() if c.host_id == record.host_id]
         used = others.filter(offer_id__in=in_round).aggregate(n=Count("pk"))["n"]
         if used >= capacity:
-            name = Organisation.objects.filter(pk=record.host_id).values_list("name", flat=True).first()
+            name = (
+                Organisation.objects.filter(pk=record.host_id)
+                .values_list("name", flat=True)
+                .first()
+            )
             raise field_error(
                 "offer",
                 _("%(host)s is vol: %(used)d van %(capacity)d plaatsen bezet.")
@@ -72,7 +90,13 @@ def check_placement(round: AllocationRound, student: User, offer: Offer, *, toda
 
 
 def place_student(
-    *, round: AllocationRound, student: User, offer: Offer, source: str, actor: User, now: dt.datetime
+    *,
+    round: AllocationRound,
+    student: User,
+    offer: Offer,
+    source: str,
+    actor: User,
+    now: dt.datetime,
 ) -> Assignment:
     """Put a student on a challenge (checked), locked so a re-run keeps it."""
     check_placement(round, student, offer, today=timezone.localdate(now))
@@ -109,13 +133,25 @@ def place_student(
 
 @transaction.atomic
 def assignment_override(
-    *, round: AllocationRound, student: User, offer: Offer, actor: User, now: dt.datetime | None = None
+    *,
+    round: AllocationRound,
+    student: User,
+    offer: Offer,
+    actor: User,
+    now: dt.datetime | None = None,
 ) -> Assignment:
     now = now or timezone.now()
     require_manager(round, actor)
     round = lock_round(round)
     require_phase(round, Phase.REVIEW)
-    return place_student(round=round, student=student, offer=offer, source=AssignmentSource.OVERRIDE, actor=actor, now=now)
+    return place_student(
+        round=round,
+        student=student,
+        offer=offer,
+        source=AssignmentSource.OVERRIDE,
+        actor=actor,
+        now=now,
+    )
 
 
 def _assignment(round: AllocationRound, student: User) -> Assignment:
@@ -126,7 +162,9 @@ def _assignment(round: AllocationRound, student: User) -> Assignment:
 
 
 @transaction.atomic
-def assignment_lock(*, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None) -> Assignment:
+def assignment_lock(
+    *, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None
+) -> Assignment:
     """Keep this assignment when the matcher runs again."""
     now = now or timezone.now()
     require_manager(round, actor)
@@ -140,12 +178,21 @@ def assignment_lock(*, round: AllocationRound, student: User, actor: User, now: 
         assignment.source = AssignmentSource.LOCKED
     assignment.changed_by, assignment.changed_at = actor, now
     assignment.save(update_fields=["locked", "source", "changed_by", "changed_at"])
-    record_event(round=round, actor=actor, kind="locked", now=now, student=student.pk, offer=assignment.offer_id)
+    record_event(
+        round=round,
+        actor=actor,
+        kind="locked",
+        now=now,
+        student=student.pk,
+        offer=assignment.offer_id,
+    )
     return assignment
 
 
 @transaction.atomic
-def assignment_unlock(*, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None) -> Assignment:
+def assignment_unlock(
+    *, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None
+) -> Assignment:
     now = now or timezone.now()
     require_manager(round, actor)
     round = lock_round(round)
@@ -158,5 +205,12 @@ def assignment_unlock(*, round: AllocationRound, student: User, actor: User, now
         assignment.source = AssignmentSource.ENGINE
     assignment.changed_by, assignment.changed_at = actor, now
     assignment.save(update_fields=["locked", "source", "changed_by", "changed_at"])
-    record_event(round=round, actor=actor, kind="unlocked", now=now, student=student.pk, offer=assignment.offer_id)
+    record_event(
+        round=round,
+        actor=actor,
+        kind="unlocked",
+        now=now,
+        student=student.pk,
+        offer=assignment.offer_id,
+    )
     return assignment

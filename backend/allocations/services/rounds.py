@@ -22,7 +22,12 @@ from backend.allocations.models import (
     RoundHost,
 )
 from backend.allocations.selectors.access import round_enrolments
-from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.allocations.services.common import (
+    lock_round,
+    record_event,
+    require_manager,
+    require_phase,
+)
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied, field_error
 from backend.curriculum.models import Kwalificatie
 from backend.notifications.services import Message, notify_many
@@ -32,12 +37,23 @@ from backend.organisations.models import Consortium, Organisation
 REMINDER_BEFORE = dt.timedelta(days=2)
 
 
-def _check_settings(*, min_choices: int, max_choices: int, choices_close_at, objections_close_at, choices_open_at=None) -> None:
+def _check_settings(
+    *,
+    min_choices: int,
+    max_choices: int,
+    choices_close_at,
+    objections_close_at,
+    choices_open_at=None,
+) -> None:
     errors: dict[str, list[str]] = {}
     if not 1 <= min_choices <= MAX_CHOICES_LIMIT:
-        errors["min_choices"] = [_("Kies een minimum tussen 1 en %(max)d.") % {"max": MAX_CHOICES_LIMIT}]
+        errors["min_choices"] = [
+            _("Kies een minimum tussen 1 en %(max)d.") % {"max": MAX_CHOICES_LIMIT}
+        ]
     if not 1 <= max_choices <= MAX_CHOICES_LIMIT:
-        errors["max_choices"] = [_("Kies een maximum tussen 1 en %(max)d.") % {"max": MAX_CHOICES_LIMIT}]
+        errors["max_choices"] = [
+            _("Kies een maximum tussen 1 en %(max)d.") % {"max": MAX_CHOICES_LIMIT}
+        ]
     elif min_choices > max_choices:
         errors["max_choices"] = [_("Het maximum mag niet kleiner zijn dan het minimum.")]
     if objections_close_at <= choices_close_at:
@@ -52,11 +68,16 @@ def _check_settings(*, min_choices: int, max_choices: int, choices_close_at, obj
 
 
 def _check_challenges(offers: Sequence[Offer]) -> None:
-    wrong = [o.title for o in offers if o.kind != OfferKind.CHALLENGE or o.status != OfferStatus.PUBLISHED]
+    wrong = [
+        o.title
+        for o in offers
+        if o.kind != OfferKind.CHALLENGE or o.status != OfferStatus.PUBLISHED
+    ]
     if wrong:
         raise field_error(
             "challenges",
-            _("Alleen gepubliceerde uitdagingen kunnen meedoen: %(titles)s.") % {"titles": ", ".join(wrong)},
+            _("Alleen gepubliceerde uitdagingen kunnen meedoen: %(titles)s.")
+            % {"titles": ", ".join(wrong)},
         )
 
 
@@ -101,7 +122,9 @@ def allocation_round_create(
         choices_open_at=choices_open_at,
     )
     if choices_close_at <= now:
-        raise field_error("choices_close_at", _("De sluitingsdatum voor keuzes ligt in het verleden."))
+        raise field_error(
+            "choices_close_at", _("De sluitingsdatum voor keuzes ligt in het verleden.")
+        )
     _check_challenges(challenges)
     round = AllocationRound.objects.create(
         name=name.strip(),
@@ -137,7 +160,12 @@ def allocation_round_create(
 
 @transaction.atomic
 def allocation_round_set_challenges(
-    *, round: AllocationRound, actor: User, challenges: Sequence[Offer], capacities: dict[int, int] | None = None, now: dt.datetime
+    *,
+    round: AllocationRound,
+    actor: User,
+    challenges: Sequence[Offer],
+    capacities: dict[int, int] | None = None,
+    now: dt.datetime,
 ) -> AllocationRound:
     """Replace the challenges of a round; only before students start choosing."""
     require_manager(round, actor)
@@ -149,21 +177,33 @@ def allocation_round_set_challenges(
     RoundChallenge.objects.bulk_create(
         [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in challenges]
     )
-    record_event(round=round, actor=actor, kind="challenges_set", now=now, challenges=[o.pk for o in challenges])
+    record_event(
+        round=round,
+        actor=actor,
+        kind="challenges_set",
+        now=now,
+        challenges=[o.pk for o in challenges],
+    )
     return round
 
 
-def _move(round: AllocationRound, *, to: str, actor: User | None, now: dt.datetime, **data) -> AllocationRound:
+def _move(
+    round: AllocationRound, *, to: str, actor: User | None, now: dt.datetime, **data
+) -> AllocationRound:
     previous = round.phase
     round.phase = to
     round.phase_changed_at = now
     round.save(update_fields=["phase", "phase_changed_at", "updated_at"])
-    record_event(round=round, actor=actor, kind="phase", now=now, **{"from": previous, "to": to}, **data)
+    record_event(
+        round=round, actor=actor, kind="phase", now=now, **{"from": previous, "to": to}, **data
+    )
     return round
 
 
 @transaction.atomic
-def allocation_round_open_choosing(*, round: AllocationRound, actor: User | None, now: dt.datetime) -> AllocationRound:
+def allocation_round_open_choosing(
+    *, round: AllocationRound, actor: User | None, now: dt.datetime
+) -> AllocationRound:
     """preparing → choosing. `actor` None means Celery beat at `choices_open_at`."""
     if actor is not None:
         require_manager(round, actor)
@@ -177,7 +217,9 @@ def allocation_round_open_choosing(*, round: AllocationRound, actor: User | None
 
 
 @transaction.atomic
-def allocation_round_close_choosing(*, round: AllocationRound, actor: User | None, now: dt.datetime) -> AllocationRound:
+def allocation_round_close_choosing(
+    *, round: AllocationRound, actor: User | None, now: dt.datetime
+) -> AllocationRound:
     """choosing → allocating: students can no longer change their choices."""
     if actor is not None:
         require_manager(round, actor)
@@ -187,7 +229,9 @@ def allocation_round_close_choosing(*, round: AllocationRound, actor: User | Non
 
 
 @transaction.atomic
-def allocation_round_close(*, round: AllocationRound, actor: User, now: dt.datetime) -> AllocationRound:
+def allocation_round_close(
+    *, round: AllocationRound, actor: User, now: dt.datetime
+) -> AllocationRound:
     """objections → closed, once every objection has been decided."""
     require_manager(round, actor)
     round = lock_round(round)
@@ -205,7 +249,9 @@ def allocation_rounds_advance(*, now: dt.datetime) -> list[tuple[int, str]]:
 
     Idempotent: a round already moved is no longer selected; each move locks its row."""
     moved: list[tuple[int, str]] = []
-    for round in AllocationRound.objects.filter(phase=Phase.PREPARING, choices_open_at__lte=now, choices_close_at__gt=now):
+    for round in AllocationRound.objects.filter(
+        phase=Phase.PREPARING, choices_open_at__lte=now, choices_close_at__gt=now
+    ):
         try:
             allocation_round_open_choosing(round=round, actor=None, now=now)
             moved.append((round.pk, Phase.CHOOSING))
@@ -214,7 +260,9 @@ def allocation_rounds_advance(*, now: dt.datetime) -> list[tuple[int, str]]:
     for round in AllocationRound.objects.filter(phase=Phase.CHOOSING, choices_close_at__lte=now):
         allocation_round_close_choosing(round=round, actor=None, now=now)
         moved.append((round.pk, Phase.ALLOCATING))
-    for round in AllocationRound.objects.filter(phase=Phase.PUBLISHED, objections_close_at__lte=now):
+    for round in AllocationRound.objects.filter(
+        phase=Phase.PUBLISHED, objections_close_at__lte=now
+    ):
         with transaction.atomic():
             locked = lock_round(round)
             if locked.phase == Phase.PUBLISHED:

@@ -27,7 +27,12 @@ from backend.allocations.models import (
     RunStatus,
 )
 from backend.allocations.selectors.snapshot import round_snapshot
-from backend.allocations.services.common import lock_round, record_event, require_manager, require_phase
+from backend.allocations.services.common import (
+    lock_round,
+    record_event,
+    require_manager,
+    require_phase,
+)
 from backend.core.errors import ApplicationError, Conflict, field_error
 
 logger = logging.getLogger(__name__)
@@ -47,7 +52,9 @@ def _check_options(mode: str, seed: int, coverage_weight: float) -> None:
     if seed < 0:
         raise field_error("seed", _("Het startgetal (seed) mag niet negatief zijn."))
     if coverage_weight < 0:
-        raise field_error("coverage_weight", _("Het gewicht voor leerdoelen mag niet negatief zijn."))
+        raise field_error(
+            "coverage_weight", _("Het gewicht voor leerdoelen mag niet negatief zijn.")
+        )
 
 
 @transaction.atomic
@@ -81,14 +88,27 @@ def allocation_run_start(
             )
     except IntegrityError as exc:
         # Another request got there first (the partial unique constraint).
-        raise Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")) from exc
-    record_event(round=round, actor=actor, kind="run_started", now=now, run=run.pk, mode=mode, seed=seed, coverage_weight=coverage_weight)
+        raise Conflict(
+            _("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")
+        ) from exc
+    record_event(
+        round=round,
+        actor=actor,
+        kind="run_started",
+        now=now,
+        run=run.pk,
+        mode=mode,
+        seed=seed,
+        coverage_weight=coverage_weight,
+    )
     _enqueue(run.pk)
     return run
 
 
 @transaction.atomic
-def allocation_run_retry(*, run: AllocationRun, actor: User, now: dt.datetime | None = None) -> AllocationRun:
+def allocation_run_retry(
+    *, run: AllocationRun, actor: User, now: dt.datetime | None = None
+) -> AllocationRun:
     """A new attempt of a failed run, with the same options."""
     now = now or timezone.now()
     require_manager(run.round, actor)
@@ -96,10 +116,17 @@ def allocation_run_retry(*, run: AllocationRun, actor: User, now: dt.datetime | 
     try:
         with transaction.atomic():
             claimed = AllocationRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
-                status=RunStatus.QUEUED, stage="", percent=0, error="", attempt=run.attempt + 1, finished_at=None
+                status=RunStatus.QUEUED,
+                stage="",
+                percent=0,
+                error="",
+                attempt=run.attempt + 1,
+                finished_at=None,
             )
     except IntegrityError as exc:
-        raise Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")) from exc
+        raise Conflict(
+            _("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")
+        ) from exc
     if claimed != 1:
         raise Conflict(_("Alleen een mislukte run kan opnieuw worden gestart."))
     record_event(round=run.round, actor=actor, kind="run_retried", now=now, run=run.pk)
@@ -111,7 +138,9 @@ def allocation_run_retry(*, run: AllocationRun, actor: User, now: dt.datetime | 
 def _progress(run_id: int):
     def report(stage: str, percent: int) -> None:
         # Outside any transaction, so a poller sees each step at once.
-        AllocationRun.objects.filter(pk=run_id).update(stage=stage[:30], percent=max(0, min(100, percent)))
+        AllocationRun.objects.filter(pk=run_id).update(
+            stage=stage[:30], percent=max(0, min(100, percent))
+        )
 
     return report
 
@@ -153,7 +182,12 @@ def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bo
 
 
 def insert_assignments(
-    *, round_id: int, run_id: int | None, rows: list[tuple[int, int, int | None]], source: str, now: dt.datetime
+    *,
+    round_id: int,
+    run_id: int | None,
+    rows: list[tuple[int, int, int | None]],
+    source: str,
+    now: dt.datetime,
 ) -> None:
     """Insert (student, offer, rank) rows in ONE statement on SQLite and PostgreSQL, so storing
     10,000 assignments costs the same number of queries as storing 10."""
@@ -176,7 +210,15 @@ def insert_assignments(
     else:
         Assignment.objects.bulk_create(
             [
-                Assignment(round_id=round_id, student_id=s, offer_id=o, rank=r, source=source, run_id=run_id, changed_at=now)
+                Assignment(
+                    round_id=round_id,
+                    student_id=s,
+                    offer_id=o,
+                    rank=r,
+                    source=source,
+                    run_id=run_id,
+                    changed_at=now,
+                )
                 for s, o, r in rows
             ]
         )
@@ -185,11 +227,15 @@ def insert_assignments(
         cursor.execute(sql, [round_id, source, run_id, changed_at, payload])
 
 
-def _replace_engine_assignments(round: AllocationRound, run_id: int, assignments, now: dt.datetime) -> None:
+def _replace_engine_assignments(
+    round: AllocationRound, run_id: int, assignments, now: dt.datetime
+) -> None:
     """Swap the unlocked assignments of a round for a run's proposal (locked ones stay)."""
     Assignment.objects.filter(round=round, locked=False).delete()
     rows = [(student, offer, rank) for student, offer, rank, locked in assignments if not locked]
-    insert_assignments(round_id=round.pk, run_id=run_id, rows=rows, source=AssignmentSource.ENGINE, now=now)
+    insert_assignments(
+        round_id=round.pk, run_id=run_id, rows=rows, source=AssignmentSource.ENGINE, now=now
+    )
 
 
 @transaction.atomic
@@ -197,9 +243,7 @@ def _store(run: AllocationRun, solved: engine_adapter.Solved, *, now: dt.datetim
     round = lock_round(run.round)
     if round.phase not in RUNNABLE_PHASES:
         # Published assignments are never overwritten by a late run.
-        raise ApplicationError(
-            _("De ronde is al gepubliceerd; deze run is niet toegepast.")
-        )
+        raise ApplicationError(_("De ronde is al gepubliceerd; deze run is niet toegepast."))
     _replace_engine_assignments(round, run.pk, solved.assignments, now)
     AllocationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED,
@@ -216,7 +260,13 @@ def _store(run: AllocationRun, solved: engine_adapter.Solved, *, now: dt.datetim
     if round.phase == Phase.ALLOCATING:
         round.phase, round.phase_changed_at = Phase.REVIEW, now
         fields += ["phase", "phase_changed_at"]
-        record_event(round=round, actor=None, kind="phase", now=now, **{"from": Phase.ALLOCATING, "to": Phase.REVIEW})
+        record_event(
+            round=round,
+            actor=None,
+            kind="phase",
+            now=now,
+            **{"from": Phase.ALLOCATING, "to": Phase.REVIEW},
+        )
     round.save(update_fields=fields)
     metrics = solved.metrics
     record_event(
@@ -232,11 +282,15 @@ def _store(run: AllocationRun, solved: engine_adapter.Solved, *, now: dt.datetim
 
 
 def _current_locks(round: AllocationRound) -> set[tuple[int, int]]:
-    return set(Assignment.objects.filter(round=round, locked=True).values_list("student_id", "offer_id"))
+    return set(
+        Assignment.objects.filter(round=round, locked=True).values_list("student_id", "offer_id")
+    )
 
 
 @transaction.atomic
-def allocation_run_apply(*, run: AllocationRun, actor: User, now: dt.datetime | None = None) -> AllocationRun:
+def allocation_run_apply(
+    *, run: AllocationRun, actor: User, now: dt.datetime | None = None
+) -> AllocationRun:
     """Make an earlier successful run's proposal the current one (after comparing runs)."""
     now = now or timezone.now()
     require_manager(run.round, actor)

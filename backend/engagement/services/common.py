@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from backend.notifications.services import Message, notify_many
 
@@ -19,6 +19,12 @@ class Category:
     MEETING = "meeting"
 
     ALL = ("digest", "booking", "event", "meeting")
+    LABELS = {
+        "digest": gettext_lazy("Partneroverzicht"),
+        "booking": gettext_lazy("Gastlessen"),
+        "event": gettext_lazy("Evenementen"),
+        "meeting": gettext_lazy("Overleggen"),
+    }
 
 
 def page_url(name: str, **kwargs) -> str:

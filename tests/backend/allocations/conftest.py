@@ -22,17 +22,25 @@ NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def published(owner, contact, title, **fields):
-    return OfferFactory(owner=owner, contact=contact, title=title, status=OfferStatus.PUBLISHED, **fields)
+    return OfferFactory(
+        owner=owner, contact=contact, title=title, status=OfferStatus.PUBLISHED, **fields
+    )
 
 
 @pytest.fixture
 def world(cast):
     webshop = published(cast.bakkerij, cast.jan, "Webshop voor Bakkerij Jansen", max_students=1)
     app = published(cast.pixel, cast.eva, "App voor Pixelfabriek", max_students=2)
-    vog = published(cast.pixel, cast.eva, "Zorgrobot", max_students=2, required_certificates=["VOG"])
-    expert = published(cast.pixel, cast.eva, "Data-analyse", max_students=2, niveau_min=4, niveau_max=4)
+    vog = published(
+        cast.pixel, cast.eva, "Zorgrobot", max_students=2, required_certificates=["VOG"]
+    )
+    expert = published(
+        cast.pixel, cast.eva, "Data-analyse", max_students=2, niveau_min=4, niveau_max=4
+    )
     classmates = [
-        student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=name, class_code="ICT2A")
+        student(
+            school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=name, class_code="ICT2A"
+        )
         for name in ("Lotte", "Daan", "Noor")
     ]
     round = services.allocation_round_create(
@@ -74,7 +82,9 @@ def to_review(world, *, choices=None, mode="optimal", seed=0):
     open_round(world)
     for user in world.students:
         choose(world, user, *(choices or (world.webshop, world.app)))
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8))
+    services.allocation_round_close_choosing(
+        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+    )
     run = start_and_run(world, mode=mode, seed=seed)
     world.round.refresh_from_db()
     run.refresh_from_db()

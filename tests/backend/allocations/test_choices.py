@@ -27,7 +27,9 @@ def test_a_student_ranks_challenges_and_may_change_them_until_the_deadline(world
     choose(world, world.cast.sanne, world.webshop, world.app)
     choose(world, world.cast.sanne, world.app, world.webshop, now=NOW + dt.timedelta(days=6))
     assert list(
-        Choice.objects.filter(choice_list__student=world.cast.sanne).order_by("position").values_list("offer__title", "position")
+        Choice.objects.filter(choice_list__student=world.cast.sanne)
+        .order_by("position")
+        .values_list("offer__title", "position")
     ) == [("App voor Pixelfabriek", 1), ("Webshop voor Bakkerij Jansen", 2)]
     assert ChoiceList.objects.count() == 1
 
@@ -44,18 +46,32 @@ def test_too_few_and_too_many_are_refused(world):
     open_round(world)
     assert _error(world).message == "Kies minstens 1 uitdagingen; je koos er 0."
     extra = OfferFactory(owner=world.cast.pixel, status="published")
-    assert _error(world, world.webshop, world.app, world.vog, extra).message == "Kies hoogstens 3 uitdagingen; je koos er 4."
+    assert (
+        _error(world, world.webshop, world.app, world.vog, extra).message
+        == "Kies hoogstens 3 uitdagingen; je koos er 4."
+    )
 
 
 def test_a_challenge_for_another_level_is_refused(world):
     open_round(world)
-    assert _error(world, world.expert).message == "Je kunt 'Data-analyse' niet kiezen: deze is alleen voor niveau 4."
+    assert (
+        _error(world, world.expert).message
+        == "Je kunt 'Data-analyse' niet kiezen: deze is alleen voor niveau 4."
+    )
 
 
 def test_a_challenge_needing_a_vog_is_refused_without_a_valid_one(world):
     open_round(world)
-    assert _error(world, world.vog).message == "Je kunt 'Zorgrobot' niet kiezen: hiervoor heb je een geldige VOG nodig."
-    Certificate.objects.create(holder=world.cast.sanne, kind="VOG", issued_on=dt.date(2025, 1, 1), valid_until=dt.date(2027, 1, 1))
+    assert (
+        _error(world, world.vog).message
+        == "Je kunt 'Zorgrobot' niet kiezen: hiervoor heb je een geldige VOG nodig."
+    )
+    Certificate.objects.create(
+        holder=world.cast.sanne,
+        kind="VOG",
+        issued_on=dt.date(2025, 1, 1),
+        valid_until=dt.date(2027, 1, 1),
+    )
     choose(world, world.cast.sanne, world.vog)
 
 
@@ -72,7 +88,9 @@ def test_choosing_outside_the_window_is_refused(world):
     open_round(world)
     with pytest.raises(Conflict) as error:
         choose(world, world.cast.sanne, world.app, now=NOW + dt.timedelta(days=7))
-    assert error.value.message == "Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten."
+    assert (
+        error.value.message == "Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten."
+    )
     assert not ChoiceList.objects.exists()
 
 
@@ -89,9 +107,19 @@ def test_teammates_must_be_classmates_in_the_round_and_at_most_two(world):
     assert _error(world, world.app, teammates=[world.cast.ahmed]).extra["fields"]["teammates"] == [
         "Je kunt alleen klasgenoten noemen die ook aan deze ronde meedoen."
     ]
-    assert _error(world, world.app, teammates=[lotte, daan, noor]).message == "Je kunt hoogstens twee klasgenoten noemen."
-    assert _error(world, world.app, teammates=[world.cast.sanne]).message == "Je kunt jezelf niet als teamgenoot noemen."
+    assert (
+        _error(world, world.app, teammates=[lotte, daan, noor]).message
+        == "Je kunt hoogstens twee klasgenoten noemen."
+    )
+    assert (
+        _error(world, world.app, teammates=[world.cast.sanne]).message
+        == "Je kunt jezelf niet als teamgenoot noemen."
+    )
     choice_list = services.choice_list_submit(
-        round=world.round, student=world.cast.sanne, offer_ids=[world.app.pk], teammate_ids=[lotte.pk], now=NOW
+        round=world.round,
+        student=world.cast.sanne,
+        offer_ids=[world.app.pk],
+        teammate_ids=[lotte.pk],
+        now=NOW,
     )
     assert list(choice_list.teammates.all()) == [lotte]

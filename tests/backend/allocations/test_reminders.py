@@ -5,7 +5,9 @@ from backend.notifications.models import Notification
 from tests.backend.allocations.conftest import NOW, choose, open_round
 
 
-def test_students_without_choices_get_one_reminder_two_days_before_the_deadline(world, time_machine):
+def test_students_without_choices_get_one_reminder_two_days_before_the_deadline(
+    world, time_machine
+):
     open_round(world)
     choose(world, world.cast.sanne, world.app)
     time_machine.move_to(NOW + dt.timedelta(days=4), tick=False)
@@ -15,7 +17,11 @@ def test_students_without_choices_get_one_reminder_two_days_before_the_deadline(
     assert allocation_choice_reminders_task() == 0
     time_machine.move_to(NOW + dt.timedelta(days=6), tick=False)
     assert allocation_choice_reminders_task() == 0
-    reminded = set(Notification.objects.filter(category="allocation_reminder").values_list("recipient_id", flat=True))
+    reminded = set(
+        Notification.objects.filter(category="allocation_reminder").values_list(
+            "recipient_id", flat=True
+        )
+    )
     assert reminded == {u.pk for u in world.classmates}
     note = Notification.objects.filter(category="allocation_reminder").first()
     assert note.title == "Kies je uitdagingen voor Blok 3 challenges"

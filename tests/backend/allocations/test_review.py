@@ -13,7 +13,11 @@ from tests.backend.allocations.conftest import NOW, start_and_run, to_review
 
 
 def _placed(world):
-    return dict(Assignment.objects.filter(round=world.round).values_list("student__first_name", "offer__title"))
+    return dict(
+        Assignment.objects.filter(round=world.round).values_list(
+            "student__first_name", "offer__title"
+        )
+    )
 
 
 def _left_over(world):
@@ -26,12 +30,19 @@ def test_an_override_moves_a_student_and_locks_it(world):
     student = _left_over(world)
     # The webshop is full (1 of 1): moving the leftover student there is refused.
     with pytest.raises(ApplicationError) as error:
-        services.assignment_override(round=world.round, student=student, offer=world.webshop, actor=world.cast.bos)
+        services.assignment_override(
+            round=world.round, student=student, offer=world.webshop, actor=world.cast.bos
+        )
     assert error.value.message == "Deze uitdaging is vol: 1 van 1 plaatsen bezet."
     # The data-analyse challenge is for niveau 4 only.
     with pytest.raises(ApplicationError) as error:
-        services.assignment_override(round=world.round, student=student, offer=world.expert, actor=world.cast.bos)
-    assert error.value.message == f"{student.first_name} kan niet naar 'Data-analyse': deze is alleen voor niveau 4."
+        services.assignment_override(
+            round=world.round, student=student, offer=world.expert, actor=world.cast.bos
+        )
+    assert (
+        error.value.message
+        == f"{student.first_name} kan niet naar 'Data-analyse': deze is alleen voor niveau 4."
+    )
     assert not Assignment.objects.filter(round=world.round, student=student).exists()
 
 
@@ -41,9 +52,14 @@ def test_an_override_to_a_challenge_with_room_is_stored_as_locked(world):
     world.vog.save()
     to_review(world)
     student = _left_over(world)
-    assignment = services.assignment_override(round=world.round, student=student, offer=world.vog, actor=world.cast.bos)
+    assignment = services.assignment_override(
+        round=world.round, student=student, offer=world.vog, actor=world.cast.bos
+    )
     assert (assignment.source, assignment.locked, assignment.rank, assignment.changed_by) == (
-        AssignmentSource.OVERRIDE, True, None, world.cast.bos,
+        AssignmentSource.OVERRIDE,
+        True,
+        None,
+        world.cast.bos,
     )
     event = RoundEvent.objects.filter(round=world.round, kind="override").get()
     assert event.data == {"student": student.pk, "offer": world.vog.pk, "previous_offer": None}
@@ -56,7 +72,9 @@ def test_a_company_capacity_across_challenges_is_respected(world):
     to_review(world)
     student = _left_over(world)
     with pytest.raises(ApplicationError) as error:
-        services.assignment_override(round=world.round, student=student, offer=world.vog, actor=world.cast.bos)
+        services.assignment_override(
+            round=world.round, student=student, offer=world.vog, actor=world.cast.bos
+        )
     assert error.value.message == "Pixelfabriek is vol: 2 van 2 plaatsen bezet."
 
 
@@ -65,7 +83,9 @@ def test_a_rerun_keeps_locked_assignments(world):
     moved = Assignment.objects.get(round=world.round, offer=world.webshop).student
     services.assignment_lock(round=world.round, student=moved, actor=world.cast.bos)
     second = start_and_run(world, seed=7)
-    assert second.problem["locked"] == [{"student": f"s{moved.pk}", "challenge": f"c{world.webshop.pk}"}]
+    assert second.problem["locked"] == [
+        {"student": f"s{moved.pk}", "challenge": f"c{world.webshop.pk}"}
+    ]
     kept = Assignment.objects.get(round=world.round, student=moved)
     assert (kept.offer, kept.locked, kept.source) == (world.webshop, True, AssignmentSource.LOCKED)
     assert Assignment.objects.filter(round=world.round).count() == 3
@@ -91,7 +111,9 @@ def test_teachers_and_other_schools_cannot_change_assignments(world):
         with pytest.raises(PermissionDenied):
             services.assignment_lock(round=world.round, student=student, actor=outsider)
         with pytest.raises(PermissionDenied):
-            services.assignment_override(round=world.round, student=student, offer=world.app, actor=outsider)
+            services.assignment_override(
+                round=world.round, student=student, offer=world.app, actor=outsider
+            )
     assert list(Assignment.objects.values_list("student_id", "offer_id", "locked")) == before
 
 
@@ -148,7 +170,9 @@ def test_exports_list_assignments_per_challenge_host_and_class(world):
 
 def test_overrides_are_only_possible_in_review(world):
     to_review(world)
-    services.allocation_round_publish(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8))
+    services.allocation_round_publish(
+        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+    )
     student = Assignment.objects.filter(round=world.round).first().student
     with pytest.raises(Conflict):
         services.assignment_lock(round=world.round, student=student, actor=world.cast.bos)

@@ -42,7 +42,9 @@ def test_a_coordinator_of_a_member_school_opens_a_consortium_round(cast):
 def test_round_settings_are_checked_with_the_field_at_fault(cast):
     with pytest.raises(ApplicationError) as error:
         _create(cast.bos, school=cast.vista, min_choices=4, max_choices=3)
-    assert error.value.extra["fields"]["max_choices"] == ["Het maximum mag niet kleiner zijn dan het minimum."]
+    assert error.value.extra["fields"]["max_choices"] == [
+        "Het maximum mag niet kleiner zijn dan het minimum."
+    ]
     with pytest.raises(ApplicationError) as error:
         _create(cast.bos, school=cast.vista, max_choices=11)
     assert "max_choices" in error.value.extra["fields"]
@@ -51,7 +53,9 @@ def test_round_settings_are_checked_with_the_field_at_fault(cast):
     assert "objections_close_at" in error.value.extra["fields"]
     with pytest.raises(ApplicationError) as error:
         _create(cast.bos, school=cast.vista, challenges=[OfferFactory(title="Concept")])
-    assert error.value.extra["fields"]["challenges"] == ["Alleen gepubliceerde uitdagingen kunnen meedoen: Concept."]
+    assert error.value.extra["fields"]["challenges"] == [
+        "Alleen gepubliceerde uitdagingen kunnen meedoen: Concept."
+    ]
     with pytest.raises(ApplicationError):
         _create(cast.bos, school=cast.vista, consortium=cast.consortium)
 
@@ -59,14 +63,20 @@ def test_round_settings_are_checked_with_the_field_at_fault(cast):
 def test_the_database_rejects_a_round_for_both_a_school_and_a_consortium(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
         AllocationRound.objects.create(
-            name="x", school=cast.vista, consortium=cast.consortium, created_by=cast.bos,
-            choices_close_at=NOW, objections_close_at=NOW + dt.timedelta(days=1),
+            name="x",
+            school=cast.vista,
+            consortium=cast.consortium,
+            created_by=cast.bos,
+            choices_close_at=NOW,
+            objections_close_at=NOW + dt.timedelta(days=1),
         )
 
 
 def test_opening_choosing_is_for_the_coordinator(world):
     with pytest.raises(PermissionDenied):
-        services.allocation_round_open_choosing(round=world.round, actor=world.cast.devries, now=NOW)
+        services.allocation_round_open_choosing(
+            round=world.round, actor=world.cast.devries, now=NOW
+        )
     open_round(world)
     world.round.refresh_from_db()
     assert world.round.phase == Phase.CHOOSING
@@ -94,7 +104,9 @@ def test_beat_moves_phases_at_their_deadlines_and_only_once(world, time_machine)
     assert allocation_rounds_advance_task() == 0
     world.round.refresh_from_db()
     assert world.round.phase == Phase.ALLOCATING
-    phases = list(RoundEvent.objects.filter(round=world.round, kind="phase").values_list("data__to", "actor"))
+    phases = list(
+        RoundEvent.objects.filter(round=world.round, kind="phase").values_list("data__to", "actor")
+    )
     assert phases == [("choosing", None), ("allocating", None)]
 
 
@@ -108,7 +120,9 @@ def test_beat_never_publishes_a_round(world, time_machine):
 
 def test_beat_closes_the_objection_window_after_publication(world, time_machine):
     to_review(world)
-    services.allocation_round_publish(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8))
+    services.allocation_round_publish(
+        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+    )
     time_machine.move_to(NOW + dt.timedelta(days=21), tick=False)
     assert allocation_rounds_advance_task() == 1
     world.round.refresh_from_db()
@@ -117,23 +131,49 @@ def test_beat_closes_the_objection_window_after_publication(world, time_machine)
 
 def test_closing_waits_for_open_objections(world):
     to_review(world)
-    services.allocation_round_publish(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8))
+    services.allocation_round_publish(
+        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+    )
     objection = services.objection_submit(
-        round=world.round, student=world.cast.sanne, reason="Ik wil liever de app", now=NOW + dt.timedelta(days=9)
+        round=world.round,
+        student=world.cast.sanne,
+        reason="Ik wil liever de app",
+        now=NOW + dt.timedelta(days=9),
     )
     with pytest.raises(Conflict) as error:
-        services.allocation_round_close(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22))
+        services.allocation_round_close(
+            round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22)
+        )
     assert error.value.message == "Er staan nog 1 bezwaren open; handel die eerst af."
-    services.objection_decline(objection=objection, actor=world.cast.bos, answer="De app is vol.", now=NOW + dt.timedelta(days=10))
-    services.allocation_round_close(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22))
+    services.objection_decline(
+        objection=objection,
+        actor=world.cast.bos,
+        answer="De app is vol.",
+        now=NOW + dt.timedelta(days=10),
+    )
+    services.allocation_round_close(
+        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22)
+    )
     world.round.refresh_from_db()
     assert world.round.phase == Phase.CLOSED
 
 
 def test_the_database_rejects_a_second_assignment_for_the_same_student(world):
-    Assignment.objects.create(round=world.round, student=world.cast.sanne, offer=world.app, source="engine", changed_at=NOW)
+    Assignment.objects.create(
+        round=world.round,
+        student=world.cast.sanne,
+        offer=world.app,
+        source="engine",
+        changed_at=NOW,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Assignment.objects.create(round=world.round, student=world.cast.sanne, offer=world.webshop, source="override", changed_at=NOW)
+        Assignment.objects.create(
+            round=world.round,
+            student=world.cast.sanne,
+            offer=world.webshop,
+            source="override",
+            changed_at=NOW,
+        )
     assert Assignment.objects.filter(student=world.cast.sanne).count() == 1
 
 
@@ -143,4 +183,6 @@ def test_choice_lists_are_unique_per_student_and_round(world):
     open_round(world)
     choose(world, world.cast.sanne, world.app)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ChoiceList.objects.create(round=world.round, student=world.cast.sanne, submitted_at=NOW, updated_at=NOW)
+        ChoiceList.objects.create(
+            round=world.round, student=world.cast.sanne, submitted_at=NOW, updated_at=NOW
+        )

@@ -20,7 +20,11 @@ def test_a_run_stores_one_assignment_per_placed_student_and_moves_to_review(worl
     assert run.percent == 100
     assert run.problem["format"] == "koppel-allocation/1"
     assert len(run.problem_hash) == 64
-    placed = dict(Assignment.objects.filter(round=world.round).values_list("student__first_name", "offer__title"))
+    placed = dict(
+        Assignment.objects.filter(round=world.round).values_list(
+            "student__first_name", "offer__title"
+        )
+    )
     # Webshop has room for one, App for two: one of the four students is left over.
     assert list(placed.values()).count("Webshop voor Bakkerij Jansen") == 1
     assert list(placed.values()).count("App voor Pixelfabriek") == 2
@@ -53,7 +57,9 @@ def test_the_database_allows_one_active_run_per_round(world):
     services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
     AllocationRun.objects.create(round=world.round, started_by=world.cast.bos, created_at=NOW)
     with pytest.raises(IntegrityError), transaction.atomic():
-        AllocationRun.objects.create(round=world.round, started_by=world.cast.bos, created_at=NOW, status="running")
+        AllocationRun.objects.create(
+            round=world.round, started_by=world.cast.bos, created_at=NOW, status="running"
+        )
 
 
 def test_a_task_delivered_twice_produces_one_result_and_no_duplicate_assignments(world):
@@ -125,18 +131,26 @@ def test_retrying_a_successful_run_is_refused(world):
 def test_a_late_run_never_overwrites_published_assignments(world):
     to_review(world)
     run = services.allocation_run_start(round=world.round, actor=world.cast.bos, seed=3)
-    before = list(Assignment.objects.filter(round=world.round).values_list("student_id", "offer_id", "run_id"))
+    before = list(
+        Assignment.objects.filter(round=world.round).values_list("student_id", "offer_id", "run_id")
+    )
     # The coordinator publishes while the run is still queued: refused, a run is active.
     with pytest.raises(Conflict):
-        services.allocation_round_publish(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9))
+        services.allocation_round_publish(
+            round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9)
+        )
     AllocationRun.objects.filter(pk=run.pk).update(status="failed")
-    services.allocation_round_publish(round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9))
+    services.allocation_round_publish(
+        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9)
+    )
     AllocationRun.objects.filter(pk=run.pk).update(status="queued")
     services.allocation_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "gepubliceerd" in run.error
-    after = list(Assignment.objects.filter(round=world.round).values_list("student_id", "offer_id", "run_id"))
+    after = list(
+        Assignment.objects.filter(round=world.round).values_list("student_id", "offer_id", "run_id")
+    )
     assert after == before
 
 
@@ -165,7 +179,9 @@ def test_the_snapshot_takes_the_same_number_of_queries_for_more_students(world):
 
     few_queries, few = count()
     for i in range(15):
-        user = student(school=world.cast.vista, kwalificatie=world.cast.ict_niveau2, first_name=f"Extra{i}")
+        user = student(
+            school=world.cast.vista, kwalificatie=world.cast.ict_niveau2, first_name=f"Extra{i}"
+        )
         choose(world, user, world.app, world.webshop)
     many_queries, many = count()
     assert (few, many) == (4, 19)
@@ -179,16 +195,30 @@ def test_the_snapshot_translates_eligibility_rules_and_open_goals(world):
 
     open_round(world)
     sanne = world.cast.sanne
-    Certificate.objects.create(holder=sanne, kind="VOG", issued_on=dt.date(2025, 1, 1), valid_until=dt.date(2027, 1, 1))
-    Certificate.objects.create(holder=sanne, kind="BHV", issued_on=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1))
-    werkproces = Werkproces.objects.get(code="B1-K1-W1", kerntaak__dossier=world.cast.ict_niveau2.dossier)
-    WerkprocesEvidence.objects.create(student=sanne, werkproces=werkproces, level="goed", recorded_by=world.cast.devries)
-    WerkprocesMapping.objects.create(offer=world.app, werkproces=werkproces, coverage="full", mapped_by=world.cast.devries)
+    Certificate.objects.create(
+        holder=sanne, kind="VOG", issued_on=dt.date(2025, 1, 1), valid_until=dt.date(2027, 1, 1)
+    )
+    Certificate.objects.create(
+        holder=sanne, kind="BHV", issued_on=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1)
+    )
+    werkproces = Werkproces.objects.get(
+        code="B1-K1-W1", kerntaak__dossier=world.cast.ict_niveau2.dossier
+    )
+    WerkprocesEvidence.objects.create(
+        student=sanne, werkproces=werkproces, level="goed", recorded_by=world.cast.devries
+    )
+    WerkprocesMapping.objects.create(
+        offer=world.app, werkproces=werkproces, coverage="full", mapped_by=world.cast.devries
+    )
     snapshot = round_snapshot(world.round, today=NOW.date())
     me = next(s for s in snapshot.students if s.user_id == sanne.pk)
     assert me.certificates == ("VOG",)
     assert me.open_goals == ("B1-K1-W2", "P1-K1-W1")
-    assert (me.level, me.programme, me.school_id) == (2, world.cast.ict_niveau2.crebo, world.cast.vista.pk)
+    assert (me.level, me.programme, me.school_id) == (
+        2,
+        world.cast.ict_niveau2.crebo,
+        world.cast.vista.pk,
+    )
     challenges = {c.offer_id: c for c in snapshot.challenges}
     assert challenges[world.expert.pk].levels == (4,)
     assert challenges[world.webshop.pk].levels == ()

@@ -215,3 +215,62 @@ def test_the_attention_list_is_for_coordinators(cast, client_for):
     assert client_for(cast.bos).get("/api/engagement/attention/").status_code == 200
     assert client_for(cast.devries).get("/api/engagement/attention/").status_code == 403
     assert client_for(cast.eva).get("/api/engagement/attention/").status_code == 403
+
+
+def test_meeting_list_and_sign_off_through_the_api(cast, client_for, django_assert_max_num_queries):
+    from backend.engagement.services import meeting_schedule
+
+    start = dt.datetime(2027, 3, 3, 9, 0, tzinfo=AMS)
+    meetings = [
+        meeting_schedule(
+            actor=cast.devries,
+            kind="working_group",
+            title=f"Werkgroep {i}",
+            starts_at=start + dt.timedelta(days=i),
+            ends_at=start + dt.timedelta(days=i, hours=1),
+            participants=[cast.eva, cast.jan],
+            now=NOW,
+        )
+        for i in range(8)
+    ]
+    client = client_for(cast.eva)
+    with django_assert_max_num_queries(4):
+        assert len(client.get("/api/engagement/meetings/").json()["results"]) == 8
+    assert client_for(cast.ahmed).get("/api/engagement/meetings/").json()["results"] == []
+
+    url = f"/api/engagement/meetings/{meetings[0].pk}/sign-off/"
+    assert client_for(cast.ahmed).post(url, {"reason": "?"}, format="json").status_code == 404
+    missing = client.post(url, {}, format="json")
+    assert missing.status_code == 400 and list(missing.json()["extra"]["fields"]) == ["reason"]
+    assert client.post(url, {"reason": "Bij een klant"}, format="json").status_code == 200
+    detail = client.get(f"/api/engagement/meetings/{meetings[0].pk}/").json()
+    eva = next(p for p in detail["participants"] if p["user"] == cast.eva.pk)
+    assert eva["sign_off_reason"] == "Bij een klant"
+    reliability = client_for(cast.devries).get(
+        "/api/engagement/meetings/reliability/", {"user": cast.eva.pk}
+    )
+    assert reliability.json() == {"user": cast.eva.pk, "kept": 0, "total": 0, "percentage": None}
+    assert (
+        client_for(cast.jan)
+        .get("/api/engagement/meetings/reliability/", {"user": cast.eva.pk})
+        .status_code
+        == 403
+    )
+
+
+def test_event_list_has_a_query_budget(cast, client_for, django_assert_max_num_queries):
+    from backend.engagement.services import event_create
+
+    for i in range(6):
+        event_create(
+            actor=cast.bos,
+            school=cast.vista,
+            kind="company_arena",
+            title=f"Arena {i}",
+            location="Aula",
+            starts_at=dt.datetime(2027, 1, 10 + i, 13, tzinfo=AMS),
+            ends_at=dt.datetime(2027, 1, 10 + i, 14, tzinfo=AMS),
+        )
+    with django_assert_max_num_queries(6):
+        assert len(client_for(cast.sanne).get("/api/engagement/events/").json()["results"]) == 6
+    assert client_for(cast.ahmed).get("/api/engagement/events/").json()["results"] == []
