@@ -40,7 +40,9 @@ def _solve(args: argparse.Namespace) -> int:
     if changes:
         options = dataclasses.replace(problem.options, **changes)
         problem = dataclasses.replace(problem, options=options)
-    text = json.dumps(result_to_dict(solve(problem)), separators=(",", ":"))
+    result = result_to_dict(solve(problem))
+    # Explanations share detail objects but hold no cycles: skip the circular-reference check.
+    text = json.dumps(result, separators=(",", ":"), check_circular=False)
     if args.output in (None, "-"):
         sys.stdout.write(text + "\n")
     else:

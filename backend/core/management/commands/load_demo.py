@@ -4,6 +4,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from backend.core import demo
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("Database geleegd.")
         started = time.monotonic()
-        result = demo.load(now=timezone.now())
+        # The demo's own notifications are kept in the app; printing hundreds of e-mails to the
+        # console would bury the login table.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = demo.load(now=timezone.now())
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo geladen in {time.monotonic() - started:.1f} s.")
