@@ -2,6 +2,8 @@
 preferences and the coordinators' attention list. Views call the same selectors and services as
 the API; permissions are enforced there and by the role checks here (403 for other roles)."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from backend.engagement.models import (
     DigestFrequency,
     EventAttendance,
     EventBookingKind,
+    EventKind,
     EventSlot,
     EventTable,
     ExpertFormat,
@@ -422,13 +425,71 @@ def booking_detail_page(request, pk):
 
 
 # --- events --------------------------------------------------------------------------------
+class EventForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Titel"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Soort"), choices=EventKind.choices)
+    location = forms.CharField(label=gettext_lazy("Locatie"), max_length=200)
+    day = forms.DateField(
+        label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start = forms.TimeField(
+        label=gettext_lazy("Begint om"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=gettext_lazy("Eindigt om"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    slot_minutes = forms.IntegerField(
+        label=gettext_lazy("Minuten per gesprek"), min_value=5, initial=10
+    )
+    open_to_consortium = forms.BooleanField(
+        label=gettext_lazy("Ook open voor studenten van de andere consortiumscholen"),
+        required=False,
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 @login_required
 def event_list_page(request):
-    return render(
-        request,
-        T + "event_list.html",
-        {"events": events_visible_to(request.user).order_by("-starts_at")},
-    )
+    schools = organiser_school_ids(request.user)
+    form = EventForm(request.POST or None) if schools else None
+    if request.method == "POST":
+        _require(form is not None)
+        if form.is_valid():
+            d = form.cleaned_data
+            school = Organisation.objects.filter(pk__in=schools).order_by("name").first()
+            consortium = None
+            if d["open_to_consortium"]:
+                membership = (
+                    school.consortium_memberships.filter(left_on__isnull=True)
+                    .select_related("consortium")
+                    .first()
+                )
+                consortium = membership.consortium if membership else None
+            try:
+                event = services.event_create(
+                    actor=request.user,
+                    school=school,
+                    consortium=consortium,
+                    kind=d["kind"],
+                    title=d["title"],
+                    location=d["location"],
+                    description=d["description"],
+                    starts_at=timezone.make_aware(dt.datetime.combine(d["day"], d["start"])),
+                    ends_at=timezone.make_aware(dt.datetime.combine(d["day"], d["end"])),
+                    slot_minutes=d["slot_minutes"],
+                )
+            except ApplicationError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Het evenement staat klaar; bedrijven kunnen nu een tafel aanmelden."),
+                )
+                return redirect("frontend:engagement-event-detail", pk=event.pk)
+    events = events_visible_to(request.user).order_by("-starts_at")
+    return render(request, T + "event_list.html", {"events": events, "form": form})
 
 
 class TableForm(forms.Form):

@@ -7,6 +7,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -197,8 +198,33 @@ def _fairness(metrics: dict, schools: dict[int, str]) -> list[dict]:
                 if kind == "school" and name[1:].isdigit()
                 else name
             )
-            rows.append({"kind": kind, "name": label, **figures})
+            kind_label = {"school": _("school"), "level": _("niveau")}.get(kind, kind)
+            rows.append({"kind": kind_label, "name": label, **figures})
     return rows
+
+
+ASSIGNMENTS_SHOWN = 200
+
+
+def _assignment_page(request, round) -> dict:
+    """The first 200 assignments, optionally filtered by name, class or challenge (a round can
+    hold 10,000 students; the CSV export has them all)."""
+    if round.phase == Phase.PREPARING:
+        return {"assignments": [], "assignment_total": 0, "q": ""}
+    queryset = assignments_for_round(round)
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(student__first_name__icontains=q)
+            | Q(student__last_name__icontains=q)
+            | Q(student__enrolment__class_code__iexact=q)
+            | Q(offer__title__icontains=q)
+        )
+    return {
+        "assignments": queryset[:ASSIGNMENTS_SHOWN],
+        "assignment_total": queryset.count(),
+        "q": q,
+    }
 
 
 @role_required(*STAFF_ROLES)
@@ -223,7 +249,7 @@ def round_detail(request, round_id: int):
         "fairness": _fairness(metrics, access.school_names(access.round_school_ids(round)))
         if metrics
         else [],
-        "assignments": assignments_for_round(round) if round.phase != Phase.PREPARING else [],
+        **_assignment_page(request, round),
         "choice_count": round.choice_lists.count(),
         "participant_count": access.round_enrolments(round).count(),
         "open_objections": Objection.objects.filter(
@@ -231,7 +257,11 @@ def round_detail(request, round_id: int):
         ).count(),
         "modes": RunMode.choices,
         "Phase": Phase,
-        "exports": list(EXPORT_ORDER),
+        "exports": [
+            ("challenge", _("CSV per uitdaging")),
+            ("host", _("CSV per bedrijf")),
+            ("class", _("CSV per klas")),
+        ],
         **_run_context(latest),
     }
     return render(request, "frontend/rounds/round_detail.html", context)

@@ -64,7 +64,20 @@ def _browser_missing_reason() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _serialized_rollback_survives_playwright(django_db_setup):
+    """Playwright's sync API runs an event loop in this thread, and Django's connection handler
+    then hands out a new connection object per context, without the copy of the migrated data
+    that serialized rollback restores from. Keep that copy on the connection class instead."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def browser(_serialized_rollback_survives_playwright):
     reason = _browser_missing_reason()
     if reason:
         if os.environ.get("CI"):

@@ -150,3 +150,15 @@ def test_the_list_shows_my_agreements_and_commitments(
         "Nieuwe bestelwebsite"
         not in page_client(cast.eva).get(reverse("frontend:agreement-list")).content.decode()
     )
+
+
+def test_the_page_itself_speaks_english_to_an_english_reader(cast, page_client, agreement):
+    page = page_client(cast.jan).get(
+        reverse("frontend:agreement-detail", args=[agreement.pk]) + "?lang=en",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = page.content.decode()
+    assert "Accept agreement" in body
+    assert "Commitments" in body
+    assert "Give the students a kick-off and briefing" not in body  # stored titles stay as written
+    assert "It runs from 15 March 2027" in body

@@ -207,3 +207,26 @@ def test_pages_need_a_login(db):
     response = Client().get("/engagement/experts/")
     assert response.status_code == 302
     assert "/login/" in response.url
+
+
+def test_a_coordinator_creates_an_event_and_a_teacher_cannot(cast):
+    from backend.engagement.models import Event
+
+    data = {
+        "title": "Stage meet & match",
+        "kind": "meet_and_match",
+        "location": "Aula",
+        "day": "2026-03-20",
+        "start": "13:00",
+        "end": "14:00",
+        "slot_minutes": 10,
+        "open_to_consortium": "on",
+    }
+    response = login(cast.bos).post("/engagement/events/", data)
+    event = Event.objects.get()
+    assert response.status_code == 302 and response.url == f"/engagement/events/{event.pk}/"
+    assert (event.school, event.consortium, event.slots.count()) == (cast.vista, cast.consortium, 6)
+    assert login(cast.devries).post("/engagement/events/", data).status_code == 403
+    bad = login(cast.bos).post("/engagement/events/", {**data, "end": "12:00"})
+    assert "Het evenement moet eindigen na het begin." in bad.content.decode()
+    assert Event.objects.count() == 1

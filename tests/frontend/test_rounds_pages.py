@@ -338,3 +338,13 @@ def test_exports_download_as_csv(people, page_client):
     )
     assert response["Content-Type"].startswith("text/csv")
     assert len(response.content.decode().strip().splitlines()) == 4
+
+
+def test_the_assignment_table_can_be_searched(people, page_client):
+    round = make_round(people, phase=Phase.REVIEW)
+    member = Assignment.objects.get(round=round, offer=round.webshop).student
+    client = page_client(people.bos)
+    page = client.get(
+        reverse("frontend:round-detail", args=[round.pk]), {"q": "Webshop"}
+    ).content.decode()
+    assert "1 van 1 getoond" in page and member.get_full_name() in page

@@ -1,29 +1,29 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from backend.core.errors import Conflict
 from backend.core.models import TimeStampedModel
 
 
 class AgreementKind(models.TextChoices):
-    ENGAGEMENT = "engagement", _l("korte afspraak bij een aanbod")
-    UMBRELLA = "umbrella", _l("raamafspraak met een bedrijvencollectief")
-    ROTATION = "rotation", _l("afspraak onder een raamafspraak")
-    CONSORTIUM = "consortium", _l("consortiumovereenkomst")
+    ENGAGEMENT = "engagement", _("korte afspraak bij een aanbod")
+    UMBRELLA = "umbrella", _("raamafspraak met een bedrijvencollectief")
+    ROTATION = "rotation", _("afspraak onder een raamafspraak")
+    CONSORTIUM = "consortium", _("consortiumovereenkomst")
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", _l("concept")
-    PROPOSED = "proposed", _l("voorgesteld")
-    ACCEPTED = "accepted", _l("geaccepteerd")
-    ACTIVE = "active", _l("lopend")
-    FULFILLED = "fulfilled", _l("nagekomen")
-    CANCELLED = "cancelled", _l("geannuleerd")
-    EXPIRED = "expired", _l("verlopen")
-    BROKEN = "broken", _l("verbroken")
+    DRAFT = "draft", _("concept")
+    PROPOSED = "proposed", _("voorgesteld")
+    ACCEPTED = "accepted", _("geaccepteerd")
+    ACTIVE = "active", _("lopend")
+    FULFILLED = "fulfilled", _("nagekomen")
+    CANCELLED = "cancelled", _("geannuleerd")
+    EXPIRED = "expired", _("verlopen")
+    BROKEN = "broken", _("verbroken")
 
 
 OPEN_STATUSES = (
@@ -44,8 +44,8 @@ class Agreement(TimeStampedModel):
     """An agreement between parties (a school and a company, a school and a collective, or the
     members of a consortium). Its text lives in versions; its history in the log."""
 
-    kind = models.CharField(_l("soort"), max_length=20, choices=AgreementKind.choices)
-    title = models.CharField(_l("titel"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=AgreementKind.choices)
+    title = models.CharField(_("titel"), max_length=200)
     template = models.ForeignKey(
         "agreements.AgreementTemplate", on_delete=models.PROTECT, related_name="agreements"
     )
@@ -58,7 +58,7 @@ class Agreement(TimeStampedModel):
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name=_l("raamafspraak"),
+        verbose_name=_("raamafspraak"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -72,16 +72,16 @@ class Agreement(TimeStampedModel):
         related_name="agreements",
     )
     status = models.CharField(
-        _l("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
-    status_reason = models.TextField(_l("reden"), blank=True)
-    status_changed_at = models.DateTimeField(_l("status gewijzigd op"), null=True, blank=True)
-    starts_on = models.DateField(_l("start"), null=True, blank=True)
-    ends_on = models.DateField(_l("einde"), null=True, blank=True)
-    mentoring_hours = models.PositiveSmallIntegerField(_l("begeleidingsuren"), default=0)
-    place = models.CharField(_l("plaats"), max_length=200, blank=True)
-    provides = models.TextField(_l("wat het bedrijf biedt"), blank=True)
-    deliverables = models.TextField(_l("op te leveren"), blank=True)
+    status_reason = models.TextField(_("reden"), blank=True)
+    status_changed_at = models.DateTimeField(_("status gewijzigd op"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("einde"), null=True, blank=True)
+    mentoring_hours = models.PositiveSmallIntegerField(_("begeleidingsuren"), default=0)
+    place = models.CharField(_("plaats"), max_length=200, blank=True)
+    provides = models.TextField(_("wat het bedrijf biedt"), blank=True)
+    deliverables = models.TextField(_("op te leveren"), blank=True)
     # Students who work under this agreement (they may read it, never accept it).
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="agreements_as_participant"
@@ -94,8 +94,8 @@ class Agreement(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _l("afspraak")
-        verbose_name_plural = _l("afspraken")
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
         indexes = [models.Index(fields=["status", "kind"])]
         constraints = [
             models.CheckConstraint(
@@ -118,10 +118,10 @@ class Agreement(TimeStampedModel):
 
 
 class PartyRole(models.TextChoices):
-    SCHOOL = "school", _l("school")
-    COMPANY = "company", _l("bedrijf")
-    COLLECTIVE = "collective", _l("bedrijvencollectief")
-    MEMBER = "member", _l("consortiumpartner")
+    SCHOOL = "school", _("school")
+    COMPANY = "company", _("bedrijf")
+    COLLECTIVE = "collective", _("bedrijvencollectief")
+    MEMBER = "member", _("consortiumpartner")
 
 
 class AgreementParty(TimeStampedModel):
@@ -131,10 +131,10 @@ class AgreementParty(TimeStampedModel):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="agreement_parties"
     )
-    role = models.CharField(_l("rol"), max_length=20, choices=PartyRole.choices)
+    role = models.CharField(_("rol"), max_length=20, choices=PartyRole.choices)
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_l("contactpersoon"),
+        verbose_name=_("contactpersoon"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -148,13 +148,13 @@ class AgreementParty(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    needs_reconfirmation = models.BooleanField(_l("opnieuw bevestigen"), default=False)
-    reconfirmation_reason = models.TextField(_l("reden herbevestiging"), blank=True)
+    needs_reconfirmation = models.BooleanField(_("opnieuw bevestigen"), default=False)
+    reconfirmation_reason = models.TextField(_("reden herbevestiging"), blank=True)
 
     class Meta:
         ordering = ["agreement", "pk"]
-        verbose_name = _l("partij")
-        verbose_name_plural = _l("partijen")
+        verbose_name = _("partij")
+        verbose_name_plural = _("partijen")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "organisation"], name="agreement_party_once"
@@ -178,11 +178,11 @@ class AgreementVersion(models.Model):
     Dutch and English. Once any party accepted it, it is frozen (save() and delete() refuse)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField(_l("versie"))
-    terms = models.JSONField(_l("voorwaarden"), default=dict)
-    clauses = models.JSONField(_l("clausules"), default=list)
+    number = models.PositiveSmallIntegerField(_("versie"))
+    terms = models.JSONField(_("voorwaarden"), default=dict)
+    clauses = models.JSONField(_("clausules"), default=list)
     content_hash = models.CharField(max_length=64)
-    change_note = models.TextField(_l("wijziging"), blank=True)
+    change_note = models.TextField(_("wijziging"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -190,8 +190,8 @@ class AgreementVersion(models.Model):
 
     class Meta:
         ordering = ["agreement", "number"]
-        verbose_name = _l("versie")
-        verbose_name_plural = _l("versies")
+        verbose_name = _("versie")
+        verbose_name_plural = _("versies")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_once")
         ]
@@ -215,7 +215,7 @@ class AgreementVersion(models.Model):
     def _refuse_if_accepted(self) -> None:
         if self.is_accepted():
             raise VersionLocked(
-                _(
+                gettext(
                     "Versie %(number)s is al geaccepteerd en kan niet meer worden gewijzigd; "
                     "een wijziging maakt een nieuwe versie."
                 )
@@ -236,15 +236,15 @@ class Acceptance(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreement_acceptances"
     )
-    role = models.CharField(_l("rol"), max_length=20)
-    accepted_at = models.DateTimeField(_l("geaccepteerd op"))
-    ip_address = models.GenericIPAddressField(_l("IP-adres"), null=True, blank=True)
-    user_agent = models.CharField(_l("browser"), max_length=300, blank=True)
+    role = models.CharField(_("rol"), max_length=20)
+    accepted_at = models.DateTimeField(_("geaccepteerd op"))
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["accepted_at", "pk"]
-        verbose_name = _l("acceptatie")
-        verbose_name_plural = _l("acceptaties")
+        verbose_name = _("acceptatie")
+        verbose_name_plural = _("acceptaties")
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "organisation", "person"], name="acceptance_once_per_person"

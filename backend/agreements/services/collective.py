@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import User
 from backend.accounts.selectors import company_ids, coordinator_school_ids
@@ -200,7 +200,7 @@ def umbrella_generate_children(
             people=[contact],
             agreement=child,
             now=now,
-            title=N_("Afspraak '%(title)s' wacht op je acceptatie"),
+            title=gettext_noop("Afspraak '%(title)s' wacht op je acceptatie"),
             key=f"agreement-{child.pk}-v1-proposed",
         )
         children.append(child)

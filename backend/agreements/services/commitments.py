@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import User
 from backend.agreements.models import (
@@ -253,8 +253,10 @@ def commitment_send_reminders(*, now) -> int:
         messages.append(
             _message(
                 commitment.owner,
-                title=N_("Herinnering: '%(what)s' moet over %(days)s dag(en) klaar zijn"),
-                body=N_("Afspraak '%(agreement)s', uiterlijk %(due)s. Afspraak is afspraak."),
+                title=gettext_noop("Herinnering: '%(what)s' moet over %(days)s dag(en) klaar zijn"),
+                body=gettext_noop(
+                    "Afspraak '%(agreement)s', uiterlijk %(due)s. Afspraak is afspraak."
+                ),
                 params={
                     "what": commitment.title,
                     "days": days,
@@ -304,8 +306,10 @@ def commitment_escalate_overdue(*, now) -> int:
             messages = [
                 _message(
                     person,
-                    title=N_("Te laat: '%(what)s' van %(owner)s (afspraak '%(agreement)s')"),
-                    body=N_("Deze toezegging had uiterlijk %(due)s klaar moeten zijn."),
+                    title=gettext_noop(
+                        "Te laat: '%(what)s' van %(owner)s (afspraak '%(agreement)s')"
+                    ),
+                    body=gettext_noop("Deze toezegging had uiterlijk %(due)s klaar moeten zijn."),
                     params=params,
                     url=url,
                     key=f"commitment-{commitment.pk}-escalated",
@@ -316,8 +320,8 @@ def commitment_escalate_overdue(*, now) -> int:
             messages.append(
                 _message(
                     commitment.owner,
-                    title=N_("Te laat: '%(what)s' (afspraak '%(agreement)s')"),
-                    body=N_("Deze toezegging had uiterlijk %(due)s klaar moeten zijn."),
+                    title=gettext_noop("Te laat: '%(what)s' (afspraak '%(agreement)s')"),
+                    body=gettext_noop("Deze toezegging had uiterlijk %(due)s klaar moeten zijn."),
                     params=params,
                     url=url,
                     key=f"commitment-{commitment.pk}-overdue",

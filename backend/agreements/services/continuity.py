@@ -2,8 +2,9 @@
 is taken over, its agreements move to the successor and signatories who left re-confirm."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Membership, User
 from backend.accounts.selectors import coordinator_school_ids, organisation_ids_for
@@ -155,7 +156,7 @@ def person_handover(*, leaving_user: User, new_owner: User, actor: User, now) ->
                 "%(c)s toezegging(en), %(a)s afspraak/afspraken als contactpersoon en %(o)s aanbod."
             )
             % {"c": counts["commitments"], "a": counts["contacts"], "o": counts["offers"]},
-            url="/agreements/",
+            url=reverse("frontend:agreement-list"),
             dedupe_key=f"handover-{leaving_user.pk}-{new_owner.pk}-{now.isoformat()}",
             now=now,
         )
@@ -241,7 +242,9 @@ def agreements_move_to_successor(
                 people=[contact],
                 agreement=agreement,
                 now=now,
-                title=N_("Afspraak '%(title)s' is overgegaan naar jullie: bevestig hem opnieuw"),
+                title=gettext_noop(
+                    "Afspraak '%(title)s' is overgegaan naar jullie: bevestig hem opnieuw"
+                ),
                 key=f"agreement-{agreement.pk}-reconfirm-{successor.pk}",
             )
         moved.append(agreement)

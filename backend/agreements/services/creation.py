@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Role, User
 from backend.agreements.models import (
@@ -80,25 +80,25 @@ def _default_commitments(*, agreement: Agreement, offer: Offer, school_owner: Us
         (
             school_owner,
             agreement.parties.get(role=PartyRole.SCHOOL).organisation,
-            N_("Studenten voorbereiden en aan het bedrijf voorstellen"),
+            gettext_noop("Studenten voorbereiden en aan het bedrijf voorstellen"),
             start - dt.timedelta(days=7),
         ),
         (
             offer.contact,
             agreement.parties.get(role=PartyRole.COMPANY).organisation,
-            N_("Aftrap en briefing voor de studenten geven"),
+            gettext_noop("Aftrap en briefing voor de studenten geven"),
             start,
         ),
         (
             offer.contact,
             agreement.parties.get(role=PartyRole.COMPANY).organisation,
-            N_("Feedback op het eindresultaat geven"),
+            gettext_noop("Feedback op het eindresultaat geven"),
             end + dt.timedelta(days=7),
         ),
         (
             school_owner,
             agreement.parties.get(role=PartyRole.SCHOOL).organisation,
-            N_("Terugkoppeling aan het bedrijf over wat de studenten leerden"),
+            gettext_noop("Terugkoppeling aan het bedrijf over wat de studenten leerden"),
             end + dt.timedelta(days=14),
         ),
     ]

@@ -3,7 +3,7 @@ party accepts again; an accepted version is never edited."""
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Role, User
 from backend.agreements.models import (
@@ -89,7 +89,7 @@ def agreement_change(
         notify_people(
             people=party_contacts(agreement, exclude=actor),
             agreement=agreement,
-            title=N_("Afspraak '%(title)s' is gewijzigd: accepteer de nieuwe versie"),
+            title=gettext_noop("Afspraak '%(title)s' is gewijzigd: accepteer de nieuwe versie"),
             key=f"agreement-{agreement.pk}-v{version.number}-proposed",
             now=now,
         )
@@ -148,8 +148,10 @@ def agreement_propose(*, agreement: Agreement, actor: User, now) -> Agreement:
     notify_people(
         people=party_contacts(agreement, exclude=actor),
         agreement=agreement,
-        title=N_("Afspraak '%(title)s' wacht op je acceptatie"),
-        body=N_("Lees de afspraak in het Nederlands of Engels en accepteer hem in Koppel."),
+        title=gettext_noop("Afspraak '%(title)s' wacht op je acceptatie"),
+        body=gettext_noop(
+            "Lees de afspraak in het Nederlands of Engels en accepteer hem in Koppel."
+        ),
         key=f"agreement-{agreement.pk}-v{version.number}-proposed",
         now=now,
     )
@@ -262,7 +264,7 @@ def agreement_accept(
         notify_people(
             people=party_contacts(agreement, exclude=actor),
             agreement=agreement,
-            title=N_("Afspraak '%(title)s' is door alle partijen geaccepteerd"),
+            title=gettext_noop("Afspraak '%(title)s' is door alle partijen geaccepteerd"),
             key=f"agreement-{agreement.pk}-v{version.number}-accepted",
             now=now,
         )

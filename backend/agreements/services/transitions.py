@@ -4,7 +4,7 @@ update and appends to the log."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import User
 from backend.agreements.models import (
@@ -91,7 +91,7 @@ def agreement_cancel(*, agreement: Agreement, actor: User, now, reason: str) -> 
     notify_people(
         people=party_contacts(agreement, exclude=actor),
         agreement=agreement,
-        title=N_("Afspraak '%(title)s' is geannuleerd"),
+        title=gettext_noop("Afspraak '%(title)s' is geannuleerd"),
         key=f"agreement-{agreement.pk}-cancelled",
         now=now,
     )

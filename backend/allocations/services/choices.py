@@ -23,13 +23,8 @@ def _fail(field: str, message: str) -> ApplicationError:
 
 
 def _check_window(round: AllocationRound, now: dt.datetime) -> None:
+    # Students only reach a round once it has left 'preparing' (see get_round_for_student).
     if round.phase != Phase.CHOOSING or now >= round.choices_close_at:
-        if round.phase == Phase.PREPARING or (
-            round.choices_open_at and now < round.choices_open_at
-        ):
-            raise Conflict(
-                _("Je kunt nog niet kiezen: de keuzes voor deze ronde zijn nog niet open.")
-            )
         raise Conflict(_("Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten."))
 
 

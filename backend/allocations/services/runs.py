@@ -136,11 +136,13 @@ def allocation_run_retry(
 
 
 def _progress(run_id: int):
+    """The engine's progress (0-100 per stage) mapped into 5-95 % of the whole run: the snapshot
+    comes before it and storing after it, so the percentage a poller sees only moves forward."""
+
     def report(stage: str, percent: int) -> None:
         # Outside any transaction, so a poller sees each step at once.
-        AllocationRun.objects.filter(pk=run_id).update(
-            stage=stage[:30], percent=max(0, min(100, percent))
-        )
+        overall = 5 + max(0, min(100, percent)) * 90 // 100
+        AllocationRun.objects.filter(pk=run_id).update(stage=stage[:30], percent=overall)
 
     return report
 
@@ -156,7 +158,7 @@ def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bo
     claimed (already running or done: a task delivered twice does nothing the second time)."""
     now = now or timezone.now()
     claimed = AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now, stage="snapshot", percent=1
+        status=RunStatus.RUNNING, started_at=now, stage="snapshot", percent=0
     )
     if claimed != 1:
         return False
@@ -170,6 +172,7 @@ def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bo
             coverage_weight=run.coverage_weight,
             progress=_progress(run_id),
         )
+        AllocationRun.objects.filter(pk=run_id).update(stage="storing", percent=97)
         _store(run, solved, now=timezone.now())
     except engine_adapter.ProblemError as exc:
         _fail(run_id, _("De invoer klopt niet: %(error)s") % {"error": exc}, timezone.now())

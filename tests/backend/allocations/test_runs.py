@@ -95,9 +95,11 @@ def test_progress_is_written_to_the_run_row_while_solving(world, monkeypatch):
 
     monkeypatch.setattr(services.runs, "_progress", spy)
     to_review(world)
-    assert seen[0] == ("running", "validating", 0)
-    assert ("running", "solving", 20) in seen
-    assert seen[-1] == ("running", "done", 100)
+    assert seen[0] == ("running", "validating", 5)
+    assert ("running", "solving", 23) in seen
+    assert seen[-1] == ("running", "done", 95)
+    percents = [percent for _status, _stage, percent in seen]
+    assert percents == sorted(percents)
 
 
 def test_a_failed_run_is_recorded_with_its_reason_and_can_be_retried(world, monkeypatch):

@@ -201,3 +201,27 @@ def test_the_dashboard_shows_a_request_waiting_for_the_expert(cast, expert):
     assert items[0].urgency == 2
     assert items[0].url == f"/engagement/bookings/{booking.pk}/"
     assert dashboard_items_for(cast.jan, now=NOW) == []
+
+
+def test_the_celery_tasks_run_the_services_and_are_idempotent(cast, meet_and_match):
+    import time_machine
+
+    from backend.engagement.tasks import (
+        event_follow_up_task,
+        meeting_reminders_task,
+        partner_digests_task,
+    )
+
+    _three_way(cast)
+    table = event_table_register(
+        actor=cast.eva, event=meet_and_match, company=cast.pixel, capacity=1, now=NOW
+    )
+    event_book_slot(actor=cast.sanne, slot=meet_and_match.slots.first(), table=table, now=NOW)
+    with time_machine.travel(NOW, tick=False):
+        assert meeting_reminders_task.delay().get() == 3
+        assert meeting_reminders_task.delay().get() == 0
+        assert partner_digests_task.delay().get() == 2
+        assert partner_digests_task.delay().get() == 0
+    with time_machine.travel(meet_and_match.ends_at + dt.timedelta(hours=1), tick=False):
+        assert event_follow_up_task.delay().get() == 2
+        assert event_follow_up_task.delay().get() == 0
