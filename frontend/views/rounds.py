@@ -49,6 +49,7 @@ from backend.allocations.selectors.student import (
 )
 from backend.core.errors import ApplicationError, NotFound
 from backend.core.errors import PermissionDenied as DomainPermissionDenied
+from backend.curriculum.models import Kwalificatie
 from backend.offers.models import Offer, OfferKind, OfferStatus
 from backend.organisations.models import Consortium, Organisation
 from frontend.forms import KoppelForm, apply_application_error
@@ -95,6 +96,8 @@ def round_list(request):
 
 
 class RoundForm(KoppelForm):
+    """The settings of a new round; the rules are checked by allocation_round_create."""
+
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=200)
     period = forms.CharField(label=gettext_lazy("Periode"), max_length=50, required=False)
     school = forms.ModelChoiceField(
@@ -107,6 +110,17 @@ class RoundForm(KoppelForm):
         label=gettext_lazy("Uitdagingen in deze ronde"),
         queryset=Offer.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    kwalificaties = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Opleidingen (leeg = alle)"),
+        queryset=Kwalificatie.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    cohorts = forms.CharField(
+        label=gettext_lazy("Cohorten (leeg = alle)"),
+        help_text=gettext_lazy("Jaartallen met komma's, bijvoorbeeld 2024, 2025"),
         required=False,
     )
     min_choices = forms.IntegerField(
@@ -124,6 +138,12 @@ class RoundForm(KoppelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
+    def clean_cohorts(self) -> list[int]:
+        raw = [part.strip() for part in self.cleaned_data["cohorts"].split(",") if part.strip()]
+        if not all(part.isdigit() and 2000 <= int(part) <= 2100 for part in raw):
+            raise forms.ValidationError(_("Geef jaartallen, bijvoorbeeld 2024, 2025."))
+        return [int(part) for part in raw]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         schools = coordinator_school_ids(user)
@@ -131,6 +151,9 @@ class RoundForm(KoppelForm):
         self.fields["consortium"].queryset = Consortium.objects.filter(
             pk__in=consortium_ids_for_organisations(schools)
         )
+        self.fields["kwalificaties"].queryset = Kwalificatie.objects.filter(
+            enrolments__school_id__in=schools
+        ).distinct()
         self.fields["challenges"].queryset = (
             Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
             .select_related("owner")
@@ -151,6 +174,8 @@ def round_create(request):
                 school=d["school"],
                 consortium=d["consortium"],
                 challenges=list(d["challenges"]),
+                kwalificaties=list(d["kwalificaties"]),
+                cohorts=d["cohorts"],
                 min_choices=d["min_choices"],
                 max_choices=d["max_choices"],
                 choices_close_at=d["choices_close_at"],

@@ -210,8 +210,19 @@ def test_a_coordinator_creates_a_round_and_sees_what_is_wrong(people, page_clien
     assert response.status_code == 200
     assert "Het maximum mag niet kleiner zijn dan het minimum." in response.content.decode()
     assert 'value="Blok 4"' in response.content.decode()
-    response = client.post(reverse("frontend:round-create"), {**data, "max_choices": 5})
+    response = client.post(
+        reverse("frontend:round-create"), {**data, "max_choices": 5, "cohorts": "20x5"}
+    )
+    assert "Geef jaartallen, bijvoorbeeld 2024, 2025." in response.content.decode()
+    response = client.post(
+        reverse("frontend:round-create"),
+        {**data, "max_choices": 5, "cohorts": "2025", "kwalificaties": [people.ict_niveau2.pk]},
+    )
     assert response.status_code == 302
+    from backend.allocations.models import AllocationRound
+
+    created = AllocationRound.objects.get(name="Blok 4")
+    assert (created.cohorts, list(created.kwalificaties.all())) == ([2025], [people.ict_niveau2])
     detail = client.get(response["Location"]).content.decode()
     assert "Blok 4" in detail and "Keuzes openen voor studenten" in detail
 

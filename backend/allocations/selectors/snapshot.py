@@ -19,12 +19,7 @@ from backend.allocations.models import (
     RoundChallenge,
     RoundHost,
 )
-from backend.curriculum.models import (
-    DEMONSTRATED_LEVELS,
-    KerntaakKind,
-    Werkproces,
-    WerkprocesEvidence,
-)
+from backend.curriculum.selectors import open_werkproces_codes_for_students
 from backend.offers.models import Offer, WerkprocesMapping
 from backend.organisations.models import ConsortiumMembership
 
@@ -100,29 +95,10 @@ def challenge_records(round: AllocationRound) -> list[ChallengeRecord]:
 
 
 def open_goals_for(enrolments: QuerySet[StudentEnrolment]) -> dict[int, tuple[str, ...]]:
-    """{student id: werkproces codes of their kwalificatie not yet shown voldoende/goed}.
-
-    Three queries: the enrolments, the werkprocessen of their dossiers, the evidence."""
-    rows = list(enrolments.values_list("student_id", "kwalificatie_id", "kwalificatie__dossier_id"))
-    dossier_ids = {dossier for _, _, dossier in rows}
-    basis: dict[int, set[str]] = defaultdict(set)
-    profiel: dict[int, set[str]] = defaultdict(set)
-    for code, dossier_id, kind, kwalificatie_id in Werkproces.objects.filter(
-        kerntaak__dossier_id__in=dossier_ids
-    ).values_list("code", "kerntaak__dossier_id", "kerntaak__kind", "kerntaak__kwalificaties"):
-        if kind == KerntaakKind.BASIS:
-            basis[dossier_id].add(code)
-        elif kwalificatie_id is not None:
-            profiel[kwalificatie_id].add(code)
-    shown: dict[int, set[str]] = defaultdict(set)
-    for student_id, code in WerkprocesEvidence.objects.filter(
-        student_id__in=enrolments.values("student_id"), level__in=DEMONSTRATED_LEVELS
-    ).values_list("student_id", "werkproces__code"):
-        shown[student_id].add(code)
-    return {
-        student_id: tuple(sorted((basis[dossier] | profiel[kwalificatie]) - shown[student_id]))
-        for student_id, kwalificatie, dossier in rows
-    }
+    """{student id: werkproces codes of their kwalificatie not yet shown voldoende/goed}, from
+    the curriculum's bulk selector (a fixed number of queries; the ids travel as a subquery)."""
+    codes = open_werkproces_codes_for_students(enrolments.values("student_id"))
+    return {student_id: tuple(sorted(found)) for student_id, found in codes.items()}
 
 
 def student_records(

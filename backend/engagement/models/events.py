@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
@@ -75,7 +76,7 @@ class EventSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event}: {self.starts_at:%H:%M}"
+        return f"{self.event}: {timezone.localtime(self.starts_at):%H:%M}"
 
 
 class EventTable(TimeStampedModel):

@@ -157,7 +157,9 @@ def _race(work):
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test then restores the migrations' data (content
+# types, agreement templates) instead of leaving it to post_migrate, as the browser tests expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_requests_for_the_last_seat_cannot_both_win(cast, meet_and_match, now):
     if connection.vendor != "postgresql":
         pytest.skip(
@@ -181,7 +183,9 @@ def test_two_simultaneous_requests_for_the_last_seat_cannot_both_win(cast, meet_
     )
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test then restores the migrations' data (content
+# types, agreement templates) instead of leaving it to post_migrate, as the browser tests expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_student_clicking_two_tables_at_once_gets_one_booking(cast, meet_and_match, now):
     if connection.vendor != "postgresql":
         pytest.skip(

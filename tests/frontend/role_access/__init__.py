@@ -14,7 +14,8 @@ Roles (the cast member who plays it): "company" (Jan, Bakkerij Jansen), "teacher
 teacher + coach at Vista), "coordinator" (Bos at Vista), "student" (Sanne at Vista). `kwargs`
 builds the objects the URL needs, visible to the allowed roles. The test asks each role for the
 page (GET): allowed roles must not get 403 (nor be sent to the login page); every other role must
-get 403, and an anonymous visitor is sent to the login page unless `public=True`.
+get 403 (or what `refused` lists), and an anonymous visitor is sent to the login page unless
+`public=True`.
 """
 
 from collections.abc import Callable
@@ -35,5 +36,6 @@ class Page:
     kwargs: Callable[[object], dict] = field(default=lambda cast: {})
     # Pages anyone may open without signing in (login, sign-up, password reset).
     public: bool = False
-    # Pages that send signed-in people elsewhere (e.g. the login page → dashboard) count as
-    # allowed when they redirect; see the test.
+    # The answer other roles get. 403 by default; a page about one object may answer 404 when
+    # the object is simply not visible to that role (it must never answer 200).
+    refused: tuple[int, ...] = (403,)
