@@ -23,12 +23,15 @@ register = template.Library()
 
 _ids = count(1)
 
-BAR_HEIGHT = 26
-BAR_GAP = 10
-LABEL_WIDTH = 150
-CHART_WIDTH = 560
-VALUE_ROOM = 60
-TOP = 8
+# Each row: the label on its own line, the bar below it with its number behind it. Labels get
+# the full width, so the chart stays readable when a phone scales it down.
+CHART_WIDTH = 360
+LABEL_HEIGHT = 16
+BAR_HEIGHT = 18
+ROW_GAP = 10
+VALUE_ROOM = 48
+TOP = 4
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
 
 STATUS_BADGES = {
     "draft": "badge-muted",
@@ -68,22 +71,24 @@ def bar_chart_svg(
     percentages); otherwise the largest value fills the width."""
     pairs = _pairs(data)
     scale_max = max_value or max((value for _, value in pairs), default=0) or 1
-    bar_room = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
+    bar_room = CHART_WIDTH - VALUE_ROOM
     bars = []
     for index, (label, value) in enumerate(pairs):
-        y = TOP + index * (BAR_HEIGHT + BAR_GAP)
+        top = TOP + index * ROW_HEIGHT
+        y = top + LABEL_HEIGHT
         width = max(0.0, min(1.0, float(value) / float(scale_max))) * bar_room
         bars.append(
             {
                 "label": label,
                 "value": _format(value),
+                "label_y": top + LABEL_HEIGHT - 4,
                 "y": y,
-                "text_y": y + BAR_HEIGHT / 2 + 4,
+                "text_y": y + BAR_HEIGHT / 2 + 5,
                 "width": round(width, 1),
-                "value_x": LABEL_WIDTH + round(width, 1) + 6,
+                "value_x": round(width, 1) + 6,
             }
         )
-    height = TOP * 2 + max(1, len(pairs)) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
+    height = TOP * 2 + max(1, len(pairs)) * ROW_HEIGHT - ROW_GAP
     chart_id = f"chart-{next(_ids)}"
     return render_to_string(
         "frontend/core/_bar_chart.html",
@@ -95,8 +100,6 @@ def bar_chart_svg(
             "bars": bars,
             "width": CHART_WIDTH,
             "height": height,
-            "label_width": LABEL_WIDTH,
-            "label_x": LABEL_WIDTH - 8,
             "bar_height": BAR_HEIGHT,
         },
     )

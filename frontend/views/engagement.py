@@ -234,6 +234,12 @@ class ExpertForm(forms.Form):
     is_active = forms.BooleanField(
         label=gettext_lazy("Zoekbaar voor docenten"), required=False, initial=True
     )
+    schools = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Ook zichtbaar voor deze scholen (buiten jullie consortium)"),
+        queryset=Organisation.objects.schools().order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def data_for_service(self) -> dict:
         data = dict(self.cleaned_data)
@@ -267,6 +273,7 @@ def expert_edit_page(request, pk=None):
             "available_until": profile.available_until,
             "availability_note": profile.availability_note,
             "is_active": profile.is_active,
+            "schools": list(profile.schools.all()),
         }
     form = ExpertForm(
         request.POST or None, initial=initial or {"languages": ["nl"], "is_active": True}
@@ -579,6 +586,8 @@ def event_detail_page(request, pk):
         "can_book": is_student and event_student_may_book(request.user, event),
         "can_organise": event_can_organise(request.user, event),
         "is_past": event.ends_at <= now,
+        # Companies see who booked at their table: first names only (AVG).
+        "my_table_bookings": list(event_bookings(event).filter(table=my_table)) if my_table else [],
     }
     return render(request, T + "event_detail.html", context)
 

@@ -36,7 +36,10 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-DEFAULT_TIMEOUT_MS = 10_000
+DEFAULT_TIMEOUT_MS = 15_000
+# The first request to a fresh live server (templates compiled, URLconf and apps imported, a
+# new PostgreSQL connection) can take several seconds on a busy CI machine.
+FIRST_LOAD_TIMEOUT_MS = 30_000
 
 
 def pytest_collection_modifyitems(config, items):
@@ -120,8 +123,8 @@ def login():
 
     def _login(page, user, password: str = PASSWORD):
         page.context.clear_cookies()
-        page.goto("/login/")
-        page.locator("#id_username").fill(user.email)
+        page.goto("/login/", timeout=FIRST_LOAD_TIMEOUT_MS)
+        page.locator("#id_username").fill(user.email, timeout=FIRST_LOAD_TIMEOUT_MS)
         page.locator("#id_password").fill(password)
         page.locator("form.login-form button[type=submit]").click()
         page.wait_for_url(lambda url: "/login/" not in url)

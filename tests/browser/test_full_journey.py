@@ -48,9 +48,7 @@ def _rank_on_a_phone(phone_page, login, user, *, round_name: str, challenge: str
     expect(phone_page.locator("#ranked-list")).to_contain_text(challenge)
 
 
-def test_from_a_companys_question_to_an_accepted_agreement(
-    cast, page, phone_page, login, shot
-):
+def test_from_a_companys_question_to_an_accepted_agreement(cast, page, phone_page, login, shot):
     daan = student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name="Daan")
 
     # 1. The company posts a challenge through the guided brief.

@@ -129,11 +129,21 @@ def test_a_company_edits_its_expert_profile_and_sees_field_errors(cast):
             "languages": ["nl"],
             "formats": ["company_visit"],
             "is_active": "on",
+            "schools": [cast.vista.pk],
         },
     )
     assert response.status_code == 302
     assert cast.jan.expert_profile.headline == "Brood en banket"
     assert sorted(t.slug for t in cast.jan.expert_profile.tags.all()) == ["bakken", "ondernemen"]
+    # Bakkerij is in no consortium; naming Vista makes Jan findable there, and only there.
+    assert (
+        "Jan Jansen"
+        in login(cast.devries).get("/engagement/experts/", {"q": "brood"}).content.decode()
+    )
+    assert (
+        "Jan Jansen"
+        not in login(cast.peters).get("/engagement/experts/", {"q": "brood"}).content.decode()
+    )
     assert login(cast.devries).get("/engagement/experts/new/").status_code == 403
 
 
@@ -230,3 +240,26 @@ def test_a_coordinator_creates_an_event_and_a_teacher_cannot(cast):
     bad = login(cast.bos).post("/engagement/events/", {**data, "end": "12:00"})
     assert "Het evenement moet eindigen na het begin." in bad.content.decode()
     assert Event.objects.count() == 1
+
+
+def test_a_portfolio_review_is_booked_from_the_event_page_and_the_company_sees_first_names(
+    cast, meet_and_match
+):
+    event_table_register(
+        actor=cast.eva,
+        event=meet_and_match,
+        company=cast.pixel,
+        capacity=1,
+        offers_portfolio_review=True,
+        now=NOW,
+    )
+    slot, table = meet_and_match.slots.first(), meet_and_match.tables.get()
+    login(cast.sanne).post(
+        f"/engagement/events/{meet_and_match.pk}/",
+        {"action": "book", "slot": slot.pk, "table": table.pk, "kind": "portfolio_review"},
+    )
+    assert EventBooking.objects.get().kind == "portfolio_review"
+
+    page = login(cast.eva).get(f"/engagement/events/{meet_and_match.pk}/").content.decode()
+    assert "Geboekt aan onze tafel" in page and "Sanne" in page
+    assert cast.sanne.last_name not in page

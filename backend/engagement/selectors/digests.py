@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from backend.accounts.models import Membership, Role
@@ -278,12 +278,12 @@ def _optional_team_items(*, since, now) -> list[Item]:
             _company_filter("offer__owner"), changed_at__gte=since, changed_at__lt=now
         )
         .values_list("offer__owner_id", "offer__title")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), last=Max("changed_at"))
         .order_by("offer__title")
     )
     return [
-        Item("team", None, {"title": title, "count": n}, company_id=company_id)
-        for company_id, title, n in rows
+        Item("team", last, {"title": title, "count": n}, company_id=company_id)
+        for company_id, title, n, last in rows
     ]
 
 
