@@ -9,7 +9,6 @@
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
 from backend.config.celery import app as celery_app
@@ -88,10 +87,14 @@ def cast(db):
 @pytest.fixture
 def api():
     """An API client; `api.force_authenticate(user)` to act as someone."""
+    from rest_framework.test import APIClient
+
     return APIClient()
 
 
-def as_user(user) -> APIClient:
+def as_user(user):
+    from rest_framework.test import APIClient
+
     client = APIClient()
     client.force_authenticate(user)
     return client
