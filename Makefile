@@ -45,7 +45,8 @@ format: install
 
 ## Translations: Dutch is the source language; English lives in backend/locale/en.
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=".venv-*" --ignore=tests
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=".venv-*" --ignore=tests \
+		--ignore=bench --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=".venv-*"
 
 ## make bench: the engine at 500 … 50,000 students, and a 10,000-student round end to end.

@@ -30,10 +30,16 @@ NAV_ITEMS = [
     ("frontend:coverage", _("Dekking"), STAFF),
     ("frontend:round-list", _("Rondes"), STAFF),
     ("frontend:engagement-expert-search", _("Gastdocenten"), STAFF),
+    ("frontend:agreement-attention", _("Aandacht nodig"), COORDINATORS),
+    ("frontend:engagement-attention", _("Stille partners"), COORDINATORS),
     # Shared between companies and schools
     ("frontend:agreement-list", _("Afspraken"), {Role.COMPANY_CONTACT, *STAFF}),
-    ("frontend:engagement-event-list", _("Bijeenkomsten"), {Role.COMPANY_CONTACT, *STAFF}),
+    ("frontend:engagement-expert-mine", _("Onze experts"), {Role.COMPANY_CONTACT}),
+    ("frontend:engagement-booking-list", _("Gastlessen"), {Role.COMPANY_CONTACT, *STAFF}),
+    ("frontend:engagement-event-list", _("Bijeenkomsten"), {ALL}),
+    ("frontend:engagement-meeting-list", _("Overleggen"), {ALL}),
     ("frontend:organisation-team", _("Collega's"), {Role.COMPANY_CONTACT}),
+    ("frontend:engagement-digest-preferences", _("Meldingen"), {ALL}),
 ]
 
 ROLE_LABELS = [

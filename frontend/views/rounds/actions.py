@@ -1,0 +1,146 @@
+"""The coordinator's POST actions on a round: phase changes, allocation runs, locking or
+overriding one student's assignment and deciding objections. Each calls one allocations
+service and redirects back with a message."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backend.accounts.models import User
+from backend.allocations import services
+from backend.allocations.models import AllocationRun, Objection, RunMode
+from backend.allocations.selectors import access
+from backend.core.errors import ApplicationError
+from backend.offers.models import Offer
+from frontend.views.access import COORDINATOR_ROLES, role_required
+from frontend.views.rounds.common import domain_errors, flash_error
+
+PHASE_ACTIONS = {
+    "open": services.allocation_round_open_choosing,
+    "close-choices": services.allocation_round_close_choosing,
+    "publish": services.allocation_round_publish,
+    "close": services.allocation_round_close,
+}
+
+
+@role_required(*COORDINATOR_ROLES)
+@require_POST
+@domain_errors
+def round_action(request, round_id: int, action: str):
+    round = access.get_round_for_manager(request.user, round_id)
+    service = PHASE_ACTIONS.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(round=round, actor=request.user, now=timezone.now())
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("Gelukt."))
+    return redirect("frontend:round-detail", round.pk)
+
+
+@role_required(*COORDINATOR_ROLES)
+@require_POST
+@domain_errors
+def run_start(request, round_id: int):
+    round = access.get_round_for_manager(request.user, round_id)
+    try:
+        mode = request.POST.get("mode", RunMode.OPTIMAL)
+        seed = int(request.POST.get("seed") or 0)
+        weight = float(request.POST.get("coverage_weight") or 0)
+        services.allocation_run_start(
+            round=round, actor=request.user, mode=mode, seed=seed, coverage_weight=weight
+        )
+    except ValueError:
+        messages.error(request, _("Seed en gewicht moeten getallen zijn."))
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("De indeling is gestart."))
+    return redirect("frontend:round-detail", round.pk)
+
+
+@role_required(*COORDINATOR_ROLES)
+@require_POST
+@domain_errors
+def run_action(request, round_id: int, run_id: int, action: str):
+    round = access.get_round_for_manager(request.user, round_id)
+    run = get_object_or_404(AllocationRun, pk=run_id, round=round)
+    run.round = round
+    service = {"retry": services.allocation_run_retry, "apply": services.allocation_run_apply}.get(
+        action
+    )
+    if service is None:
+        raise Http404
+    try:
+        service(run=run, actor=request.user)
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("Gelukt."))
+    return redirect("frontend:round-detail", round.pk)
+
+
+@role_required(*COORDINATOR_ROLES)
+@require_POST
+@domain_errors
+def assignment_action(request, round_id: int, student_id: int, action: str):
+    round = access.get_round_for_manager(request.user, round_id)
+    student = get_object_or_404(User, pk=student_id)
+    try:
+        if action == "lock":
+            services.assignment_lock(round=round, student=student, actor=request.user)
+        elif action == "unlock":
+            services.assignment_unlock(round=round, student=student, actor=request.user)
+        elif action == "override":
+            offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
+            if offer is None:
+                raise ApplicationError(_("Kies een uitdaging."))
+            services.assignment_override(
+                round=round, student=student, offer=offer, actor=request.user
+            )
+        else:
+            raise Http404
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(
+            request, _("De indeling van %(name)s is aangepast.") % {"name": student.first_name}
+        )
+    return redirect(request.POST.get("next") or reverse("frontend:round-detail", args=[round.pk]))
+
+
+@role_required(*COORDINATOR_ROLES)
+@require_POST
+@domain_errors
+def objection_decide(request, round_id: int, objection_id: int):
+    round = access.get_round_for_manager(request.user, round_id)
+    objection = get_object_or_404(
+        Objection.objects.select_related("student"), pk=objection_id, round=round
+    )
+    objection.round = round
+    try:
+        if request.POST.get("decision") == "accept":
+            offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
+            if offer is None:
+                raise ApplicationError(_("Kies de uitdaging waar de student naartoe gaat."))
+            services.objection_accept(
+                objection=objection,
+                actor=request.user,
+                offer=offer,
+                answer=request.POST.get("answer", ""),
+            )
+        else:
+            services.objection_decline(
+                objection=objection, actor=request.user, answer=request.POST.get("answer", "")
+            )
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, _("Het bezwaar is afgehandeld."))
+    return redirect("frontend:round-objections", round.pk)
