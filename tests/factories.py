@@ -36,7 +36,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class SchoolFactory(OrganisationFactory):
     kind = OrganisationKind.SCHOOL
     name = factory.Sequence(lambda n: f"ROC {n}")
-    brin = factory.Sequence(lambda n: f"{10 + n % 90:02d}{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    brin = factory.Sequence(
+        lambda n: f"{10 + n % 90:02d}{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}"
+    )
 
 
 class CompanyFactory(OrganisationFactory):
