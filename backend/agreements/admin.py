@@ -14,6 +14,7 @@ from backend.agreements.models import (
     Pledge,
     Realisation,
 )
+from backend.core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Clause)
@@ -30,15 +31,8 @@ class AgreementTemplateAdmin(admin.ModelAdmin):
     filter_horizontal = ["clauses"]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PartyInline(ReadOnlyInline):
@@ -97,15 +91,8 @@ class AgreementVersionAdmin(admin.ModelAdmin):
         return False
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class AppendOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Acceptances and log entries are evidence: once written they are only read."""
 
 
 @admin.register(Acceptance)

@@ -10,6 +10,7 @@ from backend.allocations.models import (
     RoundEvent,
     RoundHost,
 )
+from backend.core.admin import ReadOnlyAdminMixin
 
 
 class RoundChallengeInline(admin.TabularInline):
@@ -88,18 +89,9 @@ class ObjectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundEvent)
-class RoundEventAdmin(admin.ModelAdmin):
+class RoundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: visible, never changed."""
 
     list_display = ["at", "round", "kind", "actor"]
     list_filter = ["kind", "round"]
     search_fields = ["round__name", "kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,8 +3,11 @@
 Teachers use the werkproces search when they map an offer onto werkprocessen.
 """
 
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
@@ -13,10 +16,24 @@ from backend.curriculum import selectors
 from backend.curriculum.models import Kwalificatie
 
 
-class _NoFilterBackends:
+class _SelectorListApi(generics.ListAPIView):
+    # A list filtered by a selector from the validated query parameters (`FilterSerializer`).
+    # No docstring: drf-spectacular would show it as every subclass's description.
     # The selectors do the filtering; DRF's default search/ordering backends would add a second,
     # different `?search=` vocabulary.
     filter_backends: list = []
+    FilterSerializer: type[serializers.Serializer]
+    # Each list defines `select(**validated_query_params)`, calling its selector.
+    select: Callable[..., QuerySet]
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return self.select(**filters.validated_data)
+
+
+class _SearchFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 class CurriculumWerkprocesSerializer(serializers.Serializer):
@@ -52,20 +69,15 @@ class CurriculumDossierSerializer(serializers.Serializer):
     kwalificatie_count = serializers.IntegerField()
 
 
-class DossierListApi(_NoFilterBackends, generics.ListAPIView):
-    class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-
+@extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("q", str, description="woorden of crebo")])
+)
+class DossierListApi(_SelectorListApi):
+    FilterSerializer = _SearchFilter
     serializer_class = CurriculumDossierSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="woorden of crebo")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.dossier_list(q=filters.validated_data.get("q", ""))
+    def select(self, q: str = ""):
+        return selectors.dossier_list(q=q)
 
 
 class DossierDetailApi(generics.GenericAPIView):
@@ -113,28 +125,24 @@ class DossierDetailApi(generics.GenericAPIView):
         return Response(self.CurriculumDossierDetailSerializer(dossier).data)
 
 
-class KwalificatieListApi(_NoFilterBackends, generics.ListAPIView):
-    class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        niveau = serializers.IntegerField(required=False, min_value=1, max_value=4)
-        dossier = serializers.IntegerField(required=False, min_value=1)
-
-    serializer_class = CurriculumKwalificatieSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[
             OpenApiParameter("q", str, description="woorden of crebo"),
             OpenApiParameter("niveau", int),
             OpenApiParameter("dossier", int),
         ]
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class KwalificatieListApi(_SelectorListApi):
+    class FilterSerializer(_SearchFilter):
+        niveau = serializers.IntegerField(required=False, min_value=1, max_value=4)
+        dossier = serializers.IntegerField(required=False, min_value=1)
 
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.kwalificatie_list(**filters.validated_data)
+    serializer_class = CurriculumKwalificatieSerializer
+
+    def select(self, **filters):
+        return selectors.kwalificatie_list(**filters)
 
 
 class KwalificatieDetailApi(generics.GenericAPIView):
@@ -155,9 +163,16 @@ class KwalificatieDetailApi(generics.GenericAPIView):
         return Response(self.CurriculumKwalificatieDetailSerializer(kwalificatie).data)
 
 
-class WerkprocesSearchApi(_NoFilterBackends, generics.ListAPIView):
-    class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="code (B1-K1-W3) of woorden"),
+            OpenApiParameter("kwalificatie", int, description="alleen werkprocessen van deze"),
+        ]
+    )
+)
+class WerkprocesSearchApi(_SelectorListApi):
+    class FilterSerializer(_SearchFilter):
         kwalificatie = serializers.PrimaryKeyRelatedField(
             queryset=Kwalificatie.objects.all(),
             required=False,
@@ -169,19 +184,5 @@ class WerkprocesSearchApi(_NoFilterBackends, generics.ListAPIView):
 
     serializer_class = CurriculumWerkprocesSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="code (B1-K1-W3) of woorden"),
-            OpenApiParameter("kwalificatie", int, description="alleen werkprocessen van deze"),
-        ]
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.werkproces_search(
-            filters.validated_data.get("q", ""),
-            kwalificatie=filters.validated_data.get("kwalificatie"),
-        )
+    def select(self, q: str = "", kwalificatie: Kwalificatie | None = None):
+        return selectors.werkproces_search(q, kwalificatie=kwalificatie)

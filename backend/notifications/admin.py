@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from backend.core.admin import ReadOnlyAdminMixin
 from backend.notifications.models import Notification, NotificationPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: notifications are a record of what was sent."""
 
     list_display = ["title", "recipient", "category", "created_at", "read_at", "emailed_at"]
@@ -12,15 +13,6 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "recipient__email", "recipient__last_name", "dedupe_key"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotificationPreference)

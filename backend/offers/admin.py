@@ -1,23 +1,17 @@
 from django.contrib import admin
 
+from backend.core.admin import ReadOnlyAdminMixin
 from backend.offers.models import Offer, OfferTransition, WerkprocesMapping
 
 
-class OfferTransitionInline(admin.TabularInline):
+class OfferTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The history is append-only: shown, never edited."""
 
     model = OfferTransition
     extra = 0
     fields = ["at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-    can_delete = False
     ordering = ["at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

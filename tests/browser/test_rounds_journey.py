@@ -2,7 +2,6 @@
 coordinator closes the choices, starts a run and watches the progress bar move, publishes, and a
 student reads their assignment and the explanation."""
 
-import datetime as dt
 import threading
 import time
 
@@ -13,12 +12,10 @@ from playwright.sync_api import expect
 
 from backend.allocations import services
 from backend.allocations.models import AllocationRun, Assignment, ChoiceList, Phase
-from backend.offers.models import OfferStatus
-from tests.factories import OfferFactory, student
+from tests.allocation_rounds import make_round
+from tests.factories import student
 
 pytestmark = pytest.mark.browser
-
-FUTURE = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -52,32 +49,8 @@ def slow_worker(monkeypatch):
 def test_students_rank_the_coordinator_runs_and_publishes_and_a_student_reads_why(
     cast, browser, live_server, page, phone_page, login, slow_worker
 ):
-    webshop = OfferFactory(
-        owner=cast.bakkerij,
-        contact=cast.jan,
-        title="Webshop voor Bakkerij Jansen",
-        status=OfferStatus.PUBLISHED,
-        max_students=1,
-    )
-    app = OfferFactory(
-        owner=cast.pixel,
-        contact=cast.eva,
-        title="App voor Pixelfabriek",
-        status=OfferStatus.PUBLISHED,
-        max_students=2,
-    )
-    round = services.allocation_round_create(
-        actor=cast.bos,
-        name="Blok 3",
-        school=cast.vista,
-        challenges=[webshop, app],
-        min_choices=1,
-        max_choices=2,
-        choices_close_at=FUTURE,
-        objections_close_at=FUTURE + dt.timedelta(days=14),
-        now=timezone.now(),
-    )
-    services.allocation_round_open_choosing(round=round, actor=cast.bos, now=timezone.now())
+    round = make_round(cast, phase=Phase.CHOOSING)
+    webshop, app = round.webshop, round.app
 
     # Sanne, on a 360 px phone: numbers in the boxes, then ↓ with the keyboard, then save.
     login(phone_page, cast.sanne)

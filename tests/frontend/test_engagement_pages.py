@@ -20,6 +20,24 @@ def login(user) -> Client:
     return client
 
 
+def _request_form(school, **fields) -> dict:
+    """The expert page's request form: a one-hour guest lesson on 12 March (Gilde's by default)."""
+    return {
+        "school": school.pk,
+        "starts_at": "2026-03-12T10:00",
+        "duration_minutes": 60,
+        "group": "ICT4B",
+        "topic": "UX-testen",
+        "format": "guest_lesson",
+        "location": "Lokaal 3",
+        **fields,
+    }
+
+
+def _peters_requests_ux_testing(cast, expert):
+    return login(cast.peters).post(f"/engagement/experts/{expert.pk}/", _request_form(cast.gilde))
+
+
 @pytest.fixture(autouse=True)
 def _frozen():
     with time_machine.travel(NOW, tick=False):
@@ -43,15 +61,7 @@ def test_a_refused_request_shows_why_and_keeps_what_was_typed(cast, expert):
     vista_requires_vog(cast)
     response = login(cast.devries).post(
         f"/engagement/experts/{expert.pk}/",
-        {
-            "school": cast.vista.pk,
-            "starts_at": "2026-03-12T10:00",
-            "duration_minutes": 60,
-            "group": "ICT2A",
-            "topic": "Toegankelijk bouwen",
-            "format": "guest_lesson",
-            "location": "Lokaal 1",
-        },
+        _request_form(cast.vista, group="ICT2A", topic="Toegankelijk bouwen", location="Lokaal 1"),
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -61,18 +71,7 @@ def test_a_refused_request_shows_why_and_keeps_what_was_typed(cast, expert):
 
 
 def test_the_booking_journey_request_then_accept(cast, expert):
-    response = login(cast.peters).post(
-        f"/engagement/experts/{expert.pk}/",
-        {
-            "school": cast.gilde.pk,
-            "starts_at": "2026-03-12T10:00",
-            "duration_minutes": 60,
-            "group": "ICT4B",
-            "topic": "UX-testen",
-            "format": "guest_lesson",
-            "location": "Lokaal 3",
-        },
-    )
+    response = _peters_requests_ux_testing(cast, expert)
     booking = GuestLessonBooking.objects.get()
     assert response.status_code == 302 and response.url == f"/engagement/bookings/{booking.pk}/"
 
@@ -86,18 +85,7 @@ def test_the_booking_journey_request_then_accept(cast, expert):
 
 
 def test_other_people_cannot_open_or_answer_a_booking(cast, expert):
-    login(cast.peters).post(
-        f"/engagement/experts/{expert.pk}/",
-        {
-            "school": cast.gilde.pk,
-            "starts_at": "2026-03-12T10:00",
-            "duration_minutes": 60,
-            "group": "ICT4B",
-            "topic": "UX-testen",
-            "format": "guest_lesson",
-            "location": "Lokaal 3",
-        },
-    )
+    _peters_requests_ux_testing(cast, expert)
     booking = GuestLessonBooking.objects.get()
     assert login(cast.jan).get(f"/engagement/bookings/{booking.pk}/").status_code == 404
     assert (

@@ -2,7 +2,7 @@
 services as the API (choose with positions and ↑/↓ without JavaScript, run with a progress
 partial, publish, explanation, objections, company teams)."""
 
-import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -11,61 +11,11 @@ from django.utils import timezone
 from backend.allocations import services
 from backend.allocations.models import AllocationRun, Assignment, ChoiceList, Objection, Phase
 from backend.offers.models import OfferStatus
+from tests.allocation_rounds import make_round
 from tests.factories import OfferFactory, student
-from tests.frontend.role_access import COMPANY, COORDINATOR, STAFF, STUDENT, Page
+from tests.frontend.role_access import rounds as round_access
 
 pytestmark = pytest.mark.django_db
-
-FUTURE = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
-
-
-def make_round(cast, *, phase=Phase.CHOOSING):
-    """Vista's round with two published challenges (Webshop: 1 place, App: 2 places)."""
-    webshop = OfferFactory(
-        owner=cast.bakkerij,
-        contact=cast.jan,
-        title="Webshop voor Bakkerij Jansen",
-        status=OfferStatus.PUBLISHED,
-        max_students=1,
-    )
-    app = OfferFactory(
-        owner=cast.pixel,
-        contact=cast.eva,
-        title="App voor Pixelfabriek",
-        status=OfferStatus.PUBLISHED,
-        max_students=2,
-    )
-    round = services.allocation_round_create(
-        actor=cast.bos,
-        name="Blok 3",
-        school=cast.vista,
-        challenges=[webshop, app],
-        min_choices=1,
-        max_choices=2,
-        choices_close_at=FUTURE,
-        objections_close_at=FUTURE + dt.timedelta(days=14),
-        now=timezone.now(),
-    )
-    round.webshop, round.app = webshop, app
-    if phase == Phase.PREPARING:
-        return round
-    services.allocation_round_open_choosing(round=round, actor=cast.bos, now=timezone.now())
-    if phase == Phase.CHOOSING:
-        round.refresh_from_db()
-        return round
-    for user in (cast.sanne, *cast.extra):
-        services.choice_list_submit(
-            round=round, student=user, offer_ids=[webshop.pk, app.pk], now=timezone.now()
-        )
-    services.allocation_round_close_choosing(round=round, actor=cast.bos, now=timezone.now())
-    run = services.allocation_run_start(round=round, actor=cast.bos)
-    services.allocation_run_execute(run_id=run.pk)
-    round.run = run
-    if phase == Phase.PUBLISHED:
-        services.allocation_round_publish(round=round, actor=cast.bos)
-    round.refresh_from_db()
-    round.webshop, round.app, round.run = webshop, app, run
-    return round
 
 
 @pytest.fixture
@@ -110,27 +60,25 @@ def _objection(cast):
     return {"round_id": round.pk, "objection_id": objection.pk}
 
 
-# The access table in the format of tests/frontend/role_access/ (see test_role_access.py).
+# Who may open which page comes from the site-wide table; here the pages get rounds built
+# through the services and taken further (a real run, a published round), so they show real data.
+ROUND_KWARGS = {
+    "frontend:round-detail": _round,
+    "frontend:round-action": lambda cast: {**_round(cast), "action": "close-choices"},
+    "frontend:round-run-start": _round,
+    "frontend:round-run-progress": _run,
+    "frontend:round-run-action": _run_action,
+    "frontend:round-assignment-action": _assignment,
+    "frontend:round-compare": _round,
+    "frontend:round-unassigned": _round,
+    "frontend:round-export": lambda cast: {**_round(cast), "by": "class"},
+    "frontend:round-objections": _round,
+    "frontend:round-objection-decide": _objection,
+    "frontend:round-student": _round,
+}
 PAGES = {
-    "frontend:round-list": Page(STAFF),
-    "frontend:round-create": Page(COORDINATOR),
-    "frontend:round-teams": Page(COMPANY),
-    "frontend:student-choices": Page(STUDENT),
-    "frontend:student-assignment": Page(STUDENT),
-    "frontend:round-detail": Page(STAFF, kwargs=_round),
-    "frontend:round-action": Page(
-        COORDINATOR, kwargs=lambda cast: {**_round(cast), "action": "close-choices"}
-    ),
-    "frontend:round-run-start": Page(COORDINATOR, kwargs=_round),
-    "frontend:round-run-progress": Page(STAFF, kwargs=_run),
-    "frontend:round-run-action": Page(COORDINATOR, kwargs=_run_action),
-    "frontend:round-assignment-action": Page(COORDINATOR, kwargs=_assignment),
-    "frontend:round-compare": Page(STAFF, kwargs=_round),
-    "frontend:round-unassigned": Page(STAFF, kwargs=_round),
-    "frontend:round-export": Page(STAFF, kwargs=lambda cast: {**_round(cast), "by": "class"}),
-    "frontend:round-objections": Page(STAFF, kwargs=_round),
-    "frontend:round-objection-decide": Page(COORDINATOR, kwargs=_objection),
-    "frontend:round-student": Page(STUDENT, kwargs=_round),
+    name: replace(page, kwargs=ROUND_KWARGS.get(name, page.kwargs))
+    for name, page in round_access.PAGES.items()
 }
 
 ROLE_USERS = {"company": "jan", "teacher": "devries", "coordinator": "bos", "student": "sanne"}

@@ -5,7 +5,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import SCHOOL_STAFF_ROLES, Invitation, Membership, Role, User
 from backend.accounts.selectors import organisation_ids_for
 from backend.accounts.services.mail import absolute_url, mail_after_commit
+from backend.accounts.services.passwords import check_password_strength
 from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, field_error
 from backend.organisations.models import Organisation
 
@@ -170,12 +170,7 @@ def invitation_accept(
         if not first_name.strip() or not last_name.strip():
             raise field_error("first_name", _("Vul je voor- en achternaam in."))
         candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
-        try:
-            validate_password(password, candidate)
-        except ValidationError as error:
-            raise ApplicationError(
-                error.messages[0], extra={"fields": {"password": list(error.messages)}}
-            ) from None
+        check_password_strength(password, candidate)
         user = User.objects.create_user(
             email=invitation.email,
             password=password,

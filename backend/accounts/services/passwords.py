@@ -20,6 +20,19 @@ from backend.core.errors import ApplicationError
 PASSWORD_RESET_PATH = "/wachtwoord/reset/{uidb64}/{token}/"
 
 
+def check_password_strength(password: str, user: User, *, field: str = "password") -> None:
+    """Django's password validators; all their complaints go to `field` so the form shows them.
+
+    `user` may be unsaved: the validators compare the password with the person's name and e-mail.
+    """
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ApplicationError(
+            error.messages[0], extra={"fields": {field: list(error.messages)}}
+        ) from None
+
+
 def password_reset_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -64,12 +77,7 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
         raise ApplicationError(
             _("Deze herstellink is ongeldig of verlopen. Vraag een nieuwe link aan.")
         )
-    try:
-        validate_password(new_password, user)
-    except ValidationError as error:
-        raise ApplicationError(
-            error.messages[0], extra={"fields": {"new_password": list(error.messages)}}
-        ) from None
+    check_password_strength(new_password, user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
     Token.objects.filter(user=user).delete()

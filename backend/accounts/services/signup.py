@@ -1,14 +1,14 @@
 import re
 from dataclasses import dataclass
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Membership, Role, User
-from backend.core.errors import ApplicationError, field_error
+from backend.accounts.services.passwords import check_password_strength
+from backend.core.errors import field_error
 from backend.organisations.models import Organisation, OrganisationKind
 from backend.organisations.services import normalise_kvk, organisation_create
 
@@ -72,12 +72,7 @@ def company_sign_up(
     if not contact_first_name.strip() or not contact_last_name.strip():
         raise field_error("contact_first_name", _("Vul je voor- en achternaam in."))
     candidate = User(email=email, first_name=contact_first_name, last_name=contact_last_name)
-    try:
-        validate_password(password, candidate)
-    except ValidationError as error:
-        raise ApplicationError(
-            error.messages[0], extra={"fields": {"password": list(error.messages)}}
-        ) from None
+    check_password_strength(password, candidate)
 
     organisation = organisation_create(
         actor=None,

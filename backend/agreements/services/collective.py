@@ -19,7 +19,7 @@ from backend.agreements.models import (
     EventKind,
     PartyRole,
 )
-from backend.agreements.services.common import notify_people
+from backend.agreements.services.common import notify_people, transition_to_proposed
 from backend.agreements.services.creation import create_agreement, first_contact, log_created
 from backend.agreements.services.log import log_event
 from backend.core.errors import Conflict, PermissionDenied, field_error
@@ -174,17 +174,7 @@ def umbrella_generate_children(
         version = log_created(
             agreement=child, actor=actor, now=now, payload={"umbrella": umbrella.pk}
         )
-        from backend.agreements.services.common import transition
-
-        transition(
-            agreement=child,
-            allowed_from=(AgreementStatus.DRAFT,),
-            to=AgreementStatus.PROPOSED,
-            actor=actor,
-            now=now,
-            event_kind=EventKind.PROPOSED,
-            payload={"version": version.number},
-        )
+        transition_to_proposed(agreement=child, version=version, actor=actor, now=now)
         log_event(
             agreement=umbrella,
             kind=EventKind.CHILD_GENERATED,

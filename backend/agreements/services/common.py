@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from backend.agreements.models import Agreement, AgreementStatus, AgreementVersion
+from backend.agreements.models import Agreement, AgreementStatus, AgreementVersion, EventKind
 from backend.agreements.services.log import log_event
 from backend.agreements.services.rendering import content_hash, render_clauses, terms_for
 from backend.core.errors import Conflict
@@ -75,6 +75,21 @@ def transition(
         payload={"from": list(allowed_from), "to": to, "reason": reason, **(payload or {})},
     )
     return agreement
+
+
+def transition_to_proposed(
+    *, agreement: Agreement, version: AgreementVersion, actor, now
+) -> Agreement:
+    """Send a draft to its parties; the log names the version they are asked to accept."""
+    return transition(
+        agreement=agreement,
+        allowed_from=(AgreementStatus.DRAFT,),
+        to=AgreementStatus.PROPOSED,
+        actor=actor,
+        now=now,
+        event_kind=EventKind.PROPOSED,
+        payload={"version": version.number},
+    )
 
 
 def notify_people(

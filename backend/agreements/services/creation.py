@@ -166,19 +166,7 @@ def agreement_create_from_offer(
         role=PartyRole.COMPANY,
         contact=offer.contact if offer.contact.left_at is None else first_contact(company),
     )
-    version = build_version(agreement=agreement, actor=actor, now=now)
-    log_event(
-        agreement=agreement,
-        kind=EventKind.CREATED,
-        actor=actor,
-        at=now,
-        payload={
-            "offer": offer.pk,
-            "version": version.number,
-            "content_hash": version.content_hash,
-            "parties": [school.pk, company.pk],
-        },
-    )
+    log_created(agreement=agreement, actor=actor, now=now, payload={"offer": offer.pk})
     _default_commitments(
         agreement=agreement, offer=offer, school_owner=school_contact or actor, now=now
     )
@@ -214,6 +202,7 @@ def create_agreement(
 def log_created(
     *, agreement: Agreement, actor: User, now, payload: dict | None = None
 ) -> AgreementVersion:
+    """Its first version, and the log entry saying who made it with which parties."""
     version = build_version(agreement=agreement, actor=actor, now=now)
     log_event(
         agreement=agreement,

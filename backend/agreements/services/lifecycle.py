@@ -26,6 +26,7 @@ from backend.agreements.services.common import (
     party_contacts,
     refresh_version,
     transition,
+    transition_to_proposed,
 )
 from backend.agreements.services.creation import (  # noqa: F401  (engagement imports these from here)
     ENGAGEMENT_OFFER_KINDS,
@@ -136,15 +137,7 @@ def agreement_propose(*, agreement: Agreement, actor: User, now) -> Agreement:
     if agreement.parties.count() < 2:
         raise ApplicationError(_("Een afspraak heeft minstens twee partijen."))
     version = agreement.current_version()
-    agreement = transition(
-        agreement=agreement,
-        allowed_from=(AgreementStatus.DRAFT,),
-        to=AgreementStatus.PROPOSED,
-        actor=actor,
-        now=now,
-        event_kind=EventKind.PROPOSED,
-        payload={"version": version.number},
-    )
+    agreement = transition_to_proposed(agreement=agreement, version=version, actor=actor, now=now)
     notify_people(
         people=party_contacts(agreement, exclude=actor),
         agreement=agreement,

@@ -27,23 +27,17 @@ def log_event(
     prev_hash = last["hash"] if last else GENESIS_HASH
     payload = normalise_payload(payload or {})
     actor_id = actor.pk if actor is not None else None
+    # The hash covers exactly the fields the entry stores, so spell them out once.
+    entry = {
+        "agreement_id": agreement.pk,
+        "sequence": sequence,
+        "kind": kind,
+        "actor_id": actor_id,
+        "at": at,
+        "payload": payload,
+    }
     event = AgreementEvent(
-        agreement_id=agreement.pk,
-        sequence=sequence,
-        kind=kind,
-        actor_id=actor_id,
-        at=at,
-        payload=payload,
-        prev_hash=prev_hash,
-        hash=entry_hash(
-            prev_hash=prev_hash,
-            agreement_id=agreement.pk,
-            sequence=sequence,
-            kind=kind,
-            actor_id=actor_id,
-            at=at,
-            payload=payload,
-        ),
+        **entry, prev_hash=prev_hash, hash=entry_hash(prev_hash=prev_hash, **entry)
     )
     event.save()
     return event

@@ -167,25 +167,10 @@ def assignment_lock(
 ) -> Assignment:
     """Keep this assignment when the matcher runs again."""
     now = now or timezone.now()
-    require_manager(round, actor)
-    round = lock_round(round)
-    require_phase(round, Phase.REVIEW)
-    assignment = _assignment(round, student)
+    round, assignment = _assignment_under_review(round, student, actor)
     if assignment.locked:
         return assignment
-    assignment.locked = True
-    if assignment.source == AssignmentSource.ENGINE:
-        assignment.source = AssignmentSource.LOCKED
-    assignment.changed_by, assignment.changed_at = actor, now
-    assignment.save(update_fields=["locked", "source", "changed_by", "changed_at"])
-    record_event(
-        round=round,
-        actor=actor,
-        kind="locked",
-        now=now,
-        student=student.pk,
-        offer=assignment.offer_id,
-    )
+    _set_locked(assignment, locked=True, round=round, actor=actor, now=now)
     return assignment
 
 
@@ -194,23 +179,45 @@ def assignment_unlock(
     *, round: AllocationRound, student: User, actor: User, now: dt.datetime | None = None
 ) -> Assignment:
     now = now or timezone.now()
+    round, assignment = _assignment_under_review(round, student, actor)
+    if not assignment.locked:
+        raise Conflict(_("Deze indeling staat niet vast."))
+    _set_locked(assignment, locked=False, round=round, actor=actor, now=now)
+    return assignment
+
+
+def _assignment_under_review(
+    round: AllocationRound, student: User, actor: User
+) -> tuple[AllocationRound, Assignment]:
+    """The locked round and the student's assignment, once the actor may correct it now."""
     require_manager(round, actor)
     round = lock_round(round)
     require_phase(round, Phase.REVIEW)
-    assignment = _assignment(round, student)
-    if not assignment.locked:
-        raise Conflict(_("Deze indeling staat niet vast."))
-    assignment.locked = False
-    if assignment.source == AssignmentSource.LOCKED:
-        assignment.source = AssignmentSource.ENGINE
+    return round, _assignment(round, student)
+
+
+# Only the engine's own picks change source: an override or a manual placement stays what it was,
+# so the review page keeps showing who chose it.
+_SOURCE_AFTER = {
+    True: (AssignmentSource.ENGINE, AssignmentSource.LOCKED),
+    False: (AssignmentSource.LOCKED, AssignmentSource.ENGINE),
+}
+
+
+def _set_locked(
+    assignment: Assignment, *, locked: bool, round: AllocationRound, actor: User, now: dt.datetime
+) -> None:
+    assignment.locked = locked
+    was, becomes = _SOURCE_AFTER[locked]
+    if assignment.source == was:
+        assignment.source = becomes
     assignment.changed_by, assignment.changed_at = actor, now
     assignment.save(update_fields=["locked", "source", "changed_by", "changed_at"])
     record_event(
         round=round,
         actor=actor,
-        kind="unlocked",
+        kind="locked" if locked else "unlocked",
         now=now,
-        student=student.pk,
+        student=assignment.student_id,
         offer=assignment.offer_id,
     )
-    return assignment

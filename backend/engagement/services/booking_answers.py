@@ -27,22 +27,12 @@ def booking_accept(
 ) -> GuestLessonBooking:
     booking = lock_booking(booking)
     require_expert_side(actor, booking)
-    move_booking(
-        booking,
-        to=BookingStatus.ACCEPTED,
-        actor=actor,
-        now=now,
-        note=note,
-        allowed=(BookingStatus.REQUESTED,),
-    )
+    _answer_request(booking, to=BookingStatus.ACCEPTED, actor=actor, note=note, now=now)
     _confirm(booking, actor=actor, note=note, now=now)
     notify_side(
         booking,
         to_expert=False,
-        title=lambda: (
-            _("Gastles bevestigd: %(topic)s op %(when)s")
-            % {"topic": booking.topic, "when": when(booking.starts_at)}
-        ),
+        title=lambda: _confirmed_title(booking),
         body=lambda: (
             _("%(expert)s komt. Zet de les in je agenda met de agenda-uitnodiging.")
             % {"expert": booking.expert.user.get_full_name()}
@@ -51,6 +41,25 @@ def booking_accept(
         now=now,
     )
     return booking
+
+
+def _answer_request(booking, *, to: str, actor, note: str, now) -> None:
+    """The expert's answer; only a request still waiting for one can get it.
+
+    The note is kept on the booking because the teacher reads it on the booking page.
+    """
+    move_booking(
+        booking, to=to, actor=actor, now=now, note=note, allowed=(BookingStatus.REQUESTED,)
+    )
+    booking.answer_note = note
+
+
+def _confirmed_title(booking) -> str:
+    # Called inside the recipient's language (notify_side), so it is built lazily per person.
+    return _("Gastles bevestigd: %(topic)s op %(when)s") % {
+        "topic": booking.topic,
+        "when": when(booking.starts_at),
+    }
 
 
 def _confirm(booking, *, actor, note: str, now) -> None:
@@ -73,16 +82,8 @@ def booking_propose(
     if starts_at == booking.starts_at:
         raise field_error("starts_at", _("Dit is dezelfde datum als gevraagd; accepteer dan."))
     check_policies(expert=booking.expert, school=booking.school, starts_at=starts_at)
-    move_booking(
-        booking,
-        to=BookingStatus.PROPOSED,
-        actor=actor,
-        now=now,
-        note=note,
-        allowed=(BookingStatus.REQUESTED,),
-    )
+    _answer_request(booking, to=BookingStatus.PROPOSED, actor=actor, note=note, now=now)
     booking.proposed_starts_at = starts_at
-    booking.answer_note = note
     booking.save()
     notify_side(
         booking,
@@ -111,15 +112,7 @@ def booking_decline(
     require_expert_side(actor, booking)
     if not note.strip():
         raise field_error("note", _("Laat de docent weten waarom je afwijst."))
-    move_booking(
-        booking,
-        to=BookingStatus.DECLINED,
-        actor=actor,
-        now=now,
-        note=note,
-        allowed=(BookingStatus.REQUESTED,),
-    )
-    booking.answer_note = note
+    _answer_request(booking, to=BookingStatus.DECLINED, actor=actor, note=note, now=now)
     booking.save()
     notify_side(
         booking,
@@ -150,10 +143,7 @@ def booking_proposal_accept(*, actor, booking: GuestLessonBooking, now) -> Guest
     notify_side(
         booking,
         to_expert=True,
-        title=lambda: (
-            _("Gastles bevestigd: %(topic)s op %(when)s")
-            % {"topic": booking.topic, "when": when(booking.starts_at)}
-        ),
+        title=lambda: _confirmed_title(booking),
         body=lambda: (
             _("%(school)s neemt je voorgestelde datum aan.") % {"school": booking.school.name}
         ),

@@ -104,6 +104,11 @@ def expert_profile_create(
     profile = ExpertProfile(user=user, organisation=organisation)
     if "consortium" not in data:
         profile.consortium = _default_consortium(organisation)
+    return _apply_and_save(profile, data=data)
+
+
+def _apply_and_save(profile: ExpertProfile, *, data: dict) -> ExpertProfile:
+    """Apply `data`, validate and save; tags and schools need the saved row, so they come last."""
     tags = _apply(profile, data=data)
     profile.full_clean(exclude=["user", "organisation", "consortium"])
     profile.save()
@@ -117,11 +122,4 @@ def expert_profile_create(
 @transaction.atomic
 def expert_profile_update(*, actor, profile: ExpertProfile, data: dict) -> ExpertProfile:
     _check_manager(actor, profile.organisation)
-    tags = _apply(profile, data=data)
-    profile.full_clean(exclude=["user", "organisation", "consortium"])
-    profile.save()
-    if tags is not None:
-        profile.tags.set(tags)
-    if "schools" in data:
-        profile.schools.set(data["schools"])
-    return profile
+    return _apply_and_save(profile, data=data)

@@ -2,6 +2,8 @@
 overriding one student's assignment and deciding objections. Each calls one allocations
 service and redirects back with a message."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -25,74 +27,79 @@ PHASE_ACTIONS = {
     "publish": services.allocation_round_publish,
     "close": services.allocation_round_close,
 }
+RUN_ACTIONS = {"retry": services.allocation_run_retry, "apply": services.allocation_run_apply}
 
 
-@role_required(*COORDINATOR_ROLES)
-@require_POST
-@domain_errors
+def coordinator_post(view):
+    """A coordinator's form POST; the selectors' 403/404 become Django's."""
+    return role_required(*COORDINATOR_ROLES)(require_POST(domain_errors(view)))
+
+
+def _attempt(request, change: Callable[[], object], *, success: str) -> None:
+    """Make one change; its refusal or `success` is shown on the page we redirect to."""
+    try:
+        change()
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(request, success)
+
+
+@coordinator_post
 def round_action(request, round_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
     service = PHASE_ACTIONS.get(action)
     if service is None:
         raise Http404
-    try:
-        service(round=round, actor=request.user, now=timezone.now())
-    except ApplicationError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, _("Gelukt."))
+    _attempt(
+        request,
+        lambda: service(round=round, actor=request.user, now=timezone.now()),
+        success=_("Gelukt."),
+    )
     return redirect("frontend:round-detail", round.pk)
 
 
-@role_required(*COORDINATOR_ROLES)
-@require_POST
-@domain_errors
+@coordinator_post
 def run_start(request, round_id: int):
     round = access.get_round_for_manager(request.user, round_id)
     try:
-        mode = request.POST.get("mode", RunMode.OPTIMAL)
         seed = int(request.POST.get("seed") or 0)
         weight = float(request.POST.get("coverage_weight") or 0)
-        services.allocation_run_start(
-            round=round, actor=request.user, mode=mode, seed=seed, coverage_weight=weight
-        )
     except ValueError:
         messages.error(request, _("Seed en gewicht moeten getallen zijn."))
-    except ApplicationError as error:
-        flash_error(request, error)
     else:
-        messages.success(request, _("De indeling is gestart."))
+        _attempt(
+            request,
+            lambda: services.allocation_run_start(
+                round=round,
+                actor=request.user,
+                mode=request.POST.get("mode", RunMode.OPTIMAL),
+                seed=seed,
+                coverage_weight=weight,
+            ),
+            success=_("De indeling is gestart."),
+        )
     return redirect("frontend:round-detail", round.pk)
 
 
-@role_required(*COORDINATOR_ROLES)
-@require_POST
-@domain_errors
+@coordinator_post
 def run_action(request, round_id: int, run_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
     run = get_object_or_404(AllocationRun, pk=run_id, round=round)
     run.round = round
-    service = {"retry": services.allocation_run_retry, "apply": services.allocation_run_apply}.get(
-        action
-    )
+    service = RUN_ACTIONS.get(action)
     if service is None:
         raise Http404
-    try:
-        service(run=run, actor=request.user)
-    except ApplicationError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, _("Gelukt."))
+    _attempt(request, lambda: service(run=run, actor=request.user), success=_("Gelukt."))
     return redirect("frontend:round-detail", round.pk)
 
 
-@role_required(*COORDINATOR_ROLES)
-@require_POST
-@domain_errors
+@coordinator_post
 def assignment_action(request, round_id: int, student_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
     student = get_object_or_404(User, pk=student_id)
-    try:
+
+    def change() -> None:
         if action == "lock":
             services.assignment_lock(round=round, student=student, actor=request.user)
         elif action == "unlock":
@@ -106,41 +113,34 @@ def assignment_action(request, round_id: int, student_id: int, action: str):
             )
         else:
             raise Http404
-    except ApplicationError as error:
-        flash_error(request, error)
-    else:
-        messages.success(
-            request, _("De indeling van %(name)s is aangepast.") % {"name": student.first_name}
-        )
+
+    _attempt(
+        request,
+        change,
+        success=_("De indeling van %(name)s is aangepast.") % {"name": student.first_name},
+    )
     return redirect(request.POST.get("next") or reverse("frontend:round-detail", args=[round.pk]))
 
 
-@role_required(*COORDINATOR_ROLES)
-@require_POST
-@domain_errors
+@coordinator_post
 def objection_decide(request, round_id: int, objection_id: int):
     round = access.get_round_for_manager(request.user, round_id)
     objection = get_object_or_404(
         Objection.objects.select_related("student"), pk=objection_id, round=round
     )
     objection.round = round
-    try:
+    answer = request.POST.get("answer", "")
+
+    def decide() -> None:
         if request.POST.get("decision") == "accept":
             offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
             if offer is None:
                 raise ApplicationError(_("Kies de uitdaging waar de student naartoe gaat."))
             services.objection_accept(
-                objection=objection,
-                actor=request.user,
-                offer=offer,
-                answer=request.POST.get("answer", ""),
+                objection=objection, actor=request.user, offer=offer, answer=answer
             )
         else:
-            services.objection_decline(
-                objection=objection, actor=request.user, answer=request.POST.get("answer", "")
-            )
-    except ApplicationError as error:
-        flash_error(request, error)
-    else:
-        messages.success(request, _("Het bezwaar is afgehandeld."))
+            services.objection_decline(objection=objection, actor=request.user, answer=answer)
+
+    _attempt(request, decide, success=_("Het bezwaar is afgehandeld."))
     return redirect("frontend:round-objections", round.pk)

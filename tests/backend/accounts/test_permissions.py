@@ -1,9 +1,6 @@
 """Every accounts endpoint × every role: allowed and denied, and a denied write changes nothing."""
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,29 +16,13 @@ from backend.accounts.models import (
     User,
 )
 from tests.backend.accounts.people import ROLES
+from tests.backend.permission_matrix import ALL_SIGNED_IN, Case, client_as, snapshot
 
-ALL_SIGNED_IN = set(ROLES) - {"anonymous"}
 SCHOOL_STAFF = {"teacher", "coach", "coordinator", "programme_lead", "institution_admin"}
 
 
 def _state():
-    return (
-        list(User.objects.order_by("pk").values()),
-        list(Membership.objects.order_by("pk").values()),
-        list(StudentEnrolment.objects.order_by("pk").values()),
-        list(Invitation.objects.order_by("pk").values()),
-        list(Certificate.objects.order_by("pk").values()),
-    )
-
-
-@dataclass
-class Case:
-    name: str
-    method: str
-    url: Callable[[Any], str]
-    allowed: set[str]
-    data: Callable[[Any], dict] = field(default=lambda w: {})
-    multipart: bool = False
+    return snapshot(User, Membership, StudentEnrolment, Invitation, Certificate)
 
 
 def _eva_vog(w):
@@ -261,13 +242,9 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_accounts_endpoint_permissions(cast, people, case, role):
     url, data = case.url(cast), case.data(cast)
-    client = APIClient()
-    if (user := getattr(people, role)) is not None:
-        client.force_authenticate(user)
+    client = client_as(people, role)
     before = _state()
-    response = getattr(client, case.method)(
-        url, data, format="multipart" if case.multipart else "json"
-    )
+    response = case.send(client, url, data)
     if role in case.allowed:
         assert response.status_code in (200, 201, 204), response.content
     else:

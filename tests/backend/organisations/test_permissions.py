@@ -1,13 +1,8 @@
 """Every organisations endpoint × every role: allowed and denied, and a denied write changes
 nothing."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from backend.accounts.models import Membership
 from backend.organisations.models import (
@@ -18,30 +13,16 @@ from backend.organisations.models import (
     Organisation,
 )
 from tests.backend.accounts.people import ROLES
+from tests.backend.permission_matrix import ALL_SIGNED_IN, Case, client_as, snapshot
 
-ALL_SIGNED_IN = set(ROLES) - {"anonymous"}
 INTAKE = {"coordinator", "programme_lead", "institution_admin", "other_school_staff"}
 
 
 def _state():
     """Everything these endpoints may write, to prove a denied request changed nothing."""
-    return (
-        list(Organisation.objects.order_by("pk").values()),
-        list(Location.objects.order_by("pk").values()),
-        list(Consortium.objects.order_by("pk").values()),
-        list(ConsortiumMembership.objects.order_by("pk").values()),
-        list(CertificatePolicy.objects.order_by("pk").values()),
-        list(Membership.objects.order_by("pk").values()),
+    return snapshot(
+        Organisation, Location, Consortium, ConsortiumMembership, CertificatePolicy, Membership
     )
-
-
-@dataclass
-class Case:
-    name: str
-    method: str
-    url: Callable[[Any], str]
-    allowed: set[str]
-    data: Callable[[Any], dict] = field(default=lambda w: {})
 
 
 def _location(w):
@@ -218,11 +199,9 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_organisation_endpoint_permissions(cast, people, case, role):
     url, data = case.url(cast), case.data(cast)
-    client = APIClient()
-    if (user := getattr(people, role)) is not None:
-        client.force_authenticate(user)
+    client = client_as(people, role)
     before = _state()
-    response = getattr(client, case.method)(url, data, format="json")
+    response = case.send(client, url, data)
     if role in case.allowed:
         assert response.status_code in (200, 201, 204), response.content
     else:
