@@ -15,17 +15,20 @@ from typing import Any
 
 from matching.check import check
 from matching.errors import ProblemError
-from matching.serialize import problem_from_dict, result_from_dict, result_to_dict
+from matching.serialize import problem_from_dict, result_from_dict, result_to_json
 from matching.solve import solve
 from matching.types import MODES
 
 
 def _load(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as exc:
         raise ProblemError(path, f"cannot read file: {exc.strerror}") from exc
+    try:
+        # One bulk decode instead of a buffered text stream (same errors, BOM included).
+        return json.loads(data.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise ProblemError(path, f"invalid JSON: {exc}") from exc
 
@@ -40,14 +43,14 @@ def _solve(args: argparse.Namespace) -> int:
     if changes:
         options = dataclasses.replace(problem.options, **changes)
         problem = dataclasses.replace(problem, options=options)
-    result = result_to_dict(solve(problem))
-    # Explanations share detail objects but hold no cycles: skip the circular-reference check.
-    text = json.dumps(result, separators=(",", ":"), check_circular=False)
+    text = result_to_json(solve(problem))
     if args.output in (None, "-"):
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
+        sys.stdout.write("\n")
     else:
         with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+            f.write(text)  # not text + "\n": that would copy megabytes once more
+            f.write("\n")
     return 0
 
 

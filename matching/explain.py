@@ -18,10 +18,11 @@ Computed from the final allocation in O(total preferences), never by re-solving.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from matching.instance import UNLIMITED, Instance
-from matching.types import Assignment, Explanation, PassedOver, Unassigned
+from matching.types import Assignment, Challenge, Explanation, PassedOver, Student, Unassigned
 from matching.validate import rule_details
 
 TRADEOFF: dict[str, object] = {
@@ -42,6 +43,9 @@ PHRASES = {
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+_ordinal = functools.cache(ordinal)  # a few dozen distinct ranks, thousands of students
 
 
 @dataclass(slots=True)
@@ -99,14 +103,14 @@ def _reason_tables(
 def _summary(
     challenge: str | None, rank: int | None, locked: bool, passed: list[PassedOver]
 ) -> str:
-    missed = "; ".join(f"{p.challenge} ({PHRASES[p.reason]})" for p in passed[:3])
+    if locked and challenge is not None:
+        return f"Assigned to {challenge} by the coordinator (locked)."
+    missed = "; ".join([f"{p.challenge} ({PHRASES[p.reason]})" for p in passed[:3]])
     if len(passed) > 3:
         missed += f"; and {len(passed) - 3} more"
     if challenge is None:
         return f"Not assigned: {missed}." if passed else "Not assigned: no choices were given."
-    if locked:
-        return f"Assigned to {challenge} by the coordinator (locked)."
-    text = f"Assigned to {challenge}, your {ordinal(rank or 0)} choice"
+    text = f"Assigned to {challenge}, your {_ordinal(rank or 0)} choice"
     return f"{text}; better choices: {missed}." if passed else f"{text}."
 
 
@@ -122,6 +126,35 @@ def _unassigned(student: str, n_prefs: int, passed: list[PassedOver]) -> Unassig
     return Unassigned(student, "all_choices_full", {"choices": n_prefs, "reasons": reasons})
 
 
+IneligibleKey = tuple[int, str, tuple[str, ...]]  # challenge, rule, certificates (or ())
+
+
+def _not_eligible(
+    shared: dict[tuple[IneligibleKey, int], PassedOver],
+    details_of: dict[IneligibleKey, dict[str, object]],
+    student: Student,
+    challenge: Challenge,
+    rule: str,
+    c: int,
+    position: int,
+) -> PassedOver:
+    """The not_eligible entry for choice `c` at `position`, shared between students.
+
+    Its details depend only on the challenge, the rule and (for the certificate rule) the
+    student's certificates, whatever the position; sharing lets the JSON writer encode each
+    distinct entry, and each distinct details object, once.
+    """
+    key = (c, rule, student.certificates if rule == "certificate" else ())
+    item = shared.get((key, position))
+    if item is None:
+        details = details_of.get(key)
+        if details is None:
+            details = details_of[key] = rule_details(student, challenge, rule)
+        item = PassedOver(challenge.id, position + 1, "not_eligible", details)
+        shared[key, position] = item
+    return item
+
+
 def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str) -> Explained:
     """Assignments, unassigned reasons and explanations for the allocation `assign`."""
     students, challenges = inst.problem.students, inst.problem.challenges
@@ -132,28 +165,41 @@ def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str
         ranks.append(prefs.index(c) + 1 if c >= 0 and c in prefs else None)
     table = _reason_tables(inst, assign, ranks, closed, mode)
     # Entries with shared reasons are identical for every student: build each (challenge, rank)
-    # once, which keeps explaining 50,000 students well under a second.
-    shared: dict[tuple[int, int], PassedOver] = {}
+    # once, which keeps explaining 50,000 students well under a second. Indexed by position
+    # then challenge: a list lookup is cheaper than hashing a (challenge, position) key.
+    n_challenges, longest = len(cids), max(inst.pref_counts, default=0)
+    shared: list[list[PassedOver | None]] = [[None] * n_challenges for _ in range(longest)]
+    ineligible: dict[tuple[IneligibleKey, int], PassedOver] = {}
+    ineligible_details: dict[IneligibleKey, dict[str, object]] = {}
     assignments: list[Assignment] = []
     unassigned: list[Unassigned] = []
     explanations: dict[str, Explanation] = {}
-    for s, c in enumerate(assign):
-        sid, rank, prefs = inst.student_ids[s], ranks[s], inst.prefs[s]
+    rows = zip(inst.student_ids, assign, ranks, inst.prefs, inst.rules, strict=True)
+    for s, (sid, c, rank, prefs, fails) in enumerate(rows):
         is_locked = s in locked
         better = prefs[: rank - 1] if rank is not None else prefs
         passed: list[PassedOver] = []
-        fails = inst.rules[s]
         for position, b in enumerate(better):
             if is_locked:
                 passed.append(PassedOver(cids[b], position + 1, "locked", LOCKED))
-            elif fails[position] is not None:
-                rule = rule_details(students[s], challenges[b], fails[position] or "")
-                passed.append(PassedOver(cids[b], position + 1, "not_eligible", rule))
+            elif (rule := fails[position]) is not None:
+                passed.append(
+                    _not_eligible(
+                        ineligible,
+                        ineligible_details,
+                        students[s],
+                        challenges[b],
+                        rule,
+                        b,
+                        position,
+                    )
+                )
             else:
-                item = shared.get((b, position))
+                row = shared[position]
+                item = row[b]
                 if item is None:
                     reason, details = table[b] or ("tradeoff", TRADEOFF)
-                    item = shared[b, position] = PassedOver(cids[b], position + 1, reason, details)
+                    item = row[b] = PassedOver(cids[b], position + 1, reason, details)
                 passed.append(item)
         challenge = cids[c] if c >= 0 else None
         if challenge is None:

@@ -7,7 +7,7 @@ per-pair objects; building it is O(total preferences).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from matching.types import Problem
 
@@ -34,6 +34,8 @@ class Instance:
     flat_challenge: list[int]  # all preferences, student after student
     flat_eligible: list[bool]  # aligned with flat_challenge
     pref_counts: list[int]  # number of preferences per student
+    # seed -> the seeded shuffle of the students (the solver is built more than once per solve)
+    orders: dict[int, list[int]] = field(default_factory=dict)
 
     def residual_capacities(self) -> tuple[list[int], list[int]]:
         """Challenge and host capacities left after the locked assignments."""
@@ -44,10 +46,17 @@ class Instance:
         ]
         return cmax, hcap
 
+    def shuffled(self, seed: int) -> list[int]:
+        """The students in the order of a seeded shuffle; do not modify the list."""
+        order = self.orders.get(seed)
+        if order is None:
+            order = self.orders[seed] = list(range(len(self.student_ids)))
+            random.Random(seed).shuffle(order)
+        return order
+
     def lottery(self, seed: int) -> list[int]:
         """A seeded lottery number per student (a permutation of 0..n-1)."""
-        order = list(range(len(self.student_ids)))
-        random.Random(seed).shuffle(order)
+        order = self.shuffled(seed)
         numbers = [0] * len(order)
         for position, student in enumerate(order):
             numbers[student] = position
@@ -78,15 +87,17 @@ def build_instance(problem: Problem) -> Instance:
         for c in challenges
     ]
     unrestricted = [r == (None, None, None, None) for r in rule_sets]
+    restricted = {c for c, free in enumerate(unrestricted) if not free}
+    index_of = challenge_index.__getitem__
     prefs: list[list[int]] = []
     rules: list[list[str | None]] = []
     flat_challenge: list[int] = []
     flat_eligible: list[bool] = []
     for student in students:
-        indices = [challenge_index[p] for p in student.preferences]
+        indices = list(map(index_of, student.preferences))
         prefs.append(indices)
         flat_challenge += indices
-        if all(unrestricted[c] for c in indices):
+        if restricted.isdisjoint(indices):  # the common case, tested in C
             rules.append([None] * len(indices))
             flat_eligible += [True] * len(indices)
             continue

@@ -9,11 +9,15 @@ capacity is 0 or unlimited).
 
 from __future__ import annotations
 
-from matching.instance import UNLIMITED, Instance, coverage
+from collections.abc import Iterable
+
+from matching.instance import UNLIMITED, Instance
 from matching.types import Metrics
 
 
 class _Tally:
+    """The headline figures of a group of students, summed in student order."""
+
     __slots__ = (
         "assigned",
         "coverage_n",
@@ -26,26 +30,38 @@ class _Tally:
         "worst",
     )
 
-    def __init__(self) -> None:
-        self.students = self.assigned = self.first = self.top3 = 0
-        self.total = self.penalised = self.worst = self.coverage_n = 0
-        self.coverage_sum = 0.0
-
-    def add(self, rank: int | None, assigned: bool, n_prefs: int, cover: float | None) -> None:
-        self.students += 1
-        if assigned:
-            self.assigned += 1
-            if cover is not None:
-                self.coverage_n += 1
-                self.coverage_sum += cover
-        else:
-            self.penalised += n_prefs + 1
-        if rank is not None:
-            self.first += rank == 1
-            self.top3 += rank <= 3
-            self.total += rank
-            self.penalised += rank
-            self.worst = max(self.worst, rank)
+    def __init__(
+        self,
+        members: Iterable[int],
+        assign: list[int],
+        ranks: list[int | None],
+        n_prefs: list[int],
+        covers: list[float | None],
+    ) -> None:
+        # One tight loop per group instead of a method call per student and group.
+        students = assigned = first = top3 = total = penalised = worst = coverage_n = 0
+        coverage_sum = 0.0
+        for s in members:
+            students += 1
+            rank = ranks[s]
+            if assign[s] >= 0:
+                assigned += 1
+                cover = covers[s]
+                if cover is not None:
+                    coverage_n += 1
+                    coverage_sum += cover
+            else:
+                penalised += n_prefs[s] + 1
+            if rank is not None:
+                first += rank == 1
+                top3 += rank <= 3
+                total += rank
+                penalised += rank
+                if rank > worst:
+                    worst = rank
+        self.students, self.assigned, self.first, self.top3 = students, assigned, first, top3
+        self.total, self.penalised, self.worst = total, penalised, worst
+        self.coverage_n, self.coverage_sum = coverage_n, coverage_sum
 
     def headline(self) -> dict[str, object]:
         n = self.students
@@ -62,36 +78,42 @@ class _Tally:
         }
 
 
+def _coverage(open_goals: tuple[str, ...], goals: frozenset[str]) -> float:
+    """`instance.coverage` for non-empty open goals, the goals already a set (same value)."""
+    if not goals:
+        return 0.0
+    return sum(1 for g in open_goals if g in goals) / len(open_goals)
+
+
 def _rate(count: int, capacity: int) -> float | None:
     return count / capacity if capacity > 0 else None
 
 
 def compute_metrics(inst: Instance, assign: list[int], ranks: list[int | None]) -> Metrics:
-    """All figures in one pass over the students."""
+    """All figures: one pass over the students, then one tight loop per group."""
     students, challenges = inst.problem.students, inst.problem.challenges
-    total = _Tally()
-    schools: dict[str, _Tally] = {}
-    levels: dict[str, _Tally] = {}
     profile: dict[int, int] = {}
     count = [0] * len(challenges)
     host_count = [0] * len(inst.host_ids)
+    covers: list[float | None] = [None] * len(students)
+    goal_sets = [frozenset(c.goals) for c in challenges]  # built once, not per student
     for s, c in enumerate(assign):
-        student, rank = students[s], ranks[s]
-        cover = None
         if c >= 0:
             count[c] += 1
             host_count[inst.challenge_host[c]] += 1
-            if student.open_goals:
-                cover = coverage(student.open_goals, challenges[c].goals)
+            open_goals = students[s].open_goals
+            if open_goals:
+                covers[s] = _coverage(open_goals, goal_sets[c])
+        rank = ranks[s]
         if rank is not None:
             profile[rank] = profile.get(rank, 0) + 1
-        n_prefs = len(student.preferences)
-        for tally in (
-            total,
-            schools.setdefault(student.school, _Tally()),
-            levels.setdefault(str(student.level), _Tally()),
-        ):
-            tally.add(rank, c >= 0, n_prefs, cover)
+    schools: dict[str, list[int]] = {}
+    levels: dict[int, list[int]] = {}
+    for s, student in enumerate(students):
+        schools.setdefault(student.school, []).append(s)
+        levels.setdefault(student.level, []).append(s)
+    figures = (assign, ranks, inst.pref_counts, covers)
+    total = _Tally(range(len(students)), *figures)
     head = total.headline()
     return Metrics(
         students=total.students,
@@ -115,9 +137,7 @@ def compute_metrics(inst: Instance, assign: list[int], ranks: list[int | None]) 
             for h, hid in enumerate(inst.host_ids)
         },
         by_group={
-            "school": {k: v.headline() for k, v in sorted(schools.items())},
-            "level": {
-                k: v.headline() for k, v in sorted(levels.items(), key=lambda kv: int(kv[0]))
-            },
+            "school": {k: _Tally(v, *figures).headline() for k, v in sorted(schools.items())},
+            "level": {str(k): _Tally(v, *figures).headline() for k, v in sorted(levels.items())},
         },
     )

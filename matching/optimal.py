@@ -13,8 +13,6 @@ shuffle of the students: the same input and seed always give the same allocation
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
@@ -40,8 +38,7 @@ class OptimalSolver:
         cmax, hcap = capacities or inst.residual_capacities()
         n_students, n_challenges = len(inst.student_ids), len(cmax)
         # Student nodes follow a seeded shuffle: the seed picks among equally good allocations.
-        order = list(range(n_students))
-        random.Random(seed).shuffle(order)
+        order = inst.shuffled(seed)
         node_of = np.empty(n_students, dtype=np.int64)
         node_of[np.array(order, dtype=np.int64)] = np.arange(2, 2 + n_students, dtype=np.int64)
         if only is None:

@@ -37,8 +37,7 @@ RESOLVES = 3  # re-solves after the relaxation before the local repair takes ove
 
 def _penalised(inst: Instance, assign: list[int]) -> int:
     total = 0
-    for s, c in enumerate(assign):
-        prefs = inst.prefs[s]
+    for prefs, c in zip(inst.prefs, assign, strict=True):
         if c < 0:
             total += len(prefs) + 1
         elif c in prefs:

@@ -82,8 +82,7 @@ def _check_no_duplicate_ids(name: str, items: Sequence[Student | Challenge | Hos
     for index, item in enumerate(items):
         if type(item.id) is not str or not item.id:
             raise ProblemError(f"{name}[{index}] (id {item.id!r})", "id must be a non-empty string")
-    counts = Counter(item.id for item in items)
-    if len(counts) == len(items):
+    if len({item.id for item in items}) == len(items):
         return
     seen: set[str] = set()
     for index, item in enumerate(items):
@@ -112,6 +111,31 @@ def _validate_student(index: int, student: Student, challenge_ids: set[str]) -> 
     if len(set(prefs)) != len(prefs):
         twice = next(p for p, n in Counter(prefs).items() if n > 1)
         raise ProblemError(record, f"preference {twice!r} is listed twice")
+
+
+_ONLY_STR = frozenset({str})
+
+
+def _plainly_valid(student: Student, challenge_ids: set[str]) -> bool:
+    """Exactly the checks of `_validate_student` (bar the id, checked before), in bulk.
+
+    About three times faster on a valid student; when it says no, `_validate_student` runs
+    to raise the precise error.
+    """
+    prefs = student.preferences
+    return (
+        type(student.level) is int
+        and type(student.programme) is str
+        and type(student.school) is str
+        and type(student.certificates) is tuple
+        and type(student.open_goals) is tuple
+        and type(prefs) is tuple
+        and _ONLY_STR.issuperset(map(type, student.certificates))
+        and _ONLY_STR.issuperset(map(type, student.open_goals))
+        and _ONLY_STR.issuperset(map(type, prefs))
+        and challenge_ids.issuperset(prefs)
+        and len(set(prefs)) == len(prefs)
+    )
 
 
 def _validate_challenge(index: int, challenge: Challenge, host_ids: set[str]) -> None:
@@ -229,5 +253,6 @@ def validate(problem: Problem) -> None:
     for index, challenge in enumerate(problem.challenges):
         _validate_challenge(index, challenge, host_ids)
     for index, student in enumerate(problem.students):
-        _validate_student(index, student, challenge_ids)
+        if not _plainly_valid(student, challenge_ids):
+            _validate_student(index, student, challenge_ids)  # names the offending field
     _validate_locks(problem)
