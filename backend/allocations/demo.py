@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import random
 
-from backend.accounts.models import Membership, Role
+from backend.accounts.models import Membership, Role, User
 from backend.allocations import engine_adapter, services
 from backend.allocations.models import Assignment, Choice, ChoiceList, Phase
 from backend.allocations.selectors.snapshot import round_snapshot
@@ -91,8 +91,15 @@ def _choose(round, rng: random.Random, *, share: float, now) -> int:
     snapshot = round_snapshot(round, today=now.date())
     challenges = list(snapshot.challenges)
     lists, picks_per_student = [], {}
+    # The demo logins (student@….demo) always take part, so a visitor sees choices, an
+    # assignment and its explanation instead of "you handed in no choices".
+    showcase = set(
+        User.objects.filter(email__startswith="student", email__endswith=".demo").values_list(
+            "pk", flat=True
+        )
+    )
     for record in snapshot.students:
-        if rng.random() > share:
+        if rng.random() > share and record.user_id not in showcase:
             continue
         eligible = [
             c.offer_id for c in challenges if engine_adapter.ineligibility(record, c) is None
