@@ -30,7 +30,7 @@ from matching.types import (
     Student,
     Unassigned,
 )
-from matching.validate import validate
+from matching.validate import rule_details, rule_failure, validate
 
 __all__ = [
     "PROBLEM_FORMAT",
@@ -56,6 +56,8 @@ __all__ = [
     "problem_to_dict",
     "result_from_dict",
     "result_to_dict",
+    "rule_details",
+    "rule_failure",
     "solve",
     "validate",
 ]

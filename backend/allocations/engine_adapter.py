@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import matching
-from matching.validate import rule_details, rule_failure
+from matching import rule_details, rule_failure
 
 ProblemError = matching.ProblemError
 
