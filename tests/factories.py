@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from backend.accounts.models import Leerweg, Membership, Role, StudentEnrolment, User
+from backend.accounts.selectors import forget_roles
 from backend.curriculum.models import (
     Kerntaak,
     KerntaakKind,
@@ -77,8 +78,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def member(user, organisation, role):
     Membership.objects.create(user=user, organisation=organisation, role=role)
-    if hasattr(user, "_koppel_memberships"):
-        del user._koppel_memberships
+    forget_roles(user)
     return user
 
 

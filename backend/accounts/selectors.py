@@ -37,6 +37,11 @@ def _cache(user: User) -> dict:
     return user._koppel_memberships
 
 
+def forget_roles(user: User) -> None:
+    """Drop the memberships cached on `user` (call after ending or adding a membership)."""
+    user.__dict__.pop("_koppel_memberships", None)
+
+
 def user_roles(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()

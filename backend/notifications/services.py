@@ -1,6 +1,5 @@
 """The notification service every app uses: an in-app message plus e-mail after commit."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,11 +20,13 @@ class Message:
     dedupe_key: str = ""
 
 
-def _preferences(user_ids: Iterable[int], category: str) -> dict[int, NotificationPreference]:
+def _preferences(messages: list[Message]) -> dict[tuple[int, str], NotificationPreference]:
+    """The stored preferences of the messages' recipients, by (user id, category): one query."""
     return {
-        preference.user_id: preference
+        (preference.user_id, preference.category): preference
         for preference in NotificationPreference.objects.filter(
-            user_id__in=list(user_ids), category=category
+            user_id__in={m.recipient_id for m in messages},
+            category__in={m.category for m in messages},
         )
     }
 
@@ -61,11 +62,7 @@ def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
     if not messages:
         return []
     now = now or timezone.now()
-    preferences: dict[tuple[int, str], NotificationPreference] = {}
-    for category in {message.category for message in messages}:
-        recipients = [m.recipient_id for m in messages if m.category == category]
-        for user_id, preference in _preferences(recipients, category).items():
-            preferences[(user_id, category)] = preference
+    preferences = _preferences(messages)
 
     keyed = [m for m in messages if m.dedupe_key]
     already = set()

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Role
+from backend.organisations.services import normalise_kvk
 from frontend.forms import KoppelForm, KoppelFormMixin
 
 
@@ -117,8 +118,8 @@ class CompanySignUpForm(KoppelForm):
     )
 
     def clean_kvk(self):
-        # The same normalisation as the service (spaces and dots are allowed while typing).
-        value = re.sub(r"[\s.]", "", self.cleaned_data["kvk"])
+        # The service's own normalisation (spaces and dots are allowed while typing).
+        value = normalise_kvk(self.cleaned_data["kvk"])
         if not KVK_PATTERN.match(value):
             raise forms.ValidationError(
                 _("Een KvK-nummer bestaat uit precies 8 cijfers; u vulde %(count)d tekens in."),

@@ -29,6 +29,7 @@ from backend.agreements.selectors import (
 )
 from backend.agreements.services.commitments import may_update_commitment
 from backend.core.errors import ApplicationError
+from frontend.forms import apply_application_error
 
 
 def _agreement_or_404(request, pk):
@@ -171,12 +172,7 @@ def commitment_status_page(request, pk):
                 commitment=commitment, actor=request.user, now=timezone.now(), **form.cleaned_data
             )
         except ApplicationError as error:
-            fields = error.extra.get("fields", {})
-            for field, errors in fields.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-            if not fields:
-                form.add_error(None, error.message)
+            apply_application_error(form, error)
         else:
             messages.success(request, _("Toezegging bijgewerkt."))
             return redirect("frontend:agreement-detail", pk=commitment.agreement_id)

@@ -307,3 +307,28 @@ def test_the_assignment_table_can_be_searched(people, page_client):
         reverse("frontend:round-detail", args=[round.pk]), {"q": "Webshop"}
     ).content.decode()
     assert "1 van 1 getoond" in page and member.get_full_name() in page
+
+
+def test_an_assignment_action_never_redirects_to_another_site(people, page_client):
+    round = make_round(people, phase=Phase.REVIEW)
+    response = page_client(people.bos).post(
+        reverse("frontend:round-assignment-action", args=[round.pk, people.sanne.pk, "lock"]),
+        {"next": "https://evil.example/phish"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("frontend:round-detail", args=[round.pk])
+
+
+def test_an_override_with_a_malformed_challenge_says_what_to_do(people, page_client):
+    round = make_round(people, phase=Phase.REVIEW)
+    before = list(Assignment.objects.filter(round=round).values_list("student_id", "offer_id"))
+    response = page_client(people.bos).post(
+        reverse("frontend:round-assignment-action", args=[round.pk, people.sanne.pk, "override"]),
+        {"offer": "not-a-number"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Kies een uitdaging." in response.content.decode()
+    assert (
+        list(Assignment.objects.filter(round=round).values_list("student_id", "offer_id")) == before
+    )

@@ -7,13 +7,9 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Membership, User
+from backend.accounts.selectors import forget_roles
 from backend.core.errors import Conflict, PermissionDenied
 from backend.organisations.selectors import can_manage_organisation
-
-
-def _forget_cached_roles(user: User) -> None:
-    if hasattr(user, "_koppel_memberships"):
-        del user._koppel_memberships
 
 
 @transaction.atomic
@@ -35,7 +31,7 @@ def membership_end(*, membership: Membership, actor: User, now: dt.datetime) -> 
     if claimed != 1:
         raise Conflict(_("Dit lidmaatschap is al beëindigd."))
     membership.refresh_from_db()
-    _forget_cached_roles(membership.user)
+    forget_roles(membership.user)
     return membership
 
 
@@ -72,5 +68,5 @@ def person_leave(*, user: User, actor: User, now: dt.datetime) -> User:
     user.left_at, user.is_active = now, False
     user.save(update_fields=["left_at", "is_active"])
     Token.objects.filter(user=user).delete()
-    _forget_cached_roles(user)
+    forget_roles(user)
     return user

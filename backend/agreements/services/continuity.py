@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Membership, User
-from backend.accounts.selectors import coordinator_school_ids, organisation_ids_for
+from backend.accounts.selectors import organisation_ids_for
 from backend.agreements.models import Agreement, AgreementParty, Commitment, EventKind
 from backend.agreements.models.commitments import PENDING_STATUSES
+from backend.agreements.selectors.access import acting_organisation_ids
 from backend.agreements.services.commitments import commitment_reassign
 from backend.agreements.services.common import OPEN, notify_people
 from backend.agreements.services.log import log_event
@@ -71,8 +72,7 @@ def person_handover(*, leaving_user: User, new_owner: User, actor: User, now) ->
             _("%(new)s werkt niet bij dezelfde organisatie als %(old)s.")
             % {"new": new_owner, "old": leaving_user},
         )
-    managers = coordinator_school_ids(actor) | organisation_ids_for(actor, "company_contact")
-    if not (actor.is_staff or (shared & managers)):
+    if not (actor.is_staff or (shared & acting_organisation_ids(actor))):
         raise PermissionDenied(
             _(
                 "Alleen een coördinator of contactpersoon van dezelfde organisatie kan werk overdragen."
@@ -180,7 +180,7 @@ def agreements_move_to_successor(
             % {"name": organisation.name}
         )
     successor = successor.current()
-    mine = organisation_ids_for(actor, "company_contact") | coordinator_school_ids(actor)
+    mine = acting_organisation_ids(actor)
     if not (actor.is_staff or organisation.pk in mine or successor.pk in mine):
         raise PermissionDenied(
             _("Alleen Koppel-beheer of een contactpersoon van %(name)s kan dit doen.")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Role, User
+from backend.accounts.selectors import organisation_ids_for
 from backend.agreements.models import (
     Acceptance,
     Agreement,
@@ -265,19 +266,12 @@ def agreement_accept(
 
 
 def _acting_role(actor: User, party: AgreementParty) -> str:
-    from backend.accounts.models import Membership
-
-    roles = set(
-        Membership.objects.active()
-        .filter(user=actor, organisation_id=party.organisation_id)
-        .values_list("role", flat=True)
-    )
     for role in (
         Role.INSTITUTION_ADMIN,
         Role.PROGRAMME_LEAD,
         Role.COORDINATOR,
         Role.COMPANY_CONTACT,
     ):
-        if role in roles:
+        if party.organisation_id in organisation_ids_for(actor, role):
             return role
     return "staff" if actor.is_staff else ""

@@ -9,14 +9,6 @@ from backend.accounts.selectors import (
     staff_school_ids,
 )
 
-TEACHING_ROLES = (
-    Role.TEACHER,
-    Role.COACH,
-    Role.COORDINATOR,
-    Role.PROGRAMME_LEAD,
-    Role.INSTITUTION_ADMIN,
-)
-
 
 def teaching_school_ids(user) -> set[int]:
     """Schools where the user may request guest lessons and search experts."""

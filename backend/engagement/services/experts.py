@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Membership, Role
+from backend.accounts.selectors import company_ids
 from backend.core.errors import PermissionDenied, field_error
 from backend.engagement.models import ExpertProfile, Tag, tag_slug
 from backend.engagement.selectors.access import managed_company_ids
@@ -89,11 +89,7 @@ def expert_profile_create(
     """Create the expert profile of `user`, a company contact of `organisation`. Visible in the
     company's consortium unless `data["consortium"]` or `schools` say otherwise."""
     _check_manager(actor, organisation)
-    if (
-        not Membership.objects.active()
-        .filter(user=user, organisation=organisation, role=Role.COMPANY_CONTACT)
-        .exists()
-    ):
+    if organisation.pk not in company_ids(user):
         raise field_error(
             "user",
             _("%(name)s is geen contactpersoon van %(company)s.")

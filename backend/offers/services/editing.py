@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Membership, Role, User
+from backend.accounts.models import User
 from backend.accounts.selectors import company_ids
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 from backend.curriculum.models import Kwalificatie
@@ -169,10 +169,7 @@ def _validate_where(offer: Offer, schools: list[int] | None, errors: _Errors) ->
 
 
 def _check_contact(offer: Offer) -> None:
-    is_contact = Membership.objects.active().filter(
-        user_id=offer.contact_id, organisation_id=offer.owner_id, role=Role.COMPANY_CONTACT
-    )
-    if not is_contact.exists():
+    if offer.owner_id not in company_ids(offer.contact):
         message = _("%(person)s is geen contactpersoon van %(owner)s.") % {
             "person": offer.contact,
             "owner": offer.owner.name,

@@ -1,6 +1,7 @@
 """Organisations, their staff lists and locations."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -167,7 +168,7 @@ class OrganisationMembershipListApi(generics.ListAPIView):
             return Membership.objects.none()
         organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"])
         if not selectors.can_see_staff_list(self.request.user, organisation):
-            raise PermissionDenied("Je mag de medewerkers van deze organisatie niet inzien.")
+            raise PermissionDenied(_("Je mag de medewerkers van deze organisatie niet inzien."))
         queryset = selectors.organisation_staff(organisation)
         if self.request.query_params.get("active") == "true":
             queryset = queryset.filter(ended_at__isnull=True)

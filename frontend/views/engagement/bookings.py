@@ -14,7 +14,8 @@ from backend.core.errors import ApplicationError, PermissionDenied
 from backend.engagement import services
 from backend.engagement.selectors.access import managed_company_ids, teaching_school_ids
 from backend.engagement.selectors.bookings import booking_side, bookings_visible_to
-from frontend.views.engagement.common import T, apply_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import T, require
 
 
 @login_required
@@ -131,7 +132,7 @@ def booking_detail_page(request, pk):
             except PermissionDenied as error:
                 raise DjangoPermissionDenied(error.message) from None
             except ApplicationError as error:
-                apply_error(form, error)
+                apply_application_error(form, error)
             else:
                 messages.success(request, str(BOOKING_DONE[action]))
                 return redirect("frontend:engagement-booking-detail", pk=booking.pk)

@@ -37,7 +37,8 @@ from backend.engagement.selectors.events import (
     events_visible_to,
 )
 from backend.organisations.models import Organisation
-from frontend.views.engagement.common import T, apply_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import T, require
 
 
 class EventForm(forms.Form):
@@ -96,7 +97,7 @@ def event_list_page(request):
                     slot_minutes=d["slot_minutes"],
                 )
             except ApplicationError as error:
-                apply_error(form, error)
+                apply_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -152,7 +153,7 @@ def event_detail_page(request, pk):
                         **table_form.cleaned_data,
                     )
                 except ApplicationError as error:
-                    apply_error(table_form, error)
+                    apply_application_error(table_form, error)
                 else:
                     messages.success(request, _("Jullie tafel is aangemeld."))
                     return redirect("frontend:engagement-event-detail", pk=event.pk)

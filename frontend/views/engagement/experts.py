@@ -22,7 +22,8 @@ from backend.engagement.selectors.experts import (
     policy_badges_for,
 )
 from backend.organisations.models import Organisation
-from frontend.views.engagement.common import T, apply_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import T, require
 
 
 class SearchForm(forms.Form):
@@ -120,7 +121,7 @@ def expert_detail_page(request, pk):
                     actor=request.user, expert=expert, now=timezone.now(), **form.cleaned_data
                 )
             except ApplicationError as error:
-                apply_error(form, error)
+                apply_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -230,7 +231,7 @@ def expert_edit_page(request, pk=None):
                     data=form.data_for_service(),
                 )
         except ApplicationError as error:
-            apply_error(form, error)
+            apply_application_error(form, error)
         else:
             messages.success(request, _("Het expertprofiel is opgeslagen."))
             return redirect("frontend:engagement-expert-mine")

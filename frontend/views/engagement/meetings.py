@@ -16,7 +16,8 @@ from backend.engagement.selectors.meetings import (
     meeting_participants,
     meetings_for,
 )
-from frontend.views.engagement.common import T, apply_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import T, require
 
 
 @login_required
@@ -62,7 +63,7 @@ def meeting_detail_page(request, pk):
                 messages.success(request, _("Aanwezigheid opgeslagen."))
                 return redirect("frontend:engagement-meeting-detail", pk=meeting.pk)
         except ApplicationError as error:
-            apply_error(form, error)
+            apply_application_error(form, error)
     return render(
         request,
         T + "meeting_detail.html",

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,12 @@ def _attempt(request, change: Callable[[], object], *, success: str) -> None:
         flash_error(request, error)
     else:
         messages.success(request, success)
+
+
+def _posted_offer(request) -> Offer | None:
+    """The challenge chosen in the form; None when none (or no number) was sent."""
+    raw = request.POST.get("offer", "")
+    return Offer.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
 @coordinator_post
@@ -105,7 +112,7 @@ def assignment_action(request, round_id: int, student_id: int, action: str):
         elif action == "unlock":
             services.assignment_unlock(round=round, student=student, actor=request.user)
         elif action == "override":
-            offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
+            offer = _posted_offer(request)
             if offer is None:
                 raise ApplicationError(_("Kies een uitdaging."))
             services.assignment_override(
@@ -119,7 +126,12 @@ def assignment_action(request, round_id: int, student_id: int, action: str):
         change,
         success=_("De indeling van %(name)s is aangepast.") % {"name": student.first_name},
     )
-    return redirect(request.POST.get("next") or reverse("frontend:round-detail", args=[round.pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("frontend:round-detail", args=[round.pk])
+    return redirect(back)
 
 
 @coordinator_post
@@ -133,7 +145,7 @@ def objection_decide(request, round_id: int, objection_id: int):
 
     def decide() -> None:
         if request.POST.get("decision") == "accept":
-            offer = Offer.objects.filter(pk=request.POST.get("offer") or 0).first()
+            offer = _posted_offer(request)
             if offer is None:
                 raise ApplicationError(_("Kies de uitdaging waar de student naartoe gaat."))
             services.objection_accept(
