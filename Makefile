@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install migrate messages lint format check bench serve clean
+.PHONY: demo test fuzz install migrate messages lint format check bench serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ serve: migrate
 ## make test: the whole suite (SQLite + in-process Celery, or DATABASE_URL / CELERY_BROKER_URL)
 test: install
 	$(PY) -m pytest
+
+## make fuzz: schemathesis over every API operation, with more examples than `make test` gives it
+## (tests/fuzz/test_api_fuzz.py; derandomized, so the same run every time).
+FUZZ_MAX_EXAMPLES ?= 25
+fuzz: install
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz
 
 ## Everything CI checks besides the tests.
 lint: install

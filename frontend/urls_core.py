@@ -5,7 +5,7 @@ The account paths are fixed by the accounts services' e-mails: `/uitnodiging/<to
 
 from django.urls import path
 
-from frontend.views import auth, curation, dashboard, offers, organisation
+from frontend.views import auth, curation, dashboard, email_change, offers, organisation
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -21,7 +21,18 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("uitnodiging/<str:token>/", auth.invitation_accept_page, name="invitation-accept"),
+    path(
+        "e-mailadres/bevestigen/<str:token>/",
+        email_change.email_change_confirm_page,
+        name="email-change-confirm",
+    ),
     path("aanmelden/", auth.company_signup, name="company-signup"),
+    path("aanmelden/verstuurd/", auth.company_signup_done, name="company-signup-done"),
+    path(
+        "aanmelden/bevestigen/<str:uidb64>/<str:token>/",
+        auth.company_signup_confirm,
+        name="company-signup-confirm",
+    ),
     path("organisatie/collegas/", organisation.organisation_team, name="organisation-team"),
     # Company offers
     path("aanbod/", offers.offer_list, name="offer-list"),

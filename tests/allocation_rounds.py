@@ -20,6 +20,7 @@ def make_round(cast, *, phase=Phase.CHOOSING):
         title="Webshop voor Bakkerij Jansen",
         status=OfferStatus.PUBLISHED,
         max_students=1,
+        schools=[cast.vista],
     )
     app = OfferFactory(
         owner=cast.pixel,
@@ -27,6 +28,7 @@ def make_round(cast, *, phase=Phase.CHOOSING):
         title="App voor Pixelfabriek",
         status=OfferStatus.PUBLISHED,
         max_students=2,
+        schools=[cast.vista],
     )
     round = services.allocation_round_create(
         actor=cast.bos,

@@ -6,12 +6,14 @@
 - Bakkerij Jansen (micro company, room for one) with contact Jan; Pixelfabriek with contact Eva.
 """
 
+import os
 from types import SimpleNamespace
 
 import pytest
 
 from backend.accounts.models import Role
 from backend.config.celery import app as celery_app
+from tests.ci_policy import database_mismatch, skip_must_fail
 from tests.factories import (
     PASSWORD,
     CompanyFactory,
@@ -30,6 +32,33 @@ celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 
 
+def pytest_sessionstart(session):
+    from django.db import connection
+
+    reason = database_mismatch(os.environ, connection.vendor)
+    if reason:
+        pytest.exit(reason, returncode=1)
+
+
+def pytest_runtest_setup(item):
+    from django.db import connection
+
+    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skip of a test whose service the run promised is a failure (see tests/ci_policy)."""
+    report = (yield).get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    if skip_must_fail({marker.name for marker in item.iter_markers()}, os.environ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI promised the service this test needs, but it skipped: {reason}"
+
+
 @pytest.fixture
 def real_celery():
     """Send tasks to the configured broker instead of running them in process."""
@@ -45,8 +74,21 @@ def _fast_and_quiet(settings):
     settings.LANGUAGE_CODE = "nl"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The per-address request limits count in the cache; every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db):
+    return build_cast()
+
+
+def build_cast() -> SimpleNamespace:
+    """The cast itself, for fixtures that build a world once per module (permission matrix)."""
     vista = SchoolFactory(name="Vista college", brin="25LX")
     gilde = SchoolFactory(name="Gilde Opleidingen", brin="25LW")
     consortium = ConsortiumFactory(name="Digiwise Limburg")

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import Certificate, Invitation, Membership, StudentEnrolment, User
+from backend.accounts.models import (
+    CareNotesRead,
+    Certificate,
+    EmailChange,
+    Invitation,
+    Membership,
+    StudentEnrolment,
+    User,
+)
+from backend.accounts.services.care_notes import care_notes_admin_read
 
 
 class MembershipInline(admin.TabularInline):
@@ -86,13 +95,22 @@ class StudentEnrolmentAdmin(admin.ModelAdmin):
         ),
     )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The form shows the care notes: record the read like every other.
+        enrolment = self.get_object(request, object_id)
+        if enrolment is not None and request.method == "GET":
+            care_notes_admin_read(enrolment=enrolment, reader=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["holder", "kind", "issued_on", "valid_until", "verified_by"]
-    list_filter = ["kind", "valid_until"]
+    list_display = ["holder", "kind", "issued_on", "valid_until", "verified_by", "verified_at"]
+    list_filter = ["kind", "valid_until", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["holder__email", "holder__first_name", "holder__last_name"]
-    raw_id_fields = ["holder", "verified_by"]
+    raw_id_fields = ["holder"]
+    # Verification goes through certificate_verify, which records who and when.
+    readonly_fields = ["verified_by", "verified_at", "verified_for"]
     list_select_related = ["holder", "verified_by"]
 
 
@@ -109,3 +127,33 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # Invitations are sent through the service, which mails the token link.
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs and records made by services: visible, never edited or deleted by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CareNotesRead)
+class CareNotesReadAdmin(ReadOnlyAdmin):
+    list_display = ["read_at", "reader", "student", "purpose"]
+    list_filter = ["purpose"]
+    search_fields = ["reader__email", "student__email", "enrolment__student_number"]
+    list_select_related = ["reader", "student"]
+
+
+@admin.register(EmailChange)
+class EmailChangeAdmin(ReadOnlyAdmin):
+    list_display = ["old_email", "new_email", "school", "created_at", "expires_at", "confirmed_at"]
+    search_fields = ["old_email", "new_email"]
+    list_select_related = ["school"]
+    # The token itself is never stored.
+    exclude = ["token_hash"]

@@ -175,6 +175,18 @@ class Certificate(TimeStampedModel):
     verified_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the original document was checked. Only a verified certificate counts for a policy;
+    # verified_by may later become empty (the checker's login was deleted), verified_at stays.
+    verified_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    # The school the checker acted for (None: Koppel staff).
+    verified_for = models.ForeignKey(
+        Organisation,
+        verbose_name=_("gecontroleerd voor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-valid_until"]
@@ -214,3 +226,51 @@ class Invitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation} ({self.role})"
+
+
+class EmailChange(TimeStampedModel):
+    """A pending change of a login's e-mail address, e.g. from the student import. It only takes
+    effect when confirmed through the link mailed to the OLD address (only a hash of the token is
+    kept): whoever controls a school's export cannot move a login to an address of their choice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(_("oud e-mailadres"))
+    new_email = models.EmailField(_("nieuw e-mailadres"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("verloopt op"))
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("wijziging e-mailadres")
+        verbose_name_plural = _("wijzigingen e-mailadres")
+
+    def __str__(self) -> str:
+        return f"{self.old_email} → {self.new_email}"
+
+
+class CareNotesRead(models.Model):
+    """One read of a student's care notes: who, when, whose, through which page or API.
+    Append-only (no updated_at; the admin shows it read-only)."""
+
+    reader = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    enrolment = models.ForeignKey(
+        StudentEnrolment, on_delete=models.CASCADE, related_name="care_notes_reads"
+    )
+    purpose = models.CharField(_("via"), max_length=100)
+    read_at = models.DateTimeField(_("gelezen op"), db_index=True)
+
+    class Meta:
+        ordering = ["-read_at"]
+        verbose_name = _("inzage zorgnotities")
+        verbose_name_plural = _("inzage zorgnotities")
+
+    def __str__(self) -> str:
+        return f"{self.reader} → {self.student} ({self.read_at:%Y-%m-%d %H:%M})"

@@ -100,8 +100,6 @@ def students_visible_to(user: User) -> QuerySet[User]:
 
 # --- students list (school staff) ---------------------------------------------------------------
 
-CARE_NOTES_ROLES = (Role.COACH, Role.COORDINATOR)
-
 
 def enrolments_visible_to(user: User) -> QuerySet[StudentEnrolment]:
     """Enrolments of the user's own schools' students (teachers, coaches, coordinators, programme
@@ -115,18 +113,47 @@ def enrolments_visible_to(user: User) -> QuerySet[StudentEnrolment]:
     )
 
 
-def can_read_care_notes(user: User, enrolment: StudentEnrolment) -> bool:
-    """Care notes are for the coach and coordinators of the student's own school only."""
-    return enrolment.school_id in organisation_ids_for(user, *CARE_NOTES_ROLES)
-
-
 # --- certificates -------------------------------------------------------------------------------
 
 
 def valid_certificates(user: User, on: dt.date) -> QuerySet[Certificate]:
     """The certificates `user` holds that are valid on date `on` (issued on or before it and valid
-    until it, both inclusive), newest expiry first."""
+    until it, both inclusive), newest expiry first. Verified or not: for a school's policy only
+    `policy_certificates` count."""
     return Certificate.objects.filter(holder=user, issued_on__lte=on, valid_until__gte=on)
+
+
+def policy_certificates() -> QuerySet[Certificate]:
+    """Certificates that can satisfy a school's policy: only those whose original document a
+    school or Koppel has checked. A self-declared certificate never counts, whatever its dates."""
+    return Certificate.objects.filter(verified_at__isnull=False)
+
+
+def person_related_to_school(person: User, school: Organisation) -> bool:
+    """Whether `person` works (or offers to work) with `school`'s students, so the school may
+    check their certificates: the contact of an offer submitted to the school (directly or through
+    its consortium), an expert visible to the school, or an active member of an organisation in
+    one of the school's consortia. Students never are. The later apps' tables are reached through
+    their relation names, so accounts imports nothing from them."""
+    if StudentEnrolment.objects.filter(student=person).exists():
+        return False
+    consortia = ConsortiumMembership.objects.filter(
+        organisation=school, left_on__isnull=True
+    ).values("consortium_id")
+    partners = ConsortiumMembership.objects.filter(
+        consortium_id__in=consortia, left_on__isnull=True
+    ).values("organisation_id")
+    return (
+        User.objects.filter(pk=person.pk)
+        .filter(
+            Q(offers__schools=school)
+            | Q(offers__consortium_id__in=consortia)
+            | Q(expert_profile__schools=school)
+            | Q(expert_profile__consortium_id__in=consortia)
+            | Q(memberships__organisation_id__in=partners, memberships__ended_at__isnull=True)
+        )
+        .exists()
+    )
 
 
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
@@ -164,8 +191,9 @@ def certificate_policy_violations(
     Messages are in the active language and say what to do, e.g.:
     "Vista college vereist een geldige VOG voor gastdocenten; de VOG van Jan Jansen is verlopen op
     3 maart 2026. Vraag een nieuwe VOG aan via Justis."
-    Use it when scheduling a guest lesson or accepting a mentor (offers, engagement); for many
-    people at once call it per person (two queries each).
+    Only verified certificates count (`policy_certificates`); a valid but unchecked one gets "is
+    nog niet gecontroleerd". Use it when scheduling a guest lesson or accepting a mentor (offers,
+    engagement); for many people at once call it per person (two queries each).
     """
     required = list(
         CertificatePolicy.objects.filter(organisation=school, applies_to=subject)
@@ -178,7 +206,7 @@ def certificate_policy_violations(
     messages = []
     for kind in required:
         mine = [certificate for certificate in held if certificate.kind == kind]
-        if any(c.issued_on <= on <= c.valid_until for c in mine):
+        if any(c.verified_at and c.issued_on <= on <= c.valid_until for c in mine):
             continue
         context = {
             "school": school.name,
@@ -188,7 +216,12 @@ def certificate_policy_violations(
         }
         expired = [c for c in mine if c.valid_until < on]
         future = [c for c in mine if c.issued_on > on]
-        if expired:
+        todo = str(_HOW_TO_GET.get(kind, ""))
+        if any(c.issued_on <= on <= c.valid_until for c in mine):
+            # Valid dates, but nobody has seen the original document yet.
+            problem = gettext("de %(kind)s van %(person)s is nog niet gecontroleerd") % context
+            todo = gettext("Laat de school of Koppel het originele document controleren.")
+        elif expired:
             context["date"] = dateformat.format(max(c.valid_until for c in expired), "j F Y")
             problem = gettext("de %(kind)s van %(person)s is verlopen op %(date)s") % context
         elif future:
@@ -197,7 +230,7 @@ def certificate_policy_violations(
         else:
             problem = gettext("%(person)s heeft geen %(kind)s in Koppel") % context
         demand = gettext("%(school)s vereist een geldige %(kind)s voor %(subject)s") % context
-        messages.append(f"{demand}; {problem}. {_HOW_TO_GET.get(kind, '')}".strip())
+        messages.append(f"{demand}; {problem}. {todo}".strip())
     return messages
 
 

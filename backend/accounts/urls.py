@@ -4,6 +4,7 @@ from backend.accounts import apis
 
 urlpatterns = [
     path("token/", apis.TokenApi.as_view(), name="auth-token"),
+    path("logout/", apis.LogoutApi.as_view(), name="auth-logout"),
     path("me/", apis.MeApi.as_view(), name="auth-me"),
     path("password-reset/", apis.PasswordResetRequestApi.as_view(), name="password-reset"),
     path(
@@ -12,6 +13,11 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("sign-up/company/", apis.CompanySignUpApi.as_view(), name="company-sign-up"),
+    path(
+        "email-change/confirm/",
+        apis.EmailChangeConfirmApi.as_view(),
+        name="email-change-confirm",
+    ),
     path("invitations/", apis.InvitationListApi.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", apis.InvitationRevokeApi.as_view(), name="invitation-detail"),
     path("invitations/lookup/", apis.InvitationLookupApi.as_view(), name="invitation-lookup"),

@@ -13,17 +13,12 @@ import random
 from backend.accounts.models import Membership, Role, User
 from backend.agreements import services
 from backend.agreements.models import Agreement, AgreementStatus, CommitmentStatus
-from backend.offers.models import Offer, OfferStatus
+from backend.agreements.selectors import AGREEMENT_OFFER_STATUSES
+from backend.offers.models import Offer
+from backend.offers.selectors import submitted_to_schools
 from backend.organisations.models import Consortium, Organisation, OrganisationKind
 
 SEED = 5
-USABLE = (
-    OfferStatus.PUBLISHED,
-    OfferStatus.RUNNING,
-    OfferStatus.COMPLETED,
-    OfferStatus.IN_REVIEW,
-    OfferStatus.SUBMITTED,
-)
 
 
 def _user(email: str) -> User | None:
@@ -75,20 +70,18 @@ def load(*, now: dt.datetime) -> None:
 
 
 def _offers(school: Organisation, rng: random.Random) -> list[Offer]:
+    # Only offers an agreement may be made about: submitted to the school (by name or through
+    # its consortium) and published or running, as the agreements service requires.
     offers = list(
         Offer.objects.filter(
-            status__in=USABLE,
+            submitted_to_schools({school.pk}),
+            status__in=AGREEMENT_OFFER_STATUSES,
             owner__kind=OrganisationKind.COMPANY,
             owner__succeeded_by__isnull=True,
         )
-        .filter(schools=school)
         .order_by("pk")
         .distinct()
     )
-    if len(offers) < 10:
-        offers = list(
-            Offer.objects.filter(status__in=USABLE, owner__succeeded_by__isnull=True).order_by("pk")
-        )
     rng.shuffle(offers)
     return offers
 

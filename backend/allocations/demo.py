@@ -16,9 +16,9 @@ import random
 from backend.accounts.models import Membership, Role, User
 from backend.allocations import engine_adapter, services
 from backend.allocations.models import Assignment, Choice, ChoiceList, Phase
+from backend.allocations.selectors.access import challenges_for_round_of
 from backend.allocations.selectors.snapshot import round_snapshot
 from backend.core.errors import ApplicationError
-from backend.offers.models import Offer, OfferKind, OfferStatus
 
 SEED = 2026
 OBJECTION_REASONS = (
@@ -51,16 +51,12 @@ def _coordinators():
 
 
 def _challenges(school):
+    """The challenges a round of this school may hold (published, submitted to the school or its
+    consortium). Nothing else: the round service refuses any other offer."""
     return list(
-        Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
-        .filter(schools=school)
+        challenges_for_round_of(school_id=school.pk, consortium_id=None)
         .prefetch_related("programmes")
-        .distinct()
         .order_by("pk")
-    ) or list(
-        Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
-        .prefetch_related("programmes")
-        .order_by("pk")[:8]
     )
 
 

@@ -237,6 +237,9 @@ class AllocationRun(models.Model):
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: set when queued, claimed and at every engine step. A queued or
+    # running run whose heartbeat is older than ALLOCATION_RUN_STALE_AFTER is failed by the reaper.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

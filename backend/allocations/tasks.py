@@ -11,6 +11,13 @@ def allocation_run_task(run_id: int) -> bool:
     return allocation_run_execute(run_id=run_id)
 
 
+@shared_task(name="backend.allocations.tasks.allocation_runs_reap_task")
+def allocation_runs_reap_task() -> int:
+    from backend.allocations.services import allocation_runs_reap
+
+    return len(allocation_runs_reap(now=timezone.now()))
+
+
 @shared_task(name="backend.allocations.tasks.allocation_rounds_advance_task")
 def allocation_rounds_advance_task() -> int:
     from backend.allocations.services import allocation_rounds_advance

@@ -36,3 +36,15 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from the META name of the proxy's header (HTTP_X_FORWARDED_PROTO):
+    requests carrying `<header>: https` count as secure. Empty: no proxy is trusted."""
+    if not name:
+        return None
+    if not name.startswith("HTTP_") or not name.replace("_", "").isalnum():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER must name a request header like HTTP_X_FORWARDED_PROTO, not {name!r}"
+        )
+    return (name, "https")

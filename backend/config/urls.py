@@ -1,8 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from backend.core.views import healthz
+from backend.core.middleware import with_content_security_policy
+from backend.core.views import healthz, healthz_live
+
+# Errors outside a DRF view answer JSON under /api/ (backend/core/exception_handler.py).
+handler400 = "backend.core.exception_handler.bad_request"
+handler404 = "backend.core.exception_handler.page_not_found"
+handler500 = "backend.core.exception_handler.server_error"
+
+# Swagger UI comes from a CDN and styles itself inline; only the docs page allows that.
+api_docs = with_content_security_policy(
+    "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://cdn.jsdelivr.net; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
 
 api_patterns = [
     path("auth/", include("backend.accounts.urls")),
@@ -17,10 +31,11 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("healthz/live/", healthz_live, name="healthz-live"),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]

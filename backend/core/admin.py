@@ -1,4 +1,8 @@
-"""Admin building blocks shared by the apps."""
+"""Admin building blocks shared by the apps, and the admin of the outbox."""
+
+from django.contrib import admin
+
+from backend.core.models import OutboxMessage, OutgoingMail
 
 
 class ReadOnlyAdminMixin:
@@ -16,3 +20,17 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What is pending, failed and why (`manage.py outbox_dispatch --requeue-failed`)."""
+
+    list_display = ["pk", "task", "status", "attempts", "created_at", "dispatched_at"]
+    list_filter = ["status", "task"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["pk", "to", "subject", "created_at", "sent_at"]
+    exclude = ["body"]  # may hold a one-time link until sent

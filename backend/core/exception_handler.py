@@ -1,14 +1,21 @@
-"""One error shape for the whole API: {"message": str, "extra": {"fields": {name: [msgs]}}}."""
+"""One error shape for the whole API: {"message": str, "extra": {"fields": {name: [msgs]}}}.
+
+`koppel_exception_handler` shapes what DRF views raise; `bad_request`, `page_not_found` and
+`server_error` (handler400/404/500) answer in the same shape for /api/ paths when an error
+happens outside a DRF view (an unknown URL, a body over the size limit, a bug)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from backend.core.errors import ApplicationError
+from backend.core.parsers import RequestTooLarge
 
 
 def _fields_from_django(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -51,6 +58,8 @@ def koppel_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = _fields_from_django(exc)
         return Response({"message": _summary(fields), "extra": {"fields": fields}}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -66,3 +75,37 @@ def koppel_exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         response.data = {"message": str(detail), "extra": {}}
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"message": message, "extra": {}}, status=status)
+
+
+def bad_request(request, exception):
+    """handler400: Django's own 400s (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a bad host)."""
+    if isinstance(exception, RequestDataTooBig):
+        message = str(RequestTooLarge().detail)
+        if _is_api(request):
+            return _error(message, 413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    if _is_api(request):
+        return _error(str(exceptions.ParseError.default_detail), 400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    """handler404: an unknown API URL answers JSON like every other API error."""
+    if _is_api(request):
+        return _error(str(exceptions.NotFound.default_detail), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: Django has already logged the exception; the client learns nothing of it."""
+    if _is_api(request):
+        return _error(_("Er ging iets mis op de server. Probeer het later opnieuw."), 500)
+    return defaults.server_error(request)

@@ -8,7 +8,8 @@ from backend.notifications.models import Notification
 
 def notification_emails_send(*, notification_ids: list[int]) -> int:
     """E-mail each notification once. A notification is claimed by setting `emailed_at` with a
-    conditional update, so a task delivered twice (or two workers) sends each e-mail once."""
+    conditional update, so a task delivered twice (or two workers) sends each e-mail once; a
+    failed send releases its claim and raises, so the task's retry sends the rest."""
     sent = 0
     connection = get_connection()
     pending = Notification.objects.filter(
@@ -23,11 +24,17 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
         body = notification.body
         if notification.url:
             body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
-        EmailMessage(
-            subject=f"[Koppel] {notification.title}",
-            body=body,
-            to=[notification.recipient.email],
-            connection=connection,
-        ).send()
+        try:
+            EmailMessage(
+                subject=f"[Koppel] {notification.title}",
+                body=body,
+                to=[notification.recipient.email],
+                connection=connection,
+            ).send()
+        except Exception:
+            # Not sent: release the claim so the task's retry sends it (the ones before it stay
+            # marked sent and are not sent again).
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            raise
         sent += 1
     return sent

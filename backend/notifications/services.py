@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
+from backend.core.outbox import outbox_enqueue
 from backend.notifications.models import Notification, NotificationPreference
 
 
@@ -99,9 +99,11 @@ def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
     created = _store(rows, now)
     email_ids = [n.pk for n in created if n.wants_email and n.emailed_at is None]
     if email_ids:
-        from backend.notifications.tasks import send_notification_emails_task
-
-        transaction.on_commit(lambda: send_notification_emails_task.delay(email_ids))
+        # Recorded with the notifications (the caller's transaction); sent after commit, once.
+        outbox_enqueue(
+            task="backend.notifications.tasks.send_notification_emails_task",
+            kwargs={"notification_ids": email_ids},
+        )
     return created
 
 

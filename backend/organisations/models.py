@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,11 @@ brin_validator = RegexValidator(
 postcode_validator = RegexValidator(
     r"^[1-9]\d{3} ?[A-Z]{2}$", _("Een postcode ziet eruit als 1234 AB.")
 )
+
+
+# School staff roles a school may allow to read every care note (accounts.Role values; the
+# organisations app cannot import accounts). "coach" means every coach of the school.
+CARE_NOTES_READER_ROLES = ("coach", "teacher", "coordinator", "programme_lead", "institution_admin")
 
 
 class OrganisationKind(models.TextChoices):
@@ -52,6 +58,16 @@ class Organisation(TimeStampedModel):
         related_name="predecessors",
     )
     succeeded_on = models.DateField(_("overgenomen op"), null=True, blank=True)
+    # School policy. Importing students creates logins, so by default only the institution admin
+    # does it; a school may extend it to its coordinators.
+    coordinators_may_import_students = models.BooleanField(
+        _("coördinatoren mogen studenten importeren"), default=False
+    )
+    # Roles (besides the student's own coach, who always may) that may read care notes; a list of
+    # `accounts.Role` values, e.g. ["coordinator"]. Empty: only the own coach.
+    care_notes_roles = models.JSONField(
+        _("rollen die zorgnotities mogen lezen"), default=list, blank=True
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -74,6 +90,17 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = set(self.care_notes_roles or []) - set(CARE_NOTES_READER_ROLES)
+        if not isinstance(self.care_notes_roles, list) or unknown:
+            raise ValidationError(
+                {
+                    "care_notes_roles": _("Kies uit: %(roles)s.")
+                    % {"roles": ", ".join(CARE_NOTES_READER_ROLES)}
+                }
+            )
 
     @property
     def is_school(self) -> bool:

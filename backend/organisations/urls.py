@@ -16,6 +16,7 @@ urlpatterns = [
         apis.CertificatePolicyListApi.as_view(),
         name="certificate-policy-list",
     ),
+    path("<int:pk>/school-policy/", apis.SchoolPolicyApi.as_view(), name="school-policy"),
     path(
         "certificate-policies/<int:pk>/",
         apis.CertificatePolicyDeleteApi.as_view(),

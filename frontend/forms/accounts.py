@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Role
 from backend.organisations.services import normalise_kvk
+from backend.security.forms import SigninLockoutFormMixin
 from frontend.forms import KoppelForm, KoppelFormMixin
 
 
-class LoginForm(KoppelFormMixin, AuthenticationForm):
+class LoginForm(KoppelFormMixin, SigninLockoutFormMixin, AuthenticationForm):
+    """The same lockout as the API token endpoint (backend.security)."""
+
     username = forms.EmailField(
         label=_("E-mailadres"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),

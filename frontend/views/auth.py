@@ -1,12 +1,15 @@
 """Signing in and out, password reset, invitations and company sign-up.
 
-Password reset and invitations use the accounts services (the same as the API), so the e-mailed
-links (`/wachtwoord/reset/<uidb64>/<token>/`, `/uitnodiging/<token>/`) open these pages."""
+Password reset, invitations and sign-up use the accounts services (the same as the API), so the
+e-mailed links (`/wachtwoord/reset/<uidb64>/<token>/`, `/uitnodiging/<token>/`,
+`/aanmelden/bevestigen/<uidb64>/<token>/`) open these pages. Signing in goes through the same
+lockout as the API token endpoint (backend.security, via LoginForm)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.forms.forms import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +18,10 @@ from django.views.decorators.http import require_http_methods
 from backend.accounts.models import User
 from backend.accounts.services.invitations import invitation_accept, invitation_for_token
 from backend.accounts.services.passwords import password_reset_confirm, password_reset_request
-from backend.accounts.services.signup import company_sign_up
+from backend.accounts.services.signup import company_sign_up, company_sign_up_confirm
 from backend.core.errors import ApplicationError
+from backend.security.addresses import client_address
+from backend.security.services import api_tokens_revoke
 from frontend.forms import apply_application_error
 from frontend.forms.accounts import (
     CompanySignUpForm,
@@ -47,9 +52,21 @@ class LoginView(auth_views.LoginView):
             )
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="locked"):
+            response.status_code = 429
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        # Signing out of the site also signs out every API client of the person.
+        if request.user.is_authenticated:
+            api_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,7 +74,7 @@ def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the address has an account (no account enumeration).
-        password_reset_request(email=form.cleaned_data["email"])
+        password_reset_request(email=form.cleaned_data["email"], address=client_address(request))
         return redirect("frontend:password-reset-done")
     return render(request, "frontend/accounts/password_reset_form.html", {"form": form})
 
@@ -133,7 +150,7 @@ def company_signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            signup = company_sign_up(
+            company_sign_up(
                 name=data["name"],
                 kvk=data["kvk"],
                 contact_email=data["contact_email"],
@@ -146,15 +163,39 @@ def company_signup(request):
                 employee_count=data["employee_count"],
                 job_title=data["job_title"],
                 preferred_language=request.LANGUAGE_CODE,
+                address=client_address(request),
             )
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
-            auth_login(request, signup.user, backend=MODEL_BACKEND)
-            messages.success(
-                request,
-                _("%(name)s is aangemeld. Plaats nu uw eerste uitdaging.")
-                % {"name": signup.organisation.name},
-            )
-            return redirect("frontend:dashboard")
+            # The same page whether or not the address already had an account (no enumeration).
+            return redirect("frontend:company-signup-done")
     return render(request, "frontend/accounts/company_signup.html", {"form": form})
+
+
+def company_signup_done(request):
+    return render(request, "frontend/accounts/company_signup_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def company_signup_confirm(request, uidb64: str, token: str):
+    """The e-mailed link: GET shows a button, POST activates (mail scanners that follow links
+    must not confirm for the person)."""
+    if request.method != "POST":
+        return render(request, "frontend/accounts/company_signup_confirm.html")
+    try:
+        membership = company_sign_up_confirm(uidb64=uidb64, token=token)
+    except ApplicationError as error:
+        return render(
+            request,
+            "frontend/accounts/company_signup_invalid.html",
+            {"message": error.message},
+            status=410,
+        )
+    auth_login(request, membership.user, backend=MODEL_BACKEND)
+    messages.success(
+        request,
+        _("%(name)s is aangemeld. Plaats nu uw eerste uitdaging.")
+        % {"name": membership.organisation.name},
+    )
+    return redirect("frontend:dashboard")

@@ -16,6 +16,7 @@ from backend.accounts.selectors import (
     consortium_ids_for_organisations,
     coordinator_school_ids,
 )
+from backend.agreements.selectors import agreement_school_ids
 from backend.agreements.services import agreement_create_from_offer, agreement_propose
 from backend.allocations.selectors.review import company_teams
 from backend.core.errors import ApplicationError
@@ -24,7 +25,6 @@ from backend.curriculum.selectors import werkprocessen_for_kwalificatie
 from backend.offers.models import Offer, OfferKind, OfferStatus
 from backend.offers.selectors import (
     offer_status_summary,
-    offer_target_school_ids,
     offers_visible_to,
     review_queue_for,
     user_is_offer_company,
@@ -403,11 +403,10 @@ def offer_reject_page(request, pk: int):
 
 
 def _agreement_schools(user, offer: Offer) -> list[Organisation]:
-    """Schools for which this person may record an agreement about the offer: the target
-    schools where they are coordinator (the agreements service checks it again)."""
-    if offer.status not in (OfferStatus.PUBLISHED, OfferStatus.RUNNING):
-        return []
-    ids = coordinator_school_ids(user) & offer_target_school_ids(offer)
+    """Schools for which this person may record an agreement about the offer (the rule the
+    agreements service applies to the API as well). The page is the school's side: only
+    schools where they coordinate, also for staff and for people who represent the company."""
+    ids = agreement_school_ids(user, offer) & coordinator_school_ids(user)
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 

@@ -98,21 +98,35 @@ def _new_page(browser, live_server, viewport):
     context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="nl-NL")
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy allows no inline script or style: Chromium reports what it
+    # blocked on the console, and a page fixture fails the test on any such report.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
     return context, page
+
+
+def _close(context, page):
+    context.close()
+    assert page.csp_violations == [], "blocked by the Content-Security-Policy"
 
 
 @pytest.fixture
 def page(browser, live_server):
     context, page = _new_page(browser, live_server, DESKTOP)
     yield page
-    context.close()
+    _close(context, page)
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
     context, page = _new_page(browser, live_server, PHONE)
     yield page
-    context.close()
+    _close(context, page)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ def test_the_company_reads_the_agreement_in_english_and_accepts_it(cast, page, l
         status=OfferStatus.PUBLISHED,
         starts_on=dt.date(2027, 3, 15),
         ends_on=dt.date(2027, 4, 15),
+        schools=[cast.vista],
     )
     agreement = services.agreement_create_from_offer(
         offer=offer, school=cast.vista, actor=cast.bos, now=timezone.now()

@@ -24,8 +24,8 @@ def slow_worker(monkeypatch):
     worker would, so the page's progress bar has something to show."""
     original = services.runs._progress
 
-    def slow(run_id):
-        report = original(run_id)
+    def slow(run_id, claimed_at):
+        report = original(run_id, claimed_at)
 
         def step(stage, percent):
             report(stage, percent)

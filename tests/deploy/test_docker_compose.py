@@ -27,12 +27,12 @@ def test_it_defines_the_production_like_stack():
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(SERVICES)
 
 
-@pytest.mark.parametrize("name", ["postgres", "redis", "web", "worker", "beat"])
+@pytest.mark.parametrize("name", ["postgres", "redis", "web", "worker", "engine", "beat"])
 def test_every_long_running_service_has_a_health_check(name):
     assert SERVICES[name]["healthcheck"]["test"]
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat", "migrate"])
+@pytest.mark.parametrize("name", ["web", "worker", "engine", "beat", "migrate"])
 def test_every_command_exists(name):
     command = SERVICES[name]["command"]
     assert _executable(command[0]), f"{name}: {command[0]} is not installed"
@@ -67,4 +67,20 @@ def test_every_environment_variable_the_settings_read_is_documented():
 
 
 def test_the_web_health_check_url_exists(client, db):
-    assert client.get("/healthz/").json() == {"status": "ok"}
+    url = SERVICES["web"]["healthcheck"]["test"][-1].removeprefix("http://127.0.0.1:8000")
+    assert url == "/healthz/live/"
+    assert client.get(url).json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("name", ["worker", "engine"])
+def test_the_workers_consume_the_default_and_the_engine_queue(name):
+    from backend.config.celery import app
+
+    command = SERVICES[name]["command"]
+    queues = set(command[command.index("-Q") + 1].split(","))
+    assert queues == ({"default"} if name == "worker" else {"engine"})
+    assert (
+        app.amqp.router.route({}, "backend.allocations.tasks.allocation_run_task")["queue"].name
+        == "engine"
+    )
+    assert SERVICES[name]["environment"] == COMPOSE["x-koppel-env"]["environment"]

@@ -20,6 +20,7 @@ def agreement(cast):
         status=OfferStatus.PUBLISHED,
         starts_on=dt.date(2027, 3, 15),
         ends_on=dt.date(2027, 4, 15),
+        schools=[cast.vista],
     )
     agreement = services.agreement_create_from_offer(
         offer=offer, school=cast.vista, actor=cast.bos, now=NOW
@@ -129,7 +130,8 @@ def test_the_printable_agreement_holds_versions_and_the_log(cast, page_client, a
         .get(reverse("frontend:agreement-print", args=[agreement.pk]) + "?lang=en")
         .content.decode()
     )
-    assert "@media print" in page
+    # The print styles live in a static file: the Content-Security-Policy blocks inline <style>.
+    assert "/static/frontend/print.css" in page
     assert agreement.current_version().content_hash in page
     assert "192.0.2.4" in page
     assert "Jan Jansen" in page

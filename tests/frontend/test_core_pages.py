@@ -147,20 +147,28 @@ def test_an_unknown_invitation_link_says_it_does_not_work(page_client):
     assert "bestaat niet" in response.content.decode()
 
 
-def test_a_company_signs_up_and_lands_on_its_dashboard(db, page_client):
+def test_a_company_signs_up_confirms_by_mail_and_lands_on_its_dashboard(
+    db, page_client, django_capture_on_commit_callbacks
+):
     client = page_client()
-    response = client.post(
-        reverse("frontend:company-signup"),
-        {
-            "name": "Fietsenmakerij Peters",
-            "kvk": "1234 5679",
-            "contact_first_name": "Ria",
-            "contact_last_name": "Peters",
-            "contact_email": "ria@fietsen.test",
-            "password": "Fietsen-maken-2026",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("frontend:company-signup"),
+            {
+                "name": "Fietsenmakerij Peters",
+                "kvk": "1234 5679",
+                "contact_first_name": "Ria",
+                "contact_last_name": "Peters",
+                "contact_email": "ria@fietsen.test",
+                "password": "Fietsen-maken-2026",
+            },
+        )
+    assert response["Location"] == reverse("frontend:company-signup-done")
+    assert "Check je e-mail" in client.get(response["Location"]).content.decode()
+    link = re.search(r"http://[^/]+(/aanmelden/bevestigen/\S+/)", mail.outbox[0].body).group(1)
+    response = client.post(link)
     assert response["Location"] == reverse("frontend:dashboard")
+    assert client.get(reverse("frontend:dashboard")).status_code == 200
     organisation = Organisation.objects.get(name="Fietsenmakerij Peters")
     assert organisation.kvk == "12345679"
     ria = User.objects.get(email="ria@fietsen.test")

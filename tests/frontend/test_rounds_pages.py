@@ -115,35 +115,47 @@ def test_each_role_gets_only_its_own_round_pages(name, cast, page_client):
 
 def test_refused_posts_change_nothing(people, page_client):
     round = make_round(people)
-    for user in (people.devries, people.sanne, people.jan, people.peters):
+    # Other roles are refused by the role check; another school's coordinator is told the round
+    # does not exist (issue 10: a foreign id answers like a missing one).
+    for user, status in (
+        (people.devries, 403),
+        (people.sanne, 403),
+        (people.jan, 403),
+        (people.peters, 404),
+    ):
         response = page_client(user).post(
             reverse("frontend:round-action", args=[round.pk, "close-choices"])
         )
-        assert response.status_code == 403
+        assert response.status_code == status, user
     round.refresh_from_db()
     assert round.phase == Phase.CHOOSING
 
 
 def test_another_schools_coordinator_is_refused_the_round(people, page_client):
+    """Another school's round answers like one that does not exist (404)."""
     round = make_round(people)
     assert (
         page_client(people.peters)
         .get(reverse("frontend:round-detail", args=[round.pk]))
         .status_code
-        == 403
+        == 404
     )
     assert (
         page_client(people.ahmed)
         .get(reverse("frontend:round-student", args=[round.pk]))
         .status_code
-        == 403
+        == 404
     )
 
 
 def test_a_coordinator_creates_a_round_and_sees_what_is_wrong(people, page_client):
     client = page_client(people.bos)
     offer = OfferFactory(
-        owner=people.pixel, contact=people.eva, status=OfferStatus.PUBLISHED, title="App"
+        owner=people.pixel,
+        contact=people.eva,
+        status=OfferStatus.PUBLISHED,
+        title="App",
+        schools=[people.vista],
     )
     data = {
         "name": "Blok 4",

@@ -2,19 +2,15 @@
 
 Runs only when DATABASE_URL is PostgreSQL and CELERY_BROKER_URL is set (CI sets both). The worker
 is a separate process, so the test uses a transactional test database (committed rows are
-visible to the worker) and points the worker at that database by name. Tasks go to a queue of
-their own, so no other worker on the same Redis can take them.
+visible to the worker) and points the worker at that database by name. Tasks go to queues of
+their own (tests/integration/workers.py), so no other worker on the same Redis can take them.
 """
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,59 +33,11 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture
-def worker(real_celery):
-    queue = f"koppel-it-{uuid.uuid4().hex[:8]}"
-    name = f"{queue}@localhost"
-    previous = real_celery.conf.task_default_queue
-    real_celery.conf.task_default_queue = queue
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "backend.config",
-            "worker",
-            "--pool=solo",
-            "-l",
-            "warning",
-            "-Q",
-            queue,
-            "-n",
-            name,
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not real_celery.control.ping(destination=[name], timeout=1.0):
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.poll() is not None else ""
-                pytest.fail(f"the Celery worker did not start: {output[-2000:]}")
-        yield name
-    finally:
-        real_celery.conf.task_default_queue = previous
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def worker(real_celery, queues):
+    """One worker on the test's default and engine queues; its node name."""
+    queues.start(real_celery)
+    return f"{queues.default}-0@localhost"
 
 
 def _wait_for(predicate, *, timeout=90.0, every=0.2):
@@ -112,6 +60,7 @@ def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, rea
             title=f"Uitdaging {i}",
             status=OfferStatus.PUBLISHED,
             max_students=1 + i % 6,
+            schools=[cast.vista],
         )
         for i in range(80)
     ]
@@ -184,7 +133,7 @@ def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, rea
     from backend.allocations.tasks import allocation_run_task
 
     finished_at = AllocationRun.objects.get(pk=run_id).finished_at
-    allocation_run_task.delay(run_id)
+    allocation_run_task.delay(run_id)  # a redelivery, straight to the broker
     task_name = "backend.allocations.tasks.allocation_run_task"
 
     def processed_twice():

@@ -2,11 +2,13 @@
 
 from backend.accounts.apis.auth import (
     CompanySignUpApi,
+    LogoutApi,
     MeApi,
     PasswordResetConfirmApi,
     PasswordResetRequestApi,
     TokenApi,
 )
+from backend.accounts.apis.email_change import EmailChangeConfirmApi
 from backend.accounts.apis.invitations import (
     InvitationAcceptApi,
     InvitationListApi,
@@ -37,11 +39,13 @@ __all__ = [
     "CertificateOutputSerializer",
     "CertificateVerifyApi",
     "CompanySignUpApi",
+    "EmailChangeConfirmApi",
     "InvitationAcceptApi",
     "InvitationListApi",
     "InvitationLookupApi",
     "InvitationOutputSerializer",
     "InvitationRevokeApi",
+    "LogoutApi",
     "MeApi",
     "MembershipEndApi",
     "PasswordResetConfirmApi",

@@ -1,11 +1,14 @@
-"""Login, me, password reset and company sign-up."""
+"""Login, logout, me, password reset and company sign-up.
 
-from django.contrib.auth import authenticate
+The endpoints anyone may call are limited per client address (PublicEndpointMixin); the token
+endpoint also locks accounts after repeated wrong passwords (backend.security.services)."""
+
+from django.contrib.auth import logout
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,17 +16,29 @@ from rest_framework.views import APIView
 from backend.accounts import selectors, services
 from backend.core.errors import ApplicationError
 from backend.organisations.apis import OrganisationBriefSerializer
+from backend.security.addresses import client_address
+from backend.security.services import (
+    SigninLocked,
+    api_token_issue,
+    api_tokens_revoke,
+    signin_authenticate,
+)
+from backend.security.throttles import PublicEndpointMixin, Throttled
 
 
 def _message(name: str):
     return inline_serializer(name, {"message": serializers.CharField()})
 
 
-class TokenApi(APIView):
-    """POST {email, password} → {"token": "..."}; send it as `Authorization: Token <token>`."""
+class TokenApi(PublicEndpointMixin, APIView):
+    """POST {email, password} → {"token": "..."}; send it as `Authorization: Token <token>`.
 
-    authentication_classes: list = []
+    Every call issues a new key (the previous one stops working); a key expires after
+    API_TOKEN_TTL_HOURS. After repeated wrong passwords the account or address answers 429 with
+    Retry-After, even for the right password."""
+
     permission_classes = [AllowAny]
+    throttle_scope = "auth-token"
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -39,15 +54,29 @@ class TokenApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            email=data.validated_data["email"].strip().lower(),
-            password=data.validated_data["password"],
-        )
+        try:
+            user = signin_authenticate(
+                request=request,
+                email=data.validated_data["email"],
+                password=data.validated_data["password"],
+                address=client_address(request),
+                now=timezone.now(),
+            )
+        except SigninLocked as locked:
+            raise Throttled(locked.retry_after, locked.message) from None
         if user is None:
             raise ApplicationError(_("Het e-mailadres of wachtwoord klopt niet."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_issue(user=user).key})
+
+
+class LogoutApi(APIView):
+    """POST: sign out; every API token of the person stops working (and the session ends)."""
+
+    @extend_schema(request=None, responses=_message("LoggedOut"))
+    def post(self, request):
+        api_tokens_revoke(user=request.user)
+        logout(request)
+        return Response({"message": _("Je bent uitgelogd.")})
 
 
 class MeApi(APIView):
@@ -98,11 +127,12 @@ class MeApi(APIView):
         )
 
 
-class PasswordResetRequestApi(APIView):
-    """POST {email}: always the same answer, whether or not the address has an account."""
+class PasswordResetRequestApi(PublicEndpointMixin, APIView):
+    """POST {email}: always the same answer, whether or not the address has an account; the mail
+    is sent by a task, at most PASSWORD_RESET_MAX_PER_EMAIL per address per hour."""
 
-    authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_scope = "password-reset"
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -114,7 +144,9 @@ class PasswordResetRequestApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.password_reset_request(email=data.validated_data["email"])
+        services.password_reset_request(
+            email=data.validated_data["email"], address=client_address(request)
+        )
         return Response(
             {
                 "message": _(
@@ -125,11 +157,11 @@ class PasswordResetRequestApi(APIView):
         )
 
 
-class PasswordResetConfirmApi(APIView):
+class PasswordResetConfirmApi(PublicEndpointMixin, APIView):
     """POST {uid, token, new_password} from the e-mailed link."""
 
-    authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_scope = "password-reset"
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -151,11 +183,13 @@ class PasswordResetConfirmApi(APIView):
         return Response({"message": _("Je wachtwoord is gewijzigd. Je kunt nu inloggen.")})
 
 
-class CompanySignUpApi(APIView):
-    """POST: a company registers itself and its first contact person."""
+class CompanySignUpApi(PublicEndpointMixin, APIView):
+    """POST: a company registers itself and its first contact person, who confirms the login
+    from an e-mailed link. The answer is the same whether or not the e-mail address already has
+    an account (that account holder is mailed instead)."""
 
-    authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_scope = "sign-up"
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -174,15 +208,16 @@ class CompanySignUpApi(APIView):
             max_length=120, required=False, allow_blank=True, default=""
         )
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: _message("SignUpReceived")})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        signup = services.company_sign_up(**data.validated_data)
-        return Response(
-            {
-                "organisation": OrganisationBriefSerializer(signup.organisation).data,
-                "user": {"id": signup.user.pk, "email": signup.user.email},
-            },
-            status=201,
-        )
+        services.company_sign_up(**data.validated_data, address=client_address(request))
+        return Response({"message": sign_up_received_message()}, status=201)
+
+
+def sign_up_received_message() -> str:
+    return _(
+        "Check je e-mail: we hebben een bericht gestuurd naar het e-mailadres dat je opgaf. "
+        "Volg de link daarin om je aanmelding af te ronden."
+    )

@@ -17,6 +17,7 @@ from backend.core.errors import NotFound
 from backend.core.permissions import HasRole
 from backend.organisations.apis import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
+from backend.security.throttles import PublicEndpointMixin
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -107,11 +108,12 @@ class InvitationLookupApi(APIView):
         )
 
 
-class InvitationAcceptApi(APIView):
+class InvitationAcceptApi(PublicEndpointMixin, APIView):
     """POST {token, password, first_name, last_name}: create or link the login and join."""
 
-    authentication_classes: list = []
     permission_classes = [AllowAny]
+    # Linking an existing login checks its password: limited per address like the token endpoint.
+    throttle_scope = "invitation-accept"
 
     class InputSerializer(serializers.Serializer):
         class Meta:

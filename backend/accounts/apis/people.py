@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
 from backend.accounts.models import Membership, User
-from backend.core.errors import NotFound, PermissionDenied
+from backend.core.errors import NotFound
 from backend.organisations.models import CertificateKind, Organisation, PolicySubject
 from backend.organisations.selectors import organisations_visible_to
 
@@ -59,12 +59,18 @@ class CertificateOutputSerializer(serializers.Serializer):
     issued_on = serializers.DateField()
     valid_until = serializers.DateField()
     verified = serializers.SerializerMethodField()
+    verified_at = serializers.DateTimeField()
+    verified_by = serializers.SerializerMethodField()
 
     def get_holder(self, certificate) -> dict:
         return {"id": certificate.holder_id, "name": certificate.holder.get_full_name()}
 
     def get_verified(self, certificate) -> bool:
-        return certificate.verified_by_id is not None
+        return certificate.verified_at is not None
+
+    def get_verified_by(self, certificate) -> str | None:
+        checker = certificate.verified_by
+        return (checker.get_full_name() or checker.email) if checker else None
 
 
 class CertificateListApi(generics.ListAPIView):
@@ -108,8 +114,17 @@ class CertificateVerifyApi(APIView):
     @extend_schema(request=None, responses=CertificateOutputSerializer)
     def post(self, request, pk: int):
         certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
-        certificate = services.certificate_verify(certificate=certificate, actor=request.user)
+        certificate = services.certificate_verify(
+            certificate=certificate, actor=request.user, now=timezone.now()
+        )
         return Response(CertificateOutputSerializer(certificate).data)
+
+
+def _may_check_certificates(user: User, person: User) -> bool:
+    """Oneself; school staff anyone who is not a student (guest teachers, mentors); Koppel staff."""
+    if person.pk == user.pk or user.is_staff:
+        return True
+    return bool(selectors.staff_school_ids(user)) and not hasattr(person, "enrolment")
 
 
 class CertificateCheckApi(APIView):
@@ -136,14 +151,15 @@ class CertificateCheckApi(APIView):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        person = get_object_or_404(User, pk=values["person"])
+        person = User.objects.filter(pk=values["person"]).first()
+        if person is None or not _may_check_certificates(request.user, person):
+            # One answer for nobody and for someone the caller may not check (a student, or
+            # anyone when the caller is no school staff), so ids cannot be probed. The person is
+            # judged before the school, so an unknown school cannot tell them apart either.
+            raise NotFound(
+                _("Deze persoon bestaat niet of je mag diens certificaten niet controleren.")
+            )
         school = get_object_or_404(Organisation.objects.schools(), pk=values["school"])
-        is_self = person.pk == request.user.pk
-        may_check = request.user.is_staff or (
-            selectors.staff_school_ids(request.user) and not hasattr(person, "enrolment")
-        )
-        if not (is_self or may_check):
-            raise PermissionDenied(_("Je mag de certificaten van deze persoon niet controleren."))
         violations = selectors.certificate_policy_violations(
             person=person,
             school=school,

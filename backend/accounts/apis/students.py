@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -9,6 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
+from backend.accounts.services.care_notes import care_notes_read
+from backend.accounts.services.student_import import require_may_import_students
+from backend.accounts.services.student_import.parsing import MAX_FILE_BYTES
 from backend.core.permissions import IsSchoolStaff
 from backend.organisations.apis import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
@@ -51,8 +55,8 @@ class StudentListApi(generics.ListAPIView):
 
 
 class StudentDetailApi(APIView):
-    """GET one student of your school. `care_notes` is only present for the student's coach and
-    the coordinators of that school."""
+    """GET one student of your school. `care_notes` is only present for the student's own coach
+    and the roles the school's policy names; each such read is recorded."""
 
     permission_classes = [IsSchoolStaff]
 
@@ -68,8 +72,11 @@ class StudentDetailApi(APIView):
     def get(self, request, pk: int):
         enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), student_id=pk)
         data = self.DetailSerializer(enrolment).data
-        if selectors.can_read_care_notes(request.user, enrolment):
-            data["care_notes"] = enrolment.care_notes
+        care_notes = care_notes_read(
+            enrolment=enrolment, reader=request.user, purpose="api:student-detail"
+        )
+        if care_notes is not None:
+            data["care_notes"] = care_notes
         return Response(data)
 
 
@@ -86,6 +93,15 @@ class StudentImportApi(APIView):
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
         file = serializers.FileField()
 
+        def validate_file(self, file):
+            # Checked on the upload's size, before its content is read into memory.
+            if file.size > MAX_FILE_BYTES:
+                raise serializers.ValidationError(
+                    _("Het bestand is groter dan %(size)s MB; splits het op.")
+                    % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+                )
+            return file
+
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
         responses=inline_serializer(
@@ -94,18 +110,29 @@ class StudentImportApi(APIView):
                 "created": serializers.IntegerField(),
                 "updated": serializers.IntegerField(),
                 "unchanged": serializers.IntegerField(),
+                "reactivated": serializers.IntegerField(),
+                "email_changes_pending": serializers.IntegerField(),
             },
         ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        school = data.validated_data["school"]
+        # Refuse before reading the upload.
+        require_may_import_students(request.user, school)
         result = services.students_import(
-            school=data.validated_data["school"],
+            school=school,
             content=data.validated_data["file"].read(),
             actor=request.user,
             today=timezone.localdate(),
         )
         return Response(
-            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+            {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "reactivated": result.reactivated,
+                "email_changes_pending": result.email_changes_pending,
+            }
         )

@@ -78,9 +78,9 @@ def invitation_create(
     if role not in Role.values:
         raise field_error("role", _("Onbekende rol: %(role)s.") % {"role": role})
     if role not in invitable_roles(actor, organisation):
+        # No name: `organisation` may be any id the client sent, e.g. another company.
         raise PermissionDenied(
-            _("Je mag geen %(role)s uitnodigen voor %(name)s.")
-            % {"role": Role(role).label, "name": organisation.name}
+            _("Je mag geen %(role)s uitnodigen voor deze organisatie.") % {"role": Role(role).label}
         )
     if (
         Membership.objects.active()

@@ -1,16 +1,16 @@
 """E-mails to addresses that may not have an account yet (invitations, password reset).
 
-Sent after commit so a rolled-back transaction never mails a link that does not work."""
+Recorded in the caller's transaction and sent by a task after commit (backend/core/mail.py): a
+rolled-back transaction never mails a link that does not work, a broker that is down delays the
+mail without losing it, and the request never waits for the mail server."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+
+from backend.core.mail import outgoing_mail_enqueue
 
 
 def mail_after_commit(*, to: str, subject: str, body: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(f"[Koppel] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to])
-    )
+    outgoing_mail_enqueue(to=to, subject=f"[Koppel] {subject}", body=body)
 
 
 def absolute_url(path: str) -> str:

@@ -1,16 +1,44 @@
+"""Company sign-up, confirmed from the e-mail address.
+
+The answer never tells whether the e-mail address already has an account (no enumeration): a new
+address gets an inactive login and a confirmation link, a known one gets a mail saying someone
+tried to sign up with it; both answers are "check your e-mail", and both mails are sent by a task.
+"""
+
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from backend.accounts.models import Membership, Role, User
+from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.accounts.services.passwords import check_password_strength
-from backend.core.errors import field_error
+from backend.core.errors import ApplicationError, field_error
+from backend.core.outbox import outbox_enqueue
 from backend.organisations.models import Organisation, OrganisationKind
 from backend.organisations.services import normalise_kvk, organisation_create
+from backend.security.models import MailKind
+from backend.security.services import (
+    TooManyRequests,
+    mail_request_address_exhausted,
+    mail_request_claim,
+    mail_request_record,
+)
+
+# The web app mounts these pages (frontend/urls_core.py).
+SIGN_UP_CONFIRM_PATH = "/aanmelden/bevestigen/{uidb64}/{token}/"
+PASSWORD_FORGOTTEN_PATH = "/wachtwoord/vergeten/"
 
 
 @dataclass(frozen=True)
@@ -20,31 +48,31 @@ class SignUp:
     membership: Membership
 
 
-@transaction.atomic
-def company_sign_up(
-    *,
-    name: str,
-    kvk: str,
-    contact_email: str,
-    contact_first_name: str,
-    contact_last_name: str,
-    password: str,
-    phone: str = "",
-    website: str = "",
-    description: str = "",
-    employee_count: int | None = None,
-    job_title: str = "",
-    preferred_language: str = "nl",
-) -> SignUp:
-    """A company registers itself: the organisation plus its first company contact, who can log in
-    at once with `contact_email` and `password`.
+class _SignUpTokenGenerator(PasswordResetTokenGenerator):
+    """Like a reset link, but its own salt, and dead once the login is active."""
 
-    Raises ApplicationError naming the field: `kvk` not exactly 8 digits or already registered (the
-    message names the company so the person can ask a colleague for an invitation instead),
-    `contact_email` invalid or already in use, `password` too weak (Django's validators).
-    """
-    kvk = normalise_kvk(kvk)
-    email = (contact_email or "").strip().lower()
+    key_salt = "backend.accounts.services.signup"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
+
+
+sign_up_token_generator = _SignUpTokenGenerator()
+
+
+def _is_pending(user: User, *, now: datetime) -> bool:
+    """Signed up and not yet confirmed: inactive, never signed in, never left, and created
+    within the life of a confirmation link. An older inactive login was switched off on
+    purpose; a sign-up must not switch it back on."""
+    return (
+        not user.is_active
+        and user.last_login is None
+        and user.left_at is None
+        and user.date_joined > now - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    )
+
+
+def _validate(*, name, kvk, email, contact_first_name, contact_last_name, password) -> None:
     if not name or not name.strip():
         raise field_error("name", _("Vul de naam van het bedrijf in."))
     if not re.fullmatch(r"\d{8}", kvk):
@@ -62,17 +90,71 @@ def company_sign_up(
         validate_email(email)
     except ValidationError:
         raise field_error("contact_email", _("Vul een geldig e-mailadres in.")) from None
-    if User.objects.filter(email__iexact=email).exists():
-        raise field_error(
-            "contact_email",
-            _(
-                "Er is al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan."
-            ),
-        )
     if not contact_first_name.strip() or not contact_last_name.strip():
         raise field_error("contact_first_name", _("Vul je voor- en achternaam in."))
     candidate = User(email=email, first_name=contact_first_name, last_name=contact_last_name)
     check_password_strength(password, candidate)
+
+
+def _queue_mail(*, email: str, address: str, now: datetime) -> None:
+    record = mail_request_record(kind=MailKind.SIGN_UP, email=email, address=address, now=now)
+    if record.allowed:
+        # In the outbox, with the request: a broker that is down delays the mail, never loses it.
+        outbox_enqueue(
+            task="backend.accounts.tasks.sign_up_mail_task", kwargs={"request_id": record.pk}
+        )
+
+
+@transaction.atomic
+def company_sign_up(
+    *,
+    name: str,
+    kvk: str,
+    contact_email: str,
+    contact_first_name: str,
+    contact_last_name: str,
+    password: str,
+    phone: str = "",
+    website: str = "",
+    description: str = "",
+    employee_count: int | None = None,
+    job_title: str = "",
+    preferred_language: str = "nl",
+    address: str = "",
+    now: datetime | None = None,
+) -> SignUp | None:
+    """A company registers itself: the organisation plus its first company contact, whose login
+    works once confirmed through the e-mailed link (`company_sign_up_confirm`).
+
+    When `contact_email` already has an account nothing is created and that account holder gets a
+    mail instead; returns None then. The caller must answer exactly as for a new sign-up.
+
+    Raises ApplicationError naming the field: `kvk` not exactly 8 digits or already registered (the
+    message names the company so the person can ask a colleague for an invitation instead),
+    `contact_email` invalid, `password` too weak (Django's validators); and a 429 when the client
+    `address` sent SIGN_UP_MAX_PER_ADDRESS sign-ups within the hour. None of these depends on the
+    e-mail address having an account.
+    """
+    now = now or timezone.now()
+    kvk = normalise_kvk(kvk)
+    email = (contact_email or "").strip().lower()
+    _validate(
+        name=name,
+        kvk=kvk,
+        email=email,
+        contact_first_name=contact_first_name,
+        contact_last_name=contact_last_name,
+        password=password,
+    )
+    if mail_request_address_exhausted(kind=MailKind.SIGN_UP, address=address, now=now):
+        raise TooManyRequests(
+            _("Te veel aanmeldingen vanaf dit adres. Probeer het over een uur opnieuw.")
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        # Hash anyway: creating the login below costs one hash, so the timing tells nothing.
+        make_password(password)
+        _queue_mail(email=email, address=address, now=now)
+        return None
 
     organisation = organisation_create(
         actor=None,
@@ -90,8 +172,81 @@ def company_sign_up(
         last_name=contact_last_name.strip(),
         phone=phone,
         preferred_language=preferred_language,
+        is_active=False,
     )
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=Role.COMPANY_CONTACT, job_title=job_title
     )
+    _queue_mail(email=email, address=address, now=now)
     return SignUp(organisation=organisation, user=user, membership=membership)
+
+
+def sign_up_confirm_link(user: User) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = sign_up_token_generator.make_token(user)
+    return absolute_url(SIGN_UP_CONFIRM_PATH.format(uidb64=uidb64, token=token))
+
+
+def _mail_confirm(user: User) -> None:
+    mail_after_commit(
+        to=user.email,
+        subject=_("Bevestig je aanmelding"),
+        body=_(
+            "Welkom bij Koppel! Bevestig je aanmelding via deze link:\n%(url)s\n\n"
+            "Meldde je je niet aan? Dan kun je dit bericht negeren."
+        )
+        % {"url": sign_up_confirm_link(user)},
+    )
+
+
+def _mail_already_registered(user: User) -> None:
+    mail_after_commit(
+        to=user.email,
+        subject=_("Aanmelding met je e-mailadres"),
+        body=_(
+            "Iemand probeerde zich bij Koppel aan te melden met dit e-mailadres, maar je hebt al "
+            "een account.\n\nWas jij dat? Log dan in, of kies een nieuw wachtwoord via:\n%(url)s\n\n"
+            "Was jij het niet? Dan kun je dit bericht negeren; er is niets veranderd."
+        )
+        % {"url": absolute_url(PASSWORD_FORGOTTEN_PATH)},
+    )
+
+
+def sign_up_mail_send(*, request_id: int, now: datetime) -> bool:
+    """The task's half of a sign-up: a confirmation link for a new login, otherwise a notice to
+    the account holder. Returns whether a mail was sent; a request is handled once."""
+    record = mail_request_claim(request_id=request_id, now=now)
+    if record is None:
+        return False
+    user = User.objects.filter(email__iexact=record.email).first()
+    if user is None:  # the sign-up was rolled back
+        return False
+    with override(user.preferred_language):
+        if _is_pending(user, now=now):
+            _mail_confirm(user)
+        else:
+            _mail_already_registered(user)
+    return True
+
+
+@transaction.atomic
+def company_sign_up_confirm(*, uidb64: str, token: str) -> Membership:
+    """Activate a signed-up login from its e-mailed link; the link then stops working. Returns the
+    company contact membership. Raises ApplicationError for a wrong, used or expired link (the
+    link lives as long as a password reset link, PASSWORD_RESET_TIMEOUT)."""
+    invalid = ApplicationError(
+        _("Deze bevestigingslink is ongeldig of verlopen. Meld je opnieuw aan of log in.")
+    )
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        raise invalid from None
+    user = User.objects.select_for_update().filter(pk=pk).first()
+    if user is None or not _is_pending(user, now=timezone.now()):
+        raise invalid
+    membership = Membership.objects.active().filter(user=user, role=Role.COMPANY_CONTACT).first()
+    if membership is None or not sign_up_token_generator.check_token(user, token):
+        raise invalid
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return membership

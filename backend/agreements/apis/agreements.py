@@ -16,10 +16,9 @@ from backend.agreements.apis.common import (
     visible_agreement_or_404,
 )
 from backend.agreements.models import AgreementStatus
-from backend.agreements.selectors import agreement_events, agreement_list
+from backend.agreements.selectors import agreement_events, agreement_list, offer_for_agreement
 from backend.core.errors import NotFound
 from backend.core.pagination import StandardPagination
-from backend.offers.models import Offer
 from backend.organisations.models import Organisation
 
 
@@ -41,14 +40,18 @@ class AgreementListApi(APIView):
 
 class AgreementCreateFromOfferApi(APIView):
     class InputSerializer(serializers.Serializer):
-        offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.all())
+        # An id, not a related field: an unknown id must answer like another company's offer.
+        offer = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
 
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         agreement = services.agreement_create_from_offer(
-            **data.validated_data, actor=request.user, now=timezone.now()
+            offer=offer_for_agreement(request.user, data.validated_data["offer"]),
+            school=data.validated_data["school"],
+            actor=request.user,
+            now=timezone.now(),
         )
         agreement = visible_agreement_or_404(request.user, agreement.pk)
         return Response(

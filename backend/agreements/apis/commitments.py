@@ -1,7 +1,5 @@
 """Commitment, reliability and continuity endpoints."""
 
-import csv
-
 from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework import serializers, status
@@ -19,6 +17,8 @@ from backend.agreements.selectors import (
     reliability_for_organisation,
     reliability_for_person,
 )
+from backend.core.api_fields import query_id
+from backend.core.csv_safe import safe_csv_writer
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.pagination import StandardPagination
 from backend.organisations.models import Organisation
@@ -32,8 +32,8 @@ class CommitmentListApi(APIView):
             commitments = commitments.filter(owner=request.user)
         if value := params.get("status"):
             commitments = commitments.filter(status=value)
-        if value := params.get("agreement"):
-            commitments = commitments.filter(agreement_id=value)
+        if (agreement_id := query_id(params, "agreement")) is not None:
+            commitments = commitments.filter(agreement_id=agreement_id)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(commitments, request, view=self)
         return paginator.get_paginated_response([commitment_data(c) for c in page])
@@ -108,18 +108,18 @@ class CommitmentExportCsvApi(APIView):
                 "Alleen medewerkers van scholen en bedrijven kunnen dit exporteren."
             )
         commitments = commitments_visible_to(request.user)
-        if value := request.query_params.get("agreement"):
-            commitments = commitments.filter(agreement_id=value)
-        if value := request.query_params.get("consortium"):
+        if (agreement_id := query_id(request.query_params, "agreement")) is not None:
+            commitments = commitments.filter(agreement_id=agreement_id)
+        if (consortium_id := query_id(request.query_params, "consortium")) is not None:
             commitments = (
-                commitments.filter(agreement__consortium_id=value)
+                commitments.filter(agreement__consortium_id=consortium_id)
                 | commitments.filter(
-                    agreement__parties__organisation__consortium_memberships__consortium_id=value
+                    agreement__parties__organisation__consortium_memberships__consortium_id=consortium_id
                 ).distinct()
             )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="toezeggingen.csv"'
-        writer = csv.writer(response)
+        writer = safe_csv_writer(response)
         writer.writerow(
             [
                 "agreement_id",

@@ -1,7 +1,5 @@
 """Umbrella, collective, consortium and co-financing endpoints."""
 
-import csv
-
 from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework import serializers, status
@@ -9,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from backend.accounts.selectors import organisation_ids_for
 from backend.agreements import services
 from backend.agreements.apis.common import (
     detail_data,
@@ -17,8 +14,11 @@ from backend.agreements.apis.common import (
     reader_language,
     visible_agreement_or_404,
 )
-from backend.agreements.models import AgreementTemplate, CollectiveMember, Pledge, PledgeKind
+from backend.agreements.models import AgreementTemplate, Pledge, PledgeKind
 from backend.agreements.selectors import ledger_report
+from backend.agreements.selectors.collectives import collective_for_members, collective_members
+from backend.agreements.selectors.ledger import can_read_ledger
+from backend.core.csv_safe import safe_csv_writer
 from backend.core.errors import NotFound
 from backend.organisations.models import Consortium, Organisation
 
@@ -98,13 +98,20 @@ class UmbrellaChildrenApi(APIView):
         return Response({"children": [c.pk for c in children]}, status=status.HTTP_201_CREATED)
 
 
+def _collective_or_404(user, pk) -> Organisation:
+    collective = collective_for_members(user, pk)
+    if collective is None:
+        # The same answer for a missing id and a collective the user may not look into.
+        raise NotFound("Collectief niet gevonden.")
+    return collective
+
+
 class CollectiveMemberApi(APIView):
     class InputSerializer(serializers.Serializer):
         company = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.companies())
         joined_on = serializers.DateField()
 
     def get(self, request, pk):
-        members = CollectiveMember.objects.filter(collective_id=pk).select_related("company")
         return Response(
             [
                 {
@@ -112,14 +119,12 @@ class CollectiveMemberApi(APIView):
                     "joined_on": m.joined_on,
                     "left_on": m.left_on,
                 }
-                for m in members
+                for m in collective_members(_collective_or_404(request.user, pk))
             ]
         )
 
     def post(self, request, pk):
-        collective = Organisation.objects.filter(pk=pk).first()
-        if collective is None:
-            raise NotFound("Collectief niet gevonden.")
+        collective = _collective_or_404(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.collective_member_add(
@@ -151,20 +156,10 @@ class ConsortiumAgreementCreateApi(APIView):
 
 
 def _consortium_for_reader(user, pk) -> Consortium:
-    consortium = Consortium.objects.filter(pk=pk).first()
-    if consortium is None:
-        raise NotFound("Consortium niet gevonden.")
-    members = set(consortium.memberships.values_list("organisation_id", flat=True))
-    readers = organisation_ids_for(
-        user,
-        "company_contact",
-        "teacher",
-        "coach",
-        "coordinator",
-        "programme_lead",
-        "institution_admin",
-    )
-    if not (user.is_staff or members & readers):
+    # `?consortium=` comes in as text: anything but a number is simply no consortium (a 404, not
+    # the 500 a non-numeric primary key would raise).
+    consortium = Consortium.objects.filter(pk=pk).first() if str(pk).isdecimal() else None
+    if consortium is None or not can_read_ledger(user, consortium):
         raise NotFound("Consortium niet gevonden.")
     return consortium
 
@@ -247,9 +242,9 @@ class RealisationCreateApi(APIView):
 
     def post(self, request, pk):
         pledge = Pledge.objects.filter(pk=pk).select_related("consortium", "partner").first()
-        if pledge is None:
+        if pledge is None or not can_read_ledger(request.user, pledge.consortium):
+            # One answer for a missing pledge and another consortium's: ids reveal nothing.
             raise NotFound("Toezegging niet gevonden.")
-        _consortium_for_reader(request.user, pledge.consortium_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.realisation_record(pledge=pledge, actor=request.user, **data.validated_data)
@@ -277,7 +272,7 @@ class LedgerReportCsvApi(APIView):
         report = ledger_report(_consortium_for_reader(request.user, pk))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="cofinanciering.csv"'
-        writer = csv.writer(response)
+        writer = safe_csv_writer(response)
         writer.writerow(
             [
                 "view",

@@ -18,7 +18,12 @@ from backend.agreements.models.ledger import (
     PledgeKind,
     Realisation,
 )
-from backend.agreements.models.log import AgreementEvent, EventKind, LogIsAppendOnly
+from backend.agreements.models.log import (
+    AgreementEvent,
+    AgreementLogHead,
+    EventKind,
+    LogIsAppendOnly,
+)
 from backend.agreements.models.templates import AgreementTemplate, Clause, ClauseCategory
 
 __all__ = [
@@ -26,6 +31,7 @@ __all__ = [
     "Agreement",
     "AgreementEvent",
     "AgreementKind",
+    "AgreementLogHead",
     "AgreementParty",
     "AgreementStatus",
     "AgreementTemplate",

@@ -1,7 +1,19 @@
 """The append-only, hash-chained log of everything that happens to an agreement.
 
 Each entry's hash is sha256(prev_hash + canonical JSON of the entry); changing, removing or
-reordering a stored entry breaks the chain, which `manage.py verify_agreement_log` detects."""
+reordering a stored entry breaks the chain, which `manage.py verify_agreement_log` detects.
+Removing entries from the END leaves a shorter chain that is still consistent, so every chain also
+has a head (`AgreementLogHead`): the sequence and hash of its latest entry, written in the same
+transaction as each append. The verifier checks the chain's last entry against it.
+
+Entries name people only by user id (a pseudonymous reference), never by name, so erasing a
+person's details later does not break the chain.
+
+On PostgreSQL, triggers (migration 0003) make both tables append-only for every client, not only
+this app: UPDATE and DELETE of a log entry are refused, and a head may only advance one entry at a
+time. The one documented way around them (a data-protection order, a restore) is a DBA session that
+runs `SET LOCAL koppel.agreement_log_maintenance = 'on'` inside its transaction, followed by
+`manage.py verify_agreement_log` to show what the change did to the chains."""
 
 import datetime as dt
 import hashlib
@@ -119,3 +131,21 @@ class AgreementEvent(models.Model):
             at=self.at,
             payload=self.payload,
         )
+
+
+class AgreementLogHead(models.Model):
+    """The anchor of one agreement's chain: its latest entry's sequence and hash. A separate row
+    (not fields on Agreement) so that saving a stale Agreement instance can never rewind it."""
+
+    agreement = models.OneToOneField(
+        "agreements.Agreement", on_delete=models.PROTECT, primary_key=True, related_name="log_head"
+    )
+    sequence = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("logboekkop")
+        verbose_name_plural = _("logboekkoppen")
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}#{self.sequence}"

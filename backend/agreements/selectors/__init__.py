@@ -25,12 +25,16 @@ from backend.agreements.models import (
 from backend.agreements.models.agreements import OPEN_STATUSES
 from backend.agreements.models.commitments import PENDING_STATUSES
 from backend.agreements.selectors.access import (
+    AGREEMENT_OFFER_STATUSES,
     acting_organisation_ids,
     acting_party,
+    agreement_school_ids,
     agreements_visible_to,
     can_manage,
     can_read,
     is_school_coordinator_for,
+    offer_for_agreement,
+    offer_unavailable,
 )
 from backend.agreements.selectors.reliability import (
     Reliability,
@@ -40,10 +44,12 @@ from backend.agreements.selectors.reliability import (
 from backend.core.dashboard import DashboardItem
 
 __all__ = [
+    "AGREEMENT_OFFER_STATUSES",
     "Reliability",
     "acting_party",
     "agreement_detail",
     "agreement_list",
+    "agreement_school_ids",
     "agreements_visible_to",
     "can_manage",
     "can_read",
@@ -51,6 +57,8 @@ __all__ = [
     "dashboard_items_for",
     "is_school_coordinator_for",
     "ledger_report",
+    "offer_for_agreement",
+    "offer_unavailable",
     "reliability_for_organisation",
     "reliability_for_person",
 ]

@@ -2,12 +2,18 @@
 so API views, pages and services share one answer."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import SCHOOL_STAFF_ROLES, Membership, Role, StudentEnrolment, User
 from backend.accounts.selectors import company_ids, coordinator_school_ids, organisation_ids_for
 from backend.agreements.models import Agreement, AgreementParty
+from backend.core.errors import ApplicationError, field_error
+from backend.offers.models import Offer, OfferStatus
+from backend.offers.selectors import offer_target_school_ids, offers_visible_to
 
 SCHOOL_ACCEPT_ROLES = (Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
+# An agreement is about work that will happen: the school has published the offer, or it runs.
+AGREEMENT_OFFER_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.RUNNING)
 
 
 def readable_organisation_ids(user: User) -> set[int]:
@@ -108,3 +114,42 @@ def party_organisation_for_person(agreement: Agreement, person: User) -> int | N
         .first()
     )
     return membership.organisation_id if membership else None
+
+
+def offer_unavailable(offer_id: int) -> ApplicationError:
+    # One answer for an id that does not exist and for an offer the person may not see, so
+    # another company's offers cannot be found, or their titles read, by trying ids.
+    return field_error(
+        "offer",
+        _("Aanbod %(id)s bestaat niet of u kunt er geen afspraak over maken.") % {"id": offer_id},
+    )
+
+
+def offer_for_agreement(user: User, offer_id: int) -> Offer:
+    """The offer if `user` may see it (or represents the company that took it over), else
+    `offer_unavailable`: the same error whether or not the id exists."""
+    offer = Offer.objects.select_related("owner", "contact").filter(pk=offer_id).first()
+    if offer is None or not offer_is_known_to(user, offer):
+        raise offer_unavailable(offer_id)
+    return offer
+
+
+def offer_is_known_to(user: User, offer: Offer) -> bool:
+    """May `user` know this offer exists: they see it, or represent the company that took over
+    its owner (a takeover moves agreements, not the offer)."""
+    if offers_visible_to(user).filter(pk=offer.pk).exists():
+        return True
+    return offer.owner.current().pk in company_ids(user)
+
+
+def agreement_school_ids(user: User, offer: Offer) -> set[int]:
+    """The schools with which `user` may record an agreement about `offer`: schools it was
+    submitted to (by name or through a consortium they belong to), while it is published or
+    running. Staff and the offer's company may pick any of them; a coordinator only their own."""
+    if offer.status not in AGREEMENT_OFFER_STATUSES:
+        return set()
+    targets = offer_target_school_ids(offer)
+    companies = company_ids(user)
+    if user.is_staff or offer.owner_id in companies or offer.owner.current().pk in companies:
+        return targets
+    return targets & coordinator_school_ids(user)

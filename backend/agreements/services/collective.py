@@ -31,16 +31,17 @@ def collective_member_add(
     *, collective: Organisation, company: Organisation, joined_on: dt.date, actor: User
 ) -> CollectiveMember:
     """A company joins a collective. Koppel staff or a contact person of the collective."""
+    # Both may be any id the client sent: refuse outsiders before a message names anything.
+    if not (actor.is_staff or collective.pk in company_ids(actor)):
+        raise PermissionDenied(
+            _("Alleen een contactpersoon van het collectief kan leden toevoegen.")
+        )
     if collective.kind != OrganisationKind.COLLECTIVE:
         raise field_error(
             "collective", _("%(name)s is geen bedrijvencollectief.") % {"name": collective.name}
         )
     if not company.is_company:
-        raise field_error("company", _("%(name)s is geen bedrijf.") % {"name": company.name})
-    if not (actor.is_staff or collective.pk in company_ids(actor)):
-        raise PermissionDenied(
-            _("Alleen een contactpersoon van het collectief kan leden toevoegen.")
-        )
+        raise field_error("company", _("Organisatie %(id)s is geen bedrijf.") % {"id": company.pk})
     member, created = CollectiveMember.objects.get_or_create(
         collective=collective, company=company, defaults={"joined_on": joined_on}
     )
@@ -146,10 +147,11 @@ def umbrella_generate_children(
         for student in rotation.students:
             enrolment = getattr(student, "enrolment", None)
             if enrolment is None or enrolment.school_id != school.pk:
+                # Named by the id the client sent: the person may be at another school.
                 raise field_error(
                     f"rotations[{index}].students",
-                    _("%(name)s is geen student van %(school)s.")
-                    % {"name": student.first_name, "school": school.name},
+                    _("Persoon %(id)s is geen student van %(school)s.")
+                    % {"id": student.pk, "school": school.name},
                 )
         names = ", ".join(sorted(s.first_name for s in rotation.students))
         contact = first_contact(rotation.company)

@@ -97,10 +97,11 @@ def commitment_create(
         raise field_error("title", _("Beschrijf wat er gedaan wordt."))
     organisation_id = party_organisation_for_person(agreement, owner)
     if organisation_id is None or owner.left_at is not None:
+        # Named by the id the client sent: `owner` may be anyone, even at another organisation.
         raise field_error(
             "owner",
-            _("%(name)s werkt niet (meer) bij een van de partijen van deze afspraak.")
-            % {"name": owner},
+            _("Persoon %(id)s werkt niet (meer) bij een van de partijen van deze afspraak.")
+            % {"id": owner.pk},
         )
     organisation = agreement.parties.get(organisation_id=organisation_id).organisation
     return commitment_create_unchecked(

@@ -50,6 +50,12 @@ def _flag_for_reconfirmation(*, party: AgreementParty, reason: str, actor, now) 
     )
 
 
+def _handover_refused() -> PermissionDenied:
+    return PermissionDenied(
+        _("Alleen een coördinator of contactpersoon van dezelfde organisatie kan werk overdragen.")
+    )
+
+
 @transaction.atomic
 def person_handover(*, leaving_user: User, new_owner: User, actor: User, now) -> dict[str, int]:
     """Hand over everything a leaving person holds: their open and overdue commitments, the
@@ -60,24 +66,25 @@ def person_handover(*, leaving_user: User, new_owner: User, actor: User, now) ->
     contacts of a company, where both people work."""
     if leaving_user.pk == new_owner.pk:
         raise field_error("new_owner", _("Kies iemand anders dan de vertrekkende persoon."))
-    if new_owner.left_at is not None:
-        raise field_error("new_owner", _("%(name)s is zelf vertrokken.") % {"name": new_owner})
     leaving_orgs = set(
         Membership.objects.filter(user=leaving_user).values_list("organisation_id", flat=True)
     )
+    # Both people may be anyone the client named: refuse an actor from elsewhere before any
+    # message names either of them.
+    if not (actor.is_staff or (leaving_orgs & acting_organisation_ids(actor))):
+        raise _handover_refused()
     shared = leaving_orgs & organisation_ids_for(new_owner)
     if not shared:
         raise field_error(
             "new_owner",
-            _("%(new)s werkt niet bij dezelfde organisatie als %(old)s.")
-            % {"new": new_owner, "old": leaving_user},
+            _(
+                "De nieuwe eigenaar werkt niet bij dezelfde organisatie als de vertrekkende persoon."
+            ),
         )
     if not (actor.is_staff or (shared & acting_organisation_ids(actor))):
-        raise PermissionDenied(
-            _(
-                "Alleen een coördinator of contactpersoon van dezelfde organisatie kan werk overdragen."
-            )
-        )
+        raise _handover_refused()
+    if new_owner.left_at is not None:
+        raise field_error("new_owner", _("%(name)s is zelf vertrokken.") % {"name": new_owner})
 
     note = _("Overgedragen van %(old)s aan %(new)s.") % {"old": leaving_user, "new": new_owner}
     touched: dict[int, Agreement] = {}

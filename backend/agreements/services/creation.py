@@ -15,6 +15,11 @@ from backend.agreements.models import (
     EventKind,
     PartyRole,
 )
+from backend.agreements.selectors.access import (
+    agreement_school_ids,
+    offer_is_known_to,
+    offer_unavailable,
+)
 from backend.agreements.services.common import (
     build_version,
 )
@@ -122,9 +127,13 @@ def agreement_create_from_offer(
     company, as it is today after takeovers), dates, place, what the company provides, mentoring
     hours, deliverables, the clauses of the current template rendered in Dutch and English as
     version 1, and default commitments with one owner each. Allowed for coordinators of `school`
-    and company contacts of the offer's company."""
+    and company contacts of the offer's company, only with a school the offer was submitted to
+    while it is published or running (`agreement_school_ids`). An offer the actor may not see
+    is refused exactly like an id that does not exist (`offer_unavailable`)."""
     from backend.accounts.selectors import company_ids, coordinator_school_ids
 
+    if not offer_is_known_to(actor, offer):
+        raise offer_unavailable(offer.pk)
     if not school.is_school:
         raise field_error("school", _("Kies een school als partij."))
     company = offer.owner.current()
@@ -134,6 +143,14 @@ def agreement_create_from_offer(
     ):
         raise PermissionDenied(
             _("Alleen de coördinator van de school of het bedrijf maakt deze afspraak.")
+        )
+    if school.pk not in agreement_school_ids(actor, offer):
+        raise field_error(
+            "offer",
+            _(
+                "Over dit aanbod maakt u alleen een afspraak met een school waarbij het is "
+                "ingediend, zolang het gepubliceerd is of loopt."
+            ),
         )
     if offer.kind not in ENGAGEMENT_OFFER_KINDS:
         raise field_error("offer", _("Voor dit soort aanbod maken we geen afspraak."))

@@ -62,7 +62,8 @@ def pledge_create(
             % {"name": partner.name, "consortium": consortium.name},
         )
     if funder.kind != OrganisationKind.FUNDER:
-        raise field_error("funder", _("%(name)s is geen financier.") % {"name": funder.name})
+        # Named by the id the client sent: a company contact must not learn other companies.
+        raise field_error("funder", _("Organisatie %(id)s is geen financier.") % {"id": funder.pk})
     if kind not in PledgeKind.values:
         raise field_error("kind", _("Kies geld of uren."))
     if period_end < period_start:

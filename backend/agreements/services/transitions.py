@@ -167,10 +167,11 @@ def agreement_set_participants(
     for student in students:
         enrolment = getattr(student, "enrolment", None)
         if enrolment is None or enrolment.school_id not in school_ids:
+            # Named by the id the client sent: `student` may be anyone, even at another school.
             raise field_error(
                 "students",
-                _("%(name)s is geen student van een school bij deze afspraak.")
-                % {"name": student.first_name},
+                _("Persoon %(id)s is geen student van een school bij deze afspraak.")
+                % {"id": student.pk},
             )
     agreement.participants.set(students)
     log_event(

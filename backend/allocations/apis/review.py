@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +20,13 @@ from backend.allocations.apis.serializers import (
     OverrideInputSerializer,
 )
 from backend.allocations.models import Objection
-from backend.allocations.selectors.access import get_round_for_manager, get_round_for_staff
+from backend.allocations.selectors.access import (
+    challenge_of_round,
+    get_objection_for_manager,
+    get_round_for_manager,
+    get_round_for_staff,
+    student_of_round,
+)
 from backend.allocations.selectors.review import (
     EXPORT_ORDER,
     assignments_csv,
@@ -29,7 +34,7 @@ from backend.allocations.selectors.review import (
     objections_for_round,
     unassigned_with_room,
 )
-from backend.core.errors import field_error
+from backend.core.errors import NotFound, field_error
 from backend.offers.models import Offer
 
 User = get_user_model()
@@ -47,14 +52,23 @@ class AssignmentListApi(generics.ListAPIView):
         )
 
 
-def _student(student_id: int):
-    return get_object_or_404(User, pk=student_id)
+def _student(round, student_id: int):
+    """A student of the round's schools (or placed in the round). Anyone else is 'not found', so
+    the services' messages never name a student of another school."""
+    student = student_of_round(round, student_id)
+    if student is None:
+        raise NotFound(_("Deze student doet niet mee aan deze ronde."))
+    return student
 
 
-def _offer(offer_id: int) -> Offer:
-    offer = Offer.objects.filter(pk=offer_id).first()
+def _offer(round, offer_id: int) -> Offer:
+    """A challenge of this round; any other id (unknown, or another school's offer) gets the same
+    answer without its title."""
+    offer = challenge_of_round(round, offer_id)
     if offer is None:
-        raise field_error("offer", _("Onbekende uitdaging."))
+        raise field_error(
+            "offer", _("Deze uitdaging bestaat niet of doet niet mee aan deze ronde.")
+        )
     return offer
 
 
@@ -67,7 +81,9 @@ class AssignmentLockApi(APIView):
     @extend_schema(request=None, responses=AssignmentOutputSerializer)
     def post(self, request, round_id: int, student_id: int):
         round = get_round_for_manager(request.user, round_id)
-        services.assignment_lock(round=round, student=_student(student_id), actor=request.user)
+        services.assignment_lock(
+            round=round, student=_student(round, student_id), actor=request.user
+        )
         return _assignment_response(round, student_id)
 
 
@@ -75,7 +91,9 @@ class AssignmentUnlockApi(APIView):
     @extend_schema(request=None, responses=AssignmentOutputSerializer)
     def post(self, request, round_id: int, student_id: int):
         round = get_round_for_manager(request.user, round_id)
-        services.assignment_unlock(round=round, student=_student(student_id), actor=request.user)
+        services.assignment_unlock(
+            round=round, student=_student(round, student_id), actor=request.user
+        )
         return _assignment_response(round, student_id)
 
 
@@ -89,8 +107,8 @@ class AssignmentOverrideApi(APIView):
         data.is_valid(raise_exception=True)
         services.assignment_override(
             round=round,
-            student=_student(student_id),
-            offer=_offer(data.validated_data["offer"]),
+            student=_student(round, student_id),
+            offer=_offer(round, data.validated_data["offer"]),
             actor=request.user,
         )
         return _assignment_response(round, student_id)
@@ -134,9 +152,7 @@ class ObjectionListApi(generics.ListAPIView):
 
 
 def _objection(request, objection_id: int) -> Objection:
-    objection = get_object_or_404(Objection.objects.select_related("student"), pk=objection_id)
-    objection.round = get_round_for_manager(request.user, objection.round_id)
-    return objection
+    return get_objection_for_manager(request.user, objection_id)
 
 
 class ObjectionAcceptApi(APIView):
@@ -148,7 +164,7 @@ class ObjectionAcceptApi(APIView):
         objection = services.objection_accept(
             objection=objection,
             actor=request.user,
-            offer=_offer(data.validated_data["offer"]),
+            offer=_offer(objection.round, data.validated_data["offer"]),
             answer=data.validated_data["answer"],
         )
         return Response(ObjectionOutputSerializer(objection).data)

@@ -22,10 +22,9 @@ from backend.allocations.selectors.access import (
     rounds_for_student,
     rounds_readable_by_staff,
 )
-from backend.core.errors import PermissionDenied, field_error
+from backend.core.errors import PermissionDenied
 from backend.core.permissions import IsCoordinator
 from backend.curriculum.models import Kwalificatie
-from backend.offers.models import Offer
 from backend.organisations.models import Consortium, Organisation
 
 
@@ -36,14 +35,6 @@ def readable_round(request, round_id: int) -> AllocationRound:
     except PermissionDenied:
         round, _enrolment = get_round_for_student(request.user, round_id)
         return round
-
-
-def _offers(ids: list[int]) -> list[Offer]:
-    offers = list(Offer.objects.filter(pk__in=ids))
-    missing = set(ids) - {o.pk for o in offers}
-    if missing:
-        raise field_error("challenges", f"Onbekende uitdaging(en): {sorted(missing)}")
-    return offers
 
 
 class RoundListCreateApi(generics.ListAPIView):
@@ -82,9 +73,9 @@ class RoundListCreateApi(generics.ListAPIView):
             consortium=consortium,
             kwalificaties=list(Kwalificatie.objects.filter(pk__in=d["kwalificaties"])),
             cohorts=d["cohorts"],
-            challenges=_offers(d["challenges"]),
-            capacities={int(k): v for k, v in d["capacities"].items()},
-            host_capacities={int(k): v for k, v in d["host_capacities"].items()},
+            challenges=d["challenges"],
+            capacities=d["capacities"],
+            host_capacities=d["host_capacities"],
             min_choices=d["min_choices"],
             max_choices=d["max_choices"],
             choices_open_at=d["choices_open_at"],
@@ -110,8 +101,8 @@ class RoundChallengesSetApi(APIView):
         round = services.allocation_round_set_challenges(
             round=round,
             actor=request.user,
-            challenges=_offers(data.validated_data["challenges"]),
-            capacities={int(k): v for k, v in data.validated_data["capacities"].items()},
+            challenges=data.validated_data["challenges"],
+            capacities=data.validated_data["capacities"],
             now=timezone.now(),
         )
         return Response(RoundOutputSerializer(round).data)

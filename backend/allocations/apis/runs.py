@@ -3,7 +3,6 @@
 import json
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,21 +17,21 @@ from backend.allocations.apis.serializers import (
     RunStartInputSerializer,
 )
 from backend.allocations.models import AllocationRun, RunStatus
-from backend.allocations.selectors.access import get_round_for_manager, get_round_for_staff
+from backend.allocations.selectors.access import (
+    get_round_for_manager,
+    get_round_for_staff,
+    get_run,
+)
 from backend.allocations.selectors.review import runs_compare, runs_for_round
 from backend.core.errors import ApplicationError, Conflict
 
 
 def run_for_staff(request, run_id: int) -> AllocationRun:
-    run = get_object_or_404(AllocationRun.objects.select_related("started_by"), pk=run_id)
-    get_round_for_staff(request.user, run.round_id)
-    return run
+    return get_run(request.user, run_id)
 
 
 def run_for_manager(request, run_id: int) -> AllocationRun:
-    run = get_object_or_404(AllocationRun.objects.select_related("started_by"), pk=run_id)
-    run.round = get_round_for_manager(request.user, run.round_id)
-    return run
+    return get_run(request.user, run_id, manage=True)
 
 
 class RunListStartApi(generics.ListAPIView):

@@ -1,5 +1,8 @@
 """Output and input shapes of the allocations API."""
 
+import re
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.allocations.models import (
@@ -10,6 +13,56 @@ from backend.allocations.models import (
     RoundEvent,
     RunMode,
 )
+from backend.core.api_fields import MAX_ID, id_field
+
+# Places per challenge or company in one round: far above any real team, far below the
+# database's smallint.
+MAX_CAPACITY = 1000
+_ID_TEXT = re.compile(r"[1-9][0-9]{0,18}")
+
+
+def _as_id(key) -> int | None:
+    """A dictionary key as a positive id: JSON keys are text ("12"); Python callers may use 12."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        value = key
+    elif isinstance(key, str) and _ID_TEXT.fullmatch(key):
+        value = int(key)
+    else:
+        return None
+    return value if 1 <= value <= MAX_ID else None
+
+
+class CapacitiesField(serializers.DictField):
+    """{id: places}: each key a positive id, each value a whole number 0..MAX_CAPACITY. Errors
+    name the key: {"capacities.abc": ["Geen geldig uitdaging-id."]}."""
+
+    def __init__(self, *, key_error, **kwargs):
+        self.key_error = key_error
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", dict)
+        super().__init__(
+            child=serializers.IntegerField(min_value=0, max_value=MAX_CAPACITY), **kwargs
+        )
+
+    def run_child_validation(self, data: dict) -> dict[int, int]:
+        result: dict[int, int] = {}
+        errors: dict[str, list] = {}
+        for key, value in data.items():
+            messages = []
+            pk = _as_id(key)
+            if pk is None:
+                messages.append(self.key_error)
+            try:
+                places = self.child.run_validation(value)
+            except serializers.ValidationError as error:
+                messages.extend(error.detail)
+            if messages:
+                errors[str(key)] = messages
+            elif pk is not None:
+                result[pk] = places
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
 
 
 class RoundOutputSerializer(serializers.ModelSerializer):
@@ -39,21 +92,15 @@ class RoundOutputSerializer(serializers.ModelSerializer):
 class RoundInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     period = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    school = serializers.IntegerField(required=False, allow_null=True, default=None)
-    consortium = serializers.IntegerField(required=False, allow_null=True, default=None)
-    kwalificaties = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+    school = id_field(required=False, allow_null=True, default=None)
+    consortium = id_field(required=False, allow_null=True, default=None)
+    kwalificaties = serializers.ListField(child=id_field(), required=False, default=list)
+    cohorts = serializers.ListField(
+        child=serializers.IntegerField(min_value=2000, max_value=2100), required=False, default=list
     )
-    cohorts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    challenges = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
-    )
-    capacities = serializers.DictField(
-        child=serializers.IntegerField(min_value=0), required=False, default=dict
-    )
-    host_capacities = serializers.DictField(
-        child=serializers.IntegerField(min_value=0), required=False, default=dict
-    )
+    challenges = serializers.ListField(child=id_field(), required=False, default=list)
+    capacities = CapacitiesField(key_error=_("Geen geldig uitdaging-id."))
+    host_capacities = CapacitiesField(key_error=_("Geen geldig bedrijf-id."))
     min_choices = serializers.IntegerField(default=3)
     max_choices = serializers.IntegerField(default=5)
     choices_open_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -62,10 +109,8 @@ class RoundInputSerializer(serializers.Serializer):
 
 
 class ChallengesInputSerializer(serializers.Serializer):
-    challenges = serializers.ListField(child=serializers.IntegerField())
-    capacities = serializers.DictField(
-        child=serializers.IntegerField(min_value=0), required=False, default=dict
-    )
+    challenges = serializers.ListField(child=id_field())
+    capacities = CapacitiesField(key_error=_("Geen geldig uitdaging-id."))
 
 
 class RunOutputSerializer(serializers.ModelSerializer):
@@ -95,7 +140,7 @@ class RunOutputSerializer(serializers.ModelSerializer):
 
 class RunStartInputSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=RunMode.choices, default=RunMode.OPTIMAL)
-    seed = serializers.IntegerField(min_value=0, default=0)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     coverage_weight = serializers.FloatField(min_value=0, default=0.0)
 
 
@@ -131,7 +176,7 @@ class AssignmentOutputSerializer(serializers.ModelSerializer):
 
 
 class OverrideInputSerializer(serializers.Serializer):
-    offer = serializers.IntegerField()
+    offer = id_field()
 
 
 class ObjectionOutputSerializer(serializers.ModelSerializer):
@@ -163,7 +208,7 @@ class ObjectionInputSerializer(serializers.Serializer):
 
 
 class AcceptInputSerializer(serializers.Serializer):
-    offer = serializers.IntegerField()
+    offer = id_field()
     answer = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -180,10 +225,8 @@ class EventOutputSerializer(serializers.ModelSerializer):
 
 
 class ChoicesInputSerializer(serializers.Serializer):
-    choices = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
-    teammates = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
-    )
+    choices = serializers.ListField(child=id_field(), allow_empty=True)
+    teammates = serializers.ListField(child=id_field(), required=False, default=list)
 
 
 class ChoiceOutputSerializer(serializers.Serializer):

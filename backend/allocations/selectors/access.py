@@ -7,7 +7,7 @@
 - A company contact sees only its own teams, after publication.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import StudentEnrolment, User
@@ -17,8 +17,15 @@ from backend.accounts.selectors import (
     staff_school_ids,
     student_enrolment,
 )
-from backend.allocations.models import AllocationRound
+from backend.allocations.models import (
+    AllocationRound,
+    AllocationRun,
+    Assignment,
+    Objection,
+    RoundChallenge,
+)
 from backend.core.errors import NotFound, PermissionDenied
+from backend.offers.models import Offer
 from backend.organisations.models import ConsortiumMembership, Organisation
 
 
@@ -43,17 +50,55 @@ def rounds_readable_by_staff(user: User) -> QuerySet[AllocationRound]:
     return _rounds_for_schools(staff_school_ids(user))
 
 
-def round_school_ids(round: AllocationRound) -> set[int]:
-    """The schools whose students take part: the round's school or the consortium's schools."""
-    if round.school_id:
-        return {round.school_id}
+def _member_school_ids(consortium_id: int) -> set[int]:
     return set(
         ConsortiumMembership.objects.filter(
-            consortium_id=round.consortium_id,
+            consortium_id=consortium_id,
             left_on__isnull=True,
             organisation__kind__in=["school", "hogeschool"],
         ).values_list("organisation_id", flat=True)
     )
+
+
+def round_school_ids(round: AllocationRound) -> set[int]:
+    """The schools whose students take part: the round's school or the consortium's schools."""
+    if round.school_id:
+        return {round.school_id}
+    return _member_school_ids(round.consortium_id)
+
+
+def challenges_for_round_of(*, school_id: int | None, consortium_id: int | None) -> QuerySet[Offer]:
+    """The challenges a round of this school (or consortium) may hold: published challenges
+    submitted to the school or to a consortium it belongs to; for a consortium round, submitted
+    to that consortium or to one of its member schools. Nothing of other schools or consortia."""
+    if school_id is not None:
+        schools = {school_id}
+        consortia = consortium_ids_for_organisations(schools)
+    elif consortium_id is not None:
+        schools = _member_school_ids(consortium_id)
+        consortia = {consortium_id}
+    else:
+        return Offer.objects.none()
+    submitted_to_school = Exists(
+        Offer.schools.through.objects.filter(offer_id=OuterRef("pk"), organisation_id__in=schools)
+    )
+    return (
+        Offer.objects.challenges()
+        .published()
+        .filter(Q(submitted_to_school) | Q(consortium_id__in=consortia))
+    )
+
+
+def challenges_for_rounds_of_coordinator(user: User) -> QuerySet[Offer]:
+    """The challenges any round `user` may open could hold: those of a round of each of their
+    schools and of each consortium those schools belong to (the new-round form lists these)."""
+    schools = coordinator_school_ids(user)
+    queryset = Offer.objects.none()
+    for school_id in schools:
+        queryset |= challenges_for_round_of(school_id=school_id, consortium_id=None)
+    for consortium_id in consortium_ids_for_organisations(schools):
+        queryset |= challenges_for_round_of(school_id=None, consortium_id=consortium_id)
+    return queryset
 
 
 def round_enrolments(round: AllocationRound) -> QuerySet[StudentEnrolment]:
@@ -109,39 +154,114 @@ def can_read_as_staff(user: User, round: AllocationRound) -> bool:
     return rounds_readable_by_staff(user).filter(pk=round.pk).exists()
 
 
-def get_round_for_manager(user: User, round_id: int) -> AllocationRound:
-    """The round if `user` manages it; 404 when it does not exist, 403 when it is not theirs."""
-    round = (
+def _round_with_names(round_id: int) -> AllocationRound | None:
+    return (
         AllocationRound.objects.select_related("school", "consortium").filter(pk=round_id).first()
     )
+
+
+def _round_not_found() -> NotFound:
+    # One answer for a round that does not exist and one the user may not know about, so ids
+    # of other schools' rounds cannot be told from unused ids.
+    return NotFound(_("Deze indelingsronde bestaat niet."))
+
+
+def student_sees_round(user: User, round: AllocationRound) -> bool:
+    """A student sees a round they take part in once it has left 'preparing'."""
+    return round.phase != "preparing" and student_takes_part(round, student_enrolment(user))
+
+
+def round_is_visible_to(user: User, round: AllocationRound) -> bool:
+    """May `user` know that this round exists: school staff of its schools, or a student in it."""
+    return can_read_as_staff(user, round) or student_sees_round(user, round)
+
+
+def get_round_for_manager(user: User, round_id: int) -> AllocationRound:
+    """The round if `user` manages it; 404 when it does not exist or `user` may not see it,
+    403 when they see it but may not manage it (a teacher, a student of the round)."""
+    round = _round_with_names(round_id)
     if round is None:
-        raise NotFound(_("Deze indelingsronde bestaat niet."))
-    if not can_manage(user, round):
+        raise _round_not_found()
+    if can_manage(user, round):
+        return round
+    if round_is_visible_to(user, round):
         raise PermissionDenied(
             _("Alleen coördinatoren van de eigen school mogen deze ronde beheren.")
         )
-    return round
+    raise _round_not_found()
 
 
 def get_round_for_staff(user: User, round_id: int) -> AllocationRound:
-    round = (
-        AllocationRound.objects.select_related("school", "consortium").filter(pk=round_id).first()
-    )
+    """The round for school staff of its schools; 404 for anyone who may not see it, 403 for a
+    student taking part (they see the round, not its staff pages)."""
+    round = _round_with_names(round_id)
     if round is None:
-        raise NotFound(_("Deze indelingsronde bestaat niet."))
-    if not can_read_as_staff(user, round):
+        raise _round_not_found()
+    if can_read_as_staff(user, round):
+        return round
+    if student_sees_round(user, round):
         raise PermissionDenied(_("Deze ronde hoort niet bij jouw school."))
-    return round
+    raise _round_not_found()
 
 
 def get_round_for_student(user: User, round_id: int) -> tuple[AllocationRound, StudentEnrolment]:
+    """The round and the student's enrolment when they take part; 403 for school staff who see
+    the round (this is the student's side), 404 for everyone else."""
     round = AllocationRound.objects.filter(pk=round_id).prefetch_related("kwalificaties").first()
     if round is None:
-        raise NotFound(_("Deze indelingsronde bestaat niet."))
+        raise _round_not_found()
     enrolment = student_enrolment(user)
-    if round.phase == "preparing" or not student_takes_part(round, enrolment):
+    if round.phase != "preparing" and student_takes_part(round, enrolment):
+        return round, enrolment
+    if can_read_as_staff(user, round):
         raise PermissionDenied(_("Je doet niet mee aan deze indelingsronde."))
-    return round, enrolment
+    raise _round_not_found()
+
+
+def get_run(user: User, run_id: int, *, manage: bool = False) -> AllocationRun:
+    """A run of a round the user may read (`manage`: may manage), with `run.round` loaded.
+    One 404 for a missing run and for a run of a round the user may not see."""
+    run = AllocationRun.objects.select_related("started_by").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("Deze run bestaat niet."))
+    try:
+        run.round = (get_round_for_manager if manage else get_round_for_staff)(user, run.round_id)
+    except NotFound:
+        raise NotFound(_("Deze run bestaat niet.")) from None
+    return run
+
+
+def get_objection_for_manager(user: User, objection_id: int) -> Objection:
+    """An objection in a round the user manages, with `objection.round` loaded. One 404 for a
+    missing objection and for one in a round the user may not see."""
+    objection = Objection.objects.select_related("student").filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFound(_("Dit bezwaar bestaat niet."))
+    try:
+        objection.round = get_round_for_manager(user, objection.round_id)
+    except NotFound:
+        raise NotFound(_("Dit bezwaar bestaat niet.")) from None
+    return objection
+
+
+def student_of_round(round: AllocationRound, student_id: int) -> User | None:
+    """A student of the round's schools (or one placed in the round), else None. Callers answer
+    'not found' for None, so no message ever names a student of another school."""
+    return (
+        User.objects.filter(pk=student_id)
+        .filter(
+            Q(enrolment__school_id__in=round_school_ids(round))
+            | Q(pk__in=Assignment.objects.filter(round=round).values("student_id"))
+        )
+        .first()
+    )
+
+
+def challenge_of_round(round: AllocationRound, offer_id: int) -> Offer | None:
+    """A challenge of this round, else None (an unknown id and another school's offer alike),
+    so no message ever names an offer outside the round."""
+    in_round = RoundChallenge.objects.filter(round=round).values("offer_id")
+    return Offer.objects.filter(pk=offer_id, pk__in=in_round).first()
 
 
 def school_names(ids: set[int]) -> dict[int, str]:

@@ -1,6 +1,5 @@
 """Reads for the coordinator's review: assignments, explanations, run comparison, leftovers."""
 
-import csv
 import datetime as dt
 import io
 from collections import Counter, defaultdict
@@ -21,6 +20,7 @@ from backend.allocations.models import (
 )
 from backend.allocations.selectors.access import school_names
 from backend.allocations.selectors.snapshot import round_snapshot
+from backend.core.csv_safe import safe_csv_writer
 from backend.offers.models import Offer
 from backend.organisations.models import Organisation
 
@@ -289,7 +289,7 @@ def assignments_csv(round: AllocationRound, *, by: str) -> str:
     first = {"challenge": "challenge", "host": "host", "class": "class"}[by]
     columns = [first, *[c for c in EXPORT_COLUMNS if c != first]]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = safe_csv_writer(buffer)
     writer.writerow([headers[c] for c in columns])
     rows = (
         Assignment.objects.filter(round=round)
@@ -309,7 +309,7 @@ def assignments_csv(round: AllocationRound, *, by: str) -> str:
     )
     for row in rows:
         values = dict(zip(EXPORT_COLUMNS, row, strict=True))
-        writer.writerow(["" if values[c] is None else values[c] for c in columns])
+        writer.writerow([values[c] for c in columns])
     return buffer.getvalue()
 
 

@@ -26,6 +26,7 @@ from backend.allocations.services.runs import (
     allocation_run_execute,
     allocation_run_retry,
     allocation_run_start,
+    allocation_runs_reap,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "allocation_run_execute",
     "allocation_run_retry",
     "allocation_run_start",
+    "allocation_runs_reap",
     "assignment_lock",
     "assignment_override",
     "assignment_unlock",

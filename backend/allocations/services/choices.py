@@ -8,12 +8,17 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.allocations import engine_adapter, texts
-from backend.allocations.models import AllocationRound, Choice, ChoiceList, Phase
+from backend.allocations.models import (
+    AllocationRound,
+    Choice,
+    ChoiceList,
+    Phase,
+    RoundChallenge,
+)
 from backend.allocations.selectors.access import get_round_for_student, round_enrolments
 from backend.allocations.selectors.snapshot import challenge_records
 from backend.allocations.selectors.student import student_record
 from backend.core.errors import ApplicationError, Conflict
-from backend.offers.models import Offer
 
 MAX_TEAMMATES = 2
 
@@ -28,17 +33,30 @@ def _check_window(round: AllocationRound, now: dt.datetime) -> None:
         raise Conflict(_("Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten."))
 
 
+def _not_in_round(offer_id: int) -> ApplicationError:
+    # The same words for an id that does not exist and for another school's (draft) offer, and
+    # only the id the student sent: no title of an offer outside the round, nothing to enumerate.
+    return _fail(
+        "choices",
+        _("Uitdaging %(id)s bestaat niet of doet niet mee aan deze ronde.") % {"id": offer_id},
+    )
+
+
 def _check_choices(
     round: AllocationRound, enrolment, offer_ids: Sequence[int], *, today: dt.date
 ) -> None:
-    titles = dict(Offer.objects.filter(pk__in=set(offer_ids)).values_list("pk", "title"))
+    titles = dict(
+        RoundChallenge.objects.filter(round=round).values_list("offer_id", "offer__title")
+    )
     seen: set[int] = set()
     for offer_id in offer_ids:
         if offer_id in seen:
+            if offer_id not in titles:
+                raise _not_in_round(offer_id)
             raise _fail(
                 "choices",
                 _("Je hebt '%(title)s' twee keer gekozen; kies elke uitdaging maar één keer.")
-                % {"title": titles.get(offer_id, offer_id)},
+                % {"title": titles[offer_id]},
             )
         seen.add(offer_id)
     n = len(offer_ids)
@@ -59,11 +77,7 @@ def _check_choices(
     for offer_id in offer_ids:
         record = records.get(offer_id)
         if record is None:
-            raise _fail(
-                "choices",
-                _("'%(title)s' doet niet mee aan deze ronde.")
-                % {"title": titles.get(offer_id, offer_id)},
-            )
+            raise _not_in_round(offer_id)
         why = engine_adapter.ineligibility(me, record)
         if why is not None:
             raise _fail(

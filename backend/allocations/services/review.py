@@ -49,8 +49,9 @@ def check_placement(round: AllocationRound, student: User, offer: Offer, *, toda
     records = {c.offer_id: c for c in challenge_records(round)}
     record = records.get(offer.pk)
     if record is None:
+        # Named like an unknown id: the offer may be another school's (even a draft).
         raise field_error(
-            "offer", _("'%(title)s' doet niet mee aan deze ronde.") % {"title": offer.title}
+            "offer", _("Deze uitdaging bestaat niet of doet niet mee aan deze ronde.")
         )
     me = student_records(round, StudentEnrolment.objects.filter(pk=enrolment.pk), today=today)[0]
     why = engine_adapter.ineligibility(me, record)

@@ -21,7 +21,7 @@ from backend.allocations.models import (
     RoundChallenge,
     RoundHost,
 )
-from backend.allocations.selectors.access import round_enrolments
+from backend.allocations.selectors.access import challenges_for_round_of, round_enrolments
 from backend.allocations.services.common import (
     lock_round,
     record_event,
@@ -31,7 +31,7 @@ from backend.allocations.services.common import (
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied, field_error
 from backend.curriculum.models import Kwalificatie
 from backend.notifications.services import Message, notify_many
-from backend.offers.models import Offer, OfferKind, OfferStatus
+from backend.offers.models import Offer
 from backend.organisations.models import Consortium, Organisation
 
 REMINDER_BEFORE = dt.timedelta(days=2)
@@ -67,17 +67,38 @@ def _check_settings(
         raise ApplicationError(first, extra={"fields": errors})
 
 
-def _check_challenges(offers: Sequence[Offer]) -> None:
-    wrong = [
-        o.title
-        for o in offers
-        if o.kind != OfferKind.CHALLENGE or o.status != OfferStatus.PUBLISHED
-    ]
+def _round_challenges(
+    challenges: Sequence[Offer | int], *, school_id: int | None, consortium_id: int | None
+) -> list[Offer]:
+    """The round's challenges in the order given (each once). An id that does not exist and one
+    of an offer the round may not hold (a draft, another school's or consortium's) get the same
+    answer, which names only the ids the client sent: no titles, nothing to enumerate."""
+    ids = list(dict.fromkeys(c if isinstance(c, int) else c.pk for c in challenges))
+    found = challenges_for_round_of(school_id=school_id, consortium_id=consortium_id).in_bulk(ids)
+    wrong = [pk for pk in ids if pk not in found]
     if wrong:
         raise field_error(
             "challenges",
-            _("Alleen gepubliceerde uitdagingen kunnen meedoen: %(titles)s.")
-            % {"titles": ", ".join(wrong)},
+            _(
+                "Deze uitdagingen bestaan niet of horen niet bij deze ronde: %(ids)s. Alleen "
+                "gepubliceerde uitdagingen die bij de school of het consortium van de ronde zijn "
+                "ingediend kunnen meedoen."
+            )
+            % {"ids": ", ".join(str(pk) for pk in wrong)},
+        )
+    return [found[pk] for pk in ids]
+
+
+def _check_hosts(host_capacities: dict[int, int], challenges: Sequence[Offer]) -> None:
+    """A total capacity only for companies that offer a challenge in this round (named by the
+    ids the client sent, never by another organisation's data)."""
+    hosts = {offer.owner_id for offer in challenges}
+    wrong = [pk for pk in host_capacities if pk not in hosts]
+    if wrong:
+        raise field_error(
+            "host_capacities",
+            _("Deze bedrijven hebben geen uitdaging in deze ronde: %(ids)s.")
+            % {"ids": ", ".join(str(pk) for pk in wrong)},
         )
 
 
@@ -94,16 +115,17 @@ def allocation_round_create(
     period: str = "",
     kwalificaties: Sequence[Kwalificatie] = (),
     cohorts: Sequence[int] = (),
-    challenges: Sequence[Offer] = (),
+    challenges: Sequence[Offer | int] = (),
     capacities: dict[int, int] | None = None,
     host_capacities: dict[int, int] | None = None,
     min_choices: int = 3,
     max_choices: int = 5,
     choices_open_at: dt.datetime | None = None,
 ) -> AllocationRound:
-    """Open a round in the phase 'preparing'. `capacities`: {offer id: places in this round};
-    `host_capacities`: {company id: total places}. Only a coordinator of the school (or of a
-    member school of the consortium) may do this."""
+    """Open a round in the phase 'preparing'. `challenges`: offers or their ids, published and
+    submitted to the round's school or consortium; `capacities`: {offer id: places in this
+    round}; `host_capacities`: {company id: total places}. Only a coordinator of the school (or
+    of a member school of the consortium) may do this."""
     if (school is None) == (consortium is None):
         raise field_error("school", _("Kies een school of een consortium (precies één)."))
     own = coordinator_school_ids(actor)
@@ -125,7 +147,12 @@ def allocation_round_create(
         raise field_error(
             "choices_close_at", _("De sluitingsdatum voor keuzes ligt in het verleden.")
         )
-    _check_challenges(challenges)
+    offers = _round_challenges(
+        challenges,
+        school_id=school.pk if school else None,
+        consortium_id=consortium.pk if consortium else None,
+    )
+    _check_hosts(host_capacities or {}, offers)
     round = AllocationRound.objects.create(
         name=name.strip(),
         period=period,
@@ -144,7 +171,7 @@ def allocation_round_create(
     round.kwalificaties.set(kwalificaties)
     capacities = capacities or {}
     RoundChallenge.objects.bulk_create(
-        [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in challenges]
+        [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in offers]
     )
     RoundHost.objects.bulk_create(
         [
@@ -153,7 +180,7 @@ def allocation_round_create(
         ]
     )
     record_event(
-        round=round, actor=actor, kind="created", now=now, challenges=[o.pk for o in challenges]
+        round=round, actor=actor, kind="created", now=now, challenges=[o.pk for o in offers]
     )
     return round
 
@@ -163,26 +190,29 @@ def allocation_round_set_challenges(
     *,
     round: AllocationRound,
     actor: User,
-    challenges: Sequence[Offer],
+    challenges: Sequence[Offer | int],
     capacities: dict[int, int] | None = None,
     now: dt.datetime,
 ) -> AllocationRound:
-    """Replace the challenges of a round; only before students start choosing."""
+    """Replace the challenges of a round (offers or their ids, as for a new round); only before
+    students start choosing."""
     require_manager(round, actor)
     round = lock_round(round)
     require_phase(round, Phase.PREPARING)
-    _check_challenges(challenges)
+    offers = _round_challenges(
+        challenges, school_id=round.school_id, consortium_id=round.consortium_id
+    )
     capacities = capacities or {}
     RoundChallenge.objects.filter(round=round).delete()
     RoundChallenge.objects.bulk_create(
-        [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in challenges]
+        [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in offers]
     )
     record_event(
         round=round,
         actor=actor,
         kind="challenges_set",
         now=now,
-        challenges=[o.pk for o in challenges],
+        challenges=[o.pk for o in offers],
     )
     return round
 

@@ -1,16 +1,21 @@
-"""Starting, executing, retrying and applying allocation runs.
+"""Starting, executing, retrying, reaping and applying allocation runs.
 
 A run is executed by `allocation_run_task` (Celery) which calls `allocation_run_execute`. The
-task may be delivered twice and the coordinator may click twice; neither produces a second
-result: a partial unique constraint allows one queued/running run per round, and the worker
-claims a run with a conditional update (queued → running) before touching it.
+task is recorded in the outbox in the same transaction as the run, so a broker that is down
+delays a run but never loses it. The task may be delivered twice and the coordinator may click
+twice; neither produces a second result: a partial unique constraint allows one queued/running
+run per round, and the worker claims a run with a conditional update (queued → running) before
+touching it. A running run beats (`heartbeat_at`) at every engine step; one whose worker died
+stops beating, and the reaper (or a redelivered task) ends it, so no run stays running for ever.
 """
 
 import datetime as dt
 import json
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +39,7 @@ from backend.allocations.services.common import (
     require_phase,
 )
 from backend.core.errors import ApplicationError, Conflict, field_error
+from backend.core.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +47,12 @@ RUNNABLE_PHASES = (Phase.ALLOCATING, Phase.REVIEW)
 
 
 def _enqueue(run_id: int) -> None:
-    from backend.allocations.tasks import allocation_run_task
+    # In the caller's transaction: the run and its task are committed together or not at all.
+    outbox_enqueue(task="backend.allocations.tasks.allocation_run_task", kwargs={"run_id": run_id})
 
-    transaction.on_commit(lambda: allocation_run_task.delay(run_id))
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.ALLOCATION_RUN_STALE_AFTER)
 
 
 def _check_options(mode: str, seed: int, coverage_weight: float) -> None:
@@ -85,6 +94,7 @@ def allocation_run_start(
                 coverage_weight=coverage_weight,
                 started_by=actor,
                 created_at=now,
+                heartbeat_at=now,
             )
     except IntegrityError as exc:
         # Another request got there first (the partial unique constraint).
@@ -122,6 +132,7 @@ def allocation_run_retry(
                 error="",
                 attempt=run.attempt + 1,
                 finished_at=None,
+                heartbeat_at=now,
             )
     except IntegrityError as exc:
         raise Conflict(
@@ -135,53 +146,95 @@ def allocation_run_retry(
     return run
 
 
-def _progress(run_id: int):
+def _ours(run_id: int, claimed_at: dt.datetime):
+    """This worker's claim on a run: still running and started by this claim. A worker that was
+    presumed dead (reaped, or taken over by a redelivery) writes nothing any more."""
+    return AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, started_at=claimed_at)
+
+
+def _beat(run_id: int, claimed_at: dt.datetime, **fields) -> None:
+    # Outside any transaction, so a poller (and the reaper) sees each step at once.
+    _ours(run_id, claimed_at).update(heartbeat_at=timezone.now(), **fields)
+
+
+def _progress(run_id: int, claimed_at: dt.datetime):
     """The engine's progress (0-100 per stage) mapped into 5-95 % of the whole run: the snapshot
-    comes before it and storing after it, so the percentage a poller sees only moves forward."""
+    comes before it and storing after it, so the percentage a poller sees only moves forward.
+    Each report is also a heartbeat."""
 
     def report(stage: str, percent: int) -> None:
-        # Outside any transaction, so a poller sees each step at once.
         overall = 5 + max(0, min(100, percent)) * 90 // 100
-        AllocationRun.objects.filter(pk=run_id).update(stage=stage[:30], percent=overall)
+        _beat(run_id, claimed_at, stage=stage[:30], percent=overall)
 
     return report
 
 
-def _fail(run_id: int, reason: str, now: dt.datetime) -> None:
-    AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, error=reason, finished_at=now
+def _fail(run_id: int, reason: str, now: dt.datetime, claimed_at: dt.datetime) -> None:
+    _ours(run_id, claimed_at).update(status=RunStatus.FAILED, error=reason, finished_at=now)
+
+
+def _claim(run_id: int, now: dt.datetime) -> bool:
+    """queued → running, or take over a running run whose worker stopped beating (the task was
+    redelivered after its worker died). One conditional update: only one claimant wins."""
+    stale = Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - _stale_after())
+    claimed = AllocationRun.objects.filter(Q(status=RunStatus.QUEUED) | stale, pk=run_id).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, stage="snapshot", percent=0
     )
+    return claimed == 1
 
 
 def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bool:
     """Snapshot the round, solve and store assignments. Returns False when the run was not
-    claimed (already running or done: a task delivered twice does nothing the second time)."""
+    claimed (running elsewhere or done: a task delivered twice does nothing the second time)."""
     now = now or timezone.now()
-    claimed = AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now, stage="snapshot", percent=0
-    )
-    if claimed != 1:
+    if not _claim(run_id, now):
         return False
     run = AllocationRun.objects.select_related("round").defer("problem", "result").get(pk=run_id)
     try:
         snapshot = round_snapshot(run.round, today=timezone.localdate(now))
+        _beat(run_id, now, stage="snapshot", percent=5)
         solved = engine_adapter.solve(
             snapshot,
             mode=run.mode,
             seed=run.seed,
             coverage_weight=run.coverage_weight,
-            progress=_progress(run_id),
+            progress=_progress(run_id, now),
         )
-        AllocationRun.objects.filter(pk=run_id).update(stage="storing", percent=97)
-        _store(run, solved, now=timezone.now())
+        _beat(run_id, now, stage="storing", percent=97)
+        _store(run, solved, now=timezone.now(), claimed_at=now)
     except engine_adapter.ProblemError as exc:
-        _fail(run_id, _("De invoer klopt niet: %(error)s") % {"error": exc}, timezone.now())
+        _fail(run_id, _("De invoer klopt niet: %(error)s") % {"error": exc}, timezone.now(), now)
     except ApplicationError as exc:
-        _fail(run_id, exc.message, timezone.now())
+        _fail(run_id, exc.message, timezone.now(), now)
     except Exception as exc:  # the run must never stay 'running' forever
         logger.exception("allocation run %s failed", run_id)
-        _fail(run_id, _("Onverwachte fout: %(error)r") % {"error": exc}, timezone.now())
+        _fail(run_id, _("Onverwachte fout: %(error)r") % {"error": exc}, timezone.now(), now)
     return True
+
+
+def allocation_runs_reap(*, now: dt.datetime | None = None) -> list[int]:
+    """Fail every queued or running run without a heartbeat for ALLOCATION_RUN_STALE_AFTER (its
+    worker died, or its task never reached one), with a reason the coordinator sees, so the
+    round is free again: retry or a new run. Returns the ids of the runs it failed."""
+    now = now or timezone.now()
+    cutoff = now - _stale_after()
+    reasons = {
+        RunStatus.RUNNING: _("De berekening is onderbroken (worker gestopt); probeer opnieuw."),
+        RunStatus.QUEUED: _(
+            "De berekening is niet gestart (geen worker beschikbaar); probeer opnieuw."
+        ),
+    }
+    reaped = []
+    for status, reason in reasons.items():
+        stale = AllocationRun.objects.filter(status=status, heartbeat_at__lt=cutoff)
+        for run_id in list(stale.values_list("pk", flat=True)):
+            # Conditional again: the run may have beaten or finished since the read.
+            if AllocationRun.objects.filter(
+                pk=run_id, status=status, heartbeat_at__lt=cutoff
+            ).update(status=RunStatus.FAILED, error=reason, finished_at=now):
+                logger.warning("allocation run %s reaped (%s, no heartbeat)", run_id, status)
+                reaped.append(run_id)
+    return reaped
 
 
 def insert_assignments(
@@ -242,11 +295,20 @@ def _replace_engine_assignments(
 
 
 @transaction.atomic
-def _store(run: AllocationRun, solved: engine_adapter.Solved, *, now: dt.datetime) -> None:
+def _store(
+    run: AllocationRun,
+    solved: engine_adapter.Solved,
+    *,
+    now: dt.datetime,
+    claimed_at: dt.datetime,
+) -> None:
     round = lock_round(run.round)
     if round.phase not in RUNNABLE_PHASES:
         # Published assignments are never overwritten by a late run.
         raise ApplicationError(_("De ronde is al gepubliceerd; deze run is niet toegepast."))
+    if not _ours(run.pk, claimed_at).select_for_update().exists():
+        # Reaped while we were solving (or taken over): a retry may already be on its way.
+        raise ApplicationError(_("Deze run is intussen afgebroken; het resultaat is niet bewaard."))
     _replace_engine_assignments(round, run.pk, solved.assignments, now)
     AllocationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED,

@@ -201,6 +201,10 @@ def _certificates(demo: Demo, scenario: Scenario) -> None:
                     kind=CertificateKind.VOG,
                     issued_on=issued,
                     valid_until=issued + dt.timedelta(days=3 * 365),
+                    # Checked by a school a week after issue: only checked VOGs count.
+                    verified_at=dt.datetime.combine(
+                        issued + dt.timedelta(days=7), dt.time(12), tzinfo=dt.UTC
+                    ),
                 )
             )
     Certificate.objects.bulk_create(rows)

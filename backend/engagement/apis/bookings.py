@@ -1,6 +1,17 @@
+import re
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -55,6 +66,24 @@ class BookingOutput(serializers.ModelSerializer):
         ]
 
 
+class BookingDetailOutput(BookingOutput):
+    """Schema only: BookingDetailApi adds which side the reader answers for."""
+
+    my_side = serializers.ChoiceField(["expert", "school", ""])
+
+    class Meta(BookingOutput.Meta):
+        fields = [*BookingOutput.Meta.fields, "my_side"]
+
+
+# The calendar files (.ics) the *IcsApi views answer with.
+ICS_RESPONSE = {(200, "text/calendar"): OpenApiResponse(OpenApiTypes.BINARY)}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("status", str, description="Only bookings in this status")]
+    )
+)
 class BookingListApi(ListAPIView):
     serializer_class = BookingOutput
     filter_backends: list = []
@@ -66,6 +95,7 @@ class BookingListApi(ListAPIView):
 
 
 class BookingRequestApi(APIView):
+    @extend_schema_serializer(component_name="BookingRequestInput")
     class InputSerializer(serializers.Serializer):
         expert = serializers.IntegerField()
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
@@ -80,6 +110,7 @@ class BookingRequestApi(APIView):
         format = serializers.ChoiceField(ExpertFormat.choices, default=ExpertFormat.GUEST_LESSON)
         message = serializers.CharField(required=False, allow_blank=True)
 
+    @extend_schema(request=InputSerializer, responses={201: BookingOutput})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -94,6 +125,7 @@ def _booking(request, pk) -> GuestLessonBooking:
 
 
 class BookingDetailApi(APIView):
+    @extend_schema(responses=BookingDetailOutput)
     def get(self, request, pk):
         booking = _booking(request, pk)
         data = BookingOutput(booking).data
@@ -102,8 +134,16 @@ class BookingDetailApi(APIView):
 
 
 class _Transition(APIView):
+    @extend_schema_serializer(component_name="BookingNoteInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Each transition documents its own input (BookingProposeApi asks for a time too).
+        extend_schema_view(
+            post=extend_schema(request=cls.InputSerializer, responses=BookingOutput)
+        )(cls)
 
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
@@ -123,6 +163,7 @@ class BookingDeclineApi(_Transition):
 
 
 class BookingProposeApi(_Transition):
+    @extend_schema_serializer(component_name="BookingProposeInput")
     class InputSerializer(serializers.Serializer):
         starts_at = serializers.DateTimeField()
         note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -151,10 +192,24 @@ class BookingCancelApi(_Transition):
 
 
 class BookingFeedbackApi(APIView):
+    @extend_schema_serializer(component_name="BookingFeedbackInput")
     class InputSerializer(serializers.Serializer):
         rating = serializers.IntegerField(min_value=1, max_value=5)
         text = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "BookingFeedbackOutput",
+                {
+                    "id": serializers.IntegerField(),
+                    "rating": serializers.IntegerField(),
+                    "text": serializers.CharField(),
+                },
+            )
+        },
+    )
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -176,9 +231,15 @@ def ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 class BookingIcsApi(APIView):
+    @extend_schema(responses=ICS_RESPONSE)
     def get(self, request, pk):
         booking = _booking(request, pk)
         return ics_response(ical.booking_ics(booking), f"gastles-{booking.pk}.ics")
+
+
+CALENDAR_FEED_OUTPUT = inline_serializer(
+    "CalendarFeedOutput", {"url": serializers.URLField(), "token": serializers.CharField()}
+)
 
 
 class CalendarFeedApi(APIView):
@@ -188,11 +249,16 @@ class CalendarFeedApi(APIView):
         path = f"/api/engagement/calendar/{feed.token}.ics"
         return {"url": request.build_absolute_uri(path), "token": feed.token}
 
+    @extend_schema(responses=CALENDAR_FEED_OUTPUT)
     def get(self, request):
         return Response(self._data(request, calendar_feed_for(request.user)))
 
+    @extend_schema(request=None, responses=CALENDAR_FEED_OUTPUT)
     def post(self, request):
         return Response(self._data(request, services.calendar_feed_regenerate(user=request.user)))
+
+
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class CalendarFeedIcsApi(APIView):
@@ -201,7 +267,12 @@ class CalendarFeedIcsApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=ICS_RESPONSE)
     def get(self, request, token):
+        # Tokens are URL-safe base64 (new_feed_token); anything else (a NUL byte, which
+        # PostgreSQL refuses in a query) cannot be a feed and never reaches the database.
+        if not FEED_TOKEN.fullmatch(token):
+            raise Http404
         feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
         if feed is None or not feed.user.is_active:
             raise Http404

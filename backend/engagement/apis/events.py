@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -7,7 +8,7 @@ from rest_framework.views import APIView
 
 from backend.core.errors import PermissionDenied
 from backend.engagement import ical, services
-from backend.engagement.apis.bookings import ics_response
+from backend.engagement.apis.bookings import ICS_RESPONSE, ics_response
 from backend.engagement.models import (
     EventAttendance,
     EventBooking,
@@ -30,6 +31,8 @@ from backend.engagement.selectors.events import (
 from backend.organisations.models import Consortium, Organisation
 
 
+# Named apart from the allocations app's EventOutputSerializer in the schema.
+@extend_schema_serializer(component_name="EngagementEventOutput")
 class EventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -72,6 +75,25 @@ class EventBookingOutput(serializers.ModelSerializer):
         ]
 
 
+class EventSlotOutput(serializers.Serializer):
+    """Schema only: one row of EventDetailApi's slot grid."""
+
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    mine = serializers.IntegerField(allow_null=True, help_text="My booking in this slot")
+    free = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Free seats per table id"
+    )
+
+
+@extend_schema_serializer(component_name="EngagementEventDetailOutput")
+class EventDetailOutput(EventOutput):
+    """Schema only: what EventDetailApi answers."""
+
+    tables = TableOutput(many=True)
+    slots = EventSlotOutput(many=True)
+
+
 class EventListApi(ListAPIView):
     serializer_class = EventOutput
     filter_backends: list = []
@@ -81,6 +103,7 @@ class EventListApi(ListAPIView):
 
 
 class EventCreateApi(APIView):
+    @extend_schema_serializer(component_name="EventCreateInput")
     class InputSerializer(serializers.Serializer):
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
         consortium = serializers.PrimaryKeyRelatedField(
@@ -94,6 +117,7 @@ class EventCreateApi(APIView):
         ends_at = serializers.DateTimeField()
         slot_minutes = serializers.IntegerField(min_value=5, default=10)
 
+    @extend_schema(request=InputSerializer, responses={201: EventOutput})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -106,6 +130,7 @@ def _event(request, pk):
 
 
 class EventDetailApi(APIView):
+    @extend_schema(responses=EventDetailOutput)
     def get(self, request, pk):
         event = _event(request, pk)
         data = EventOutput(event).data
@@ -123,12 +148,14 @@ class EventDetailApi(APIView):
 
 
 class EventTableRegisterApi(APIView):
+    @extend_schema_serializer(component_name="EventTableRegisterInput")
     class InputSerializer(serializers.Serializer):
         company = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.companies())
         capacity = serializers.IntegerField(min_value=1, max_value=20)
         topic = serializers.CharField(required=False, allow_blank=True, default="")
         offers_portfolio_review = serializers.BooleanField(default=False)
 
+    @extend_schema(request=InputSerializer, responses={201: TableOutput})
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -157,6 +184,7 @@ class EventBookingListApi(ListAPIView):
 
 
 class EventBookApi(APIView):
+    @extend_schema_serializer(component_name="EventBookInput")
     class InputSerializer(serializers.Serializer):
         slot = serializers.IntegerField()
         table = serializers.IntegerField()
@@ -164,6 +192,7 @@ class EventBookApi(APIView):
             EventBookingKind.choices, default=EventBookingKind.CONVERSATION
         )
 
+    @extend_schema(request=InputSerializer, responses={201: EventBookingOutput})
     def post(self, request, pk):
         event = _event(request, pk)
         s = self.InputSerializer(data=request.data)
@@ -194,6 +223,7 @@ def _event_booking(request, pk) -> EventBooking:
 
 
 class EventBookingCancelApi(APIView):
+    @extend_schema(request=None, responses=EventBookingOutput)
     def post(self, request, pk):
         booking = services.event_booking_cancel(
             actor=request.user, booking=_event_booking(request, pk), now=timezone.now()
@@ -202,9 +232,11 @@ class EventBookingCancelApi(APIView):
 
 
 class EventBookingAttendanceApi(APIView):
+    @extend_schema_serializer(component_name="EventBookingAttendanceInput")
     class InputSerializer(serializers.Serializer):
         attendance = serializers.ChoiceField(EventAttendance.choices)
 
+    @extend_schema(request=InputSerializer, responses=EventBookingOutput)
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -218,6 +250,7 @@ class EventBookingAttendanceApi(APIView):
 
 
 class EventBookingIcsApi(APIView):
+    @extend_schema(responses=ICS_RESPONSE)
     def get(self, request, pk):
         booking = _event_booking(request, pk)
         if (
@@ -231,6 +264,17 @@ class EventBookingIcsApi(APIView):
 class EventAttendanceApi(APIView):
     """Organisers: attendance counts and the no-shows."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "EventAttendanceOutput",
+            {
+                "summary": serializers.DictField(
+                    child=serializers.IntegerField(), help_text="Bookings per attendance value"
+                ),
+                "no_shows": EventBookingOutput(many=True),
+            },
+        )
+    )
     def get(self, request, pk):
         event = _event(request, pk)
         if not event_can_organise(request.user, event):
@@ -247,6 +291,7 @@ class EventAttendanceApi(APIView):
 class EventContactsApi(APIView):
     """After the event: my contacts (companies for a student, students for a company)."""
 
+    @extend_schema(responses=EventBookingOutput(many=True))
     def get(self, request, pk):
         event = _event(request, pk)
         return Response(EventBookingOutput(event_contacts_for(request.user, event), many=True).data)

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -134,10 +135,12 @@ class ExpertManagedListApi(ListAPIView):
 
 
 class ExpertCreateApi(APIView):
+    @extend_schema_serializer(component_name="ExpertCreateInput")
     class InputSerializer(ExpertInput):
         user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
         organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.companies())
 
+    @extend_schema(request=InputSerializer, responses={201: ExpertOutput})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -151,6 +154,7 @@ class ExpertCreateApi(APIView):
 
 
 class ExpertDetailApi(APIView):
+    @extend_schema(responses=ExpertOutput)
     def get(self, request, pk):
         expert = get_object_or_404(
             experts_visible_to(request.user).select_related("user", "organisation"), pk=pk
@@ -160,6 +164,7 @@ class ExpertDetailApi(APIView):
         )
         return Response(ExpertOutput(expert, context={"badges": badges}).data)
 
+    @extend_schema(request=ExpertInput, responses=ExpertOutput)
     def patch(self, request, pk):
         expert = get_object_or_404(experts_visible_to(request.user), pk=pk)
         if (

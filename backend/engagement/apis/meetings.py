@@ -1,5 +1,12 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -7,9 +14,9 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import User
 from backend.accounts.selectors import staff_school_ids, students_visible_to
-from backend.core.errors import PermissionDenied
+from backend.core.errors import NotFound
 from backend.engagement import ical, services
-from backend.engagement.apis.bookings import ics_response
+from backend.engagement.apis.bookings import ICS_RESPONSE, ics_response
 from backend.engagement.models import Meeting, MeetingKind
 from backend.engagement.selectors.meetings import (
     meeting_attendance_for_person,
@@ -38,6 +45,25 @@ class MeetingOutput(serializers.ModelSerializer):
         ]
 
 
+class ParticipantOutput(serializers.Serializer):
+    """Schema only: one participant as _participants() lists them."""
+
+    user = serializers.IntegerField()
+    name = serializers.CharField()
+    signed_off_at = serializers.DateTimeField(allow_null=True)
+    sign_off_reason = serializers.CharField()
+    attendance = serializers.BooleanField(allow_null=True)
+
+
+class MeetingDetailOutput(MeetingOutput):
+    """Schema only: what MeetingDetailApi answers."""
+
+    participants = ParticipantOutput(many=True)
+
+    class Meta(MeetingOutput.Meta):
+        fields = [*MeetingOutput.Meta.fields, "participants"]
+
+
 def _participants(meeting):
     return [
         {
@@ -60,6 +86,7 @@ class MeetingListApi(ListAPIView):
 
 
 class MeetingScheduleApi(APIView):
+    @extend_schema_serializer(component_name="MeetingScheduleInput")
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(MeetingKind.choices)
         title = serializers.CharField(max_length=200)
@@ -74,6 +101,7 @@ class MeetingScheduleApi(APIView):
             queryset=User.objects.filter(is_active=True), many=True
         )
 
+    @extend_schema(request=InputSerializer, responses={201: MeetingOutput})
     def post(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -88,6 +116,7 @@ def _meeting(request, pk) -> Meeting:
 
 
 class MeetingDetailApi(APIView):
+    @extend_schema(responses=MeetingDetailOutput)
     def get(self, request, pk):
         meeting = _meeting(request, pk)
         data = MeetingOutput(meeting).data
@@ -96,9 +125,16 @@ class MeetingDetailApi(APIView):
 
 
 class MeetingSignOffApi(APIView):
+    @extend_schema_serializer(component_name="MeetingSignOffInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
 
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer(
+            "MeetingSignOffOutput", {"signed_off": serializers.BooleanField()}
+        ),
+    )
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -112,9 +148,11 @@ class MeetingSignOffApi(APIView):
 
 
 class MeetingCancelApi(APIView):
+    @extend_schema_serializer(component_name="MeetingCancelInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
 
+    @extend_schema(request=InputSerializer, responses=MeetingOutput)
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -128,10 +166,17 @@ class MeetingCancelApi(APIView):
 
 
 class MeetingAttendanceApi(APIView):
+    @extend_schema_serializer(component_name="MeetingAttendanceInput")
     class InputSerializer(serializers.Serializer):
         present = serializers.ListField(child=serializers.IntegerField())
         absent = serializers.ListField(child=serializers.IntegerField(), default=list)
 
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer(
+            "MeetingAttendanceOutput", {"participants": ParticipantOutput(many=True)}
+        ),
+    )
     def post(self, request, pk):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -145,6 +190,7 @@ class MeetingAttendanceApi(APIView):
 
 
 class MeetingIcsApi(APIView):
+    @extend_schema(responses=ICS_RESPONSE)
     def get(self, request, pk):
         meeting = _meeting(request, pk)
         return ics_response(ical.meeting_ics(meeting), f"overleg-{meeting.pk}.ics")
@@ -165,12 +211,33 @@ def _may_see_reliability(viewer, person) -> bool:
 class ReliabilityApi(APIView):
     """Meeting reliability: my own, or (school staff) a colleague's or student's of their school."""
 
+    class FilterSerializer(serializers.Serializer):
+        user = serializers.IntegerField()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("user", int, description="Someone else's (staff only)")],
+        responses=inline_serializer(
+            "ReliabilityOutput",
+            {
+                "user": serializers.IntegerField(),
+                "kept": serializers.IntegerField(),
+                "total": serializers.IntegerField(),
+                "percentage": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
     def get(self, request):
         user = request.user
         if "user" in request.query_params:
-            user = get_object_or_404(User, pk=request.query_params["user"])
-            if user != request.user and not _may_see_reliability(request.user, user):
-                raise PermissionDenied("Je mag deze gegevens niet zien.")
+            # ?user=abc is a 400 naming the field, not a ValueError (500).
+            query = self.FilterSerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            user = User.objects.filter(pk=query.validated_data["user"]).first()
+            if user is None or (
+                user != request.user and not _may_see_reliability(request.user, user)
+            ):
+                # One answer for nobody and for someone the reader may not see: no id probing.
+                raise NotFound(_("Deze persoon bestaat niet of je mag diens gegevens niet zien."))
         kept, total = meeting_attendance_for_person(user, now=timezone.now())
         return Response(
             {

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,9 +35,22 @@ def preferences_of(user) -> dict:
     }
 
 
+class ChannelsOutput(serializers.Serializer):
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+
+class PreferencesOutput(serializers.Serializer):
+    """Schema only: what preferences_of() returns."""
+
+    digest_frequency = serializers.ChoiceField(DigestFrequency.choices)
+    categories = serializers.DictField(child=ChannelsOutput(), help_text="Per category")
+
+
 class PreferencesApi(APIView):
     """Digest frequency (daily/weekly/off) and in-app / e-mail per engagement category."""
 
+    @extend_schema_serializer(component_name="EngagementPreferencesInput")
     class InputSerializer(serializers.Serializer):
         digest_frequency = serializers.ChoiceField(DigestFrequency.choices, required=False)
         categories = serializers.DictField(
@@ -49,9 +63,11 @@ class PreferencesApi(APIView):
                 raise serializers.ValidationError(f"Onbekende soort: {', '.join(sorted(unknown))}")
             return value
 
+    @extend_schema(responses=PreferencesOutput)
     def get(self, request):
         return Response(preferences_of(request.user))
 
+    @extend_schema(request=InputSerializer, responses=PreferencesOutput)
     def put(self, request):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -69,6 +85,24 @@ class PreferencesApi(APIView):
 class AttentionListApi(APIView):
     """Coordinators: partners with no activity or message for the school's quiet weeks."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "PartnerAttentionOutput",
+            {
+                "quiet_weeks": serializers.IntegerField(),
+                "results": inline_serializer(
+                    "PartnerAttentionRow",
+                    {
+                        "company_id": serializers.IntegerField(),
+                        "company": serializers.CharField(),
+                        "last_activity_at": serializers.DateTimeField(allow_null=True),
+                        "weeks_quiet": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
+            },
+        )
+    )
     def get(self, request):
         schools = organiser_school_ids(request.user)
         if not schools:

@@ -7,8 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Certificate
-from backend.accounts.selectors import certificate_policy_violations
+from backend.accounts.selectors import certificate_policy_violations, policy_certificates
 from backend.engagement.models import ExpertProfile, Tag, tag_slug
 from backend.engagement.selectors.access import (
     managed_company_ids,
@@ -78,9 +77,12 @@ def guest_teacher_policy_problems(
         return {}
     latest: dict[tuple[int, str], dt.date] = {}
     valid: set[tuple[int, str]] = set()
-    for holder_id, kind, issued_on, valid_until in Certificate.objects.filter(
-        holder_id__in=[p.pk for p in people], kind__in={p.certificate for p in policies}
-    ).values_list("holder_id", "kind", "issued_on", "valid_until"):
+    # Only verified certificates count for a policy (accounts.selectors.policy_certificates).
+    for holder_id, kind, issued_on, valid_until in (
+        policy_certificates()
+        .filter(holder_id__in=[p.pk for p in people], kind__in={p.certificate for p in policies})
+        .values_list("holder_id", "kind", "issued_on", "valid_until")
+    ):
         if issued_on <= on <= valid_until:
             valid.add((holder_id, kind))
         if valid_until > latest.get((holder_id, kind), dt.date.min):

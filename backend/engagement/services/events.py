@@ -115,10 +115,22 @@ def event_table_register(
                 _("In een tijdslot zijn al %(n)d gesprekken geboekt; kies minstens %(n)d.")
                 % {"n": busiest},
             )
+        _move_onto_kept_seats(table, capacity=capacity)
         table.capacity, table.topic = capacity, topic
         table.offers_portfolio_review = offers_portfolio_review
         table.save()
     return table
+
+
+def _move_onto_kept_seats(table: EventTable, *, capacity: int) -> None:
+    """A table that shrinks keeps seats 1..capacity; bookings on the seats it loses move to free
+    ones (there is room: the busiest slot fits). Without this a later booking could take a freed
+    low seat while the high one stays taken, and the database refuses seats beyond capacity."""
+    active = EventBooking.objects.filter(table=table, cancelled_at__isnull=True)
+    for booking in active.filter(seat__gt=capacity).order_by("slot_id", "seat"):
+        taken = set(active.filter(slot_id=booking.slot_id).values_list("seat", flat=True))
+        booking.seat = min(set(range(1, capacity + 1)) - taken)
+        booking.save(update_fields=["seat", "updated_at"])
 
 
 def _busiest_slot(table: EventTable) -> int:

@@ -90,10 +90,11 @@ def expert_profile_create(
     company's consortium unless `data["consortium"]` or `schools` say otherwise."""
     _check_manager(actor, organisation)
     if organisation.pk not in company_ids(user):
+        # Named by the id the client sent: `user` may be anyone, even at another organisation.
         raise field_error(
             "user",
-            _("%(name)s is geen contactpersoon van %(company)s.")
-            % {"name": user, "company": organisation.name},
+            _("Persoon %(id)s is geen contactpersoon van %(company)s.")
+            % {"id": user.pk, "company": organisation.name},
         )
     if ExpertProfile.objects.filter(user=user).exists():
         raise field_error("user", _("%(name)s heeft al een expertprofiel.") % {"name": user})

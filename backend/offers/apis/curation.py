@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import organisation_ids_for, staff_school_ids
+from backend.core.api_fields import MAX_ID
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.offers.apis.offers import visible_offer
@@ -128,9 +129,9 @@ class OfferCoverageApi(APIView):
         if not schools:
             raise PermissionDenied(_("Alleen medewerkers van een school zien de dekking."))
         kwalificatie = self._kwalificatie(request)
-        school = request.query_params.get("school")
+        school = request.query_params.get("school", "")
         if school:
-            if not school.isdigit() or int(school) not in schools:
+            if not (school.isascii() and school.isdigit()) or int(school) not in schools:
                 message = _("Kies een van uw eigen scholen.")
                 raise ApplicationError(message, extra={"fields": {"school": [message]}})
             schools = {int(school)}
@@ -139,7 +140,8 @@ class OfferCoverageApi(APIView):
 
     def _kwalificatie(self, request) -> Kwalificatie:
         value = request.query_params.get("kwalificatie", "")
-        found = Kwalificatie.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        valid = value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+        found = Kwalificatie.objects.filter(pk=int(value)).first() if valid else None
         if found is None:
             message = _("Kies een bestaande kwalificatie.")
             raise ApplicationError(message, extra={"fields": {"kwalificatie": [message]}})

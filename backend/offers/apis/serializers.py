@@ -5,8 +5,11 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from backend.accounts.selectors import company_ids, staff_school_ids
+from backend.core.api_fields import id_field
 from backend.offers.models import Coverage, Offer, OfferTransition, WerkprocesMapping
 from backend.offers.selectors import offer_status_summary
+
+TITLE_MAX = Offer._meta.get_field("title").max_length
 
 
 def may_see_review(user, offer: Offer) -> bool:
@@ -126,35 +129,38 @@ class OfferDetailOutputSerializer(OfferListOutputSerializer):
 
 
 class OfferInputSerializer(serializers.Serializer):
-    """Types only; the services check the rules and name the fields at fault."""
+    """Types and sizes only (a title over 200 characters would not fit the column); the services
+    check the rules and name the fields at fault."""
 
     kind = serializers.CharField(required=False)
-    title = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
     description = serializers.CharField(required=False, allow_blank=True)
     expectations = serializers.CharField(required=False, allow_blank=True)
     deliverables = serializers.CharField(required=False, allow_blank=True)
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
     location_kind = serializers.CharField(required=False)
-    location = serializers.IntegerField(required=False, allow_null=True)
+    location = id_field(required=False, allow_null=True)
     language = serializers.CharField(required=False)
     min_students = serializers.IntegerField(required=False, min_value=0, max_value=1000)
     max_students = serializers.IntegerField(required=False, min_value=0, max_value=1000)
-    team_size = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    team_size = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=1000
+    )
     niveau_min = serializers.IntegerField(required=False)
     niveau_max = serializers.IntegerField(required=False)
-    programmes = serializers.ListField(child=serializers.IntegerField(), required=False)
+    programmes = serializers.ListField(child=id_field(), required=False)
     required_certificates = serializers.ListField(child=serializers.CharField(), required=False)
-    schools = serializers.ListField(child=serializers.IntegerField(), required=False)
-    consortium = serializers.IntegerField(required=False, allow_null=True)
-    pok_reference = serializers.CharField(required=False, allow_blank=True)
-    contact = serializers.IntegerField(required=False)
+    schools = serializers.ListField(child=id_field(), required=False)
+    consortium = id_field(required=False, allow_null=True)
+    pok_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    contact = id_field(required=False)
 
 
 class OfferCreateInputSerializer(OfferInputSerializer):
-    owner = serializers.IntegerField(required=False)
+    owner = id_field(required=False)
     kind = serializers.CharField()
-    title = serializers.CharField()
+    title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField()
 
 

@@ -27,6 +27,7 @@ from backend.organisations.apis.policies import (
     CertificatePolicyDeleteApi,
     CertificatePolicyListApi,
     CertificatePolicyOutputSerializer,
+    SchoolPolicyApi,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "OrganisationMembershipListApi",
     "OrganisationOutputSerializer",
     "OrganisationSucceedApi",
+    "SchoolPolicyApi",
 ]

@@ -1,17 +1,21 @@
-"""Schools' certificate policies."""
+"""Schools' policies: certificate policies and the school's own rules (import, care notes)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.selectors import staff_school_ids
+from backend.core.errors import PermissionDenied
 from backend.organisations import selectors, services
 from backend.organisations.apis.organisations import (
     OrganisationBriefSerializer,
     visible_organisation_or_404,
 )
 from backend.organisations.models import (
+    CARE_NOTES_READER_ROLES,
     CertificateKind,
     CertificatePolicy,
     PolicySubject,
@@ -67,3 +71,47 @@ class CertificatePolicyDeleteApi(APIView):
         policy = get_object_or_404(CertificatePolicy.objects.select_related("organisation"), pk=pk)
         services.certificate_policy_delete(policy=policy, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SchoolPolicyApi(APIView):
+    """GET a school's own rules (its staff, Koppel staff). PATCH {coordinators_may_import_students,
+    care_notes_roles}: the school's institution admins and Koppel staff.
+
+    `coordinators_may_import_students` (default false): the school's coordinators may import
+    students, besides its institution admins. `care_notes_roles` (default []): roles of the school
+    that read every student's care notes, besides the student's own coach."""
+
+    class PolicySerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "SchoolPolicy"
+
+        coordinators_may_import_students = serializers.BooleanField(required=False)
+        care_notes_roles = serializers.ListField(
+            child=serializers.ChoiceField(choices=CARE_NOTES_READER_ROLES),
+            required=False,
+            max_length=len(CARE_NOTES_READER_ROLES),
+        )
+
+    def _school(self, request, pk: int):
+        school = visible_organisation_or_404(request, pk)
+        if not school.is_school:
+            raise PermissionDenied(_("Alleen scholen hebben dit beleid."))
+        if not (request.user.is_staff or school.pk in staff_school_ids(request.user)):
+            raise PermissionDenied(
+                _("Alleen medewerkers van %(name)s zien dit beleid.") % {"name": school.name}
+            )
+        return school
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request, pk: int):
+        return Response(self.PolicySerializer(self._school(request, pk)).data)
+
+    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    def patch(self, request, pk: int):
+        school = self._school(request, pk)
+        data = self.PolicySerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        school = services.school_policy_update(
+            school=school, actor=request.user, **data.validated_data
+        )
+        return Response(self.PolicySerializer(school).data)

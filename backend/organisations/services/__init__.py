@@ -23,6 +23,7 @@ from backend.organisations.services.organisations import (
 from backend.organisations.services.policies import (
     certificate_policy_create,
     certificate_policy_delete,
+    school_policy_update,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "organisation_create",
     "organisation_succeed",
     "organisation_update",
+    "school_policy_update",
 ]

@@ -1,4 +1,4 @@
-"""Schools' certificate policies."""
+"""Schools' policies: which certificates guests need, who imports students, who reads care notes."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User
 from backend.core.errors import Conflict, field_error
 from backend.organisations.models import (
+    CARE_NOTES_READER_ROLES,
     CertificateKind,
     CertificatePolicy,
     Organisation,
@@ -43,3 +44,38 @@ def certificate_policy_create(
 def certificate_policy_delete(*, policy: CertificatePolicy, actor: User) -> None:
     require_manager(actor, policy.organisation)
     policy.delete()
+
+
+@transaction.atomic
+def school_policy_update(
+    *,
+    school: Organisation,
+    actor: User,
+    coordinators_may_import_students: bool | None = None,
+    care_notes_roles: list[str] | None = None,
+) -> Organisation:
+    """Change a school's own rules (None leaves a rule as it is). The school's institution admins
+    and Koppel staff decide; coordinators do not widen their own rights.
+
+    - `coordinators_may_import_students`: besides institution admins, the school's coordinators
+      import students (default off).
+    - `care_notes_roles`: school roles that read every student's care notes, besides the student's
+      own coach (default: none), from CARE_NOTES_READER_ROLES.
+    """
+    if not school.is_school:
+        raise field_error("organisation", _("Alleen scholen hebben dit beleid."))
+    require_manager(actor, school)
+    if care_notes_roles is not None:
+        unknown = sorted(set(care_notes_roles) - set(CARE_NOTES_READER_ROLES))
+        if unknown:
+            raise field_error(
+                "care_notes_roles",
+                _("Onbekende rol: %(roles)s.") % {"roles": ", ".join(unknown)},
+            )
+        school.care_notes_roles = sorted(set(care_notes_roles))
+    if coordinators_may_import_students is not None:
+        school.coordinators_may_import_students = coordinators_may_import_students
+    school.save(
+        update_fields=["care_notes_roles", "coordinators_may_import_students", "updated_at"]
+    )
+    return school

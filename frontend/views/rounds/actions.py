@@ -46,10 +46,25 @@ def _attempt(request, change: Callable[[], object], *, success: str) -> None:
         messages.success(request, success)
 
 
-def _posted_offer(request) -> Offer | None:
-    """The challenge chosen in the form; None when none (or no number) was sent."""
+def _posted_offer(request, round) -> Offer | None:
+    """The challenge of this round chosen in the form; None when none (or no number) was sent.
+    An unknown id and another school's offer get the same refusal, which names no offer."""
     raw = request.POST.get("offer", "")
-    return Offer.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if not raw.isdigit():
+        return None
+    offer = access.challenge_of_round(round, int(raw))
+    if offer is None:
+        raise ApplicationError(_("Deze uitdaging bestaat niet of doet niet mee aan deze ronde."))
+    return offer
+
+
+def _student(round, student_id: int) -> User:
+    """A student of the round's schools; anyone else is 'not found' (an unknown id alike), so
+    no message on the page names a student of another school."""
+    student = access.student_of_round(round, student_id)
+    if student is None:
+        raise Http404
+    return student
 
 
 @coordinator_post
@@ -104,7 +119,7 @@ def run_action(request, round_id: int, run_id: int, action: str):
 @coordinator_post
 def assignment_action(request, round_id: int, student_id: int, action: str):
     round = access.get_round_for_manager(request.user, round_id)
-    student = get_object_or_404(User, pk=student_id)
+    student = _student(round, student_id)
 
     def change() -> None:
         if action == "lock":
@@ -112,7 +127,7 @@ def assignment_action(request, round_id: int, student_id: int, action: str):
         elif action == "unlock":
             services.assignment_unlock(round=round, student=student, actor=request.user)
         elif action == "override":
-            offer = _posted_offer(request)
+            offer = _posted_offer(request, round)
             if offer is None:
                 raise ApplicationError(_("Kies een uitdaging."))
             services.assignment_override(
@@ -145,7 +160,7 @@ def objection_decide(request, round_id: int, objection_id: int):
 
     def decide() -> None:
         if request.POST.get("decision") == "accept":
-            offer = _posted_offer(request)
+            offer = _posted_offer(request, round)
             if offer is None:
                 raise ApplicationError(_("Kies de uitdaging waar de student naartoe gaat."))
             services.objection_accept(

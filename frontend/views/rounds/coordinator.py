@@ -25,7 +25,7 @@ from backend.allocations.selectors import access
 from backend.allocations.selectors.review import assignments_for_round, runs_for_round
 from backend.core.errors import ApplicationError
 from backend.curriculum.models import Kwalificatie
-from backend.offers.models import Offer, OfferKind, OfferStatus
+from backend.offers.models import Offer
 from backend.organisations.models import Consortium, Organisation
 from frontend.forms import KoppelForm, apply_application_error
 from frontend.views.access import COORDINATOR_ROLES, STAFF_ROLES, role_required
@@ -100,8 +100,10 @@ class RoundForm(KoppelForm):
         self.fields["kwalificaties"].queryset = Kwalificatie.objects.filter(
             enrolments__school_id__in=schools
         ).distinct()
+        # Only challenges a round of the coordinator's schools or consortia may hold: never
+        # another school's titles (the service checks the chosen school or consortium again).
         self.fields["challenges"].queryset = (
-            Offer.objects.filter(kind=OfferKind.CHALLENGE, status=OfferStatus.PUBLISHED)
+            access.challenges_for_rounds_of_coordinator(user)
             .select_related("owner")
             .order_by("title")
         )

@@ -100,7 +100,7 @@ def test_a_file_with_errors_reports_every_bad_row_and_imports_nothing(cast):
     assert [str(e) for e in error.value.errors] == [
         "rij 3, kolom crebo: onbekend crebonummer 99999",
         "rij 4, kolom studentnummer: studentnummer 200001 staat ook op rij 2",
-        f"rij 5, kolom e-mail: {other} is al in gebruik door een student van een andere school",
+        f"rij 5, kolom e-mail: {other} kan niet voor een student van deze school worden gebruikt",
         "rij 6, kolom cohort: 'twintig' is geen cohort; gebruik een jaartal zoals 2025",
         "rij 6, kolom geboortedatum: '31-02-2008' is geen geldige datum; gebruik dd-mm-jjjj",
         "rij 7, kolom e-mail: 'geen-adres' is geen geldig e-mailadres",
@@ -142,12 +142,23 @@ def test_a_missing_column_is_reported_on_the_header_row(cast):
     ]
 
 
-def test_an_existing_login_without_enrolment_is_linked_not_duplicated(cast):
-    alumnus = UserFactory(email="lotte@student.vista.test")
+def test_a_student_login_of_this_school_without_enrolment_is_linked_not_duplicated(cast):
+    known = member(UserFactory(email="lotte@student.vista.test"), cast.vista, Role.STUDENT)
     result = _import(cast, _good(cast))
     assert result.created == 3
-    assert StudentEnrolment.objects.get(student_number="100001").student == alumnus
+    assert StudentEnrolment.objects.get(student_number="100001").student == known
     assert User.objects.filter(email="lotte@student.vista.test").count() == 1
+
+
+def test_an_existing_login_that_is_no_student_of_this_school_is_not_linked(cast):
+    UserFactory(email="lotte@student.vista.test")
+    with pytest.raises(StudentImportError) as error:
+        _import(cast, _good(cast))
+    assert [str(e) for e in error.value.errors] == [
+        "rij 2, kolom e-mail: lotte@student.vista.test kan niet voor een student van deze school "
+        "worden gebruikt"
+    ]
+    assert not StudentEnrolment.objects.filter(student_number="100001").exists()
 
 
 def test_an_e_mail_of_another_student_of_the_same_school_is_refused(cast):
@@ -161,10 +172,10 @@ def test_an_e_mail_of_another_student_of_the_same_school_is_refused(cast):
     ]
 
 
-def test_only_coordinators_and_admins_of_that_school_import(cast, people):
+def test_only_institution_admins_of_that_school_import_by_default(cast, people):
     from backend.core.errors import PermissionDenied
 
-    for actor in (people.teacher, people.coach, cast.peters, cast.jan):
+    for actor in (people.teacher, people.coach, people.coordinator, cast.peters, cast.jan):
         with pytest.raises(PermissionDenied):
             _import(cast, _good(cast), actor=actor)
     assert _import(cast, _good(cast), actor=people.institution_admin).created == 3
@@ -216,9 +227,11 @@ def test_the_command_prints_each_error_and_fails(cast, tmp_path, capsys):
     assert not StudentEnrolment.objects.filter(student_number="100001").exists()
 
 
-def test_the_api_imports_an_uploaded_file_for_a_coordinator(cast):
+def test_the_api_imports_an_uploaded_file_for_a_coordinator_when_the_school_allows_it(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    cast.vista.coordinators_may_import_students = True
+    cast.vista.save()
     client = APIClient()
     client.force_authenticate(cast.bos)
     upload = SimpleUploadedFile("export.csv", _good(cast).encode("utf-8-sig"), "text/csv")
@@ -226,14 +239,20 @@ def test_the_api_imports_an_uploaded_file_for_a_coordinator(cast):
         reverse("api:student-import"), {"school": cast.vista.pk, "file": upload}, format="multipart"
     )
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 3, "updated": 0, "unchanged": 0}
+    assert response.json() == {
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "reactivated": 0,
+        "email_changes_pending": 0,
+    }
 
 
-def test_the_api_returns_the_row_report_when_the_file_is_wrong(cast):
+def test_the_api_returns_the_row_report_when_the_file_is_wrong(cast, people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = APIClient()
-    client.force_authenticate(cast.bos)
+    client.force_authenticate(people.institution_admin)
     bad = _good(cast).replace("2024;BOL", "2024;XXX")
     upload = SimpleUploadedFile("export.csv", bad.encode(), "text/csv")
     response = client.post(
@@ -270,7 +289,8 @@ def test_an_e_mail_of_a_staff_login_is_not_turned_into_a_student(cast):
     with pytest.raises(StudentImportError) as error:
         _import(cast, content)
     assert [str(e) for e in error.value.errors] == [
-        "rij 2, kolom e-mail: bos@vista.test is al in gebruik door een ander account"
+        "rij 2, kolom e-mail: bos@vista.test kan niet voor een student van deze school worden "
+        "gebruikt"
     ]
     assert not StudentEnrolment.objects.filter(student=cast.bos).exists()
 
@@ -284,15 +304,18 @@ def test_a_student_who_left_and_is_listed_again_can_log_in_again(cast, people):
     daan = User.objects.get(email="daan@student.vista.test")
     person_leave(user=daan, actor=people.institution_admin, now=timezone.now())
     result = _import(cast, _good(cast))
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    assert (result.created, result.updated, result.unchanged, result.reactivated) == (0, 1, 2, 1)
     daan.refresh_from_db()
     assert (daan.is_active, daan.left_at) == (True, None)
     assert Membership.objects.active().filter(user=daan, role=Role.STUDENT).count() == 1
 
 
-def test_a_former_colleague_without_memberships_is_linked_and_reactivated(cast):
-    former = UserFactory(email="lotte@student.vista.test", is_active=False)
-    _import(cast, _good(cast))
+def test_a_former_colleague_is_neither_linked_nor_reactivated(cast):
+    former = member(UserFactory(email="lotte@student.vista.test"), cast.vista, Role.TEACHER)
+    Membership.objects.filter(user=former).update(ended_at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC))
+    User.objects.filter(pk=former.pk).update(is_active=False)
+    with pytest.raises(StudentImportError):
+        _import(cast, _good(cast))
     former.refresh_from_db()
-    assert former.is_active
-    assert StudentEnrolment.objects.get(student_number="100001").student == former
+    assert not former.is_active
+    assert not StudentEnrolment.objects.filter(student=former).exists()

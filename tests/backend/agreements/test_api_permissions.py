@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from backend.agreements import services
 from backend.agreements.models import Acceptance, AgreementStatus, AgreementVersion, VersionLocked
+from backend.offers.models import OfferStatus
 from tests.factories import UserFactory
 
 
@@ -169,12 +170,20 @@ def test_the_list_shows_only_visible_agreements_within_a_query_budget(
     from tests.factories import OfferFactory
 
     for index in range(5):
-        other = OfferFactory(owner=cast.bakkerij, contact=cast.jan, title=f"Opdracht {index}")
+        other = OfferFactory(
+            owner=cast.bakkerij,
+            contact=cast.jan,
+            title=f"Opdracht {index}",
+            status=OfferStatus.PUBLISHED,
+            schools=[cast.vista],
+        )
         services.agreement_create_from_offer(
             offer=other, school=cast.vista, actor=cast.bos, now=now
         )
     services.agreement_create_from_offer(
-        offer=OfferFactory(owner=cast.pixel, contact=cast.eva),
+        offer=OfferFactory(
+            owner=cast.pixel, contact=cast.eva, status=OfferStatus.PUBLISHED, schools=[cast.gilde]
+        ),
         school=cast.gilde,
         actor=cast.peters,
         now=now,

@@ -11,7 +11,7 @@ from backend.agreements.models import (
     CommitmentStatus,
 )
 from backend.agreements.services.rendering import clauses_in
-from backend.core.errors import Conflict, PermissionDenied
+from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 
 
 def test_it_fills_an_agreement_from_an_offer_in_one_step(cast, agreement, offer):
@@ -75,12 +75,25 @@ def test_the_company_contact_may_create_it_too(cast, offer, now):
     assert agreement.parties.get(role="school").contact is None
 
 
-@pytest.mark.parametrize("who", ["devries", "eva", "sanne", "peters"])
-def test_others_may_not_create_it(cast, offer, now, who):
+@pytest.mark.parametrize("who", ["devries", "sanne"])
+def test_others_who_see_the_offer_may_not_create_it(cast, offer, now, who):
     with pytest.raises(PermissionDenied):
         services.agreement_create_from_offer(
             offer=offer, school=cast.vista, actor=getattr(cast, who), now=now
         )
+    assert Agreement.objects.count() == 0
+    assert Commitment.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["eva", "peters"])
+def test_outsiders_are_refused_as_if_the_offer_did_not_exist(cast, offer, now, who):
+    # Eva (another company) and Peters (Gilde, the offer went to Vista only) never saw it.
+    with pytest.raises(ApplicationError) as error:
+        services.agreement_create_from_offer(
+            offer=offer, school=cast.vista, actor=getattr(cast, who), now=now
+        )
+    message = f"Aanbod {offer.pk} bestaat niet of u kunt er geen afspraak over maken."
+    assert (error.value.message, error.value.extra) == (message, {"fields": {"offer": [message]}})
     assert Agreement.objects.count() == 0
     assert Commitment.objects.count() == 0
 

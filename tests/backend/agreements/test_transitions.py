@@ -151,6 +151,7 @@ def test_a_draft_cannot_be_broken(cast, agreement, now):
 
 
 def test_the_daily_run_activates_and_expires(cast, accepted, offer, now):
+    offer.schools.add(cast.gilde)  # submitted to both schools, so Gilde may agree on it too
     other = services.agreement_create_from_offer(
         offer=offer, school=cast.gilde, actor=cast.peters, now=now
     )

@@ -22,6 +22,8 @@ NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def published(owner, contact, title, **fields):
+    """A published challenge; submitted to the given `schools` (a round only takes challenges
+    submitted to its school or consortium)."""
     return OfferFactory(
         owner=owner, contact=contact, title=title, status=OfferStatus.PUBLISHED, **fields
     )
@@ -29,12 +31,13 @@ def published(owner, contact, title, **fields):
 
 @pytest.fixture
 def world(cast):
-    webshop = published(cast.bakkerij, cast.jan, "Webshop voor Bakkerij Jansen", max_students=1)
-    app = published(cast.pixel, cast.eva, "App voor Pixelfabriek", max_students=2)
-    vog = published(
-        cast.pixel, cast.eva, "Zorgrobot", max_students=2, required_certificates=["VOG"]
-    )
-    expert = published(
+    def at_vista(owner, contact, title, **fields):
+        return published(owner, contact, title, schools=[cast.vista], **fields)
+
+    webshop = at_vista(cast.bakkerij, cast.jan, "Webshop voor Bakkerij Jansen", max_students=1)
+    app = at_vista(cast.pixel, cast.eva, "App voor Pixelfabriek", max_students=2)
+    vog = at_vista(cast.pixel, cast.eva, "Zorgrobot", max_students=2, required_certificates=["VOG"])
+    expert = at_vista(
         cast.pixel, cast.eva, "Data-analyse", max_students=2, niveau_min=4, niveau_max=4
     )
     classmates = [

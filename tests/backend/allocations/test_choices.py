@@ -5,7 +5,7 @@ import pytest
 from backend.accounts.models import Certificate
 from backend.allocations import services
 from backend.allocations.models import Choice, ChoiceList
-from backend.core.errors import ApplicationError, Conflict, PermissionDenied
+from backend.core.errors import ApplicationError, Conflict, NotFound
 from tests.backend.allocations.conftest import NOW, choose, open_round
 from tests.factories import OfferFactory
 
@@ -75,15 +75,18 @@ def test_a_challenge_needing_a_vog_is_refused_without_a_valid_one(world):
     choose(world, world.cast.sanne, world.vog)
 
 
-def test_a_challenge_outside_the_round_is_refused(world):
+def test_a_challenge_outside_the_round_is_refused_without_its_title(world):
     open_round(world)
     other = OfferFactory(owner=world.cast.pixel, status="published", title="Andere ronde")
-    assert _error(world, other).message == "'Andere ronde' doet niet mee aan deze ronde."
+    assert _error(world, other).extra["fields"]["choices"] == [
+        f"Uitdaging {other.pk} bestaat niet of doet niet mee aan deze ronde."
+    ]
+    assert not ChoiceList.objects.exists()
 
 
 def test_choosing_outside_the_window_is_refused(world):
-    # While the round is being prepared students do not see it at all.
-    with pytest.raises(PermissionDenied):
+    # While the round is being prepared students do not see it at all: it does not exist for them.
+    with pytest.raises(NotFound):
         choose(world, world.cast.sanne, world.app)
     open_round(world)
     with pytest.raises(Conflict) as error:
@@ -96,7 +99,7 @@ def test_choosing_outside_the_window_is_refused(world):
 
 def test_a_student_of_another_school_cannot_choose(world):
     open_round(world)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         choose(world, world.cast.ahmed, world.app)
     assert not ChoiceList.objects.exists()
 

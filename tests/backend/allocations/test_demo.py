@@ -29,3 +29,20 @@ def test_the_demo_has_rounds_in_realistic_phases_per_scenario(monkeypatch):
         Objection.objects.filter(round__phase=Phase.PUBLISHED).values_list("status", flat=True)
     )
     assert {"declined", "open"} <= set(statuses)
+
+
+@pytest.mark.django_db
+def test_the_demo_never_puts_another_schools_challenges_in_a_round(cast):
+    """A school with no challenges of its own gets no round: the demo used to fall back to any
+    published challenges, which belong to other schools (and the round service refuses)."""
+    from backend.allocations import demo
+    from backend.offers.models import OfferStatus
+    from tests.factories import OfferFactory, SchoolFactory
+
+    elsewhere = SchoolFactory(name="Rijn IJssel")
+    for title in ("Elders 1", "Elders 2", "Elders 3"):
+        OfferFactory(
+            owner=cast.pixel, title=title, status=OfferStatus.PUBLISHED, schools=[elsewhere]
+        )
+    demo.load(now=timezone.now())
+    assert not AllocationRound.objects.exists()

@@ -51,10 +51,13 @@ def test_round_settings_are_checked_with_the_field_at_fault(cast):
     with pytest.raises(ApplicationError) as error:
         _create(cast.bos, school=cast.vista, objections_close_at=NOW + dt.timedelta(days=1))
     assert "objections_close_at" in error.value.extra["fields"]
+    draft = OfferFactory(title="Concept", schools=[cast.vista])
     with pytest.raises(ApplicationError) as error:
-        _create(cast.bos, school=cast.vista, challenges=[OfferFactory(title="Concept")])
+        _create(cast.bos, school=cast.vista, challenges=[draft])
     assert error.value.extra["fields"]["challenges"] == [
-        "Alleen gepubliceerde uitdagingen kunnen meedoen: Concept."
+        f"Deze uitdagingen bestaan niet of horen niet bij deze ronde: {draft.pk}. Alleen "
+        "gepubliceerde uitdagingen die bij de school of het consortium van de ronde zijn "
+        "ingediend kunnen meedoen."
     ]
     with pytest.raises(ApplicationError):
         _create(cast.bos, school=cast.vista, consortium=cast.consortium)

@@ -83,13 +83,16 @@ def test_progress_is_written_to_the_run_row_while_solving(world, monkeypatch):
     seen = []
     original = services.runs._progress
 
-    def spy(run_id):
-        report = original(run_id)
+    beats = []
+
+    def spy(run_id, claimed_at):
+        report = original(run_id, claimed_at)
 
         def wrapped(stage, percent):
             report(stage, percent)
             row = AllocationRun.objects.get(pk=run_id)
             seen.append((row.status, row.stage, row.percent))
+            beats.append(row.heartbeat_at)
 
         return wrapped
 
@@ -100,6 +103,8 @@ def test_progress_is_written_to_the_run_row_while_solving(world, monkeypatch):
     assert seen[-1] == ("running", "done", 95)
     percents = [percent for _status, _stage, percent in seen]
     assert percents == sorted(percents)
+    # Every progress report is a heartbeat the reaper can see.
+    assert None not in beats and beats == sorted(beats) and beats[0] < beats[-1]
 
 
 def test_a_failed_run_is_recorded_with_its_reason_and_can_be_retried(world, monkeypatch):

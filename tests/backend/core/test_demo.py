@@ -6,9 +6,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from backend.accounts.models import Role, StudentEnrolment, User
+from backend.agreements.models import Agreement, AgreementStatus
 from backend.core import demo
 from backend.curriculum.models import WerkprocesEvidence
 from backend.offers.models import Offer, OfferKind, OfferStatus, OfferTransition, WerkprocesMapping
+from backend.offers.selectors import offer_target_school_ids
 from backend.organisations.models import CertificatePolicy, Consortium, Organisation
 
 NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
@@ -70,6 +72,12 @@ def test_load_demo_builds_three_scenarios_with_a_working_login_per_role(capsys, 
     gilde = Organisation.objects.get(name="Gilde Opleidingen")
     assert CertificatePolicy.objects.filter(organisation=vista, certificate="VOG").exists()
     assert not CertificatePolicy.objects.filter(organisation=gilde).exists()
+    # Agreements in every state, each about an offer its school was offered (issue 10).
+    from_offers = Agreement.objects.filter(offer__isnull=False).prefetch_related("parties")
+    assert {a.status for a in from_offers} == set(AgreementStatus.values)
+    for agreement in from_offers:
+        schools = {p.organisation_id for p in agreement.parties.all() if p.role == "school"}
+        assert schools <= offer_target_school_ids(agreement.offer), agreement.title
 
     for role in Role.values:
         email = {

@@ -37,8 +37,13 @@ def make_expert(
 
 
 def vog(user, *, issued_on=dt.date(2025, 1, 1), valid_until=dt.date(2027, 1, 1)):
+    # Checked by a school: only a verified VOG counts for a policy.
     return Certificate.objects.create(
-        holder=user, kind=CertificateKind.VOG, issued_on=issued_on, valid_until=valid_until
+        holder=user,
+        kind=CertificateKind.VOG,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        verified_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC),
     )
 
 

@@ -34,6 +34,7 @@ def expired_vog(cast):
         kind="VOG",
         issued_on=dt.date(2023, 1, 10),
         valid_until=dt.date(2026, 3, 1),
+        verified_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
     )
 
 
@@ -98,6 +99,7 @@ def test_a_vog_valid_on_the_start_date_lets_it_publish_and_start(
         kind="VOG",
         issued_on=dt.date(2026, 2, 20),
         valid_until=dt.date(2029, 2, 20),
+        verified_at=dt.datetime(2026, 2, 21, tzinfo=dt.UTC),
     )
     lesson = make_offer(S.SUBMITTED, kind=OfferKind.GUEST_LESSON)
     offer_publish(actor=cast.devries, offer=lesson, now=now)
@@ -110,7 +112,11 @@ def test_a_vog_that_expires_before_the_start_date_is_not_enough(
     cast, make_offer, now, vista_requires_vog
 ):
     Certificate.objects.create(
-        holder=cast.jan, kind="VOG", issued_on=dt.date(2025, 1, 1), valid_until=dt.date(2026, 4, 14)
+        holder=cast.jan,
+        kind="VOG",
+        issued_on=dt.date(2025, 1, 1),
+        valid_until=dt.date(2026, 4, 14),
+        verified_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
     )
     lesson = make_offer(S.PUBLISHED, kind=OfferKind.WORKSHOP)
     with pytest.raises(Conflict):
@@ -131,7 +137,11 @@ def test_without_a_start_date_the_certificate_must_be_valid_today(
     cast, make_offer, now, vista_requires_vog
 ):
     Certificate.objects.create(
-        holder=cast.jan, kind="VOG", issued_on=dt.date(2025, 1, 1), valid_until=dt.date(2026, 3, 2)
+        holder=cast.jan,
+        kind="VOG",
+        issued_on=dt.date(2025, 1, 1),
+        valid_until=dt.date(2026, 3, 2),
+        verified_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
     )
     lesson = make_offer(S.SUBMITTED, kind=OfferKind.GUEST_LESSON, starts_on=None, ends_on=None)
     assert offer_certificate_violations(lesson, today=dt.date(2026, 3, 2)) == []

@@ -187,6 +187,19 @@ CASES = [
         lambda w: {"certificate": "VOG", "applies_to": "guest_teacher"},
     ),
     Case(
+        "school policy",
+        "get",
+        lambda w: reverse("api:school-policy", args=[w.vista.pk]),
+        {"teacher", "coach", "coordinator", "programme_lead", "institution_admin"},
+    ),
+    Case(
+        "school policy change",
+        "patch",
+        lambda w: reverse("api:school-policy", args=[w.vista.pk]),
+        {"institution_admin"},
+        lambda w: {"coordinators_may_import_students": True, "care_notes_roles": ["coordinator"]},
+    ),
+    Case(
         "certificate policy delete",
         "delete",
         lambda w: reverse("api:certificate-policy-detail", args=[_policy(w).pk]),

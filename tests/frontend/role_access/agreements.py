@@ -11,11 +11,14 @@ from tests.frontend.role_access import COMPANY, COORDINATOR, EVERYONE, Page
 
 def _agreement(cast):
     from backend.agreements import services
+    from backend.offers.models import OfferStatus
     from tests.factories import OfferFactory
 
     offer = OfferFactory(
         owner=cast.bakkerij,
         contact=cast.jan,
+        status=OfferStatus.PUBLISHED,
+        schools=[cast.vista],
         starts_on=dt.date(2027, 3, 15),
         ends_on=dt.date(2027, 4, 15),
     )

@@ -27,6 +27,42 @@ def _mapping(cast):
     return {"pk": offer.pk, "mapping_pk": mapping.pk}
 
 
+def _invitation_token(cast):
+    """A real open invitation: an unknown token rightly answers 404, even to allowed roles."""
+    import datetime as dt
+
+    from backend.accounts.models import Role
+    from backend.accounts.services import invitation_create
+
+    issued = invitation_create(
+        organisation=cast.vista,
+        email="gast@vista.test",
+        role=Role.TEACHER,
+        actor=cast.bos,
+        now=dt.datetime.now(dt.UTC),
+    )
+    return {"token": issued.token}
+
+
+def _email_change_token(cast):
+    """A real pending e-mail change of Sanne (see _invitation_token)."""
+    import datetime as dt
+
+    from backend.accounts.models import EmailChange
+    from backend.accounts.services.invitations import hash_token
+
+    EmailChange.objects.get_or_create(
+        token_hash=hash_token("bevestig-sanne"),
+        defaults={
+            "user": cast.sanne,
+            "old_email": cast.sanne.email,
+            "new_email": "sanne.nieuw@student.vista.test",
+            "expires_at": dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+        },
+    )
+    return {"token": "bevestig-sanne"}
+
+
 PAGES = {
     "frontend:dashboard": Page(EVERYONE),
     "frontend:login": Page(EVERYONE, public=True),
@@ -37,8 +73,13 @@ PAGES = {
     "frontend:password-reset-confirm": Page(
         EVERYONE, public=True, kwargs=lambda cast: {"uidb64": "MQ", "token": "x-y"}
     ),
-    "frontend:invitation-accept": Page(EVERYONE, public=True, kwargs=lambda cast: {"token": "x"}),
+    "frontend:invitation-accept": Page(EVERYONE, public=True, kwargs=_invitation_token),
+    "frontend:email-change-confirm": Page(EVERYONE, public=True, kwargs=_email_change_token),
     "frontend:company-signup": Page(EVERYONE, public=True),
+    "frontend:company-signup-done": Page(EVERYONE, public=True),
+    "frontend:company-signup-confirm": Page(
+        EVERYONE, public=True, kwargs=lambda cast: {"uidb64": "MQ", "token": "x-y"}
+    ),
     "frontend:organisation-team": Page(COMPANY),
     "frontend:offer-list": Page(COMPANY),
     "frontend:offer-brief": Page(COMPANY),

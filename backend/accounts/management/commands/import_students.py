@@ -36,3 +36,10 @@ class Command(BaseCommand):
                 f"{result.unchanged} ongewijzigd."
             )
         )
+        if result.reactivated:
+            self.stdout.write(f"{result.reactivated} teruggekeerde student(en) weer actief.")
+        if result.email_changes_pending:
+            self.stdout.write(
+                f"{result.email_changes_pending} nieuw(e) e-mailadres(sen) wachten op bevestiging "
+                "via het oude adres."
+            )

@@ -8,6 +8,7 @@ queries does not grow with the number of rows (apart from bulk batches of BATCH_
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, StudentEnrolment, User
@@ -23,32 +24,62 @@ from backend.accounts.services.student_import.writing import write_rows
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.organisations.models import Organisation
 
-__all__ = ["ImportResult", "RowError", "StudentImportError", "students_import"]
+__all__ = [
+    "ImportResult",
+    "RowError",
+    "StudentImportError",
+    "may_import_students",
+    "require_may_import_students",
+    "students_import",
+]
+
+
+def may_import_students(actor: User, school: Organisation) -> bool:
+    """Importing creates logins: the school's institution admins (and Koppel staff) do it; its
+    coordinators only when the school's policy `coordinators_may_import_students` says so."""
+    if actor.is_staff or school.pk in organisation_ids_for(actor, Role.INSTITUTION_ADMIN):
+        return True
+    return school.coordinators_may_import_students and school.pk in organisation_ids_for(
+        actor, Role.COORDINATOR
+    )
+
+
+def require_may_import_students(actor: User, school: Organisation) -> None:
+    if not may_import_students(actor, school):
+        raise PermissionDenied(
+            _(
+                "Alleen beheerders van %(school)s importeren studenten (coördinatoren alleen als "
+                "de school dat toestaat)."
+            )
+            % {"school": school.name}
+        )
 
 
 def students_import(
-    *, school: Organisation, content: bytes | str, actor: User | None, today: dt.date
+    *,
+    school: Organisation,
+    content: bytes | str,
+    actor: User | None,
+    today: dt.date,
+    now: dt.datetime | None = None,
 ) -> ImportResult:
     """Import or update the students in `content` (a CSV export) for `school`.
 
     Students are matched on school + studentnummer: a known number updates that student, a new one
-    creates a login (without password), a student membership and the enrolment. An e-mail address
-    whose login is not in use (no enrolment, no active membership) is linked and reactivated
-    rather than duplicated; a student who left and is listed again is reactivated. Students missing
-    from the file are left alone.
+    creates a login (without password), a student membership and the enrolment. The import only
+    ever changes logins that are students of `school` and nothing else: a login of staff, a
+    superuser, or anyone with a (past) membership or enrolment elsewhere is refused with one
+    neutral message. A student login of this school without enrolment is linked rather than
+    duplicated. A new e-mail address for a known student is not applied: the old address gets a
+    link to confirm it (docs/student-import.md). A student who left this school and is listed
+    again is reactivated. Students missing from the file are left alone.
 
     All-or-nothing: raises StudentImportError listing every bad row ("rij 14, kolom crebo: onbekend
     crebonummer 99999") and writes nothing. `actor=None` is an operator on the command line;
-    otherwise the actor must be coordinator or institution admin of `school` (or Koppel staff).
+    otherwise see `may_import_students`. `now` defaults to the current time.
     """
-    if actor is not None and not (
-        actor.is_staff
-        or school.pk in organisation_ids_for(actor, Role.COORDINATOR, Role.INSTITUTION_ADMIN)
-    ):
-        raise PermissionDenied(
-            _("Alleen coördinatoren en beheerders van %(school)s importeren studenten.")
-            % {"school": school.name}
-        )
+    if actor is not None:
+        require_may_import_students(actor, school)
     if not school.is_school:
         raise ApplicationError(_("%(name)s is geen school.") % {"name": school.name})
     _header, raw_rows = read_rows(content)
@@ -67,4 +98,4 @@ def students_import(
         errors = [error for row in rows for error in row.errors]
         if errors:
             raise StudentImportError(errors)
-        return write_rows(rows, school, existing)
+        return write_rows(rows, school, existing, actor=actor, now=now or timezone.now())

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Membership, Role, StudentEnrolment, User
@@ -60,24 +60,86 @@ def _coaches_by_email(school: Organisation, emails: Iterable[str]) -> dict[str, 
     )
 
 
+# One message for every login the import may not touch, whatever the reason (staff, another
+# school's student, someone else's login): the importer learns nothing about other accounts.
+NOT_USABLE = _("%(value)s kan niet voor een student van deze school worden gebruikt")
+
+
+def _accounts(
+    school: Organisation, rows: list[ParsedRow], existing: dict[str, StudentEnrolment]
+) -> list[dict]:
+    """Facts about every login a row names (by e-mail) or matches (by student number)."""
+    return list(
+        User.objects.filter(
+            Q(email__in={row.email for row in rows})
+            | Q(pk__in=[enrolment.student_id for enrolment in existing.values()])
+        )
+        .annotate(
+            # Any membership that is not "student of this school", even one that ended.
+            elsewhere=Exists(
+                Membership.objects.filter(user_id=OuterRef("pk")).exclude(
+                    organisation=school, role=Role.STUDENT
+                )
+            ),
+            student_here=Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef("pk"), organisation=school, role=Role.STUDENT
+                )
+            ),
+        )
+        .values(
+            "pk",
+            "email",
+            "is_staff",
+            "is_superuser",
+            "elsewhere",
+            "student_here",
+            "enrolment__school_id",
+            "enrolment__student_number",
+        )
+    )
+
+
+def may_touch(account: dict, school: Organisation) -> bool:
+    """The import creates logins or updates logins that are students of this school only: never
+    staff, superusers, or anyone with another organisation's history (even ended)."""
+    if account["is_staff"] or account["is_superuser"] or account["elsewhere"]:
+        return False
+    enrolled_at = account["enrolment__school_id"]
+    return enrolled_at == school.pk or (enrolled_at is None and account["student_here"])
+
+
+def _check_known_student(
+    row: ParsedRow, school: Organisation, account: dict, owner: dict | None
+) -> None:
+    if not may_touch(account, school):
+        row.error("studentnummer", NOT_USABLE % {"value": row.student_number})
+    elif owner is None:
+        row.email_change = row.email != account["email"].lower()
+    elif owner["pk"] != account["pk"]:
+        _refuse_email(row, school, owner)
+
+
+def _refuse_email(row: ParsedRow, school: Organisation, owner: dict) -> None:
+    if owner["enrolment__school_id"] == school.pk:
+        # This school's own student: the importer may see that.
+        row.error(
+            "e-mail",
+            _("%(value)s hoort al bij studentnummer %(number)s")
+            % {"value": row.email, "number": owner["enrolment__student_number"]},
+        )
+    else:
+        row.error("e-mail", NOT_USABLE % {"value": row.email})
+
+
 def check_against_database(
     rows: list[ParsedRow], school: Organisation, existing: dict[str, StudentEnrolment]
 ) -> None:
     kwalificaties = _kwalificaties_by_crebo(row.crebo for row in rows if row.crebo)
     coaches = _coaches_by_email(school, (row.coach_email for row in rows if row.coach_email))
-    owners = {
-        values["email"]: values
-        for values in User.objects.filter(email__in={row.email for row in rows})
-        .annotate(
-            # Only a login that is not in use elsewhere may be linked to a new student.
-            has_memberships=Exists(
-                Membership.objects.filter(user_id=OuterRef("pk"), ended_at__isnull=True)
-            )
-        )
-        .values(
-            "pk", "email", "enrolment__school_id", "enrolment__student_number", "has_memberships"
-        )
-    }
+    accounts = _accounts(school, rows, existing)
+    by_pk = {account["pk"]: account for account in accounts}
+    by_email = {account["email"]: account for account in accounts}
     for row in rows:
         if row.crebo and re.fullmatch(r"\d{5}", row.crebo):
             row.kwalificatie_id = kwalificaties.get(row.crebo)
@@ -91,24 +153,14 @@ def check_against_database(
                     _("%(value)s is geen docent of coach van %(school)s")
                     % {"value": row.coach_email, "school": school.name},
                 )
-        owner = owners.get(row.email)
+        owner = by_email.get(row.email)
         enrolment = existing.get(row.student_number)
-        if owner is None or (enrolment is not None and owner["pk"] == enrolment.student_id):
+        if enrolment is not None:
+            _check_known_student(row, school, by_pk[enrolment.student_id], owner)
+        elif owner is None:
             continue
-        if owner["enrolment__school_id"] not in (None, school.pk):
-            row.error(
-                "e-mail",
-                _("%(value)s is al in gebruik door een student van een andere school")
-                % {"value": row.email},
-            )
-        elif owner["enrolment__school_id"] == school.pk:
-            row.error(
-                "e-mail",
-                _("%(value)s hoort al bij studentnummer %(number)s")
-                % {"value": row.email, "number": owner["enrolment__student_number"]},
-            )
-        elif enrolment is not None or owner["has_memberships"]:
-            row.error(
-                "e-mail",
-                _("%(value)s is al in gebruik door een ander account") % {"value": row.email},
-            )
+        elif owner["enrolment__school_id"] is None and may_touch(owner, school):
+            # A student login of this school without enrolment: link it, never a second login.
+            row.linked_user_id = owner["pk"]
+        else:
+            _refuse_email(row, school, owner)

@@ -30,6 +30,10 @@ COLUMNS = {
 REQUIRED = ("studentnummer", "voornaam", "achternaam", "e-mail", "crebo", "cohort", "leerweg")
 OPTIONAL = ("tussenvoegsel", "klas", "coach e-mail", "geboortedatum")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
+# A real export has about 150 bytes a row: 5 MB is far more than any school's students, and
+# bounds the memory one upload can take. No real cell is longer than MAX_CELL characters.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_CELL = 1000
 
 
 def _decode(content: bytes | str) -> str:
@@ -50,28 +54,76 @@ def _header_key(name: str) -> str:
     return name.strip().lower()
 
 
+def _cell_errors(line: int, names: list[str], values: list[str]) -> list[RowError]:
+    """A NUL byte or an absurdly long cell is a broken or hostile file, never a student."""
+    errors = []
+    for i, value in enumerate(values):
+        column = names[i].replace("\x00", "") if i < len(names) else str(i + 1)
+        if "\x00" in value:
+            errors.append(RowError(line, column, _("de cel bevat een ongeldig teken (NUL)")))
+        elif len(value) > MAX_CELL:
+            errors.append(_too_long(line, column))
+    return errors
+
+
+def _too_long(line: int, column: str) -> RowError:
+    return RowError(line, column, _("de cel is langer dan %(max)s tekens") % {"max": MAX_CELL})
+
+
 def read_rows(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the non-empty rows as (line number, {column: value}). Raises
+    StudentImportError for a file that is too large, empty, lacks a required column, or has a
+    cell with a NUL byte or more than MAX_CELL characters (every such cell is listed)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise StudentImportError(
+            [
+                RowError(
+                    1,
+                    "-",
+                    _("het bestand is groter dan %(size)s MB; splits het op")
+                    % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+                )
+            ]
+        )
     text = _decode(content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = [_header_key(name) for name in next(reader)]
+        raw_header = next(reader)
     except StopIteration:
         raise StudentImportError([RowError(1, "-", _("het bestand is leeg"))]) from None
+    except csv.Error:
+        # The csv module refuses a field over its own limit (128 KiB) with an exception.
+        raise StudentImportError([_too_long(1, "-")]) from None
+    header = [_header_key(name) for name in raw_header]
+    header_errors = _cell_errors(1, header, raw_header)
+    if header_errors:
+        raise StudentImportError(header_errors)
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise StudentImportError(
             [RowError(1, column, _("deze kolom ontbreekt in de kopregel")) for column in missing]
         )
-    rows = []
-    for values in reader:
+    rows, cell_errors = [], []
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # A field over the csv module's own limit (128 KiB), e.g. a run-away quote.
+            cell_errors.append(_too_long(reader.line_num, "-"))
+            break
+        cell_errors += _cell_errors(reader.line_num, header, values)
         if not any(value.strip() for value in values):
             continue
         cells = {
             name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)
         }
         rows.append((reader.line_num, cells))
+    if cell_errors:
+        raise StudentImportError(cell_errors)
     return header, rows
 
 

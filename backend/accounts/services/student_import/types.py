@@ -47,6 +47,10 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    # Of `updated`: students who had left this school and may log in again.
+    reactivated: int = 0
+    # Rows whose new e-mail address waits for confirmation from the old address.
+    email_changes_pending: int = 0
 
     @property
     def total(self) -> int:
@@ -68,6 +72,10 @@ class ParsedRow:
     coach_email: str = ""
     coach_id: int | None = None
     date_of_birth: dt.date | None = None
+    # An existing student login of this school (without enrolment) that this row links to.
+    linked_user_id: int | None = None
+    # The row's e-mail differs from the known student's: ask the old address to confirm it.
+    email_change: bool = False
     errors: list[RowError] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:

@@ -1,15 +1,19 @@
 """Writing a validated file with bulk statements."""
 
+import datetime as dt
+
 from django.contrib.auth.hashers import make_password
 
-from backend.accounts.models import Membership, Role, StudentEnrolment, User
+from backend.accounts.models import EmailChange, Membership, Role, StudentEnrolment, User
+from backend.accounts.services.email_change import email_changes_request
 from backend.accounts.services.student_import.types import ImportResult, ParsedRow
 from backend.organisations.models import Organisation
 
 BATCH_SIZE = 500
 
 
-USER_FIELDS = ("first_name", "last_name", "email")
+# Never "email": a new address waits for confirmation from the old one (email_change).
+USER_FIELDS = ("first_name", "last_name")
 ENROLMENT_FIELDS = (
     "kwalificatie_id",
     "cohort",
@@ -37,40 +41,72 @@ def _desired(row: ParsedRow, enrolment: StudentEnrolment | None) -> dict:
     return values
 
 
+def _open_changes(users: list[User], now: dt.datetime) -> set[tuple[int, str]]:
+    # A re-import of the same file must not mail the old address again and again.
+    return set(
+        EmailChange.objects.filter(
+            user__in=users, confirmed_at__isnull=True, expires_at__gt=now
+        ).values_list("user_id", "new_email")
+    )
+
+
+def _apply_to_user(user: User, row: ParsedRow) -> tuple[bool, bool]:
+    """Names from the file; a student who left this school is back. Returns (changed,
+    reactivated). The e-mail is never set here: the old address confirms a change first. A login
+    that is inactive without having left was switched off by Koppel and stays off."""
+    changed = False
+    for name in USER_FIELDS:
+        if getattr(user, name) != getattr(row, name):
+            setattr(user, name, getattr(row, name))
+            changed = True
+    reactivated = user.left_at is not None
+    if reactivated:
+        user.is_active, user.left_at = True, None
+    return changed or reactivated, reactivated
+
+
 def write_rows(
-    rows: list[ParsedRow], school: Organisation, existing: dict[str, StudentEnrolment]
+    rows: list[ParsedRow],
+    school: Organisation,
+    existing: dict[str, StudentEnrolment],
+    *,
+    actor: User | None,
+    now: dt.datetime,
 ) -> ImportResult:
     updated_users: list[User] = []
     updated_enrolments: list[StudentEnrolment] = []
     new_rows: list[ParsedRow] = []
-    unchanged = updated = 0
+    email_changes: list[tuple[User, str]] = []
+    unchanged = updated = reactivated = 0
+    linked = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=[r.linked_user_id for r in rows if r.linked_user_id])
+    }
+    known_users = [e.student for e in existing.values()] + list(linked.values())
     with_membership = set(
         Membership.objects.active()
-        .filter(
-            organisation=school,
-            role=Role.STUDENT,
-            user_id__in=[e.student_id for e in existing.values()],
-        )
+        .filter(organisation=school, role=Role.STUDENT, user__in=known_users)
         .values_list("user_id", flat=True)
     )
+    open_changes = _open_changes([e.student for e in existing.values()], now)
     missing_memberships: list[Membership] = []
     for row in rows:
         enrolment = existing.get(row.student_number)
         if enrolment is None:
             new_rows.append(row)
+            user = linked.get(row.linked_user_id)
+            if user is not None:
+                changed, back = _apply_to_user(user, row)
+                updated_users += [user] if changed else []
+                reactivated += back
             continue
         user = enrolment.student
-        changed = False
-        for name in USER_FIELDS:
-            if getattr(user, name) != getattr(row, name):
-                setattr(user, name, getattr(row, name))
-                changed = True
-        if not user.is_active or user.left_at is not None:
-            # The school's export lists them again: they are (re-)enrolled, so they may log in.
-            user.is_active, user.left_at = True, None
-            changed = True
+        changed, back = _apply_to_user(user, row)
+        reactivated += back
         if changed:
             updated_users.append(user)
+        if row.email_change and (user.pk, row.email) not in open_changes:
+            email_changes.append((user, row.email))
         enrolment_changed = False
         for name, value in _desired(row, enrolment).items():
             if getattr(enrolment, name) != value:
@@ -95,14 +131,7 @@ def write_rows(
         [name.removesuffix("_id") for name in ENROLMENT_FIELDS],
         batch_size=BATCH_SIZE,
     )
-
-    # Existing logins without enrolment or active membership (checked before) are linked; someone
-    # who left earlier and now enrols may log in again.
-    linked = dict(
-        User.objects.filter(email__in=[row.email for row in new_rows]).values_list("email", "pk")
-    )
-    if linked:
-        User.objects.filter(pk__in=linked.values()).update(is_active=True, left_at=None)
+    email_changes_request(changes=email_changes, requested_by=actor, school=school, now=now)
     User.objects.bulk_create(
         [
             User(
@@ -113,7 +142,7 @@ def write_rows(
                 password=make_password(None),
             )
             for row in new_rows
-            if row.email not in linked
+            if row.linked_user_id is None
         ],
         batch_size=BATCH_SIZE,
     )
@@ -125,6 +154,7 @@ def write_rows(
         + [
             Membership(user_id=user_ids[row.email], organisation=school, role=Role.STUDENT)
             for row in new_rows
+            if row.linked_user_id not in with_membership
         ],
         batch_size=BATCH_SIZE,
     )
@@ -140,4 +170,10 @@ def write_rows(
         ],
         batch_size=BATCH_SIZE,
     )
-    return ImportResult(created=len(new_rows), updated=updated, unchanged=unchanged)
+    return ImportResult(
+        created=len(new_rows),
+        updated=updated,
+        unchanged=unchanged,
+        reactivated=reactivated,
+        email_changes_pending=sum(row.email_change for row in rows),
+    )

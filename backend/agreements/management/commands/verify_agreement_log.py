@@ -5,7 +5,10 @@ from backend.agreements.services import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of the agreement log; names the first broken entry per agreement."
+    help = (
+        "Verify the hash chain of the agreement log and each chain's head; names the first broken "
+        "(or missing) entry per agreement and exits 1 when any chain is broken."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--agreement", type=int, help="Verify one agreement's chain only.")
@@ -20,13 +23,17 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(
                     f"BROKEN: agreement {problem.agreement_id}, entry #{problem.sequence} "
-                    f"(id {problem.event_id}): {problem.reason}"
+                    f"({_where(problem)}): {problem.reason}"
                 )
             first = problems[0]
             raise CommandError(
                 f"Agreement log broken: first broken entry is agreement {first.agreement_id} "
-                f"#{first.sequence} (id {first.event_id})"
+                f"#{first.sequence} ({_where(first)}): {first.reason}"
             )
         self.stdout.write(
             self.style.SUCCESS(f"Agreement log intact: {checked.count()} entries verified.")
         )
+
+
+def _where(problem) -> str:
+    return "missing" if problem.event_id is None else f"id {problem.event_id}"

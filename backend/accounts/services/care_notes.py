@@ -1,0 +1,58 @@
+"""Reading a student's care notes (zorgnotities): the one way any page or API gets them.
+
+Care notes are the most sensitive thing Koppel holds about a student. Only the student's own
+coach, and the roles the school's policy names (`Organisation.care_notes_roles`), read them; every
+read is recorded in CareNotesRead (who, when, whose, through which page or API)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import SCHOOL_STAFF_ROLES, CareNotesRead, StudentEnrolment, User
+from backend.accounts.selectors import organisation_ids_for
+
+
+def may_read_care_notes(reader: User, enrolment: StudentEnrolment) -> bool:
+    """The student's own coach (while working at the school), or someone holding one of the
+    roles the school's policy allows at that school. Nobody else: not other coaches, not
+    companies, not the student's other teachers."""
+    if not reader.is_authenticated or reader.pk == enrolment.student_id:
+        return False
+    staff_here = enrolment.school_id in organisation_ids_for(reader, *SCHOOL_STAFF_ROLES)
+    if enrolment.coach_id == reader.pk and staff_here:
+        return True
+    allowed = [role for role in enrolment.school.care_notes_roles if role in SCHOOL_STAFF_ROLES]
+    return bool(allowed) and enrolment.school_id in organisation_ids_for(reader, *allowed)
+
+
+@transaction.atomic
+def care_notes_read(
+    *, enrolment: StudentEnrolment, reader: User, purpose: str, now: dt.datetime | None = None
+) -> str | None:
+    """The care notes of `enrolment` for `reader`, or None when they may not read them (then
+    nothing is recorded). Each permitted read is recorded, also when the notes are empty: the log
+    answers "who looked at this student's notes", not "who saw text". `purpose` names the page or
+    API, e.g. "api:student-detail"."""
+    if not may_read_care_notes(reader, enrolment):
+        return None
+    CareNotesRead.objects.create(
+        reader=reader,
+        student_id=enrolment.student_id,
+        enrolment=enrolment,
+        purpose=purpose[:100],
+        read_at=now or timezone.now(),
+    )
+    return enrolment.care_notes
+
+
+@transaction.atomic
+def care_notes_admin_read(*, enrolment: StudentEnrolment, reader: User) -> None:
+    """Koppel staff opening the enrolment in the admin see the care notes: recorded too."""
+    CareNotesRead.objects.create(
+        reader=reader,
+        student_id=enrolment.student_id,
+        enrolment=enrolment,
+        purpose="admin",
+        read_at=timezone.now(),
+    )

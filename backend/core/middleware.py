@@ -1,0 +1,75 @@
+"""Response headers Django does not set itself: Content-Security-Policy, Permissions-Policy and
+`Cache-Control: private, no-store` on personal data; and no NUL bytes in query parameters."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+
+def _is_personal(request: HttpRequest) -> bool:
+    """API answers (token-authenticated, or a secret calendar feed) and every page a signed-in
+    person sees may hold personal data."""
+    if request.path.startswith("/api/"):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class RejectNulBytesMiddleware:
+    """No real URL holds a NUL byte, and PostgreSQL refuses one in a query (a 500 wherever a
+    view looks up a <str:> path part or filters on a raw query parameter). A path with one names
+    nothing (404); a query parameter with one is a bad request (400). Before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = _("Het adres bevat een ongeldig teken (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": message, "extra": {}}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Place after AuthenticationMiddleware (it asks who is signed in). Static files never get
+    here: WhiteNoise answers them earlier in the chain, with their own long-lived caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # A view that needs another policy (the API docs) sets its own header.
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers and _is_personal(request):
+            # Shared caches and the browser's back/forward history must not keep a copy.
+            response.headers["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response
+
+
+def with_content_security_policy(policy: str):
+    """Wrap a view so its responses carry `policy` instead of CONTENT_SECURITY_POLICY."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response.headers["Content-Security-Policy"] = policy
+            return response
+
+        return wrapped
+
+    return decorate
