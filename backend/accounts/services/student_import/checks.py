@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Membership, Role, StudentEnrolment, User
 from backend.accounts.services.student_import.types import ParsedRow
@@ -62,7 +63,7 @@ def _coaches_by_email(school: Organisation, emails: Iterable[str]) -> dict[str, 
 
 # One message for every login the import may not touch, whatever the reason (staff, another
 # school's student, someone else's login): the importer learns nothing about other accounts.
-NOT_USABLE = _("%(value)s kan niet voor een student van deze school worden gebruikt")
+NOT_USABLE = gettext_lazy("%(value)s kan niet voor een student van deze school worden gebruikt")
 
 
 def _accounts(
