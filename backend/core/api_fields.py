@@ -4,10 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from backend.core.errors import ApplicationError
-
-# Primary keys are 64-bit (BigAutoField). A larger number cannot name a row and would overflow
-# the database parameter (a 500), so it is refused at the boundary with the field's name.
-MAX_ID = 2**63 - 1
+from backend.core.ids import MAX_ID, parse_id
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
@@ -21,9 +18,8 @@ def query_id(params, name: str) -> int | None:
     value = params.get(name, "")
     if value == "":
         return None
-    # str.isdigit() accepts "²" and other digits int() refuses; only ASCII digits name a row.
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+    if (number := parse_id(value)) is None:
         message = _("Geen geldig nummer.")
         summary = _("%(field)s: %(message)s") % {"field": name, "message": message}
         raise ApplicationError(summary, extra={"fields": {name: [message]}})
-    return int(value)
+    return number

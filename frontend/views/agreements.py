@@ -29,6 +29,7 @@ from backend.agreements.selectors import (
 )
 from backend.agreements.services.commitments import may_update_commitment
 from backend.core.errors import ApplicationError
+from backend.core.ids import parse_id
 from frontend.forms import apply_application_error
 
 
@@ -123,7 +124,7 @@ def agreement_accept_page(request, pk):
             agreement=agreement,
             actor=request.user,
             now=timezone.now(),
-            version_number=int(version) if version and version.isdigit() else None,
+            version_number=parse_id(version),
             ip_address=request.META.get("REMOTE_ADDR"),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )

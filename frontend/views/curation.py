@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from backend.accounts.selectors import staff_school_ids
 from backend.core.errors import ApplicationError
+from backend.core.ids import parse_id
 from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkproces_search
 from backend.offers.models import Coverage, WerkprocesMapping
@@ -168,8 +169,8 @@ def coverage(request):
     programmes = list(_programmes_for(request.user))
     chosen = None
     raw = request.GET.get("opleiding", "")
-    if raw.isdigit():
-        chosen = next((p for p in programmes if p.pk == int(raw)), None)
+    if (programme_id := parse_id(raw)) is not None:
+        chosen = next((p for p in programmes if p.pk == programme_id), None)
     if chosen is None and programmes and not raw:
         chosen = programmes[0]
     report = None

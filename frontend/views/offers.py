@@ -20,6 +20,7 @@ from backend.agreements.selectors import agreement_school_ids
 from backend.agreements.services import agreement_create_from_offer, agreement_propose
 from backend.allocations.selectors.review import company_teams
 from backend.core.errors import ApplicationError
+from backend.core.ids import parse_id
 from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkprocessen_for_kwalificatie
 from backend.offers.models import Offer, OfferKind, OfferStatus
@@ -216,7 +217,7 @@ def _werkprocessen_for_form(form: OfferBriefForm) -> list[dict]:
 
 
 def _int_list(values) -> list[int]:
-    return [int(value) for value in values if str(value).isdigit()]
+    return [number for value in values if (number := parse_id(value)) is not None]
 
 
 def werkprocessen_explained(programme_ids: list[int]) -> list[dict]:
@@ -419,7 +420,7 @@ def offer_agreement(request, pk: int):
     offer = _visible_offer(request.user, pk)
     schools = {school.pk: school for school in _agreement_schools(request.user, offer)}
     raw = request.POST.get("school", "")
-    school = schools.get(int(raw)) if raw.isdigit() else None
+    school = schools.get(parse_id(raw))
     if school is None:
         messages.error(request, _("Kies een school waarvoor u coördinator bent."))
         return redirect("frontend:offer-detail", offer.pk)

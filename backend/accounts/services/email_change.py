@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import EmailChange, User
 from backend.accounts.services.invitations import hash_token
 from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.core.errors import ApplicationError, Conflict, NotFound
 from backend.organisations.models import Organisation
+from backend.security.services import api_tokens_revoke
 
 EMAIL_CHANGE_VALID_FOR = dt.timedelta(days=14)
 # The web page that confirms the change; the token is the last path segment.
@@ -115,5 +115,5 @@ def email_change_confirm(*, token: str, now: dt.datetime) -> User:
     user.save(update_fields=["email"])
     change.confirmed_at = now
     change.save(update_fields=["confirmed_at", "updated_at"])
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke(user=user)
     return user

@@ -4,12 +4,12 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Membership, User
 from backend.accounts.selectors import forget_roles
 from backend.core.errors import Conflict, PermissionDenied
 from backend.organisations.selectors import can_manage_organisation
+from backend.security.services import api_tokens_revoke
 
 
 @transaction.atomic
@@ -67,6 +67,6 @@ def person_leave(*, user: User, actor: User, now: dt.datetime) -> User:
     )
     user.left_at, user.is_active = now, False
     user.save(update_fields=["left_at", "is_active"])
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke(user=user)
     forget_roles(user)
     return user

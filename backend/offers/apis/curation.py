@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import organisation_ids_for, staff_school_ids
-from backend.core.api_fields import MAX_ID
 from backend.core.errors import ApplicationError, PermissionDenied
+from backend.core.ids import parse_id
 from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.offers.apis.offers import visible_offer
 from backend.offers.apis.serializers import (
@@ -131,17 +131,17 @@ class OfferCoverageApi(APIView):
         kwalificatie = self._kwalificatie(request)
         school = request.query_params.get("school", "")
         if school:
-            if not (school.isascii() and school.isdigit()) or int(school) not in schools:
+            if parse_id(school) not in schools:
                 message = _("Kies een van uw eigen scholen.")
                 raise ApplicationError(message, extra={"fields": {"school": [message]}})
-            schools = {int(school)}
+            schools = {parse_id(school)}
         report = coverage_for_kwalificatie(kwalificatie, schools=schools)
         return Response(CoverageOutputSerializer(report).data)
 
     def _kwalificatie(self, request) -> Kwalificatie:
         value = request.query_params.get("kwalificatie", "")
-        valid = value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
-        found = Kwalificatie.objects.filter(pk=int(value)).first() if valid else None
+        kwalificatie_id = parse_id(value)
+        found = Kwalificatie.objects.filter(pk=kwalificatie_id).first() if kwalificatie_id else None
         if found is None:
             message = _("Kies een bestaande kwalificatie.")
             raise ApplicationError(message, extra={"fields": {"kwalificatie": [message]}})

@@ -18,6 +18,7 @@ from backend.allocations import services
 from backend.allocations.models import AllocationRun, Objection, RunMode
 from backend.allocations.selectors import access
 from backend.core.errors import ApplicationError
+from backend.core.ids import parse_id
 from backend.offers.models import Offer
 from frontend.views.access import COORDINATOR_ROLES, role_required
 from frontend.views.rounds.common import domain_errors, flash_error
@@ -49,10 +50,10 @@ def _attempt(request, change: Callable[[], object], *, success: str) -> None:
 def _posted_offer(request, round) -> Offer | None:
     """The challenge of this round chosen in the form; None when none (or no number) was sent.
     An unknown id and another school's offer get the same refusal, which names no offer."""
-    raw = request.POST.get("offer", "")
-    if not raw.isdigit():
+    offer_id = parse_id(request.POST.get("offer"))
+    if offer_id is None:
         return None
-    offer = access.challenge_of_round(round, int(raw))
+    offer = access.challenge_of_round(round, offer_id)
     if offer is None:
         raise ApplicationError(_("Deze uitdaging bestaat niet of doet niet mee aan deze ronde."))
     return offer

@@ -86,7 +86,7 @@ class RoundForm(KoppelForm):
 
     def clean_cohorts(self) -> list[int]:
         raw = [part.strip() for part in self.cleaned_data["cohorts"].split(",") if part.strip()]
-        if not all(part.isdigit() and 2000 <= int(part) <= 2100 for part in raw):
+        if not all(part.isascii() and part.isdigit() and 2000 <= int(part) <= 2100 for part in raw):
             raise forms.ValidationError(_("Geef jaartallen, bijvoorbeeld 2024, 2025."))
         return [int(part) for part in raw]
 

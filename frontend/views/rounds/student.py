@@ -17,6 +17,7 @@ from backend.allocations.selectors.student import (
     result_for_student,
 )
 from backend.core.errors import ApplicationError
+from backend.core.ids import parse_id
 from frontend.views.access import STUDENT_ROLES, role_required
 from frontend.views.rounds.common import domain_errors, error_messages, flash_error
 
@@ -36,8 +37,8 @@ def _choice_order(request) -> list[int]:
     move = request.POST.get("move", "")
     if ":" in move:
         direction, _sep, raw = move.partition(":")
-        if raw.isdigit() and int(raw) in order:
-            i = order.index(int(raw))
+        if (offer_id := parse_id(raw)) in order:
+            i = order.index(offer_id)
             j = i - 1 if direction == "up" else i + 1
             if 0 <= j < len(order):
                 order[i], order[j] = order[j], order[i]
@@ -90,7 +91,9 @@ def round_student(request, round_id: int):
     teammates = [u.pk for u in choice_list.teammates.all()] if choice_list else []
     if request.method == "POST" and request.POST.get("form") == "choices":
         chosen = _choice_order(request)
-        teammates = [int(pk) for pk in request.POST.getlist("teammates") if pk.isdigit()]
+        teammates = [
+            pk for raw in request.POST.getlist("teammates") if (pk := parse_id(raw)) is not None
+        ]
         if not request.POST.get("move"):
             try:
                 services.choice_list_submit(
