@@ -66,14 +66,6 @@ class Role(models.TextChoices):
     INSTITUTION_ADMIN = "institution_admin", _("beheerder instelling")
 
 
-SCHOOL_STAFF_ROLES = (
-    Role.TEACHER,
-    Role.COACH,
-    Role.COORDINATOR,
-    Role.PROGRAMME_LEAD,
-    Role.INSTITUTION_ADMIN,
-)
-
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):

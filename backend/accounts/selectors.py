@@ -10,13 +10,13 @@ from django.utils import dateformat
 from django.utils.translation import gettext, gettext_lazy
 
 from backend.accounts.models import (
-    SCHOOL_STAFF_ROLES,
     Certificate,
     Membership,
     Role,
     StudentEnrolment,
     User,
 )
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.organisations.models import (
     CertificateKind,
     CertificatePolicy,

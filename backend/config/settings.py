@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "backend.agreements",
     "backend.engagement",
     "backend.security",
+    "backend.demo",
     "frontend",
 ]
 

@@ -8,12 +8,12 @@ every required check is ok or embedded; the outbox backlog is informational.
 import datetime as dt
 from typing import Any
 
+from celery import current_app as celery_app  # the project app: backend.config sets it up first
 from django.conf import settings
 from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
-from backend.config.celery import app as celery_app
 from backend.core.models import OutboxMessage, OutboxStatus, ServiceHeartbeat
 
 HEALTHY = ("ok", "embedded")

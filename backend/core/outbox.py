@@ -16,12 +16,12 @@ Embedded mode (CELERY_TASK_ALWAYS_EAGER, no broker) runs the task in process aft
 import datetime as dt
 import logging
 
+from celery import current_app as celery_app  # the project app: backend.config sets it up first
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from backend.config.celery import app as celery_app
 from backend.core.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)

@@ -1,9 +1,14 @@
 """The notification service every app uses: an in-app message plus e-mail after commit."""
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import Promise
 
+from backend.core.i18n import HasLanguage, in_language_of
+from backend.core.links import PageLink, page_url
 from backend.core.outbox import outbox_enqueue
 from backend.notifications.models import Notification, NotificationPreference
 
@@ -18,6 +23,41 @@ class Message:
     body: str = ""
     url: str = ""
     dedupe_key: str = ""
+
+
+# A text to render in the recipient's language: a lazy translation, or a function that builds
+# the text (for interpolations), called with the recipient's language active.
+Text = str | Promise | Callable[[], str]
+
+
+class Recipient(HasLanguage):
+    pk: int
+
+
+def _render(text: Text) -> str:
+    return text() if callable(text) else str(text)
+
+
+def message_for(
+    recipient: Recipient,
+    *,
+    category: str,
+    title: Text,
+    body: Text = "",
+    link: PageLink | None = None,
+    dedupe_key: str = "",
+) -> Message:
+    """A message for `recipient`, written in their language and linking to a named page.
+    The one way apps build notifications: they never pick a language or reverse a URL."""
+    with in_language_of(recipient):
+        return Message(
+            recipient_id=recipient.pk,
+            category=category,
+            title=_render(title),
+            body=_render(body),
+            url=page_url(link),
+            dedupe_key=dedupe_key,
+        )
 
 
 def _preferences(messages: list[Message]) -> dict[tuple[int, str], NotificationPreference]:
@@ -109,28 +149,20 @@ def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
 
 def notify(
     *,
-    recipient,
+    recipient: Recipient,
     category: str,
-    title: str,
-    body: str = "",
-    url: str = "",
+    title: Text,
+    body: Text = "",
+    link: PageLink | None = None,
     dedupe_key: str = "",
-    now=None,
+    now: dt.datetime | None = None,
 ) -> Notification | None:
-    """Send one message. Returns None when it was a duplicate or the user turned it off."""
-    created = notify_many(
-        messages=[
-            Message(
-                recipient_id=recipient.pk,
-                category=category,
-                title=str(title),
-                body=str(body),
-                url=url,
-                dedupe_key=dedupe_key,
-            )
-        ],
-        now=now,
+    """Send one message in the recipient's language. Returns None when it was a duplicate or
+    the user turned it off."""
+    message = message_for(
+        recipient, category=category, title=title, body=body, link=link, dedupe_key=dedupe_key
     )
+    created = notify_many(messages=[message], now=now)
     return created[0] if created else None
 
 

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from backend.accounts.models import Membership, Role, User
 from backend.accounts.selectors import (
+    company_ids,
     organisation_ids_for,
     staff_school_ids,
     student_enrolment,
@@ -96,6 +97,15 @@ def can_create_organisation(user: User, kind: str) -> bool:
     }
     intake_roles = {Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
     return kind in intake_kinds and bool(user_roles(user) & intake_roles)
+
+
+def acting_company(user: User) -> Organisation | None:
+    """The company a contact person acts for on pages that work for one company at a time.
+    A person who represents several companies acts for the one they joined first (lowest id),
+    so every page picks the same one."""
+    if not user.is_authenticated:
+        return None
+    return Organisation.objects.filter(pk__in=company_ids(user)).order_by("pk").first()
 
 
 def locations_visible_to(user: User) -> QuerySet[Location]:

@@ -1,5 +1,5 @@
 """Who may open a page: the same role rules as the API's permission classes
-(backend.core.permissions.HasRole), for function views (`role_required`) and class views
+(backend.accounts.permissions.HasRole), for function views (`role_required`) and class views
 (`RoleRequiredMixin`). Anonymous people are sent to the login page; signed-in people without the
 role get a 403 page. Object rules (whose offer, which school) stay in services and selectors.
 
@@ -18,7 +18,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Role
+from backend.accounts.models import Role
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import user_has_role
 
 COMPANY_ROLES = (Role.COMPANY_CONTACT,)

@@ -3,8 +3,6 @@
 Each app contributes `dashboard_items_for(user, *, now)` in its selectors (backend.core.dashboard);
 this view only sorts and groups them and adds a few role panels built from selectors."""
 
-import datetime as dt
-from importlib import import_module
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
@@ -19,34 +17,17 @@ from backend.accounts.selectors import (
     staff_school_ids,
     student_enrolment,
 )
-from backend.core.dashboard import DashboardItem
 from backend.offers.models import Offer
 from backend.offers.selectors import offer_status_summary, review_queue_for
+from frontend.dashboard import items_for, sort_key
+from frontend.dashboard.items import DashboardItem
 
-SOURCES = (
-    "backend.offers.selectors",
-    "backend.allocations.selectors",
-    "backend.agreements.selectors",
-    "backend.engagement.selectors",
-)
 AREA_LABELS = {
     "offers": _("Aanbod"),
     "rounds": _("Toewijzingsrondes"),
     "agreements": _("Afspraken"),
     "engagement": _("Experts, gastlessen en bijeenkomsten"),
 }
-FAR_FUTURE = dt.date.max
-
-
-def _sort_key(item: DashboardItem):
-    return (-item.urgency, item.due or FAR_FUTURE, str(item.title))
-
-
-def dashboard_items(user, *, now) -> list[DashboardItem]:
-    items: list[DashboardItem] = []
-    for module in SOURCES:
-        items.extend(import_module(module).dashboard_items_for(user, now=now))
-    return sorted(items, key=_sort_key)
 
 
 def grouped_items(items: list[DashboardItem]) -> list[dict]:
@@ -54,7 +35,7 @@ def grouped_items(items: list[DashboardItem]) -> list[dict]:
     by_area = sorted(items, key=lambda item: item.area)
     groups = []
     for area, members in groupby(by_area, key=lambda item: item.area):
-        members = sorted(members, key=_sort_key)
+        members = sorted(members, key=sort_key)
         groups.append(
             {
                 "area": area,
@@ -63,7 +44,7 @@ def grouped_items(items: list[DashboardItem]) -> list[dict]:
                 "key": members[0],
             }
         )
-    groups.sort(key=lambda group: _sort_key(group["key"]))
+    groups.sort(key=lambda group: sort_key(group["key"]))
     return groups
 
 
@@ -118,7 +99,7 @@ def _student_panel(user) -> dict | None:
 @login_required
 def dashboard(request):
     now = timezone.now()
-    items = dashboard_items(request.user, now=now)
+    items = items_for(request.user, now=now)
     context = {
         "groups": grouped_items(items),
         "item_count": len(items),

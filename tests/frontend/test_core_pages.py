@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Invitation, Membership, Role, User
 from backend.accounts.services.invitations import invitation_create
-from backend.core.dashboard import DashboardItem
+from frontend.dashboard.items import DashboardItem
 from backend.organisations.models import Organisation
 from frontend.views.dashboard import grouped_items
 

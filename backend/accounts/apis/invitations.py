@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
 from backend.accounts.models import Invitation, Role, User
+from backend.accounts.permissions import HasRole
 from backend.accounts.services.invitations import invitation_for_token
 from backend.core.errors import NotFound
-from backend.core.permissions import HasRole
 from backend.organisations.apis import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
 from backend.security.throttles import PublicEndpointMixin

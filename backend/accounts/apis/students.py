@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
+from backend.accounts.permissions import IsSchoolStaff
 from backend.accounts.services.care_notes import care_notes_read
 from backend.accounts.services.student_import import require_may_import_students
 from backend.accounts.services.student_import.parsing import MAX_FILE_BYTES
-from backend.core.permissions import IsSchoolStaff
 from backend.organisations.apis import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
 

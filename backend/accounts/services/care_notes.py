@@ -9,7 +9,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, CareNotesRead, StudentEnrolment, User
+from backend.accounts.models import CareNotesRead, StudentEnrolment, User
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import organisation_ids_for
 
 

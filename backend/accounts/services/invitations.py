@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Invitation, Membership, Role, User
+from backend.accounts.models import Invitation, Membership, Role, User
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import organisation_ids_for
 from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.accounts.services.passwords import check_password_strength

@@ -41,7 +41,7 @@ from backend.agreements.selectors.reliability import (
     reliability_for_organisation,
     reliability_for_person,
 )
-from backend.core.dashboard import DashboardItem
+from frontend.dashboard.items import DashboardItem
 
 __all__ = [
     "AGREEMENT_OFFER_STATUSES",

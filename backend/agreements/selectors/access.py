@@ -4,7 +4,8 @@ so API views, pages and services share one answer."""
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Membership, Role, StudentEnrolment, User
+from backend.accounts.models import Membership, Role, StudentEnrolment, User
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import company_ids, coordinator_school_ids, organisation_ids_for
 from backend.agreements.models import Agreement, AgreementParty
 from backend.core.errors import ApplicationError, field_error

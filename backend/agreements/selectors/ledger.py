@@ -1,6 +1,7 @@
 """Who may read a consortium's co-financing ledger (pledges, realisations, the report)."""
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Role, User
+from backend.accounts.models import Role, User
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import organisation_ids_for
 from backend.organisations.models import Consortium
 

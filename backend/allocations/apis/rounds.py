@@ -7,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.permissions import IsCoordinator
 from backend.allocations import services
 from backend.allocations.apis.serializers import (
     ChallengesInputSerializer,
@@ -23,7 +24,6 @@ from backend.allocations.selectors.access import (
     rounds_readable_by_staff,
 )
 from backend.core.errors import PermissionDenied
-from backend.core.permissions import IsCoordinator
 from backend.curriculum.models import Kwalificatie
 from backend.organisations.models import Consortium, Organisation
 

@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.permissions import IsCompanyContact
 from backend.allocations import services
 from backend.allocations.apis.serializers import (
     ChoicesInputSerializer,
@@ -25,7 +26,6 @@ from backend.allocations.selectors.student import (
     result_for_student,
 )
 from backend.core.errors import NotFound
-from backend.core.permissions import IsCompanyContact
 
 
 class OpenChallengeListApi(APIView):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from backend.allocations.models import ChoiceList, Objection, ObjectionStatus, Phase
 from backend.allocations.selectors.access import rounds_for_student, rounds_managed_by
-from backend.core.dashboard import DashboardItem
+from frontend.dashboard.items import DashboardItem
 
 
 def dashboard_items_for(user, *, now) -> list[DashboardItem]:

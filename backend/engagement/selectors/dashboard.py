@@ -3,7 +3,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from backend.core.dashboard import DashboardItem
+from frontend.dashboard.items import DashboardItem
 from backend.engagement.models import (
     BookingFeedback,
     BookingStatus,

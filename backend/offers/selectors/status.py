@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from backend.accounts.selectors import company_ids, organisation_ids_for
-from backend.core.dashboard import DashboardItem
+from frontend.dashboard.items import DashboardItem
 from backend.offers.models import Offer, OfferStatus
 from backend.offers.selectors.visibility import (
     REVIEW_STATUSES,

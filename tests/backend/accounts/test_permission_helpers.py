@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from backend.accounts.models import Role
-from backend.core.permissions import (
+from backend.accounts.permissions import (
     HasRole,
     IsCompanyContact,
     IsCoordinator,

@@ -6,12 +6,12 @@ from backend.allocations.models import AllocationRound, Assignment, ChoiceList, 
 
 @pytest.mark.django_db
 def test_the_demo_has_rounds_in_realistic_phases_per_scenario(monkeypatch):
-    from backend.core import demo
+    from backend.demo import loader as demo
 
     # Only the foundation and this area: other areas have their own tests.
-    monkeypatch.setattr(demo, "AREA_DEMOS", ("backend.allocations.demo",))
+    monkeypatch.setattr(demo, "AREA_DEMOS", (demo.rounds,))
     result = demo.load(now=timezone.now())
-    assert "backend.allocations.demo" in result.areas
+    assert "backend.demo.rounds" in result.areas
     phases = {}
     for round in AllocationRound.objects.all():
         phases.setdefault(round.school_id, set()).add(round.phase)
@@ -35,7 +35,7 @@ def test_the_demo_has_rounds_in_realistic_phases_per_scenario(monkeypatch):
 def test_the_demo_never_puts_another_schools_challenges_in_a_round(cast):
     """A school with no challenges of its own gets no round: the demo used to fall back to any
     published challenges, which belong to other schools (and the round service refuses)."""
-    from backend.allocations import demo
+    from backend.demo import rounds as demo
     from backend.offers.models import OfferStatus
     from tests.factories import OfferFactory, SchoolFactory
 

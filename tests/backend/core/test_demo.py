@@ -7,8 +7,8 @@ from django.test import Client
 
 from backend.accounts.models import Role, StudentEnrolment, User
 from backend.agreements.models import Agreement, AgreementStatus
-from backend.core import demo
 from backend.curriculum.models import WerkprocesEvidence
+from backend.demo import loader as demo
 from backend.offers.models import Offer, OfferKind, OfferStatus, OfferTransition, WerkprocesMapping
 from backend.offers.selectors import offer_target_school_ids
 from backend.organisations.models import CertificatePolicy, Consortium, Organisation
@@ -108,39 +108,20 @@ def test_load_demo_builds_three_scenarios_with_a_working_login_per_role(capsys, 
     assert "koppel-demo-2026" in second_output
 
 
-def test_area_demos_are_called_in_order_with_the_same_now_and_missing_ones_skipped(monkeypatch):
-    import sys
-    import types
-
+@pytest.mark.django_db
+def test_area_demos_are_called_after_the_foundation_in_order_with_the_same_now(monkeypatch):
     calls = []
-    for name in demo.AREA_DEMOS[:2]:
-        module = types.ModuleType(name)
-        module.load = lambda *, now, name=name: calls.append((name, now))
-        monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.setitem(sys.modules, demo.AREA_DEMOS[2], None)  # import fails: not written yet
+    for area in demo.AREA_DEMOS:
+        monkeypatch.setattr(
+            area, "load", lambda *, now, name=area.__name__: calls.append((name, now))
+        )
 
-    loaded = [name for name in demo.AREA_DEMOS if demo._load_area(name, now=NOW)]
+    result = demo.load(now=NOW)
 
-    assert demo.AREA_DEMOS == (
-        "backend.allocations.demo",
-        "backend.agreements.demo",
-        "backend.engagement.demo",
-    )
-    assert loaded == list(demo.AREA_DEMOS[:2])
-    assert calls == [(name, NOW) for name in demo.AREA_DEMOS[:2]]
-
-
-def test_an_area_demo_that_is_broken_inside_stops_the_demo(monkeypatch):
-    import sys
-    import types
-
-    module = types.ModuleType("backend.allocations.demo")
-
-    def load(*, now):
-        raise ModuleNotFoundError("No module named 'somewhere_else'", name="somewhere_else")
-
-    module.load = load
-    monkeypatch.setitem(sys.modules, "backend.allocations.demo", module)
-
-    with pytest.raises(ModuleNotFoundError):
-        demo._load_area("backend.allocations.demo", now=NOW)
+    assert [area.__name__ for area in demo.AREA_DEMOS] == [
+        "backend.demo.rounds",
+        "backend.demo.agreements",
+        "backend.demo.engagement",
+    ]
+    assert calls == [(area.__name__, NOW) for area in demo.AREA_DEMOS]
+    assert result.areas == tuple(name for name, _ in calls)

@@ -19,14 +19,14 @@ from backend.engagement.models import (
 def test_the_demo_has_experts_bookings_and_a_meet_and_match_day_with_no_shows(
     settings, monkeypatch
 ):
-    from backend.core import demo
+    from backend.demo import loader as demo
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # Only the foundation and engagement: the other areas' demos are tested by their owners.
-    monkeypatch.setattr(demo, "AREA_DEMOS", ("backend.engagement.demo",))
+    monkeypatch.setattr(demo, "AREA_DEMOS", (demo.engagement,))
     now = timezone.make_aware(dt.datetime(2026, 11, 2, 9, 0))
     result = demo.load(now=now)
-    assert "backend.engagement.demo" in result.areas
+    assert "backend.demo.engagement" in result.areas
 
     assert ExpertProfile.objects.count() >= 10
     with_vog = (

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from backend.core.demo.context import Demo, Scenario
-from backend.core.demo.data import postcode, slug
+from backend.demo.context import Demo, Scenario
+from backend.demo.data import postcode, slug
 from backend.organisations.models import (
     CertificatePolicy,
     Consortium,

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from backend.accounts.models import Certificate, Leerweg, Membership, Role, StudentEnrolment, User
-from backend.core.demo.context import Demo, Scenario
-from backend.core.demo.data import names, slug
+from backend.demo.context import Demo, Scenario
+from backend.demo.data import names, slug
 from backend.organisations.models import CertificateKind
 
 COHORTS = (2023, 2024, 2025, 2026)

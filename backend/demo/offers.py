@@ -3,7 +3,7 @@
 import datetime as dt
 
 from backend.accounts.models import Role
-from backend.core.demo.context import Demo, Scenario
+from backend.demo.context import Demo, Scenario
 from backend.offers.models import (
     Coverage,
     LocationKind,

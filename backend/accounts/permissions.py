@@ -3,7 +3,8 @@ endpoint at all"; object-level rules (whose offer, which school) live in service
 
 from rest_framework.permissions import BasePermission
 
-from backend.accounts.models import SCHOOL_STAFF_ROLES, Role
+from backend.accounts.models import Role
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import user_has_role
 
 

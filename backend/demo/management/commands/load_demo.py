@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from backend.core import demo
+from backend.demo import loader as demo
 
 
 class Command(BaseCommand):

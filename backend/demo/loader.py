@@ -1,13 +1,12 @@
 """The demo: three scenarios modelled on the study (fixtures/demo/*.json), built by area.
 
 `load(now=...)` builds the foundation (curriculum, organisations, people, offers, evidence) and
-then lets each later area add its own data through `backend.<app>.demo.load(now=now)`, all in one
+then lets each later area add its own data (`rounds`, `agreements`, `engagement`), all in one
 transaction: either the whole demo is there or nothing is. Running it again when the demo is
 loaded changes nothing. Deterministic: one `random.Random(2026)` drives every choice.
 """
 
 import datetime as dt
-import importlib
 import random
 from dataclasses import dataclass
 
@@ -15,20 +14,24 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from backend.accounts.models import Role, User
-from backend.core.demo import curriculum, evidence, offers, organisations, people
-from backend.core.demo.context import Demo, Scenario
-from backend.core.demo.data import scenarios
+from backend.demo import (
+    agreements,
+    curriculum,
+    engagement,
+    evidence,
+    offers,
+    organisations,
+    people,
+    rounds,
+)
+from backend.demo.context import Demo, Scenario
+from backend.demo.data import scenarios
 
 PASSWORD = "koppel-demo-2026"
 ADMIN_EMAIL = "admin@koppel.demo"
 SEED = 2026
-# The areas that add their own demo data after the foundation, in this order. A module that
-# does not exist (yet) is skipped; any other error aborts the whole demo.
-AREA_DEMOS = (
-    "backend.allocations.demo",
-    "backend.agreements.demo",
-    "backend.engagement.demo",
-)
+# The areas that add their own demo data after the foundation, in this order.
+AREA_DEMOS = (rounds, agreements, engagement)
 
 
 @dataclass(frozen=True)
@@ -73,19 +76,10 @@ def load(*, now: dt.datetime) -> DemoResult:
         User.objects.create_superuser(
             email=ADMIN_EMAIL, password=PASSWORD, first_name="Koppel", last_name="Beheer"
         )
-        areas = tuple(name for name in AREA_DEMOS if _load_area(name, now=now))
+        for area in AREA_DEMOS:
+            area.load(now=now)
+        areas = tuple(area.__name__ for area in AREA_DEMOS)
     return DemoResult(created=True, logins=logins(), areas=areas)
-
-
-def _load_area(module_name: str, *, now: dt.datetime) -> bool:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name == module_name:
-            return False
-        raise
-    module.load(now=now)
-    return True
 
 
 def logins() -> tuple[Login, ...]:

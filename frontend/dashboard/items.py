@@ -1,4 +1,4 @@
-"""What needs my action today: each app contributes items to a person's landing page."""
+"""What needs my action today: one item on a person's landing page."""
 
 import datetime as dt
 from dataclasses import dataclass

@@ -2,11 +2,11 @@
 
 from collections import defaultdict
 
-from backend.core.demo.data import curriculum_files
 from backend.curriculum.importers import parse_file
 from backend.curriculum.models import Kwalificatie
 from backend.curriculum.selectors import werkprocessen_for_kwalificatie
 from backend.curriculum.services import kwalificatiedossier_import
+from backend.demo.data import curriculum_files
 
 
 def build() -> tuple[dict, dict]:

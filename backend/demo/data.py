@@ -6,7 +6,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 DEMO_FIXTURES = REPO / "fixtures" / "demo"
 CURRICULUM_FIXTURES = REPO / "fixtures" / "curriculum"
 SCENARIO_FILES = ("digiwise.json", "mica.json", "glr.json")

@@ -1,8 +1,8 @@
 """Werkproces evidence: what some students already showed, recorded by their coach."""
 
 from backend.accounts.models import StudentEnrolment
-from backend.core.demo.context import Demo, Scenario
 from backend.curriculum.models import ProgressLevel, WerkprocesEvidence
+from backend.demo.context import Demo, Scenario
 from backend.offers.models import Offer, OfferStatus
 
 LEVELS = (

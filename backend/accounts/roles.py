@@ -1,0 +1,33 @@
+"""Role groups, named once. Every rule that says "coordinators may…" uses one of these names,
+so a new role or a changed policy is one edit here, not a hunt through seven apps."""
+
+from backend.accounts.models import Role
+
+# Everyone who works at a school (teachers, coaches, coordinators, programme leads, admins).
+SCHOOL_STAFF_ROLES: tuple[Role, ...] = (
+    Role.TEACHER,
+    Role.COACH,
+    Role.COORDINATOR,
+    Role.PROGRAMME_LEAD,
+    Role.INSTITUTION_ADMIN,
+)
+# The school's coordinating staff: they run allocation rounds, accept agreements on the
+# school's behalf, register companies that come forward and invite colleagues.
+COORDINATING_ROLES: tuple[Role, ...] = (
+    Role.COORDINATOR,
+    Role.PROGRAMME_LEAD,
+    Role.INSTITUTION_ADMIN,
+)
+# School staff who review (curate) offers: every school role.
+REVIEWING_ROLES: tuple[Role, ...] = SCHOOL_STAFF_ROLES
+# People who speak for a company (or another non-school organisation).
+COMPANY_ROLES: tuple[Role, ...] = (Role.COMPANY_CONTACT,)
+STUDENT_ROLES: tuple[Role, ...] = (Role.STUDENT,)
+# Who manages an organisation's own data, by kind of organisation: a school's institution
+# admin; for the other kinds also their contact person.
+SCHOOL_MANAGER_ROLES: tuple[Role, ...] = (Role.INSTITUTION_ADMIN,)
+ORGANISATION_MANAGER_ROLES: tuple[Role, ...] = (Role.COMPANY_CONTACT, Role.INSTITUTION_ADMIN)
+# Who may see an organisation's staff list: its managers plus the school's coordinating staff.
+STAFF_LIST_ROLES: tuple[Role, ...] = (*COORDINATING_ROLES, Role.COMPANY_CONTACT)
+# Who may verify a certificate (VOG) that a guest teacher shows.
+CERTIFICATE_VERIFIER_ROLES: tuple[Role, ...] = (Role.COORDINATOR, Role.INSTITUTION_ADMIN)

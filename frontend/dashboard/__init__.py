@@ -1,0 +1,21 @@
+"""The landing page's "what needs my action today": each area contributes its items, built on
+that area's selectors. Presentation (titles, links, urgency) lives here, not in the domain."""
+
+import datetime as dt
+
+from backend.accounts.models import User
+from frontend.dashboard import agreements, engagement, offers, rounds
+from frontend.dashboard.items import DashboardItem
+
+AREAS = (offers, rounds, agreements, engagement)
+FAR_FUTURE = dt.date.max
+
+
+def sort_key(item: DashboardItem) -> tuple[int, dt.date, str]:
+    return (-item.urgency, item.due or FAR_FUTURE, str(item.title))
+
+
+def items_for(user: User, *, now: dt.datetime) -> list[DashboardItem]:
+    """Everything that needs `user`'s attention, most urgent first."""
+    items = [item for area in AREAS for item in area.items_for(user, now=now)]
+    return sorted(items, key=sort_key)
