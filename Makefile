@@ -37,13 +37,20 @@ FUZZ_MAX_EXAMPLES ?= 25
 fuzz: install
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz
 
-## Everything CI checks besides the tests.
+## Everything CI checks besides the tests (pre-commit runs the same commands:
+## .pre-commit-config.yaml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
+
+## make check: what CI checks that takes seconds, not minutes: `lint`, the engine's tests without
+## Django, and the architecture rules (tests/test_architecture.py). Run it before you push.
+check: lint
+	$(PY) -m pytest -q tests/matching -p no:django
+	$(PY) -m pytest -q tests/test_architecture.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

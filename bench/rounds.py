@@ -46,15 +46,17 @@ def _measure(students: int, challenges: int) -> dict:
     from bench.rounds_data import build_round
 
     started = time.perf_counter()
-    round, coordinator = build_round(students=students, challenges=challenges)
+    allocation_round, coordinator = build_round(students=students, challenges=challenges)
     generated = time.perf_counter() - started
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        run = allocation_run_start(round=round, actor=coordinator, mode="optimal", seed=1)
+        run = allocation_run_start(
+            allocation_round=allocation_round, actor=coordinator, mode="optimal", seed=1
+        )
         wall = time.perf_counter() - started
     run = AllocationRun.objects.get(pk=run.pk)
-    stored = Assignment.objects.filter(round=round).count()
+    stored = Assignment.objects.filter(round=allocation_round).count()
     if run.status != "succeeded":
         raise SystemExit(f"run failed: {run.error}")
     return {

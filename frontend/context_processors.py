@@ -4,18 +4,28 @@ left out, so every area adds its pages by adding its URL name here once.
 A person with several roles (teacher + coordinator) sees the union, in table order.
 """
 
+from collections.abc import Set
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Role
+from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import user_roles
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+
 ALL = "*"
-STAFF = {Role.TEACHER, Role.COACH, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
-COORDINATORS = {Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
+STAFF = set(SCHOOL_STAFF_ROLES)
+COORDINATORS = set(COORDINATING_ROLES)
 
 # (URL name, label, roles that see it). Order is menu order.
-NAV_ITEMS = [
+NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
     ("frontend:dashboard", _("Overzicht"), {ALL}),
     # Company
     ("frontend:offer-list", _("Mijn aanbod"), {Role.COMPANY_CONTACT}),
@@ -53,11 +63,11 @@ ROLE_LABELS = [
 ]
 
 
-def nav_items_for(user, current_path: str = "") -> list[dict]:
+def nav_items_for(user: "User | AnonymousUser", current_path: str = "") -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
     roles = user_roles(user)
-    items = []
+    items: list[dict[str, Any]] = []
     for url_name, label, allowed in NAV_ITEMS:
         if ALL not in allowed and not (roles & allowed) and not user.is_staff:
             continue
@@ -78,7 +88,7 @@ def nav_items_for(user, current_path: str = "") -> list[dict]:
     return items
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_role_label": ""}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from matching.instance import UNLIMITED, Instance, build_instance
@@ -29,6 +30,28 @@ def _assignment_vector(inst: Instance, result: Result) -> list[int]:
     return assign
 
 
+def _occupancy(
+    inst: Instance, assign: list[int], key: Callable[[int, int], int]
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Students per challenge and per host, and the host's key of the worst displaceable
+    (not locked) student in each challenge and at each host (-1: nobody)."""
+    count = [0] * len(inst.challenge_ids)
+    host_count = [0] * len(inst.host_ids)
+    worst_c = [-1] * len(inst.challenge_ids)
+    worst_h = [-1] * len(inst.host_ids)
+    for s, c in enumerate(assign):
+        if c < 0:
+            continue
+        h = inst.challenge_host[c]
+        count[c] += 1
+        host_count[h] += 1
+        if s not in inst.locked:
+            k = key(h, s)
+            worst_c[c] = max(worst_c[c], k)
+            worst_h[h] = max(worst_h[h], k)
+    return count, host_count, worst_c, worst_h
+
+
 def blocking_pairs(inst: Instance, assign: list[int], seed: int, closed: set[int]) -> int:
     """Blocking pairs (s, c) per SPA-S (Abraham, Irving & Manlove 2007), in O(preferences).
 
@@ -44,20 +67,7 @@ def blocking_pairs(inst: Instance, assign: list[int], seed: int, closed: set[int
         position = positions[h].get(s)
         return position if position is not None else lengths[h] + lottery[s]
 
-    count = [0] * len(inst.challenge_ids)
-    host_count = [0] * len(inst.host_ids)
-    worst_c = [-1] * len(inst.challenge_ids)
-    worst_h = [-1] * len(inst.host_ids)
-    for s, c in enumerate(assign):
-        if c < 0:
-            continue
-        h = ch_host[c]
-        count[c] += 1
-        host_count[h] += 1
-        if s not in locked:
-            k = key(h, s)
-            worst_c[c] = max(worst_c[c], k)
-            worst_h[h] = max(worst_h[h], k)
+    count, host_count, worst_c, worst_h = _occupancy(inst, assign, key)
     total = 0
     for s, current in enumerate(assign):
         if s in locked:
@@ -145,10 +155,27 @@ def _check_capacities(inst: Instance, result: Result, assign: list[int], out: li
 
 
 def _check_students(inst: Instance, result: Result, assign: list[int], out: list[str]) -> None:
+    _check_locks(inst, assign, out)
+    listed = _check_unassigned_list(inst, result, assign, out)
+    for s, sid in enumerate(inst.student_ids):
+        record = f"students[{s}] (id {sid!r})"
+        if assign[s] < 0 and s not in listed:
+            out.append(f"{record}: neither assigned nor listed as unassigned")
+        _check_explanation(inst, result, assign, s, out)
+
+
+def _check_locks(inst: Instance, assign: list[int], out: list[str]) -> None:
     for lock in inst.problem.locked:
         s, c = inst.student_index[lock.student], inst.challenge_index[lock.challenge]
         if assign[s] != c:
             out.append(f"locked (student {lock.student!r}, challenge {lock.challenge!r}): not kept")
+
+
+def _check_unassigned_list(
+    inst: Instance, result: Result, assign: list[int], out: list[str]
+) -> set[int]:
+    """The students the result lists as unassigned (by index); reports unknown, doubled or
+    also-assigned entries."""
     listed: set[int] = set()
     for i, u in enumerate(result.unassigned):
         index = inst.student_index.get(u.student)
@@ -158,23 +185,26 @@ def _check_students(inst: Instance, result: Result, assign: list[int], out: list
         if assign[index] >= 0 or index in listed:
             out.append(f"unassigned[{i}] (student {u.student!r}): listed twice or also assigned")
         listed.add(index)
-    for s, sid in enumerate(inst.student_ids):
-        record = f"students[{s}] (id {sid!r})"
-        if assign[s] < 0 and s not in listed:
-            out.append(f"{record}: neither assigned nor listed as unassigned")
-        explanation = result.explanations.get(sid)
-        if explanation is None:
-            out.append(f"{record}: no explanation")
-            continue
-        expected = inst.challenge_ids[assign[s]] if assign[s] >= 0 else None
-        if explanation.challenge != expected:
-            out.append(f"{record}: explanation names {explanation.challenge!r}, not {expected!r}")
-        prefs = inst.prefs[s]
-        better = prefs.index(assign[s]) if assign[s] in prefs else len(prefs)
-        if len(explanation.passed_over) != better:
-            out.append(
-                f"{record}: explanation covers {len(explanation.passed_over)} of {better} better choices"
-            )
+    return listed
+
+
+def _check_explanation(
+    inst: Instance, result: Result, assign: list[int], s: int, out: list[str]
+) -> None:
+    record = f"students[{s}] (id {inst.student_ids[s]!r})"
+    explanation = result.explanations.get(inst.student_ids[s])
+    if explanation is None:
+        out.append(f"{record}: no explanation")
+        return
+    expected = inst.challenge_ids[assign[s]] if assign[s] >= 0 else None
+    if explanation.challenge != expected:
+        out.append(f"{record}: explanation names {explanation.challenge!r}, not {expected!r}")
+    prefs = inst.prefs[s]
+    better = prefs.index(assign[s]) if assign[s] in prefs else len(prefs)
+    if len(explanation.passed_over) != better:
+        out.append(
+            f"{record}: explanation covers {len(explanation.passed_over)} of {better} better choices"
+        )
 
 
 def check(problem: Problem, result: Result) -> CheckReport:

@@ -60,6 +60,17 @@ def _reason_tables(
     inst: Instance, assign: list[int], ranks: list[int | None], closed: dict[int, int], mode: str
 ) -> list[tuple[str, dict[str, object]] | None]:
     """Per challenge the shared (reason, details) for a passed-over choice, if not tradeoff."""
+    count, host_count, filled = _fill(inst, assign, ranks)
+    return [
+        _challenge_reason(inst, c, count, host_count, filled, closed, mode == "stable")
+        for c in range(len(inst.challenge_ids))
+    ]
+
+
+def _fill(
+    inst: Instance, assign: list[int], ranks: list[int | None]
+) -> tuple[list[int], list[int], list[list[int]]]:
+    """Students per challenge and per host, and the ranks that filled each challenge."""
     n_challenges = len(inst.challenge_ids)
     count = [0] * n_challenges
     filled: list[list[int]] = [[] for _ in range(n_challenges)]
@@ -71,33 +82,42 @@ def _reason_tables(
             rank = ranks[s]
             if rank is not None:
                 filled[c].append(rank)
-    stable = mode == "stable"
-    table: list[tuple[str, dict[str, object]] | None] = []
-    for c in range(n_challenges):
-        h = inst.challenge_host[c]
-        capacity = inst.host_capacity[h]
-        if c in closed:
-            table.append(("closed", {"min": inst.challenge_min[c], "interested": closed[c]}))
-        elif count[c] >= inst.challenge_max[c]:
-            details: dict[str, object] = {
-                "capacity": inst.challenge_max[c],
-                "filled_by_ranks": sorted(filled[c]),
-                "locked": inst.lock_count[c],
-            }
-            if stable:
-                details["host_preferred"] = True
-            table.append(("full", details))
-        elif capacity != UNLIMITED and host_count[h] >= capacity:
-            details = {"host": inst.host_ids[h], "capacity": capacity}
-            if stable:
-                details["host_preferred"] = True
-            table.append(("host_full", details))
-        elif count[c] == 0 and inst.challenge_min[c] > 0:
-            # A challenge with a minimum that nobody was placed in does not run either.
-            table.append(("closed", {"min": inst.challenge_min[c], "interested": 0}))
-        else:
-            table.append(None)
-    return table
+    return count, host_count, filled
+
+
+def _challenge_reason(
+    inst: Instance,
+    c: int,
+    count: list[int],
+    host_count: list[int],
+    filled: list[list[int]],
+    closed: dict[int, int],
+    stable: bool,
+) -> tuple[str, dict[str, object]] | None:
+    """Why a student who preferred challenge c could not get it (None: a trade-off)."""
+    h = inst.challenge_host[c]
+    capacity = inst.host_capacity[h]
+    if c in closed:
+        return ("closed", {"min": inst.challenge_min[c], "interested": closed[c]})
+    details: dict[str, object]
+    if count[c] >= inst.challenge_max[c]:
+        details = {
+            "capacity": inst.challenge_max[c],
+            "filled_by_ranks": sorted(filled[c]),
+            "locked": inst.lock_count[c],
+        }
+        reason = "full"
+    elif capacity != UNLIMITED and host_count[h] >= capacity:
+        details = {"host": inst.host_ids[h], "capacity": capacity}
+        reason = "host_full"
+    elif count[c] == 0 and inst.challenge_min[c] > 0:
+        # A challenge with a minimum that nobody was placed in does not run either.
+        return ("closed", {"min": inst.challenge_min[c], "interested": 0})
+    else:
+        return None
+    if stable:
+        details["host_preferred"] = True
+    return (reason, details)
 
 
 def _summary(

@@ -30,7 +30,7 @@ def make_round(cast, *, phase=Phase.CHOOSING):
         max_students=2,
         schools=[cast.vista],
     )
-    round = services.allocation_round_create(
+    allocation_round = services.allocation_round_create(
         actor=cast.bos,
         name="Blok 3",
         school=cast.vista,
@@ -41,23 +41,30 @@ def make_round(cast, *, phase=Phase.CHOOSING):
         objections_close_at=FUTURE + dt.timedelta(days=14),
         now=timezone.now(),
     )
-    round.webshop, round.app = webshop, app
+    allocation_round.webshop, allocation_round.app = webshop, app
     if phase == Phase.PREPARING:
-        return round
-    services.allocation_round_open_choosing(round=round, actor=cast.bos, now=timezone.now())
+        return allocation_round
+    services.allocation_round_open_choosing(
+        allocation_round=allocation_round, actor=cast.bos, now=timezone.now()
+    )
     if phase == Phase.CHOOSING:
-        round.refresh_from_db()
-        return round
+        allocation_round.refresh_from_db()
+        return allocation_round
     for user in (cast.sanne, *cast.extra):
         services.choice_list_submit(
-            round=round, student=user, offer_ids=[webshop.pk, app.pk], now=timezone.now()
+            allocation_round=allocation_round,
+            student=user,
+            offer_ids=[webshop.pk, app.pk],
+            now=timezone.now(),
         )
-    services.allocation_round_close_choosing(round=round, actor=cast.bos, now=timezone.now())
-    run = services.allocation_run_start(round=round, actor=cast.bos)
+    services.allocation_round_close_choosing(
+        allocation_round=allocation_round, actor=cast.bos, now=timezone.now()
+    )
+    run = services.allocation_run_start(allocation_round=allocation_round, actor=cast.bos)
     services.allocation_run_execute(run_id=run.pk)
-    round.run = run
+    allocation_round.run = run
     if phase == Phase.PUBLISHED:
-        services.allocation_round_publish(round=round, actor=cast.bos)
-    round.refresh_from_db()
-    round.webshop, round.app, round.run = webshop, app, run
-    return round
+        services.allocation_round_publish(allocation_round=allocation_round, actor=cast.bos)
+    allocation_round.refresh_from_db()
+    allocation_round.webshop, allocation_round.app, allocation_round.run = webshop, app, run
+    return allocation_round

@@ -4,47 +4,30 @@
 - Gilde (ROC), Vista's partner in the Limburg ICT consortium, with student Ahmed and teacher Peters,
   who must see none of Sanne's data.
 - Bakkerij Jansen (micro company, room for one) with contact Jan; Pixelfabriek with contact Eva.
+
+This file imports no Django at module level: the engine's tests run without it
+(`pytest tests/matching -p no:django`). Everything that needs Django (the database checks, the
+settings every test gets, the fixtures) is the plugin tests/django_plugin.py, loaded only when
+pytest-django is.
 """
 
 import os
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 
-from backend.accounts.models import Role
-from backend.config.celery import app as celery_app
-from tests.ci_policy import database_mismatch, skip_must_fail
-from tests.factories import (
-    PASSWORD,
-    CompanyFactory,
-    ConsortiumFactory,
-    SchoolFactory,
-    UserFactory,
-    consortium_member,
-    kwalificatie_with_werkprocessen,
-    member,
-    student,
-)
+from tests.ci_policy import skip_must_fail
 
-# Unit tests run Celery tasks in process even when CELERY_BROKER_URL points at Redis (CI's second
-# run); the integration tests start a real worker and switch this off with `real_celery`.
-celery_app.conf.task_always_eager = True
-celery_app.conf.task_eager_propagates = True
+if TYPE_CHECKING:
+    from rest_framework.test import APIClient
+
+    from backend.accounts.models import User
 
 
-def pytest_sessionstart(session):
-    from django.db import connection
-
-    reason = database_mismatch(os.environ, connection.vendor)
-    if reason:
-        pytest.exit(reason, returncode=1)
-
-
-def pytest_runtest_setup(item):
-    from django.db import connection
-
-    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.has_plugin("django"):
+        config.pluginmanager.import_plugin("tests.django_plugin")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -59,36 +42,21 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"CI promised the service this test needs, but it skipped: {reason}"
 
 
-@pytest.fixture
-def real_celery():
-    """Send tasks to the configured broker instead of running them in process."""
-    celery_app.conf.task_always_eager = False
-    yield celery_app
-    celery_app.conf.task_always_eager = True
-
-
-@pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.LANGUAGE_CODE = "nl"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The per-address request limits count in the cache; every test starts with none used."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
-
-
 def build_cast() -> SimpleNamespace:
     """The cast itself, for fixtures that build a world once per module (permission matrix)."""
+    from backend.accounts.models import Role
+    from tests.factories import (
+        PASSWORD,
+        CompanyFactory,
+        ConsortiumFactory,
+        SchoolFactory,
+        UserFactory,
+        consortium_member,
+        kwalificatie_with_werkprocessen,
+        member,
+        student,
+    )
+
     vista = SchoolFactory(name="Vista college", brin="25LX")
     gilde = SchoolFactory(name="Gilde Opleidingen", brin="25LW")
     consortium = ConsortiumFactory(name="Digiwise Limburg")
@@ -126,22 +94,9 @@ def build_cast() -> SimpleNamespace:
     )
 
 
-@pytest.fixture
-def api():
-    """An API client; `api.force_authenticate(user)` to act as someone."""
-    from rest_framework.test import APIClient
-
-    return APIClient()
-
-
-def as_user(user):
+def as_user(user: "User") -> "APIClient":
     from rest_framework.test import APIClient
 
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-@pytest.fixture
-def client_for():
-    return as_user

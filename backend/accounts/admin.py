@@ -1,5 +1,9 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import (
@@ -12,9 +16,19 @@ from backend.accounts.models import (
     User,
 )
 from backend.accounts.services.care_notes import care_notes_admin_read
+from backend.core.admin import ReadOnlyAdminMixin
+
+if TYPE_CHECKING:
+    # django-stubs makes the admin classes generic over their models; Django's own classes are
+    # not subscriptable at runtime, so the type parameters exist for the type checker only.
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+    TabularInline = admin.TabularInline
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -23,7 +37,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # generic only in django-stubs
     """E-mail based: there is no username."""
 
     ordering = ["last_name", "first_name", "email"]
@@ -51,13 +65,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         # The role filter joins memberships; distinct keeps one row per person.
         return super().get_queryset(request).distinct()
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ModelAdmin):
     list_display = ["user", "organisation", "role", "job_title", "ended_at"]
     list_filter = ["role", "organisation__kind", ("ended_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
@@ -66,7 +80,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudentEnrolment)
-class StudentEnrolmentAdmin(admin.ModelAdmin):
+class StudentEnrolmentAdmin(ModelAdmin):
     list_display = [
         "student",
         "student_number",
@@ -95,16 +109,22 @@ class StudentEnrolmentAdmin(admin.ModelAdmin):
         ),
     )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         # The form shows the care notes: record the read like every other.
         enrolment = self.get_object(request, object_id)
         if enrolment is not None and request.method == "GET":
-            care_notes_admin_read(enrolment=enrolment, reader=request.user)
+            care_notes_admin_read(enrolment=enrolment, reader=cast(User, request.user))
         return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ModelAdmin):
     list_display = ["holder", "kind", "issued_on", "valid_until", "verified_by", "verified_at"]
     list_filter = ["kind", "valid_until", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["holder__email", "holder__first_name", "holder__last_name"]
@@ -115,7 +135,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ModelAdmin):
     list_display = ["email", "organisation", "role", "invited_by", "expires_at", "accepted_at"]
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "organisation__name"]
@@ -124,26 +144,13 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token_hash", "accepted_at", "accepted_by", "created_at"]
     list_select_related = ["organisation", "invited_by"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Invitations are sent through the service, which mails the token link.
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs and records made by services: visible, never edited or deleted by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(CareNotesRead)
-class CareNotesReadAdmin(ReadOnlyAdmin):
+class CareNotesReadAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["read_at", "reader", "student", "purpose"]
     list_filter = ["purpose"]
     search_fields = ["reader__email", "student__email", "enrolment__student_number"]
@@ -151,7 +158,7 @@ class CareNotesReadAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EmailChange)
-class EmailChangeAdmin(ReadOnlyAdmin):
+class EmailChangeAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["old_email", "new_email", "school", "created_at", "expires_at", "confirmed_at"]
     search_fields = ["old_email", "new_email"]
     list_select_related = ["school"]

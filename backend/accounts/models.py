@@ -1,18 +1,20 @@
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
-from backend.organisations.models import CertificateKind, Organisation
 
 
-class KoppelUserManager(UserManager):
-    """Users log in with their e-mail address; there is no separate username."""
+class KoppelUserManager(UserManager["User"]):
+    """Users log in with their e-mail address; there is no separate username (so the methods
+    below take no `username`, unlike Django's own manager)."""
 
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str | None, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
         email = self.normalize_email(email).lower()
@@ -21,19 +23,23 @@ class KoppelUserManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    def create_user(  # type: ignore[override]  # e-mail logins: no username argument
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]  # e-mail logins: no username argument
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
 
 class User(AbstractUser):
-    username = None
+    username = None  # type: ignore[assignment]  # the e-mail address is the login name
     email = models.EmailField(_("e-mailadres"), unique=True)
     preferred_language = models.CharField(
         _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
@@ -43,9 +49,9 @@ class User(AbstractUser):
     left_at = models.DateTimeField(_("vertrokken op"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = KoppelUserManager()
+    objects: ClassVar[KoppelUserManager] = KoppelUserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
@@ -66,9 +72,8 @@ class Role(models.TextChoices):
     INSTITUTION_ADMIN = "institution_admin", _("beheerder instelling")
 
 
-
-class MembershipQuerySet(models.QuerySet):
-    def active(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
         return self.filter(ended_at__isnull=True)
 
 
@@ -77,7 +82,7 @@ class Membership(TimeStampedModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     job_title = models.CharField(_("functie"), max_length=120, blank=True)
@@ -117,7 +122,9 @@ class StudentEnrolment(TimeStampedModel):
     """A student's one programme enrolment at one school: opleiding (crebo + niveau), cohort."""
 
     student = models.OneToOneField(User, on_delete=models.CASCADE, related_name="enrolment")
-    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="enrolments")
+    school = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="enrolments"
+    )
     kwalificatie = models.ForeignKey(
         "curriculum.Kwalificatie", on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -157,6 +164,12 @@ class StudentEnrolment(TimeStampedModel):
         return self.kwalificatie.niveau
 
 
+class CertificateKind(models.TextChoices):
+    VOG = "VOG", _("VOG (verklaring omtrent het gedrag)")
+    BHV = "BHV", _("BHV (bedrijfshulpverlening)")
+    VCA = "VCA", _("VCA (veiligheid)")
+
+
 class Certificate(TimeStampedModel):
     """A certificate a person holds, e.g. a VOG, with its validity."""
 
@@ -172,7 +185,7 @@ class Certificate(TimeStampedModel):
     verified_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
     # The school the checker acted for (None: Koppel staff).
     verified_for = models.ForeignKey(
-        Organisation,
+        "organisations.Organisation",
         verbose_name=_("gecontroleerd voor"),
         null=True,
         blank=True,
@@ -200,7 +213,7 @@ class Invitation(TimeStampedModel):
 
     email = models.EmailField(_("e-mailadres"))
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="invitations"
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -233,7 +246,11 @@ class EmailChange(TimeStampedModel):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     school = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     expires_at = models.DateTimeField(_("verloopt op"))
     confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)

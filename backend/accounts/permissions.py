@@ -1,10 +1,16 @@
 """DRF permission helpers shared by every app. They answer "may this kind of person call this
-endpoint at all"; object-level rules (whose offer, which school) live in services and selectors."""
+endpoint at all"; object-level rules (whose offer, which school) live in each app's access module."""
 
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
-from backend.accounts.models import Role
-from backend.accounts.roles import SCHOOL_STAFF_ROLES
+from backend.accounts.roles import (
+    COMPANY_ROLES,
+    COORDINATING_ROLES,
+    SCHOOL_STAFF_ROLES,
+    STUDENT_ROLES,
+)
 from backend.accounts.selectors import user_has_role
 
 
@@ -14,10 +20,10 @@ def HasRole(*roles: str, allow_staff: bool = True) -> type[BasePermission]:
     Usage: `permission_classes = [HasRole(Role.COACH, Role.COORDINATOR)]`."""
 
     class _HasRole(BasePermission):
-        def has_permission(self, request, view) -> bool:
-            user = request.user
-            if not user or not user.is_authenticated:
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            if not request.user or not request.user.is_authenticated:
                 return False
+            user = request.user
             return bool((allow_staff and user.is_staff) or user_has_role(user, *roles))
 
     _HasRole.__name__ = f"HasRole({', '.join(str(role) for role in roles)})"
@@ -25,6 +31,6 @@ def HasRole(*roles: str, allow_staff: bool = True) -> type[BasePermission]:
 
 
 IsSchoolStaff = HasRole(*SCHOOL_STAFF_ROLES)
-IsCompanyContact = HasRole(Role.COMPANY_CONTACT)
-IsStudent = HasRole(Role.STUDENT, allow_staff=False)
-IsCoordinator = HasRole(Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
+IsCompanyContact = HasRole(*COMPANY_ROLES)
+IsStudent = HasRole(*STUDENT_ROLES, allow_staff=False)
+IsCoordinator = HasRole(*COORDINATING_ROLES)

@@ -31,3 +31,18 @@ ORGANISATION_MANAGER_ROLES: tuple[Role, ...] = (Role.COMPANY_CONTACT, Role.INSTI
 STAFF_LIST_ROLES: tuple[Role, ...] = (*COORDINATING_ROLES, Role.COMPANY_CONTACT)
 # Who may verify a certificate (VOG) that a guest teacher shows.
 CERTIFICATE_VERIFIER_ROLES: tuple[Role, ...] = (Role.COORDINATOR, Role.INSTITUTION_ADMIN)
+# Who invites people to their organisation: the school's coordinating staff, a company's contact.
+INVITING_ROLES: tuple[Role, ...] = (*COORDINATING_ROLES, Role.COMPANY_CONTACT)
+# School roles a school may allow to read every care note (Organisation.care_notes_roles); "coach"
+# means every coach of the school (the student's own coach always may).
+CARE_NOTES_READER_ROLES: tuple[Role, ...] = (
+    Role.COACH,
+    Role.TEACHER,
+    Role.COORDINATOR,
+    Role.PROGRAMME_LEAD,
+    Role.INSTITUTION_ADMIN,
+)
+# Who a student's enrolment may name as their coach (SLB): the school's coaches and teachers.
+STUDENT_COACH_ROLES: tuple[Role, ...] = (Role.COACH, Role.TEACHER)
+# School staff told that an allocation round's result is published: its teachers and coaches.
+ROUND_RESULT_STAFF_ROLES: tuple[Role, ...] = (Role.TEACHER, Role.COACH)

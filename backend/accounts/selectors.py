@@ -1,45 +1,55 @@
-"""Who is who: the role lookups every permission check is built on.
+"""Who is who: the role lookups every permission check is built on, and reads about people.
 
-All functions take the user and return ids, so callers can filter querysets without extra joins.
+The role lookups take the user and return ids, so callers can filter querysets without extra
+joins. The rules built on them live in accounts.access.
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet
-from django.utils import dateformat
-from django.utils.translation import gettext, gettext_lazy
 
 from backend.accounts.models import (
     Certificate,
+    Invitation,
     Membership,
     Role,
     StudentEnrolment,
     User,
 )
-from backend.accounts.roles import SCHOOL_STAFF_ROLES
-from backend.organisations.models import (
-    CertificateKind,
-    CertificatePolicy,
-    ConsortiumMembership,
-    Organisation,
-    PolicySubject,
+from backend.accounts.roles import COMPANY_ROLES, COORDINATING_ROLES, SCHOOL_STAFF_ROLES
+from backend.curriculum.models import (
+    DEMONSTRATED_LEVELS,
+    Kerntaak,
+    KerntaakKind,
+    Werkproces,
+    WerkprocesEvidence,
 )
 
+if TYPE_CHECKING:
+    from backend.organisations.models import Organisation
 
-def _cache(user: User) -> dict:
-    # Memberships are read once per request: every check below reuses this.
-    if not hasattr(user, "_koppel_memberships"):
-        user._koppel_memberships = list(
+# The memberships of a user, read once per request: every check below reuses them.
+_CACHE = "_koppel_memberships"
+
+
+def _cache(user: User) -> list[tuple[int, str]]:
+    cached: list[tuple[int, str]] | None = user.__dict__.get(_CACHE)
+    if cached is None:
+        cached = list(
             Membership.objects.active()
             .filter(user_id=user.pk)
             .values_list("organisation_id", "role")
         )
-    return user._koppel_memberships
+        user.__dict__[_CACHE] = cached
+    return cached
 
 
 def forget_roles(user: User) -> None:
     """Drop the memberships cached on `user` (call after ending or adding a membership)."""
-    user.__dict__.pop("_koppel_memberships", None)
+    user.__dict__.pop(_CACHE, None)
 
 
 def user_roles(user: User) -> set[str]:
@@ -65,19 +75,12 @@ def staff_school_ids(user: User) -> set[int]:
 
 
 def coordinator_school_ids(user: User) -> set[int]:
-    return organisation_ids_for(user, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
+    """Schools where the user coordinates (coordinator, programme lead, institution admin)."""
+    return organisation_ids_for(user, *COORDINATING_ROLES)
 
 
 def company_ids(user: User) -> set[int]:
-    return organisation_ids_for(user, Role.COMPANY_CONTACT)
-
-
-def consortium_ids_for_organisations(organisation_ids: set[int]) -> set[int]:
-    return set(
-        ConsortiumMembership.objects.filter(
-            organisation_id__in=organisation_ids, left_on__isnull=True
-        ).values_list("consortium_id", flat=True)
-    )
+    return organisation_ids_for(user, *COMPANY_ROLES)
 
 
 def student_enrolment(user: User) -> StudentEnrolment | None:
@@ -113,6 +116,11 @@ def enrolments_visible_to(user: User) -> QuerySet[StudentEnrolment]:
     )
 
 
+def email_has_account(email: str) -> bool:
+    """Whether a login uses this e-mail address (in any case)."""
+    return User.objects.filter(email__iexact=email).exists()
+
+
 # --- certificates -------------------------------------------------------------------------------
 
 
@@ -129,33 +137,6 @@ def policy_certificates() -> QuerySet[Certificate]:
     return Certificate.objects.filter(verified_at__isnull=False)
 
 
-def person_related_to_school(person: User, school: Organisation) -> bool:
-    """Whether `person` works (or offers to work) with `school`'s students, so the school may
-    check their certificates: the contact of an offer submitted to the school (directly or through
-    its consortium), an expert visible to the school, or an active member of an organisation in
-    one of the school's consortia. Students never are. The later apps' tables are reached through
-    their relation names, so accounts imports nothing from them."""
-    if StudentEnrolment.objects.filter(student=person).exists():
-        return False
-    consortia = ConsortiumMembership.objects.filter(
-        organisation=school, left_on__isnull=True
-    ).values("consortium_id")
-    partners = ConsortiumMembership.objects.filter(
-        consortium_id__in=consortia, left_on__isnull=True
-    ).values("organisation_id")
-    return (
-        User.objects.filter(pk=person.pk)
-        .filter(
-            Q(offers__schools=school)
-            | Q(offers__consortium_id__in=consortia)
-            | Q(expert_profile__schools=school)
-            | Q(expert_profile__consortium_id__in=consortia)
-            | Q(memberships__organisation_id__in=partners, memberships__ended_at__isnull=True)
-        )
-        .exists()
-    )
-
-
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     """Own certificates; school staff also see those of people who are not students (guest
     teachers and company mentors they check); Koppel staff see all."""
@@ -169,71 +150,6 @@ def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     return queryset.filter(holder=user)
 
 
-_SUBJECT_PLURAL = {
-    PolicySubject.GUEST_TEACHER: gettext_lazy("gastdocenten"),
-    PolicySubject.COMPANY_MENTOR: gettext_lazy("praktijkbegeleiders"),
-}
-_HOW_TO_GET = {
-    CertificateKind.VOG: gettext_lazy("Vraag een nieuwe VOG aan via Justis."),
-    CertificateKind.BHV: gettext_lazy("Volg een BHV-(herhalings)training."),
-    CertificateKind.VCA: gettext_lazy("Haal (opnieuw) een VCA-diploma."),
-}
-
-
-def certificate_policy_violations(
-    *, person: User, school: Organisation, subject: str, on: dt.date
-) -> list[str]:
-    """Why `person` may not work with `school`'s students as `subject` on date `on`.
-
-    `subject` is a `PolicySubject` value ("guest_teacher", "company_mentor"). Returns one message
-    per certificate the school's policies require for that subject that the person does not hold
-    validly on `on`; an empty list means the person complies (also when the school has no policy).
-    Messages are in the active language and say what to do, e.g.:
-    "Vista college vereist een geldige VOG voor gastdocenten; de VOG van Jan Jansen is verlopen op
-    3 maart 2026. Vraag een nieuwe VOG aan via Justis."
-    Only verified certificates count (`policy_certificates`); a valid but unchecked one gets "is
-    nog niet gecontroleerd". Use it when scheduling a guest lesson or accepting a mentor (offers,
-    engagement); for many people at once call it per person (two queries each).
-    """
-    required = list(
-        CertificatePolicy.objects.filter(organisation=school, applies_to=subject)
-        .order_by("certificate")
-        .values_list("certificate", flat=True)
-    )
-    if not required:
-        return []
-    held = list(Certificate.objects.filter(holder=person, kind__in=required))
-    messages = []
-    for kind in required:
-        mine = [certificate for certificate in held if certificate.kind == kind]
-        if any(c.verified_at and c.issued_on <= on <= c.valid_until for c in mine):
-            continue
-        context = {
-            "school": school.name,
-            "kind": kind,
-            "subject": _SUBJECT_PLURAL.get(subject, subject),
-            "person": person.get_full_name() or person.email,
-        }
-        expired = [c for c in mine if c.valid_until < on]
-        future = [c for c in mine if c.issued_on > on]
-        todo = str(_HOW_TO_GET.get(kind, ""))
-        if any(c.issued_on <= on <= c.valid_until for c in mine):
-            # Valid dates, but nobody has seen the original document yet.
-            problem = gettext("de %(kind)s van %(person)s is nog niet gecontroleerd") % context
-            todo = gettext("Laat de school of Koppel het originele document controleren.")
-        elif expired:
-            context["date"] = dateformat.format(max(c.valid_until for c in expired), "j F Y")
-            problem = gettext("de %(kind)s van %(person)s is verlopen op %(date)s") % context
-        elif future:
-            context["date"] = dateformat.format(min(c.issued_on for c in future), "j F Y")
-            problem = gettext("de %(kind)s van %(person)s geldt pas vanaf %(date)s") % context
-        else:
-            problem = gettext("%(person)s heeft geen %(kind)s in Koppel") % context
-        demand = gettext("%(school)s vereist een geldige %(kind)s voor %(subject)s") % context
-        messages.append(f"{demand}; {problem}. {todo}".strip())
-    return messages
-
-
 # --- me -----------------------------------------------------------------------------------------
 
 
@@ -244,3 +160,81 @@ def active_memberships(user: User) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name", "role")
     )
+
+
+def open_invitations(organisation: "Organisation", *, now: dt.datetime) -> QuerySet[Invitation]:
+    """Invitations to `organisation` that still wait for an answer, newest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=now
+    ).order_by("-created_at")
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+def open_werkproces_codes_for_students(
+    student_ids: Iterable[int] | QuerySet[Any, dict[str, Any]],
+) -> dict[int, set[str]]:
+    """For each student: the werkproces codes of their kwalificatie not yet shown at voldoende or
+    goed. Students without an enrolment are left out. Four queries, whatever the number of
+    students (the allocation engine asks this for whole cohorts); a queryset of ids is used as
+    a subquery, so 10,000 students need not travel as parameters."""
+    ids: Iterable[int]
+    if isinstance(student_ids, QuerySet):
+        # A one-column values() queryset: the database runs it as a subquery.
+        ids = cast("Iterable[int]", student_ids)
+    else:
+        ids = list(student_ids)
+        if not ids:
+            return {}
+    enrolments = list(
+        StudentEnrolment.objects.filter(student_id__in=ids).values_list(
+            "student_id", "kwalificatie_id", "kwalificatie__dossier_id"
+        )
+    )
+    dossier_ids = {dossier for _, _, dossier in enrolments}
+    werkprocessen = _werkprocessen_by_dossier(dossier_ids)
+    profiel_links = _profiel_links({kwalificatie for _, kwalificatie, _ in enrolments}, dossier_ids)
+    shown = _demonstrated_werkprocessen(ids)
+    return {
+        student_id: {
+            code
+            for werkproces_id, code, kerntaak_id, kind in werkprocessen[dossier_id]
+            if (kind == KerntaakKind.BASIS or (kerntaak_id, kwalificatie_id) in profiel_links)
+            and werkproces_id not in shown[student_id]
+        }
+        for student_id, kwalificatie_id, dossier_id in enrolments
+    }
+
+
+def _werkprocessen_by_dossier(
+    dossier_ids: set[int],
+) -> defaultdict[int, list[tuple[int, str, int, str]]]:
+    """(werkproces id, code, kerntaak id, kerntaak kind) per dossier."""
+    by_dossier: defaultdict[int, list[tuple[int, str, int, str]]] = defaultdict(list)
+    for werkproces_id, code, kerntaak_id, kind, dossier_id in Werkproces.objects.filter(
+        kerntaak__dossier_id__in=dossier_ids
+    ).values_list("id", "code", "kerntaak_id", "kerntaak__kind", "kerntaak__dossier_id"):
+        by_dossier[dossier_id].append((werkproces_id, code, kerntaak_id, kind))
+    return by_dossier
+
+
+def _profiel_links(kwalificatie_ids: set[int], dossier_ids: set[int]) -> set[tuple[int, int]]:
+    """(kerntaak id, kwalificatie id) for the profiel kerntaken of these kwalificaties."""
+    return set(
+        Kerntaak.kwalificaties.through.objects.filter(
+            kwalificatie_id__in=kwalificatie_ids, kerntaak__dossier_id__in=dossier_ids
+        ).values_list("kerntaak_id", "kwalificatie_id")
+    )
+
+
+def _demonstrated_werkprocessen(student_ids: Iterable[int]) -> defaultdict[int, set[int]]:
+    """The werkprocessen each student has shown at voldoende or goed."""
+    shown: defaultdict[int, set[int]] = defaultdict(set)
+    for student_id, werkproces_id in (
+        WerkprocesEvidence.objects.filter(student_id__in=student_ids, level__in=DEMONSTRATED_LEVELS)
+        .values_list("student_id", "werkproces_id")
+        .distinct()
+    ):
+        shown[student_id].add(werkproces_id)
+    return shown

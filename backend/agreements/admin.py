@@ -1,4 +1,7 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from backend.agreements.models import (
     Acceptance,
@@ -16,22 +19,31 @@ from backend.agreements.models import (
 )
 from backend.core.admin import ReadOnlyAdminMixin
 
+if TYPE_CHECKING:
+    # django-stubs makes the admin classes generic over their models; Django's own classes are
+    # not subscriptable at runtime, so the type parameters exist for the type checker only.
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+    TabularInline = admin.TabularInline
+
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):
+class ClauseAdmin(ModelAdmin):
     list_display = ["key", "category", "order", "title_nl"]
     list_filter = ["category"]
     search_fields = ["key", "title_nl", "title_en", "text_nl", "text_en"]
 
 
 @admin.register(AgreementTemplate)
-class AgreementTemplateAdmin(admin.ModelAdmin):
+class AgreementTemplateAdmin(ModelAdmin):
     list_display = ["title_nl", "kind", "version", "effective_on"]
     list_filter = ["kind"]
     filter_horizontal = ["clauses"]
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, TabularInline):
     extra = 0
 
 
@@ -47,7 +59,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ModelAdmin):
     """Agreements change through the services (they log); the admin is for looking things up."""
 
     list_display = ["title", "kind", "status", "starts_on", "ends_on", "created_at"]
@@ -56,15 +68,15 @@ class AgreementAdmin(admin.ModelAdmin):
     inlines = [PartyInline, VersionInline]
     readonly_fields = [f.name for f in Agreement._meta.fields] + ["participants"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(AgreementVersion)
-class AgreementVersionAdmin(admin.ModelAdmin):
+class AgreementVersionAdmin(ModelAdmin):
     """An accepted version is never edited: change and delete are refused for it."""
 
     list_display = ["agreement", "number", "content_hash", "created_at"]
@@ -79,19 +91,19 @@ class AgreementVersionAdmin(admin.ModelAdmin):
         "clauses",
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.is_accepted():
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class AppendOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AppendOnlyAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Acceptances and log entries are evidence: once written they are only read."""
 
 
@@ -116,32 +128,32 @@ class CommitmentUpdateAdmin(AppendOnlyAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ModelAdmin):
     list_display = ["title", "owner", "organisation", "due_on", "status", "agreement"]
     list_filter = ["status"]
     search_fields = ["title", "owner__email", "agreement__title"]
     readonly_fields = [f.name for f in Commitment._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(CollectiveMember)
-class CollectiveMemberAdmin(admin.ModelAdmin):
+class CollectiveMemberAdmin(ModelAdmin):
     list_display = ["company", "collective", "joined_on", "left_on"]
     search_fields = ["company__name", "collective__name"]
 
 
-class RealisationInline(admin.TabularInline):
+class RealisationInline(TabularInline):
     model = Realisation
     extra = 0
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(ModelAdmin):
     list_display = [
         "partner",
         "consortium",

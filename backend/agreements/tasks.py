@@ -21,5 +21,5 @@ def commitment_escalations_task() -> int:
 
 
 @shared_task
-def agreements_expire_task() -> dict:
+def agreements_expire_task() -> dict[str, int]:
     return agreements_advance(now=timezone.now())

@@ -45,14 +45,6 @@ urlpatterns = [
     path(
         "commitments/<int:pk>/history/", c.CommitmentHistoryApi.as_view(), name="commitment-history"
     ),
-    path(
-        "reliability/organisations/<int:pk>/",
-        c.OrganisationReliabilityApi.as_view(),
-        name="reliability-organisation",
-    ),
-    path(
-        "reliability/people/<int:pk>/", c.PersonReliabilityApi.as_view(), name="reliability-person"
-    ),
     path("handover/", c.HandoverApi.as_view(), name="agreement-handover"),
     path("takeover/", c.TakeoverApi.as_view(), name="agreement-takeover"),
     path("umbrella/", lg.UmbrellaCreateApi.as_view(), name="agreement-umbrella-create"),

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 
 from backend.allocations.models import (
@@ -12,21 +14,30 @@ from backend.allocations.models import (
 )
 from backend.core.admin import ReadOnlyAdminMixin
 
+if TYPE_CHECKING:
+    # django-stubs makes the admin classes generic over their models; Django's own classes are
+    # not subscriptable at runtime, so the type parameters exist for the type checker only.
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+    TabularInline = admin.TabularInline
 
-class RoundChallengeInline(admin.TabularInline):
+
+class RoundChallengeInline(TabularInline):
     model = RoundChallenge
     raw_id_fields = ["offer"]
     extra = 0
 
 
-class RoundHostInline(admin.TabularInline):
+class RoundHostInline(TabularInline):
     model = RoundHost
     raw_id_fields = ["organisation"]
     extra = 0
 
 
 @admin.register(AllocationRound)
-class AllocationRoundAdmin(admin.ModelAdmin):
+class AllocationRoundAdmin(ModelAdmin):
     list_display = [
         "name",
         "period",
@@ -46,7 +57,7 @@ class AllocationRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllocationRun)
-class AllocationRunAdmin(admin.ModelAdmin):
+class AllocationRunAdmin(ModelAdmin):
     list_display = [
         "pk",
         "round",
@@ -65,7 +76,7 @@ class AllocationRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ModelAdmin):
     list_display = ["round", "student", "offer", "rank", "source", "locked", "changed_at"]
     list_filter = ["source", "locked", "round"]
     search_fields = ["student__email", "student__first_name", "student__last_name", "offer__title"]
@@ -73,7 +84,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChoiceList)
-class ChoiceListAdmin(admin.ModelAdmin):
+class ChoiceListAdmin(ModelAdmin):
     list_display = ["round", "student", "submitted_at", "updated_at"]
     list_filter = ["round"]
     search_fields = ["student__email", "student__first_name", "student__last_name"]
@@ -81,7 +92,7 @@ class ChoiceListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(ModelAdmin):
     list_display = ["round", "student", "offer", "status", "created_at", "decided_at"]
     list_filter = ["status", "round"]
     search_fields = ["student__email", "student__first_name", "student__last_name", "reason"]
@@ -89,7 +100,7 @@ class ObjectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundEvent)
-class RoundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RoundEventAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Append-only: visible, never changed."""
 
     list_display = ["at", "round", "kind", "actor"]

@@ -165,7 +165,9 @@ def ineligibility(student: StudentRecord, challenge: ChallengeRecord) -> dict[st
         return None
     details = dict(rule_details(engine_student, engine_challenge, rule))
     if rule == "school":
-        details["required"] = [pk_of(key) for key in details["required"]]
+        keys = details["required"]
+        assert isinstance(keys, list)  # the school rule requires a list of school keys
+        details["required"] = [pk_of(key) for key in keys]
     return details
 
 

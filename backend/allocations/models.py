@@ -6,12 +6,18 @@ The invariants several writers touch are database constraints: one choice list a
 per student per round, one active run per round, one open objection per student per round.
 """
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from backend.organisations.models import Consortium, Organisation
 
 MAX_CHOICES_LIMIT = 10
 
@@ -24,6 +30,14 @@ class Phase(models.TextChoices):
     PUBLISHED = "published", _("gepubliceerd (bezwaar mogelijk)")
     OBJECTIONS = "objections", _("bezwaren afhandelen")
     CLOSED = "closed", _("afgesloten")
+
+
+# The phases in which the matcher may run (and a run's proposal be applied).
+RUNNABLE_PHASES = (Phase.ALLOCATING, Phase.REVIEW)
+# The phases after publication: students see their result, companies their teams.
+PUBLISHED_PHASES = (Phase.PUBLISHED, Phase.OBJECTIONS, Phase.CLOSED)
+# The phases in which the coordinator decides objections and may close the round.
+OBJECTION_PHASES = (Phase.PUBLISHED, Phase.OBJECTIONS)
 
 
 class AllocationRound(TimeStampedModel):
@@ -107,9 +121,46 @@ class AllocationRound(TimeStampedModel):
         return f"{self.name} ({self.period})" if self.period else self.name
 
     @property
-    def organiser(self):
+    def organiser(self) -> "Organisation | Consortium | None":
         """The school or the consortium the round is for."""
         return self.school or self.consortium
+
+    # The phase rules, named once: services, views and templates ask these.
+    @property
+    def is_preparing(self) -> bool:
+        return self.phase == Phase.PREPARING
+
+    @property
+    def is_choosing(self) -> bool:
+        return self.phase == Phase.CHOOSING
+
+    @property
+    def accepts_runs(self) -> bool:
+        """The matcher may run (allocating, review)."""
+        return self.phase in RUNNABLE_PHASES
+
+    @property
+    def in_review(self) -> bool:
+        """The coordinator may correct single assignments and publish."""
+        return self.phase == Phase.REVIEW
+
+    @property
+    def handles_objections(self) -> bool:
+        """Published: objections are decided and the round can be closed."""
+        return self.phase in OBJECTION_PHASES
+
+    @property
+    def is_published(self) -> bool:
+        """Students see their result (published, objections or closed)."""
+        return self.phase in PUBLISHED_PHASES
+
+    def choosing_is_open(self, now: dt.datetime) -> bool:
+        """Students may hand in or change their choices at `now`."""
+        return self.phase == Phase.CHOOSING and now < self.choices_close_at
+
+    def objecting_is_open(self, now: dt.datetime) -> bool:
+        """Students may object to their result at `now`."""
+        return self.phase == Phase.PUBLISHED and now < self.objections_close_at
 
 
 class RoundChallenge(models.Model):
@@ -261,6 +312,19 @@ class AllocationRun(models.Model):
     def __str__(self) -> str:
         return f"Run {self.pk} ({self.mode}, {self.status})"
 
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the round has no room for another run."""
+        return self.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == RunStatus.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == RunStatus.FAILED
+
 
 class AssignmentSource(models.TextChoices):
     ENGINE = "engine", _("matcher")
@@ -355,6 +419,11 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not decided yet."""
+        return self.status == ObjectionStatus.OPEN
 
 
 class RoundEvent(models.Model):

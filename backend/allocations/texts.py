@@ -2,7 +2,7 @@
 
 The engine explains with codes (`full`, `not_eligible`, ...); this module turns them into
 "Je 1e keus 'Webshop voor Bakkerij Jansen' was vol: gevuld door studenten die hem als 1e keus
-hadden." Call inside `translation.override(...)` for another language.
+hadden." Call inside `backend.core.i18n.in_language_of(person)` for another language.
 """
 
 from collections import Counter
@@ -50,46 +50,60 @@ def rule_sentence(
     return _("je voldoet niet aan de voorwaarden")
 
 
+def _full(head: str, details: Mapping[str, Any]) -> str:
+    ranks = list(details.get("filled_by_ranks") or [])
+    if ranks and all(r == ranks[0] for r in ranks) and not details.get("locked"):
+        return _("%(head)s was vol: gevuld door studenten die hem als %(rank)de keus hadden.") % {
+            "head": head,
+            "rank": ranks[0],
+        }
+    filled = _ranks(ranks) if ranks else _("vastgezette plaatsingen")
+    return _(
+        "%(head)s was vol (%(capacity)d plaatsen): gevuld door studenten die hem kozen: %(ranks)s."
+    ) % {
+        "head": head,
+        "capacity": details.get("capacity", 0),
+        "ranks": filled,
+    }
+
+
+def _host_full(head: str, details: Mapping[str, Any], host_name: str) -> str:
+    return _(
+        "%(head)s viel af: %(host)s had geen plaats meer (%(capacity)d studenten in totaal)."
+    ) % {
+        "head": head,
+        "host": host_name or _("het bedrijf"),
+        "capacity": details.get("capacity", 0),
+    }
+
+
+def _closed(head: str, details: Mapping[str, Any]) -> str:
+    return _(
+        "%(head)s ging niet door: er waren minstens %(min)d studenten nodig en er waren er maar %(n)d."
+    ) % {"head": head, "min": details.get("min", 0), "n": details.get("interested", 0)}
+
+
 def passed_over_sentence(
-    item: Mapping[str, Any], *, title: str, host_name: str = "", school_names=None
+    item: Mapping[str, Any],
+    *,
+    title: str,
+    host_name: str = "",
+    school_names: Mapping[int, str] | None = None,
 ) -> str:
     """One sentence for a better choice the student did not get."""
     rank, reason, details = item["rank"], item["reason"], item.get("details") or {}
     head = _("Je %(rank)de keus '%(title)s'") % {"rank": rank, "title": title}
     if reason == "full":
-        ranks = list(details.get("filled_by_ranks") or [])
-        if ranks and all(r == ranks[0] for r in ranks) and not details.get("locked"):
-            return _(
-                "%(head)s was vol: gevuld door studenten die hem als %(rank)de keus hadden."
-            ) % {
-                "head": head,
-                "rank": ranks[0],
-            }
-        filled = _ranks(ranks) if ranks else _("vastgezette plaatsingen")
-        return _(
-            "%(head)s was vol (%(capacity)d plaatsen): gevuld door studenten die hem kozen: %(ranks)s."
-        ) % {
-            "head": head,
-            "capacity": details.get("capacity", 0),
-            "ranks": filled,
-        }
+        return _full(head, details)
     if reason == "host_full":
-        return _(
-            "%(head)s viel af: %(host)s had geen plaats meer (%(capacity)d studenten in totaal)."
-        ) % {
-            "head": head,
-            "host": host_name or _("het bedrijf"),
-            "capacity": details.get("capacity", 0),
-        }
+        return _host_full(head, details, host_name)
     if reason == "not_eligible":
         return _("%(head)s kon niet: %(rule)s.") % {
             "head": head,
             "rule": rule_sentence(details, school_names=school_names),
         }
     if reason == "closed":
-        return _(
-            "%(head)s ging niet door: er waren minstens %(min)d studenten nodig en er waren er maar %(n)d."
-        ) % {"head": head, "min": details.get("min", 0), "n": details.get("interested", 0)}
+        return _closed(head, details)
     if reason == "tradeoff":
         return _(
             "%(head)s had nog plaats, maar dan waren andere studenten verder van hun keuzes af geraakt."

@@ -221,7 +221,7 @@ SPECTACULAR_SETTINGS = {
         "KerntaakKindEnum": "backend.curriculum.models.KerntaakKind",
         "OrganisationKindEnum": "backend.organisations.models.OrganisationKind",
         "ConsortiumRoleEnum": "backend.organisations.models.ConsortiumRole",
-        "CertificateKindEnum": "backend.organisations.models.CertificateKind",
+        "CertificateKindEnum": "backend.accounts.models.CertificateKind",
         "RoleEnum": "backend.accounts.models.Role",
     },
 }

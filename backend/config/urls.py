@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from backend.core.middleware import with_content_security_policy
 from backend.core.views import healthz, healthz_live
+from backend.engagement.urls import reliability_urlpatterns
+from backend.organisations.urls import auth_urlpatterns as organisation_auth_urlpatterns
 
 # Errors outside a DRF view answer JSON under /api/ (backend/core/exception_handler.py).
 handler400 = "backend.core.exception_handler.bad_request"
@@ -20,12 +22,16 @@ api_docs = with_content_security_policy(
 
 api_patterns = [
     path("auth/", include("backend.accounts.urls")),
+    # The people endpoints that involve an organisation (me, invitations, students, ...).
+    path("auth/", include(organisation_auth_urlpatterns)),
     path("organisations/", include("backend.organisations.urls")),
     path("curriculum/", include("backend.curriculum.urls")),
     path("offers/", include("backend.offers.urls")),
     path("notifications/", include("backend.notifications.urls")),
     path("allocations/", include("backend.allocations.urls")),
     path("agreements/", include("backend.agreements.urls")),
+    # Agreement parties' reliability includes meeting attendance, so engagement serves it.
+    path("agreements/reliability/", include(reliability_urlpatterns)),
     path("engagement/", include("backend.engagement.urls")),
 ]
 

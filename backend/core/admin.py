@@ -1,8 +1,20 @@
 """Admin building blocks shared by the apps, and the admin of the outbox."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from backend.core.models import OutboxMessage, OutgoingMail
+
+if TYPE_CHECKING:
+    # django-stubs makes the admin classes generic over their models; Django's own classes are
+    # not subscriptable at runtime, so the type parameters exist for the type checker only.
+    ModelAdmin = admin.ModelAdmin[Any]
+    TabularInline = admin.TabularInline[Any, Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+    TabularInline = admin.TabularInline
 
 
 class ReadOnlyAdminMixin:
@@ -12,18 +24,18 @@ class ReadOnlyAdminMixin:
     services recorded. Mix in before `admin.ModelAdmin` or an inline.
     """
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """What is pending, failed and why (`manage.py outbox_dispatch --requeue-failed`)."""
 
     list_display = ["pk", "task", "status", "attempts", "created_at", "dispatched_at"]
@@ -31,6 +43,6 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["pk", "to", "subject", "created_at", "sent_at"]
     exclude = ["body"]  # may hold a one-time link until sent

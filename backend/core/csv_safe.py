@@ -19,9 +19,15 @@ it that way.
 import csv
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Writable(Protocol):
+    """What csv.writer writes to: a file, an HttpResponse, a StringIO."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 def csv_cell(value: Any) -> Any:
@@ -40,10 +46,10 @@ def csv_cell(value: Any) -> Any:
 class SafeCsvWriter:
     """A csv.writer whose rows are neutralised cell by cell (see `csv_cell`)."""
 
-    def __init__(self, file, **options):
+    def __init__(self, file: _Writable, **options: Any) -> None:
         self._writer = csv.writer(file, **options)
 
-    def writerow(self, row: Iterable[Any]):
+    def writerow(self, row: Iterable[Any]) -> Any:
         return self._writer.writerow([csv_cell(value) for value in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
@@ -51,6 +57,6 @@ class SafeCsvWriter:
             self.writerow(row)
 
 
-def safe_csv_writer(file, **options) -> SafeCsvWriter:
+def safe_csv_writer(file: _Writable, **options: Any) -> SafeCsvWriter:
     """Use this instead of `csv.writer` for anything a person may open in a spreadsheet."""
     return SafeCsvWriter(file, **options)

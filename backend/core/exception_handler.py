@@ -4,10 +4,12 @@
 `server_error` (handler400/404/500) answer in the same shape for /api/ paths when an error
 happens outside a DRF view (an unknown URL, a body over the size limit, a bug)."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions
@@ -27,7 +29,7 @@ def _fields_from_django(error: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": [str(message) for message in error.messages]}
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+def _flatten(detail: object, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested error detail into {"a.b": ["message"]}."""
     if isinstance(detail, dict):
         fields: dict[str, list[str]] = {}
@@ -52,7 +54,7 @@ def _summary(fields: dict[str, list[str]]) -> str:
     return _("%(field)s: %(message)s") % {"field": name, "message": messages[0]}
 
 
-def koppel_exception_handler(exc, context):
+def koppel_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response({"message": exc.message, "extra": exc.extra}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -77,7 +79,7 @@ def koppel_exception_handler(exc, context):
     return response
 
 
-def _is_api(request) -> bool:
+def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
@@ -85,7 +87,7 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"message": message, "extra": {}}, status=status)
 
 
-def bad_request(request, exception):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: Django's own 400s (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a bad host)."""
     if isinstance(exception, RequestDataTooBig):
         message = str(RequestTooLarge().detail)
@@ -97,14 +99,14 @@ def bad_request(request, exception):
     return defaults.bad_request(request, exception)
 
 
-def page_not_found(request, exception):
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: an unknown API URL answers JSON like every other API error."""
     if _is_api(request):
         return _error(str(exceptions.NotFound.default_detail), 404)
     return defaults.page_not_found(request, exception)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: Django has already logged the exception; the client learns nothing of it."""
     if _is_api(request):
         return _error(_("Er ging iets mis op de server. Probeer het later opnieuw."), 500)

@@ -5,7 +5,7 @@
 MAX_ID = 2**63 - 1
 
 
-def parse_id(value) -> int | None:
+def parse_id(value: object) -> int | None:
     """`value` as an id 1..MAX_ID, or None when it is not one. Only ASCII digits count:
     str.isdigit() also accepts "²" and other digits that int() refuses with a ValueError."""
     text = str(value or "")

@@ -3,6 +3,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -60,12 +61,15 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def with_content_security_policy(policy: str):
+View = Callable[..., HttpResponse]
+
+
+def with_content_security_policy(policy: str) -> Callable[[View], View]:
     """Wrap a view so its responses carry `policy` instead of CONTENT_SECURITY_POLICY."""
 
-    def decorate(view):
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             response = view(request, *args, **kwargs)
             response.headers["Content-Security-Policy"] = policy
             return response

@@ -15,6 +15,7 @@ Embedded mode (CELERY_TASK_ALWAYS_EAGER, no broker) runs the task in process aft
 
 import datetime as dt
 import logging
+from typing import Any
 
 from celery import current_app as celery_app  # the project app: backend.config sets it up first
 from django.conf import settings
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 FIRST_RETRY_AFTER = dt.timedelta(seconds=60)
 
 
-def outbox_enqueue(*, task: str, kwargs: dict) -> OutboxMessage:
+def outbox_enqueue(*, task: str, kwargs: dict[str, Any]) -> OutboxMessage:
     """Record `task(**kwargs)` in the current transaction; it is published after commit.
 
     The queue comes from Celery's routing (CELERY_TASK_ROUTES), like any other publish."""
@@ -58,7 +59,8 @@ def _run_in_process(message: OutboxMessage) -> None:
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    return min(FIRST_RETRY_AFTER * 2 ** (attempts - 1), dt.timedelta(hours=1))
+    factor: int = 2 ** (attempts - 1)  # attempts >= 1
+    return min(FIRST_RETRY_AFTER * factor, dt.timedelta(hours=1))
 
 
 def _record_failure(message: OutboxMessage, error: Exception, now: dt.datetime) -> None:

@@ -1,6 +1,9 @@
 """A JSON parser that refuses bodies a client should never send: deeper than MAX_DEPTH, larger
 than DATA_UPLOAD_MAX_MEMORY_SIZE, or nested so deep that Python's decoder gives up."""
 
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -16,14 +19,14 @@ class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "request_too_large"
 
-    def __init__(self):
+    def __init__(self) -> None:
         limit_kib = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
         super().__init__(
             _("Het verzoek is te groot: hoogstens %(limit)s KiB.") % {"limit": limit_kib}
         )
 
 
-def read_limited(stream) -> bytes:
+def read_limited(stream: IO[bytes]) -> bytes:
     """The whole body, but never more than DATA_UPLOAD_MAX_MEMORY_SIZE bytes in memory: DRF
     streams JSON bodies past Django's own size check."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -35,12 +38,13 @@ def read_limited(stream) -> bytes:
     return body
 
 
-def depth_of(data) -> int:
+def depth_of(data: object) -> int:
     """How deep lists and objects nest (a scalar is 0), walked without recursion."""
     deepest = 0
-    stack = [(data, 1)]
+    stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[object]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -53,7 +57,12 @@ def depth_of(data) -> int:
 
 
 class SafeJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         body = read_limited(stream) if stream is not None else b""

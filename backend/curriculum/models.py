@@ -73,7 +73,7 @@ class Kwalificatie(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.crebo}, niveau {self.niveau})"
 
-    def werkprocessen(self):
+    def werkprocessen(self) -> "models.QuerySet[Werkproces]":
         """The basis werkprocessen of the dossier plus the profiel ones of this kwalificatie."""
         return Werkproces.objects.filter(kerntaak__dossier_id=self.dossier_id).filter(
             Q(kerntaak__kind=KerntaakKind.BASIS) | Q(kerntaak__kwalificaties=self)

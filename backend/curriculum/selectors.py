@@ -1,19 +1,13 @@
-"""Reads of the curriculum: werkprocessen per kwalificatie, open werkprocessen per student, search."""
+"""Reads of the curriculum: dossiers, kwalificaties, werkprocessen per kwalificatie, search.
 
-from collections import defaultdict
-from collections.abc import Iterable
+A student's open werkprocessen need their enrolment: see accounts.selectors."""
 
 from django.db.models import Count, Q, QuerySet
 
-from backend.accounts.models import StudentEnrolment
 from backend.curriculum.models import (
-    DEMONSTRATED_LEVELS,
-    Kerntaak,
-    KerntaakKind,
     Kwalificatie,
     Kwalificatiedossier,
     Werkproces,
-    WerkprocesEvidence,
 )
 
 
@@ -84,54 +78,3 @@ def werkproces_search(
             )
         werkprocessen = werkprocessen.filter(Q(code__istartswith=q) | words)
     return werkprocessen.order_by("kerntaak__dossier__title", "kerntaak__dossier_id", "code")
-
-
-def open_werkproces_codes_for_students(
-    student_ids: Iterable[int] | QuerySet,
-) -> dict[int, set[str]]:
-    """For each student: the werkproces codes of their kwalificatie not yet shown at voldoende or
-    goed. Students without an enrolment are left out. Four queries, whatever the number of
-    students (the allocation engine asks this for whole cohorts); a queryset of ids is used as
-    a subquery, so 10,000 students need not travel as parameters."""
-    if isinstance(student_ids, QuerySet):
-        ids = student_ids
-    else:
-        ids = list(student_ids)
-        if not ids:
-            return {}
-    enrolments = list(
-        StudentEnrolment.objects.filter(student_id__in=ids).values_list(
-            "student_id", "kwalificatie_id", "kwalificatie__dossier_id"
-        )
-    )
-    kwalificatie_ids = {kwalificatie for _, kwalificatie, _ in enrolments}
-    dossier_ids = {dossier for _, _, dossier in enrolments}
-
-    by_dossier: dict[int, list[tuple[int, str, int, str]]] = defaultdict(list)
-    for werkproces_id, code, kerntaak_id, kind, dossier_id in Werkproces.objects.filter(
-        kerntaak__dossier_id__in=dossier_ids
-    ).values_list("id", "code", "kerntaak_id", "kerntaak__kind", "kerntaak__dossier_id"):
-        by_dossier[dossier_id].append((werkproces_id, code, kerntaak_id, kind))
-
-    profiel_links: set[tuple[int, int]] = set(
-        Kerntaak.kwalificaties.through.objects.filter(
-            kwalificatie_id__in=kwalificatie_ids, kerntaak__dossier_id__in=dossier_ids
-        ).values_list("kerntaak_id", "kwalificatie_id")
-    )
-    shown: dict[int, set[int]] = defaultdict(set)
-    for student_id, werkproces_id in (
-        WerkprocesEvidence.objects.filter(student_id__in=ids, level__in=DEMONSTRATED_LEVELS)
-        .values_list("student_id", "werkproces_id")
-        .distinct()
-    ):
-        shown[student_id].add(werkproces_id)
-
-    result: dict[int, set[str]] = {}
-    for student_id, kwalificatie_id, dossier_id in enrolments:
-        result[student_id] = {
-            code
-            for werkproces_id, code, kerntaak_id, kind in by_dossier[dossier_id]
-            if (kind == KerntaakKind.BASIS or (kerntaak_id, kwalificatie_id) in profiel_links)
-            and werkproces_id not in shown[student_id]
-        }
-    return result

@@ -1,12 +1,14 @@
 """Writes to the curriculum: importing kwalificatiedossiers (from any parsed format)."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
-from backend.curriculum.importers.types import ParsedDossier
+from backend.curriculum.importers.types import ParsedDossier, ParsedKerntaak, ParsedKeuzedeel
 from backend.curriculum.models import (
     Kerntaak,
     KerntaakKind,
@@ -18,6 +20,8 @@ from backend.curriculum.models import (
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+
 
 @dataclass
 class ImportReport:
@@ -26,7 +30,7 @@ class ImportReport:
     `missing` lists rows of an imported edition that are no longer in the file: they are kept
     (evidence and offer mappings may point at them) and reported so a person can decide."""
 
-    counts: dict[str, Counter] = field(default_factory=dict)
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
     dossiers: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -84,14 +88,13 @@ def _import_dossier(parsed: ParsedDossier, report: ImportReport) -> None:
         source_note=parsed.source_note,
     )
     report.dossiers.append(f"{parsed.title} ({parsed.crebo or 'zonder crebo'}, {parsed.edition})")
-
     existing_kwalificaties = {k.crebo: k for k in dossier.kwalificaties.all()}
     kwalificaties = {
         item.crebo: _upsert(
             report,
             "kwalificatie",
             existing_kwalificaties.get(item.crebo),
-            lambda item=item: Kwalificatie(dossier=dossier, crebo=item.crebo),
+            partial(Kwalificatie, dossier=dossier, crebo=item.crebo),
             title=item.title,
             niveau=item.niveau,
         )
@@ -101,56 +104,75 @@ def _import_dossier(parsed: ParsedDossier, report: ImportReport) -> None:
         k.code: k for k in dossier.kerntaken.prefetch_related("kwalificaties", "werkprocessen")
     }
     for item in parsed.kerntaken:
-        current = existing_kerntaken.get(item.code)
-        kerntaak = _upsert(
-            report,
-            "kerntaak",
-            current,
-            lambda item=item: Kerntaak(dossier=dossier, code=item.code),
-            title=item.title,
-            kind=KerntaakKind.BASIS if item.kind == "basis" else KerntaakKind.PROFIEL,
-        )
-        _set_kwalificaties(
-            report, "kerntaak", kerntaak, {kwalificaties[c] for c in item.kwalificatie_crebos}
-        )
-        existing_werkprocessen = (
-            {w.code: w for w in kerntaak.werkprocessen.all()} if current else {}
-        )
-        for werkproces in item.werkprocessen:
-            _upsert(
-                report,
-                "werkproces",
-                existing_werkprocessen.pop(werkproces.code, None),
-                lambda werkproces=werkproces, kerntaak=kerntaak: Werkproces(
-                    kerntaak=kerntaak, code=werkproces.code
-                ),
-                title=werkproces.title,
-                description=werkproces.description,
-            )
-        report.missing.extend(f"werkproces {code}" for code in sorted(existing_werkprocessen))
+        _import_kerntaak(item, dossier, existing_kerntaken.get(item.code), kwalificaties, report)
     for code in sorted(set(existing_kerntaken) - {k.code for k in parsed.kerntaken}):
         report.missing.append(f"kerntaak {code}")
     for crebo in sorted(set(existing_kwalificaties) - set(kwalificaties)):
         report.missing.append(f"kwalificatie {crebo}")
-    for item in parsed.keuzedelen:
-        keuzedeel = _upsert(
+    for keuzedeel in parsed.keuzedelen:
+        _import_keuzedeel(keuzedeel, kwalificaties, report)
+
+
+def _import_kerntaak(
+    item: ParsedKerntaak,
+    dossier: Kwalificatiedossier,
+    current: Kerntaak | None,
+    kwalificaties: dict[str, Kwalificatie],
+    report: ImportReport,
+) -> None:
+    """One kerntaak with its kwalificaties and werkprocessen; werkprocessen of an imported
+    kerntaak that are no longer in the file are reported missing."""
+    kerntaak = _upsert(
+        report,
+        "kerntaak",
+        current,
+        lambda: Kerntaak(dossier=dossier, code=item.code),
+        title=item.title,
+        kind=KerntaakKind.BASIS if item.kind == "basis" else KerntaakKind.PROFIEL,
+    )
+    _set_kwalificaties(
+        report, "kerntaak", kerntaak, {kwalificaties[c] for c in item.kwalificatie_crebos}
+    )
+    existing_werkprocessen = {w.code: w for w in kerntaak.werkprocessen.all()} if current else {}
+    for werkproces in item.werkprocessen:
+        _upsert(
             report,
-            "keuzedeel",
-            Keuzedeel.objects.filter(code=item.code).first(),
-            lambda item=item: Keuzedeel(code=item.code),
-            title=item.title,
-            sbu=item.sbu,
-            niveau=item.niveau,
+            "werkproces",
+            existing_werkprocessen.pop(werkproces.code, None),
+            partial(Werkproces, kerntaak=kerntaak, code=werkproces.code),
+            title=werkproces.title,
+            description=werkproces.description,
         )
-        # Keuzedelen are shared across dossiers: add this dossier's links, keep the others.
-        wanted = {kwalificaties[c] for c in item.kwalificatie_crebos}
-        linked = set(keuzedeel.kwalificaties.filter(pk__in=[k.pk for k in wanted]))
-        if wanted - linked:
-            keuzedeel.kwalificaties.add(*(wanted - linked))
-            report.count("keuzedeel-kwalificatie", CREATED)
+    report.missing.extend(f"werkproces {code}" for code in sorted(existing_werkprocessen))
 
 
-def _upsert(report: ImportReport, model: str, instance, make, **values):
+def _import_keuzedeel(
+    item: ParsedKeuzedeel, kwalificaties: dict[str, Kwalificatie], report: ImportReport
+) -> None:
+    keuzedeel = _upsert(
+        report,
+        "keuzedeel",
+        Keuzedeel.objects.filter(code=item.code).first(),
+        lambda: Keuzedeel(code=item.code),
+        title=item.title,
+        sbu=item.sbu,
+        niveau=item.niveau,
+    )
+    # Keuzedelen are shared across dossiers: add this dossier's links, keep the others.
+    wanted = {kwalificaties[c] for c in item.kwalificatie_crebos}
+    linked = set(keuzedeel.kwalificaties.filter(pk__in=[k.pk for k in wanted]))
+    if wanted - linked:
+        keuzedeel.kwalificaties.add(*(wanted - linked))
+        report.count("keuzedeel-kwalificatie", CREATED)
+
+
+def _upsert(
+    report: ImportReport,
+    model: str,
+    instance: _ModelT | None,
+    make: Callable[[], _ModelT],
+    **values: Any,
+) -> _ModelT:
     """Create `make()` with `values`, or update only the fields of `instance` that differ."""
     if instance is None:
         instance = make()
@@ -170,7 +192,9 @@ def _upsert(report: ImportReport, model: str, instance, make, **values):
     return instance
 
 
-def _set_kwalificaties(report: ImportReport, model: str, kerntaak: Kerntaak, wanted: set) -> None:
+def _set_kwalificaties(
+    report: ImportReport, model: str, kerntaak: Kerntaak, wanted: set[Kwalificatie]
+) -> None:
     current = set(kerntaak.kwalificaties.all())
     if current != wanted:
         kerntaak.kwalificaties.set(wanted)

@@ -9,14 +9,23 @@ its log entries."""
 
 import datetime as dt
 import random
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from backend.accounts.models import Membership, Role, User
 from backend.agreements import services
-from backend.agreements.models import Agreement, AgreementStatus, CommitmentStatus
+from backend.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    CollectiveMember,
+    CommitmentStatus,
+    Pledge,
+)
 from backend.agreements.selectors import AGREEMENT_OFFER_STATUSES
 from backend.offers.models import Offer
 from backend.offers.selectors import submitted_to_schools
 from backend.organisations.models import Consortium, Organisation, OrganisationKind
+from backend.organisations.services import organisation_create, organisation_succeed
 
 SEED = 5
 
@@ -25,7 +34,7 @@ def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
-def _member(organisation: Organisation, role: str, exclude=()) -> User | None:
+def _member(organisation: Organisation, role: str, exclude: Iterable[User] = ()) -> User | None:
     membership = (
         Membership.objects.active()
         .filter(organisation=organisation, role=role, user__left_at__isnull=True)
@@ -40,7 +49,7 @@ def _member(organisation: Organisation, role: str, exclude=()) -> User | None:
 def _contact_user(
     organisation: Organisation, email: str, first: str, last: str, password_from: User
 ) -> User:
-    user = User.objects.filter(email=email).first()
+    user: User | None = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create(
             email=email, first_name=first, last_name=last, password=password_from.password
@@ -56,17 +65,23 @@ def load(*, now: dt.datetime) -> None:
     coordinator = _user("coordinator@digiwise.demo")
     if coordinator is None:
         return  # the Digiwise scenario is not there: nothing to build on
-    school = (
-        Membership.objects.filter(user=coordinator, role=Role.COORDINATOR)
-        .select_related("organisation")
-        .first()
-        .organisation
-    )
+    school = _coordinated_school(coordinator)
+    if school is None:
+        return
     _digiwise(now=now, rng=rng, school=school, coordinator=coordinator)
     _consortium(now=now, school=school, coordinator=coordinator)
     mica = _user("coordinator@mica.demo")
     if mica is not None:
         _umbrella(now=now, coordinator=mica)
+
+
+def _coordinated_school(coordinator: User) -> Organisation | None:
+    membership = (
+        Membership.objects.filter(user=coordinator, role=Role.COORDINATOR)
+        .select_related("organisation")
+        .first()
+    )
+    return membership.organisation if membership else None
 
 
 def _offers(school: Organisation, rng: random.Random) -> list[Offer]:
@@ -86,7 +101,7 @@ def _offers(school: Organisation, rng: random.Random) -> list[Offer]:
     return offers
 
 
-def _accept_all(agreement: Agreement, *, coordinator: User, now) -> None:
+def _accept_all(agreement: Agreement, *, coordinator: User, now: dt.datetime) -> None:
     for party in agreement.parties.select_related("organisation", "contact"):
         person = (
             coordinator
@@ -103,26 +118,29 @@ def _accept_all(agreement: Agreement, *, coordinator: User, now) -> None:
             )
 
 
-def _digiwise(*, now, rng, school, coordinator) -> None:
-    offers = _offers(school, rng)
-    states = [
-        "draft",
-        "proposed",
-        "accepted",
-        "active",
-        "fulfilled",
-        "cancelled",
-        "expired",
-        "broken",
-        "takeover",
-        "handover",
-        "active2",
-    ]
-    today = now.date()
+# One short agreement per state, in this order ("takeover" and "handover" get extra steps).
+DIGIWISE_STATES = [
+    "draft",
+    "proposed",
+    "accepted",
+    "active",
+    "fulfilled",
+    "cancelled",
+    "expired",
+    "broken",
+    "takeover",
+    "handover",
+    "active2",
+]
+
+
+def _digiwise(
+    *, now: dt.datetime, rng: random.Random, school: Organisation, coordinator: User
+) -> None:
     earlier = now - dt.timedelta(days=30)
     made: dict[str, Agreement] = {}
     used_owners: set[int] = set()
-    for state, offer in zip(states, offers, strict=False):
+    for state, offer in zip(DIGIWISE_STATES, _offers(school, rng), strict=False):
         if state == "takeover" and offer.owner_id in used_owners:
             continue
         used_owners.add(offer.owner_id)
@@ -130,52 +148,7 @@ def _digiwise(*, now, rng, school, coordinator) -> None:
             offer=offer, school=school, actor=coordinator, now=earlier
         )
         made[state] = agreement
-        if state == "draft":
-            continue
-        services.agreement_propose(agreement=agreement, actor=coordinator, now=earlier)
-        if state == "proposed":
-            continue
-        if state == "cancelled":
-            services.agreement_cancel(
-                agreement=agreement,
-                actor=coordinator,
-                now=now,
-                reason="Het bedrijf heeft dit voorjaar geen begeleider beschikbaar.",
-            )
-            continue
-        if state == "expired":
-            services.agreement_change(
-                agreement=agreement,
-                actor=coordinator,
-                now=earlier,
-                note="Oude planning",
-                starts_on=today - dt.timedelta(days=60),
-                ends_on=today - dt.timedelta(days=10),
-            )
-            services.agreement_expire(agreement=agreement, now=now)
-            continue
-        _accept_all(agreement, coordinator=coordinator, now=earlier)
-        if state in ("accepted", "takeover"):
-            continue
-        if state == "broken":
-            services.agreement_break(
-                agreement=agreement,
-                actor=coordinator,
-                now=now,
-                reason="Het bedrijf kwam twee keer niet opdagen en reageerde niet meer.",
-            )
-            continue
-        services.agreement_activate(agreement=agreement, actor=coordinator, now=earlier)
-        if state == "fulfilled":
-            for commitment in agreement.commitments.all():
-                services.commitment_set_status(
-                    commitment=commitment,
-                    actor=coordinator,
-                    status=CommitmentStatus.DONE,
-                    note="Afgerond en besproken in het eindgesprek.",
-                    now=earlier,
-                )
-            services.agreement_fulfil(agreement=agreement, actor=coordinator, now=now)
+        _bring_to(state, agreement, coordinator=coordinator, now=now)
     if "active" in made:
         _commitments_in_every_status(made["active"], coordinator=coordinator, now=now)
     if "takeover" in made:
@@ -184,53 +157,124 @@ def _digiwise(*, now, rng, school, coordinator) -> None:
         _handover(made["handover"], school=school, coordinator=coordinator, now=now)
 
 
-def _commitments_in_every_status(agreement: Agreement, *, coordinator: User, now) -> None:
+def _bring_to(state: str, agreement: Agreement, *, coordinator: User, now: dt.datetime) -> None:
+    """Take a fresh draft to the demo `state` through the services, as people would have."""
+    earlier = now - dt.timedelta(days=30)
+    if state == "draft":
+        return
+    services.agreement_propose(agreement=agreement, actor=coordinator, now=earlier)
+    if state == "proposed":
+        return
+    if state == "cancelled":
+        services.agreement_cancel(
+            agreement=agreement,
+            actor=coordinator,
+            now=now,
+            reason="Het bedrijf heeft dit voorjaar geen begeleider beschikbaar.",
+        )
+        return
+    if state == "expired":
+        _expire(agreement, coordinator=coordinator, now=now)
+        return
+    _accept_all(agreement, coordinator=coordinator, now=earlier)
+    if state in ("accepted", "takeover"):
+        return
+    if state == "broken":
+        services.agreement_break(
+            agreement=agreement,
+            actor=coordinator,
+            now=now,
+            reason="Het bedrijf kwam twee keer niet opdagen en reageerde niet meer.",
+        )
+        return
+    services.agreement_activate(agreement=agreement, actor=coordinator, now=earlier)
+    if state == "fulfilled":
+        _fulfil(agreement, coordinator=coordinator, now=now)
+
+
+def _expire(agreement: Agreement, *, coordinator: User, now: dt.datetime) -> None:
+    """Moved to dates in the past, then expired by the daily run."""
+    today = now.date()
+    services.agreement_change(
+        agreement=agreement,
+        actor=coordinator,
+        now=now - dt.timedelta(days=30),
+        note="Oude planning",
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=10),
+    )
+    services.agreement_expire(agreement=agreement, now=now)
+
+
+def _fulfil(agreement: Agreement, *, coordinator: User, now: dt.datetime) -> None:
+    for commitment in agreement.commitments.all():
+        services.commitment_set_status(
+            commitment=commitment,
+            actor=coordinator,
+            status=CommitmentStatus.DONE,
+            note="Afgerond en besproken in het eindgesprek.",
+            now=now - dt.timedelta(days=30),
+        )
+    services.agreement_fulfil(agreement=agreement, actor=coordinator, now=now)
+
+
+# (owner, what, due days ago, status it ends in, note, days ago it got that status); owner
+# "contact" is the company's contact, "coordinator" the school's.
+COMMITMENTS_IN_EVERY_STATUS: list[tuple[str, str, int, str | None, str, int]] = [
+    (
+        "contact",
+        "Werkplekken en inloggegevens klaarzetten",
+        20,
+        CommitmentStatus.DONE,
+        "Klaar op tijd.",
+        21,
+    ),
+    (
+        "coordinator",
+        "Kennismakingsgesprek plannen",
+        15,
+        CommitmentStatus.DONE,
+        "Twee dagen later dan afgesproken.",
+        13,
+    ),
+    ("contact", "Tussentijdse demo bijwonen", 3, None, "", 0),
+    (
+        "coordinator",
+        "Extra werkbezoek",
+        8,
+        CommitmentStatus.WAIVED,
+        "Niet meer nodig: online gedaan.",
+        5,
+    ),
+    (
+        "contact",
+        "Feedbackformulier invullen na week 2",
+        6,
+        CommitmentStatus.BROKEN,
+        "Na drie herinneringen niet ontvangen.",
+        2,
+    ),
+]
+
+
+def _commitments_in_every_status(
+    agreement: Agreement, *, coordinator: User, now: dt.datetime
+) -> None:
     """Open (the defaults), done on time, done late, overdue (escalated), waived and broken."""
     today = now.date()
     company = agreement.parties.get(role="company")
     contact = company.contact or _member(company.organisation, Role.COMPANY_CONTACT)
-    plan = [
-        (
-            contact,
-            "Werkplekken en inloggegevens klaarzetten",
-            today - dt.timedelta(days=20),
-            CommitmentStatus.DONE,
-            "Klaar op tijd.",
-            21,
-        ),
-        (
-            coordinator,
-            "Kennismakingsgesprek plannen",
-            today - dt.timedelta(days=15),
-            CommitmentStatus.DONE,
-            "Twee dagen later dan afgesproken.",
-            13,
-        ),
-        (contact, "Tussentijdse demo bijwonen", today - dt.timedelta(days=3), None, "", 0),
-        (
-            coordinator,
-            "Extra werkbezoek",
-            today - dt.timedelta(days=8),
-            CommitmentStatus.WAIVED,
-            "Niet meer nodig: online gedaan.",
-            5,
-        ),
-        (
-            contact,
-            "Feedbackformulier invullen na week 2",
-            today - dt.timedelta(days=6),
-            CommitmentStatus.BROKEN,
-            "Na drie herinneringen niet ontvangen.",
-            2,
-        ),
-    ]
-    for owner, title, due_on, status, note, days_ago in plan:
+    owners = {"contact": contact, "coordinator": coordinator}
+    for owner, title, due_days_ago, status, note, days_ago in COMMITMENTS_IN_EVERY_STATUS:
+        person = owners[owner]
+        if person is None:
+            continue
         commitment = services.commitment_create(
             agreement=agreement,
             actor=coordinator,
-            owner=owner,
+            owner=person,
             title=title,
-            due_on=due_on,
+            due_on=today - dt.timedelta(days=due_days_ago),
             now=now - dt.timedelta(days=25),
         )
         if status is not None:
@@ -244,11 +288,9 @@ def _commitments_in_every_status(agreement: Agreement, *, coordinator: User, now
     services.commitment_escalate_overdue(now=now)
 
 
-def _takeover(agreement: Agreement, *, now) -> None:
+def _takeover(agreement: Agreement, *, now: dt.datetime) -> None:
     """The company is taken over by another Digiwise company; its signatory has left, so the
     successor's contact must re-confirm."""
-    from backend.organisations.services import organisation_succeed
-
     party = agreement.parties.select_related("organisation").get(role="company")
     old = party.organisation
     successor = (
@@ -260,6 +302,8 @@ def _takeover(agreement: Agreement, *, now) -> None:
         or Organisation.objects.companies().active().exclude(pk=old.pk).order_by("pk").first()
     )
     admin = User.objects.filter(is_staff=True).order_by("pk").first()
+    if successor is None or admin is None:
+        return
     organisation_succeed(
         organisation=old, successor=successor, on=now.date() - dt.timedelta(days=2), actor=admin
     )
@@ -272,7 +316,9 @@ def _takeover(agreement: Agreement, *, now) -> None:
     services.agreements_move_to_successor(organisation=old, actor=admin, now=now)
 
 
-def _handover(agreement: Agreement, *, school: Organisation, coordinator: User, now) -> None:
+def _handover(
+    agreement: Agreement, *, school: Organisation, coordinator: User, now: dt.datetime
+) -> None:
     """A second coordinator of the school ran this agreement, left, and handed over."""
     leaving = _member(school, Role.COORDINATOR, exclude=[coordinator])
     if leaving is None:
@@ -294,10 +340,35 @@ def _handover(agreement: Agreement, *, school: Organisation, coordinator: User, 
     )
 
 
-def _consortium(*, now, school: Organisation, coordinator: User) -> None:
+def _consortium(*, now: dt.datetime, school: Organisation, coordinator: User) -> None:
+    """The consortium agreement, proposed, and per partner (the first three) a cash and an
+    in-kind pledge with realisations, some paid directly to a training provider."""
     consortium = Consortium.objects.filter(memberships__organisation=school).order_by("pk").first()
     if consortium is None:
         return
+    _proposed_consortium_agreement(consortium, coordinator=coordinator, now=now)
+    funder = Organisation.objects.filter(
+        kind=OrganisationKind.FUNDER, consortium_memberships__consortium=consortium
+    ).first()
+    if funder is None:
+        return
+    provider = _training_provider()
+    partners = [
+        m.organisation
+        for m in consortium.memberships.filter(
+            organisation__kind=OrganisationKind.COMPANY, left_on__isnull=True
+        )
+        .select_related("organisation")
+        .order_by("pk")
+    ]
+    for index, partner in enumerate(partners[:3]):
+        financing = _CoFinancing(consortium, partner, funder, coordinator, now)
+        _co_financing(index, financing, provider=provider)
+
+
+def _proposed_consortium_agreement(
+    consortium: Consortium, *, coordinator: User, now: dt.datetime
+) -> None:
     start = consortium.starts_on or now.date().replace(month=1, day=1)
     end = consortium.ends_on or start.replace(year=start.year + 4)
     agreement = services.consortium_agreement_create(
@@ -310,14 +381,10 @@ def _consortium(*, now, school: Organisation, coordinator: User) -> None:
     services.agreement_propose(
         agreement=agreement, actor=coordinator, now=now - dt.timedelta(days=59)
     )
-    funder = Organisation.objects.filter(
-        kind=OrganisationKind.FUNDER, consortium_memberships__consortium=consortium
-    ).first()
-    if funder is None:
-        return
-    from backend.organisations.services import organisation_create
 
-    provider = Organisation.objects.filter(
+
+def _training_provider() -> Organisation:
+    return Organisation.objects.filter(
         name="ICT Academie Limburg (demo)"
     ).first() or organisation_create(
         actor=None,
@@ -325,73 +392,121 @@ def _consortium(*, now, school: Organisation, coordinator: User) -> None:
         kind=OrganisationKind.INTERMEDIARY,
         description="Opleider die cursussen voor docenten verzorgt; partners betalen hem soms rechtstreeks.",
     )
-    partners = [
-        m.organisation
-        for m in consortium.memberships.filter(
-            organisation__kind=OrganisationKind.COMPANY, left_on__isnull=True
-        )
-        .select_related("organisation")
-        .order_by("pk")
-    ]
-    year = now.date().year
-    for index, partner in enumerate(partners[:3]):
-        cash = services.pledge_create(
-            consortium=consortium,
-            partner=partner,
-            funder=funder,
-            kind="cash",
-            amount=5000 * (index + 1),
+
+
+@dataclass(frozen=True)
+class _CoFinancing:
+    """One partner's co-financing of the consortium this year, kept by the school's coordinator."""
+
+    consortium: Consortium
+    partner: Organisation
+    funder: Organisation
+    coordinator: User
+    now: dt.datetime
+
+    def pledge(
+        self, kind: str, note: str, *, amount: int | None = None, hours: int | None = None
+    ) -> Pledge:
+        year = self.now.date().year
+        return services.pledge_create(
+            consortium=self.consortium,
+            partner=self.partner,
+            funder=self.funder,
+            kind=kind,
+            amount=amount,
+            hours=hours,
             period_start=dt.date(year, 1, 1),
             period_end=dt.date(year, 12, 31),
-            actor=coordinator,
-            note="Cofinanciering volgens de consortiumovereenkomst.",
+            actor=self.coordinator,
+            note=note,
         )
-        hours = services.pledge_create(
-            consortium=consortium,
-            partner=partner,
-            funder=funder,
-            kind="in_kind",
-            hours=80 + 40 * index,
-            period_start=dt.date(year, 1, 1),
-            period_end=dt.date(year, 12, 31),
-            actor=coordinator,
-            note="Gastlessen en begeleiding van challenges.",
-        )
+
+    def realise(
+        self,
+        pledge: Pledge,
+        *,
+        days_ago: int,
+        evidence: str,
+        amount: int | None = None,
+        hours: int | None = None,
+        paid_directly_to: Organisation | None = None,
+    ) -> None:
         services.realisation_record(
-            pledge=cash,
-            actor=coordinator,
-            on=now.date() - dt.timedelta(days=40),
-            amount=1500 * (index + 1),
-            evidence=f"Bankafschrift {year}-{index + 1:03d}",
-        )
-        if index != 1:
-            services.realisation_record(
-                pledge=cash,
-                actor=coordinator,
-                on=now.date() - dt.timedelta(days=20),
-                amount=1000,
-                evidence=f"Factuur ICT Academie {year}-{index + 11}",
-                paid_directly_to=provider,
-            )
-        services.realisation_record(
-            pledge=hours,
-            actor=coordinator,
-            on=now.date() - dt.timedelta(days=10),
-            hours=24 + 6 * index,
-            evidence="Urenregistratie gastlessen",
+            pledge=pledge,
+            actor=self.coordinator,
+            on=self.now.date() - dt.timedelta(days=days_ago),
+            amount=amount,
+            hours=hours,
+            evidence=evidence,
+            paid_directly_to=paid_directly_to,
         )
 
 
-def _umbrella(*, now, coordinator: User) -> None:
-    from backend.agreements.models import CollectiveMember
-    from backend.organisations.services import organisation_create
-
-    school = (
-        Membership.objects.filter(user=coordinator, role=Role.COORDINATOR)
-        .select_related("organisation")
-        .first()
-        .organisation
+def _co_financing(index: int, financing: _CoFinancing, *, provider: Organisation) -> None:
+    """The `index`-th partner's pledges (cash and hours) and what was realised; the second
+    partner pays nobody directly."""
+    year = financing.now.date().year
+    note = "Cofinanciering volgens de consortiumovereenkomst."
+    cash = financing.pledge("cash", note, amount=5000 * (index + 1))
+    hours = financing.pledge(
+        "in_kind", "Gastlessen en begeleiding van challenges.", hours=80 + 40 * index
     )
+    financing.realise(
+        cash,
+        days_ago=40,
+        amount=1500 * (index + 1),
+        evidence=f"Bankafschrift {year}-{index + 1:03d}",
+    )
+    if index != 1:
+        financing.realise(
+            cash,
+            days_ago=20,
+            amount=1000,
+            evidence=f"Factuur ICT Academie {year}-{index + 11}",
+            paid_directly_to=provider,
+        )
+    financing.realise(
+        hours, days_ago=10, hours=24 + 6 * index, evidence="Urenregistratie gastlessen"
+    )
+
+
+def _umbrella(*, now: dt.datetime, coordinator: User) -> None:
+    """MICA: a company collective of media companies, an umbrella agreement with it that runs,
+    and two rotations generated under it (the first accepted)."""
+    school = _coordinated_school(coordinator)
+    if school is None:
+        return
+    collective, chair, members = _media_collective(school, coordinator=coordinator, now=now)
+    umbrella = _running_umbrella(
+        school=school, collective=collective, chair=chair, coordinator=coordinator, now=now
+    )
+    students = list(User.objects.filter(enrolment__school=school).order_by("pk")[:4])
+    today = now.date()
+    rotations = [
+        services.Rotation(
+            company=company,
+            students=students[2 * i : 2 * i + 2],
+            starts_on=today + dt.timedelta(days=7 + 42 * i),
+            ends_on=today + dt.timedelta(days=48 + 42 * i),
+            place=company.name,
+            deliverables="een korte videoproductie voor de klant van het bedrijf",
+        )
+        for i, company in enumerate(members[:2])
+        if students[2 * i : 2 * i + 2]
+    ]
+    children = services.umbrella_generate_children(
+        umbrella=umbrella, rotations=rotations, actor=coordinator, now=now - dt.timedelta(days=5)
+    )
+    if children:
+        _accept_all(children[0], coordinator=coordinator, now=now - dt.timedelta(days=4))
+    assert Agreement.objects.filter(status=AgreementStatus.ACTIVE, kind="umbrella").exists()
+
+
+def _media_collective(
+    school: Organisation, *, coordinator: User, now: dt.datetime
+) -> tuple[Organisation, User, list[Organisation]]:
+    """The collective, its chair (contact person) and up to four member companies that offer
+    to the school."""
     collective = organisation_create(
         actor=None,
         name="Mediaondernemers Fryslân (demo)",
@@ -414,6 +529,18 @@ def _umbrella(*, now, coordinator: User) -> None:
             company=company,
             defaults={"joined_on": now.date() - dt.timedelta(days=200)},
         )
+    return collective, chair, members
+
+
+def _running_umbrella(
+    *,
+    school: Organisation,
+    collective: Organisation,
+    chair: User,
+    coordinator: User,
+    now: dt.datetime,
+) -> Agreement:
+    """Made, proposed, accepted by both and started ten days ago."""
     today = now.date()
     umbrella = services.umbrella_create(
         school=school,
@@ -441,22 +568,4 @@ def _umbrella(*, now, coordinator: User) -> None:
     services.agreement_activate(
         agreement=umbrella, actor=coordinator, now=now - dt.timedelta(days=10)
     )
-    students = list(User.objects.filter(enrolment__school=school).order_by("pk")[:4])
-    rotations = [
-        services.Rotation(
-            company=company,
-            students=students[2 * i : 2 * i + 2],
-            starts_on=today + dt.timedelta(days=7 + 42 * i),
-            ends_on=today + dt.timedelta(days=48 + 42 * i),
-            place=company.name,
-            deliverables="een korte videoproductie voor de klant van het bedrijf",
-        )
-        for i, company in enumerate(members[:2])
-        if students[2 * i : 2 * i + 2]
-    ]
-    children = services.umbrella_generate_children(
-        umbrella=umbrella, rotations=rotations, actor=coordinator, now=now - dt.timedelta(days=5)
-    )
-    if children:
-        _accept_all(children[0], coordinator=coordinator, now=now - dt.timedelta(days=4))
-    assert Agreement.objects.filter(status=AgreementStatus.ACTIVE, kind="umbrella").exists()
+    return umbrella

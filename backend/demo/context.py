@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from backend.accounts.models import User
+from backend.curriculum.models import Kwalificatie, Werkproces
+from backend.demo.data import JsonObject
 from backend.organisations.models import Consortium, Location, Organisation
 
 
@@ -16,10 +18,10 @@ class Demo:
     now: dt.datetime
     rng: random.Random
     password_hash: str
-    kwalificaties: dict  # crebo -> Kwalificatie
-    werkprocessen: dict  # kwalificatie id -> list[Werkproces]
-    emails: set = field(default_factory=set)
-    kvks: set = field(default_factory=set)
+    kwalificaties: dict[str, Kwalificatie]  # crebo -> Kwalificatie
+    werkprocessen: dict[int, list[Werkproces]]  # kwalificatie id -> its werkprocessen
+    emails: set[str] = field(default_factory=set)
+    kvks: set[str] = field(default_factory=set)
 
     @property
     def today(self) -> dt.date:
@@ -28,7 +30,7 @@ class Demo:
 
 @dataclass
 class Scenario:
-    data: dict
+    data: JsonObject
     consortium: Consortium | None = None
     schools: dict[str, Organisation] = field(default_factory=dict)  # key -> school/hogeschool
     organisations: dict[str, Organisation] = field(default_factory=dict)  # key -> other orgs
@@ -41,11 +43,11 @@ class Scenario:
 
     @property
     def key(self) -> str:
-        return self.data["key"]
+        return str(self.data["key"])
 
     @property
     def domain(self) -> str:
-        return self.data["domain"]
+        return str(self.data["domain"])
 
     def organisation(self, key_or_name: str) -> Organisation:
         for pool in (self.schools, self.organisations, self.companies):

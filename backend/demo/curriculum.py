@@ -3,13 +3,13 @@
 from collections import defaultdict
 
 from backend.curriculum.importers import parse_file
-from backend.curriculum.models import Kwalificatie
+from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkprocessen_for_kwalificatie
 from backend.curriculum.services import kwalificatiedossier_import
 from backend.demo.data import curriculum_files
 
 
-def build() -> tuple[dict, dict]:
+def build() -> tuple[dict[str, Kwalificatie], dict[int, list[Werkproces]]]:
     """Import (or confirm) the fixture dossiers. Returns ({crebo: kwalificatie},
     {kwalificatie id: [werkprocessen]}). Crebos are unique across the fixture files."""
     parsed = [dossier for path in curriculum_files() for dossier in parse_file(path)]
@@ -21,7 +21,7 @@ def build() -> tuple[dict, dict]:
         .select_related("dossier")
         .order_by("dossier__valid_from", "pk")
     }
-    werkprocessen = defaultdict(list)
+    werkprocessen: defaultdict[int, list[Werkproces]] = defaultdict(list)
     for kwalificatie in kwalificaties.values():
         werkprocessen[kwalificatie.pk] = list(werkprocessen_for_kwalificatie(kwalificatie))
     return kwalificaties, dict(werkprocessen)

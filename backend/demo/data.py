@@ -1,10 +1,15 @@
 """Reading the demo scenario definitions (fixtures/demo/*.json) and small deterministic helpers."""
 
 import json
+import random
 import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+# One scenario file, or names.json, as read: JSON objects with string keys.
+JsonObject = dict[str, Any]
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_FIXTURES = REPO / "fixtures" / "demo"
@@ -16,15 +21,16 @@ POSTCODE_LETTERS = "ABCDEGHJKLMNPRTVWXZ"
 
 
 @cache
-def scenarios() -> tuple[dict, ...]:
+def scenarios() -> tuple[JsonObject, ...]:
     return tuple(
         json.loads((DEMO_FIXTURES / name).read_text(encoding="utf-8")) for name in SCENARIO_FILES
     )
 
 
 @cache
-def names() -> dict:
-    return json.loads((DEMO_FIXTURES / "names.json").read_text(encoding="utf-8"))
+def names() -> JsonObject:
+    loaded: JsonObject = json.loads((DEMO_FIXTURES / "names.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def curriculum_files() -> list[Path]:
@@ -37,5 +43,5 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", ".", ascii_text.lower()).strip(".")
 
 
-def postcode(rng, prefixes: list[str]) -> str:
+def postcode(rng: random.Random, prefixes: list[str]) -> str:
     return f"{rng.choice(prefixes)} {rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"

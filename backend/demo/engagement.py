@@ -12,11 +12,22 @@ import random
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.accounts.models import Membership, Role
+from backend.accounts.models import Membership, Role, User
 from backend.core.errors import ApplicationError
 from backend.engagement import services
-from backend.engagement.models import EventKind, ExpertFormat, ExpertProfile, MeetingKind
-from backend.organisations.models import ConsortiumMembership, Organisation
+from backend.engagement.models import (
+    DigestFrequency,
+    Event,
+    EventAttendance,
+    EventBooking,
+    EventKind,
+    EventTable,
+    ExpertFormat,
+    ExpertProfile,
+    GuestLessonBooking,
+    MeetingKind,
+)
+from backend.organisations.models import Consortium, ConsortiumMembership, Organisation
 
 SEED = 7
 TAGS = (
@@ -66,7 +77,7 @@ def _next_weekday(day: dt.date, offset_days: int) -> dt.date:
     return day
 
 
-def _members(role: str, organisation_ids=None):
+def _members(role: str, organisation_ids: list[int] | None = None) -> list[Membership]:
     qs = Membership.objects.active().filter(role=role).select_related("user", "organisation")
     if organisation_ids is not None:
         qs = qs.filter(organisation_id__in=organisation_ids)
@@ -87,7 +98,7 @@ def load(*, now: dt.datetime) -> None:
     _preferences(rng)
 
 
-def _experts(rng) -> int:
+def _experts(rng: random.Random) -> int:
     """Up to two experts per company (at most 60): its first contacts, with whatever VOG the
     foundation demo gave them (valid, expired or none)."""
     contacts = _members(Role.COMPANY_CONTACT)
@@ -122,7 +133,7 @@ def _experts(rng) -> int:
     return made
 
 
-def _visible_experts(school) -> list[ExpertProfile]:
+def _visible_experts(school: Organisation) -> list[ExpertProfile]:
     consortia = ConsortiumMembership.objects.filter(organisation=school).values("consortium_id")
     return list(
         ExpertProfile.objects.filter(
@@ -134,7 +145,9 @@ def _visible_experts(school) -> list[ExpertProfile]:
     )
 
 
-def _bookings(rng, *, school, teachers, now) -> None:
+def _bookings(
+    rng: random.Random, *, school: Organisation, teachers: list[User], now: dt.datetime
+) -> None:
     """Six bookings per school in different states; experts the school's VOG rule refuses are
     skipped (their badge shows in the search)."""
     today = timezone.localtime(now).date()
@@ -162,63 +175,74 @@ def _bookings(rng, *, school, teachers, now) -> None:
         except ApplicationError:
             continue
         plan.pop(0)
-        later = then + dt.timedelta(days=1)
-        if state in ("accepted", "accepted_past", "cancelled"):
-            booking = services.booking_accept(
-                actor=expert.user, booking=booking, note="Leuk, ik kom!", now=later
-            )
-        if state == "accepted_past":
-            after = booking.ends_at + dt.timedelta(hours=2)
-            services.booking_feedback_give(
-                actor=teacher,
-                booking=booking,
-                rating=5,
-                text="De klas was enthousiast; echte voorbeelden werken.",
-                now=after,
-            )
-            services.booking_feedback_give(
-                actor=expert.user,
-                booking=booking,
-                rating=4,
-                text="Goede vragen van de studenten.",
-                now=after,
-            )
-        elif state == "proposed":
-            services.booking_propose(
-                actor=expert.user,
-                booking=booking,
-                starts_at=booking.starts_at + dt.timedelta(days=7),
-                note="Die dag zit ik bij een klant; een week later kan wel.",
-                now=later,
-            )
-        elif state == "declined":
-            services.booking_decline(
-                actor=expert.user, booking=booking, note="Te druk in die periode.", now=later
-            )
-        elif state == "cancelled":
-            services.booking_cancel(
-                actor=teacher, booking=booking, note="De klas gaat die dag op excursie.", now=later
-            )
+        _answer(booking, state=state, teacher=teacher, later=then + dt.timedelta(days=1))
 
 
-def _events(rng, coordinator_membership, *, now) -> None:
-    """A meet & match day two weeks ago (attendance recorded, two no-shows, follow-ups sent) and
-    a company arena in three weeks with some slots booked."""
-    school = coordinator_membership.organisation
-    organiser = coordinator_membership.user
-    consortium = (
+def _answer(booking: GuestLessonBooking, *, state: str, teacher: User, later: dt.datetime) -> None:
+    """Move a fresh request on to `state`: the expert answers, then feedback or a cancellation."""
+    expert = booking.expert.user
+    if state in ("accepted", "accepted_past", "cancelled"):
+        booking = services.booking_accept(
+            actor=expert, booking=booking, note="Leuk, ik kom!", now=later
+        )
+    if state == "accepted_past":
+        _feedback(booking, teacher=teacher)
+    elif state == "proposed":
+        services.booking_propose(
+            actor=expert,
+            booking=booking,
+            starts_at=booking.starts_at + dt.timedelta(days=7),
+            note="Die dag zit ik bij een klant; een week later kan wel.",
+            now=later,
+        )
+    elif state == "declined":
+        services.booking_decline(
+            actor=expert, booking=booking, note="Te druk in die periode.", now=later
+        )
+    elif state == "cancelled":
+        services.booking_cancel(
+            actor=teacher, booking=booking, note="De klas gaat die dag op excursie.", now=later
+        )
+
+
+def _feedback(booking: GuestLessonBooking, *, teacher: User) -> None:
+    after = booking.ends_at + dt.timedelta(hours=2)
+    services.booking_feedback_give(
+        actor=teacher,
+        booking=booking,
+        rating=5,
+        text="De klas was enthousiast; echte voorbeelden werken.",
+        now=after,
+    )
+    services.booking_feedback_give(
+        actor=booking.expert.user,
+        booking=booking,
+        rating=4,
+        text="Goede vragen van de studenten.",
+        now=after,
+    )
+
+
+def _first_consortium(school: Organisation) -> Consortium | None:
+    membership = (
         ConsortiumMembership.objects.filter(organisation=school)
         .select_related("consortium")
         .order_by("pk")
         .first()
     )
-    consortium = consortium.consortium if consortium else None
-    today = timezone.localtime(now).date()
-    contacts = _members(Role.COMPANY_CONTACT)
+    return membership.consortium if membership else None
+
+
+def _hosts() -> list[Membership]:
+    """The first contact of each of the first six companies."""
     companies: dict[int, Membership] = {}
-    for membership in contacts:
+    for membership in _members(Role.COMPANY_CONTACT):
         companies.setdefault(membership.organisation_id, membership)
-    hosts = list(companies.values())[:6]
+    return list(companies.values())[:6]
+
+
+def _students(school: Organisation) -> list[User]:
+    """Up to 24 of the school's students (by membership, else by enrolment)."""
     students = [
         m.user
         for m in Membership.objects.active()
@@ -226,10 +250,20 @@ def _events(rng, coordinator_membership, *, now) -> None:
         .select_related("user")
         .order_by("user__email")[:24]
     ]
-    if not students:
-        students = [
-            e.student for e in school.enrolments.select_related("student").order_by("pk")[:24]
-        ]
+    if students:
+        return students
+    return [e.student for e in school.enrolments.select_related("student").order_by("pk")[:24]]
+
+
+def _events(rng: random.Random, coordinator_membership: Membership, *, now: dt.datetime) -> None:
+    """A meet & match day two weeks ago (attendance recorded, two no-shows, follow-ups sent) and
+    a company arena in three weeks with some slots booked."""
+    school = coordinator_membership.organisation
+    organiser = coordinator_membership.user
+    consortium = _first_consortium(school)
+    today = timezone.localtime(now).date()
+    hosts = _hosts()
+    students = _students(school)
     for offset, title, kind, past in (
         (-14, "Stage meet & match", EventKind.MEET_AND_MATCH, True),
         (21, "Bedrijvenarena", EventKind.COMPANY_ARENA, False),
@@ -248,51 +282,106 @@ def _events(rng, coordinator_membership, *, now) -> None:
             slot_minutes=10,
             description="Tien minuten per gesprek; neem je portfolio mee.",
         )
-        tables = [
-            services.event_table_register(
-                actor=h.user,
-                event=event,
-                company=h.organisation,
-                capacity=rng.choice([1, 2, 2, 3]),
-                topic="Stages en opdrachten",
-                offers_portfolio_review=rng.random() < 0.5,
-                now=created_at,
-            )
-            for h in hosts
-        ]
-        slots = list(event.slots.order_by("starts_at"))
-        bookings = []
-        for student in students if past else students[:10]:
-            for _ in range(2):
-                slot, table = rng.choice(slots), rng.choice(tables)
-                try:
-                    bookings.append(
-                        services.event_book_slot(
-                            actor=student, slot=slot, table=table, now=created_at
-                        )
-                    )
-                except ApplicationError:
-                    continue
+        tables = _tables(rng, event, hosts=hosts, now=created_at)
+        bookings = _event_bookings(
+            rng, event, tables, students=students if past else students[:10], now=created_at
+        )
         if past:
-            for index, booking in enumerate(bookings):
-                services.event_attendance_record(
-                    actor=organiser,
-                    booking=booking,
-                    attendance="no_show" if index in (3, 11) else "present",
-                    now=event.ends_at,
+            _after_the_event(event, bookings, organiser=organiser)
+
+
+def _tables(
+    rng: random.Random, event: Event, *, hosts: list[Membership], now: dt.datetime
+) -> list[EventTable]:
+    return [
+        services.event_table_register(
+            actor=h.user,
+            event=event,
+            company=h.organisation,
+            capacity=rng.choice([1, 2, 2, 3]),
+            topic="Stages en opdrachten",
+            offers_portfolio_review=rng.random() < 0.5,
+            now=now,
+        )
+        for h in hosts
+    ]
+
+
+def _event_bookings(
+    rng: random.Random,
+    event: Event,
+    tables: list[EventTable],
+    *,
+    students: list[User],
+    now: dt.datetime,
+) -> list[EventBooking]:
+    """Each student tries two random slots at random tables; full ones are skipped."""
+    slots = list(event.slots.order_by("starts_at"))
+    bookings = []
+    for student in students:
+        for _ in range(2):
+            slot, table = rng.choice(slots), rng.choice(tables)
+            try:
+                bookings.append(
+                    services.event_book_slot(actor=student, slot=slot, table=table, now=now)
                 )
-            services.event_follow_up_send(event=event, now=event.ends_at + dt.timedelta(hours=18))
+            except ApplicationError:
+                continue
+    return bookings
 
 
-def _meetings(rng, *, now) -> None:
+def _after_the_event(event: Event, bookings: list[EventBooking], *, organiser: User) -> None:
+    """Attendance recorded (two no-shows) and the follow-ups sent the next morning."""
+    for index, booking in enumerate(bookings):
+        services.event_attendance_record(
+            actor=organiser,
+            booking=booking,
+            attendance=EventAttendance.NO_SHOW if index in (3, 11) else EventAttendance.PRESENT,
+            now=event.ends_at,
+        )
+    services.event_follow_up_send(event=event, now=event.ends_at + dt.timedelta(hours=18))
+
+
+def _meetings(rng: random.Random, *, now: dt.datetime) -> None:
     """A working group that met last week (one absent without notice, one signed off) and the
     next session; a three-way meeting next week for a student, coach and company mentor."""
     coaches = _members(Role.COACH)
     contacts = _members(Role.COMPANY_CONTACT)
     if not coaches or len(contacts) < 3:
         return
-    coach = coaches[0].user
+    coach, school = coaches[0].user, coaches[0].organisation
     members = [m.user for m in contacts[:4]]
+    _last_working_group(coach, members, school=school, now=now)
+    services.meeting_schedule(
+        actor=coach,
+        kind=MeetingKind.WORKING_GROUP,
+        title="Werkgroep curriculum ICT",
+        starts_at=now + dt.timedelta(days=7),
+        ends_at=now + dt.timedelta(days=7, hours=1, minutes=30),
+        participants=members,
+        location="Online",
+        now=now,
+        school=school,
+    )
+    enrolment = coach.coached_enrolments.select_related("student").order_by("pk").first()
+    if enrolment:
+        services.meeting_schedule(
+            actor=coach,
+            kind=MeetingKind.THREE_WAY,
+            title=f"Driegesprek {enrolment.student.first_name}",
+            starts_at=now + dt.timedelta(days=5, hours=2),
+            ends_at=now + dt.timedelta(days=5, hours=3),
+            participants=[enrolment.student, members[0]],
+            location="Bij het bedrijf",
+            now=now,
+            school=school,
+        )
+
+
+def _last_working_group(
+    coach: User, members: list[User], *, school: Organisation, now: dt.datetime
+) -> None:
+    """Last week's session: one member signed off the day before, one stayed away unannounced."""
     last_week = now - dt.timedelta(days=7)
     meeting = services.meeting_schedule(
         actor=coach,
@@ -304,7 +393,7 @@ def _meetings(rng, *, now) -> None:
         location="Online",
         agenda="1. Terugblik challenges\n2. Planning blok 3",
         now=last_week - dt.timedelta(days=14),
-        school=coaches[0].organisation,
+        school=school,
     )
     services.meeting_sign_off(
         actor=members[1],
@@ -324,34 +413,14 @@ def _meetings(rng, *, now) -> None:
             **({members[3].pk: True} if len(members) > 3 else {}),
         },
     )
-    services.meeting_schedule(
-        actor=coach,
-        kind=MeetingKind.WORKING_GROUP,
-        title="Werkgroep curriculum ICT",
-        starts_at=now + dt.timedelta(days=7),
-        ends_at=now + dt.timedelta(days=7, hours=1, minutes=30),
-        participants=members,
-        location="Online",
-        now=now,
-        school=coaches[0].organisation,
-    )
-    enrolment = coach.coached_enrolments.select_related("student").order_by("pk").first()
-    if enrolment:
-        services.meeting_schedule(
-            actor=coach,
-            kind=MeetingKind.THREE_WAY,
-            title=f"Driegesprek {enrolment.student.first_name}",
-            starts_at=now + dt.timedelta(days=5, hours=2),
-            ends_at=now + dt.timedelta(days=5, hours=3),
-            participants=[enrolment.student, members[0]],
-            location="Bij het bedrijf",
-            now=now,
-            school=coaches[0].organisation,
-        )
 
 
-def _preferences(rng) -> None:
+def _preferences(rng: random.Random) -> None:
     contacts = _members(Role.COMPANY_CONTACT)
     for index, membership in enumerate(contacts[:12]):
-        frequency = "daily" if index % 4 == 0 else ("off" if index % 7 == 6 else "weekly")
+        frequency = (
+            DigestFrequency.DAILY
+            if index % 4 == 0
+            else (DigestFrequency.OFF if index % 7 == 6 else DigestFrequency.WEEKLY)
+        )
         services.digest_preference_set(user=membership.user, frequency=frequency)

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
 from backend.demo.context import Demo, Scenario
+from backend.demo.data import JsonObject
 from backend.offers.models import (
     Coverage,
     LocationKind,
@@ -13,8 +14,11 @@ from backend.offers.models import (
     OfferTransition,
     WerkprocesMapping,
 )
+from backend.organisations.models import Organisation
 
 S = OfferStatus
+# (offer template from the scenario file, owner, the status the offer is given)
+Planned = tuple[JsonObject, Organisation, OfferStatus]
 # The road each status is reached by, from draft.
 PATHS = {
     S.DRAFT: [],
@@ -66,7 +70,7 @@ def build(demo: Demo, scenario: Scenario) -> list[Offer]:
         login for login in scenario.data["logins"] if login["role"] == Role.COMPANY_CONTACT
     )
     owners = _owners(demo, scenario, company_login, len(templates))
-    planned = []
+    planned: list[Planned] = []
     cycle = 0
     for template, owner in zip(templates, owners, strict=True):
         if template.get("rejection"):
@@ -83,19 +87,18 @@ def build(demo: Demo, scenario: Scenario) -> list[Offer]:
     return offers
 
 
-def _owners(demo: Demo, scenario: Scenario, company_login: dict, count: int):
+def _owners(
+    demo: Demo, scenario: Scenario, company_login: JsonObject, count: int
+) -> list[Organisation]:
     """The memorable company gets the first five offers (so its contact sees every state); the
     rest go round the other companies, starting at a random one."""
     memorable = scenario.companies[company_login["organisation"]]
     others = [c for c in scenario.companies.values() if c.pk != memorable.pk]
     demo.rng.shuffle(others)
-    owners = []
-    for index in range(count):
-        owners.append(memorable if index % 4 == 0 else others[index % len(others)])
-    return owners
+    return [memorable if index % 4 == 0 else others[index % len(others)] for index in range(count)]
 
 
-def _dates(demo: Demo, status: str, weeks: int) -> tuple[dt.date, dt.date]:
+def _dates(demo: Demo, status: OfferStatus, weeks: int) -> tuple[dt.date, dt.date]:
     length = dt.timedelta(days=max(weeks * 7 - 1, 0))
     today = demo.today
     if status == S.RUNNING:
@@ -111,15 +114,12 @@ def _dates(demo: Demo, status: str, weeks: int) -> tuple[dt.date, dt.date]:
     return starts, starts + length
 
 
-def _offer(demo: Demo, scenario: Scenario, template: dict, owner, status: str) -> Offer:
+def _offer(
+    demo: Demo, scenario: Scenario, template: JsonObject, owner: Organisation, status: OfferStatus
+) -> Offer:
     starts, ends = _dates(demo, status, template.get("weeks", 0))
     kind = template["kind"]
-    if kind in (OfferKind.GUEST_LESSON, OfferKind.MASTERCLASS, OfferKind.WORKSHOP):
-        location_kind = LocationKind.SCHOOL
-    elif kind == OfferKind.CHALLENGE and demo.rng.random() < 0.25:
-        location_kind = LocationKind.REMOTE
-    else:
-        location_kind = LocationKind.COMPANY
+    location_kind = _location_kind(demo, kind)
     niveaus = [demo.kwalificaties[c].niveau for c in template["programmes"]] or [2, 4]
     max_students = template["max_students"]
     reviewer = _coordinator(scenario) if status not in (S.DRAFT, S.SUBMITTED, S.WITHDRAWN) else None
@@ -153,58 +153,78 @@ def _offer(demo: Demo, scenario: Scenario, template: dict, owner, status: str) -
     )
 
 
-def _coordinator(scenario: Scenario):
+def _location_kind(demo: Demo, kind: str) -> LocationKind:
+    """Lessons happen at school; a quarter of the challenges are remote; the rest at the company."""
+    if kind in (OfferKind.GUEST_LESSON, OfferKind.MASTERCLASS, OfferKind.WORKSHOP):
+        return LocationKind.SCHOOL
+    if kind == OfferKind.CHALLENGE and demo.rng.random() < 0.25:
+        return LocationKind.REMOTE
+    return LocationKind.COMPANY
+
+
+def _coordinator(scenario: Scenario) -> User:
     school = scenario.first_school()
     key = next(k for k, s in scenario.schools.items() if s.pk == school.pk)
     return scenario.staff[(key, Role.COORDINATOR)][0]
 
 
-def _teacher(scenario: Scenario):
+def _teacher(scenario: Scenario) -> User:
     school = scenario.first_school()
     key = next(k for k, s in scenario.schools.items() if s.pk == school.pk)
     return scenario.staff[(key, Role.TEACHER)][0]
 
 
-def _relations(demo: Demo, scenario: Scenario, planned: list, offers: list[Offer]) -> None:
-    programmes, schools, transitions, mappings = [], [], [], []
+def _relations(demo: Demo, scenario: Scenario, planned: list[Planned], offers: list[Offer]) -> None:
+    programmes: list[tuple[int, int]] = []  # (offer id, kwalificatie id)
+    schools: list[tuple[int, int]] = []  # (offer id, school id)
+    transitions: list[OfferTransition] = []
+    mappings: list[WerkprocesMapping] = []
     school_list = [s for s in scenario.schools.values() if s.kind == "school"]
     coordinator, teacher = _coordinator(scenario), _teacher(scenario)
     for (template, _, status), offer in zip(planned, offers, strict=True):
-        for crebo in template["programmes"]:
-            programmes.append(
-                Offer.programmes.through(
-                    offer_id=offer.pk, kwalificatie_id=demo.kwalificaties[crebo].pk
-                )
-            )
+        programmes.extend(
+            (offer.pk, demo.kwalificaties[crebo].pk) for crebo in template["programmes"]
+        )
         # In a consortium an offer goes to one school or to all of them; elsewhere to the school.
         targets = school_list if demo.rng.random() < 0.5 else [demo.rng.choice(school_list)]
-        schools.extend(
-            Offer.schools.through(offer_id=offer.pk, organisation_id=school.pk)
-            for school in targets
-        )
+        schools.extend((offer.pk, school.pk) for school in targets)
         transitions.extend(_transitions(demo, offer, status, coordinator))
         if status in MAPPED_STATUSES:
             mappings.extend(_mappings(demo, offer, template, teacher))
         last = transitions[-1] if PATHS[status] else None
         offer.status_changed_at = last.at if last else None
-    Offer.programmes.through.objects.bulk_create(programmes)
-    Offer.schools.through.objects.bulk_create(schools)
+    _link_programmes_and_schools(programmes, schools)
     OfferTransition.objects.bulk_create(transitions)
     WerkprocesMapping.objects.bulk_create(mappings)
     Offer.objects.bulk_update(offers, ["status_changed_at"])
 
 
-def _transitions(demo: Demo, offer: Offer, status: str, coordinator) -> list[OfferTransition]:
+def _link_programmes_and_schools(
+    programmes: list[tuple[int, int]], schools: list[tuple[int, int]]
+) -> None:
+    programme, school = Offer.programmes.through, Offer.schools.through
+    programme.objects.bulk_create(
+        [
+            programme(offer_id=offer, kwalificatie_id=kwalificatie)
+            for offer, kwalificatie in programmes
+        ]
+    )
+    school.objects.bulk_create(
+        [school(offer_id=offer, organisation_id=organisation) for offer, organisation in schools]
+    )
+
+
+def _transitions(
+    demo: Demo, offer: Offer, status: OfferStatus, coordinator: User
+) -> list[OfferTransition]:
     path = PATHS[status]
     if not path:
         return []
     # Work backwards from the moment the offer reached its status, a few days per step.
     if status in (S.RUNNING, S.COMPLETED, S.ARCHIVED):
-        anchor = dt.datetime.combine(
-            offer.ends_on if status != S.RUNNING else offer.starts_on,
-            dt.time(10, 0),
-            tzinfo=demo.now.tzinfo,
-        )
+        day = offer.ends_on if status != S.RUNNING else offer.starts_on
+        assert day is not None  # _dates gave every offer both dates
+        anchor = dt.datetime.combine(day, dt.time(10, 0), tzinfo=demo.now.tzinfo)
         anchor = min(anchor, demo.now - dt.timedelta(hours=2))
     else:
         anchor = demo.now - dt.timedelta(days=demo.rng.randint(1, 12), hours=demo.rng.randint(1, 8))
@@ -214,7 +234,8 @@ def _transitions(demo: Demo, offer: Offer, status: str, coordinator) -> list[Off
             moments[-1] - dt.timedelta(days=demo.rng.randint(2, 9), hours=demo.rng.randint(0, 6))
         )
     moments.reverse()
-    rows, previous = [], S.DRAFT
+    rows: list[OfferTransition] = []
+    previous = S.DRAFT
     for to_status, at in zip(path, moments, strict=True):
         note = offer.rejection_reason if to_status == S.REJECTED else NOTES[to_status]
         rows.append(
@@ -231,8 +252,11 @@ def _transitions(demo: Demo, offer: Offer, status: str, coordinator) -> list[Off
     return rows
 
 
-def _mappings(demo: Demo, offer: Offer, template: dict, teacher) -> list[WerkprocesMapping]:
-    rows, seen = [], set()
+def _mappings(
+    demo: Demo, offer: Offer, template: JsonObject, teacher: User
+) -> list[WerkprocesMapping]:
+    rows: list[WerkprocesMapping] = []
+    seen: set[int] = set()
     for crebo in template["programmes"]:
         kwalificatie = demo.kwalificaties[crebo]
         for werkproces in demo.werkprocessen.get(kwalificatie.pk, []):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from backend.demo.context import Demo, Scenario
-from backend.demo.data import postcode, slug
+from backend.demo.data import JsonObject, postcode, slug
 from backend.organisations.models import (
     CertificatePolicy,
     Consortium,
@@ -54,7 +54,7 @@ def build(demo: Demo, scenario: Scenario) -> None:
     _policies(scenario)
 
 
-def _consortium(data: dict | None) -> Consortium | None:
+def _consortium(data: JsonObject | None) -> Consortium | None:
     if not data:
         return None
     return Consortium.objects.create(

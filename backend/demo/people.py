@@ -2,10 +2,21 @@
 
 import datetime as dt
 
-from backend.accounts.models import Certificate, Leerweg, Membership, Role, StudentEnrolment, User
+from backend.accounts.models import (
+    Certificate,
+    CertificateKind,
+    Leerweg,
+    Membership,
+    Role,
+    StudentEnrolment,
+    User,
+)
 from backend.demo.context import Demo, Scenario
-from backend.demo.data import names, slug
-from backend.organisations.models import CertificateKind
+from backend.demo.data import JsonObject, names, slug
+from backend.organisations.models import Organisation
+
+# (person, organisation, role, job title): one membership to create.
+MemberRow = tuple[User, Organisation, str, str]
 
 COHORTS = (2023, 2024, 2025, 2026)
 CARE_NOTES = ("Extra tijd bij toetsen.", "Dyslexie: toetsen in groter lettertype.", "")
@@ -62,12 +73,12 @@ def _random_name(demo: Demo) -> tuple[str, str]:
     return demo.rng.choice(names()["first_names"]), demo.rng.choice(names()["last_names"])
 
 
-def _school_key(scenario: Scenario, organisation) -> str:
+def _school_key(scenario: Scenario, organisation: Organisation) -> str:
     return next(key for key, school in scenario.schools.items() if school.pk == organisation.pk)
 
 
-def _named_logins(demo: Demo, scenario: Scenario) -> list:
-    rows = []
+def _named_logins(demo: Demo, scenario: Scenario) -> list[MemberRow]:
+    rows: list[MemberRow] = []
     for login in scenario.data["logins"]:
         organisation = scenario.organisation(login["organisation"])
         user = _user(demo, login["first_name"], login["last_name"], "", email=login["email"])
@@ -79,8 +90,8 @@ def _named_logins(demo: Demo, scenario: Scenario) -> list:
     return rows
 
 
-def _staff(demo: Demo, scenario: Scenario) -> list:
-    rows = []
+def _staff(demo: Demo, scenario: Scenario) -> list[MemberRow]:
+    rows: list[MemberRow] = []
     for school in scenario.data["schools"]:
         organisation = scenario.schools[school["key"]]
         domain = f"{slug(school['key'])}.{scenario.domain}"
@@ -105,8 +116,8 @@ def _staff(demo: Demo, scenario: Scenario) -> list:
     return rows
 
 
-def _contacts(demo: Demo, scenario: Scenario) -> list:
-    rows = []
+def _contacts(demo: Demo, scenario: Scenario) -> list[MemberRow]:
+    rows: list[MemberRow] = []
     named_per_company: dict[str, int] = {}
     for login in scenario.data["logins"]:
         if login["role"] == Role.COMPANY_CONTACT:
@@ -116,20 +127,21 @@ def _contacts(demo: Demo, scenario: Scenario) -> list:
     for company in scenario.data["companies"]:
         organisation = scenario.companies[company["name"]]
         domain = f"{slug(company['name']).replace('.', '')[:30]}.{scenario.domain}"
-        for _ in range(company["contacts"] - named_per_company.get(company["name"], 0)):
-            rows.append(
-                (
-                    _user(demo, *_random_name(demo), domain),
-                    organisation,
-                    Role.COMPANY_CONTACT,
-                    demo.rng.choice(("eigenaar", "praktijkopleider", "HR", "teamleider")),
-                )
+        rows.extend(
+            (
+                _user(demo, *_random_name(demo), domain),
+                organisation,
+                Role.COMPANY_CONTACT,
+                demo.rng.choice(("eigenaar", "praktijkopleider", "HR", "teamleider")),
             )
+            for _ in range(company["contacts"] - named_per_company.get(company["name"], 0))
+        )
     return rows
 
 
-def _students(demo: Demo, scenario: Scenario, named: list) -> None:
-    users, enrolments = [], []
+def _students(demo: Demo, scenario: Scenario, named: list[MemberRow]) -> None:
+    users: list[User] = []
+    enrolments: list[StudentEnrolment] = []
     named_students = {
         login["organisation"]: login
         for login in scenario.data["logins"]
@@ -154,24 +166,10 @@ def _students(demo: Demo, scenario: Scenario, named: list) -> None:
                 users.append(user)
                 crebo = demo.rng.choices(crebos, weights)[0]
                 cohort = demo.rng.choice(COHORTS)
-            kwalificatie = demo.kwalificaties[crebo]
+            coach = coaches[n % len(coaches)] if coaches else None
             enrolments.append(
-                StudentEnrolment(
-                    student=user,
-                    school=organisation,
-                    kwalificatie=kwalificatie,
-                    student_number=f"{school['class_prefix']}{cohort % 100:02d}{n + 1:04d}",
-                    cohort=cohort,
-                    leerweg=Leerweg.BBL if demo.rng.random() < 0.15 else Leerweg.BOL,
-                    class_code=f"{school['class_prefix']}{kwalificatie.niveau}"
-                    f"{'ABC'[n % 3]}-{cohort % 100:02d}",
-                    coach=coaches[n % len(coaches)] if coaches else None,
-                    date_of_birth=dt.date(
-                        cohort - demo.rng.randint(16, 19),
-                        demo.rng.randint(1, 12),
-                        demo.rng.randint(1, 28),
-                    ),
-                    care_notes=demo.rng.choice(CARE_NOTES) if demo.rng.random() < 0.1 else "",
+                _enrolment(
+                    demo, school, user, n, crebo, cohort, organisation=organisation, coach=coach
                 )
             )
             scenario.students[school["key"]].append(user)
@@ -180,6 +178,39 @@ def _students(demo: Demo, scenario: Scenario, named: list) -> None:
         [Membership(user=e.student, organisation=e.school, role=Role.STUDENT) for e in enrolments]
     )
     StudentEnrolment.objects.bulk_create(enrolments)
+
+
+def _enrolment(
+    demo: Demo,
+    school: JsonObject,
+    user: User,
+    n: int,
+    crebo: str,
+    cohort: int,
+    *,
+    organisation: Organisation,
+    coach: User | None,
+) -> StudentEnrolment:
+    """Student number `n` of `school`; the random draws in the order the demo has always made
+    them (leerweg, birth date, care notes), so the same seed gives the same students."""
+    kwalificatie = demo.kwalificaties[crebo]
+    return StudentEnrolment(
+        student=user,
+        school=organisation,
+        kwalificatie=kwalificatie,
+        student_number=f"{school['class_prefix']}{cohort % 100:02d}{n + 1:04d}",
+        cohort=cohort,
+        leerweg=Leerweg.BBL if demo.rng.random() < 0.15 else Leerweg.BOL,
+        class_code=f"{school['class_prefix']}{kwalificatie.niveau}"
+        f"{'ABC'[n % 3]}-{cohort % 100:02d}",
+        coach=coach,
+        date_of_birth=dt.date(
+            cohort - demo.rng.randint(16, 19),
+            demo.rng.randint(1, 12),
+            demo.rng.randint(1, 28),
+        ),
+        care_notes=demo.rng.choice(CARE_NOTES) if demo.rng.random() < 0.1 else "",
+    )
 
 
 def _certificates(demo: Demo, scenario: Scenario) -> None:

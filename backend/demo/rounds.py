@@ -12,13 +12,25 @@ task would fire on commit, so the run is executed directly, as the worker would)
 import datetime as dt
 import math
 import random
+from collections.abc import Sequence
 
 from backend.accounts.models import Membership, Role, User
 from backend.allocations import engine_adapter, services
-from backend.allocations.models import Assignment, Choice, ChoiceList, Phase
+from backend.allocations.models import (
+    AllocationRound,
+    AllocationRun,
+    Assignment,
+    Choice,
+    ChoiceList,
+    Objection,
+    Phase,
+)
 from backend.allocations.selectors.access import challenges_for_round_of
 from backend.allocations.selectors.snapshot import round_snapshot
 from backend.core.errors import ApplicationError
+from backend.curriculum.models import Kwalificatie
+from backend.offers.models import Offer
+from backend.organisations.models import Organisation
 
 SEED = 2026
 OBJECTION_REASONS = (
@@ -28,7 +40,7 @@ OBJECTION_REASONS = (
 )
 
 
-def _coordinators():
+def _coordinators() -> list[tuple[User, Organisation]]:
     """(coordinator, school) per scenario: the coordinators with a demo login, else any."""
     rows = (
         Membership.objects.active()
@@ -41,7 +53,7 @@ def _coordinators():
         .order_by("organisation__name", "user__email")
         .distinct()
     )
-    seen: dict[int, tuple] = {}
+    seen: dict[int, tuple[User, Organisation]] = {}
     for membership in rows:
         key = membership.organisation_id
         preferred = membership.user.email.startswith("coordinator@")
@@ -50,7 +62,7 @@ def _coordinators():
     return list(seen.values())
 
 
-def _challenges(school):
+def _challenges(school: Organisation) -> list[Offer]:
     """The challenges a round of this school may hold (published, submitted to the school or its
     consortium). Nothing else: the round service refuses any other offer."""
     return list(
@@ -60,7 +72,15 @@ def _challenges(school):
     )
 
 
-def _round(coordinator, school, challenges, *, name, now, close_in):
+def _round(
+    coordinator: User,
+    school: Organisation,
+    challenges: Sequence[Offer],
+    *,
+    name: str,
+    now: dt.datetime,
+    close_in: dt.timedelta,
+) -> AllocationRound:
     kwalificaties = _kwalificaties_with_a_fit(school, challenges)
     students = school.enrolments.filter(kwalificatie__in=kwalificaties).count()
     per_challenge = math.ceil(1.2 * students / max(1, len(challenges)))
@@ -81,12 +101,32 @@ def _round(coordinator, school, challenges, *, name, now, close_in):
     )
 
 
-def _choose(round, rng: random.Random, *, share: float, now) -> int:
+def _picks(
+    allocation_round: AllocationRound,
+    record: engine_adapter.StudentRecord,
+    challenges: Sequence[engine_adapter.ChallengeRecord],
+    rng: random.Random,
+) -> list[int] | None:
+    """A student's ranked choices among the challenges open to them; None if too few are."""
+    eligible = [c.offer_id for c in challenges if engine_adapter.ineligibility(record, c) is None]
+    if len(eligible) < allocation_round.min_choices:
+        return None
+    # Popular challenges first more often: a skewed shuffle.
+    order = {pk: i for i, pk in enumerate(eligible)}
+    eligible.sort(key=lambda pk: rng.random() * (1 + order[pk] / 3))
+    most = min(allocation_round.max_choices, len(eligible))
+    return eligible[: rng.randint(allocation_round.min_choices, most)]
+
+
+def _choose(
+    allocation_round: AllocationRound, rng: random.Random, *, share: float, now: dt.datetime
+) -> int:
     """Most students hand in a ranked list of challenges open to them. Written in bulk (the
     choices are drawn from the engine's own eligibility verdicts, the same check the service makes)."""
-    snapshot = round_snapshot(round, today=now.date())
+    snapshot = round_snapshot(allocation_round, today=now.date())
     challenges = list(snapshot.challenges)
-    lists, picks_per_student = [], {}
+    lists: list[ChoiceList] = []
+    picks_per_student: dict[int, list[int]] = {}
     # The demo logins (student@….demo) always take part, so a visitor sees choices, an
     # assignment and its explanation instead of "you handed in no choices".
     showcase = set(
@@ -97,22 +137,17 @@ def _choose(round, rng: random.Random, *, share: float, now) -> int:
     for record in snapshot.students:
         if rng.random() > share and record.user_id not in showcase:
             continue
-        eligible = [
-            c.offer_id for c in challenges if engine_adapter.ineligibility(record, c) is None
-        ]
-        if len(eligible) < round.min_choices:
+        picks = _picks(allocation_round, record, challenges, rng)
+        if picks is None:
             continue
-        # Popular challenges first more often: a skewed shuffle.
-        order = {pk: i for i, pk in enumerate(eligible)}
-        eligible.sort(key=lambda pk: rng.random() * (1 + order[pk] / 3))
-        picks_per_student[record.user_id] = eligible[
-            : rng.randint(round.min_choices, min(round.max_choices, len(eligible)))
-        ]
+        picks_per_student[record.user_id] = picks
         lists.append(
-            ChoiceList(round=round, student_id=record.user_id, submitted_at=now, updated_at=now)
+            ChoiceList(
+                round=allocation_round, student_id=record.user_id, submitted_at=now, updated_at=now
+            )
         )
     ChoiceList.objects.bulk_create(lists)
-    saved = ChoiceList.objects.filter(round=round).values_list("pk", "student_id")
+    saved = ChoiceList.objects.filter(round=allocation_round).values_list("pk", "student_id")
     Choice.objects.bulk_create(
         [
             Choice(choice_list_id=list_id, offer_id=offer_id, position=position)
@@ -123,10 +158,10 @@ def _choose(round, rng: random.Random, *, share: float, now) -> int:
     return len(lists)
 
 
-def _kwalificaties_with_a_fit(school, challenges):
+def _kwalificaties_with_a_fit(
+    school: Organisation, challenges: Sequence[Offer]
+) -> list[Kwalificatie]:
     """The programmes of the school for which at least one challenge is open (level and crebo)."""
-    from backend.curriculum.models import Kwalificatie
-
     fitting = []
     for kwalificatie in Kwalificatie.objects.filter(enrolments__school=school).distinct():
         for offer in challenges:
@@ -141,26 +176,57 @@ def _kwalificaties_with_a_fit(school, challenges):
     return fitting
 
 
-def _run(round, coordinator, *, now, seed: int):
+def _run(
+    allocation_round: AllocationRound, coordinator: User, *, now: dt.datetime, seed: int
+) -> AllocationRun:
     run = services.allocation_run_start(
-        round=round, actor=coordinator, mode="optimal", seed=seed, now=now
+        allocation_round=allocation_round, actor=coordinator, mode="optimal", seed=seed, now=now
     )
     services.allocation_run_execute(run_id=run.pk, now=now)
     run.refresh_from_db()
     return run
 
 
-def _objections(round, coordinator, rng: random.Random, *, now) -> None:
+def _accept_elsewhere(
+    objection: Objection,
+    allocation_round: AllocationRound,
+    assigned: list[Assignment],
+    coordinator: User,
+    *,
+    now: dt.datetime,
+) -> None:
+    """Accept an objection: move the student to a challenge nobody was placed on if one takes
+    them, else to the first challenge that does."""
+    taken = {a.offer_id for a in assigned}
+    options = [
+        e.offer for e in allocation_round.entries.select_related("offer") if e.offer_id not in taken
+    ]
+    for offer in options + [e.offer for e in allocation_round.entries.select_related("offer")]:
+        try:
+            services.objection_accept(objection=objection, actor=coordinator, offer=offer, now=now)
+            break
+        except ApplicationError:
+            continue
+
+
+def _objections(
+    allocation_round: AllocationRound, coordinator: User, rng: random.Random, *, now: dt.datetime
+) -> None:
+    """Three objections: one declined, one accepted, one left open."""
     assigned = list(
-        Assignment.objects.filter(round=round).select_related("student").order_by("pk")[:40]
+        Assignment.objects.filter(round=allocation_round)
+        .select_related("student")
+        .order_by("pk")[:40]
     )
     rng.shuffle(assigned)
-    objectors = assigned[:3]
     objections = [
         services.objection_submit(
-            round=round, student=a.student, reason=OBJECTION_REASONS[i], now=now
+            allocation_round=allocation_round,
+            student=a.student,
+            reason=OBJECTION_REASONS[i],
+            now=now,
         )
-        for i, a in enumerate(objectors)
+        for i, a in enumerate(assigned[:3])
     ]
     if objections:
         services.objection_decline(
@@ -170,18 +236,84 @@ def _objections(round, coordinator, rng: random.Random, *, now) -> None:
             now=now,
         )
     if len(objections) > 1:
-        taken = {a.offer_id for a in assigned}
-        options = [
-            e.offer for e in round.entries.select_related("offer") if e.offer_id not in taken
-        ]
-        for offer in options + [e.offer for e in round.entries.select_related("offer")]:
-            try:
-                services.objection_accept(
-                    objection=objections[1], actor=coordinator, offer=offer, now=now
-                )
-                break
-            except ApplicationError:
-                continue
+        _accept_elsewhere(objections[1], allocation_round, assigned, coordinator, now=now)
+
+
+def _published_round(
+    coordinator: User,
+    school: Organisation,
+    challenges: Sequence[Offer],
+    rng: random.Random,
+    *,
+    now: dt.datetime,
+) -> bool:
+    """ "Periode 1", published three weeks ago, with objections. False when nobody could be
+    placed (the round then stays in review and the school gets no further rounds)."""
+    earlier = now - dt.timedelta(days=20)
+    published = _round(
+        coordinator,
+        school,
+        challenges,
+        name="Periode 1",
+        now=earlier,
+        close_in=dt.timedelta(days=7),
+    )
+    services.allocation_round_open_choosing(
+        allocation_round=published, actor=coordinator, now=earlier
+    )
+    _choose(published, rng, share=0.95, now=earlier + dt.timedelta(days=1))
+    services.allocation_round_close_choosing(
+        allocation_round=published, actor=coordinator, now=earlier + dt.timedelta(days=7)
+    )
+    run = _run(published, coordinator, now=earlier + dt.timedelta(days=8), seed=1)
+    published.refresh_from_db()
+    if not run.metrics or not run.metrics["assigned"]:
+        return False  # nobody could choose anything here: leave the round in review
+    services.allocation_round_publish(
+        allocation_round=published, actor=coordinator, now=earlier + dt.timedelta(days=9)
+    )
+    published.refresh_from_db()
+    _objections(published, coordinator, rng, now=earlier + dt.timedelta(days=10))
+    return True
+
+
+def _review_round(
+    coordinator: User,
+    school: Organisation,
+    challenges: Sequence[Offer],
+    rng: random.Random,
+    *,
+    now: dt.datetime,
+) -> None:
+    """ "Periode 2": choosing closed three days ago, an optimal run waits for review."""
+    opened = now - dt.timedelta(days=10)
+    review = _round(
+        coordinator, school, challenges, name="Periode 2", now=opened, close_in=dt.timedelta(days=7)
+    )
+    services.allocation_round_open_choosing(allocation_round=review, actor=coordinator, now=opened)
+    _choose(review, rng, share=0.9, now=now - dt.timedelta(days=8))
+    services.allocation_round_close_choosing(
+        allocation_round=review, actor=coordinator, now=now - dt.timedelta(days=3)
+    )
+    _run(review, coordinator, now=now - dt.timedelta(days=2), seed=2)
+
+
+def _choosing_round(
+    coordinator: User,
+    school: Organisation,
+    challenges: Sequence[Offer],
+    rng: random.Random,
+    *,
+    now: dt.datetime,
+) -> None:
+    """ "Periode 3": students are choosing now."""
+    choosing = _round(
+        coordinator, school, challenges, name="Periode 3", now=now, close_in=dt.timedelta(days=5)
+    )
+    services.allocation_round_open_choosing(allocation_round=choosing, actor=coordinator, now=now)
+    _choose(choosing, rng, share=0.8, now=now)
+    choosing.refresh_from_db()
+    assert choosing.phase == Phase.CHOOSING
 
 
 def load(*, now: dt.datetime) -> None:
@@ -190,56 +322,7 @@ def load(*, now: dt.datetime) -> None:
         challenges = _challenges(school)
         if len(challenges) < 2:
             continue
-        earlier = now - dt.timedelta(days=20)
-        published = _round(
-            coordinator,
-            school,
-            challenges,
-            name="Periode 1",
-            now=earlier,
-            close_in=dt.timedelta(days=7),
-        )
-        services.allocation_round_open_choosing(round=published, actor=coordinator, now=earlier)
-        _choose(published, rng, share=0.95, now=earlier + dt.timedelta(days=1))
-        services.allocation_round_close_choosing(
-            round=published, actor=coordinator, now=earlier + dt.timedelta(days=7)
-        )
-        run = _run(published, coordinator, now=earlier + dt.timedelta(days=8), seed=1)
-        published.refresh_from_db()
-        if not run.metrics or not run.metrics["assigned"]:
-            continue  # nobody could choose anything here: leave the round in review
-        services.allocation_round_publish(
-            round=published, actor=coordinator, now=earlier + dt.timedelta(days=9)
-        )
-        published.refresh_from_db()
-        _objections(published, coordinator, rng, now=earlier + dt.timedelta(days=10))
-
-        review = _round(
-            coordinator,
-            school,
-            challenges,
-            name="Periode 2",
-            now=now - dt.timedelta(days=10),
-            close_in=dt.timedelta(days=7),
-        )
-        services.allocation_round_open_choosing(
-            round=review, actor=coordinator, now=now - dt.timedelta(days=10)
-        )
-        _choose(review, rng, share=0.9, now=now - dt.timedelta(days=8))
-        services.allocation_round_close_choosing(
-            round=review, actor=coordinator, now=now - dt.timedelta(days=3)
-        )
-        _run(review, coordinator, now=now - dt.timedelta(days=2), seed=2)
-
-        choosing = _round(
-            coordinator,
-            school,
-            challenges,
-            name="Periode 3",
-            now=now,
-            close_in=dt.timedelta(days=5),
-        )
-        services.allocation_round_open_choosing(round=choosing, actor=coordinator, now=now)
-        _choose(choosing, rng, share=0.8, now=now)
-        choosing.refresh_from_db()
-        assert choosing.phase == Phase.CHOOSING
+        if not _published_round(coordinator, school, challenges, rng, now=now):
+            continue
+        _review_round(coordinator, school, challenges, rng, now=now)
+        _choosing_round(coordinator, school, challenges, rng, now=now)

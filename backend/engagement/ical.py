@@ -4,6 +4,7 @@ Every booking, meeting and event slot keeps a stable UID, so a calendar app upda
 entry when the moment changes (SEQUENCE goes up) and removes it on METHOD:CANCEL."""
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,12 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from backend.engagement.models import (
-    BookingStatus,
-    EventBooking,
-    GuestLessonBooking,
-    Meeting,
-)
+from backend.accounts.models import User
+from backend.core.links import PageLink, page_url
+from backend.engagement.models import EventBooking, GuestLessonBooking, Meeting
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Koppel//engagement//NL"
@@ -27,7 +25,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(AMSTERDAM)
 
 
-def _address(user, role: str | None = None) -> vCalAddress:
+def _address(user: User, role: str | None = None) -> vCalAddress:
     address = vCalAddress(f"mailto:{user.email}")
     address.params["cn"] = vText(user.get_full_name() or user.email)
     if role:
@@ -48,22 +46,23 @@ def _calendar(method: str | None) -> Calendar:
 def _finish(calendar: Calendar) -> bytes:
     # Adds a VTIMEZONE for Europe/Amsterdam so TZID references resolve in every calendar app.
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    content: bytes = calendar.to_ical()
+    return content
 
 
 def _vevent(
     *,
     uid: str,
     sequence: int,
-    start,
-    end,
-    summary,
-    location,
-    description,
-    organiser,
-    attendees,
+    start: dt.datetime,
+    end: dt.datetime,
+    summary: str,
+    location: str,
+    description: str,
+    organiser: User,
+    attendees: Iterable[User],
     cancelled: bool,
-    stamp,
+    stamp: dt.datetime,
 ) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -78,7 +77,7 @@ def _vevent(
         event.add("description", description)
     event.add("organizer", _address(organiser))
     for attendee in attendees:
-        event.add("attendee", _address(attendee, "REQ-PARTICIPANT"), encode=0)
+        event.add("attendee", _address(attendee, "REQ-PARTICIPANT"), encode=False)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
@@ -87,8 +86,8 @@ def booking_uid(booking: GuestLessonBooking) -> str:
     return f"guest-lesson-{booking.uid}@{DOMAIN}"
 
 
-def booking_vevent(booking: GuestLessonBooking, *, stamp) -> Event:
-    cancelled = booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED)
+def booking_vevent(booking: GuestLessonBooking, *, stamp: dt.datetime) -> Event:
+    page = page_url(PageLink("engagement-booking-detail", booking.pk))
     return _vevent(
         uid=booking_uid(booking),
         sequence=booking.sequence,
@@ -101,24 +100,23 @@ def booking_vevent(booking: GuestLessonBooking, *, stamp) -> Event:
         % {
             "group": booking.group,
             "school": booking.school.name,
-            "url": f"{settings.SITE_URL}/engagement/bookings/{booking.pk}/",
+            "url": f"{settings.SITE_URL}{page}",
         },
         organiser=booking.requested_by,
         attendees=[booking.expert.user],
-        cancelled=cancelled,
+        cancelled=booking.is_off,
         stamp=stamp,
     )
 
 
-def booking_ics(booking: GuestLessonBooking, *, now=None) -> bytes:
+def booking_ics(booking: GuestLessonBooking, *, now: dt.datetime | None = None) -> bytes:
     """An invitation for one booking: METHOD:REQUEST, or METHOD:CANCEL once it is off."""
-    cancelled = booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED)
-    calendar = _calendar("CANCEL" if cancelled else "REQUEST")
+    calendar = _calendar("CANCEL" if booking.is_off else "REQUEST")
     calendar.add_component(booking_vevent(booking, stamp=now or timezone.now()))
     return _finish(calendar)
 
 
-def meeting_vevent(meeting: Meeting, *, stamp) -> Event:
+def meeting_vevent(meeting: Meeting, *, stamp: dt.datetime) -> Event:
     participants = [p.user for p in meeting.participants.all()]
     return _vevent(
         uid=f"meeting-{meeting.uid}@{DOMAIN}",
@@ -135,13 +133,13 @@ def meeting_vevent(meeting: Meeting, *, stamp) -> Event:
     )
 
 
-def meeting_ics(meeting: Meeting, *, now=None) -> bytes:
+def meeting_ics(meeting: Meeting, *, now: dt.datetime | None = None) -> bytes:
     calendar = _calendar("CANCEL" if meeting.cancelled_at else "REQUEST")
     calendar.add_component(meeting_vevent(meeting, stamp=now or timezone.now()))
     return _finish(calendar)
 
 
-def event_booking_vevent(booking: EventBooking, *, stamp) -> Event:
+def event_booking_vevent(booking: EventBooking, *, stamp: dt.datetime) -> Event:
     event = booking.slot.event
     return _vevent(
         uid=f"event-booking-{event.uid}-{booking.pk}@{DOMAIN}",
@@ -159,13 +157,20 @@ def event_booking_vevent(booking: EventBooking, *, stamp) -> Event:
     )
 
 
-def event_booking_ics(booking: EventBooking, *, now=None) -> bytes:
+def event_booking_ics(booking: EventBooking, *, now: dt.datetime | None = None) -> bytes:
     calendar = _calendar("CANCEL" if booking.cancelled_at else "REQUEST")
     calendar.add_component(event_booking_vevent(booking, stamp=now or timezone.now()))
     return _finish(calendar)
 
 
-def feed_ics(*, name: str, bookings, meetings, event_bookings, now) -> bytes:
+def feed_ics(
+    *,
+    name: str,
+    bookings: Iterable[GuestLessonBooking],
+    meetings: Iterable[Meeting],
+    event_bookings: Iterable[EventBooking],
+    now: dt.datetime,
+) -> bytes:
     """The subscription feed: no METHOD (it is a published calendar, not an invitation)."""
     calendar = _calendar(None)
     calendar.add("x-wr-calname", name)
@@ -174,6 +179,6 @@ def feed_ics(*, name: str, bookings, meetings, event_bookings, now) -> bytes:
         calendar.add_component(booking_vevent(booking, stamp=now))
     for meeting in meetings:
         calendar.add_component(meeting_vevent(meeting, stamp=now))
-    for booking in event_bookings:
-        calendar.add_component(event_booking_vevent(booking, stamp=now))
+    for conversation in event_bookings:
+        calendar.add_component(event_booking_vevent(conversation, stamp=now))
     return _finish(calendar)

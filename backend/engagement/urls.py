@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backend.engagement.apis import bookings, events, experts, meetings, partners
+from backend.engagement.apis import bookings, events, experts, meetings, partners, reliability
 
 urlpatterns = [
     path("experts/", experts.ExpertSearchApi.as_view(), name="expert-list"),
@@ -86,4 +86,19 @@ urlpatterns = [
     path("meetings/<int:pk>/ics/", meetings.MeetingIcsApi.as_view(), name="meeting-ics"),
     path("preferences/", partners.PreferencesApi.as_view(), name="engagement-preferences"),
     path("attention/", partners.AttentionListApi.as_view(), name="partner-attention"),
+]
+
+# Reliability of agreement parties: served under /api/agreements/reliability/ (the URLs clients
+# know) by backend.config.urls; engagement builds it because it adds meeting attendance.
+reliability_urlpatterns = [
+    path(
+        "organisations/<int:pk>/",
+        reliability.OrganisationReliabilityApi.as_view(),
+        name="reliability-organisation",
+    ),
+    path(
+        "people/<int:pk>/",
+        reliability.PersonReliabilityApi.as_view(),
+        name="reliability-person",
+    ),
 ]

@@ -1,11 +1,20 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 
 from backend.core.admin import ReadOnlyAdminMixin
 from backend.notifications.models import Notification, NotificationPreference
 
+if TYPE_CHECKING:
+    # django-stubs makes ModelAdmin generic over its model; Django's own class is not
+    # subscriptable at runtime, so the type parameter exists for the type checker only.
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    ModelAdmin = admin.ModelAdmin
+
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Read-only: notifications are a record of what was sent."""
 
     list_display = ["title", "recipient", "category", "created_at", "read_at", "emailed_at"]
@@ -16,7 +25,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(ModelAdmin):
     list_display = ["user", "category", "in_app", "email"]
     list_filter = ["category", "in_app", "email"]
     search_fields = ["user__email", "user__last_name", "category"]

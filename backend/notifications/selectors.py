@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from backend.accounts.models import User
 from backend.notifications.models import Notification, NotificationPreference
 
 
-def notifications_for(user, *, unread: bool = False) -> QuerySet[Notification]:
+def notifications_for(user: User, *, unread: bool = False) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     notifications = Notification.objects.filter(recipient_id=user.pk)
@@ -16,7 +17,7 @@ def notifications_for(user, *, unread: bool = False) -> QuerySet[Notification]:
     return notifications.order_by("-created_at", "-pk")
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return notifications_for(user, unread=True).count()
 
 
@@ -27,7 +28,7 @@ class PreferenceView:
     email: bool
 
 
-def preferences_for(user) -> list[PreferenceView]:
+def preferences_for(user: User) -> list[PreferenceView]:
     """Every category the person has a preference for or has received, with its settings
     (no stored preference means both on). Two queries."""
     stored = {p.category: p for p in NotificationPreference.objects.filter(user_id=user.pk)}

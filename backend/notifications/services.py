@@ -3,10 +3,12 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from backend.accounts.models import User
 from backend.core.i18n import HasLanguage, in_language_of
 from backend.core.links import PageLink, page_url
 from backend.core.outbox import outbox_enqueue
@@ -30,7 +32,7 @@ class Message:
 Text = str | Promise | Callable[[], str]
 
 
-class Recipient(HasLanguage):
+class Recipient(HasLanguage, Protocol):
     pk: int
 
 
@@ -71,7 +73,7 @@ def _preferences(messages: list[Message]) -> dict[tuple[int, str], NotificationP
     }
 
 
-def _store(rows: list[Notification], now) -> list[Notification]:
+def _store(rows: list[Notification], now: dt.datetime) -> list[Notification]:
     """Insert the rows and return the ones that are really new.
 
     Rows without a dedupe key cannot conflict, so they are inserted plainly and come back with
@@ -95,25 +97,43 @@ def _store(rows: list[Notification], now) -> list[Notification]:
     return created
 
 
-def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
-    """Store messages in bulk and queue their e-mails. Idempotent per (recipient, dedupe_key):
-    a message whose key was already used for that recipient is skipped, so a task that runs twice
-    sends one reminder. Returns the notifications that were new. Queries: a fixed handful."""
-    if not messages:
-        return []
-    now = now or timezone.now()
-    preferences = _preferences(messages)
-
+def _already_sent(messages: list[Message]) -> set[tuple[int, str]]:
+    """(recipient id, dedupe key) of the keyed messages that were stored before: one query."""
     keyed = [m for m in messages if m.dedupe_key]
-    already = set()
-    if keyed:
-        already = set(
-            Notification.objects.filter(
-                recipient_id__in={m.recipient_id for m in keyed},
-                dedupe_key__in={m.dedupe_key for m in keyed},
-            ).values_list("recipient_id", "dedupe_key")
-        )
-    rows, seen = [], set()
+    if not keyed:
+        return set()
+    return set(
+        Notification.objects.filter(
+            recipient_id__in={m.recipient_id for m in keyed},
+            dedupe_key__in={m.dedupe_key for m in keyed},
+        ).values_list("recipient_id", "dedupe_key")
+    )
+
+
+def _row(
+    message: Message, preference: NotificationPreference | None, now: dt.datetime
+) -> Notification:
+    return Notification(
+        recipient_id=message.recipient_id,
+        category=message.category,
+        title=message.title[:200],
+        body=message.body,
+        url=message.url,
+        dedupe_key=message.dedupe_key,
+        created_at=now,
+        # An in-app-off preference still keeps the row (as already read) for the record.
+        read_at=None if (preference is None or preference.in_app) else now,
+        wants_email=preference.email if preference else True,
+    )
+
+
+def _new_rows(messages: list[Message], now: dt.datetime) -> list[Notification]:
+    """A row per message, except duplicates (a key used before, or twice now) and messages
+    whose recipient turned the category off entirely."""
+    preferences = _preferences(messages)
+    already = _already_sent(messages)
+    rows: list[Notification] = []
+    seen: set[tuple[int, str]] = set()
     for message in messages:
         key = (message.recipient_id, message.dedupe_key)
         if message.dedupe_key and (key in already or key in seen):
@@ -122,21 +142,18 @@ def notify_many(*, messages: list[Message], now=None) -> list[Notification]:
         preference = preferences.get((message.recipient_id, message.category))
         if preference and not preference.in_app and not preference.email:
             continue
-        rows.append(
-            Notification(
-                recipient_id=message.recipient_id,
-                category=message.category,
-                title=message.title[:200],
-                body=message.body,
-                url=message.url,
-                dedupe_key=message.dedupe_key,
-                created_at=now,
-                # An in-app-off preference still keeps the row (as already read) for the record.
-                read_at=None if (preference is None or preference.in_app) else now,
-                wants_email=preference.email if preference else True,
-            )
-        )
-    created = _store(rows, now)
+        rows.append(_row(message, preference, now))
+    return rows
+
+
+def notify_many(*, messages: list[Message], now: dt.datetime | None = None) -> list[Notification]:
+    """Store messages in bulk and queue their e-mails. Idempotent per (recipient, dedupe_key):
+    a message whose key was already used for that recipient is skipped, so a task that runs twice
+    sends one reminder. Returns the notifications that were new. Queries: a fixed handful."""
+    if not messages:
+        return []
+    now = now or timezone.now()
+    created = _store(_new_rows(messages, now), now)
     email_ids = [n.pk for n in created if n.wants_email and n.emailed_at is None]
     if email_ids:
         # Recorded with the notifications (the caller's transaction); sent after commit, once.
@@ -166,14 +183,18 @@ def notify(
     return created[0] if created else None
 
 
-def notification_mark_read(*, user, notification_ids: list[int], now=None) -> int:
+def notification_mark_read(
+    *, user: User, notification_ids: list[int], now: dt.datetime | None = None
+) -> int:
     now = now or timezone.now()
     return Notification.objects.filter(
         recipient=user, pk__in=notification_ids, read_at__isnull=True
     ).update(read_at=now)
 
 
-def preference_set(*, user, category: str, in_app: bool, email: bool) -> NotificationPreference:
+def preference_set(
+    *, user: User, category: str, in_app: bool, email: bool
+) -> NotificationPreference:
     preference, _ = NotificationPreference.objects.update_or_create(
         user=user, category=category, defaults={"in_app": in_app, "email": email}
     )

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -5,6 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from backend.curriculum.models import Kwalificatie
 
 
 class OfferKind(models.TextChoices):
@@ -31,23 +36,48 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("ingetrokken")
 
 
+# Status families: the one home of "which states count as…". Services, selectors, APIs, views and
+# templates use these (or the Offer properties below), never lists of raw status strings.
+
+# The company may still change what it offers.
+EDITABLE_STATUSES: tuple[OfferStatus, ...] = (OfferStatus.DRAFT, OfferStatus.CHANGES_REQUESTED)
+# Submitted to the school, which has not decided yet.
+AWAITING_DECISION_STATUSES: tuple[OfferStatus, ...] = (OfferStatus.SUBMITTED, OfferStatus.IN_REVIEW)
+# Students see it (and may choose it): published, or already running.
+PUBLIC_STATUSES: tuple[OfferStatus, ...] = (OfferStatus.PUBLISHED, OfferStatus.RUNNING)
+# Nothing happens to the offer any more, except archiving.
+FINAL_STATUSES: tuple[OfferStatus, ...] = (
+    OfferStatus.REJECTED,
+    OfferStatus.COMPLETED,
+    OfferStatus.ARCHIVED,
+    OfferStatus.WITHDRAWN,
+)
+# Teachers curate (map werkprocessen) what reached the school and is not closed: a draft has not
+# reached a school yet, and a closed offer's mappings are history.
+MAPPABLE_STATUSES: tuple[OfferStatus, ...] = (
+    *AWAITING_DECISION_STATUSES,
+    OfferStatus.CHANGES_REQUESTED,
+    *PUBLIC_STATUSES,
+)
+
+
 class LocationKind(models.TextChoices):
     COMPANY = "company", _("bij het bedrijf")
     SCHOOL = "school", _("op school")
     REMOTE = "remote", _("op afstand")
 
 
-class OfferQuerySet(models.QuerySet):
-    def published(self):
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def published(self) -> "OfferQuerySet":
         return self.filter(status=OfferStatus.PUBLISHED)
 
-    def challenges(self):
+    def challenges(self) -> "OfferQuerySet":
         return self.filter(kind=OfferKind.CHALLENGE)
 
-    def for_level(self, niveau: int):
+    def for_level(self, niveau: int) -> "OfferQuerySet":
         return self.filter(niveau_min__lte=niveau, niveau_max__gte=niveau)
 
-    def for_kwalificatie(self, kwalificatie):
+    def for_kwalificatie(self, kwalificatie: "Kwalificatie") -> "OfferQuerySet":
         """Offers open to this opleiding: no programme restriction, or this one listed."""
         return self.filter(Q(programmes__isnull=True) | Q(programmes=kwalificatie)).distinct()
 
@@ -162,6 +192,45 @@ class Offer(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    # --- status families (see the *_STATUSES tuples above) ---------------------------------
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == OfferStatus.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        """The company may still change it (a draft, or changes were requested)."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def awaiting_decision(self) -> bool:
+        """Submitted or in review: the school has yet to publish, ask for changes or reject."""
+        return self.status in AWAITING_DECISION_STATUSES
+
+    @property
+    def changes_requested(self) -> bool:
+        return self.status == OfferStatus.CHANGES_REQUESTED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == OfferStatus.REJECTED
+
+    @property
+    def is_public(self) -> bool:
+        """Published or running: students see it."""
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        """Rejected, completed, archived or withdrawn: it can no longer be withdrawn."""
+        return self.status in FINAL_STATUSES
+
+    @property
+    def is_mappable(self) -> bool:
+        """Teachers may map it onto werkprocessen."""
+        return self.status in MAPPABLE_STATUSES
+
 
 class OfferTransition(models.Model):
     """Who moved an offer from one status to another, when, and why. Never edited."""
@@ -209,3 +278,7 @@ class WerkprocesMapping(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.offer} → {self.werkproces.code} ({self.coverage})"
+
+    @property
+    def is_full(self) -> bool:
+        return self.coverage == Coverage.FULL

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.models import CertificateKind
+from backend.accounts.roles import CARE_NOTES_READER_ROLES
 from backend.core.models import TimeStampedModel
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
@@ -15,11 +17,6 @@ postcode_validator = RegexValidator(
 )
 
 
-# School staff roles a school may allow to read every care note (accounts.Role values; the
-# organisations app cannot import accounts). "coach" means every coach of the school.
-CARE_NOTES_READER_ROLES = ("coach", "teacher", "coordinator", "programme_lead", "institution_admin")
-
-
 class OrganisationKind(models.TextChoices):
     SCHOOL = "school", _("mbo-school (ROC)")
     HOGESCHOOL = "hogeschool", _("hogeschool")
@@ -29,14 +26,14 @@ class OrganisationKind(models.TextChoices):
     FUNDER = "funder", _("financier")
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def schools(self):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def schools(self) -> "OrganisationQuerySet":
         return self.filter(kind__in=[OrganisationKind.SCHOOL, OrganisationKind.HOGESCHOOL])
 
-    def companies(self):
+    def companies(self) -> "OrganisationQuerySet":
         return self.filter(kind=OrganisationKind.COMPANY)
 
-    def active(self):
+    def active(self) -> "OrganisationQuerySet":
         return self.filter(succeeded_by__isnull=True)
 
 
@@ -113,8 +110,8 @@ class Organisation(TimeStampedModel):
     def current(self) -> "Organisation":
         """The organisation that carries on this one's agreements today (after takeovers)."""
         organisation, seen = self, {self.pk}
-        while organisation.succeeded_by_id and organisation.succeeded_by_id not in seen:
-            organisation = organisation.succeeded_by
+        while organisation.succeeded_by_id not in seen and (successor := organisation.succeeded_by):
+            organisation = successor
             seen.add(organisation.pk)
         return organisation
 
@@ -190,12 +187,6 @@ class ConsortiumMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.consortium} ({self.get_role_display()})"
-
-
-class CertificateKind(models.TextChoices):
-    VOG = "VOG", _("VOG (verklaring omtrent het gedrag)")
-    BHV = "BHV", _("BHV (bedrijfshulpverlening)")
-    VCA = "VCA", _("VCA (veiligheid)")
 
 
 class PolicySubject(models.TextChoices):

@@ -1,14 +1,28 @@
-"""Reads for organisations: who sees which organisation, who may manage what."""
+"""Reads for organisations: who sees which organisation, consortia, staff lists and the
+certificate policies of schools. Who may do what lives in organisations.access."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import dateformat
+from django.utils.translation import gettext, gettext_lazy
 
-from backend.accounts.models import Membership, Role, User
+from backend.accounts.models import (
+    Certificate,
+    CertificateKind,
+    Membership,
+    Role,
+    StudentEnrolment,
+    User,
+)
+from backend.accounts.roles import COMPANY_ROLES
 from backend.accounts.selectors import (
     company_ids,
     organisation_ids_for,
     staff_school_ids,
     student_enrolment,
-    user_roles,
 )
 from backend.organisations.models import (
     CertificatePolicy,
@@ -18,24 +32,11 @@ from backend.organisations.models import (
     Location,
     Organisation,
     OrganisationKind,
+    PolicySubject,
 )
 
-# Roles that manage an organisation's own data (name, locations, people, policies).
-MANAGER_ROLES = {
-    OrganisationKind.SCHOOL: (Role.INSTITUTION_ADMIN,),
-    OrganisationKind.HOGESCHOOL: (Role.INSTITUTION_ADMIN,),
-    OrganisationKind.COMPANY: (Role.COMPANY_CONTACT, Role.INSTITUTION_ADMIN),
-    OrganisationKind.INTERMEDIARY: (Role.COMPANY_CONTACT, Role.INSTITUTION_ADMIN),
-    OrganisationKind.COLLECTIVE: (Role.COMPANY_CONTACT, Role.INSTITUTION_ADMIN),
-    OrganisationKind.FUNDER: (Role.COMPANY_CONTACT, Role.INSTITUTION_ADMIN),
-}
-# Who may see an organisation's staff list (memberships): its managers plus coordinators.
-STAFF_LIST_ROLES = (
-    Role.INSTITUTION_ADMIN,
-    Role.COORDINATOR,
-    Role.PROGRAMME_LEAD,
-    Role.COMPANY_CONTACT,
-)
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -65,40 +66,6 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     return queryset.filter(visible).distinct()
 
 
-def can_manage_organisation(user: User, organisation: Organisation) -> bool:
-    """Institution admins manage their own school; company contacts their own company;
-    Koppel staff everything."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    roles = MANAGER_ROLES.get(organisation.kind, (Role.INSTITUTION_ADMIN,))
-    return organisation.pk in organisation_ids_for(user, *roles)
-
-
-def can_see_staff_list(user: User, organisation: Organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or organisation.pk in organisation_ids_for(user, *STAFF_LIST_ROLES)
-
-
-def can_create_organisation(user: User, kind: str) -> bool:
-    """Koppel staff create any organisation. A school's intake team (coordinator, programme lead,
-    institution admin) registers companies, intermediaries and collectives that come forward.
-    Companies can also sign themselves up (see accounts.services.company_sign_up)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    intake_kinds = {
-        OrganisationKind.COMPANY,
-        OrganisationKind.INTERMEDIARY,
-        OrganisationKind.COLLECTIVE,
-    }
-    intake_roles = {Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
-    return kind in intake_kinds and bool(user_roles(user) & intake_roles)
-
-
 def acting_company(user: User) -> Organisation | None:
     """The company a contact person acts for on pages that work for one company at a time.
     A person who represents several companies acts for the one they joined first (lowest id),
@@ -108,10 +75,18 @@ def acting_company(user: User) -> Organisation | None:
     return Organisation.objects.filter(pk__in=company_ids(user)).order_by("pk").first()
 
 
+def school_with_brin(brin: str) -> Organisation | None:
+    """The school with this BRIN code (any case, spaces around it ignored)."""
+    return Organisation.objects.schools().filter(brin=brin.strip().upper()).first()
+
+
 def locations_visible_to(user: User) -> QuerySet[Location]:
     return Location.objects.select_related("organisation").filter(
         organisation__in=organisations_visible_to(user).values("pk")
     )
+
+
+# --- consortia ----------------------------------------------------------------------------------
 
 
 def consortia_visible_to(user: User) -> QuerySet[Consortium]:
@@ -119,6 +94,15 @@ def consortia_visible_to(user: User) -> QuerySet[Consortium]:
     if not user.is_authenticated:
         return Consortium.objects.none()
     return Consortium.objects.all()
+
+
+def consortium_ids_for_organisations(organisation_ids: Iterable[int]) -> set[int]:
+    """The consortia these organisations are active members of."""
+    return set(
+        ConsortiumMembership.objects.filter(
+            organisation_id__in=organisation_ids, left_on__isnull=True
+        ).values_list("consortium_id", flat=True)
+    )
 
 
 def consortium_lead_ids(consortium: Consortium) -> set[int]:
@@ -129,18 +113,11 @@ def consortium_lead_ids(consortium: Consortium) -> set[int]:
     )
 
 
-def can_manage_consortium(user: User, consortium: Consortium) -> bool:
-    """Admins of the consortium's lead organisation (penvoerder) manage its members."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    admin_of = organisation_ids_for(user, Role.INSTITUTION_ADMIN)
-    return bool(admin_of & consortium_lead_ids(consortium))
-
-
 def consortium_members(consortium: Consortium) -> QuerySet[ConsortiumMembership]:
     return consortium.memberships.select_related("organisation").order_by("organisation__name")
+
+
+# --- people -------------------------------------------------------------------------------------
 
 
 def organisation_staff(organisation: Organisation) -> QuerySet[Membership]:
@@ -154,9 +131,128 @@ def organisation_staff(organisation: Organisation) -> QuerySet[Membership]:
     )
 
 
+def organisation_contacts(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's current contact people (company contacts)."""
+    return (
+        Membership.objects.active()
+        .filter(organisation=organisation, role__in=COMPANY_ROLES)
+        .select_related("user")
+    )
+
+
+def person_related_to_school(person: User, school: Organisation) -> bool:
+    """Whether `person` works (or offers to work) with `school`'s students, so the school may
+    check their certificates: the contact of an offer submitted to the school (directly or through
+    its consortium), an expert visible to the school, or an active member of an organisation in
+    one of the school's consortia. Students never are. The later apps' tables (offers, experts)
+    are reached through their relation names, so organisations imports nothing from them."""
+    if StudentEnrolment.objects.filter(student=person).exists():
+        return False
+    consortia = ConsortiumMembership.objects.filter(
+        organisation=school, left_on__isnull=True
+    ).values("consortium_id")
+    partners = ConsortiumMembership.objects.filter(
+        consortium_id__in=consortia, left_on__isnull=True
+    ).values("organisation_id")
+    return (
+        User.objects.filter(pk=person.pk)
+        .filter(
+            Q(offers__schools=school)
+            | Q(offers__consortium_id__in=consortia)
+            | Q(expert_profile__schools=school)
+            | Q(expert_profile__consortium_id__in=consortia)
+            | Q(memberships__organisation_id__in=partners, memberships__ended_at__isnull=True)
+        )
+        .exists()
+    )
+
+
+# --- certificate policies -----------------------------------------------------------------------
+
+
 def certificate_policies_for(organisation: Organisation) -> QuerySet[CertificatePolicy]:
     return (
         CertificatePolicy.objects.filter(organisation=organisation)
         .select_related("organisation")
         .order_by("certificate", "applies_to")
     )
+
+
+_SUBJECT_PLURAL: "dict[str, StrPromise]" = {
+    PolicySubject.GUEST_TEACHER: gettext_lazy("gastdocenten"),
+    PolicySubject.COMPANY_MENTOR: gettext_lazy("praktijkbegeleiders"),
+}
+_HOW_TO_GET: "dict[str, StrPromise]" = {
+    CertificateKind.VOG: gettext_lazy("Vraag een nieuwe VOG aan via Justis."),
+    CertificateKind.BHV: gettext_lazy("Volg een BHV-(herhalings)training."),
+    CertificateKind.VCA: gettext_lazy("Haal (opnieuw) een VCA-diploma."),
+}
+
+
+def certificate_policy_violations(
+    *, person: User, school: Organisation, subject: str, on: dt.date
+) -> list[str]:
+    """Why `person` may not work with `school`'s students as `subject` on date `on`.
+
+    `subject` is a `PolicySubject` value ("guest_teacher", "company_mentor"). Returns one message
+    per certificate the school's policies require for that subject that the person does not hold
+    validly on `on`; an empty list means the person complies (also when the school has no policy).
+    Messages are in the active language and say what to do, e.g.:
+    "Vista college vereist een geldige VOG voor gastdocenten; de VOG van Jan Jansen is verlopen op
+    3 maart 2026. Vraag een nieuwe VOG aan via Justis."
+    Only verified certificates count (`accounts.selectors.policy_certificates`); a valid but
+    unchecked one gets "is nog niet gecontroleerd". Use it when scheduling a guest lesson or
+    accepting a mentor (offers, engagement); for many people at once call it per person (two
+    queries each).
+    """
+    required = list(
+        CertificatePolicy.objects.filter(organisation=school, applies_to=subject)
+        .order_by("certificate")
+        .values_list("certificate", flat=True)
+    )
+    if not required:
+        return []
+    held = list(Certificate.objects.filter(holder=person, kind__in=required))
+    messages = []
+    for kind in required:
+        mine = [certificate for certificate in held if certificate.kind == kind]
+        if any(c.verified_at and c.issued_on <= on <= c.valid_until for c in mine):
+            continue
+        context = {
+            "school": school.name,
+            "kind": kind,
+            "subject": _SUBJECT_PLURAL.get(subject, subject),
+            "person": person.get_full_name() or person.email,
+        }
+        problem, todo = _certificate_problem(mine, kind, context, on=on)
+        demand = gettext("%(school)s vereist een geldige %(kind)s voor %(subject)s") % context
+        messages.append(f"{demand}; {problem}. {todo}".strip())
+    return messages
+
+
+def _certificate_problem(
+    mine: list[Certificate], kind: str, context: Mapping[str, object], *, on: dt.date
+) -> tuple[str, str]:
+    """What is wrong with the person's certificates of `kind` on `on`, and what to do."""
+    todo = str(_HOW_TO_GET.get(kind, ""))
+    expired = [c for c in mine if c.valid_until < on]
+    future = [c for c in mine if c.issued_on > on]
+    if any(c.issued_on <= on <= c.valid_until for c in mine):
+        # Valid dates, but nobody has seen the original document yet.
+        problem = gettext("de %(kind)s van %(person)s is nog niet gecontroleerd") % context
+        todo = gettext("Laat de school of Koppel het originele document controleren.")
+    elif expired:
+        date = dateformat.format(max(c.valid_until for c in expired), "j F Y")
+        problem = gettext("de %(kind)s van %(person)s is verlopen op %(date)s") % {
+            **context,
+            "date": date,
+        }
+    elif future:
+        date = dateformat.format(min(c.issued_on for c in future), "j F Y")
+        problem = gettext("de %(kind)s van %(person)s geldt pas vanaf %(date)s") % {
+            **context,
+            "date": date,
+        }
+    else:
+        problem = gettext("%(person)s heeft geen %(kind)s in Koppel") % context
+    return problem, todo

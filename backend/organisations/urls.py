@@ -42,3 +42,25 @@ urlpatterns = [
         name="consortium-member-end",
     ),
 ]
+
+# Mounted under /api/auth/ next to backend.accounts.urls (backend/config/urls.py): the people
+# endpoints that involve an organisation, which the accounts app (below organisations) cannot
+# serve itself.
+auth_urlpatterns = [
+    path("me/", apis.MeApi.as_view(), name="auth-me"),
+    path("sign-up/company/", apis.CompanySignUpApi.as_view(), name="company-sign-up"),
+    path("invitations/", apis.InvitationListApi.as_view(), name="invitation-list"),
+    path("invitations/<int:pk>/", apis.InvitationRevokeApi.as_view(), name="invitation-detail"),
+    path("invitations/lookup/", apis.InvitationLookupApi.as_view(), name="invitation-lookup"),
+    path("invitations/accept/", apis.InvitationAcceptApi.as_view(), name="invitation-accept"),
+    path("memberships/<int:pk>/end/", apis.MembershipEndApi.as_view(), name="membership-end"),
+    path("certificates/check/", apis.CertificateCheckApi.as_view(), name="certificate-check"),
+    path(
+        "certificates/<int:pk>/verify/",
+        apis.CertificateVerifyApi.as_view(),
+        name="certificate-verify",
+    ),
+    path("students/", apis.StudentListApi.as_view(), name="student-list"),
+    path("students/import/", apis.StudentImportApi.as_view(), name="student-import"),
+    path("students/<int:pk>/", apis.StudentDetailApi.as_view(), name="student-detail"),
+]

@@ -6,19 +6,24 @@ X-Forwarded-For (nginx, a load balancer): the client is then the first hop those
 add themselves. With NUM_PROXIES=0 (the default) X-Forwarded-For is ignored, because a client can
 write anything into it."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 MAX_LENGTH = 45  # the longest textual IPv6 address
 
 
-def client_address(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.NUM_PROXIES
+def client_address(request: "HttpRequest | Request") -> str:
+    remote: str = request.META.get("REMOTE_ADDR", "") or ""
+    proxies: int = settings.NUM_PROXIES
     if proxies <= 0:
         return remote[:MAX_LENGTH]
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [hop for hop in hops if hop]
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     if not hops:
         return remote[:MAX_LENGTH]
     # Each trusted proxy appended the address it saw; the one our outermost proxy saw is the

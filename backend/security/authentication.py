@@ -7,6 +7,7 @@ A token that is unknown, expired or deleted (logout, password reset, leaving) an
 and must know they no longer work."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,7 +25,7 @@ class TokenRefused(exceptions.APIException):
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
-    def authenticate_credentials(self, key):
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         try:
             user, token = super().authenticate_credentials(key)
         except exceptions.AuthenticationFailed as error:

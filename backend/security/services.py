@@ -15,16 +15,23 @@ still comes after at most that many more."""
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import ngettext
+
+# The API key table is DRF's model; issuing and revoking keys is this app's job (the one import
+# the "domain knows nothing of HTTP" contract allows, see pyproject.toml).
 from rest_framework.authtoken.models import Token
 
 from backend.core.errors import ApplicationError
 from backend.security.models import AccountLock, MailKind, MailRequest, SigninFailure
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 # Records older than this are no longer needed by any rule (the longest lock included).
 RETENTION = timedelta(days=2)
@@ -40,7 +47,7 @@ class SigninLocked(TooManyRequests):
 
     status_code = 429
 
-    def __init__(self, *, retry_after: int):
+    def __init__(self, *, retry_after: float) -> None:
         minutes = max(1, math.ceil(retry_after / 60))
         super().__init__(
             ngettext(
@@ -91,8 +98,10 @@ def signin_attempt_check(*, email: str, address: str, now: datetime) -> None:
 
 
 def _lock_minutes(strikes: int) -> int:
-    base, cap = settings.SIGNIN_LOCK_MINUTES, settings.SIGNIN_LOCK_MAX_MINUTES
-    return min(base * 2 ** min(strikes - 1, 20), cap)
+    base: int = settings.SIGNIN_LOCK_MINUTES
+    cap: int = settings.SIGNIN_LOCK_MAX_MINUTES
+    doubling: int = 2 ** min(strikes - 1, 20)
+    return min(base * doubling, cap)
 
 
 @transaction.atomic
@@ -137,7 +146,7 @@ def signin_success_record(*, email: str) -> None:
 
 def signin_authenticate(
     *, request: HttpRequest | None, email: str, password: str, address: str, now: datetime
-):
+) -> "User | None":
     """The one way to sign in with a password. Returns the active user, or None for a wrong
     e-mail address or password (the caller answers the same for both). Raises SigninLocked before
     the password is checked when the account or the address is locked."""
@@ -217,13 +226,13 @@ def security_records_prune(*, now: datetime) -> int:
 
 
 @transaction.atomic
-def api_token_issue(*, user) -> Token:
+def api_token_issue(*, user: "User") -> Token:
     """A new key on every sign-in: a key someone copied earlier stops working, and the expiry
     (API_TOKEN_TTL_HOURS from `created`) starts again."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
 
 
-def api_tokens_revoke(*, user) -> int:
+def api_tokens_revoke(*, user: "User") -> int:
     """Delete the person's API tokens (logout, password change, leaving). Returns how many."""
     return Token.objects.filter(user=user).delete()[0]

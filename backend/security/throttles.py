@@ -4,28 +4,33 @@ setting, read on every request so tests and operators can change them; the addre
 the sign-in lockout uses (backend.security.addresses)."""
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import NoReturn
 
 from django.conf import settings
 from django.utils.translation import ngettext
 from rest_framework import exceptions
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from backend.security.addresses import client_address
 
 
 class PublicEndpointThrottle(ScopedRateThrottle):
-    def get_rate(self):
+    def get_rate(self) -> str | None:
         # None (a scope left out of the setting) switches the limit off.
-        return settings.PUBLIC_THROTTLE_RATES.get(self.scope)
+        rates: Mapping[str, str | None] = settings.PUBLIC_THROTTLE_RATES
+        return rates.get(self.scope or "")
 
-    def get_ident(self, request):
+    def get_ident(self, request: Request) -> str:
         return client_address(request)
 
 
 class Throttled(exceptions.Throttled):
     """A 429 with Retry-After and a message in the person's language (DRF's own is English)."""
 
-    def __init__(self, wait: float | None, message: str = ""):
+    def __init__(self, wait: float | None, message: str = "") -> None:
         seconds = max(1, math.ceil(wait or 60))
         minutes = max(1, math.ceil(seconds / 60))
         message = message or ngettext(
@@ -42,9 +47,9 @@ class PublicEndpointMixin:
     """For APIViews anyone may call: no authentication, a scoped rate limit per address, and a
     Dutch 429. Set `throttle_scope` to a key of PUBLIC_THROTTLE_RATES."""
 
-    authentication_classes: list = []
-    throttle_classes = [PublicEndpointThrottle]
+    authentication_classes: Sequence[type[BaseAuthentication]] = []
+    throttle_classes: Sequence[type[BaseThrottle]] = [PublicEndpointThrottle]
     throttle_scope: str = ""
 
-    def throttled(self, request, wait):
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise Throttled(wait)

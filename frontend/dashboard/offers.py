@@ -1,12 +1,105 @@
-"""Dashboard items for the offers area. TEMPORARY shim: the items move here from
-backend.offers.selectors (the backend must not build presentation)."""
+"""Dashboard items for the offers area: reviews waiting (school staff), changes requested and
+recent rejections (companies), offers to start or complete (coordinators). Built on the offers
+selectors; titles, links and urgency here. A fixed number of queries."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from backend.offers.selectors import (
+    REVIEW_EXPECTED_DAYS,
+    offers_needing_company,
+    offers_to_complete,
+    offers_to_start,
+    review_due,
+    review_queue_for,
+)
 from frontend.dashboard.items import DashboardItem
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+    from backend.offers.models import Offer
 
-def items_for(user, *, now: dt.datetime) -> list[DashboardItem]:
-    from backend.offers.selectors import dashboard_items_for
+AREA = "offers"
+# At most this many items of one kind: the landing page is a to-do list, not an archive.
+LIMIT = 50
 
-    return dashboard_items_for(user, now=now)
+
+def items_for(user: "User", *, now: dt.datetime) -> list[DashboardItem]:
+    if not user.is_authenticated:
+        return []
+    today = now.date()
+    items = [_to_review(offer, today) for offer in review_queue_for(user)[:LIMIT]]
+    items += [_for_company(offer) for offer in offers_needing_company(user, now=now)[:LIMIT]]
+    items += [_to_start(offer) for offer in offers_to_start(user, today=today)[:LIMIT]]
+    items += [_to_complete(offer) for offer in offers_to_complete(user, today=today)[:LIMIT]]
+    return items
+
+
+def _url(offer: "Offer") -> str:
+    return reverse("frontend:offer-detail", args=[offer.pk])
+
+
+def _waiting_urgency(days: int) -> int:
+    if days >= REVIEW_EXPECTED_DAYS:
+        return 2
+    return 1 if days >= 3 else 0
+
+
+def _to_review(offer: "Offer", today: dt.date) -> DashboardItem:
+    days, due = review_due(offer, today=today)
+    return DashboardItem(
+        title=_("Beoordeel “%(title)s”") % {"title": offer.title},
+        url=_url(offer),
+        area=AREA,
+        detail=_("%(company)s wacht %(days)d dag(en) op een besluit")
+        % {"company": offer.owner.name, "days": days},
+        due=due,
+        urgency=_waiting_urgency(days),
+    )
+
+
+def _for_company(offer: "Offer") -> DashboardItem:
+    if offer.changes_requested:
+        return DashboardItem(
+            title=_("Pas “%(title)s” aan en dien het opnieuw in") % {"title": offer.title},
+            url=_url(offer),
+            area=AREA,
+            detail=offer.change_request,
+            urgency=1,
+        )
+    return DashboardItem(
+        title=_("“%(title)s” is afgewezen") % {"title": offer.title},
+        url=_url(offer),
+        area=AREA,
+        detail=offer.rejection_reason,
+        urgency=0,
+    )
+
+
+def _iso(date: dt.date | None) -> str:
+    return date.isoformat() if date else ""
+
+
+def _to_start(offer: "Offer") -> DashboardItem:
+    return DashboardItem(
+        title=_("Start “%(title)s”: het begint op %(date)s")
+        % {"title": offer.title, "date": _iso(offer.starts_on)},
+        url=_url(offer),
+        area=AREA,
+        due=offer.starts_on,
+        urgency=2,
+    )
+
+
+def _to_complete(offer: "Offer") -> DashboardItem:
+    return DashboardItem(
+        title=_("Rond “%(title)s” af: het is geëindigd op %(date)s")
+        % {"title": offer.title, "date": _iso(offer.ends_on)},
+        url=_url(offer),
+        area=AREA,
+        due=offer.ends_on,
+        urgency=1,
+    )

@@ -8,10 +8,19 @@
   page shows the same messages as the API and keeps what the person typed.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
 from backend.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    # django-stubs makes ModelForm generic over its model; Django's class is not subscriptable
+    # at runtime, so the type parameter exists for the type checker only.
+    ModelForm = forms.ModelForm[Any]
+else:
+    ModelForm = forms.ModelForm
 
 
 class KoppelRenderer(DjangoTemplates):
@@ -19,7 +28,9 @@ class KoppelRenderer(DjangoTemplates):
     field_template_name = "frontend/forms/field.html"
 
 
-class KoppelFormMixin:
+class KoppelFormMixin(forms.BaseForm):
+    """Mix in before forms.Form or forms.ModelForm (KoppelForm, KoppelModelForm do)."""
+
     default_renderer = KoppelRenderer()
     error_css_class = "has-error"
     required_css_class = "is-required"
@@ -30,14 +41,8 @@ class KoppelFormMixin:
         items = [("", "", str(message)) for message in self.non_field_errors()]
         for name, field in self.fields.items():
             bound = self[name]
-            for message in bound.errors:
-                items.append(
-                    (
-                        bound.id_for_label or bound.auto_id or "",
-                        str(field.label or name),
-                        str(message),
-                    )
-                )
+            anchor = bound.id_for_label or bound.auto_id or ""
+            items.extend((anchor, str(field.label or name), str(m)) for m in bound.errors)
         return items
 
 
@@ -45,7 +50,7 @@ class KoppelForm(KoppelFormMixin, forms.Form):
     pass
 
 
-class KoppelModelForm(KoppelFormMixin, forms.ModelForm):
+class KoppelModelForm(KoppelFormMixin, ModelForm):
     pass
 
 

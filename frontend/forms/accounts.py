@@ -4,9 +4,11 @@ services; these forms only shape and label the input, and check the KvK format e
 person sees the message next to the field."""
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Role
@@ -30,7 +32,7 @@ class LoginForm(KoppelFormMixin, SigninLockoutFormMixin, AuthenticationForm):
         "inactive": _("Dit account is niet meer actief."),
     }
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["password"].label = _("Wachtwoord")
 
@@ -54,7 +56,7 @@ class PasswordChooseForm(KoppelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean_new_password_again(self):
+    def clean_new_password_again(self) -> str | None:
         first = self.cleaned_data.get("new_password")
         second = self.cleaned_data.get("new_password_again")
         if first and second and first != second:
@@ -71,7 +73,7 @@ class InvitationAcceptForm(KoppelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, existing_account: bool, **kwargs):
+    def __init__(self, *args: Any, existing_account: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if existing_account:
             # Someone with a login proves it is theirs; names are already known.
@@ -120,7 +122,7 @@ class CompanySignUpForm(KoppelForm):
         help_text=_("Minstens 8 tekens; niet alleen cijfers en geen veelgebruikt wachtwoord."),
     )
 
-    def clean_kvk(self):
+    def clean_kvk(self) -> str:
         # The service's own normalisation (spaces and dots are allowed while typing).
         value = normalise_kvk(self.cleaned_data["kvk"])
         if not KVK_PATTERN.match(value):
@@ -138,11 +140,11 @@ class InviteColleagueForm(KoppelForm):
     )
     role = forms.ChoiceField(label=_("Rol"), choices=[])
 
-    def __init__(self, *args, roles: set[str], **kwargs):
+    def __init__(self, *args: Any, roles: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [
-            (value, label) for value, label in Role.choices if value in roles
-        ]
-        if len(self.fields["role"].choices) == 1:
-            self.fields["role"].initial = self.fields["role"].choices[0][0]
-            self.fields["role"].widget = forms.HiddenInput()
+        field = cast(forms.ChoiceField, self.fields["role"])
+        choices = [(value, label) for value, label in Role.choices if value in roles]
+        field.choices = choices
+        if len(choices) == 1:
+            field.initial = choices[0][0]
+            field.widget = forms.HiddenInput()

@@ -3,13 +3,19 @@
 The form shapes the input; the offers services decide what is valid (title needed, end after
 start, team size, schools to submit to), and their field errors are shown on these fields."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from backend.curriculum.models import Kwalificatie
 from backend.offers.models import Coverage, LocationKind, OfferKind
-from backend.organisations.models import Consortium, Organisation
 from frontend.forms import KoppelForm
+
+if TYPE_CHECKING:
+    from backend.curriculum.models import Kwalificatie
+    from backend.offers.models import Offer
+    from backend.organisations.models import Consortium, Organisation
 
 NIVEAUS = [(n, _("niveau %(n)d") % {"n": n}) for n in range(1, 5)]
 
@@ -30,7 +36,7 @@ BRIEF_STEPS = [
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
@@ -90,43 +96,56 @@ class OfferBriefForm(KoppelForm):
     niveau_max = forms.TypedChoiceField(
         label=_("Tot en met niveau"), choices=NIVEAUS, coerce=int, initial=4
     )
-    programmes = forms.ModelMultipleChoiceField(
+    programmes: "forms.ModelMultipleChoiceField[Kwalificatie]" = forms.ModelMultipleChoiceField(
         label=_("Voor welke opleidingen?"),
-        queryset=Kwalificatie.objects.none(),
+        queryset=None,  # set in __init__ from the offers selectors
         required=False,
         help_text=_(
             "Laat leeg als het voor elke opleiding kan. Onder het formulier ziet u wat studenten van deze opleidingen ermee kunnen leren."
         ),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    schools = forms.ModelMultipleChoiceField(
+    schools: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
         label=_("Scholen"),
-        queryset=Organisation.objects.none(),
+        queryset=None,  # set in __init__ from the offers selectors
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("De school beoordeelt uw aanbod en maakt het zichtbaar voor studenten."),
     )
-    consortium = forms.ModelChoiceField(
+    consortium: "forms.ModelChoiceField[Consortium]" = forms.ModelChoiceField(
         label=_("Of een samenwerkingsverband"),
-        queryset=Consortium.objects.none(),
+        queryset=None,  # set in __init__ from the offers selectors
         required=False,
         empty_label=_("(geen)"),
         help_text=_("Alle scholen in het samenwerkingsverband zien dan uw aanbod."),
     )
 
-    def __init__(self, *args, schools, consortia, programmes, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        schools: "QuerySet[Organisation]",
+        consortia: "QuerySet[Consortium]",
+        programmes: "QuerySet[Kwalificatie]",
+        **kwargs: Any,
+    ) -> None:
+        """The choices come from the offers selectors (backend.offers.selectors.choices)."""
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = schools
-        self.fields["consortium"].queryset = consortia
-        self.fields["programmes"].queryset = programmes
+        self._choices("schools").queryset = schools
+        self._choices("consortium").queryset = consortia
+        self._choices("programmes").queryset = programmes
 
-    def steps(self):
+    def _choices(self, name: str) -> "forms.ModelChoiceField[Any]":
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field
+
+    def steps(self) -> list[dict[str, Any]]:
         return [
             {"key": key, "legend": legend, "fields": [self[name] for name in names]}
             for key, legend, names in BRIEF_STEPS
         ]
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         """The cleaned values in the shape offer_create/offer_update take."""
         data = dict(self.cleaned_data)
         data["programmes"] = list(data.get("programmes") or [])
@@ -134,7 +153,7 @@ class OfferBriefForm(KoppelForm):
         return data
 
 
-def brief_initial(offer) -> dict:
+def brief_initial(offer: "Offer") -> dict[str, Any]:
     return {
         "kind": offer.kind,
         "title": offer.title,

@@ -3,58 +3,76 @@
 (`RoleRequiredMixin`). Anonymous people are sent to the login page; signed-in people without the
 role get a 403 page. Object rules (whose offer, which school) stay in services and selectors.
 
-Use from any area:
+Use from any area, with the role groups of backend.accounts.roles:
 
     @role_required(*SCHOOL_STAFF_ROLES)
-    def review_queue(request): ...
+    def review_queue(request):
+        user = signed_in_user(request)
 
     class OfferListView(RoleRequiredMixin, TemplateView):
-        roles = (Role.COMPANY_CONTACT,)
+        roles = COMPANY_ROLES
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.views import View as DjangoView
 
-from backend.accounts.models import Role
-from backend.accounts.roles import SCHOOL_STAFF_ROLES
+from backend.accounts import roles as groups
 from backend.accounts.selectors import user_has_role
 
-COMPANY_ROLES = (Role.COMPANY_CONTACT,)
-STUDENT_ROLES = (Role.STUDENT,)
-STAFF_ROLES = tuple(SCHOOL_STAFF_ROLES)
-COORDINATOR_ROLES = (Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+
+# The role groups of backend.accounts.roles under the names the page modules import.
+COMPANY_ROLES = groups.COMPANY_ROLES
+STUDENT_ROLES = groups.STUDENT_ROLES
+STAFF_ROLES = groups.SCHOOL_STAFF_ROLES
+COORDINATOR_ROLES = groups.COORDINATING_ROLES
+
+View = Callable[..., HttpResponse]
 
 
-def has_page_access(user, roles, *, allow_staff: bool = True) -> bool:
+def signed_in_user(request: HttpRequest) -> "User":
+    """The person behind a request to a page behind `login_required` or `role_required`."""
+    return cast("User", request.user)
+
+
+def has_page_access(
+    user: "User | AnonymousUser", roles: Iterable[str], *, allow_staff: bool = True
+) -> bool:
     if not user.is_authenticated:
         return False
     return bool((allow_staff and user.is_staff) or user_has_role(user, *roles))
 
 
-def role_required(*roles: str, allow_staff: bool = True) -> Callable:
-    def decorator(view):
+def role_required(*roles: str, allow_staff: bool = True) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_page_access(request.user, roles, allow_staff=allow_staff):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.koppel_roles = tuple(roles)
         return wrapped
 
     return decorator
 
 
-class RoleRequiredMixin:
+class RoleRequiredMixin(DjangoView):
+    """Put first among the bases: `class Page(RoleRequiredMixin, TemplateView)`."""
+
     roles: tuple[str, ...] = ()
     allow_staff: bool = True
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_page_access(request.user, self.roles, allow_staff=self.allow_staff):

@@ -5,21 +5,26 @@ e-mailed links (`/wachtwoord/reset/<uidb64>/<token>/`, `/uitnodiging/<token>/`,
 `/aanmelden/bevestigen/<uidb64>/<token>/`) open these pages. Signing in goes through the same
 lockout as the API token endpoint (backend.security, via LoginForm)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.forms.forms import NON_FIELD_ERRORS
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.accounts.models import User
+from backend.accounts.selectors import email_has_account
 from backend.accounts.services.invitations import invitation_accept, invitation_for_token
 from backend.accounts.services.passwords import password_reset_confirm, password_reset_request
-from backend.accounts.services.signup import company_sign_up, company_sign_up_confirm
+from backend.accounts.services.signup import company_sign_up_confirm
 from backend.core.errors import ApplicationError
+from backend.organisations.services import company_sign_up
 from backend.security.addresses import client_address
 from backend.security.services import api_tokens_revoke
 from frontend.forms import apply_application_error
@@ -39,7 +44,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         # A language chosen on this page wins; otherwise the person's own preference applies.
         preferred = form.get_user().preferred_language
@@ -52,7 +57,7 @@ class LoginView(auth_views.LoginView):
             )
         return response
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="locked"):
             response.status_code = 429
@@ -62,7 +67,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Signing out of the site also signs out every API client of the person.
         if request.user.is_authenticated:
             api_tokens_revoke(user=request.user)
@@ -70,7 +75,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @require_http_methods(["GET", "POST"])
-def password_reset(request):
+def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the address has an account (no account enumeration).
@@ -79,12 +84,12 @@ def password_reset(request):
     return render(request, "frontend/accounts/password_reset_form.html", {"form": form})
 
 
-def password_reset_done(request):
+def password_reset_done(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/accounts/password_reset_done.html")
 
 
 @require_http_methods(["GET", "POST"])
-def password_reset_choose(request, uidb64: str, token: str):
+def password_reset_choose(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = PasswordChooseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,12 +103,12 @@ def password_reset_choose(request, uidb64: str, token: str):
     return render(request, "frontend/accounts/password_reset_confirm.html", {"form": form})
 
 
-def password_reset_complete(request):
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/accounts/password_reset_complete.html")
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept_page(request, token: str):
+def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     try:
         invitation = invitation_for_token(token, now=now)
@@ -114,7 +119,7 @@ def invitation_accept_page(request, token: str):
             {"message": error.message},
             status=404 if error.status_code == 404 else 410,
         )
-    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    existing = email_has_account(invitation.email)
     form = InvitationAcceptForm(request.POST or None, existing_account=existing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +148,7 @@ def invitation_accept_page(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-def company_signup(request):
+def company_signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("frontend:dashboard")
     form = CompanySignUpForm(request.POST or None)
@@ -173,12 +178,12 @@ def company_signup(request):
     return render(request, "frontend/accounts/company_signup.html", {"form": form})
 
 
-def company_signup_done(request):
+def company_signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/accounts/company_signup_done.html")
 
 
 @require_http_methods(["GET", "POST"])
-def company_signup_confirm(request, uidb64: str, token: str):
+def company_signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The e-mailed link: GET shows a button, POST activates (mail scanners that follow links
     must not confirm for the person)."""
     if request.method != "POST":

@@ -1,10 +1,11 @@
 """Teachers curate: map an offer onto werkprocessen (search the dossier tree by code or words)
 and see per programme which werkprocessen the published challenges cover."""
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,26 +13,40 @@ from django.views.decorators.http import require_POST
 from backend.accounts.selectors import staff_school_ids
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
-from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkproces_search
-from backend.offers.models import Coverage, WerkprocesMapping
-from backend.offers.selectors import coverage_for_kwalificatie, user_reviews_offer
+from backend.offers.access import may_curate
+from backend.offers.models import Coverage
+from backend.offers.selectors import (
+    CoverageReport,
+    CoveringOffer,
+    coverage_for_kwalificatie,
+    curation_programmes,
+    werkproces_to_map,
+)
+from backend.offers.selectors import offer_mapping as mapping_of_offer
 from backend.offers.services import offer_map_werkproces, offer_unmap_werkproces
 from frontend.forms.offers import MappingForm
 from frontend.views.access import STAFF_ROLES, role_required
-from frontend.views.offers import _visible_offer
+from frontend.views.offers import _user, _visible_offer
+
+if TYPE_CHECKING:
+    from backend.curriculum.models import Kwalificatie, Werkproces
+    from backend.offers.models import Offer
 
 SEARCH_LIMIT = 25
 
 
-def _curated_offer(request, pk: int):
-    offer = _visible_offer(request.user, pk)
-    if not (request.user.is_staff or user_reviews_offer(request.user, offer)):
+def _curated_offer(request: HttpRequest, pk: int) -> "Offer":
+    user = _user(request)
+    offer = _visible_offer(user, pk)
+    if not may_curate(user, offer):
         raise Http404
     return offer
 
 
-def _search_results(q: str, offer, programme: Kwalificatie | None) -> list:
+def _search_results(
+    q: str, offer: "Offer", programme: "Kwalificatie | None"
+) -> list[tuple["Werkproces", bool]]:
     q = q.strip()
     if len(q) < 2:
         return []
@@ -40,10 +55,12 @@ def _search_results(q: str, offer, programme: Kwalificatie | None) -> list:
     return [(werkproces, werkproces.pk in mapped) for werkproces in results]
 
 
-def _search_scope(request, offer) -> tuple[list, Kwalificatie | None, str]:
+def _search_scope(
+    request: HttpRequest, offer: "Offer"
+) -> tuple[list["Kwalificatie"], "Kwalificatie | None", str]:
     """The programme to search in: chosen (`opleiding`, "" = every dossier), else the offer's
     first programme that the school teaches, else the school's first programme."""
-    programmes = list(_programmes_for(request.user))
+    programmes = list(curation_programmes(_user(request)))
     raw = request.GET.get("opleiding")
     if raw is not None:
         chosen = next((p for p in programmes if str(p.pk) == raw), None)
@@ -55,7 +72,7 @@ def _search_scope(request, offer) -> tuple[list, Kwalificatie | None, str]:
 
 
 @role_required(*STAFF_ROLES)
-def offer_mapping(request, pk: int):
+def offer_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _curated_offer(request, pk)
     q = request.GET.get("q", "")
     programmes, programme, scope = _search_scope(request, offer)
@@ -72,7 +89,7 @@ def offer_mapping(request, pk: int):
 
 
 @role_required(*STAFF_ROLES)
-def werkproces_search_results(request, pk: int):
+def werkproces_search_results(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: search-as-you-type results for the mapping page."""
     offer = _curated_offer(request, pk)
     q = request.GET.get("q", "")
@@ -92,22 +109,23 @@ def werkproces_search_results(request, pk: int):
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def offer_map(request, pk: int):
+def offer_map(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _curated_offer(request, pk)
     form = MappingForm(request.POST)
     back = redirect_to_mapping(offer.pk, request.POST.get("q", ""), request.POST.get("opleiding"))
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return back
-    werkproces = Werkproces.objects.filter(pk=form.cleaned_data["werkproces"]).first()
+    werkproces = werkproces_to_map(form.cleaned_data["werkproces"])
     if werkproces is None:
         messages.error(request, _("Dit werkproces bestaat niet (meer)."))
         return back
     try:
         offer_map_werkproces(
-            actor=request.user,
+            actor=_user(request),
             offer=offer,
             werkproces=werkproces,
             coverage=form.cleaned_data["coverage"],
@@ -126,17 +144,13 @@ def offer_map(request, pk: int):
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def offer_unmap(request, pk: int, mapping_pk: int):
+def offer_unmap(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
     offer = _curated_offer(request, pk)
-    mapping = (
-        WerkprocesMapping.objects.filter(pk=mapping_pk, offer=offer)
-        .select_related("offer", "werkproces")
-        .first()
-    )
+    mapping = mapping_of_offer(offer, mapping_pk)
     if mapping is None:
         raise Http404
     try:
-        offer_unmap_werkproces(actor=request.user, mapping=mapping)
+        offer_unmap_werkproces(actor=_user(request), mapping=mapping)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -146,7 +160,7 @@ def offer_unmap(request, pk: int, mapping_pk: int):
     return redirect_to_mapping(offer.pk, "")
 
 
-def redirect_to_mapping(pk: int, q: str, scope: str | None = None):
+def redirect_to_mapping(pk: int, q: str, scope: str | None = None) -> HttpResponseRedirect:
     response = redirect("frontend:offer-mapping", pk)
     params = {"q": q} if q else {}
     if q and scope is not None:
@@ -156,54 +170,42 @@ def redirect_to_mapping(pk: int, q: str, scope: str | None = None):
     return response
 
 
-def _programmes_for(user):
-    """Programmes the staff member's schools teach (have students in); all when none yet."""
-    schools = staff_school_ids(user)
-    taught = Kwalificatie.objects.filter(enrolments__school_id__in=schools).distinct()
-    programmes = taught if taught.exists() else Kwalificatie.objects.all()
-    return programmes.select_related("dossier").order_by("title", "niveau")
-
-
 @role_required(*STAFF_ROLES)
-def coverage(request):
-    programmes = list(_programmes_for(request.user))
+def coverage(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    programmes = list(curation_programmes(user))
     chosen = None
     raw = request.GET.get("opleiding", "")
     if (programme_id := parse_id(raw)) is not None:
         chosen = next((p for p in programmes if p.pk == programme_id), None)
     if chosen is None and programmes and not raw:
         chosen = programmes[0]
-    report = None
-    columns: list = []
-    matrix: list = []
-    chart: list = []
+    context: dict[str, Any] = {"report": None, "columns": [], "matrix": [], "chart": []}
     if chosen is not None:
-        report = coverage_for_kwalificatie(chosen, schools=staff_school_ids(request.user))
+        report = coverage_for_kwalificatie(chosen, schools=staff_school_ids(user))
         columns, matrix = _matrix(report)
         chart = [
             (_("volledig gedekt"), len(report.fully_covered)),
             (_("gedeeltelijk gedekt"), len(report.partially_covered)),
             (_("niet gedekt"), len(report.uncovered)),
         ]
+        context = {"report": report, "columns": columns, "matrix": matrix, "chart": chart}
     return render(
         request,
         "frontend/curation/coverage.html",
         {
             "programmes": programmes,
             "chosen": chosen,
-            "report": report,
-            "columns": columns,
-            "matrix": matrix,
-            "chart": chart,
+            **context,
             "not_found": bool(raw) and chosen is None,
         },
     )
 
 
-def _matrix(report):
+def _matrix(report: CoverageReport) -> tuple[list["CoveringOffer"], list[dict[str, Any]]]:
     """Columns: every challenge that covers something; rows: werkproces with one cell per
     challenge (full / partial / None)."""
-    columns = {}
+    columns: dict[int, CoveringOffer] = {}
     for row in report.rows:
         for covering in row.offers:
             columns.setdefault(covering.offer_id, covering)

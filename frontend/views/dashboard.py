@@ -1,14 +1,18 @@
 """The landing page: what needs this person's action today, from every area, most urgent first.
 
-Each app contributes `dashboard_items_for(user, *, now)` in its selectors (backend.core.dashboard);
-this view only sorts and groups them and adds a few role panels built from selectors."""
+Each area contributes its items in frontend/dashboard/ (built on that area's selectors); this view
+only sorts and groups them and adds a few role panels, also built from selectors."""
 
+import datetime as dt
 from itertools import groupby
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.selectors import (
@@ -17,10 +21,13 @@ from backend.accounts.selectors import (
     staff_school_ids,
     student_enrolment,
 )
-from backend.offers.models import Offer
-from backend.offers.selectors import offer_status_summary, review_queue_for
+from backend.offers.selectors import offer_status_summary, offers_visible_to, review_queue_for
 from frontend.dashboard import items_for, sort_key
 from frontend.dashboard.items import DashboardItem
+from frontend.views.access import signed_in_user
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 AREA_LABELS = {
     "offers": _("Aanbod"),
@@ -28,24 +35,33 @@ AREA_LABELS = {
     "agreements": _("Afspraken"),
     "engagement": _("Experts, gastlessen en bijeenkomsten"),
 }
+LATEST_OFFERS = 5
 
 
-def grouped_items(items: list[DashboardItem]) -> list[dict]:
+class ItemGroup(TypedDict):
+    """One area's items on the dashboard; `key` is its most urgent item (the group's place)."""
+
+    area: str
+    label: str | Promise
+    items: list[DashboardItem]
+    key: DashboardItem
+
+
+def _group(area: str, members: list[DashboardItem]) -> ItemGroup:
+    members = sorted(members, key=sort_key)
+    return {
+        "area": area,
+        "label": AREA_LABELS.get(area, area),
+        "items": members,
+        "key": members[0],
+    }
+
+
+def grouped_items(items: list[DashboardItem]) -> list[ItemGroup]:
     """Groups per area; the area with the most urgent (then earliest) item comes first."""
     by_area = sorted(items, key=lambda item: item.area)
-    groups = []
-    for area, members in groupby(by_area, key=lambda item: item.area):
-        members = sorted(members, key=sort_key)
-        groups.append(
-            {
-                "area": area,
-                "label": AREA_LABELS.get(area, area),
-                "items": members,
-                "key": members[0],
-            }
-        )
-    groups.sort(key=lambda group: sort_key(group["key"]))
-    return groups
+    groups = [_group(area, list(members)) for area, members in groupby(by_area, lambda i: i.area)]
+    return sorted(groups, key=lambda group: sort_key(group["key"]))
 
 
 def _url(name: str) -> str | None:
@@ -55,23 +71,19 @@ def _url(name: str) -> str | None:
         return None
 
 
-def _company_panel(user, now) -> dict | None:
+def _company_panel(user: "User", now: dt.datetime) -> dict[str, Any] | None:
     companies = company_ids(user)
     if not companies:
         return None
-    offers = list(
-        Offer.objects.filter(owner_id__in=companies)
-        .select_related("reviewer")
-        .prefetch_related("transitions__actor")
-        .order_by("-updated_at")[:5]
-    )
+    own_offers = offers_visible_to(user).filter(owner_id__in=companies)
+    latest = own_offers.order_by("-updated_at")[:LATEST_OFFERS]
     return {
-        "offers": [(offer, offer_status_summary(offer, now)) for offer in offers],
-        "count": Offer.objects.filter(owner_id__in=companies).count(),
+        "offers": [(offer, offer_status_summary(offer, now)) for offer in latest],
+        "count": own_offers.count(),
     }
 
 
-def _staff_panel(user) -> dict | None:
+def _staff_panel(user: "User") -> dict[str, Any] | None:
     if not staff_school_ids(user):
         return None
     coordinator = bool(coordinator_school_ids(user))
@@ -84,7 +96,7 @@ def _staff_panel(user) -> dict | None:
     }
 
 
-def _student_panel(user) -> dict | None:
+def _student_panel(user: "User") -> dict[str, Any] | None:
     enrolment = student_enrolment(user)
     if enrolment is None:
         return None
@@ -97,16 +109,17 @@ def _student_panel(user) -> dict | None:
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     now = timezone.now()
-    items = items_for(request.user, now=now)
+    items = items_for(user, now=now)
     context = {
         "groups": grouped_items(items),
         "item_count": len(items),
         "urgent_count": sum(1 for item in items if item.urgency >= 2),
-        "company": _company_panel(request.user, now),
-        "staff": _staff_panel(request.user),
-        "student": _student_panel(request.user),
+        "company": _company_panel(user, now),
+        "staff": _staff_panel(user),
+        "student": _student_panel(user),
         "agreements_url": _url("frontend:agreement-list"),
         "today": timezone.localdate(),
     }

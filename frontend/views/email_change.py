@@ -2,6 +2,7 @@
 student import): `/e-mailadres/bevestigen/<token>/`. GET only shows what will change (mail
 scanners open links); the change happens on POST."""
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -11,7 +12,7 @@ from backend.core.errors import ApplicationError
 
 
 @require_http_methods(["GET", "POST"])
-def email_change_confirm_page(request, token: str):
+def email_change_confirm_page(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     try:
         if request.method == "POST":

@@ -2,34 +2,35 @@
 pages (queue, accept / request changes / reject). Every read goes through the offers selectors
 and every write through the offers services, exactly like the API."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.selectors import (
-    company_ids,
-    consortium_ids_for_organisations,
-    coordinator_school_ids,
-)
+from backend.accounts.selectors import company_ids, coordinator_school_ids
 from backend.agreements.selectors import agreement_school_ids
 from backend.agreements.services import agreement_create_from_offer, agreement_propose
 from backend.allocations.selectors.review import company_teams
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
-from backend.curriculum.models import Kwalificatie, Werkproces
 from backend.curriculum.selectors import werkprocessen_for_kwalificatie
-from backend.offers.models import Offer, OfferKind, OfferStatus
+from backend.offers.access import is_offer_company, may_manage_offers_of, offer_actions
+from backend.offers.models import OfferKind
 from backend.offers.selectors import (
     offer_status_summary,
     offers_visible_to,
     review_queue_for,
-    user_is_offer_company,
-    user_reviews_offer,
+)
+from backend.offers.selectors.choices import (
+    offer_programmes,
+    submission_consortia,
+    submission_schools,
 )
 from backend.offers.services import (
     offer_create,
@@ -41,19 +42,26 @@ from backend.offers.services import (
     offer_update,
     offer_withdraw,
 )
-from backend.offers.services.curation import MAPPABLE_STATUSES
-from backend.offers.services.editing import EDITABLE_STATUSES
-from backend.offers.services.lifecycle import FINAL_STATUSES
-from backend.organisations.models import Consortium, Organisation
-from backend.organisations.selectors import organisations_visible_to
+from backend.organisations.selectors import acting_company, organisations_visible_to
 from frontend.forms import apply_application_error
 from frontend.forms.offers import OfferBriefForm, RejectForm, RequestChangesForm, brief_initial
 from frontend.views.access import COMPANY_ROLES, COORDINATOR_ROLES, STAFF_ROLES, role_required
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+    from backend.curriculum.models import Werkproces
+    from backend.offers.models import Offer
+    from backend.organisations.models import Organisation
+
 PAGE_ROLES = (*COMPANY_ROLES, *STAFF_ROLES)
 
 
-def _visible_offer(user, pk: int) -> Offer:
+def _user(request: HttpRequest) -> "User":
+    # Every page here is behind role_required, so the person is signed in.
+    return cast("User", request.user)
+
+
+def _visible_offer(user: "User", pk: int) -> "Offer":
     offer = (
         offers_visible_to(user)
         .prefetch_related(
@@ -69,40 +77,43 @@ def _visible_offer(user, pk: int) -> Offer:
     return offer
 
 
-def _company_offer(user, pk: int) -> Offer:
+def _company_offer(user: "User", pk: int) -> "Offer":
     offer = _visible_offer(user, pk)
-    if not user_is_offer_company(user, offer) and not user.is_staff:
+    if not may_manage_offers_of(user, offer.owner):
         raise Http404
     return offer
 
 
-def _own_company(user) -> Organisation:
-    ids = company_ids(user)
-    organisation = Organisation.objects.filter(pk__in=ids).order_by("pk").first()
+def _own_company(user: "User") -> "Organisation":
+    organisation = acting_company(user)
     if organisation is None:
         raise Http404
     return organisation
 
 
-def _brief_form(request, *, data=None, initial=None, owner: Organisation):
-    schools = organisations_visible_to(request.user).schools().active().order_by("name")
-    consortia = Consortium.objects.filter(
-        pk__in=consortium_ids_for_organisations(
-            {owner.pk} | set(schools.values_list("pk", flat=True))
-        )
-    ).order_by("name")
-    programmes = Kwalificatie.objects.select_related("dossier").order_by("title", "niveau")
+def _brief_form(
+    request: HttpRequest,
+    *,
+    owner: "Organisation",
+    data: QueryDict | None = None,
+    initial: dict[str, Any] | None = None,
+) -> OfferBriefForm:
+    user = _user(request)
+    schools = submission_schools(user)
+    consortia = submission_consortia(
+        user, owner=owner, school_ids=schools.values_list("pk", flat=True)
+    )
     return OfferBriefForm(
-        data, initial=initial, schools=schools, consortia=consortia, programmes=programmes
+        data, initial=initial, schools=schools, consortia=consortia, programmes=offer_programmes()
     )
 
 
-def _teams_by_offer(user) -> dict[int, list[dict]]:
+def _teams_by_offer(user: "User") -> dict[int, list[dict[str, Any]]]:
     """The teams placed on the company's challenges in published rounds (allocations selector):
     first name, level and programme only, never grades or care notes."""
     if not company_ids(user):
         return {}
-    teams: dict[int, list[dict]] = {}
+    teams: dict[int, list[dict[str, Any]]] = {}
     for team in company_teams(user):
         teams.setdefault(team["offer_id"], []).append(team)
     return teams
@@ -119,14 +130,15 @@ def _team_url() -> str | None:
 
 
 @role_required(*COMPANY_ROLES)
-def offer_list(request):
+def offer_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
     now = timezone.now()
     offers = (
-        offers_visible_to(request.user)
-        .filter(owner_id__in=company_ids(request.user))
+        offers_visible_to(user)
+        .filter(owner_id__in=company_ids(user))
         .order_by("-updated_at", "-pk")
     )
-    teams = _teams_by_offer(request.user)
+    teams = _teams_by_offer(user)
     rows = [(offer, offer_status_summary(offer, now), teams.get(offer.pk, [])) for offer in offers]
     return render(
         request,
@@ -135,69 +147,81 @@ def offer_list(request):
     )
 
 
-def _save_brief(request, form: OfferBriefForm, offer: Offer | None, owner: Organisation):
+def _save_brief(
+    request: HttpRequest, form: OfferBriefForm, offer: "Offer | None", owner: "Organisation"
+) -> "Offer | None":
     """Create or update the draft through the services; returns the offer or None when the
     services refused (their messages are then on the form)."""
+    user = _user(request)
     try:
         if offer is None:
-            return offer_create(actor=request.user, owner=owner, **form.service_fields())
-        return offer_update(actor=request.user, offer=offer, **form.service_fields())
+            return offer_create(actor=user, owner=owner, **form.service_fields())
+        return offer_update(actor=user, offer=offer, **form.service_fields())
     except ApplicationError as error:
         apply_application_error(form, error)
         return None
 
 
-def _brief_target(request, pk: int | None) -> Offer | None:
+def _brief_target(request: HttpRequest, pk: int | None) -> "Offer | None":
     # The autosave may already have made the draft: its id comes back in a hidden field.
-    pk = pk or request.POST.get("offer_id") or None
-    if pk is None:
+    target = pk or request.POST.get("offer_id") or None
+    if target is None:
         return None
     try:
-        return _company_offer(request.user, int(pk))
+        return _company_offer(_user(request), int(target))
     except (TypeError, ValueError):
         raise Http404 from None
 
 
+def _submit_brief(
+    request: HttpRequest, form: OfferBriefForm, saved: "Offer"
+) -> HttpResponse | None:
+    """Submit the saved draft to the schools: a redirect to its page, or None when the services
+    refused (their messages are then on the form)."""
+    try:
+        offer_submit(actor=_user(request), offer=saved)
+    except ApplicationError as error:
+        apply_application_error(form, error)
+        return None
+    messages.success(
+        request,
+        _("“%(title)s” is ingediend. De school laat weten wat ze ervan vindt.")
+        % {"title": saved.title},
+    )
+    return redirect("frontend:offer-detail", saved.pk)
+
+
 @role_required(*COMPANY_ROLES)
 @require_http_methods(["GET", "POST"])
-def offer_brief(request, pk: int | None = None):
-    owner = _own_company(request.user)
+def offer_brief(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    owner = _own_company(_user(request))
     offer = _brief_target(request, pk)
-    if offer is not None and offer.status not in EDITABLE_STATUSES:
+    if offer is not None and not offer.is_editable:
         messages.info(request, _("Dit aanbod kan niet meer worden gewijzigd."))
         return redirect("frontend:offer-detail", offer.pk)
-    if request.method == "POST":
-        form = _brief_form(request, data=request.POST, owner=owner)
-        if form.is_valid():
-            saved = _save_brief(request, form, offer, owner)
-            if saved is not None and request.POST.get("action") == "submit":
-                try:
-                    offer_submit(actor=request.user, offer=saved)
-                except ApplicationError as error:
-                    apply_application_error(form, error)
-                    offer = saved
-                else:
-                    messages.success(
-                        request,
-                        _("“%(title)s” is ingediend. De school laat weten wat ze ervan vindt.")
-                        % {"title": saved.title},
-                    )
-                    return redirect("frontend:offer-detail", saved.pk)
-            elif saved is not None:
-                messages.success(request, _("Concept opgeslagen."))
-                return redirect("frontend:offer-edit", saved.pk)
-    else:
+    if request.method != "POST":
         initial = brief_initial(offer) if offer else {"kind": _kind_from_query(request)}
         form = _brief_form(request, initial=initial, owner=owner)
+        return render(request, "frontend/offers/offer_brief.html", _brief_context(form, offer))
+    form = _brief_form(request, data=request.POST, owner=owner)
+    saved = _save_brief(request, form, offer, owner) if form.is_valid() else None
+    if saved is not None and request.POST.get("action") == "submit":
+        submitted = _submit_brief(request, form, saved)
+        if submitted is not None:
+            return submitted
+        offer = saved
+    elif saved is not None:
+        messages.success(request, _("Concept opgeslagen."))
+        return redirect("frontend:offer-edit", saved.pk)
     return render(request, "frontend/offers/offer_brief.html", _brief_context(form, offer))
 
 
-def _kind_from_query(request) -> str:
+def _kind_from_query(request: HttpRequest) -> str:
     kind = request.GET.get("soort", OfferKind.CHALLENGE)
     return kind if kind in OfferKind.values else OfferKind.CHALLENGE
 
 
-def _brief_context(form: OfferBriefForm, offer: Offer | None) -> dict:
+def _brief_context(form: OfferBriefForm, offer: "Offer | None") -> dict[str, Any]:
     return {
         "form": form,
         "offer": offer,
@@ -205,31 +229,32 @@ def _brief_context(form: OfferBriefForm, offer: Offer | None) -> dict:
     }
 
 
-def _werkprocessen_for_form(form: OfferBriefForm) -> list[dict]:
+def _werkprocessen_for_form(form: OfferBriefForm) -> list[dict[str, Any]]:
     """The werkprocessen of the chosen programmes, so a company sees in plain words what students
     could practise with its question (at most three programmes, to keep the page short)."""
     if form.is_bound:
         chosen = form.cleaned_data.get("programmes") if hasattr(form, "cleaned_data") else None
-        ids = [p.pk for p in chosen] if chosen else _int_list(form.data.getlist("programmes"))
+        raw = form.data.getlist("programmes") if isinstance(form.data, QueryDict) else []
+        ids = [p.pk for p in chosen] if chosen else _int_list(raw)
     else:
         ids = [p.pk for p in form.initial.get("programmes", [])]
     return werkprocessen_explained(ids)
 
 
-def _int_list(values) -> list[int]:
+def _int_list(values: list[str]) -> list[int]:
     return [number for value in values if (number := parse_id(value)) is not None]
 
 
-def werkprocessen_explained(programme_ids: list[int]) -> list[dict]:
+def werkprocessen_explained(programme_ids: list[int]) -> list[dict[str, Any]]:
     result = []
-    for kwalificatie in Kwalificatie.objects.filter(pk__in=programme_ids[:3]).order_by("title"):
+    for kwalificatie in offer_programmes().filter(pk__in=programme_ids[:3]).order_by("title"):
         werkprocessen: list[Werkproces] = list(werkprocessen_for_kwalificatie(kwalificatie))
         result.append({"kwalificatie": kwalificatie, "werkprocessen": werkprocessen})
     return result
 
 
 @role_required(*COMPANY_ROLES)
-def offer_werkprocessen_hint(request):
+def offer_werkprocessen_hint(request: HttpRequest) -> HttpResponse:
     """htmx: the plain-words werkprocessen panel for the programmes chosen in the brief."""
     ids = _int_list(request.GET.getlist("programmes"))
     return render(
@@ -241,12 +266,12 @@ def offer_werkprocessen_hint(request):
 
 @role_required(*COMPANY_ROLES)
 @require_POST
-def offer_autosave(request):
+def offer_autosave(request: HttpRequest) -> HttpResponse:
     """htmx: save the brief as a draft while the person types; answers with a status line and,
     for a new draft, the id it got (an out-of-band swap of the hidden field)."""
-    owner = _own_company(request.user)
+    owner = _own_company(_user(request))
     offer = _brief_target(request, None)
-    if offer is not None and offer.status not in EDITABLE_STATUSES:
+    if offer is not None and not offer.is_editable:
         return render(request, "frontend/offers/_autosave_status.html", {"locked": True})
     form = _brief_form(request, data=request.POST, owner=owner)
     saved = _save_brief(request, form, offer, owner) if form.is_valid() else None
@@ -268,22 +293,16 @@ def offer_autosave(request):
 # ---- Shared detail page -----------------------------------------------------------------------
 
 
-def _detail_context(request, offer: Offer, **overrides) -> dict:
-    user = request.user
-    is_company = user_is_offer_company(user, offer)
-    reviews = user.is_staff or user_reviews_offer(user, offer)
-    in_review = offer.status in (OfferStatus.SUBMITTED, OfferStatus.IN_REVIEW)
+def _detail_context(request: HttpRequest, offer: "Offer", **overrides: Any) -> dict[str, Any]:
+    user = _user(request)
+    is_company = is_offer_company(user, offer)
     context = {
         "offer": offer,
         "summary": offer_status_summary(offer, timezone.now()),
         "transitions": list(offer.transitions.all()),
         "mappings": sorted(offer.werkproces_mappings.all(), key=lambda m: m.werkproces.code),
         "is_company": is_company,
-        "can_edit": is_company and offer.status in EDITABLE_STATUSES,
-        "can_withdraw": is_company and offer.status not in FINAL_STATUSES,
-        "can_review": reviews and in_review,
-        "can_start_review": reviews and offer.status == OfferStatus.SUBMITTED,
-        "can_map": reviews and offer.status in MAPPABLE_STATUSES,
+        "actions": offer_actions(user, offer),
         "changes_form": RequestChangesForm(prefix="changes"),
         "reject_form": RejectForm(prefix="reject"),
         "teams": _teams_by_offer(user).get(offer.pk, []) if is_company else [],
@@ -296,12 +315,14 @@ def _detail_context(request, offer: Offer, **overrides) -> dict:
 
 
 @role_required(*PAGE_ROLES)
-def offer_detail(request, pk: int):
-    offer = _visible_offer(request.user, pk)
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _visible_offer(_user(request), pk)
     return render(request, "frontend/offers/offer_detail.html", _detail_context(request, offer))
 
 
-def _detail_with_form_errors(request, offer: Offer, **overrides):
+def _detail_with_form_errors(
+    request: HttpRequest, offer: "Offer", **overrides: Any
+) -> HttpResponse:
     """Re-show the detail page with a form's errors and what was typed."""
     context = _detail_context(request, offer, **overrides)
     return render(request, "frontend/offers/offer_detail.html", context, status=400)
@@ -310,22 +331,22 @@ def _detail_with_form_errors(request, offer: Offer, **overrides):
 # ---- Transitions ------------------------------------------------------------------------------
 
 
-def _done(request, offer: Offer, message: str):
+def _done(request: HttpRequest, offer: "Offer", message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("frontend:offer-detail", offer.pk)
 
 
-def _refused(request, offer: Offer, error: ApplicationError):
+def _refused(request: HttpRequest, offer: "Offer", error: ApplicationError) -> HttpResponse:
     messages.error(request, error.message)
     return redirect("frontend:offer-detail", offer.pk)
 
 
 @role_required(*COMPANY_ROLES)
 @require_POST
-def offer_submit_page(request, pk: int):
-    offer = _company_offer(request.user, pk)
+def offer_submit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _company_offer(_user(request), pk)
     try:
-        offer_submit(actor=request.user, offer=offer)
+        offer_submit(actor=_user(request), offer=offer)
     except ApplicationError as error:
         return _refused(request, offer, error)
     return _done(request, offer, _("Ingediend. De school laat weten wat ze ervan vindt."))
@@ -333,10 +354,10 @@ def offer_submit_page(request, pk: int):
 
 @role_required(*COMPANY_ROLES)
 @require_POST
-def offer_withdraw_page(request, pk: int):
-    offer = _company_offer(request.user, pk)
+def offer_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _company_offer(_user(request), pk)
     try:
-        offer_withdraw(actor=request.user, offer=offer, note=request.POST.get("note", ""))
+        offer_withdraw(actor=_user(request), offer=offer, note=request.POST.get("note", ""))
     except ApplicationError as error:
         return _refused(request, offer, error)
     return _done(request, offer, _("Het aanbod is ingetrokken."))
@@ -344,10 +365,10 @@ def offer_withdraw_page(request, pk: int):
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def offer_review_start_page(request, pk: int):
-    offer = _visible_offer(request.user, pk)
+def offer_review_start_page(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _visible_offer(_user(request), pk)
     try:
-        offer_review_start(actor=request.user, offer=offer)
+        offer_review_start(actor=_user(request), offer=offer)
     except ApplicationError as error:
         return _refused(request, offer, error)
     return _done(request, offer, _("U beoordeelt dit aanbod nu; het bedrijf ziet dat."))
@@ -355,10 +376,10 @@ def offer_review_start_page(request, pk: int):
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def offer_publish_page(request, pk: int):
-    offer = _visible_offer(request.user, pk)
+def offer_publish_page(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _visible_offer(_user(request), pk)
     try:
-        offer_publish(actor=request.user, offer=offer, note=request.POST.get("note", ""))
+        offer_publish(actor=_user(request), offer=offer, note=request.POST.get("note", ""))
     except ApplicationError as error:
         return _refused(request, offer, error)
     return _done(
@@ -370,13 +391,13 @@ def offer_publish_page(request, pk: int):
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def offer_request_changes_page(request, pk: int):
-    offer = _visible_offer(request.user, pk)
+def offer_request_changes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _visible_offer(_user(request), pk)
     form = RequestChangesForm(request.POST, prefix="changes")
     if form.is_valid():
         try:
             offer_request_changes(
-                actor=request.user, offer=offer, message=form.cleaned_data["message"]
+                actor=_user(request), offer=offer, message=form.cleaned_data["message"]
             )
         except ApplicationError as error:
             apply_application_error(form, error)
@@ -387,12 +408,12 @@ def offer_request_changes_page(request, pk: int):
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def offer_reject_page(request, pk: int):
-    offer = _visible_offer(request.user, pk)
+def offer_reject_page(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _visible_offer(_user(request), pk)
     form = RejectForm(request.POST, prefix="reject")
     if form.is_valid():
         try:
-            offer_reject(actor=request.user, offer=offer, reason=form.cleaned_data["reason"])
+            offer_reject(actor=_user(request), offer=offer, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
@@ -403,34 +424,35 @@ def offer_reject_page(request, pk: int):
 # ---- Agreement ----------------------------------------------------------------------------------
 
 
-def _agreement_schools(user, offer: Offer) -> list[Organisation]:
+def _agreement_schools(user: "User", offer: "Offer") -> list["Organisation"]:
     """Schools for which this person may record an agreement about the offer (the rule the
     agreements service applies to the API as well). The page is the school's side: only
     schools where they coordinate, also for staff and for people who represent the company."""
     ids = agreement_school_ids(user, offer) & coordinator_school_ids(user)
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    if not ids:
+        return []
+    return list(organisations_visible_to(user).filter(pk__in=ids).order_by("name"))
 
 
 @role_required(*COORDINATOR_ROLES)
 @require_POST
-def offer_agreement(request, pk: int):
+def offer_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator records the agreement with the company about a published offer: the
     agreements service drafts it from the offer (parties, dates, clauses, commitments) and it is
     proposed to the company at once, which then reads and accepts it on the agreement page."""
-    offer = _visible_offer(request.user, pk)
-    schools = {school.pk: school for school in _agreement_schools(request.user, offer)}
-    raw = request.POST.get("school", "")
-    school = schools.get(parse_id(raw))
+    user = _user(request)
+    offer = _visible_offer(user, pk)
+    schools = {school.pk: school for school in _agreement_schools(user, offer)}
+    school_id = parse_id(request.POST.get("school", ""))
+    school = schools.get(school_id) if school_id is not None else None
     if school is None:
         messages.error(request, _("Kies een school waarvoor u coördinator bent."))
         return redirect("frontend:offer-detail", offer.pk)
     now = timezone.now()
     try:
         with transaction.atomic():
-            agreement = agreement_create_from_offer(
-                offer=offer, school=school, actor=request.user, now=now
-            )
-            agreement_propose(agreement=agreement, actor=request.user, now=now)
+            agreement = agreement_create_from_offer(offer=offer, school=school, actor=user, now=now)
+            agreement_propose(agreement=agreement, actor=user, now=now)
     except ApplicationError as error:
         return _refused(request, offer, error)
     messages.success(
@@ -445,8 +467,8 @@ def offer_agreement(request, pk: int):
 
 
 @role_required(*STAFF_ROLES)
-def review_queue(request):
+def review_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    offers = review_queue_for(request.user)
+    offers = review_queue_for(_user(request))
     rows = [(offer, offer_status_summary(offer, now)) for offer in offers]
     return render(request, "frontend/offers/review_queue.html", {"rows": rows})

@@ -1,39 +1,43 @@
 """A company's colleagues and invitations (the accounts invitation service sends the e-mail)."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.accounts.models import Invitation
-from backend.accounts.selectors import company_ids
-from backend.accounts.services.invitations import invitable_roles, invitation_create
+from backend.accounts.access import invitable_roles
+from backend.accounts.roles import COMPANY_ROLES
+from backend.accounts.selectors import open_invitations
+from backend.accounts.services.invitations import invitation_create
 from backend.core.errors import ApplicationError
-from backend.organisations.models import Organisation
-from backend.organisations.selectors import organisation_staff
+from backend.organisations.selectors import acting_company, organisation_staff
 from frontend.forms import apply_application_error
 from frontend.forms.accounts import InviteColleagueForm
-from frontend.views.access import COMPANY_ROLES, role_required
+from frontend.views.access import role_required
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
 
 @role_required(*COMPANY_ROLES, allow_staff=False)
 @require_http_methods(["GET", "POST"])
-def organisation_team(request):
-    organisation = (
-        Organisation.objects.filter(pk__in=company_ids(request.user)).order_by("pk").first()
-    )
+def organisation_team(request: HttpRequest) -> HttpResponse:
+    user = cast("User", request.user)
+    organisation = acting_company(user)
     if organisation is None:
         return redirect("frontend:dashboard")
-    roles = invitable_roles(request.user, organisation)
-    form = InviteColleagueForm(request.POST or None, roles=roles)
+    form = InviteColleagueForm(request.POST or None, roles=invitable_roles(user, organisation))
     if request.method == "POST" and form.is_valid():
         try:
             issued = invitation_create(
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                actor=request.user,
+                actor=user,
                 now=timezone.now(),
             )
         except ApplicationError as error:
@@ -47,9 +51,7 @@ def organisation_team(request):
     context = {
         "organisation": organisation,
         "members": organisation_staff(organisation),
-        "invitations": Invitation.objects.filter(
-            organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
-        ).order_by("-created_at"),
+        "invitations": open_invitations(organisation, now=timezone.now()),
         "form": form,
     }
     return render(request, "frontend/core/organisation_team.html", context)

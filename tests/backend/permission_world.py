@@ -85,7 +85,7 @@ def _round(w, name, now):
 
 
 def _run(w, round_):
-    run = allocations.allocation_run_start(round=round_, actor=w.bos)
+    run = allocations.allocation_run_start(allocation_round=round_, actor=w.bos)
     allocations.allocation_run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run
@@ -99,27 +99,29 @@ def _allocations(w, now):
     w.classmate = student(school=w.vista, kwalificatie=w.ict_niveau2, first_name="Lotte")
     w.round_preparing = _round(w, "Voorbereiding", now)
     w.round_choosing = _round(w, "Kiezen", now)
-    allocations.allocation_round_open_choosing(round=w.round_choosing, actor=w.bos, now=now)
+    allocations.allocation_round_open_choosing(
+        allocation_round=w.round_choosing, actor=w.bos, now=now
+    )
     allocations.choice_list_submit(
-        round=w.round_choosing, student=w.sanne, offer_ids=[w.webshop.pk], now=now
+        allocation_round=w.round_choosing, student=w.sanne, offer_ids=[w.webshop.pk], now=now
     )
     w.round_review, w.run = _reviewed_round(w, "Review", now)
     w.other_run = _run(w, w.round_review)
     w.round_published, _ = _reviewed_round(w, "Gepubliceerd", now)
-    allocations.allocation_round_publish(round=w.round_published, actor=w.bos, now=now)
+    allocations.allocation_round_publish(allocation_round=w.round_published, actor=w.bos, now=now)
     w.objection = allocations.objection_submit(
-        round=w.round_published, student=w.sanne, reason="Ik wil de app bouwen", now=now
+        allocation_round=w.round_published, student=w.sanne, reason="Ik wil de app bouwen", now=now
     )
 
 
 def _reviewed_round(w, name, now):
     round_ = _round(w, name, now)
-    allocations.allocation_round_open_choosing(round=round_, actor=w.bos, now=now)
+    allocations.allocation_round_open_choosing(allocation_round=round_, actor=w.bos, now=now)
     for user in (w.sanne, w.classmate):
         allocations.choice_list_submit(
-            round=round_, student=user, offer_ids=[w.webshop.pk, w.app.pk], now=now
+            allocation_round=round_, student=user, offer_ids=[w.webshop.pk, w.app.pk], now=now
         )
-    allocations.allocation_round_close_choosing(round=round_, actor=w.bos, now=now)
+    allocations.allocation_round_close_choosing(allocation_round=round_, actor=w.bos, now=now)
     run = _run(w, round_)
     round_.refresh_from_db()
     assert round_.phase == "review", run.error

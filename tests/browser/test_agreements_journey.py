@@ -54,7 +54,8 @@ def test_the_company_reads_the_agreement_in_english_and_accepts_it(cast, page, l
         cast.bakkerij,
         1,
     )
-    assert acceptance.ip_address == "127.0.0.1" and "Chrome" in acceptance.user_agent
+    assert acceptance.ip_address == "127.0.0.1"
+    assert "Chrome" in acceptance.user_agent
 
     login(page, cast.bos)
     page.goto(f"/agreements/{agreement.pk}/")

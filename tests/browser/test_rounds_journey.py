@@ -49,12 +49,12 @@ def slow_worker(monkeypatch):
 def test_students_rank_the_coordinator_runs_and_publishes_and_a_student_reads_why(
     cast, browser, live_server, page, phone_page, login, slow_worker
 ):
-    round = make_round(cast, phase=Phase.CHOOSING)
-    webshop, app = round.webshop, round.app
+    allocation_round = make_round(cast, phase=Phase.CHOOSING)
+    webshop, app = allocation_round.webshop, allocation_round.app
 
     # Sanne, on a 360 px phone: numbers in the boxes, then ↓ with the keyboard, then save.
     login(phone_page, cast.sanne)
-    phone_page.goto(f"/rounds/{round.pk}/student/")
+    phone_page.goto(f"/rounds/{allocation_round.pk}/student/")
     phone_page.get_by_label("Positie voor Webshop voor Bakkerij Jansen (leeg = niet kiezen)").fill(
         "1"
     )
@@ -80,12 +80,15 @@ def test_students_rank_the_coordinator_runs_and_publishes_and_a_student_reads_wh
     for name in ("Lotte", "Daan"):
         classmate = student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=name)
         services.choice_list_submit(
-            round=round, student=classmate, offer_ids=[webshop.pk, app.pk], now=timezone.now()
+            allocation_round=allocation_round,
+            student=classmate,
+            offer_ids=[webshop.pk, app.pk],
+            now=timezone.now(),
         )
 
     # The coordinator closes the choices, starts a run and watches the progress bar.
     login(page, cast.bos)
-    page.goto(f"/rounds/{round.pk}/")
+    page.goto(f"/rounds/{allocation_round.pk}/")
     page.get_by_role("button", name="Keuzes nu sluiten").click()
     expect(page.locator("#round-phase")).to_have_text("indelen")
     page.get_by_label("Methode").select_option("optimal")
@@ -104,12 +107,12 @@ def test_students_rank_the_coordinator_runs_and_publishes_and_a_student_reads_wh
     assert AllocationRun.objects.get().status == "succeeded"
     page.get_by_role("button", name="Indeling publiceren").click()
     expect(page.locator("#round-phase")).to_have_text("gepubliceerd (bezwaar mogelijk)")
-    round.refresh_from_db()
-    assert round.phase == Phase.PUBLISHED
+    allocation_round.refresh_from_db()
+    assert allocation_round.phase == Phase.PUBLISHED
 
     # Sanne reads her assignment and why.
-    placed = Assignment.objects.get(round=round, student=cast.sanne)
-    phone_page.goto(f"/rounds/{round.pk}/student/")
+    placed = Assignment.objects.get(round=allocation_round, student=cast.sanne)
+    phone_page.goto(f"/rounds/{allocation_round.pk}/student/")
     expect(phone_page.locator("#my-result")).to_be_visible()
     expect(phone_page.locator("#explanation-summary")).to_contain_text(
         f"Je bent ingedeeld bij '{placed.offer.title}'"

@@ -73,7 +73,8 @@ def test_another_company_gets_nothing(cast, page_client, agreement):
 def test_the_student_reads_but_cannot_accept(cast, page_client, agreement):
     client = page_client(cast.sanne)
     page = client.get(reverse("frontend:agreement-detail", args=[agreement.pk])).content.decode()
-    assert "Nieuwe bestelwebsite" in page and 'id="accept-agreement"' not in page
+    assert "Nieuwe bestelwebsite" in page
+    assert 'id="accept-agreement"' not in page
     assert client.post(reverse("frontend:agreement-accept", args=[agreement.pk])).status_code == 403
     assert Acceptance.objects.count() == 0
 

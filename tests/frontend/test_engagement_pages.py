@@ -73,7 +73,8 @@ def test_a_refused_request_shows_why_and_keeps_what_was_typed(cast, expert):
 def test_the_booking_journey_request_then_accept(cast, expert):
     response = _peters_requests_ux_testing(cast, expert)
     booking = GuestLessonBooking.objects.get()
-    assert response.status_code == 302 and response.url == f"/engagement/bookings/{booking.pk}/"
+    assert response.status_code == 302
+    assert response.url == f"/engagement/bookings/{booking.pk}/"
 
     page = login(cast.eva).get(f"/engagement/bookings/{booking.pk}/").content.decode()
     assert "Accepteren" in page
@@ -222,7 +223,8 @@ def test_a_coordinator_creates_an_event_and_a_teacher_cannot(cast):
     }
     response = login(cast.bos).post("/engagement/events/", data)
     event = Event.objects.get()
-    assert response.status_code == 302 and response.url == f"/engagement/events/{event.pk}/"
+    assert response.status_code == 302
+    assert response.url == f"/engagement/events/{event.pk}/"
     assert (event.school, event.consortium, event.slots.count()) == (cast.vista, cast.consortium, 6)
     assert login(cast.devries).post("/engagement/events/", data).status_code == 403
     bad = login(cast.bos).post("/engagement/events/", {**data, "end": "12:00"})
@@ -249,5 +251,6 @@ def test_a_portfolio_review_is_booked_from_the_event_page_and_the_company_sees_f
     assert EventBooking.objects.get().kind == "portfolio_review"
 
     page = login(cast.eva).get(f"/engagement/events/{meet_and_match.pk}/").content.decode()
-    assert "Geboekt aan onze tafel" in page and "Sanne" in page
+    assert "Geboekt aan onze tafel" in page
+    assert "Sanne" in page
     assert cast.sanne.last_name not in page

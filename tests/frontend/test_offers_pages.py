@@ -282,7 +282,8 @@ def test_the_coverage_view_marks_werkprocessen_no_challenge_covers(cast, page_cl
     html = response.content.decode()
     assert "Webwinkel" in html
     assert html.count('class="cell-gap"') == 2
-    assert "<title" in html and "niet gedekt: 2" in html
+    assert "<title" in html
+    assert "niet gedekt: 2" in html
 
 
 def test_the_coverage_view_of_a_programme_from_another_school_is_refused(cast, page_client):

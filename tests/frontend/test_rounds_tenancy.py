@@ -38,9 +38,11 @@ def secret(cast):
     )
 
 
-def _placements(round):
+def _placements(allocation_round):
     return sorted(
-        Assignment.objects.filter(round=round).values_list("student_id", "offer_id", "locked")
+        Assignment.objects.filter(round=allocation_round).values_list(
+            "student_id", "offer_id", "locked"
+        )
     )
 
 
@@ -49,58 +51,67 @@ def _flash(response) -> list[str]:
 
 
 def test_it_answers_an_assignment_action_on_another_schools_student_with_404(people, page_client):
-    round = make_round(people, phase=Phase.REVIEW)
-    before = _placements(round)
+    allocation_round = make_round(people, phase=Phase.REVIEW)
+    before = _placements(allocation_round)
     client = page_client(people.bos)
     for action in ("lock", "unlock", "override"):
         foreign = client.post(
-            reverse("frontend:round-assignment-action", args=[round.pk, people.ahmed.pk, action]),
-            {"offer": round.app.pk},
+            reverse(
+                "frontend:round-assignment-action",
+                args=[allocation_round.pk, people.ahmed.pk, action],
+            ),
+            {"offer": allocation_round.app.pk},
         )
         missing = client.post(
-            reverse("frontend:round-assignment-action", args=[round.pk, MISSING, action]),
-            {"offer": round.app.pk},
+            reverse(
+                "frontend:round-assignment-action", args=[allocation_round.pk, MISSING, action]
+            ),
+            {"offer": allocation_round.app.pk},
         )
         assert foreign.status_code == missing.status_code == 404, action
         assert "Ahmed" not in foreign.content.decode()
-    assert _placements(round) == before
+    assert _placements(allocation_round) == before
 
 
 def test_an_override_to_another_schools_offer_does_not_reveal_its_title(
     people, secret, page_client
 ):
-    round = make_round(people, phase=Phase.REVIEW)
-    before = _placements(round)
+    allocation_round = make_round(people, phase=Phase.REVIEW)
+    before = _placements(allocation_round)
     client = page_client(people.bos)
-    url = reverse("frontend:round-assignment-action", args=[round.pk, people.sanne.pk, "override"])
+    url = reverse(
+        "frontend:round-assignment-action", args=[allocation_round.pk, people.sanne.pk, "override"]
+    )
     foreign = client.post(url, {"offer": secret.pk}, follow=True)
     missing = client.post(url, {"offer": MISSING}, follow=True)
     assert foreign.status_code == missing.status_code == 200
     assert _flash(foreign) == _flash(missing) == [NOT_IN_ROUND]
     assert "Geheim" not in foreign.content.decode()
-    assert _placements(round) == before
+    assert _placements(allocation_round) == before
 
 
 def test_accepting_an_objection_with_another_schools_offer_does_not_reveal_its_title(
     people, secret, page_client
 ):
-    round = make_round(people, phase=Phase.PUBLISHED)
-    objection = services.objection_submit(round=round, student=people.sanne, reason="Te ver")
-    before = _placements(round)
+    allocation_round = make_round(people, phase=Phase.PUBLISHED)
+    objection = services.objection_submit(
+        allocation_round=allocation_round, student=people.sanne, reason="Te ver"
+    )
+    before = _placements(allocation_round)
     client = page_client(people.bos)
-    url = reverse("frontend:round-objection-decide", args=[round.pk, objection.pk])
+    url = reverse("frontend:round-objection-decide", args=[allocation_round.pk, objection.pk])
     foreign = client.post(url, {"decision": "accept", "offer": secret.pk}, follow=True)
     missing = client.post(url, {"decision": "accept", "offer": MISSING}, follow=True)
     assert _flash(foreign) == _flash(missing) == [NOT_IN_ROUND]
     assert "Geheim" not in foreign.content.decode()
     assert Objection.objects.get().status == "open"
-    assert _placements(round) == before
+    assert _placements(allocation_round) == before
 
 
 def test_a_student_choosing_another_schools_offer_sees_only_its_number(people, secret, page_client):
-    round = make_round(people)
+    allocation_round = make_round(people)
     client = page_client(people.sanne)
-    url = reverse("frontend:round-student", args=[round.pk])
+    url = reverse("frontend:round-student", args=[allocation_round.pk])
     foreign = client.post(url, {"form": "choices", f"position-{secret.pk}": "1"})
     missing = client.post(url, {"form": "choices", f"position-{MISSING}": "1"})
     assert foreign.context["errors"] == [
@@ -125,7 +136,8 @@ def test_the_new_round_form_lists_only_challenges_of_the_coordinators_rounds(peo
     challenge("Eigen concept", people.vista, status=OfferStatus.DRAFT)
     elsewhere = challenge("Uitdaging van Rijn IJssel", SchoolFactory(name="Rijn IJssel"))
     page = page_client(people.bos).get(reverse("frontend:round-create")).content.decode()
-    assert "Eigen uitdaging" in page and "Consortium uitdaging" in page
+    assert "Eigen uitdaging" in page
+    assert "Consortium uitdaging" in page
     assert "Eigen concept" not in page
     assert "Rijn IJssel" not in page
     assert f'value="{elsewhere.pk}"' not in page

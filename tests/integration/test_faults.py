@@ -71,7 +71,7 @@ def ready_round(cast, *, students: int = 12):
         )
         for _ in range(5)
     ]
-    round = services.allocation_round_create(
+    allocation_round = services.allocation_round_create(
         actor=cast.bos,
         name="Storingsronde",
         period="2026 blok 1",
@@ -83,13 +83,19 @@ def ready_round(cast, *, students: int = 12):
         objections_close_at=now + dt.timedelta(days=21),
         now=now,
     )
-    services.allocation_round_open_choosing(round=round, actor=cast.bos, now=now)
+    services.allocation_round_open_choosing(
+        allocation_round=allocation_round, actor=cast.bos, now=now
+    )
     for i in range(students):
         user = student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=f"S{i}")
         picks = [offers[(i + k) % len(offers)].pk for k in range(3)]
-        services.choice_list_submit(round=round, student=user, offer_ids=picks, now=now)
-    services.allocation_round_close_choosing(round=round, actor=cast.bos, now=now)
-    return round
+        services.choice_list_submit(
+            allocation_round=allocation_round, student=user, offer_ids=picks, now=now
+        )
+    services.allocation_round_close_choosing(
+        allocation_round=allocation_round, actor=cast.bos, now=now
+    )
+    return allocation_round
 
 
 def run_status(run_id: int) -> AllocationRun:
@@ -98,10 +104,12 @@ def run_status(run_id: int) -> AllocationRun:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_run_leaves_a_failed_retryable_run(cast, queues, real_celery, settings):
-    round = ready_round(cast)
+    allocation_round = ready_round(cast)
     slow = queues.start(real_celery, slow=True)
     bos = as_user(cast.bos)
-    started = bos.post(reverse("api:round-runs", args=[round.pk]), {"seed": 1}, format="json")
+    started = bos.post(
+        reverse("api:round-runs", args=[allocation_round.pk]), {"seed": 1}, format="json"
+    )
     assert started.status_code == 202, started.json()
     run_id = started.json()["id"]
     wait_for(lambda: run_status(run_id).stage == "slow", timeout=30, what="the run to start")
@@ -144,14 +152,16 @@ def _transition(client, action: str, offer: Offer) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_nothing_is_lost_and_nothing_is_sent_twice(cast, queues, real_celery):
-    round = ready_round(cast)
+    allocation_round = ready_round(cast)
     offer = OfferFactory(
         owner=cast.bakkerij, contact=cast.jan, status=OfferStatus.DRAFT, schools=[cast.vista]
     )
     bos, jan, devries = as_user(cast.bos), as_user(cast.jan), as_user(cast.devries)
 
     with broker_unreachable(real_celery):
-        started = bos.post(reverse("api:round-runs", args=[round.pk]), {"seed": 2}, format="json")
+        started = bos.post(
+            reverse("api:round-runs", args=[allocation_round.pk]), {"seed": 2}, format="json"
+        )
         assert started.status_code == 202, started.json()
         _transition(jan, "submit", offer)
         _transition(devries, "review", offer)
@@ -197,10 +207,10 @@ def test_a_run_whose_worker_was_killed_is_completed_by_the_redelivered_task(
 ):
     """Acknowledged late, the killed worker's task stays in Redis; after the visibility timeout
     another worker gets it and takes over the run, whose heartbeat is by then stale."""
-    round = ready_round(cast)
+    allocation_round = ready_round(cast)
     slow = queues.start(real_celery, slow=True)
     started = as_user(cast.bos).post(
-        reverse("api:round-runs", args=[round.pk]), {"seed": 4}, format="json"
+        reverse("api:round-runs", args=[allocation_round.pk]), {"seed": 4}, format="json"
     )
     assert started.status_code == 202, started.json()
     run_id = started.json()["id"]

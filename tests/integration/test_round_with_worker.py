@@ -105,7 +105,7 @@ def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, rea
     for i, user in enumerate(students[1:]):
         picks = [offers[(i * 7 + k * 13) % len(offers)].pk for k in range(3 + i % 4)]
         services.choice_list_submit(
-            round=allocation_round, student=user, offer_ids=picks, now=timezone.now()
+            allocation_round=allocation_round, student=user, offer_ids=picks, now=timezone.now()
         )
     assert bos.post(reverse("api:round-close-choices", args=[round_id])).status_code == 200
 
@@ -127,7 +127,8 @@ def test_a_round_from_choices_to_objections_with_a_real_worker(cast, worker, rea
     assert run["percent"] == 100
     # What the progress bar saw only ever moves forward, and ends at 100 %.
     percents = [percent for _status, percent in seen]
-    assert percents == sorted(percents) and percents[-1] == 100
+    assert percents == sorted(percents)
+    assert percents[-1] == 100
     assert Assignment.objects.filter(round_id=round_id).count() == run["metrics"]["assigned"] > 200
     # A second delivery of the same task changes nothing.
     from backend.allocations.tasks import allocation_run_task

@@ -140,7 +140,8 @@ def test_it_assigns_as_many_students_as_possible_before_ranks() -> None:
 
 def test_an_empty_problem_is_fine() -> None:
     result = solve(Problem((), ()))
-    assert result.assignments == () and result.unassigned == ()
+    assert result.assignments == ()
+    assert result.unassigned == ()
     assert result.metrics.share_first_choice == 0.0
 
 

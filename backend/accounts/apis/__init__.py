@@ -1,59 +1,31 @@
-"""Accounts API: thin views over backend.accounts.services and selectors."""
+"""Accounts API: thin views over backend.accounts.services and selectors.
+
+The people endpoints that involve an organisation (me with memberships, invitations, students,
+a school's certificate checks, company sign-up) are served by backend.organisations.apis under
+the same /api/auth/ paths (backend/organisations/urls.py, `auth_urlpatterns`)."""
 
 from backend.accounts.apis.auth import (
-    CompanySignUpApi,
     LogoutApi,
-    MeApi,
     PasswordResetConfirmApi,
     PasswordResetRequestApi,
     TokenApi,
 )
 from backend.accounts.apis.email_change import EmailChangeConfirmApi
-from backend.accounts.apis.invitations import (
-    InvitationAcceptApi,
-    InvitationListApi,
-    InvitationLookupApi,
-    InvitationOutputSerializer,
-    InvitationRevokeApi,
-)
 from backend.accounts.apis.people import (
-    CertificateCheckApi,
     CertificateDetailApi,
     CertificateListApi,
     CertificateOutputSerializer,
-    CertificateVerifyApi,
-    MembershipEndApi,
     PersonLeaveApi,
-)
-from backend.accounts.apis.students import (
-    StudentDetailApi,
-    StudentImportApi,
-    StudentListApi,
-    StudentOutputSerializer,
 )
 
 __all__ = [
-    "CertificateCheckApi",
     "CertificateDetailApi",
     "CertificateListApi",
     "CertificateOutputSerializer",
-    "CertificateVerifyApi",
-    "CompanySignUpApi",
     "EmailChangeConfirmApi",
-    "InvitationAcceptApi",
-    "InvitationListApi",
-    "InvitationLookupApi",
-    "InvitationOutputSerializer",
-    "InvitationRevokeApi",
     "LogoutApi",
-    "MeApi",
-    "MembershipEndApi",
     "PasswordResetConfirmApi",
     "PasswordResetRequestApi",
     "PersonLeaveApi",
-    "StudentDetailApi",
-    "StudentImportApi",
-    "StudentListApi",
-    "StudentOutputSerializer",
     "TokenApi",
 ]

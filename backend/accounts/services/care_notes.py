@@ -9,22 +9,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.access import may_read_care_notes
 from backend.accounts.models import CareNotesRead, StudentEnrolment, User
-from backend.accounts.roles import SCHOOL_STAFF_ROLES
-from backend.accounts.selectors import organisation_ids_for
-
-
-def may_read_care_notes(reader: User, enrolment: StudentEnrolment) -> bool:
-    """The student's own coach (while working at the school), or someone holding one of the
-    roles the school's policy allows at that school. Nobody else: not other coaches, not
-    companies, not the student's other teachers."""
-    if not reader.is_authenticated or reader.pk == enrolment.student_id:
-        return False
-    staff_here = enrolment.school_id in organisation_ids_for(reader, *SCHOOL_STAFF_ROLES)
-    if enrolment.coach_id == reader.pk and staff_here:
-        return True
-    allowed = [role for role in enrolment.school.care_notes_roles if role in SCHOOL_STAFF_ROLES]
-    return bool(allowed) and enrolment.school_id in organisation_ids_for(reader, *allowed)
 
 
 @transaction.atomic

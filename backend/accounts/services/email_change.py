@@ -7,18 +7,21 @@ it over with "wachtwoord vergeten")."""
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from backend.accounts.models import EmailChange, User
 from backend.accounts.services.invitations import hash_token
 from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.core.errors import ApplicationError, Conflict, NotFound
-from backend.organisations.models import Organisation
+from backend.core.i18n import in_language_of
 from backend.security.services import api_tokens_revoke
+
+if TYPE_CHECKING:
+    from backend.organisations.models import Organisation
 
 EMAIL_CHANGE_VALID_FOR = dt.timedelta(days=14)
 # The web page that confirms the change; the token is the last path segment.
@@ -29,7 +32,7 @@ def email_changes_request(
     *,
     changes: list[tuple[User, str]],
     requested_by: User | None,
-    school: Organisation | None,
+    school: "Organisation | None",
     now: dt.datetime,
 ) -> list[EmailChange]:
     """Record, for each (login, new address) in `changes`, that the address should change, and
@@ -62,7 +65,7 @@ def email_changes_request(
 
 
 def _mail_old_address(change: EmailChange, token: str) -> None:
-    with override(change.user.preferred_language):
+    with in_language_of(change.user):
         mail_after_commit(
             to=change.old_email,
             subject=_("Bevestig je nieuwe e-mailadres"),

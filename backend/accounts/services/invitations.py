@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -11,13 +12,14 @@ from django.db import transaction
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from backend.accounts.access import invitable_roles
 from backend.accounts.models import Invitation, Membership, Role, User
-from backend.accounts.roles import SCHOOL_STAFF_ROLES
-from backend.accounts.selectors import organisation_ids_for
 from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.accounts.services.passwords import check_password_strength
 from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, field_error
-from backend.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from backend.organisations.models import Organisation
 
 INVITATION_VALID_FOR = dt.timedelta(days=14)
 # The web page that shows the invitation form; the token is the last path segment.
@@ -40,30 +42,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitable_roles(actor: User, organisation: Organisation) -> set[str]:
-    """Roles `actor` may invite people to at `organisation`.
-
-    Schools: an institution admin invites every staff role (also another admin); a coordinator or
-    programme lead invites teachers, coaches, coordinators and programme leads. Companies (and
-    other organisations): a company contact invites colleagues as company contact. Koppel staff
-    invite any role that fits the kind of organisation. Students are never invited: they arrive
-    through the student import, which also records their enrolment.
-    """
-    if organisation.is_school:
-        fitting = set(SCHOOL_STAFF_ROLES)
-        if actor.is_staff or organisation.pk in organisation_ids_for(actor, Role.INSTITUTION_ADMIN):
-            return fitting
-        if organisation.pk in organisation_ids_for(actor, Role.COORDINATOR, Role.PROGRAMME_LEAD):
-            return fitting - {Role.INSTITUTION_ADMIN}
-        return set()
-    if actor.is_staff or organisation.pk in organisation_ids_for(actor, Role.COMPANY_CONTACT):
-        return {Role.COMPANY_CONTACT}
-    return set()
-
-
 @transaction.atomic
 def invitation_create(
-    *, organisation: Organisation, email: str, role: str, actor: User, now: dt.datetime
+    *, organisation: "Organisation", email: str, role: str, actor: User, now: dt.datetime
 ) -> IssuedInvitation:
     """Invite `email` to `organisation` in `role` and mail the link (after commit).
 
@@ -72,6 +53,25 @@ def invitation_create(
     Conflict when the person already holds this role here, ApplicationError for a bad address.
     """
     email = (email or "").strip().lower()
+    _check_invitation(organisation=organisation, email=email, role=role, actor=actor)
+    Invitation.objects.filter(
+        email=email, organisation=organisation, role=role, accepted_at__isnull=True
+    ).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=now + INVITATION_VALID_FOR,
+    )
+    issued = IssuedInvitation(invitation=invitation, token=token)
+    _mail_invitation(issued, organisation=organisation, actor=actor)
+    return issued
+
+
+def _check_invitation(*, organisation: "Organisation", email: str, role: str, actor: User) -> None:
     try:
         validate_email(email)
     except ValidationError:
@@ -92,23 +92,16 @@ def invitation_create(
             _("%(email)s is al %(role)s bij %(name)s.")
             % {"email": email, "role": Role(role).label, "name": organisation.name}
         )
-    Invitation.objects.filter(
-        email=email, organisation=organisation, role=role, accepted_at__isnull=True
-    ).delete()
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        organisation=organisation,
-        role=role,
-        token_hash=hash_token(token),
-        invited_by=actor,
-        expires_at=now + INVITATION_VALID_FOR,
-    )
-    issued = IssuedInvitation(invitation=invitation, token=token)
+
+
+def _mail_invitation(
+    issued: IssuedInvitation, *, organisation: "Organisation", actor: User
+) -> None:
+    invitation = issued.invitation
+    role = Role(invitation.role).label
     mail_after_commit(
-        to=email,
-        subject=_("Uitnodiging: %(role)s bij %(name)s")
-        % {"role": Role(role).label, "name": organisation.name},
+        to=invitation.email,
+        subject=_("Uitnodiging: %(role)s bij %(name)s") % {"role": role, "name": organisation.name},
         body=_(
             "%(inviter)s nodigt je uit om als %(role)s bij %(name)s mee te doen in Koppel.\n\n"
             "Open deze link om je account te maken of te koppelen:\n%(url)s\n\n"
@@ -116,13 +109,12 @@ def invitation_create(
         )
         % {
             "inviter": actor.get_full_name() or actor.email,
-            "role": Role(role).label,
+            "role": role,
             "name": organisation.name,
             "url": issued.url,
             "expires": dateformat.format(invitation.expires_at, "j F Y H:i"),
         },
     )
-    return issued
 
 
 def invitation_for_token(token: str, *, now: dt.datetime, lock: bool = False) -> Invitation:
@@ -166,31 +158,7 @@ def invitation_accept(
     deactivated when the person left is reactivated (they were invited back).
     """
     invitation = invitation_for_token(token, now=now, lock=True)
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        if not first_name.strip() or not last_name.strip():
-            raise field_error("first_name", _("Vul je voor- en achternaam in."))
-        candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
-        check_password_strength(password, candidate)
-        user = User.objects.create_user(
-            email=invitation.email,
-            password=password,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-        )
-    else:
-        if not user.check_password(password):
-            raise field_error(
-                "password",
-                _(
-                    "Er bestaat al een account met %(email)s. Vul het wachtwoord van dat account "
-                    "in, of vraag eerst een nieuw wachtwoord aan."
-                )
-                % {"email": invitation.email},
-            )
-        if not user.is_active or user.left_at is not None:
-            user.is_active, user.left_at = True, None
-            user.save(update_fields=["is_active", "left_at"])
+    user = _login_for(invitation, password=password, first_name=first_name, last_name=last_name)
     membership = Membership.objects.active().filter(
         user=user, organisation=invitation.organisation, role=invitation.role
     ).first() or Membership.objects.create(
@@ -199,6 +167,36 @@ def invitation_accept(
     invitation.accepted_at, invitation.accepted_by = now, user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     return membership
+
+
+def _login_for(invitation: Invitation, *, password: str, first_name: str, last_name: str) -> User:
+    """A new login for a new address; otherwise the existing one, proven by its password and
+    switched on again when the person had left."""
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        if not first_name.strip() or not last_name.strip():
+            raise field_error("first_name", _("Vul je voor- en achternaam in."))
+        candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        check_password_strength(password, candidate)
+        return User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+        )
+    if not user.check_password(password):
+        raise field_error(
+            "password",
+            _(
+                "Er bestaat al een account met %(email)s. Vul het wachtwoord van dat account "
+                "in, of vraag eerst een nieuw wachtwoord aan."
+            )
+            % {"email": invitation.email},
+        )
+    if not user.is_active or user.left_at is not None:
+        user.is_active, user.left_at = True, None
+        user.save(update_fields=["is_active", "left_at"])
+    return user
 
 
 @transaction.atomic

@@ -5,10 +5,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backend.accounts.access import may_end_membership, may_switch_off
 from backend.accounts.models import Membership, User
 from backend.accounts.selectors import forget_roles
 from backend.core.errors import Conflict, PermissionDenied
-from backend.organisations.selectors import can_manage_organisation
 from backend.security.services import api_tokens_revoke
 
 
@@ -17,10 +17,7 @@ def membership_end(*, membership: Membership, actor: User, now: dt.datetime) -> 
     """End one membership (e.g. a teacher stops as coach). Allowed for the person themselves, the
     managers of the organisation (institution admin, company contact) and Koppel staff.
     Raises Conflict when it already ended."""
-    allowed = membership.user_id == actor.pk or can_manage_organisation(
-        actor, membership.organisation
-    )
-    if not allowed:
+    if not may_end_membership(actor, membership):
         raise PermissionDenied(
             _("Je mag dit lidmaatschap bij %(name)s niet beëindigen.")
             % {"name": membership.organisation.name}
@@ -52,12 +49,7 @@ def person_leave(*, user: User, actor: User, now: dt.datetime) -> User:
     if user.left_at is not None:
         raise Conflict(_("%(name)s is al vertrokken.") % {"name": user})
     active = list(Membership.objects.active().filter(user=user).select_related("organisation"))
-    allowed = (
-        actor.is_staff
-        or actor.pk == user.pk
-        or (active and all(can_manage_organisation(actor, m.organisation) for m in active))
-    )
-    if not allowed:
+    if not may_switch_off(actor, user, active):
         raise PermissionDenied(
             _("Je mag %(name)s niet afmelden: beëindig het lidmaatschap bij je eigen organisatie.")
             % {"name": user}

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from backend.accounts.models import User
 from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.core.errors import ApplicationError
+from backend.core.i18n import in_language_of
 from backend.core.outbox import outbox_enqueue
 from backend.security.models import MailKind
 from backend.security.services import (
@@ -79,7 +79,7 @@ def password_reset_mail_send(*, request_id: int, now: datetime) -> bool:
     user = User.objects.filter(email__iexact=record.email, is_active=True).first()
     if user is None:
         return False
-    with override(user.preferred_language):
+    with in_language_of(user):
         mail_after_commit(
             to=user.email,
             subject=_("Nieuw wachtwoord instellen"),

@@ -1,15 +1,17 @@
-"""Company sign-up, confirmed from the e-mail address.
+"""The login half of a company sign-up, confirmed from the e-mail address.
 
 The answer never tells whether the e-mail address already has an account (no enumeration): a new
 address gets an inactive login and a confirmation link, a known one gets a mail saying someone
 tried to sign up with it; both answers are "check your e-mail", and both mails are sent by a task.
+The company itself is registered by organisations.services.company_sign_up, which calls these.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
@@ -19,15 +21,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from backend.accounts.models import Membership, Role, User
 from backend.accounts.services.mail import absolute_url, mail_after_commit
 from backend.accounts.services.passwords import check_password_strength
 from backend.core.errors import ApplicationError, field_error
+from backend.core.i18n import in_language_of
 from backend.core.outbox import outbox_enqueue
-from backend.organisations.models import Organisation, OrganisationKind
-from backend.organisations.services import normalise_kvk, organisation_create
 from backend.security.models import MailKind
 from backend.security.services import (
     TooManyRequests,
@@ -36,16 +36,12 @@ from backend.security.services import (
     mail_request_record,
 )
 
+if TYPE_CHECKING:
+    from backend.organisations.models import Organisation
+
 # The web app mounts these pages (frontend/urls_core.py).
 SIGN_UP_CONFIRM_PATH = "/aanmelden/bevestigen/{uidb64}/{token}/"
 PASSWORD_FORGOTTEN_PATH = "/wachtwoord/vergeten/"
-
-
-@dataclass(frozen=True)
-class SignUp:
-    organisation: Organisation
-    user: User
-    membership: Membership
 
 
 class _SignUpTokenGenerator(PasswordResetTokenGenerator):
@@ -53,8 +49,9 @@ class _SignUpTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "backend.accounts.services.signup"
 
-    def _make_hash_value(self, user, timestamp):
-        return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
+    def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+        email = getattr(user, "email", "")
+        return f"{user.pk}{user.password}{user.is_active}{email}{timestamp}"
 
 
 sign_up_token_generator = _SignUpTokenGenerator()
@@ -72,28 +69,49 @@ def _is_pending(user: User, *, now: datetime) -> bool:
     )
 
 
-def _validate(*, name, kvk, email, contact_first_name, contact_last_name, password) -> None:
-    if not name or not name.strip():
-        raise field_error("name", _("Vul de naam van het bedrijf in."))
-    if not re.fullmatch(r"\d{8}", kvk):
-        raise field_error("kvk", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
-    if existing := Organisation.objects.filter(kvk=kvk).first():
-        raise field_error(
-            "kvk",
-            _(
-                "KvK-nummer %(kvk)s is al geregistreerd voor %(name)s. Vraag een collega bij "
-                "%(name)s om je uit te nodigen."
-            )
-            % {"kvk": kvk, "name": existing.name},
-        )
+@dataclass(frozen=True)
+class NewLogin:
+    """Who signs up, as typed on the sign-up form."""
+
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    phone: str = ""
+    job_title: str = ""
+    preferred_language: str = "nl"
+
+
+def sign_up_validate(*, login: NewLogin, address: str, now: datetime) -> None:
+    """The person's half of a sign-up: a valid e-mail address, both names and a strong password
+    (Django's validators). Raises ApplicationError naming the field (`contact_email`,
+    `contact_first_name`, `password`), and a 429 when the client `address` sent
+    SIGN_UP_MAX_PER_ADDRESS sign-ups within the hour. None of these depends on the e-mail address
+    having an account."""
     try:
-        validate_email(email)
+        validate_email(login.email)
     except ValidationError:
         raise field_error("contact_email", _("Vul een geldig e-mailadres in.")) from None
-    if not contact_first_name.strip() or not contact_last_name.strip():
+    if not login.first_name.strip() or not login.last_name.strip():
         raise field_error("contact_first_name", _("Vul je voor- en achternaam in."))
-    candidate = User(email=email, first_name=contact_first_name, last_name=contact_last_name)
-    check_password_strength(password, candidate)
+    candidate = User(email=login.email, first_name=login.first_name, last_name=login.last_name)
+    check_password_strength(login.password, candidate)
+    if mail_request_address_exhausted(kind=MailKind.SIGN_UP, address=address, now=now):
+        raise TooManyRequests(
+            _("Te veel aanmeldingen vanaf dit adres. Probeer het over een uur opnieuw.")
+        )
+
+
+def sign_up_for_known_address(*, email: str, password: str, address: str, now: datetime) -> bool:
+    """When `email` already has an account, nothing is created: its holder gets a mail saying
+    someone tried to sign up with it, and this returns True. The caller must then answer exactly
+    as for a new sign-up. Returns False for a new address."""
+    if not User.objects.filter(email__iexact=email).exists():
+        return False
+    # Hash anyway: creating a login costs one hash, so the timing tells nothing.
+    make_password(password)
+    _queue_mail(email=email, address=address, now=now)
+    return True
 
 
 def _queue_mail(*, email: str, address: str, now: datetime) -> None:
@@ -105,80 +123,32 @@ def _queue_mail(*, email: str, address: str, now: datetime) -> None:
         )
 
 
-@transaction.atomic
-def company_sign_up(
+def sign_up_login_create(
     *,
-    name: str,
-    kvk: str,
-    contact_email: str,
-    contact_first_name: str,
-    contact_last_name: str,
-    password: str,
-    phone: str = "",
-    website: str = "",
-    description: str = "",
-    employee_count: int | None = None,
-    job_title: str = "",
-    preferred_language: str = "nl",
-    address: str = "",
-    now: datetime | None = None,
-) -> SignUp | None:
-    """A company registers itself: the organisation plus its first company contact, whose login
-    works once confirmed through the e-mailed link (`company_sign_up_confirm`).
-
-    When `contact_email` already has an account nothing is created and that account holder gets a
-    mail instead; returns None then. The caller must answer exactly as for a new sign-up.
-
-    Raises ApplicationError naming the field: `kvk` not exactly 8 digits or already registered (the
-    message names the company so the person can ask a colleague for an invitation instead),
-    `contact_email` invalid, `password` too weak (Django's validators); and a 429 when the client
-    `address` sent SIGN_UP_MAX_PER_ADDRESS sign-ups within the hour. None of these depends on the
-    e-mail address having an account.
-    """
-    now = now or timezone.now()
-    kvk = normalise_kvk(kvk)
-    email = (contact_email or "").strip().lower()
-    _validate(
-        name=name,
-        kvk=kvk,
-        email=email,
-        contact_first_name=contact_first_name,
-        contact_last_name=contact_last_name,
-        password=password,
-    )
-    if mail_request_address_exhausted(kind=MailKind.SIGN_UP, address=address, now=now):
-        raise TooManyRequests(
-            _("Te veel aanmeldingen vanaf dit adres. Probeer het over een uur opnieuw.")
-        )
-    if User.objects.filter(email__iexact=email).exists():
-        # Hash anyway: creating the login below costs one hash, so the timing tells nothing.
-        make_password(password)
-        _queue_mail(email=email, address=address, now=now)
-        return None
-
-    organisation = organisation_create(
-        actor=None,
-        name=name,
-        kind=OrganisationKind.COMPANY,
-        kvk=kvk,
-        website=website,
-        description=description,
-        employee_count=employee_count,
-    )
+    login: NewLogin,
+    organisation: "Organisation",
+    role: str,
+    address: str,
+    now: datetime,
+) -> Membership:
+    """An inactive login for a new address with its membership at `organisation`, and the mail
+    with the confirmation link (by a task, queued in this transaction). The login works once
+    confirmed (`company_sign_up_confirm`). The caller validated the input (`sign_up_validate`)
+    and made sure the address is new (`sign_up_for_known_address`)."""
     user = User.objects.create_user(
-        email=email,
-        password=password,
-        first_name=contact_first_name.strip(),
-        last_name=contact_last_name.strip(),
-        phone=phone,
-        preferred_language=preferred_language,
+        email=login.email,
+        password=login.password,
+        first_name=login.first_name.strip(),
+        last_name=login.last_name.strip(),
+        phone=login.phone,
+        preferred_language=login.preferred_language,
         is_active=False,
     )
     membership = Membership.objects.create(
-        user=user, organisation=organisation, role=Role.COMPANY_CONTACT, job_title=job_title
+        user=user, organisation=organisation, role=role, job_title=login.job_title
     )
-    _queue_mail(email=email, address=address, now=now)
-    return SignUp(organisation=organisation, user=user, membership=membership)
+    _queue_mail(email=login.email, address=address, now=now)
+    return membership
 
 
 def sign_up_confirm_link(user: User) -> str:
@@ -221,7 +191,7 @@ def sign_up_mail_send(*, request_id: int, now: datetime) -> bool:
     user = User.objects.filter(email__iexact=record.email).first()
     if user is None:  # the sign-up was rolled back
         return False
-    with override(user.preferred_language):
+    with in_language_of(user):
         if _is_pending(user, now=now):
             _mail_confirm(user)
         else:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,11 +34,13 @@ OPEN_STATUSES = (
     AgreementStatus.ACCEPTED,
     AgreementStatus.ACTIVE,
 )
+# Every party accepted: the agreement binds them (a change sends it back to proposed).
+RUNNING_STATUSES = (AgreementStatus.ACCEPTED, AgreementStatus.ACTIVE)
 ENDED_WITH_REASON = (AgreementStatus.CANCELLED, AgreementStatus.EXPIRED, AgreementStatus.BROKEN)
 
 
-class AgreementQuerySet(models.QuerySet):
-    def open(self):
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def open(self) -> "AgreementQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
 
@@ -113,8 +117,22 @@ class Agreement(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def current_version(self):
-        return self.versions.order_by("-number").first()
+    def current_version(self) -> "AgreementVersion":
+        """The newest version. Every agreement has one from the moment it is created."""
+        version = self.versions.order_by("-number").first()
+        if version is None:
+            raise AgreementVersion.DoesNotExist(f"Agreement {self.pk} has no version")
+        return version
+
+    @property
+    def is_open(self) -> bool:
+        """Draft, proposed, accepted or active: it can still change."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        """Accepted or active: every party agreed and the work is on."""
+        return self.status in RUNNING_STATUSES
 
 
 class PartyRole(models.TextChoices):
@@ -199,15 +217,28 @@ class AgreementVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Last line of defence; services and the API check first with a clearer message.
         if not self._state.adding:
             self._refuse_if_accepted()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         self._refuse_if_accepted()
         return super().delete(*args, **kwargs)
+
+    def clauses_in(self, language: str) -> list[dict[str, str]]:
+        """The clauses for a reader: {key, category, title, text} in nl or en (nl otherwise)."""
+        language = language if language in ("nl", "en") else "nl"
+        return [
+            {
+                "key": clause["key"],
+                "category": clause["category"],
+                "title": clause[f"title_{language}"],
+                "text": clause[f"text_{language}"],
+            }
+            for clause in self.clauses
+        ]
 
     def is_accepted(self) -> bool:
         return self.pk is not None and Acceptance.objects.filter(version_id=self.pk).exists()

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,8 +19,8 @@ class CommitmentStatus(models.TextChoices):
 PENDING_STATUSES = (CommitmentStatus.OPEN, CommitmentStatus.OVERDUE)
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def pending(self):
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def pending(self) -> "CommitmentQuerySet":
         return self.filter(status__in=PENDING_STATUSES)
 
 
@@ -63,6 +65,23 @@ class Commitment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.owner}, {self.due_on})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Open or overdue: someone still has to do it."""
+        return self.status in PENDING_STATUSES
+
+    def is_late(self, today: dt.date) -> bool:
+        """Marked overdue, or its due date passed without it being marked yet."""
+        return self.status == CommitmentStatus.OVERDUE or self.due_on < today
+
+    def was_kept_on_time(self, done_day: dt.date | None) -> bool:
+        """Done on or before its due date; `done_day` is `done_at` as a local date."""
+        return (
+            self.status == CommitmentStatus.DONE
+            and done_day is not None
+            and done_day <= self.due_on
+        )
 
 
 class CommitmentUpdate(models.Model):

@@ -18,6 +18,8 @@ runs `SET LOCAL koppel.agreement_log_maintenance = 'on'` inside its transaction,
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -50,29 +52,39 @@ class LogIsAppendOnly(Exception):
     """Raised on any attempt to change or delete a log entry through the app."""
 
 
-class AgreementEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AgreementEventQuerySet(models.QuerySet["AgreementEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise LogIsAppendOnly("Agreement log entries cannot be updated")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise LogIsAppendOnly("Agreement log entries cannot be deleted")
 
     # bulk_update would bypass save(): refuse it too.
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(
+        self, objs: Iterable["AgreementEvent"], fields: Iterable[str], batch_size: int | None = None
+    ) -> NoReturn:
         raise LogIsAppendOnly("Agreement log entries cannot be updated")
 
 
-def canonical_json(value) -> str:
+def canonical_json(value: Any) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
 
 
-def normalise_payload(payload: dict) -> dict:
+def normalise_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """What the payload will look like when read back from the database (JSON round trip)."""
-    return json.loads(canonical_json(payload or {}))
+    normalised: dict[str, Any] = json.loads(canonical_json(payload or {}))
+    return normalised
 
 
 def entry_hash(
-    *, prev_hash: str, agreement_id: int, sequence: int, kind: str, actor_id, at, payload
+    *,
+    prev_hash: str,
+    agreement_id: int,
+    sequence: int,
+    kind: str,
+    actor_id: int | None,
+    at: dt.datetime,
+    payload: Any,
 ) -> str:
     entry = {
         "agreement": agreement_id,
@@ -113,12 +125,12 @@ class AgreementEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement_id}#{self.sequence} {self.kind}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise LogIsAppendOnly("Agreement log entries cannot be updated")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LogIsAppendOnly("Agreement log entries cannot be deleted")
 
     def computed_hash(self) -> str:

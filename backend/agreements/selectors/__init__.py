@@ -1,13 +1,12 @@
 """Reads for the agreements ledger. Querysets come with their joins done."""
 
 import datetime as dt
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from backend.accounts.models import User
+from backend.accounts.models import Membership, Role, User
+from backend.accounts.roles import COORDINATING_ROLES, STUDENT_ROLES
 from backend.accounts.selectors import coordinator_school_ids
 from backend.agreements.models import (
     Acceptance,
@@ -15,12 +14,11 @@ from backend.agreements.models import (
     AgreementEvent,
     AgreementParty,
     AgreementStatus,
+    AgreementTemplate,
     AgreementVersion,
     Commitment,
     CommitmentStatus,
     CommitmentUpdate,
-    Pledge,
-    PledgeKind,
 )
 from backend.agreements.models.agreements import OPEN_STATUSES
 from backend.agreements.models.commitments import PENDING_STATUSES
@@ -36,16 +34,10 @@ from backend.agreements.selectors.access import (
     offer_for_agreement,
     offer_unavailable,
 )
-from backend.agreements.selectors.reliability import (
-    Reliability,
-    reliability_for_organisation,
-    reliability_for_person,
-)
-from frontend.dashboard.items import DashboardItem
+from backend.agreements.selectors.ledger import ledger_report
 
 __all__ = [
     "AGREEMENT_OFFER_STATUSES",
-    "Reliability",
     "acting_party",
     "agreement_detail",
     "agreement_list",
@@ -54,13 +46,10 @@ __all__ = [
     "can_manage",
     "can_read",
     "commitments_visible_to",
-    "dashboard_items_for",
     "is_school_coordinator_for",
     "ledger_report",
     "offer_for_agreement",
     "offer_unavailable",
-    "reliability_for_organisation",
-    "reliability_for_person",
 ]
 
 
@@ -78,7 +67,7 @@ def agreement_list(user: User) -> QuerySet[Agreement]:
 
 
 def agreement_detail(user: User, pk: int) -> Agreement | None:
-    return (
+    agreement: Agreement | None = (
         agreements_visible_to(user)
         .select_related("offer", "template", "parent", "consortium")
         .prefetch_related(
@@ -104,6 +93,12 @@ def agreement_detail(user: User, pk: int) -> Agreement | None:
         .filter(pk=pk)
         .first()
     )
+    return agreement
+
+
+def agreement_templates() -> QuerySet[AgreementTemplate]:
+    """Every template with its clauses, newest version first per kind."""
+    return AgreementTemplate.objects.prefetch_related("clauses")
 
 
 def agreement_events(agreement: Agreement) -> QuerySet[AgreementEvent]:
@@ -118,8 +113,56 @@ def commitments_visible_to(user: User) -> QuerySet[Commitment]:
     )
 
 
+def visible_commitment(user: User, pk: int) -> Commitment | None:
+    """The commitment if `user` reads its agreement, else None (one answer for both)."""
+    commitment: Commitment | None = commitments_visible_to(user).filter(pk=pk).first()
+    return commitment
+
+
+def commitments_for_export(
+    user: User, *, agreement_id: int | None, consortium_id: int | None
+) -> QuerySet[Commitment]:
+    """The commitments `user` reads, of one agreement and/or of a consortium's agreements (the
+    consortium agreement itself and agreements with a member), each once, by agreement."""
+    commitments = commitments_visible_to(user)
+    if agreement_id is not None:
+        commitments = commitments.filter(agreement_id=agreement_id)
+    if consortium_id is not None:
+        commitments = (
+            commitments.filter(agreement__consortium_id=consortium_id)
+            | commitments.filter(
+                agreement__parties__organisation__consortium_memberships__consortium_id=consortium_id
+            ).distinct()
+        )
+    return commitments.order_by("agreement_id", "due_on", "pk").distinct()
+
+
+def my_pending_commitments(user: User) -> QuerySet[Commitment]:
+    """The open and overdue commitments `user` owns, soonest first."""
+    return commitments_visible_to(user).filter(owner=user, status__in=PENDING_STATUSES)
+
+
+def commitments_due_soon(user: User, *, today: dt.date) -> QuerySet[Commitment]:
+    """`user`'s open and overdue commitments due within a week (or already late)."""
+    return Commitment.objects.filter(
+        owner=user, status__in=PENDING_STATUSES, due_on__lte=today + dt.timedelta(days=7)
+    ).select_related("agreement")
+
+
 def commitment_history(commitment: Commitment) -> QuerySet[CommitmentUpdate]:
     return commitment.updates.select_related("actor", "from_owner", "to_owner")
+
+
+def parties_still_to_accept(
+    agreement: Agreement, version: AgreementVersion
+) -> list[AgreementParty]:
+    """The parties that have not accepted `version`, or must re-confirm it."""
+    accepted = set(version.acceptances.values_list("organisation_id", flat=True))
+    return [
+        party
+        for party in agreement.parties.select_related("organisation")
+        if party.organisation_id not in accepted or party.needs_reconfirmation
+    ]
 
 
 def waiting_for_acceptance(user: User) -> list[Agreement]:
@@ -158,7 +201,17 @@ def waiting_for_acceptance(user: User) -> list[Agreement]:
     return waiting
 
 
-def attention_for_coordinator(user: User, *, now) -> dict:
+@dataclass(frozen=True)
+class CoordinatorAttention:
+    """What a school coordinator should look at: commitments that are late, agreements where a
+    party must re-confirm, and proposals nobody accepted for more than a week."""
+
+    overdue: list[Commitment]
+    reconfirm: list[Agreement]
+    stalled: list[Agreement]
+
+
+def attention_for_coordinator(user: User, *, now: dt.datetime) -> CoordinatorAttention:
     """For school coordinators: overdue commitments and agreements that need re-confirmation."""
     schools = coordinator_school_ids(user)
     agreements = Agreement.objects.filter(parties__organisation_id__in=schools).distinct()
@@ -180,117 +233,40 @@ def attention_for_coordinator(user: User, *, now) -> dict:
     stalled = agreements.filter(
         status=AgreementStatus.PROPOSED, status_changed_at__lt=now - dt.timedelta(days=7)
     ).order_by("pk")
-    return {"overdue": list(overdue), "reconfirm": list(reconfirm), "stalled": list(stalled)}
-
-
-def dashboard_items_for(user, *, now) -> list[DashboardItem]:
-    """Agreements waiting for my acceptance, my commitments due within a week or overdue, and
-    for coordinators overdue commitments and agreements that need re-confirmation."""
-    if not user.is_authenticated:
-        return []
-    today = now.date()
-    items = [
-        DashboardItem(
-            title=_("Afspraak wacht op je acceptatie: %(title)s") % {"title": a.title},
-            url=reverse("frontend:agreement-detail", args=[a.pk]),
-            area="agreements",
-            urgency=1,
-        )
-        for a in waiting_for_acceptance(user)
-    ]
-    mine = Commitment.objects.filter(
-        owner=user, status__in=PENDING_STATUSES, due_on__lte=today + dt.timedelta(days=7)
-    ).select_related("agreement")
-    for commitment in mine:
-        overdue = commitment.status == CommitmentStatus.OVERDUE or commitment.due_on < today
-        items.append(
-            DashboardItem(
-                title=(_("Te laat: %(what)s") if overdue else _("Binnenkort: %(what)s"))
-                % {"what": commitment.title},
-                url=reverse("frontend:agreement-detail", args=[commitment.agreement_id]),
-                area="agreements",
-                detail=commitment.agreement.title,
-                due=commitment.due_on,
-                urgency=2 if overdue or commitment.due_on == today else 1,
-            )
-        )
-    if coordinator_school_ids(user):
-        attention = attention_for_coordinator(user, now=now)
-        for commitment in attention["overdue"]:
-            if commitment.owner_id == user.pk:
-                continue
-            items.append(
-                DashboardItem(
-                    title=_("Te laat bij %(owner)s: %(what)s")
-                    % {"owner": commitment.owner, "what": commitment.title},
-                    url=reverse("frontend:agreement-detail", args=[commitment.agreement_id]),
-                    area="agreements",
-                    detail=commitment.agreement.title,
-                    due=commitment.due_on,
-                    urgency=2,
-                )
-            )
-        for agreement in attention["reconfirm"]:
-            items.append(
-                DashboardItem(
-                    title=_("Opnieuw bevestigen nodig: %(title)s") % {"title": agreement.title},
-                    url=reverse("frontend:agreement-detail", args=[agreement.pk]),
-                    area="agreements",
-                    urgency=1,
-                )
-            )
-    return items
-
-
-def _zero() -> dict:
-    return {
-        "pledged_amount": Decimal("0"),
-        "pledged_hours": Decimal("0"),
-        "realised_amount": Decimal("0"),
-        "realised_hours": Decimal("0"),
-        "direct_amount": Decimal("0"),
-        "direct_hours": Decimal("0"),
-        "paid_to": set(),
-    }
-
-
-def ledger_report(consortium) -> dict:
-    """Pledged vs realised per funder and per partner (cash and hours), including the part paid
-    directly to a training provider. Two queries."""
-    pledges = list(
-        Pledge.objects.filter(consortium=consortium)
-        .select_related("partner", "funder")
-        .prefetch_related("realisations__paid_directly_to")
+    return CoordinatorAttention(
+        overdue=list(overdue), reconfirm=list(reconfirm), stalled=list(stalled)
     )
-    by_funder: dict[str, dict] = {}
-    by_partner: dict[str, dict] = {}
-    for pledge in pledges:
-        for key, table in ((pledge.funder.name, by_funder), (pledge.partner.name, by_partner)):
-            row = table.setdefault(key, _zero())
-            if pledge.kind == PledgeKind.CASH:
-                row["pledged_amount"] += pledge.amount
-            else:
-                row["pledged_hours"] += pledge.hours
-            for realisation in pledge.realisations.all():
-                row["realised_amount"] += realisation.amount or 0
-                row["realised_hours"] += realisation.hours or 0
-                if realisation.paid_directly_to_id:
-                    row["direct_amount"] += realisation.amount or 0
-                    row["direct_hours"] += realisation.hours or 0
-                    row["paid_to"].add(realisation.paid_directly_to.name)
 
-    def rows(table):
-        return [
-            {
-                "name": name,
-                **{k: v for k, v in row.items() if k != "paid_to"},
-                "paid_to": sorted(row["paid_to"]),
-            }
-            for name, row in sorted(table.items())
-        ]
 
-    return {
-        "consortium": consortium.name,
-        "by_funder": rows(by_funder),
-        "by_partner": rows(by_partner),
-    }
+def school_coordinators(agreement: Agreement) -> list[User]:
+    """Coordinators of the agreement's school parties (programme leads and admins when a school
+    has no coordinator), plus the school party's contact person."""
+    school_ids = [p.organisation_id for p in agreement.parties.all() if p.organisation.is_school]
+    people: dict[int, User] = {}
+    # The coordinators; only when a school has none, the rest of its coordinating staff.
+    for roles in ((Role.COORDINATOR,), COORDINATING_ROLES):
+        for membership in (
+            Membership.objects.active()
+            .filter(organisation_id__in=school_ids, role__in=roles, user__is_active=True)
+            .select_related("user")
+        ):
+            people.setdefault(membership.user_id, membership.user)
+        if people:
+            break
+    for party in agreement.parties.all():
+        if party.organisation.is_school and party.contact is not None:
+            people.setdefault(party.contact.pk, party.contact)
+    return list(people.values())
+
+
+def party_organisation_for_person(agreement: Agreement, person: User) -> int | None:
+    """The party organisation a person works for (any role but student), or None."""
+    party_ids = [p.organisation_id for p in agreement.parties.all()]
+    membership = (
+        Membership.objects.active()
+        .filter(user=person, organisation_id__in=party_ids)
+        .exclude(role__in=STUDENT_ROLES)
+        .order_by("pk")
+        .first()
+    )
+    return membership.organisation_id if membership else None

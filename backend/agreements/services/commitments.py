@@ -2,9 +2,9 @@
 before the due date and escalation to the school's coordinator when overdue."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -16,34 +16,31 @@ from backend.agreements.models import (
     CommitmentUpdate,
     EventKind,
 )
+from backend.agreements.models.agreements import OPEN_STATUSES
 from backend.agreements.models.commitments import PENDING_STATUSES
-from backend.agreements.selectors.access import (
-    acting_party,
-    can_manage,
-    is_school_coordinator_for,
-    party_organisation_for_person,
-    school_coordinators,
-)
-from backend.agreements.services.common import OPEN, agreement_url
+from backend.agreements.selectors import party_organisation_for_person, school_coordinators
+from backend.agreements.selectors.access import require_commitment_status_right, require_manager
+from backend.agreements.services.common import CATEGORY, agreement_link, translated
 from backend.agreements.services.log import log_event
-from backend.core.errors import Conflict, PermissionDenied, field_error
-from backend.notifications.services import Message, notify_many
+from backend.core.errors import Conflict, field_error
+from backend.notifications.services import Message, message_for, notify_many
+from backend.organisations.models import Organisation
 
 REMINDER_DAYS = (3, 1)
-CATEGORY = "agreements"
 
 
 def commitment_create_unchecked(
     *,
     agreement: Agreement,
     owner: User,
-    organisation,
+    organisation: Organisation,
     title: str,
     due_on: dt.date,
     actor: User | None,
-    now,
+    now: dt.datetime,
     description: str = "",
 ) -> Commitment:
+    """Record a commitment, its first history line and the log entry (callers check who)."""
     commitment = Commitment.objects.create(
         agreement=agreement,
         owner=owner,
@@ -61,20 +58,24 @@ def commitment_create_unchecked(
         actor=actor,
         at=now,
     )
+    _log_added(commitment, actor=actor, now=now)
+    return commitment
+
+
+def _log_added(commitment: Commitment, *, actor: User | None, now: dt.datetime) -> None:
     log_event(
-        agreement=agreement,
+        agreement=commitment.agreement,
         kind=EventKind.COMMITMENT_ADDED,
         actor=actor,
         at=now,
         payload={
             "commitment": commitment.pk,
-            "title": title,
-            "owner": owner.pk,
-            "organisation": organisation.pk,
-            "due_on": due_on.isoformat(),
+            "title": commitment.title,
+            "owner": commitment.owner_id,
+            "organisation": commitment.organisation_id,
+            "due_on": commitment.due_on.isoformat(),
         },
     )
-    return commitment
 
 
 @transaction.atomic
@@ -85,13 +86,12 @@ def commitment_create(
     owner: User,
     title: str,
     due_on: dt.date,
-    now,
+    now: dt.datetime,
     description: str = "",
 ) -> Commitment:
     """Add a commitment with exactly one owner: a person who works for one of the parties."""
-    if not can_manage(actor, agreement):
-        raise PermissionDenied(_("Je bent geen partij bij deze afspraak."))
-    if agreement.status not in OPEN:
+    require_manager(actor, agreement)
+    if not agreement.is_open:
         raise Conflict(_("Bij een afgesloten afspraak kun je geen toezeggingen toevoegen."))
     if not (title or "").strip():
         raise field_error("title", _("Beschrijf wat er gedaan wordt."))
@@ -116,33 +116,16 @@ def commitment_create(
     )
 
 
-def _may_set(actor: User, commitment: Commitment, status: str) -> bool:
-    agreement = commitment.agreement
-    if is_school_coordinator_for(actor, agreement):
-        return True
-    if status == CommitmentStatus.DONE:
-        party = acting_party(actor, agreement)
-        return actor.pk == commitment.owner_id or (
-            party is not None and party.organisation_id == commitment.organisation_id
-        )
-    return False
-
-
-def may_update_commitment(actor: User, commitment: Commitment) -> bool:
-    """Whether the actor may change this commitment's status at all (pages hide the form)."""
-    return _may_set(actor, commitment, CommitmentStatus.DONE)
-
-
 def _record(
     *,
     commitment: Commitment,
     from_status: str,
     to_status: str,
     note: str,
-    actor,
-    now,
-    from_owner=None,
-    to_owner=None,
+    actor: User | None,
+    now: dt.datetime,
+    from_owner: User | None = None,
+    to_owner: User | None = None,
 ) -> None:
     CommitmentUpdate.objects.create(
         commitment=commitment,
@@ -154,7 +137,12 @@ def _record(
         from_owner=from_owner,
         to_owner=to_owner,
     )
-    payload = {"commitment": commitment.pk, "from": from_status, "to": to_status, "note": note}
+    payload: dict[str, Any] = {
+        "commitment": commitment.pk,
+        "from": from_status,
+        "to": to_status,
+        "note": note,
+    }
     if to_owner is not None:
         payload.update(
             {"from_owner": from_owner.pk if from_owner else None, "to_owner": to_owner.pk}
@@ -170,7 +158,7 @@ def _record(
 
 @transaction.atomic
 def commitment_set_status(
-    *, commitment: Commitment, actor: User, status: str, note: str, now
+    *, commitment: Commitment, actor: User, status: str, note: str, now: dt.datetime
 ) -> Commitment:
     """Mark an open or overdue commitment done (the owner, their organisation or the school
     coordinator), waived or broken (the school coordinator). A note is required."""
@@ -179,14 +167,7 @@ def commitment_set_status(
         raise field_error("status", _("Kies gedaan, vervallen of niet nagekomen."))
     if not note:
         raise field_error("note", _("Schrijf kort op wat er is gebeurd."))
-    if not _may_set(actor, commitment, status):
-        raise PermissionDenied(
-            _("Alleen de eigenaar of de coördinator van de school mag deze toezegging bijwerken.")
-            if status == CommitmentStatus.DONE
-            else _(
-                "Alleen de coördinator van de school mag een toezegging laten vervallen of als niet nagekomen markeren."
-            )
-        )
+    require_commitment_status_right(actor, commitment, status)
     previous = commitment.status
     updated = Commitment.objects.filter(pk=commitment.pk, status__in=PENDING_STATUSES).update(
         status=status, done_at=now if status == CommitmentStatus.DONE else None, updated_at=now
@@ -209,7 +190,7 @@ def commitment_set_status(
 
 @transaction.atomic
 def commitment_reassign(
-    *, commitment: Commitment, new_owner: User, actor: User | None, note: str, now
+    *, commitment: Commitment, new_owner: User, actor: User | None, note: str, now: dt.datetime
 ) -> Commitment:
     """Give an open commitment to another person (used by the handover)."""
     previous_owner = commitment.owner
@@ -228,106 +209,115 @@ def commitment_reassign(
     return commitment
 
 
-def _message(person: User, *, title: str, params: dict, body: str, url: str, key: str) -> Message:
-    with translation.override(person.preferred_language):
-        return Message(
-            recipient_id=person.pk,
-            category=CATEGORY,
-            title=_(title) % params,
-            body=_(body) % params if body else "",
-            url=url,
-            dedupe_key=key,
-        )
+def _message(
+    person: User, *, commitment: Commitment, title: str, body: str, params: dict[str, Any], key: str
+) -> Message:
+    """`title`/`body`: gettext_noop msgids filled with `params` in `person`'s language."""
+    return message_for(
+        person,
+        category=CATEGORY,
+        title=translated(title, params),
+        body=translated(body, params),
+        link=agreement_link(commitment.agreement_id),
+        dedupe_key=key,
+    )
 
 
-def commitment_send_reminders(*, now) -> int:
+def commitment_send_reminders(*, now: dt.datetime) -> int:
     """Remind owners 3 days and 1 day before the due date. Idempotent through the notification
     dedupe key (commitment, due date, days before): a second run sends nothing."""
     today = now.date()
     due_dates = [today + dt.timedelta(days=days) for days in REMINDER_DAYS]
     commitments = Commitment.objects.filter(
-        status=CommitmentStatus.OPEN, due_on__in=due_dates, agreement__status__in=OPEN
+        status=CommitmentStatus.OPEN, due_on__in=due_dates, agreement__status__in=OPEN_STATUSES
     ).select_related("owner", "agreement")
-    messages = []
-    for commitment in commitments:
-        days = (commitment.due_on - today).days
-        messages.append(
-            _message(
-                commitment.owner,
-                title=gettext_noop("Herinnering: '%(what)s' moet over %(days)s dag(en) klaar zijn"),
-                body=gettext_noop(
-                    "Afspraak '%(agreement)s', uiterlijk %(due)s. Afspraak is afspraak."
-                ),
-                params={
-                    "what": commitment.title,
-                    "days": days,
-                    "agreement": commitment.agreement.title,
-                    "due": commitment.due_on.isoformat(),
-                },
-                url=agreement_url(commitment.agreement),
-                key=f"commitment-{commitment.pk}-reminder-{commitment.due_on.isoformat()}-{days}d",
-            )
-        )
+    messages = [_reminder(commitment, today=today) for commitment in commitments]
     return len(notify_many(messages=messages, now=now))
 
 
-def commitment_escalate_overdue(*, now) -> int:
+def _reminder(commitment: Commitment, *, today: dt.date) -> Message:
+    days = (commitment.due_on - today).days
+    return _message(
+        commitment.owner,
+        commitment=commitment,
+        title=gettext_noop("Herinnering: '%(what)s' moet over %(days)s dag(en) klaar zijn"),
+        body=gettext_noop("Afspraak '%(agreement)s', uiterlijk %(due)s. Afspraak is afspraak."),
+        params={
+            "what": commitment.title,
+            "days": days,
+            "agreement": commitment.agreement.title,
+            "due": commitment.due_on.isoformat(),
+        },
+        key=f"commitment-{commitment.pk}-reminder-{commitment.due_on.isoformat()}-{days}d",
+    )
+
+
+def commitment_escalate_overdue(*, now: dt.datetime) -> int:
     """Mark open commitments past their due date overdue (with a note in the history and the
     log) and tell the owner and the coordinators of the school party. Idempotent: the status
     moves once (conditional update) and every message has a dedupe key."""
-    today = now.date()
-    escalated = 0
     candidates = Commitment.objects.filter(
-        status=CommitmentStatus.OPEN, due_on__lt=today, agreement__status__in=OPEN
+        status=CommitmentStatus.OPEN, due_on__lt=now.date(), agreement__status__in=OPEN_STATUSES
     ).select_related("owner", "agreement")
+    escalated = 0
     for commitment in candidates:
-        with transaction.atomic():
-            moved = Commitment.objects.filter(
-                pk=commitment.pk, status=CommitmentStatus.OPEN
-            ).update(status=CommitmentStatus.OVERDUE, escalated_at=now, updated_at=now)
-            if moved != 1:
-                continue  # another run got there first
-            _record(
-                commitment=commitment,
-                from_status=CommitmentStatus.OPEN,
-                to_status=CommitmentStatus.OVERDUE,
-                note=_("Automatisch: de deadline van %(due)s is verstreken.")
-                % {"due": commitment.due_on.isoformat()},
-                actor=None,
-                now=now,
-            )
-            params = {
-                "what": commitment.title,
-                "owner": str(commitment.owner),
-                "agreement": commitment.agreement.title,
-                "due": commitment.due_on.isoformat(),
-            }
-            url = agreement_url(commitment.agreement)
-            people = {p.pk: p for p in school_coordinators(commitment.agreement)}
-            messages = [
-                _message(
-                    person,
-                    title=gettext_noop(
-                        "Te laat: '%(what)s' van %(owner)s (afspraak '%(agreement)s')"
-                    ),
-                    body=gettext_noop("Deze toezegging had uiterlijk %(due)s klaar moeten zijn."),
-                    params=params,
-                    url=url,
-                    key=f"commitment-{commitment.pk}-escalated",
-                )
-                for person in people.values()
-                if person.pk != commitment.owner_id
-            ]
-            messages.append(
-                _message(
-                    commitment.owner,
-                    title=gettext_noop("Te laat: '%(what)s' (afspraak '%(agreement)s')"),
-                    body=gettext_noop("Deze toezegging had uiterlijk %(due)s klaar moeten zijn."),
-                    params=params,
-                    url=url,
-                    key=f"commitment-{commitment.pk}-overdue",
-                )
-            )
-            notify_many(messages=messages, now=now)
+        if _escalate(commitment, now=now):
             escalated += 1
     return escalated
+
+
+@transaction.atomic
+def _escalate(commitment: Commitment, *, now: dt.datetime) -> bool:
+    """Mark one commitment overdue and send the messages; False when another run got there
+    first."""
+    moved = Commitment.objects.filter(pk=commitment.pk, status=CommitmentStatus.OPEN).update(
+        status=CommitmentStatus.OVERDUE, escalated_at=now, updated_at=now
+    )
+    if moved != 1:
+        return False
+    _record(
+        commitment=commitment,
+        from_status=CommitmentStatus.OPEN,
+        to_status=CommitmentStatus.OVERDUE,
+        note=_("Automatisch: de deadline van %(due)s is verstreken.")
+        % {"due": commitment.due_on.isoformat()},
+        actor=None,
+        now=now,
+    )
+    notify_many(messages=_overdue_messages(commitment), now=now)
+    return True
+
+
+def _overdue_messages(commitment: Commitment) -> list[Message]:
+    """The school's coordinators hear whose commitment is late; the owner hears it too."""
+    params = {
+        "what": commitment.title,
+        "owner": str(commitment.owner),
+        "agreement": commitment.agreement.title,
+        "due": commitment.due_on.isoformat(),
+    }
+    late = gettext_noop("Deze toezegging had uiterlijk %(due)s klaar moeten zijn.")
+    people = {p.pk: p for p in school_coordinators(commitment.agreement)}
+    messages = [
+        _message(
+            person,
+            commitment=commitment,
+            title=gettext_noop("Te laat: '%(what)s' van %(owner)s (afspraak '%(agreement)s')"),
+            body=late,
+            params=params,
+            key=f"commitment-{commitment.pk}-escalated",
+        )
+        for person in people.values()
+        if person.pk != commitment.owner_id
+    ]
+    messages.append(
+        _message(
+            commitment.owner,
+            commitment=commitment,
+            title=gettext_noop("Te laat: '%(what)s' (afspraak '%(agreement)s')"),
+            body=late,
+            params=params,
+            key=f"commitment-{commitment.pk}-overdue",
+        )
+    )
+    return messages

@@ -1,23 +1,36 @@
 """Helpers shared by the agreement services: versions, transitions, notifications."""
 
-from django.urls import reverse
-from django.utils import translation
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
+from backend.accounts.models import User
 from backend.agreements.models import Agreement, AgreementStatus, AgreementVersion, EventKind
 from backend.agreements.services.log import log_event
 from backend.agreements.services.rendering import content_hash, render_clauses, terms_for
 from backend.core.errors import Conflict
-from backend.notifications.services import Message, notify_many
+from backend.core.links import PageLink
+from backend.notifications.services import message_for, notify_many
 
 CATEGORY = "agreements"
 
 
-def agreement_url(agreement: Agreement) -> str:
-    return reverse("frontend:agreement-detail", args=[agreement.pk])
+def agreement_link(agreement_id: int) -> PageLink:
+    """The page a message about an agreement points at."""
+    return PageLink("agreement-detail", agreement_id)
 
 
-def build_version(*, agreement: Agreement, actor, now, note: str = "") -> AgreementVersion:
+def translated(msgid: str, params: Mapping[str, object]) -> Callable[[], str]:
+    """`msgid` (marked with gettext_noop) filled with `params`, rendered later in the
+    recipient's language (see notifications.message_for)."""
+    return lambda: _(msgid) % params
+
+
+def build_version(
+    *, agreement: Agreement, actor: User, now: dt.datetime, note: str = ""
+) -> AgreementVersion:
     """Create the next version from the agreement's current terms and template."""
     terms = terms_for(agreement)
     clauses = render_clauses(agreement.template, terms)
@@ -50,11 +63,11 @@ def transition(
     agreement: Agreement,
     allowed_from: tuple[str, ...],
     to: str,
-    actor,
-    now,
+    actor: User | None,
+    now: dt.datetime,
     event_kind: str,
     reason: str = "",
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> Agreement:
     """Move the status with a conditional update (another request may have moved it already),
     then log it. Raises Conflict naming the current status when the move is not allowed."""
@@ -78,7 +91,7 @@ def transition(
 
 
 def transition_to_proposed(
-    *, agreement: Agreement, version: AgreementVersion, actor, now
+    *, agreement: Agreement, version: AgreementVersion, actor: User, now: dt.datetime
 ) -> Agreement:
     """Send a draft to its parties; the log names the version they are asked to accept."""
     return transition(
@@ -93,37 +106,35 @@ def transition_to_proposed(
 
 
 def notify_people(
-    *, people, agreement: Agreement, title: str, body: str = "", key: str, now
+    *,
+    people: Iterable[User | None],
+    agreement: Agreement,
+    title: str,
+    body: str = "",
+    key: str,
+    now: dt.datetime,
 ) -> None:
-    """One message per person in their own language. `title`/`body` are gettext msgids with
-    %(title)s for the agreement title; `key` makes it idempotent."""
-    messages = []
-    for person in {p.pk: p for p in people if p is not None}.values():
-        with translation.override(person.preferred_language):
-            messages.append(
-                Message(
-                    recipient_id=person.pk,
-                    category=CATEGORY,
-                    title=_(title) % {"title": agreement.title},
-                    body=_(body) % {"title": agreement.title} if body else "",
-                    url=agreement_url(agreement),
-                    dedupe_key=key,
-                )
-            )
+    """One message per person in their own language, linking to the agreement. `title`/`body`
+    are gettext_noop msgids with %(title)s for the agreement title; `key` makes it idempotent."""
+    params = {"title": agreement.title}
+    recipients = {p.pk: p for p in people if p is not None}
+    messages = [
+        message_for(
+            person,
+            category=CATEGORY,
+            title=translated(title, params),
+            body=translated(body, params) if body else "",
+            link=agreement_link(agreement.pk),
+            dedupe_key=key,
+        )
+        for person in recipients.values()
+    ]
     notify_many(messages=messages, now=now)
 
 
-def party_contacts(agreement: Agreement, *, exclude=None) -> list:
+def party_contacts(agreement: Agreement, *, exclude: User | None = None) -> list[User]:
     return [
         party.contact
         for party in agreement.parties.select_related("contact")
-        if party.contact_id and (exclude is None or party.contact_id != exclude.pk)
+        if party.contact is not None and (exclude is None or party.contact.pk != exclude.pk)
     ]
-
-
-OPEN = (
-    AgreementStatus.DRAFT,
-    AgreementStatus.PROPOSED,
-    AgreementStatus.ACCEPTED,
-    AgreementStatus.ACTIVE,
-)

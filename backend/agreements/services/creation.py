@@ -1,12 +1,15 @@
 """Create agreements: from an offer in one step, and the shared helper for the other kinds."""
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
+from backend.accounts.roles import COMPANY_ROLES
 from backend.agreements.models import (
     Agreement,
     AgreementKind,
@@ -17,18 +20,21 @@ from backend.agreements.models import (
 )
 from backend.agreements.selectors.access import (
     agreement_school_ids,
+    is_school_side,
+    may_make_agreement_about,
     offer_is_known_to,
     offer_unavailable,
 )
-from backend.agreements.services.common import (
-    build_version,
-)
+from backend.agreements.services.commitments import commitment_create_unchecked
+from backend.agreements.services.common import build_version
 from backend.agreements.services.log import log_event
 from backend.agreements.services.rendering import template_for
 from backend.core.errors import Conflict, PermissionDenied, field_error
 from backend.offers.models import Offer, OfferKind
 from backend.organisations.models import Organisation
 
+# A party to a new agreement: the organisation, its role and its contact person (if known).
+PartySpec = tuple[Organisation, str, User | None]
 ENGAGEMENT_OFFER_KINDS = (
     OfferKind.CHALLENGE,
     OfferKind.GUEST_LESSON,
@@ -39,7 +45,7 @@ ENGAGEMENT_OFFER_KINDS = (
     OfferKind.TEACHER_INTERNSHIP,
     OfferKind.OTHER_HELP,
 )
-DEFAULT_MENTORING_HOURS = {
+DEFAULT_MENTORING_HOURS: dict[str, int] = {
     OfferKind.CHALLENGE: 8,
     OfferKind.INTERNSHIP: 16,
     OfferKind.GUEST_LESSON: 2,
@@ -48,9 +54,10 @@ DEFAULT_MENTORING_HOURS = {
 
 
 def first_contact(organisation: Organisation) -> User | None:
+    """The organisation's longest-serving contact person who has not left."""
     membership = (
         organisation.memberships.active()
-        .filter(role=Role.COMPANY_CONTACT, user__left_at__isnull=True)
+        .filter(role__in=COMPANY_ROLES, user__left_at__isnull=True)
         .select_related("user")
         .order_by("pk")
         .first()
@@ -75,34 +82,32 @@ def _offer_provides(offer: Offer) -> str:
     return " ".join(parts)
 
 
-def _default_commitments(*, agreement: Agreement, offer: Offer, school_owner: User, now) -> None:
-    from backend.agreements.services.commitments import commitment_create_unchecked
-
+def _default_commitments(
+    *, agreement: Agreement, offer: Offer, school_owner: User, now: dt.datetime
+) -> None:
+    """The usual four commitments around an offer, each with one owner, never due in the past."""
     today = now.date()
     start = offer.starts_on or today + dt.timedelta(days=14)
     end = offer.ends_on or start
+    school = agreement.parties.get(role=PartyRole.SCHOOL).organisation
+    company = agreement.parties.get(role=PartyRole.COMPANY).organisation
     plan = [
         (
             school_owner,
-            agreement.parties.get(role=PartyRole.SCHOOL).organisation,
+            school,
             gettext_noop("Studenten voorbereiden en aan het bedrijf voorstellen"),
             start - dt.timedelta(days=7),
         ),
+        (offer.contact, company, gettext_noop("Aftrap en briefing voor de studenten geven"), start),
         (
             offer.contact,
-            agreement.parties.get(role=PartyRole.COMPANY).organisation,
-            gettext_noop("Aftrap en briefing voor de studenten geven"),
-            start,
-        ),
-        (
-            offer.contact,
-            agreement.parties.get(role=PartyRole.COMPANY).organisation,
+            company,
             gettext_noop("Feedback op het eindresultaat geven"),
             end + dt.timedelta(days=7),
         ),
         (
             school_owner,
-            agreement.parties.get(role=PartyRole.SCHOOL).organisation,
+            school,
             gettext_noop("Terugkoppeling aan het bedrijf over wat de studenten leerden"),
             end + dt.timedelta(days=14),
         ),
@@ -121,7 +126,7 @@ def _default_commitments(*, agreement: Agreement, offer: Offer, school_owner: Us
 
 @transaction.atomic
 def agreement_create_from_offer(
-    *, offer: Offer, school: Organisation, actor: User, now
+    *, offer: Offer, school: Organisation, actor: User, now: dt.datetime
 ) -> Agreement:
     """One step from an offer to a draft short agreement: parties (the school and the offer's
     company, as it is today after takeovers), dates, place, what the company provides, mentoring
@@ -130,50 +135,10 @@ def agreement_create_from_offer(
     and company contacts of the offer's company, only with a school the offer was submitted to
     while it is published or running (`agreement_school_ids`). An offer the actor may not see
     is refused exactly like an id that does not exist (`offer_unavailable`)."""
-    from backend.accounts.selectors import company_ids, coordinator_school_ids
-
-    if not offer_is_known_to(actor, offer):
-        raise offer_unavailable(offer.pk)
-    if not school.is_school:
-        raise field_error("school", _("Kies een school als partij."))
+    _check_offer_agreement(offer=offer, school=school, actor=actor)
     company = offer.owner.current()
-    is_school_side = actor.is_staff or school.pk in coordinator_school_ids(actor)
-    if not (
-        is_school_side or company.pk in company_ids(actor) or offer.owner_id in company_ids(actor)
-    ):
-        raise PermissionDenied(
-            _("Alleen de coördinator van de school of het bedrijf maakt deze afspraak.")
-        )
-    if school.pk not in agreement_school_ids(actor, offer):
-        raise field_error(
-            "offer",
-            _(
-                "Over dit aanbod maakt u alleen een afspraak met een school waarbij het is "
-                "ingediend, zolang het gepubliceerd is of loopt."
-            ),
-        )
-    if offer.kind not in ENGAGEMENT_OFFER_KINDS:
-        raise field_error("offer", _("Voor dit soort aanbod maken we geen afspraak."))
-    if Agreement.objects.open().filter(offer=offer, parties__organisation=school).exists():
-        raise Conflict(
-            _("Er is al een lopende afspraak tussen %(school)s en %(company)s over '%(offer)s'.")
-            % {"school": school.name, "company": company.name, "offer": offer.title}
-        )
-    agreement = Agreement.objects.create(
-        kind=AgreementKind.ENGAGEMENT,
-        title=offer.title,
-        template=template_for(AgreementKind.ENGAGEMENT, on=now.date()),
-        offer=offer,
-        starts_on=offer.starts_on,
-        ends_on=offer.ends_on,
-        mentoring_hours=DEFAULT_MENTORING_HOURS.get(offer.kind, 4),
-        place=_offer_place(offer),
-        provides=_offer_provides(offer),
-        deliverables=offer.deliverables,
-        created_by=actor,
-        status_changed_at=now,
-    )
-    school_contact = actor if is_school_side and not actor.is_staff else None
+    agreement = _offer_agreement(offer, actor=actor, now=now)
+    school_contact = actor if is_school_side(actor, school) and not actor.is_staff else None
     AgreementParty.objects.create(
         agreement=agreement, organisation=school, role=PartyRole.SCHOOL, contact=school_contact
     )
@@ -190,15 +155,61 @@ def agreement_create_from_offer(
     return agreement
 
 
+def _offer_agreement(offer: Offer, *, actor: User, now: dt.datetime) -> Agreement:
+    """The agreement's terms as the offer describes them, under the current template."""
+    return Agreement.objects.create(
+        kind=AgreementKind.ENGAGEMENT,
+        title=offer.title,
+        template=template_for(AgreementKind.ENGAGEMENT, on=now.date()),
+        offer=offer,
+        starts_on=offer.starts_on,
+        ends_on=offer.ends_on,
+        mentoring_hours=DEFAULT_MENTORING_HOURS.get(offer.kind, 4),
+        place=_offer_place(offer),
+        provides=_offer_provides(offer),
+        deliverables=offer.deliverables,
+        created_by=actor,
+        status_changed_at=now,
+    )
+
+
+def _check_offer_agreement(*, offer: Offer, school: Organisation, actor: User) -> None:
+    """Refuse an agreement about an offer the actor may not see or act on, with a school it was
+    not submitted to, about a kind of offer without agreements, or a second open one."""
+    if not offer_is_known_to(actor, offer):
+        raise offer_unavailable(offer.pk)
+    if not school.is_school:
+        raise field_error("school", _("Kies een school als partij."))
+    if not may_make_agreement_about(actor, offer, school):
+        raise PermissionDenied(
+            _("Alleen de coördinator van de school of het bedrijf maakt deze afspraak.")
+        )
+    if school.pk not in agreement_school_ids(actor, offer):
+        raise field_error(
+            "offer",
+            _(
+                "Over dit aanbod maakt u alleen een afspraak met een school waarbij het is "
+                "ingediend, zolang het gepubliceerd is of loopt."
+            ),
+        )
+    if offer.kind not in ENGAGEMENT_OFFER_KINDS:
+        raise field_error("offer", _("Voor dit soort aanbod maken we geen afspraak."))
+    if Agreement.objects.open().filter(offer=offer, parties__organisation=school).exists():
+        raise Conflict(
+            _("Er is al een lopende afspraak tussen %(school)s en %(company)s over '%(offer)s'.")
+            % {"school": school.name, "company": offer.owner.current().name, "offer": offer.title}
+        )
+
+
 def create_agreement(
     *,
     kind: str,
     title: str,
-    parties: list[tuple[Organisation, str, User | None]],
+    parties: Sequence[PartySpec],
     actor: User,
-    now,
-    payload: dict | None = None,
-    **fields,
+    now: dt.datetime,
+    payload: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> Agreement:
     """Shared by umbrella, rotation and consortium agreements (callers check permissions)."""
     agreement = Agreement.objects.create(
@@ -217,7 +228,7 @@ def create_agreement(
 
 
 def log_created(
-    *, agreement: Agreement, actor: User, now, payload: dict | None = None
+    *, agreement: Agreement, actor: User, now: dt.datetime, payload: dict[str, Any] | None = None
 ) -> AgreementVersion:
     """Its first version, and the log entry saying who made it with which parties."""
     version = build_version(agreement=agreement, actor=actor, now=now)

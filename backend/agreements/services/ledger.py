@@ -7,29 +7,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.selectors import company_ids, coordinator_school_ids
 from backend.agreements.models import Pledge, PledgeKind, Realisation
+from backend.agreements.selectors.access import can_keep_ledger
 from backend.core.errors import PermissionDenied, field_error
 from backend.organisations.models import Consortium, Organisation, OrganisationKind
 
-
-def can_keep_ledger(
-    actor: User, consortium: Consortium, partner: Organisation | None = None
-) -> bool:
-    """Coordinators of a member school keep the whole ledger; a company records its own."""
-    if actor.is_staff:
-        return True
-    member_ids = set(
-        consortium.memberships.filter(left_on__isnull=True).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    if coordinator_school_ids(actor) & member_ids:
-        return True
-    return partner is not None and partner.pk in company_ids(actor) and partner.pk in member_ids
+# An amount as the client sent it (a Decimal from the API, a number or text elsewhere).
+Quantity = Decimal | int | str | None
 
 
-def _amounts(kind: str, amount, hours) -> tuple[Decimal | None, Decimal | None]:
+def _amounts(kind: str, amount: Quantity, hours: Quantity) -> tuple[Decimal | None, Decimal | None]:
     if kind == PledgeKind.CASH:
         if amount is None or Decimal(amount) <= 0:
             raise field_error("amount", _("Vul een bedrag in euro's in, groter dan 0."))
@@ -49,25 +36,20 @@ def pledge_create(
     actor: User,
     period_start: dt.date,
     period_end: dt.date,
-    amount=None,
-    hours=None,
+    amount: Quantity = None,
+    hours: Quantity = None,
     note: str = "",
 ) -> Pledge:
     if not can_keep_ledger(actor, consortium, partner):
         raise PermissionDenied(_("Je mag de cofinanciering van dit consortium niet bijhouden."))
-    if not consortium.memberships.filter(organisation=partner).exists():
-        raise field_error(
-            "partner",
-            _("%(name)s is geen partner van %(consortium)s.")
-            % {"name": partner.name, "consortium": consortium.name},
-        )
-    if funder.kind != OrganisationKind.FUNDER:
-        # Named by the id the client sent: a company contact must not learn other companies.
-        raise field_error("funder", _("Organisatie %(id)s is geen financier.") % {"id": funder.pk})
-    if kind not in PledgeKind.values:
-        raise field_error("kind", _("Kies geld of uren."))
-    if period_end < period_start:
-        raise field_error("period_end", _("De periode eindigt voor hij begint."))
+    _check_pledge(
+        consortium=consortium,
+        partner=partner,
+        funder=funder,
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+    )
     amount, hours = _amounts(kind, amount, hours)
     return Pledge.objects.create(
         consortium=consortium,
@@ -83,6 +65,30 @@ def pledge_create(
     )
 
 
+def _check_pledge(
+    *,
+    consortium: Consortium,
+    partner: Organisation,
+    funder: Organisation,
+    kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> None:
+    if not consortium.memberships.filter(organisation=partner).exists():
+        raise field_error(
+            "partner",
+            _("%(name)s is geen partner van %(consortium)s.")
+            % {"name": partner.name, "consortium": consortium.name},
+        )
+    if funder.kind != OrganisationKind.FUNDER:
+        # Named by the id the client sent: a company contact must not learn other companies.
+        raise field_error("funder", _("Organisatie %(id)s is geen financier.") % {"id": funder.pk})
+    if kind not in PledgeKind.values:
+        raise field_error("kind", _("Kies geld of uren."))
+    if period_end < period_start:
+        raise field_error("period_end", _("De periode eindigt voor hij begint."))
+
+
 @transaction.atomic
 def realisation_record(
     *,
@@ -90,8 +96,8 @@ def realisation_record(
     actor: User,
     on: dt.date,
     evidence: str,
-    amount=None,
-    hours=None,
+    amount: Quantity = None,
+    hours: Quantity = None,
     paid_directly_to: Organisation | None = None,
 ) -> Realisation:
     """Record a contribution against a pledge; `paid_directly_to` names e.g. a training provider

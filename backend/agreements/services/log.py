@@ -1,17 +1,35 @@
 """Append to and verify the hash-chained agreement log."""
 
+import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any, TypedDict
 
 from django.db import connection, transaction
 
+from backend.accounts.models import User
 from backend.agreements.models import Agreement, AgreementEvent, AgreementLogHead
 from backend.agreements.models.log import GENESIS_HASH, entry_hash, normalise_payload
 
 
+class _Entry(TypedDict):
+    agreement_id: int
+    sequence: int
+    kind: str
+    actor_id: int | None
+    at: dt.datetime
+    payload: dict[str, Any]
+
+
 def log_event(
-    *, agreement: Agreement, kind: str, actor, at, payload: dict | None = None
+    *,
+    agreement: Agreement,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime,
+    payload: dict[str, Any] | None = None,
 ) -> AgreementEvent:
     """Append one entry and move the chain's head to it, in one transaction. Call inside the
     caller's transaction; the agreement row is locked so two writers cannot take the same sequence
@@ -24,7 +42,7 @@ def log_event(
     payload = normalise_payload(payload or {})
     actor_id = actor.pk if actor is not None else None
     # The hash covers exactly the fields the entry stores, so spell them out once.
-    entry = {
+    entry: _Entry = {
         "agreement_id": agreement.pk,
         "sequence": sequence,
         "kind": kind,
@@ -89,13 +107,18 @@ def verify_chain(*, agreement_id: int | None = None) -> list[ChainProblem]:
     return sorted(problems, key=attrgetter("agreement_id"))
 
 
-def _chain_problem(chain, head: AgreementLogHead | None) -> ChainProblem | None:
-    expected_prev, expected_seq, last = GENESIS_HASH, 1, None
+def _chain_problem(
+    chain: Iterable[AgreementEvent], head: AgreementLogHead | None
+) -> ChainProblem | None:
+    expected_prev, expected_seq = GENESIS_HASH, 1
+    last: AgreementEvent | None = None
     for event in chain:
         reason = _entry_problem(event, expected_seq=expected_seq, expected_prev=expected_prev)
         if reason:
             return ChainProblem(event.agreement_id, event.pk, event.sequence, reason)
         expected_prev, expected_seq, last = event.hash, expected_seq + 1, event
+    if last is None:  # groupby never yields an empty chain; nothing to compare with the head
+        return None
     return _head_problem(last, head)
 
 

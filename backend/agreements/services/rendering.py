@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from backend.agreements.models import Agreement, AgreementKind, AgreementTemplate, PartyRole
 from backend.agreements.models.log import canonical_json
@@ -59,28 +60,29 @@ def template_for(kind: str, *, on: dt.date) -> AgreementTemplate:
     return template
 
 
-def terms_for(agreement: Agreement) -> dict:
+def terms_for(agreement: Agreement) -> dict[str, Any]:
     """The values the placeholders are filled with; stored on each version."""
     parties = list(agreement.parties.select_related("organisation"))
 
-    def names(*roles):
+    def names(*roles: str) -> list[str]:
         return [p.organisation.name for p in parties if p.role in roles]
 
+    offer, consortium, parent = agreement.offer, agreement.consortium, agreement.parent
     return {
         "title": agreement.title,
         "school": names(PartyRole.SCHOOL),
         "company": names(PartyRole.COMPANY, PartyRole.COLLECTIVE),
         "collective": names(PartyRole.COLLECTIVE),
         "members": names(PartyRole.MEMBER),
-        "consortium": agreement.consortium.name if agreement.consortium_id else "",
-        "offer_title": agreement.offer.title if agreement.offer_id else agreement.title,
-        "umbrella": agreement.parent.title if agreement.parent_id else "",
+        "consortium": consortium.name if consortium is not None else "",
+        "offer_title": offer.title if offer is not None else agreement.title,
+        "umbrella": parent.title if parent is not None else "",
         "students": sorted(s.first_name for s in agreement.participants.all()),
         "start": agreement.starts_on.isoformat() if agreement.starts_on else "",
         "end": agreement.ends_on.isoformat() if agreement.ends_on else "",
         "hours": agreement.mentoring_hours,
         "place": agreement.place,
-        "place_kind": agreement.offer.location_kind if agreement.offer_id else "",
+        "place_kind": offer.location_kind if offer is not None else "",
         "provides": agreement.provides,
         "deliverables": agreement.deliverables,
     }
@@ -93,8 +95,8 @@ def format_date(value: str, language: str) -> str:
     return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
 
 
-def _values(terms: dict, language: str) -> dict:
-    values = {}
+def _values(terms: dict[str, Any], language: str) -> dict[str, str]:
+    values: dict[str, str] = {}
     for key, value in terms.items():
         if key == "place" and not value and terms.get("place_kind"):
             values[key] = PLACE_KINDS[language].get(terms["place_kind"], EMPTY[language])
@@ -113,12 +115,12 @@ def _values(terms: dict, language: str) -> dict:
     return values
 
 
-class _Defaulting(dict):
-    def __missing__(self, key):
+class _Defaulting(dict[str, str]):
+    def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
-def render_clauses(template: AgreementTemplate, terms: dict) -> list[dict]:
+def render_clauses(template: AgreementTemplate, terms: dict[str, Any]) -> list[dict[str, str]]:
     values = {language: _Defaulting(_values(terms, language)) for language in ("nl", "en")}
     return [
         {
@@ -133,22 +135,8 @@ def render_clauses(template: AgreementTemplate, terms: dict) -> list[dict]:
     ]
 
 
-def content_hash(terms: dict, clauses: list[dict]) -> str:
+def content_hash(terms: dict[str, Any], clauses: list[dict[str, str]]) -> str:
     return hashlib.sha256(canonical_json({"terms": terms, "clauses": clauses}).encode()).hexdigest()
-
-
-def clauses_in(version, language: str) -> list[dict]:
-    """A version's clauses for a reader: {key, category, title, text} in nl or en."""
-    language = language if language in ("nl", "en") else "nl"
-    return [
-        {
-            "key": clause["key"],
-            "category": clause["category"],
-            "title": clause[f"title_{language}"],
-            "text": clause[f"text_{language}"],
-        }
-        for clause in version.clauses
-    ]
 
 
 def title_in(agreement: Agreement, language: str) -> str:

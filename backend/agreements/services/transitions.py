@@ -2,35 +2,19 @@
 reason. One service per transition; each checks who and the current state, uses a conditional
 update and appends to the log."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.accounts.models import User
-from backend.agreements.models import (
-    Agreement,
-    AgreementStatus,
-    EventKind,
-)
-from backend.agreements.selectors.access import (
-    is_school_coordinator_for,
-)
-from backend.agreements.services.common import (
-    OPEN,
-    notify_people,
-    party_contacts,
-    transition,
-)
-from backend.agreements.services.lifecycle import _require_manager
+from backend.agreements.models import Agreement, AgreementStatus, EventKind
+from backend.agreements.models.agreements import OPEN_STATUSES, RUNNING_STATUSES
+from backend.agreements.selectors.access import require_manager, require_school_coordinator
+from backend.agreements.services.common import notify_people, party_contacts, transition
 from backend.agreements.services.log import log_event
-from backend.core.errors import Conflict, PermissionDenied, field_error
-
-
-def _require_school_coordinator(actor: User | None, agreement: Agreement) -> None:
-    if actor is not None and not is_school_coordinator_for(actor, agreement):
-        raise PermissionDenied(
-            _("Alleen een coördinator van de school bij deze afspraak kan dit doen.")
-        )
+from backend.core.errors import Conflict, field_error
 
 
 def _require_reason(reason: str) -> str:
@@ -41,9 +25,9 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def agreement_activate(*, agreement: Agreement, actor: User | None, now) -> Agreement:
+def agreement_activate(*, agreement: Agreement, actor: User | None, now: dt.datetime) -> Agreement:
     """accepted → active. `actor=None` is the daily task when the start date is reached."""
-    _require_school_coordinator(actor, agreement)
+    require_school_coordinator(actor, agreement)
     return transition(
         agreement=agreement,
         allowed_from=(AgreementStatus.ACCEPTED,),
@@ -55,9 +39,9 @@ def agreement_activate(*, agreement: Agreement, actor: User | None, now) -> Agre
 
 
 @transaction.atomic
-def agreement_fulfil(*, agreement: Agreement, actor: User, now) -> Agreement:
+def agreement_fulfil(*, agreement: Agreement, actor: User, now: dt.datetime) -> Agreement:
     """active → fulfilled, once no commitment is open or overdue."""
-    _require_school_coordinator(actor, agreement)
+    require_school_coordinator(actor, agreement)
     pending = agreement.commitments.pending().count()
     if pending:
         raise Conflict(
@@ -75,13 +59,15 @@ def agreement_fulfil(*, agreement: Agreement, actor: User, now) -> Agreement:
 
 
 @transaction.atomic
-def agreement_cancel(*, agreement: Agreement, actor: User, now, reason: str) -> Agreement:
+def agreement_cancel(
+    *, agreement: Agreement, actor: User, now: dt.datetime, reason: str
+) -> Agreement:
     """Any party (school coordinator or company contact) cancels an open agreement, with a reason."""
     reason = _require_reason(reason)
-    _require_manager(actor, agreement)
+    require_manager(actor, agreement)
     agreement = transition(
         agreement=agreement,
-        allowed_from=OPEN,
+        allowed_from=OPEN_STATUSES,
         to=AgreementStatus.CANCELLED,
         actor=actor,
         now=now,
@@ -99,13 +85,15 @@ def agreement_cancel(*, agreement: Agreement, actor: User, now, reason: str) -> 
 
 
 @transaction.atomic
-def agreement_break(*, agreement: Agreement, actor: User, now, reason: str) -> Agreement:
+def agreement_break(
+    *, agreement: Agreement, actor: User, now: dt.datetime, reason: str
+) -> Agreement:
     """accepted/active → broken: a party did not keep the agreement. School coordinator only."""
     reason = _require_reason(reason)
-    _require_school_coordinator(actor, agreement)
+    require_school_coordinator(actor, agreement)
     return transition(
         agreement=agreement,
-        allowed_from=(AgreementStatus.ACCEPTED, AgreementStatus.ACTIVE),
+        allowed_from=RUNNING_STATUSES,
         to=AgreementStatus.BROKEN,
         actor=actor,
         now=now,
@@ -115,7 +103,7 @@ def agreement_break(*, agreement: Agreement, actor: User, now, reason: str) -> A
 
 
 @transaction.atomic
-def agreement_expire(*, agreement: Agreement, now) -> Agreement:
+def agreement_expire(*, agreement: Agreement, now: dt.datetime) -> Agreement:
     """draft/proposed → expired (the system): the end date passed before every party accepted."""
     return transition(
         agreement=agreement,
@@ -128,7 +116,7 @@ def agreement_expire(*, agreement: Agreement, now) -> Agreement:
     )
 
 
-def agreements_advance(*, now) -> dict[str, int]:
+def agreements_advance(*, now: dt.datetime) -> dict[str, int]:
     """The daily run: start accepted agreements whose start date is reached, expire unaccepted
     ones whose end date passed. Idempotent: a second run finds nothing to do."""
     today = now.date()
@@ -154,11 +142,11 @@ def agreements_advance(*, now) -> dict[str, int]:
 
 @transaction.atomic
 def agreement_set_participants(
-    *, agreement: Agreement, students: list[User], actor: User, now
+    *, agreement: Agreement, students: list[User], actor: User, now: dt.datetime
 ) -> Agreement:
     """The school coordinator names the students who work under this agreement (they may read
     it). Students must be enrolled at a school party."""
-    _require_school_coordinator(actor, agreement)
+    require_school_coordinator(actor, agreement)
     school_ids = {
         p.organisation_id
         for p in agreement.parties.select_related("organisation")

@@ -1,16 +1,20 @@
 """Review: assignments, lock/unlock/override, leftovers, exports and objections."""
 
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.models import User
 from backend.allocations import services
+from backend.allocations.apis.common import signed_in_user
 from backend.allocations.apis.serializers import (
     AcceptInputSerializer,
     AssignmentOutputSerializer,
@@ -19,7 +23,7 @@ from backend.allocations.apis.serializers import (
     ObjectionOutputSerializer,
     OverrideInputSerializer,
 )
-from backend.allocations.models import Objection
+from backend.allocations.models import AllocationRound, Assignment, Objection
 from backend.allocations.selectors.access import (
     challenge_of_round,
     get_objection_for_manager,
@@ -37,34 +41,32 @@ from backend.allocations.selectors.review import (
 from backend.core.errors import NotFound, field_error
 from backend.offers.models import Offer
 
-User = get_user_model()
 
-
-class AssignmentListApi(generics.ListAPIView):
+class AssignmentListApi(generics.ListAPIView[Assignment]):
     """The round's current assignments (school staff of the round's schools)."""
 
     serializer_class = AssignmentOutputSerializer
-    filter_backends: list = []
+    filter_backends: list[type[BaseFilterBackend]] = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Assignment]:
         return assignments_for_round(
-            get_round_for_staff(self.request.user, self.kwargs["round_id"])
+            get_round_for_staff(signed_in_user(self.request), self.kwargs["round_id"])
         )
 
 
-def _student(round, student_id: int):
+def _student(allocation_round: AllocationRound, student_id: int) -> User:
     """A student of the round's schools (or placed in the round). Anyone else is 'not found', so
     the services' messages never name a student of another school."""
-    student = student_of_round(round, student_id)
+    student = student_of_round(allocation_round, student_id)
     if student is None:
         raise NotFound(_("Deze student doet niet mee aan deze ronde."))
     return student
 
 
-def _offer(round, offer_id: int) -> Offer:
+def _offer(allocation_round: AllocationRound, offer_id: int) -> Offer:
     """A challenge of this round; any other id (unknown, or another school's offer) gets the same
     answer without its title."""
-    offer = challenge_of_round(round, offer_id)
+    offer = challenge_of_round(allocation_round, offer_id)
     if offer is None:
         raise field_error(
             "offer", _("Deze uitdaging bestaat niet of doet niet mee aan deze ronde.")
@@ -72,55 +74,62 @@ def _offer(round, offer_id: int) -> Offer:
     return offer
 
 
-def _assignment_response(round, student_id: int) -> Response:
-    assignment = assignments_for_round(round).get(student_id=student_id)
+def _assignment_response(allocation_round: AllocationRound, student_id: int) -> Response:
+    assignment = assignments_for_round(allocation_round).get(student_id=student_id)
     return Response(AssignmentOutputSerializer(assignment).data)
 
 
 class AssignmentLockApi(APIView):
     @extend_schema(request=None, responses=AssignmentOutputSerializer)
-    def post(self, request, round_id: int, student_id: int):
-        round = get_round_for_manager(request.user, round_id)
+    def post(self, request: Request, round_id: int, student_id: int) -> Response:
+        user = signed_in_user(request)
+        allocation_round = get_round_for_manager(user, round_id)
         services.assignment_lock(
-            round=round, student=_student(round, student_id), actor=request.user
+            allocation_round=allocation_round,
+            student=_student(allocation_round, student_id),
+            actor=user,
         )
-        return _assignment_response(round, student_id)
+        return _assignment_response(allocation_round, student_id)
 
 
 class AssignmentUnlockApi(APIView):
     @extend_schema(request=None, responses=AssignmentOutputSerializer)
-    def post(self, request, round_id: int, student_id: int):
-        round = get_round_for_manager(request.user, round_id)
+    def post(self, request: Request, round_id: int, student_id: int) -> Response:
+        user = signed_in_user(request)
+        allocation_round = get_round_for_manager(user, round_id)
         services.assignment_unlock(
-            round=round, student=_student(round, student_id), actor=request.user
+            allocation_round=allocation_round,
+            student=_student(allocation_round, student_id),
+            actor=user,
         )
-        return _assignment_response(round, student_id)
+        return _assignment_response(allocation_round, student_id)
 
 
 class AssignmentOverrideApi(APIView):
     """Place a student on another challenge by hand (checked; locked for re-runs)."""
 
     @extend_schema(request=OverrideInputSerializer, responses=AssignmentOutputSerializer)
-    def post(self, request, round_id: int, student_id: int):
-        round = get_round_for_manager(request.user, round_id)
+    def post(self, request: Request, round_id: int, student_id: int) -> Response:
+        user = signed_in_user(request)
+        allocation_round = get_round_for_manager(user, round_id)
         data = OverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_override(
-            round=round,
-            student=_student(round, student_id),
-            offer=_offer(round, data.validated_data["offer"]),
-            actor=request.user,
+            allocation_round=allocation_round,
+            student=_student(allocation_round, student_id),
+            offer=_offer(allocation_round, data.validated_data["offer"]),
+            actor=user,
         )
-        return _assignment_response(round, student_id)
+        return _assignment_response(allocation_round, student_id)
 
 
 class UnassignedListApi(APIView):
     """Students without a placement, each with the challenges that still have room for them."""
 
     @extend_schema(responses=LeftoverOutputSerializer(many=True))
-    def get(self, request, round_id: int):
-        round = get_round_for_staff(request.user, round_id)
-        leftovers = unassigned_with_room(round, today=timezone.localdate())
+    def get(self, request: Request, round_id: int) -> Response:
+        allocation_round = get_round_for_staff(signed_in_user(request), round_id)
+        leftovers = unassigned_with_room(allocation_round, today=timezone.localdate())
         return Response(LeftoverOutputSerializer(leftovers, many=True).data)
 
 
@@ -131,39 +140,43 @@ class AssignmentExportApi(APIView):
         parameters=[OpenApiParameter("by", str, enum=list(EXPORT_ORDER), default="challenge")],
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
-    def get(self, request, round_id: int):
-        round = get_round_for_staff(request.user, round_id)
+    def get(self, request: Request, round_id: int) -> HttpResponse:
+        allocation_round = get_round_for_staff(signed_in_user(request), round_id)
         by = request.query_params.get("by", "challenge")
         if by not in EXPORT_ORDER:
             raise field_error("by", _("Kies challenge, host of class."))
         response = HttpResponse(
-            assignments_csv(round, by=by), content_type="text/csv; charset=utf-8"
+            assignments_csv(allocation_round, by=by), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-per-{by}.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="round-{allocation_round.pk}-per-{by}.csv"'
+        )
         return response
 
 
-class ObjectionListApi(generics.ListAPIView):
+class ObjectionListApi(generics.ListAPIView[Objection]):
     serializer_class = ObjectionOutputSerializer
-    filter_backends: list = []
+    filter_backends: list[type[BaseFilterBackend]] = []
 
-    def get_queryset(self):
-        return objections_for_round(get_round_for_staff(self.request.user, self.kwargs["round_id"]))
+    def get_queryset(self) -> QuerySet[Objection]:
+        return objections_for_round(
+            get_round_for_staff(signed_in_user(self.request), self.kwargs["round_id"])
+        )
 
 
-def _objection(request, objection_id: int) -> Objection:
-    return get_objection_for_manager(request.user, objection_id)
+def _objection(request: Request, objection_id: int) -> Objection:
+    return get_objection_for_manager(signed_in_user(request), objection_id)
 
 
 class ObjectionAcceptApi(APIView):
     @extend_schema(request=AcceptInputSerializer, responses=ObjectionOutputSerializer)
-    def post(self, request, objection_id: int):
+    def post(self, request: Request, objection_id: int) -> Response:
         objection = _objection(request, objection_id)
         data = AcceptInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         objection = services.objection_accept(
             objection=objection,
-            actor=request.user,
+            actor=signed_in_user(request),
             offer=_offer(objection.round, data.validated_data["offer"]),
             answer=data.validated_data["answer"],
         )
@@ -172,11 +185,13 @@ class ObjectionAcceptApi(APIView):
 
 class ObjectionDeclineApi(APIView):
     @extend_schema(request=DeclineInputSerializer, responses=ObjectionOutputSerializer)
-    def post(self, request, objection_id: int):
+    def post(self, request: Request, objection_id: int) -> Response:
         objection = _objection(request, objection_id)
         data = DeclineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         objection = services.objection_decline(
-            objection=objection, actor=request.user, answer=data.validated_data["answer"]
+            objection=objection,
+            actor=signed_in_user(request),
+            answer=data.validated_data["answer"],
         )
         return Response(ObjectionOutputSerializer(objection).data)

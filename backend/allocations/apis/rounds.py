@@ -1,14 +1,19 @@
 """Rounds: list, create, read, set challenges, phase moves and history."""
 
-from django.db.models import Q
+from collections.abc import Callable
+from typing import ClassVar
+
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.permissions import IsCoordinator
 from backend.allocations import services
+from backend.allocations.apis.common import signed_in_user
 from backend.allocations.apis.serializers import (
     ChallengesInputSerializer,
     EventOutputSerializer,
@@ -18,46 +23,29 @@ from backend.allocations.apis.serializers import (
 from backend.allocations.models import AllocationRound, RoundEvent
 from backend.allocations.selectors.access import (
     get_round_for_manager,
+    get_round_for_reader,
     get_round_for_staff,
-    get_round_for_student,
-    rounds_for_student,
-    rounds_readable_by_staff,
+    require_may_open_rounds,
+    rounds_visible_to,
 )
-from backend.core.errors import PermissionDenied
+from backend.allocations.selectors.review import round_events
 from backend.curriculum.models import Kwalificatie
 from backend.organisations.models import Consortium, Organisation
 
 
-def readable_round(request, round_id: int) -> AllocationRound:
-    """The round for school staff of its schools, or for a student taking part."""
-    try:
-        return get_round_for_staff(request.user, round_id)
-    except PermissionDenied:
-        round, _enrolment = get_round_for_student(request.user, round_id)
-        return round
-
-
-class RoundListCreateApi(generics.ListAPIView):
+class RoundListCreateApi(generics.ListAPIView[AllocationRound]):
     """GET: the rounds I may see. POST: open a new round (coordinator)."""
 
     serializer_class = RoundOutputSerializer
-    filter_backends: list = []
+    filter_backends: list[type[BaseFilterBackend]] = []
 
-    def get_queryset(self):
-        user = self.request.user
-        student_rounds = [r.pk for r in rounds_for_student(user)]
-        return (
-            AllocationRound.objects.filter(
-                Q(pk__in=rounds_readable_by_staff(user).values("pk")) | Q(pk__in=student_rounds)
-            )
-            .select_related("school", "consortium")
-            .order_by("-choices_close_at", "-pk")
-        )
+    def get_queryset(self) -> QuerySet[AllocationRound]:
+        return rounds_visible_to(signed_in_user(self.request))
 
     @extend_schema(request=RoundInputSerializer, responses={201: RoundOutputSerializer})
-    def post(self, request):
-        if not IsCoordinator().has_permission(request, self):
-            raise PermissionDenied("Alleen coördinatoren kunnen een indelingsronde openen.")
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        require_may_open_rounds(user)
         data = RoundInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -65,8 +53,8 @@ class RoundListCreateApi(generics.ListAPIView):
         consortium = (
             Consortium.objects.filter(pk=d["consortium"]).first() if d["consortium"] else None
         )
-        round = services.allocation_round_create(
-            actor=request.user,
+        allocation_round = services.allocation_round_create(
+            actor=user,
             name=d["name"],
             period=d["period"],
             school=school,
@@ -83,69 +71,83 @@ class RoundListCreateApi(generics.ListAPIView):
             objections_close_at=d["objections_close_at"],
             now=timezone.now(),
         )
-        return Response(RoundOutputSerializer(round).data, status=status.HTTP_201_CREATED)
+        return Response(
+            RoundOutputSerializer(allocation_round).data, status=status.HTTP_201_CREATED
+        )
 
 
 class RoundDetailApi(APIView):
     @extend_schema(responses=RoundOutputSerializer)
-    def get(self, request, round_id: int):
-        return Response(RoundOutputSerializer(readable_round(request, round_id)).data)
+    def get(self, request: Request, round_id: int) -> Response:
+        allocation_round = get_round_for_reader(signed_in_user(request), round_id)
+        return Response(RoundOutputSerializer(allocation_round).data)
 
 
 class RoundChallengesSetApi(APIView):
     @extend_schema(request=ChallengesInputSerializer, responses=RoundOutputSerializer)
-    def put(self, request, round_id: int):
-        round = get_round_for_manager(request.user, round_id)
+    def put(self, request: Request, round_id: int) -> Response:
+        user = signed_in_user(request)
+        allocation_round = get_round_for_manager(user, round_id)
         data = ChallengesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        round = services.allocation_round_set_challenges(
-            round=round,
-            actor=request.user,
+        allocation_round = services.allocation_round_set_challenges(
+            allocation_round=allocation_round,
+            actor=user,
             challenges=data.validated_data["challenges"],
             capacities=data.validated_data["capacities"],
             now=timezone.now(),
         )
-        return Response(RoundOutputSerializer(round).data)
+        return Response(RoundOutputSerializer(allocation_round).data)
 
 
-def _phase_api(service, doc: str):
-    class _Api(APIView):
-        @extend_schema(request=None, responses=RoundOutputSerializer, description=doc)
-        def post(self, request, round_id: int):
-            round = get_round_for_manager(request.user, round_id)
-            round = service(round=round, actor=request.user, now=timezone.now())
-            return Response(RoundOutputSerializer(round).data)
+class _PhaseApi(APIView):
+    """One phase move of a round: `move` is the service of that transition. The subclass's
+    docstring describes the operation in the schema."""
 
-    _Api.__doc__ = doc
-    return _Api
+    move: ClassVar[Callable[..., AllocationRound]]
 
-
-class RoundOpenApi(_phase_api(services.allocation_round_open_choosing, "preparing → choosing")):
-    pass
-
-
-class RoundCloseChoicesApi(
-    _phase_api(services.allocation_round_close_choosing, "choosing → allocating")
-):
-    pass
+    @extend_schema(request=None, responses=RoundOutputSerializer)
+    def post(self, request: Request, round_id: int) -> Response:
+        user = signed_in_user(request)
+        allocation_round = get_round_for_manager(user, round_id)
+        allocation_round = self.move(
+            allocation_round=allocation_round, actor=user, now=timezone.now()
+        )
+        return Response(RoundOutputSerializer(allocation_round).data)
 
 
-class RoundPublishApi(
-    _phase_api(services.allocation_round_publish, "review → published (a person only)")
-):
-    pass
+class RoundOpenApi(_PhaseApi):
+    """preparing → choosing"""
+
+    move = staticmethod(services.allocation_round_open_choosing)
 
 
-class RoundCloseApi(_phase_api(services.allocation_round_close, "objections → closed")):
-    pass
+class RoundCloseChoicesApi(_PhaseApi):
+    """choosing → allocating"""
+
+    move = staticmethod(services.allocation_round_close_choosing)
 
 
-class RoundEventListApi(generics.ListAPIView):
+class RoundPublishApi(_PhaseApi):
+    """review → published (a person only)"""
+
+    move = staticmethod(services.allocation_round_publish)
+
+
+class RoundCloseApi(_PhaseApi):
+    """objections → closed"""
+
+    move = staticmethod(services.allocation_round_close)
+
+
+class RoundEventListApi(generics.ListAPIView[RoundEvent]):
     """The round's append-only history: who did what, when (school staff)."""
 
     serializer_class = EventOutputSerializer
-    filter_backends: list = []
+    filter_backends: list[type[BaseFilterBackend]] = []
 
-    def get_queryset(self):
-        round = get_round_for_staff(self.request.user, self.kwargs["round_id"])
-        return RoundEvent.objects.filter(round=round).select_related("actor").order_by("at", "pk")
+    def get_queryset(self) -> QuerySet[RoundEvent]:
+        allocation_round = get_round_for_staff(
+            signed_in_user(self.request), self.kwargs["round_id"]
+        )
+        return round_events(allocation_round)

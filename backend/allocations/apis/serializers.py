@@ -1,7 +1,10 @@
 """Output and input shapes of the allocations API."""
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -13,7 +16,10 @@ from backend.allocations.models import (
     RoundEvent,
     RunMode,
 )
-from backend.core.api_fields import MAX_ID, id_field
+from backend.allocations.selectors.review import Leftover
+from backend.allocations.selectors.student import OpenChallenge
+from backend.core.api_fields import id_field
+from backend.core.ids import MAX_ID
 
 # Places per challenge or company in one round: far above any real team, far below the
 # database's smallint.
@@ -21,7 +27,7 @@ MAX_CAPACITY = 1000
 _ID_TEXT = re.compile(r"[1-9][0-9]{0,18}")
 
 
-def _as_id(key) -> int | None:
+def _as_id(key: object) -> int | None:
     """A dictionary key as a positive id: JSON keys are text ("12"); Python callers may use 12."""
     if isinstance(key, int) and not isinstance(key, bool):
         value = key
@@ -36,7 +42,7 @@ class CapacitiesField(serializers.DictField):
     """{id: places}: each key a positive id, each value a whole number 0..MAX_CAPACITY. Errors
     name the key: {"capacities.abc": ["Geen geldig uitdaging-id."]}."""
 
-    def __init__(self, *, key_error, **kwargs):
+    def __init__(self, *, key_error: str | Promise, **kwargs: Any) -> None:
         self.key_error = key_error
         kwargs.setdefault("required", False)
         kwargs.setdefault("default", dict)
@@ -44,11 +50,11 @@ class CapacitiesField(serializers.DictField):
             child=serializers.IntegerField(min_value=0, max_value=MAX_CAPACITY), **kwargs
         )
 
-    def run_child_validation(self, data: dict) -> dict[int, int]:
+    def run_child_validation(self, data: Mapping[Any, Any]) -> dict[Any, Any]:
         result: dict[int, int] = {}
-        errors: dict[str, list] = {}
+        errors: dict[str, list[Any]] = {}
         for key, value in data.items():
-            messages = []
+            messages: list[Any] = []
             pk = _as_id(key)
             if pk is None:
                 messages.append(self.key_error)
@@ -65,7 +71,7 @@ class CapacitiesField(serializers.DictField):
         return result
 
 
-class RoundOutputSerializer(serializers.ModelSerializer):
+class RoundOutputSerializer(serializers.ModelSerializer[AllocationRound]):
     school = serializers.CharField(source="school.name", default=None)
     consortium = serializers.CharField(source="consortium.name", default=None)
 
@@ -89,7 +95,7 @@ class RoundOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class RoundInputSerializer(serializers.Serializer):
+class RoundInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     period = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     school = id_field(required=False, allow_null=True, default=None)
@@ -108,12 +114,12 @@ class RoundInputSerializer(serializers.Serializer):
     objections_close_at = serializers.DateTimeField()
 
 
-class ChallengesInputSerializer(serializers.Serializer):
+class ChallengesInputSerializer(serializers.Serializer[Any]):
     challenges = serializers.ListField(child=id_field())
     capacities = CapacitiesField(key_error=_("Geen geldig uitdaging-id."))
 
 
-class RunOutputSerializer(serializers.ModelSerializer):
+class RunOutputSerializer(serializers.ModelSerializer[AllocationRun]):
     started_by = serializers.CharField(source="started_by.get_full_name")
 
     class Meta:
@@ -138,13 +144,13 @@ class RunOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class RunStartInputSerializer(serializers.Serializer):
+class RunStartInputSerializer(serializers.Serializer[Any]):
     mode = serializers.ChoiceField(choices=RunMode.choices, default=RunMode.OPTIMAL)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     coverage_weight = serializers.FloatField(min_value=0, default=0.0)
 
 
-class AssignmentOutputSerializer(serializers.ModelSerializer):
+class AssignmentOutputSerializer(serializers.ModelSerializer[Assignment]):
     student_id = serializers.IntegerField()
     first_name = serializers.CharField(source="student.first_name")
     last_name = serializers.CharField(source="student.last_name")
@@ -175,11 +181,11 @@ class AssignmentOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class OverrideInputSerializer(serializers.Serializer):
+class OverrideInputSerializer(serializers.Serializer[Any]):
     offer = id_field()
 
 
-class ObjectionOutputSerializer(serializers.ModelSerializer):
+class ObjectionOutputSerializer(serializers.ModelSerializer[Objection]):
     student_name = serializers.CharField(source="student.get_full_name")
     offer_title = serializers.CharField(source="offer.title", default=None)
     new_offer_title = serializers.CharField(source="new_offer.title", default=None)
@@ -203,20 +209,20 @@ class ObjectionOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ObjectionInputSerializer(serializers.Serializer):
+class ObjectionInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True)
 
 
-class AcceptInputSerializer(serializers.Serializer):
+class AcceptInputSerializer(serializers.Serializer[Any]):
     offer = id_field()
     answer = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DeclineInputSerializer(serializers.Serializer):
+class DeclineInputSerializer(serializers.Serializer[Any]):
     answer = serializers.CharField(allow_blank=True)
 
 
-class EventOutputSerializer(serializers.ModelSerializer):
+class EventOutputSerializer(serializers.ModelSerializer[RoundEvent]):
     actor = serializers.CharField(source="actor.get_full_name", default=None)
 
     class Meta:
@@ -224,31 +230,31 @@ class EventOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "kind", "actor", "data"]
 
 
-class ChoicesInputSerializer(serializers.Serializer):
+class ChoicesInputSerializer(serializers.Serializer[Any]):
     choices = serializers.ListField(child=id_field(), allow_empty=True)
     teammates = serializers.ListField(child=id_field(), required=False, default=list)
 
 
-class ChoiceOutputSerializer(serializers.Serializer):
+class ChoiceOutputSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField()
     offer_id = serializers.IntegerField()
     title = serializers.CharField(source="offer.title")
     host = serializers.CharField(source="offer.owner.name")
 
 
-class ChoicesOutputSerializer(serializers.Serializer):
+class ChoicesOutputSerializer(serializers.Serializer[Any]):
     round = serializers.IntegerField()
     choices = ChoiceOutputSerializer(many=True)
     teammates = serializers.ListField(child=serializers.DictField())
     updated_at = serializers.DateTimeField(allow_null=True)
 
 
-class FitSerializer(serializers.Serializer):
+class FitSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     title = serializers.CharField()
 
 
-class OpenChallengeOutputSerializer(serializers.Serializer):
+class OpenChallengeOutputSerializer(serializers.Serializer[Any]):
     offer_id = serializers.IntegerField(source="offer.pk")
     title = serializers.CharField(source="offer.title")
     host = serializers.CharField(source="offer.owner.name")
@@ -258,17 +264,17 @@ class OpenChallengeOutputSerializer(serializers.Serializer):
     capacity = serializers.IntegerField()
     fits = serializers.SerializerMethodField()
 
-    def get_fits(self, item) -> list[dict]:
+    def get_fits(self, item: OpenChallenge) -> list[dict[str, str]]:
         return [{"code": code, "title": title} for code, title in item.fits]
 
 
-class TeamMemberSerializer(serializers.Serializer):
+class TeamMemberSerializer(serializers.Serializer[Any]):
     first_name = serializers.CharField()
     level = serializers.IntegerField()
     programme = serializers.CharField()
 
 
-class StudentResultOutputSerializer(serializers.Serializer):
+class StudentResultOutputSerializer(serializers.Serializer[Any]):
     offer_id = serializers.IntegerField(allow_null=True)
     offer = serializers.CharField(allow_null=True)
     host = serializers.CharField(allow_null=True)
@@ -280,7 +286,7 @@ class StudentResultOutputSerializer(serializers.Serializer):
     can_object = serializers.BooleanField()
 
 
-class TeamOutputSerializer(serializers.Serializer):
+class TeamOutputSerializer(serializers.Serializer[Any]):
     round_id = serializers.IntegerField()
     round = serializers.CharField()
     offer_id = serializers.IntegerField()
@@ -288,17 +294,17 @@ class TeamOutputSerializer(serializers.Serializer):
     members = TeamMemberSerializer(many=True)
 
 
-class LeftoverOutputSerializer(serializers.Serializer):
+class LeftoverOutputSerializer(serializers.Serializer[Any]):
     student_id = serializers.IntegerField()
     name = serializers.CharField()
     class_code = serializers.CharField()
     options = serializers.SerializerMethodField()
 
-    def get_options(self, item) -> list[dict]:
+    def get_options(self, item: Leftover) -> list[dict[str, Any]]:
         return [{"offer_id": o, "title": t, "places_left": n} for o, t, n in item.options]
 
 
-class DifferenceSerializer(serializers.Serializer):
+class DifferenceSerializer(serializers.Serializer[Any]):
     student_id = serializers.IntegerField()
     name = serializers.CharField()
     a_offer = serializers.CharField(allow_null=True)
@@ -307,7 +313,7 @@ class DifferenceSerializer(serializers.Serializer):
     b_rank = serializers.IntegerField(allow_null=True)
 
 
-class CompareOutputSerializer(serializers.Serializer):
+class CompareOutputSerializer(serializers.Serializer[Any]):
     a = serializers.DictField()
     b = serializers.DictField()
     differences = DifferenceSerializer(many=True)

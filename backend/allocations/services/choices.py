@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import User
+from backend.accounts.models import StudentEnrolment, User
 from backend.allocations import engine_adapter, texts
 from backend.allocations.models import (
     AllocationRound,
     Choice,
     ChoiceList,
-    Phase,
     RoundChallenge,
 )
 from backend.allocations.selectors.access import get_round_for_student, round_enrolments
@@ -27,9 +26,9 @@ def _fail(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, extra={"fields": {field: [message]}})
 
 
-def _check_window(round: AllocationRound, now: dt.datetime) -> None:
+def _check_window(allocation_round: AllocationRound, now: dt.datetime) -> None:
     # Students only reach a round once it has left 'preparing' (see get_round_for_student).
-    if round.phase != Phase.CHOOSING or now >= round.choices_close_at:
+    if not allocation_round.choosing_is_open(now):
         raise Conflict(_("Je kunt niet meer kiezen: de keuzes voor deze ronde zijn gesloten."))
 
 
@@ -42,12 +41,7 @@ def _not_in_round(offer_id: int) -> ApplicationError:
     )
 
 
-def _check_choices(
-    round: AllocationRound, enrolment, offer_ids: Sequence[int], *, today: dt.date
-) -> None:
-    titles = dict(
-        RoundChallenge.objects.filter(round=round).values_list("offer_id", "offer__title")
-    )
+def _check_no_duplicates(offer_ids: Sequence[int], titles: dict[int, str]) -> None:
     seen: set[int] = set()
     for offer_id in offer_ids:
         if offer_id in seen:
@@ -59,21 +53,34 @@ def _check_choices(
                 % {"title": titles[offer_id]},
             )
         seen.add(offer_id)
-    n = len(offer_ids)
-    if n < round.min_choices:
+
+
+def _check_count(allocation_round: AllocationRound, n: int) -> None:
+    if n < allocation_round.min_choices:
         raise _fail(
             "choices",
             _("Kies minstens %(min)d uitdagingen; je koos er %(n)d.")
-            % {"min": round.min_choices, "n": n},
+            % {"min": allocation_round.min_choices, "n": n},
         )
-    if n > round.max_choices:
+    if n > allocation_round.max_choices:
         raise _fail(
             "choices",
             _("Kies hoogstens %(max)d uitdagingen; je koos er %(n)d.")
-            % {"max": round.max_choices, "n": n},
+            % {"max": allocation_round.max_choices, "n": n},
         )
-    records = {c.offer_id: c for c in challenge_records(round)}
-    me = student_record(round, enrolment, today=today)
+
+
+def _check_eligible(
+    allocation_round: AllocationRound,
+    enrolment: StudentEnrolment,
+    offer_ids: Sequence[int],
+    titles: dict[int, str],
+    *,
+    today: dt.date,
+) -> None:
+    """Each choice is in the round and open to the student (the engine's own rules)."""
+    records = {c.offer_id: c for c in challenge_records(allocation_round)}
+    me = student_record(allocation_round, enrolment, today=today)
     for offer_id in offer_ids:
         record = records.get(offer_id)
         if record is None:
@@ -87,7 +94,26 @@ def _check_choices(
             )
 
 
-def _check_teammates(round: AllocationRound, enrolment, teammate_ids: Sequence[int]) -> None:
+def _check_choices(
+    allocation_round: AllocationRound,
+    enrolment: StudentEnrolment,
+    offer_ids: Sequence[int],
+    *,
+    today: dt.date,
+) -> None:
+    titles = dict(
+        RoundChallenge.objects.filter(round=allocation_round).values_list(
+            "offer_id", "offer__title"
+        )
+    )
+    _check_no_duplicates(offer_ids, titles)
+    _check_count(allocation_round, len(offer_ids))
+    _check_eligible(allocation_round, enrolment, offer_ids, titles, today=today)
+
+
+def _check_teammates(
+    allocation_round: AllocationRound, enrolment: StudentEnrolment, teammate_ids: Sequence[int]
+) -> None:
     if len(set(teammate_ids)) != len(teammate_ids):
         raise _fail("teammates", _("Je hebt dezelfde klasgenoot twee keer genoemd."))
     if len(teammate_ids) > MAX_TEAMMATES:
@@ -95,7 +121,7 @@ def _check_teammates(round: AllocationRound, enrolment, teammate_ids: Sequence[i
     if enrolment.student_id in teammate_ids:
         raise _fail("teammates", _("Je kunt jezelf niet als teamgenoot noemen."))
     known = set(
-        round_enrolments(round)
+        round_enrolments(allocation_round)
         .filter(school_id=enrolment.school_id, student_id__in=teammate_ids)
         .values_list("student_id", flat=True)
     )
@@ -108,7 +134,7 @@ def _check_teammates(round: AllocationRound, enrolment, teammate_ids: Sequence[i
 @transaction.atomic
 def choice_list_submit(
     *,
-    round: AllocationRound,
+    allocation_round: AllocationRound,
     student: User,
     offer_ids: Sequence[int],
     teammate_ids: Sequence[int] = (),
@@ -118,14 +144,14 @@ def choice_list_submit(
 
     Errors (with the field at fault): not taking part (403), outside the window (409),
     duplicates, too few or too many, a challenge outside the round, not eligible."""
-    round, enrolment = get_round_for_student(student, round.pk)
-    _check_window(round, now)
+    allocation_round, enrolment = get_round_for_student(student, allocation_round.pk)
+    _check_window(allocation_round, now)
     offer_ids = [int(pk) for pk in offer_ids]
     teammate_ids = [int(pk) for pk in teammate_ids]
-    _check_choices(round, enrolment, offer_ids, today=now.date())
-    _check_teammates(round, enrolment, teammate_ids)
+    _check_choices(allocation_round, enrolment, offer_ids, today=now.date())
+    _check_teammates(allocation_round, enrolment, teammate_ids)
     choice_list, created = ChoiceList.objects.get_or_create(
-        round=round, student=student, defaults={"submitted_at": now, "updated_at": now}
+        round=allocation_round, student=student, defaults={"submitted_at": now, "updated_at": now}
     )
     if not created:
         choice_list.updated_at = now

@@ -3,48 +3,47 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import User
 from backend.allocations.models import (
+    OBJECTION_PHASES,
     AllocationRound,
     Assignment,
     AssignmentSource,
     Objection,
     ObjectionStatus,
-    Phase,
 )
-from backend.allocations.selectors.access import get_round_for_student
-from backend.allocations.services.common import (
-    lock_round,
-    record_event,
-    require_manager,
-    require_phase,
-)
+from backend.allocations.selectors.access import get_round_for_student, require_round_manager
+from backend.allocations.services.common import lock_round, record_event, require_phase
 from backend.allocations.services.review import place_student
 from backend.core.errors import Conflict, field_error
-from backend.notifications.services import notify
+from backend.core.links import PageLink
+from backend.notifications.services import Text, notify
 from backend.offers.models import Offer
 
 
 @transaction.atomic
 def objection_submit(
-    *, round: AllocationRound, student: User, reason: str, now: dt.datetime | None = None
+    *,
+    allocation_round: AllocationRound,
+    student: User,
+    reason: str,
+    now: dt.datetime | None = None,
 ) -> Objection:
     now = now or timezone.now()
-    round, _enrolment = get_round_for_student(student, round.pk)
-    if round.phase != Phase.PUBLISHED or now >= round.objections_close_at:
+    allocation_round, _enrolment = get_round_for_student(student, allocation_round.pk)
+    if not allocation_round.objecting_is_open(now):
         raise Conflict(_("Je kunt nu geen bezwaar maken: de bezwaartermijn is niet open."))
     if not reason.strip():
         raise field_error("reason", _("Schrijf waarom je het niet eens bent met je indeling."))
-    assignment = Assignment.objects.filter(round=round, student=student).first()
+    assignment = Assignment.objects.filter(round=allocation_round, student=student).first()
     try:
         with transaction.atomic():
             objection = Objection.objects.create(
-                round=round,
+                round=allocation_round,
                 student=student,
                 offer=assignment.offer if assignment else None,
                 reason=reason.strip(),
@@ -53,32 +52,42 @@ def objection_submit(
     except IntegrityError as exc:
         raise Conflict(_("Je hebt al een bezwaar ingediend dat nog niet is afgehandeld.")) from exc
     record_event(
-        round=round, actor=student, kind="objection_submitted", now=now, objection=objection.pk
+        allocation_round=allocation_round,
+        actor=student,
+        kind="objection_submitted",
+        now=now,
+        objection=objection.pk,
     )
     return objection
 
 
 def _decide(objection: Objection, actor: User) -> Objection:
-    require_manager(objection.round, actor)
-    round = lock_round(objection.round)
-    require_phase(round, Phase.PUBLISHED, Phase.OBJECTIONS)
+    require_round_manager(actor, objection.round)
+    allocation_round = lock_round(objection.round)
+    require_phase(allocation_round, *OBJECTION_PHASES)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
-    if objection.status != ObjectionStatus.OPEN:
+    if not objection.is_open:
         raise Conflict(_("Over dit bezwaar is al besloten."))
-    objection.round = round
+    objection.round = allocation_round
     return objection
 
 
-def _tell(objection: Objection, title: str, body: str, now: dt.datetime) -> None:
+def _tell(objection: Objection, *, title: Text, body: Text, now: dt.datetime) -> None:
+    """Tell the student the decision, in their language, linking to their round."""
     notify(
         recipient=objection.student,
         category="allocation_objection",
         title=title,
         body=body,
-        url=reverse("frontend:round-student", args=[objection.round_id]),
+        link=PageLink("round-student", objection.round_id),
         dedupe_key=f"objection-{objection.pk}-decided",
         now=now,
     )
+
+
+def _accepted_body(objection: Objection, offer: Offer) -> str:
+    sentence = _("Je bent nu ingedeeld bij '%(title)s'.") % {"title": offer.title}
+    return sentence + (f" {objection.answer}" if objection.answer else "")
 
 
 @transaction.atomic
@@ -94,7 +103,7 @@ def objection_accept(
     now = now or timezone.now()
     objection = _decide(objection, actor)
     place_student(
-        round=objection.round,
+        allocation_round=objection.round,
         student=objection.student,
         offer=offer,
         source=AssignmentSource.OBJECTION,
@@ -106,21 +115,19 @@ def objection_accept(
     objection.decided_by, objection.decided_at = actor, now
     objection.save()
     record_event(
-        round=objection.round,
+        allocation_round=objection.round,
         actor=actor,
         kind="objection_accepted",
         now=now,
         objection=objection.pk,
         offer=offer.pk,
     )
-    with override(objection.student.preferred_language or "nl"):
-        _tell(
-            objection,
-            _("Je bezwaar is toegekend"),
-            _("Je bent nu ingedeeld bij '%(title)s'.") % {"title": offer.title}
-            + (f" {objection.answer}" if objection.answer else ""),
-            now,
-        )
+    _tell(
+        objection,
+        title=gettext_lazy("Je bezwaar is toegekend"),
+        body=lambda: _accepted_body(objection, offer),
+        now=now,
+    )
     return objection
 
 
@@ -137,12 +144,11 @@ def objection_decline(
     objection.decided_by, objection.decided_at = actor, now
     objection.save()
     record_event(
-        round=objection.round,
+        allocation_round=objection.round,
         actor=actor,
         kind="objection_declined",
         now=now,
         objection=objection.pk,
     )
-    with override(objection.student.preferred_language or "nl"):
-        _tell(objection, _("Je bezwaar is afgewezen"), objection.answer, now)
+    _tell(objection, title=gettext_lazy("Je bezwaar is afgewezen"), body=objection.answer, now=now)
     return objection

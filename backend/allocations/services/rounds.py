@@ -2,49 +2,39 @@
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from backend.accounts.models import User
-from backend.accounts.selectors import consortium_ids_for_organisations, coordinator_school_ids
 from backend.allocations.models import (
     MAX_CHOICES_LIMIT,
     AllocationRound,
-    ChoiceList,
-    Objection,
-    ObjectionStatus,
     Phase,
     RoundChallenge,
     RoundHost,
 )
-from backend.allocations.selectors.access import challenges_for_round_of, round_enrolments
-from backend.allocations.services.common import (
-    lock_round,
-    record_event,
-    require_manager,
-    require_phase,
+from backend.allocations.selectors.access import (
+    challenges_for_round_of,
+    require_may_open_round,
+    require_round_manager,
 )
-from backend.core.errors import ApplicationError, Conflict, PermissionDenied, field_error
+from backend.allocations.selectors.notices import Addressee, students_without_choices
+from backend.allocations.selectors.review import open_objection_count
+from backend.allocations.services.common import lock_round, record_event, require_phase
+from backend.core.errors import ApplicationError, Conflict, field_error
+from backend.core.links import PageLink
 from backend.curriculum.models import Kwalificatie
-from backend.notifications.services import Message, notify_many
+from backend.notifications.services import Message, message_for, notify_many
 from backend.offers.models import Offer
 from backend.organisations.models import Consortium, Organisation
 
 REMINDER_BEFORE = dt.timedelta(days=2)
 
 
-def _check_settings(
-    *,
-    min_choices: int,
-    max_choices: int,
-    choices_close_at,
-    objections_close_at,
-    choices_open_at=None,
-) -> None:
+def _choice_limit_errors(min_choices: int, max_choices: int) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not 1 <= min_choices <= MAX_CHOICES_LIMIT:
         errors["min_choices"] = [
@@ -56,15 +46,37 @@ def _check_settings(
         ]
     elif min_choices > max_choices:
         errors["max_choices"] = [_("Het maximum mag niet kleiner zijn dan het minimum.")]
-    if objections_close_at <= choices_close_at:
+    return errors
+
+
+def _check_settings(allocation_round: AllocationRound, now: dt.datetime) -> None:
+    """The round's choice limits and dates, every field at fault named at once."""
+    errors = _choice_limit_errors(allocation_round.min_choices, allocation_round.max_choices)
+    close, open_at = allocation_round.choices_close_at, allocation_round.choices_open_at
+    if allocation_round.objections_close_at <= close:
         errors["objections_close_at"] = [
             _("De bezwaartermijn moet na de sluiting van de keuzes eindigen.")
         ]
-    if choices_open_at and choices_open_at >= choices_close_at:
+    if open_at and open_at >= close:
         errors["choices_open_at"] = [_("De keuzes moeten openen voordat ze sluiten.")]
     if errors:
         first = next(iter(errors.values()))[0]
         raise ApplicationError(first, extra={"fields": errors})
+    if close <= now:
+        raise field_error(
+            "choices_close_at", _("De sluitingsdatum voor keuzes ligt in het verleden.")
+        )
+
+
+def _check_new_round(allocation_round: AllocationRound, actor: User, now: dt.datetime) -> None:
+    """A new round names one organiser the actor coordinates, a name and sound settings."""
+    school, consortium = allocation_round.school, allocation_round.consortium
+    if (school is None) == (consortium is None):
+        raise field_error("school", _("Kies een school of een consortium (precies één)."))
+    require_may_open_round(actor, school=school, consortium=consortium)
+    if not allocation_round.name:
+        raise field_error("name", _("Geef de ronde een naam."))
+    _check_settings(allocation_round, now)
 
 
 def _round_challenges(
@@ -102,6 +114,27 @@ def _check_hosts(host_capacities: dict[int, int], challenges: Sequence[Offer]) -
         )
 
 
+def _add_challenges(
+    allocation_round: AllocationRound, offers: Sequence[Offer], capacities: dict[int, int] | None
+) -> None:
+    capacities = capacities or {}
+    RoundChallenge.objects.bulk_create(
+        [
+            RoundChallenge(round=allocation_round, offer=o, capacity=capacities.get(o.pk))
+            for o in offers
+        ]
+    )
+
+
+def _add_hosts(allocation_round: AllocationRound, host_capacities: dict[int, int]) -> None:
+    RoundHost.objects.bulk_create(
+        [
+            RoundHost(round=allocation_round, organisation_id=org_id, capacity=capacity)
+            for org_id, capacity in host_capacities.items()
+        ]
+    )
+
+
 @transaction.atomic
 def allocation_round_create(
     *,
@@ -126,34 +159,7 @@ def allocation_round_create(
     submitted to the round's school or consortium; `capacities`: {offer id: places in this
     round}; `host_capacities`: {company id: total places}. Only a coordinator of the school (or
     of a member school of the consortium) may do this."""
-    if (school is None) == (consortium is None):
-        raise field_error("school", _("Kies een school of een consortium (precies één)."))
-    own = coordinator_school_ids(actor)
-    if not actor.is_staff:
-        if school is not None and school.pk not in own:
-            raise PermissionDenied(_("Je kunt alleen rondes openen voor je eigen school."))
-        if consortium is not None and consortium.pk not in consortium_ids_for_organisations(own):
-            raise PermissionDenied(_("Je school is geen lid van dit consortium."))
-    if not name.strip():
-        raise field_error("name", _("Geef de ronde een naam."))
-    _check_settings(
-        min_choices=min_choices,
-        max_choices=max_choices,
-        choices_close_at=choices_close_at,
-        objections_close_at=objections_close_at,
-        choices_open_at=choices_open_at,
-    )
-    if choices_close_at <= now:
-        raise field_error(
-            "choices_close_at", _("De sluitingsdatum voor keuzes ligt in het verleden.")
-        )
-    offers = _round_challenges(
-        challenges,
-        school_id=school.pk if school else None,
-        consortium_id=consortium.pk if consortium else None,
-    )
-    _check_hosts(host_capacities or {}, offers)
-    round = AllocationRound.objects.create(
+    allocation_round = AllocationRound(
         name=name.strip(),
         period=period,
         school=school,
@@ -168,27 +174,50 @@ def allocation_round_create(
         phase_changed_at=now,
         created_by=actor,
     )
-    round.kwalificaties.set(kwalificaties)
-    capacities = capacities or {}
-    RoundChallenge.objects.bulk_create(
-        [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in offers]
+    _check_new_round(allocation_round, actor, now)
+    return _save_new_round(
+        allocation_round,
+        kwalificaties=kwalificaties,
+        offers=_round_challenges(
+            challenges,
+            school_id=allocation_round.school_id,
+            consortium_id=allocation_round.consortium_id,
+        ),
+        capacities=capacities,
+        host_capacities=host_capacities or {},
+        now=now,
     )
-    RoundHost.objects.bulk_create(
-        [
-            RoundHost(round=round, organisation_id=org_id, capacity=capacity)
-            for org_id, capacity in (host_capacities or {}).items()
-        ]
-    )
+
+
+def _save_new_round(
+    allocation_round: AllocationRound,
+    *,
+    kwalificaties: Sequence[Kwalificatie],
+    offers: list[Offer],
+    capacities: dict[int, int] | None,
+    host_capacities: dict[int, int],
+    now: dt.datetime,
+) -> AllocationRound:
+    """Store a checked new round with its programmes, challenges and host capacities."""
+    _check_hosts(host_capacities, offers)
+    allocation_round.save(force_insert=True)
+    allocation_round.kwalificaties.set(kwalificaties)
+    _add_challenges(allocation_round, offers, capacities)
+    _add_hosts(allocation_round, host_capacities)
     record_event(
-        round=round, actor=actor, kind="created", now=now, challenges=[o.pk for o in offers]
+        allocation_round=allocation_round,
+        actor=allocation_round.created_by,
+        kind="created",
+        now=now,
+        challenges=[o.pk for o in offers],
     )
-    return round
+    return allocation_round
 
 
 @transaction.atomic
 def allocation_round_set_challenges(
     *,
-    round: AllocationRound,
+    allocation_round: AllocationRound,
     actor: User,
     challenges: Sequence[Offer | int],
     capacities: dict[int, int] | None = None,
@@ -196,109 +225,153 @@ def allocation_round_set_challenges(
 ) -> AllocationRound:
     """Replace the challenges of a round (offers or their ids, as for a new round); only before
     students start choosing."""
-    require_manager(round, actor)
-    round = lock_round(round)
-    require_phase(round, Phase.PREPARING)
+    require_round_manager(actor, allocation_round)
+    allocation_round = lock_round(allocation_round)
+    require_phase(allocation_round, Phase.PREPARING)
     offers = _round_challenges(
-        challenges, school_id=round.school_id, consortium_id=round.consortium_id
+        challenges,
+        school_id=allocation_round.school_id,
+        consortium_id=allocation_round.consortium_id,
     )
-    capacities = capacities or {}
-    RoundChallenge.objects.filter(round=round).delete()
-    RoundChallenge.objects.bulk_create(
-        [RoundChallenge(round=round, offer=o, capacity=capacities.get(o.pk)) for o in offers]
-    )
+    RoundChallenge.objects.filter(round=allocation_round).delete()
+    _add_challenges(allocation_round, offers, capacities)
     record_event(
-        round=round,
+        allocation_round=allocation_round,
         actor=actor,
         kind="challenges_set",
         now=now,
         challenges=[o.pk for o in offers],
     )
-    return round
+    return allocation_round
 
 
 def _move(
-    round: AllocationRound, *, to: str, actor: User | None, now: dt.datetime, **data
+    allocation_round: AllocationRound,
+    *,
+    to: str,
+    actor: User | None,
+    now: dt.datetime,
+    **data: Any,
 ) -> AllocationRound:
-    previous = round.phase
-    round.phase = to
-    round.phase_changed_at = now
-    round.save(update_fields=["phase", "phase_changed_at", "updated_at"])
+    previous = allocation_round.phase
+    allocation_round.phase = to
+    allocation_round.phase_changed_at = now
+    allocation_round.save(update_fields=["phase", "phase_changed_at", "updated_at"])
     record_event(
-        round=round, actor=actor, kind="phase", now=now, **{"from": previous, "to": to}, **data
+        allocation_round=allocation_round,
+        actor=actor,
+        kind="phase",
+        now=now,
+        **{"from": previous, "to": to},
+        **data,
     )
-    return round
+    return allocation_round
 
 
 @transaction.atomic
 def allocation_round_open_choosing(
-    *, round: AllocationRound, actor: User | None, now: dt.datetime
+    *, allocation_round: AllocationRound, actor: User | None, now: dt.datetime
 ) -> AllocationRound:
     """preparing → choosing. `actor` None means Celery beat at `choices_open_at`."""
     if actor is not None:
-        require_manager(round, actor)
-    round = lock_round(round)
-    require_phase(round, Phase.PREPARING)
-    if not RoundChallenge.objects.filter(round=round).exists():
+        require_round_manager(actor, allocation_round)
+    allocation_round = lock_round(allocation_round)
+    require_phase(allocation_round, Phase.PREPARING)
+    if not RoundChallenge.objects.filter(round=allocation_round).exists():
         raise Conflict(_("Voeg eerst uitdagingen toe aan de ronde."))
-    if round.choices_close_at <= now:
+    if allocation_round.choices_close_at <= now:
         raise Conflict(_("De sluitingsdatum voor keuzes is al voorbij; pas die eerst aan."))
-    return _move(round, to=Phase.CHOOSING, actor=actor, now=now)
+    return _move(allocation_round, to=Phase.CHOOSING, actor=actor, now=now)
 
 
 @transaction.atomic
 def allocation_round_close_choosing(
-    *, round: AllocationRound, actor: User | None, now: dt.datetime
+    *, allocation_round: AllocationRound, actor: User | None, now: dt.datetime
 ) -> AllocationRound:
     """choosing → allocating: students can no longer change their choices."""
     if actor is not None:
-        require_manager(round, actor)
-    round = lock_round(round)
-    require_phase(round, Phase.CHOOSING)
-    return _move(round, to=Phase.ALLOCATING, actor=actor, now=now)
+        require_round_manager(actor, allocation_round)
+    allocation_round = lock_round(allocation_round)
+    require_phase(allocation_round, Phase.CHOOSING)
+    return _move(allocation_round, to=Phase.ALLOCATING, actor=actor, now=now)
 
 
 @transaction.atomic
 def allocation_round_close(
-    *, round: AllocationRound, actor: User, now: dt.datetime
+    *, allocation_round: AllocationRound, actor: User, now: dt.datetime
 ) -> AllocationRound:
     """objections → closed, once every objection has been decided."""
-    require_manager(round, actor)
-    round = lock_round(round)
-    require_phase(round, Phase.OBJECTIONS, Phase.PUBLISHED)
-    open_count = Objection.objects.filter(round=round, status=ObjectionStatus.OPEN).count()
+    require_round_manager(actor, allocation_round)
+    allocation_round = lock_round(allocation_round)
+    require_phase(allocation_round, Phase.OBJECTIONS, Phase.PUBLISHED)
+    open_count = open_objection_count(allocation_round)
     if open_count:
         raise Conflict(
             _("Er staan nog %(count)d bezwaren open; handel die eerst af.") % {"count": open_count}
         )
-    return _move(round, to=Phase.CLOSED, actor=actor, now=now)
+    return _move(allocation_round, to=Phase.CLOSED, actor=actor, now=now)
+
+
+def _open_due_choosing(now: dt.datetime) -> list[tuple[int, str]]:
+    moved: list[tuple[int, str]] = []
+    for allocation_round in AllocationRound.objects.filter(
+        phase=Phase.PREPARING, choices_open_at__lte=now, choices_close_at__gt=now
+    ):
+        try:
+            allocation_round_open_choosing(allocation_round=allocation_round, actor=None, now=now)
+            moved.append((allocation_round.pk, Phase.CHOOSING))
+        except ApplicationError:
+            continue  # no challenges yet: the coordinator sees the round still preparing
+    return moved
+
+
+def _close_due_choosing(now: dt.datetime) -> list[tuple[int, str]]:
+    moved: list[tuple[int, str]] = []
+    for allocation_round in AllocationRound.objects.filter(
+        phase=Phase.CHOOSING, choices_close_at__lte=now
+    ):
+        allocation_round_close_choosing(allocation_round=allocation_round, actor=None, now=now)
+        moved.append((allocation_round.pk, Phase.ALLOCATING))
+    return moved
+
+
+def _end_due_objection_windows(now: dt.datetime) -> list[tuple[int, str]]:
+    moved: list[tuple[int, str]] = []
+    for allocation_round in AllocationRound.objects.filter(
+        phase=Phase.PUBLISHED, objections_close_at__lte=now
+    ):
+        with transaction.atomic():
+            locked = lock_round(allocation_round)
+            if locked.phase == Phase.PUBLISHED:
+                _move(locked, to=Phase.OBJECTIONS, actor=None, now=now)
+                moved.append((allocation_round.pk, Phase.OBJECTIONS))
+    return moved
 
 
 def allocation_rounds_advance(*, now: dt.datetime) -> list[tuple[int, str]]:
     """Move every round whose deadline has passed (Celery beat). Returns [(round id, new phase)].
 
     Idempotent: a round already moved is no longer selected; each move locks its row."""
-    moved: list[tuple[int, str]] = []
-    for round in AllocationRound.objects.filter(
-        phase=Phase.PREPARING, choices_open_at__lte=now, choices_close_at__gt=now
-    ):
-        try:
-            allocation_round_open_choosing(round=round, actor=None, now=now)
-            moved.append((round.pk, Phase.CHOOSING))
-        except ApplicationError:
-            continue  # no challenges yet: the coordinator sees the round still preparing
-    for round in AllocationRound.objects.filter(phase=Phase.CHOOSING, choices_close_at__lte=now):
-        allocation_round_close_choosing(round=round, actor=None, now=now)
-        moved.append((round.pk, Phase.ALLOCATING))
-    for round in AllocationRound.objects.filter(
-        phase=Phase.PUBLISHED, objections_close_at__lte=now
-    ):
-        with transaction.atomic():
-            locked = lock_round(round)
-            if locked.phase == Phase.PUBLISHED:
-                _move(locked, to=Phase.OBJECTIONS, actor=None, now=now)
-                moved.append((round.pk, Phase.OBJECTIONS))
-    return moved
+    return [
+        *_open_due_choosing(now),
+        *_close_due_choosing(now),
+        *_end_due_objection_windows(now),
+    ]
+
+
+def _reminder(allocation_round: AllocationRound, student: Addressee) -> Message:
+    close = localtime(allocation_round.choices_close_at).strftime("%d-%m-%Y %H:%M")
+    return message_for(
+        student,
+        category="allocation_reminder",
+        title=lambda: _("Kies je uitdagingen voor %(round)s") % {"round": allocation_round.name},
+        body=lambda: (
+            _("Je hebt nog geen keuzes ingeleverd. De keuzes sluiten op %(date)s.")
+            % {"date": close}
+        ),
+        link=PageLink("round-student", allocation_round.pk),
+        dedupe_key=f"round-{allocation_round.pk}-choice-reminder",
+    )
 
 
 def allocation_choice_reminders_send(*, now: dt.datetime) -> int:
@@ -309,26 +382,10 @@ def allocation_choice_reminders_send(*, now: dt.datetime) -> int:
     rounds = AllocationRound.objects.filter(
         phase=Phase.CHOOSING, choices_close_at__gt=now, choices_close_at__lte=now + REMINDER_BEFORE
     )
-    for round in rounds:
-        waiting = (
-            round_enrolments(round)
-            .exclude(student_id__in=ChoiceList.objects.filter(round=round).values("student_id"))
-            .values_list("student_id", "student__preferred_language")
-        )
-        url = reverse("frontend:round-student", args=[round.pk])
-        messages = []
-        for student_id, language in waiting:
-            with override(language or "nl"):
-                messages.append(
-                    Message(
-                        recipient_id=student_id,
-                        category="allocation_reminder",
-                        title=_("Kies je uitdagingen voor %(round)s") % {"round": round.name},
-                        body=_("Je hebt nog geen keuzes ingeleverd. De keuzes sluiten op %(date)s.")
-                        % {"date": localtime(round.choices_close_at).strftime("%d-%m-%Y %H:%M")},
-                        url=url,
-                        dedupe_key=f"round-{round.pk}-choice-reminder",
-                    )
-                )
+    for allocation_round in rounds:
+        messages = [
+            _reminder(allocation_round, student)
+            for student in students_without_choices(allocation_round)
+        ]
         sent += len(notify_many(messages=messages, now=now))
     return sent

@@ -12,10 +12,12 @@ stops beating, and the reaper (or a redelivered task) ends it, so no run stays r
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from backend.accounts.models import User
 from backend.allocations import engine_adapter
 from backend.allocations.models import (
     ACTIVE_RUN_STATUSES,
+    RUNNABLE_PHASES,
     AllocationRound,
     AllocationRun,
     Assignment,
@@ -31,19 +34,17 @@ from backend.allocations.models import (
     RunMode,
     RunStatus,
 )
+from backend.allocations.selectors.access import require_round_manager
 from backend.allocations.selectors.snapshot import round_snapshot
 from backend.allocations.services.common import (
     lock_round,
     record_event,
-    require_manager,
     require_phase,
 )
 from backend.core.errors import ApplicationError, Conflict, field_error
 from backend.core.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
-
-RUNNABLE_PHASES = (Phase.ALLOCATING, Phase.REVIEW)
 
 
 def _enqueue(run_id: int) -> None:
@@ -66,10 +67,27 @@ def _check_options(mode: str, seed: int, coverage_weight: float) -> None:
         )
 
 
+def _already_running() -> Conflict:
+    return Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is."))
+
+
+def _queue_run(run: AllocationRun) -> AllocationRun:
+    """Store a new queued run unless its round already has an active one."""
+    if AllocationRun.objects.filter(round=run.round, status__in=ACTIVE_RUN_STATUSES).exists():
+        raise _already_running()
+    try:
+        with transaction.atomic():
+            run.save(force_insert=True)
+    except IntegrityError as exc:
+        # Another request got there first (the partial unique constraint).
+        raise _already_running() from exc
+    return run
+
+
 @transaction.atomic
 def allocation_run_start(
     *,
-    round: AllocationRound,
+    allocation_round: AllocationRound,
     actor: User,
     mode: str = RunMode.OPTIMAL,
     seed: int = 0,
@@ -79,30 +97,23 @@ def allocation_run_start(
     """Queue a run of the matcher for a round in 'allocating' or 'review'; the worker starts after
     commit. Conflict (409) when a run of this round is already queued or running."""
     now = now or timezone.now()
-    require_manager(round, actor)
-    round = lock_round(round)
-    require_phase(round, *RUNNABLE_PHASES)
+    require_round_manager(actor, allocation_round)
+    allocation_round = lock_round(allocation_round)
+    require_phase(allocation_round, *RUNNABLE_PHASES)
     _check_options(mode, seed, coverage_weight)
-    if AllocationRun.objects.filter(round=round, status__in=ACTIVE_RUN_STATUSES).exists():
-        raise Conflict(_("Er loopt al een indeling voor deze ronde; wacht tot die klaar is."))
-    try:
-        with transaction.atomic():
-            run = AllocationRun.objects.create(
-                round=round,
-                mode=mode,
-                seed=seed,
-                coverage_weight=coverage_weight,
-                started_by=actor,
-                created_at=now,
-                heartbeat_at=now,
-            )
-    except IntegrityError as exc:
-        # Another request got there first (the partial unique constraint).
-        raise Conflict(
-            _("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")
-        ) from exc
+    run = _queue_run(
+        AllocationRun(
+            round=allocation_round,
+            mode=mode,
+            seed=seed,
+            coverage_weight=coverage_weight,
+            started_by=actor,
+            created_at=now,
+            heartbeat_at=now,
+        )
+    )
     record_event(
-        round=round,
+        allocation_round=allocation_round,
         actor=actor,
         kind="run_started",
         now=now,
@@ -121,7 +132,7 @@ def allocation_run_retry(
 ) -> AllocationRun:
     """A new attempt of a failed run, with the same options."""
     now = now or timezone.now()
-    require_manager(run.round, actor)
+    require_round_manager(actor, run.round)
     require_phase(run.round, *RUNNABLE_PHASES)
     try:
         with transaction.atomic():
@@ -135,29 +146,27 @@ def allocation_run_retry(
                 heartbeat_at=now,
             )
     except IntegrityError as exc:
-        raise Conflict(
-            _("Er loopt al een indeling voor deze ronde; wacht tot die klaar is.")
-        ) from exc
+        raise _already_running() from exc
     if claimed != 1:
         raise Conflict(_("Alleen een mislukte run kan opnieuw worden gestart."))
-    record_event(round=run.round, actor=actor, kind="run_retried", now=now, run=run.pk)
+    record_event(allocation_round=run.round, actor=actor, kind="run_retried", now=now, run=run.pk)
     _enqueue(run.pk)
     run.refresh_from_db()
     return run
 
 
-def _ours(run_id: int, claimed_at: dt.datetime):
+def _ours(run_id: int, claimed_at: dt.datetime) -> QuerySet[AllocationRun]:
     """This worker's claim on a run: still running and started by this claim. A worker that was
     presumed dead (reaped, or taken over by a redelivery) writes nothing any more."""
     return AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, started_at=claimed_at)
 
 
-def _beat(run_id: int, claimed_at: dt.datetime, **fields) -> None:
+def _beat(run_id: int, claimed_at: dt.datetime, **fields: Any) -> None:
     # Outside any transaction, so a poller (and the reaper) sees each step at once.
     _ours(run_id, claimed_at).update(heartbeat_at=timezone.now(), **fields)
 
 
-def _progress(run_id: int, claimed_at: dt.datetime):
+def _progress(run_id: int, claimed_at: dt.datetime) -> Callable[[str, int], None]:
     """The engine's progress (0-100 per stage) mapped into 5-95 % of the whole run: the snapshot
     comes before it and storing after it, so the percentage a poller sees only moves forward.
     Each report is also a heartbeat."""
@@ -224,7 +233,7 @@ def allocation_runs_reap(*, now: dt.datetime | None = None) -> list[int]:
             "De berekening is niet gestart (geen worker beschikbaar); probeer opnieuw."
         ),
     }
-    reaped = []
+    reaped: list[int] = []
     for status, reason in reasons.items():
         stale = AllocationRun.objects.filter(status=status, heartbeat_at__lt=cutoff)
         for run_id in list(stale.values_list("pk", flat=True)):
@@ -235,6 +244,21 @@ def allocation_runs_reap(*, now: dt.datetime | None = None) -> list[int]:
                 logger.warning("allocation run %s reaped (%s, no heartbeat)", run_id, status)
                 reaped.append(run_id)
     return reaped
+
+
+_INSERT_COLUMNS = "round_id, student_id, offer_id, rank, source, locked, run_id, changed_at"
+# One INSERT … SELECT over a JSON array per database that can unpack one; parameters: round id,
+# source, run id, changed at, the JSON rows.
+_INSERT_FROM_JSON = {
+    "sqlite": (
+        "INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
+        "json_extract(value, '$.o'), json_extract(value, '$.r'), %s, 0, %s, %s FROM json_each(%s)"
+    ),
+    "postgresql": (
+        "INSERT INTO {table} ({columns}) SELECT %s, x.s, x.o, x.r, %s, false, %s, %s "
+        "FROM jsonb_to_recordset(%s::jsonb) AS x(s bigint, o bigint, r smallint)"
+    ),
+}
 
 
 def insert_assignments(
@@ -249,21 +273,8 @@ def insert_assignments(
     10,000 assignments costs the same number of queries as storing 10."""
     if not rows:
         return
-    table = Assignment._meta.db_table
-    payload = json.dumps([{"s": s, "o": o, "r": r} for s, o, r in rows])
-    changed_at = connection.ops.adapt_datetimefield_value(now)
-    columns = "round_id, student_id, offer_id, rank, source, locked, run_id, changed_at"
-    if connection.vendor == "sqlite":
-        sql = (
-            f"INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
-            "json_extract(value, '$.o'), json_extract(value, '$.r'), %s, 0, %s, %s FROM json_each(%s)"
-        )
-    elif connection.vendor == "postgresql":
-        sql = (
-            f"INSERT INTO {table} ({columns}) SELECT %s, x.s, x.o, x.r, %s, false, %s, %s "
-            "FROM jsonb_to_recordset(%s::jsonb) AS x(s bigint, o bigint, r smallint)"
-        )
-    else:
+    sql = _INSERT_FROM_JSON.get(connection.vendor)
+    if sql is None:
         Assignment.objects.bulk_create(
             [
                 Assignment(
@@ -279,19 +290,59 @@ def insert_assignments(
             ]
         )
         return
+    payload = json.dumps([{"s": s, "o": o, "r": r} for s, o, r in rows])
+    changed_at = connection.ops.adapt_datetimefield_value(now)
+    statement = sql.format(table=Assignment._meta.db_table, columns=_INSERT_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [round_id, source, run_id, changed_at, payload])
+        cursor.execute(statement, [round_id, source, run_id, changed_at, payload])
 
 
 def _replace_engine_assignments(
-    round: AllocationRound, run_id: int, assignments, now: dt.datetime
+    allocation_round: AllocationRound,
+    run_id: int,
+    assignments: Iterable[tuple[int, int, int | None, bool]],
+    now: dt.datetime,
 ) -> None:
     """Swap the unlocked assignments of a round for a run's proposal (locked ones stay)."""
-    Assignment.objects.filter(round=round, locked=False).delete()
+    Assignment.objects.filter(round=allocation_round, locked=False).delete()
     rows = [(student, offer, rank) for student, offer, rank, locked in assignments if not locked]
     insert_assignments(
-        round_id=round.pk, run_id=run_id, rows=rows, source=AssignmentSource.ENGINE, now=now
+        round_id=allocation_round.pk,
+        run_id=run_id,
+        rows=rows,
+        source=AssignmentSource.ENGINE,
+        now=now,
     )
+
+
+def _check_storable(
+    run: AllocationRun, allocation_round: AllocationRound, claimed_at: dt.datetime
+) -> None:
+    if not allocation_round.accepts_runs:
+        # Published assignments are never overwritten by a late run.
+        raise ApplicationError(_("De ronde is al gepubliceerd; deze run is niet toegepast."))
+    if not _ours(run.pk, claimed_at).select_for_update().exists():
+        # Reaped while we were solving (or taken over): a retry may already be on its way.
+        raise ApplicationError(_("Deze run is intussen afgebroken; het resultaat is niet bewaard."))
+
+
+def _apply_to_round(
+    allocation_round: AllocationRound, run: AllocationRun, now: dt.datetime
+) -> None:
+    """The run's proposal is now the round's; a round still allocating moves to review."""
+    allocation_round.applied_run_id = run.pk
+    fields = ["applied_run", "updated_at"]
+    if allocation_round.phase == Phase.ALLOCATING:
+        allocation_round.phase, allocation_round.phase_changed_at = Phase.REVIEW, now
+        fields += ["phase", "phase_changed_at"]
+        record_event(
+            allocation_round=allocation_round,
+            actor=None,
+            kind="phase",
+            now=now,
+            **{"from": Phase.ALLOCATING, "to": Phase.REVIEW},
+        )
+    allocation_round.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -302,14 +353,9 @@ def _store(
     now: dt.datetime,
     claimed_at: dt.datetime,
 ) -> None:
-    round = lock_round(run.round)
-    if round.phase not in RUNNABLE_PHASES:
-        # Published assignments are never overwritten by a late run.
-        raise ApplicationError(_("De ronde is al gepubliceerd; deze run is niet toegepast."))
-    if not _ours(run.pk, claimed_at).select_for_update().exists():
-        # Reaped while we were solving (or taken over): a retry may already be on its way.
-        raise ApplicationError(_("Deze run is intussen afgebroken; het resultaat is niet bewaard."))
-    _replace_engine_assignments(round, run.pk, solved.assignments, now)
+    allocation_round = lock_round(run.round)
+    _check_storable(run, allocation_round, claimed_at)
+    _replace_engine_assignments(allocation_round, run.pk, solved.assignments, now)
     AllocationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED,
         stage="done",
@@ -320,35 +366,24 @@ def _store(
         metrics=solved.metrics,
         finished_at=now,
     )
-    round.applied_run_id = run.pk
-    fields = ["applied_run", "updated_at"]
-    if round.phase == Phase.ALLOCATING:
-        round.phase, round.phase_changed_at = Phase.REVIEW, now
-        fields += ["phase", "phase_changed_at"]
-        record_event(
-            round=round,
-            actor=None,
-            kind="phase",
-            now=now,
-            **{"from": Phase.ALLOCATING, "to": Phase.REVIEW},
-        )
-    round.save(update_fields=fields)
-    metrics = solved.metrics
+    _apply_to_round(allocation_round, run, now)
     record_event(
-        round=round,
+        allocation_round=allocation_round,
         actor=None,
         kind="run_succeeded",
         now=now,
         run=run.pk,
         problem_hash=solved.problem_hash,
-        assigned=metrics.get("assigned"),
-        unassigned=metrics.get("unassigned"),
+        assigned=solved.metrics.get("assigned"),
+        unassigned=solved.metrics.get("unassigned"),
     )
 
 
-def _current_locks(round: AllocationRound) -> set[tuple[int, int]]:
+def _current_locks(allocation_round: AllocationRound) -> set[tuple[int, int]]:
     return set(
-        Assignment.objects.filter(round=round, locked=True).values_list("student_id", "offer_id")
+        Assignment.objects.filter(round=allocation_round, locked=True).values_list(
+            "student_id", "offer_id"
+        )
     )
 
 
@@ -358,25 +393,27 @@ def allocation_run_apply(
 ) -> AllocationRun:
     """Make an earlier successful run's proposal the current one (after comparing runs)."""
     now = now or timezone.now()
-    require_manager(run.round, actor)
-    round = lock_round(run.round)
-    require_phase(round, *RUNNABLE_PHASES)
-    if run.status != RunStatus.SUCCEEDED or run.round_id != round.pk:
+    require_round_manager(actor, run.round)
+    allocation_round = lock_round(run.round)
+    require_phase(allocation_round, *RUNNABLE_PHASES)
+    if not run.succeeded or run.round_id != allocation_round.pk:
         raise Conflict(_("Alleen een geslaagde run van deze ronde kan worden toegepast."))
     run_locks = {
         (engine_adapter.pk_of(lock["student"]), engine_adapter.pk_of(lock["challenge"]))
         for lock in (run.problem or {}).get("locked", [])
     }
-    if run_locks != _current_locks(round):
+    if run_locks != _current_locks(allocation_round):
         raise Conflict(
             _("Deze run is gemaakt met andere vastgezette indelingen; start een nieuwe run.")
         )
     assignments = [
         (student, offer, rank, (student, offer) in run_locks)
-        for student, (offer, rank) in engine_adapter.result_assignments(run.result).items()
+        for student, (offer, rank) in engine_adapter.result_assignments(run.result or {}).items()
     ]
-    _replace_engine_assignments(round, run.pk, assignments, now)
-    round.applied_run = run
-    round.save(update_fields=["applied_run", "updated_at"])
-    record_event(round=round, actor=actor, kind="run_applied", now=now, run=run.pk)
+    _replace_engine_assignments(allocation_round, run.pk, assignments, now)
+    allocation_round.applied_run = run
+    allocation_round.save(update_fields=["applied_run", "updated_at"])
+    record_event(
+        allocation_round=allocation_round, actor=actor, kind="run_applied", now=now, run=run.pk
+    )
     return run

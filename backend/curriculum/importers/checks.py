@@ -5,6 +5,7 @@ Each check gets a `where` string (XML element and line, JSON path, CSV line) for
 
 import datetime as dt
 import re
+from typing import Literal, overload
 
 from backend.curriculum.importers.types import (
     CREBO_RE,
@@ -20,7 +21,7 @@ TITLE_MAX = {"dossier": 200, "kwalificatie": 200, "kerntaak": 300, "werkproces":
 
 
 def text(
-    value,
+    value: object,
     *,
     where: str,
     what: str,
@@ -43,7 +44,7 @@ def text(
     return value
 
 
-def matches(value, pattern: re.Pattern, *, where: str, what: str, example: str) -> str:
+def matches(value: object, pattern: re.Pattern[str], *, where: str, what: str, example: str) -> str:
     value = text(value, where=where, what=what, max_length=20)
     if not pattern.match(value):
         raise CurriculumFormatError(
@@ -52,7 +53,7 @@ def matches(value, pattern: re.Pattern, *, where: str, what: str, example: str) 
     return value
 
 
-def crebo(value, *, where: str, what: str = "crebo", required: bool = True) -> str:
+def crebo(value: object, *, where: str, what: str = "crebo", required: bool = True) -> str:
     if not required and (value is None or value == ""):
         return ""
     if isinstance(value, int):
@@ -60,21 +61,31 @@ def crebo(value, *, where: str, what: str = "crebo", required: bool = True) -> s
     return matches(value, CREBO_RE, where=where, what=what, example="25604 (5 cijfers)")
 
 
-def kerntaak_code(value, *, where: str) -> str:
+def kerntaak_code(value: object, *, where: str) -> str:
     return matches(value, KERNTAAK_RE, where=where, what="kerntaakcode", example="B1-K1 of P2-K1")
 
 
-def werkproces_code(value, *, where: str) -> str:
+def werkproces_code(value: object, *, where: str) -> str:
     return matches(
         value, WERKPROCES_RE, where=where, what="werkprocescode", example="B1-K1-W3 of P2-K1-W1"
     )
 
 
-def keuzedeel_code(value, *, where: str) -> str:
+def keuzedeel_code(value: object, *, where: str) -> str:
     return matches(value, KEUZEDEEL_RE, where=where, what="keuzedeelcode", example="K0071")
 
 
-def integer(value, *, where: str, what: str, low: int, high: int, required: bool = True):
+@overload
+def integer(
+    value: object, *, where: str, what: str, low: int, high: int, required: Literal[True] = True
+) -> int: ...
+@overload
+def integer(
+    value: object, *, where: str, what: str, low: int, high: int, required: bool
+) -> int | None: ...
+def integer(
+    value: object, *, where: str, what: str, low: int, high: int, required: bool = True
+) -> int | None:
     if value is None or value == "":
         if required:
             raise CurriculumFormatError(f"{what} ontbreekt", location=where)
@@ -94,7 +105,7 @@ def integer(value, *, where: str, what: str, low: int, high: int, required: bool
     return number
 
 
-def date(value, *, where: str, what: str) -> dt.date | None:
+def date(value: object, *, where: str, what: str) -> dt.date | None:
     """ISO dates (2015-08-01) and SBB's Dutch notation (01-08-2015); empty means unknown."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -102,7 +113,8 @@ def date(value, *, where: str, what: str) -> dt.date | None:
         value = value.strip()
         for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
             try:
-                return dt.datetime.strptime(value, pattern).date()
+                # A calendar date: the time of day (and so its zone) never matters.
+                return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007
             except ValueError:
                 continue
     raise CurriculumFormatError(

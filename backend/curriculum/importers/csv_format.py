@@ -7,8 +7,10 @@ belongs to the kerntaak its code starts with. Errors name the line (and column) 
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from backend.curriculum.importers import checks
 from backend.curriculum.importers.types import (
@@ -42,9 +44,12 @@ class _Open:
 
     dossier: ParsedDossier
     where: str
-    kwalificaties: list = field(default_factory=list)
-    kerntaken: dict = field(default_factory=dict)  # code -> (ParsedKerntaak, [werkprocessen])
-    keuzedelen: list = field(default_factory=list)
+    kwalificaties: list[ParsedKwalificatie] = field(default_factory=list)
+    # code -> (the kerntaak, its werkprocessen so far)
+    kerntaken: dict[str, tuple[ParsedKerntaak, list[ParsedWerkproces]]] = field(
+        default_factory=dict
+    )
+    keuzedelen: list[ParsedKeuzedeel] = field(default_factory=list)
 
     def close(self) -> ParsedDossier:
         kerntaken = tuple(
@@ -66,8 +71,34 @@ def parse_csv(data: bytes | str, *, name: str = "bestand") -> tuple[ParsedDossie
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise CurriculumFormatError("het bestand is geen UTF-8", location=name) from None
-    dialect = _dialect(data)
-    reader = csv.DictReader(io.StringIO(data, newline=""), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(data, newline=""), dialect=_dialect(data))
+    reader.fieldnames = _header(reader, name)
+    dossiers: list[ParsedDossier] = []
+    current: _Open | None = None
+    for raw in reader:
+        where = f"{name} regel {reader.line_num}"
+        row = _row(raw, where)
+        if row is None:
+            continue
+        if row["kind"] == "dossier":
+            if current:
+                dossiers.append(current.close())
+            current = _Open(dossier=_dossier(row, where), where=where)
+            continue
+        if current is None:
+            raise CurriculumFormatError(
+                f"een {row['kind']}-regel staat vóór de eerste dossier-regel", location=where
+            )
+        _ROW_READERS[row["kind"]](current, row, where)
+    if current:
+        dossiers.append(current.close())
+    if not dossiers:
+        raise CurriculumFormatError("het bestand bevat geen dossier-regel", location=name)
+    return tuple(dossiers)
+
+
+def _header(reader: "csv.DictReader[str]", name: str) -> list[str]:
+    """The header's column names; every required one must be there and no unknown one."""
     header = [column.strip() for column in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
@@ -80,46 +111,30 @@ def parse_csv(data: bytes | str, *, name: str = "bestand") -> tuple[ParsedDossie
             f"onbekende kolom {', '.join(unknown)}; toegestaan: {', '.join(COLUMNS)}",
             location=f"{name} regel 1",
         )
-    reader.fieldnames = header
-    dossiers: list[ParsedDossier] = []
-    current: _Open | None = None
-    for row in reader:
-        where = f"{name} regel {reader.line_num}"
-        if None in row:
-            raise CurriculumFormatError(
-                "de regel heeft meer velden dan de kopregel", location=where
-            )
-        row = {key: (value or "").strip() for key, value in row.items()}
-        if not any(row.values()):
-            continue
-        kind = row["kind"]
-        if kind not in KINDS:
-            raise CurriculumFormatError(
-                f"kind {kind!r} is onbekend; gebruik {', '.join(KINDS)}",
-                location=f"{where}, kolom kind",
-            )
-        if kind == "dossier":
-            if current:
-                dossiers.append(current.close())
-            current = _Open(dossier=_dossier(row, where), where=where)
-            continue
-        if current is None:
-            raise CurriculumFormatError(
-                f"een {kind}-regel staat vóór de eerste dossier-regel", location=where
-            )
-        _ROW_READERS[kind](current, row, where)
-    if current:
-        dossiers.append(current.close())
-    if not dossiers:
-        raise CurriculumFormatError("het bestand bevat geen dossier-regel", location=name)
-    return tuple(dossiers)
+    return header
+
+
+def _row(raw: dict[str | Any, str | Any], where: str) -> dict[str, str] | None:
+    """One line's cells, stripped; None for an empty line. Its kind must be known."""
+    if None in raw:
+        raise CurriculumFormatError("de regel heeft meer velden dan de kopregel", location=where)
+    row = {str(key): (value or "").strip() for key, value in raw.items()}
+    if not any(row.values()):
+        return None
+    kind = row["kind"]
+    if kind not in KINDS:
+        raise CurriculumFormatError(
+            f"kind {kind!r} is onbekend; gebruik {', '.join(KINDS)}",
+            location=f"{where}, kolom kind",
+        )
+    return row
 
 
 def parse_csv_file(path: Path) -> tuple[ParsedDossier, ...]:
     return parse_csv(Path(path).read_bytes(), name=Path(path).name)
 
 
-def _dialect(data: str):
+def _dialect(data: str) -> str | type[csv.Dialect]:
     """Comma or semicolon (what Dutch Excel writes), decided from the header line."""
     first_line = data.split("\n", 1)[0]
     return "excel" if first_line.count(",") >= first_line.count(";") else _Semicolon
@@ -133,7 +148,7 @@ def _col(where: str, column: str) -> str:
     return f"{where}, kolom {column}"
 
 
-def _dossier(row: dict, where: str) -> ParsedDossier:
+def _dossier(row: dict[str, str], where: str) -> ParsedDossier:
     return ParsedDossier(
         crebo=checks.crebo(
             row.get("code"), where=_col(where, "code"), what="dossiercrebo", required=False
@@ -156,7 +171,7 @@ def _dossier(row: dict, where: str) -> ParsedDossier:
     )
 
 
-def _kwalificatie(current: _Open, row: dict, where: str) -> None:
+def _kwalificatie(current: _Open, row: dict[str, str], where: str) -> None:
     current.kwalificaties.append(
         ParsedKwalificatie(
             crebo=checks.crebo(row.get("code"), where=_col(where, "code")),
@@ -170,7 +185,7 @@ def _kwalificatie(current: _Open, row: dict, where: str) -> None:
     )
 
 
-def _kerntaak(current: _Open, row: dict, where: str) -> None:
+def _kerntaak(current: _Open, row: dict[str, str], where: str) -> None:
     code = checks.kerntaak_code(row.get("code"), where=_col(where, "code"))
     if code in current.kerntaken:
         raise CurriculumFormatError(f"kerntaak {code} komt twee keer voor", location=where)
@@ -184,7 +199,7 @@ def _kerntaak(current: _Open, row: dict, where: str) -> None:
     current.kerntaken[code] = (kerntaak, [])
 
 
-def _werkproces(current: _Open, row: dict, where: str) -> None:
+def _werkproces(current: _Open, row: dict[str, str], where: str) -> None:
     code = checks.werkproces_code(row.get("code"), where=_col(where, "code"))
     kerntaak_code = code.rsplit("-", 1)[0]
     if kerntaak_code not in current.kerntaken:
@@ -208,7 +223,7 @@ def _werkproces(current: _Open, row: dict, where: str) -> None:
     )
 
 
-def _keuzedeel(current: _Open, row: dict, where: str) -> None:
+def _keuzedeel(current: _Open, row: dict[str, str], where: str) -> None:
     current.keuzedelen.append(
         ParsedKeuzedeel(
             code=checks.keuzedeel_code(row.get("code"), where=_col(where, "code")),
@@ -239,7 +254,7 @@ def _crebos(value: str | None, where: str) -> tuple[str, ...]:
     return tuple(checks.crebo(part, where=where) for part in parts)
 
 
-_ROW_READERS = {
+_ROW_READERS: dict[str, Callable[[_Open, dict[str, str], str], None]] = {
     "kwalificatie": _kwalificatie,
     "kerntaak": _kerntaak,
     "werkproces": _werkproces,

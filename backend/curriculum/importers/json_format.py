@@ -43,7 +43,7 @@ def parse_json_file(path: Path) -> tuple[ParsedDossier, ...]:
     return parse_json(Path(path).read_bytes(), name=Path(path).name)
 
 
-def _dossier(item, path: str) -> ParsedDossier:
+def _dossier(item: object, path: str) -> ParsedDossier:
     data = _object(item, path)
     parsed = ParsedDossier(
         crebo=checks.crebo(
@@ -80,7 +80,7 @@ def _dossier(item, path: str) -> ParsedDossier:
     return checks.dossier(parsed, where=path)
 
 
-def _kwalificatie(item, path: str) -> ParsedKwalificatie:
+def _kwalificatie(item: object, path: str) -> ParsedKwalificatie:
     data = _object(item, path)
     return ParsedKwalificatie(
         crebo=checks.crebo(data.get("crebo"), where=f"{path}.crebo"),
@@ -91,10 +91,10 @@ def _kwalificatie(item, path: str) -> ParsedKwalificatie:
     )
 
 
-def _kerntaak(item, path: str) -> ParsedKerntaak:
+def _kerntaak(item: object, path: str) -> ParsedKerntaak:
     data = _object(item, path)
     code = checks.kerntaak_code(data.get("code"), where=f"{path}.code")
-    werkprocessen = []
+    werkprocessen: list[ParsedWerkproces] = []
     for i, value in enumerate(_list(data.get("werkprocessen"), f"{path}.werkprocessen")):
         wp_path = f"{path}.werkprocessen[{i}]"
         wp = _object(value, wp_path)
@@ -123,7 +123,7 @@ def _kerntaak(item, path: str) -> ParsedKerntaak:
     )
 
 
-def _keuzedeel(item, path: str) -> ParsedKeuzedeel:
+def _keuzedeel(item: object, path: str) -> ParsedKeuzedeel:
     data = _object(item, path)
     return ParsedKeuzedeel(
         code=checks.keuzedeel_code(data.get("code"), where=f"{path}.code"),
@@ -138,13 +138,13 @@ def _keuzedeel(item, path: str) -> ParsedKeuzedeel:
     )
 
 
-def _crebos(value, path: str) -> tuple[str, ...]:
+def _crebos(value: object, path: str) -> tuple[str, ...]:
     return tuple(
         checks.crebo(item, where=f"{path}[{i}]") for i, item in enumerate(_list(value, path))
     )
 
 
-def _object(value, path: str) -> dict:
+def _object(value: object, path: str) -> dict[str, object]:
     if not isinstance(value, dict):
         raise CurriculumFormatError(
             f"verwacht een object {{...}}, niet {type(value).__name__}", location=path
@@ -152,7 +152,7 @@ def _object(value, path: str) -> dict:
     return value
 
 
-def _list(value, path: str, *, required: bool = False) -> list:
+def _list(value: object, path: str, *, required: bool = False) -> list[object]:
     if value is None and not required:
         return []
     if not isinstance(value, list):

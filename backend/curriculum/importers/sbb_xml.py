@@ -10,6 +10,7 @@ werkproces 1 → P2-K1-W1). `profiel` elsewhere in the file is a reference, not 
 The SBB export has no keuzedelen. Expat does not load external entities or DTDs.
 """
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from xml.parsers import expat
@@ -35,7 +36,7 @@ class _Located:
         parser = expat.ParserCreate()
         parser.buffer_text = True
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             self.lines[builder.start(tag, attrs)] = parser.CurrentLineNumber
 
         parser.StartElementHandler = start
@@ -99,7 +100,7 @@ def _dossier(tree: _Located, element: ET.Element) -> ParsedDossier:
     return checks.dossier(parsed, where=where)
 
 
-def _edition(element: ET.Element, valid_from, where: str) -> str:
+def _edition(element: ET.Element, valid_from: dt.date | None, where: str) -> str:
     """The `versie` attribute ("Gewijzigd 2016"), else the year the dossier became valid."""
     versie = (element.get("versie") or "").strip()
     if versie:
@@ -141,7 +142,9 @@ def _basis(tree: _Located, dossier: ET.Element, here: str) -> tuple[ParsedKernta
     )
 
 
-def _profielen(tree: _Located, dossier: ET.Element, here: str):
+def _profielen(
+    tree: _Located, dossier: ET.Element, here: str
+) -> tuple[tuple[ParsedKwalificatie, ...], tuple[ParsedKerntaak, ...]]:
     kwalificaties: list[ParsedKwalificatie] = []
     kerntaken: list[ParsedKerntaak] = []
     path = f"{here}/profielen/profiel"
@@ -180,13 +183,21 @@ def _profielen(tree: _Located, dossier: ET.Element, here: str):
     return tuple(kwalificaties), tuple(kerntaken)
 
 
-def _kerntaak(tree, element, *, prefix, here, werkprocessen_path, crebos) -> ParsedKerntaak:
+def _kerntaak(
+    tree: _Located,
+    element: ET.Element,
+    *,
+    prefix: str,
+    here: str,
+    werkprocessen_path: str,
+    crebos: tuple[str, ...],
+) -> ParsedKerntaak:
     where = tree.where(element, here)
     number = checks.integer(
         element.get("hoofdstuk"), where=where, what="attribuut hoofdstuk", low=1, high=99
     )
     code = f"{prefix}-K{number}"
-    werkprocessen = []
+    werkprocessen: list[ParsedWerkproces] = []
     for werkproces in element.findall(werkprocessen_path):
         wp_where = tree.where(werkproces, f"{here}/{werkprocessen_path}")
         wp_number = checks.integer(

@@ -1,5 +1,8 @@
+import datetime as dt
 import re
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,23 +18,28 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.models import User
 from backend.curriculum.models import Kerntaak
 from backend.engagement import ical, services
-from backend.engagement.models import CalendarFeed, ExpertFormat, GuestLessonBooking
-from backend.engagement.selectors.bookings import (
-    booking_side,
-    bookings_visible_to,
-    calendar_feed_for,
+from backend.engagement.apis.common import signed_in_user
+from backend.engagement.models import (
+    BookingFeedback,
+    CalendarFeed,
+    ExpertFormat,
+    GuestLessonBooking,
 )
+from backend.engagement.selectors.access import booking_may_cancel, booking_side
+from backend.engagement.selectors.bookings import bookings_visible_to, calendar_feed_for
 from backend.engagement.selectors.calendar import feed_for_user
 from backend.engagement.selectors.experts import experts_visible_to
 from backend.organisations.models import Organisation
 
 
-class BookingOutput(serializers.ModelSerializer):
+class BookingOutput(serializers.ModelSerializer[GuestLessonBooking]):
     expert = serializers.CharField(source="expert.user.get_full_name")
     expert_id = serializers.IntegerField()
     company = serializers.CharField(source="expert.organisation.name")
@@ -67,12 +75,14 @@ class BookingOutput(serializers.ModelSerializer):
 
 
 class BookingDetailOutput(BookingOutput):
-    """Schema only: BookingDetailApi adds which side the reader answers for."""
+    """Schema only: BookingDetailApi adds which side the reader answers for and whether they
+    may still cancel."""
 
     my_side = serializers.ChoiceField(["expert", "school", ""])
+    may_cancel = serializers.BooleanField()
 
     class Meta(BookingOutput.Meta):
-        fields = [*BookingOutput.Meta.fields, "my_side"]
+        fields = [*BookingOutput.Meta.fields, "my_side", "may_cancel"]
 
 
 # The calendar files (.ics) the *IcsApi views answer with.
@@ -84,19 +94,19 @@ ICS_RESPONSE = {(200, "text/calendar"): OpenApiResponse(OpenApiTypes.BINARY)}
         parameters=[OpenApiParameter("status", str, description="Only bookings in this status")]
     )
 )
-class BookingListApi(ListAPIView):
+class BookingListApi(ListAPIView[GuestLessonBooking]):
     serializer_class = BookingOutput
-    filter_backends: list = []
+    filter_backends: list[Any] = []
 
-    def get_queryset(self):
-        qs = bookings_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[GuestLessonBooking]:
+        qs = bookings_visible_to(signed_in_user(self.request))
         status = self.request.query_params.get("status")
         return qs.filter(status=status) if status else qs
 
 
 class BookingRequestApi(APIView):
     @extend_schema_serializer(component_name="BookingRequestInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         expert = serializers.IntegerField()
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
         starts_at = serializers.DateTimeField()
@@ -111,89 +121,113 @@ class BookingRequestApi(APIView):
         message = serializers.CharField(required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={201: BookingOutput})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
-        data["expert"] = get_object_or_404(experts_visible_to(request.user), pk=data["expert"])
-        booking = services.booking_request(actor=request.user, now=timezone.now(), **data)
+        data["expert"] = get_object_or_404(experts_visible_to(user), pk=data["expert"])
+        # "format" is the field's name in the API; the service calls it lesson_format.
+        data["lesson_format"] = data.pop("format")
+        booking = services.booking_request(actor=user, now=timezone.now(), **data)
         return Response(BookingOutput(booking).data, status=201)
 
 
-def _booking(request, pk) -> GuestLessonBooking:
-    return get_object_or_404(bookings_visible_to(request.user), pk=pk)
+def _booking(request: Request, pk: int) -> GuestLessonBooking:
+    return get_object_or_404(bookings_visible_to(signed_in_user(request)), pk=pk)
 
 
 class BookingDetailApi(APIView):
     @extend_schema(responses=BookingDetailOutput)
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
         booking = _booking(request, pk)
-        data = BookingOutput(booking).data
-        data["my_side"] = booking_side(request.user, booking)
+        data = dict(BookingOutput(booking).data)
+        data["my_side"] = booking_side(user, booking)
+        data["may_cancel"] = booking_may_cancel(user, booking, now=timezone.now())
         return Response(data)
 
 
 class _Transition(APIView):
     @extend_schema_serializer(component_name="BookingNoteInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # Each transition documents its own input (BookingProposeApi asks for a time too).
         extend_schema_view(
             post=extend_schema(request=cls.InputSerializer, responses=BookingOutput)
         )(cls)
 
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        booking = self.act(request.user, _booking(request, pk), s.validated_data, timezone.now())
+        booking = self.act(
+            signed_in_user(request), _booking(request, pk), s.validated_data, timezone.now()
+        )
         return Response(BookingOutput(booking).data)
+
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
+        raise NotImplementedError
 
 
 class BookingAcceptApi(_Transition):
-    def act(self, user, booking, data, now):
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
         return services.booking_accept(actor=user, booking=booking, note=data["note"], now=now)
 
 
 class BookingDeclineApi(_Transition):
-    def act(self, user, booking, data, now):
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
         return services.booking_decline(actor=user, booking=booking, note=data["note"], now=now)
 
 
 class BookingProposeApi(_Transition):
     @extend_schema_serializer(component_name="BookingProposeInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         starts_at = serializers.DateTimeField()
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def act(self, user, booking, data, now):
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
         return services.booking_propose(
             actor=user, booking=booking, starts_at=data["starts_at"], note=data["note"], now=now
         )
 
 
 class BookingProposalAcceptApi(_Transition):
-    def act(self, user, booking, data, now):
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
         return services.booking_proposal_accept(actor=user, booking=booking, now=now)
 
 
 class BookingProposalDeclineApi(_Transition):
-    def act(self, user, booking, data, now):
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
         return services.booking_proposal_decline(
             actor=user, booking=booking, note=data["note"], now=now
         )
 
 
 class BookingCancelApi(_Transition):
-    def act(self, user, booking, data, now):
+    def act(
+        self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
+    ) -> GuestLessonBooking:
         return services.booking_cancel(actor=user, booking=booking, note=data["note"], now=now)
 
 
 class BookingFeedbackApi(APIView):
     @extend_schema_serializer(component_name="BookingFeedbackInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         rating = serializers.IntegerField(min_value=1, max_value=5)
         text = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -210,11 +244,11 @@ class BookingFeedbackApi(APIView):
             )
         },
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        feedback = services.booking_feedback_give(
-            actor=request.user,
+        feedback: BookingFeedback = services.booking_feedback_give(
+            actor=signed_in_user(request),
             booking=_booking(request, pk),
             now=timezone.now(),
             **s.validated_data,
@@ -232,7 +266,7 @@ def ics_response(content: bytes, filename: str) -> HttpResponse:
 
 class BookingIcsApi(APIView):
     @extend_schema(responses=ICS_RESPONSE)
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> HttpResponse:
         booking = _booking(request, pk)
         return ics_response(ical.booking_ics(booking), f"gastles-{booking.pk}.ics")
 
@@ -245,17 +279,18 @@ CALENDAR_FEED_OUTPUT = inline_serializer(
 class CalendarFeedApi(APIView):
     """My personal feed URL (GET) and a new secret one (POST: the old URL stops working)."""
 
-    def _data(self, request, feed):
+    def _data(self, request: Request, feed: CalendarFeed) -> dict[str, str]:
         path = f"/api/engagement/calendar/{feed.token}.ics"
         return {"url": request.build_absolute_uri(path), "token": feed.token}
 
     @extend_schema(responses=CALENDAR_FEED_OUTPUT)
-    def get(self, request):
-        return Response(self._data(request, calendar_feed_for(request.user)))
+    def get(self, request: Request) -> Response:
+        return Response(self._data(request, calendar_feed_for(signed_in_user(request))))
 
     @extend_schema(request=None, responses=CALENDAR_FEED_OUTPUT)
-    def post(self, request):
-        return Response(self._data(request, services.calendar_feed_regenerate(user=request.user)))
+    def post(self, request: Request) -> Response:
+        feed = services.calendar_feed_regenerate(user=signed_in_user(request))
+        return Response(self._data(request, feed))
 
 
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -264,11 +299,11 @@ FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 class CalendarFeedIcsApi(APIView):
     """GET /api/engagement/calendar/<token>.ics — no login: the secret token is the key."""
 
-    authentication_classes: list = []
+    authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
     @extend_schema(responses=ICS_RESPONSE)
-    def get(self, request, token):
+    def get(self, request: Request, token: str) -> HttpResponse:
         # Tokens are URL-safe base64 (new_feed_token); anything else (a NUL byte, which
         # PostgreSQL refuses in a query) cannot be a feed and never reaches the database.
         if not FEED_TOKEN.fullmatch(token):

@@ -1,3 +1,7 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,15 +13,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from backend.accounts.selectors import staff_school_ids, students_visible_to
 from backend.core.errors import NotFound
 from backend.engagement import ical, services
 from backend.engagement.apis.bookings import ICS_RESPONSE, ics_response
+from backend.engagement.apis.common import signed_in_user
 from backend.engagement.models import Meeting, MeetingKind
+from backend.engagement.selectors.access import may_see_meeting_reliability
 from backend.engagement.selectors.meetings import (
     meeting_attendance_for_person,
     meeting_participants,
@@ -26,7 +32,7 @@ from backend.engagement.selectors.meetings import (
 from backend.organisations.models import Organisation
 
 
-class MeetingOutput(serializers.ModelSerializer):
+class MeetingOutput(serializers.ModelSerializer[Meeting]):
     organiser = serializers.CharField(source="organiser.get_full_name")
 
     class Meta:
@@ -45,7 +51,7 @@ class MeetingOutput(serializers.ModelSerializer):
         ]
 
 
-class ParticipantOutput(serializers.Serializer):
+class ParticipantOutput(serializers.Serializer[Any]):
     """Schema only: one participant as _participants() lists them."""
 
     user = serializers.IntegerField()
@@ -64,7 +70,7 @@ class MeetingDetailOutput(MeetingOutput):
         fields = [*MeetingOutput.Meta.fields, "participants"]
 
 
-def _participants(meeting):
+def _participants(meeting: Meeting) -> list[dict[str, Any]]:
     return [
         {
             "user": p.user_id,
@@ -77,17 +83,17 @@ def _participants(meeting):
     ]
 
 
-class MeetingListApi(ListAPIView):
+class MeetingListApi(ListAPIView[Meeting]):
     serializer_class = MeetingOutput
-    filter_backends: list = []
+    filter_backends: list[Any] = []
 
-    def get_queryset(self):
-        return meetings_for(self.request.user)
+    def get_queryset(self) -> QuerySet[Meeting]:
+        return meetings_for(signed_in_user(self.request))
 
 
 class MeetingScheduleApi(APIView):
     @extend_schema_serializer(component_name="MeetingScheduleInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         kind = serializers.ChoiceField(MeetingKind.choices)
         title = serializers.CharField(max_length=200)
         starts_at = serializers.DateTimeField()
@@ -102,31 +108,31 @@ class MeetingScheduleApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: MeetingOutput})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         meeting = services.meeting_schedule(
-            actor=request.user, now=timezone.now(), **s.validated_data
+            actor=signed_in_user(request), now=timezone.now(), **s.validated_data
         )
         return Response(MeetingOutput(meeting).data, status=201)
 
 
-def _meeting(request, pk) -> Meeting:
-    return get_object_or_404(meetings_for(request.user), pk=pk)
+def _meeting(request: Request, pk: int) -> Meeting:
+    return get_object_or_404(meetings_for(signed_in_user(request)), pk=pk)
 
 
 class MeetingDetailApi(APIView):
     @extend_schema(responses=MeetingDetailOutput)
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         meeting = _meeting(request, pk)
-        data = MeetingOutput(meeting).data
+        data = dict(MeetingOutput(meeting).data)
         data["participants"] = _participants(meeting)
         return Response(data)
 
 
 class MeetingSignOffApi(APIView):
     @extend_schema_serializer(component_name="MeetingSignOffInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         reason = serializers.CharField(max_length=300)
 
     @extend_schema(
@@ -135,11 +141,11 @@ class MeetingSignOffApi(APIView):
             "MeetingSignOffOutput", {"signed_off": serializers.BooleanField()}
         ),
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         services.meeting_sign_off(
-            actor=request.user,
+            actor=signed_in_user(request),
             meeting=_meeting(request, pk),
             reason=s.validated_data["reason"],
             now=timezone.now(),
@@ -149,15 +155,15 @@ class MeetingSignOffApi(APIView):
 
 class MeetingCancelApi(APIView):
     @extend_schema_serializer(component_name="MeetingCancelInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         reason = serializers.CharField(max_length=300)
 
     @extend_schema(request=InputSerializer, responses=MeetingOutput)
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         meeting = services.meeting_cancel(
-            actor=request.user,
+            actor=signed_in_user(request),
             meeting=_meeting(request, pk),
             reason=s.validated_data["reason"],
             now=timezone.now(),
@@ -167,7 +173,7 @@ class MeetingCancelApi(APIView):
 
 class MeetingAttendanceApi(APIView):
     @extend_schema_serializer(component_name="MeetingAttendanceInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         present = serializers.ListField(child=serializers.IntegerField())
         absent = serializers.ListField(child=serializers.IntegerField(), default=list)
 
@@ -177,41 +183,32 @@ class MeetingAttendanceApi(APIView):
             "MeetingAttendanceOutput", {"participants": ParticipantOutput(many=True)}
         ),
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         attendance = dict.fromkeys(s.validated_data["present"], True)
         attendance.update(dict.fromkeys(s.validated_data["absent"], False))
         meeting = _meeting(request, pk)
         services.meeting_attendance_record(
-            actor=request.user, meeting=meeting, attendance=attendance, now=timezone.now()
+            actor=signed_in_user(request),
+            meeting=meeting,
+            attendance=attendance,
+            now=timezone.now(),
         )
         return Response({"participants": _participants(meeting)})
 
 
 class MeetingIcsApi(APIView):
     @extend_schema(responses=ICS_RESPONSE)
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> HttpResponse:
         meeting = _meeting(request, pk)
         return ics_response(ical.meeting_ics(meeting), f"overleg-{meeting.pk}.ics")
-
-
-def _may_see_reliability(viewer, person) -> bool:
-    """School staff see their own school's students and staff, and people they meet with."""
-    schools = staff_school_ids(viewer)
-    if not schools:
-        return False
-    return (
-        students_visible_to(viewer).filter(pk=person.pk).exists()
-        or person.memberships.active().filter(organisation_id__in=schools).exists()
-        or meetings_for(viewer).filter(participants__user=person).exists()
-    )
 
 
 class ReliabilityApi(APIView):
     """Meeting reliability: my own, or (school staff) a colleague's or student's of their school."""
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.Serializer[Any]):
         user = serializers.IntegerField()
 
     @extend_schema(
@@ -226,18 +223,17 @@ class ReliabilityApi(APIView):
             },
         ),
     )
-    def get(self, request):
-        user = request.user
+    def get(self, request: Request) -> Response:
+        reader = signed_in_user(request)
+        user: User | None = reader
         if "user" in request.query_params:
             # ?user=abc is a 400 naming the field, not a ValueError (500).
             query = self.FilterSerializer(data=request.query_params)
             query.is_valid(raise_exception=True)
             user = User.objects.filter(pk=query.validated_data["user"]).first()
-            if user is None or (
-                user != request.user and not _may_see_reliability(request.user, user)
-            ):
-                # One answer for nobody and for someone the reader may not see: no id probing.
-                raise NotFound(_("Deze persoon bestaat niet of je mag diens gegevens niet zien."))
+        if user is None or not may_see_meeting_reliability(reader, user):
+            # One answer for nobody and for someone the reader may not see: no id probing.
+            raise NotFound(_("Deze persoon bestaat niet of je mag diens gegevens niet zien."))
         kept, total = meeting_attendance_for_person(user, now=timezone.now())
         return Response(
             {

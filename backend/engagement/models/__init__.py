@@ -10,6 +10,7 @@ from backend.engagement.models.bookings import (
 from backend.engagement.models.digests import (
     DigestFrequency,
     DigestPreference,
+    NotificationCategory,
     PartnerAttentionSetting,
 )
 from backend.engagement.models.events import (
@@ -50,6 +51,7 @@ __all__ = [
     "MeetingAttendance",
     "MeetingKind",
     "MeetingParticipant",
+    "NotificationCategory",
     "PartnerAttentionSetting",
     "Tag",
     "tag_slug",

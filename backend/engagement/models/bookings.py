@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 import uuid
 
@@ -20,6 +21,14 @@ class BookingStatus(models.TextChoices):
 
 
 OPEN_BOOKING_STATUSES = (BookingStatus.REQUESTED, BookingStatus.PROPOSED)
+# Either side may call a lesson off until it starts, unless it was already declined or cancelled.
+CANCELLABLE_BOOKING_STATUSES = (
+    BookingStatus.REQUESTED,
+    BookingStatus.PROPOSED,
+    BookingStatus.ACCEPTED,
+)
+# A booking in one of these is off: calendars drop it (METHOD:CANCEL).
+OFF_BOOKING_STATUSES = (BookingStatus.CANCELLED, BookingStatus.DECLINED)
 
 
 class GuestLessonBooking(TimeStampedModel):
@@ -88,10 +97,33 @@ class GuestLessonBooking(TimeStampedModel):
         return f"{self.topic} — {self.expert.user} @ {self.school}"
 
     @property
-    def ends_at(self):
-        import datetime as dt
-
+    def ends_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def awaits_expert_answer(self) -> bool:
+        """A request the expert (or their company) has not answered yet."""
+        return self.status == BookingStatus.REQUESTED
+
+    @property
+    def awaits_school_answer(self) -> bool:
+        """The expert proposed another moment; the requesting school answers."""
+        return self.status == BookingStatus.PROPOSED
+
+    @property
+    def is_off(self) -> bool:
+        return self.status in OFF_BOOKING_STATUSES
+
+    def has_started(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now
+
+    def may_be_cancelled(self, now: dt.datetime) -> bool:
+        """Still on (requested, proposed or accepted) and not yet begun."""
+        return self.status in CANCELLABLE_BOOKING_STATUSES and not self.has_started(now)
+
+    def took_place(self, now: dt.datetime) -> bool:
+        """Confirmed and over: the moment for feedback."""
+        return self.status == BookingStatus.ACCEPTED and self.ends_at <= now
 
 
 class BookingTransition(models.Model):

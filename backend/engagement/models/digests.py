@@ -7,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_QUIET_WEEKS = 6
 
 
+class NotificationCategory(models.TextChoices):
+    """The kinds of engagement message; people choose in-app and e-mail per kind."""
+
+    DIGEST = "digest", _("Partneroverzicht")
+    BOOKING = "booking", _("Gastlessen")
+    EVENT = "event", _("Evenementen")
+    MEETING = "meeting", _("Overleggen")
+
+
 class DigestFrequency(models.TextChoices):
     DAILY = "daily", _("dagelijks")
     WEEKLY = "weekly", _("wekelijks")

@@ -167,3 +167,7 @@ class EventBooking(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.table.company} ({self.slot})"
+
+    @property
+    def is_no_show(self) -> bool:
+        return self.attendance == EventAttendance.NO_SHOW

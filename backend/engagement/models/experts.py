@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
@@ -45,27 +47,27 @@ WEEKDAYS = [
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels")), ("de", _("Duits"))]
 
 
-def _packed(values) -> str:
+def _packed(values: Iterable[object]) -> str:
     # Multi-valued choices are stored as ",a,b," so `contains=",a,"` finds them on any database.
-    values = [str(v) for v in values if str(v)]
-    return f",{','.join(values)}," if values else ""
+    texts = [str(v) for v in values if str(v)]
+    return f",{','.join(texts)}," if texts else ""
 
 
 def _unpacked(value: str) -> list[str]:
     return [v for v in value.split(",") if v]
 
 
-class ExpertProfileQuerySet(models.QuerySet):
-    def active(self):
+class ExpertProfileQuerySet(models.QuerySet["ExpertProfile"]):
+    def active(self) -> "ExpertProfileQuerySet":
         return self.filter(is_active=True)
 
-    def with_format(self, fmt: str):
+    def with_format(self, fmt: str) -> "ExpertProfileQuerySet":
         return self.filter(formats__contains=f",{fmt},")
 
-    def with_language(self, language: str):
+    def with_language(self, language: str) -> "ExpertProfileQuerySet":
         return self.filter(languages__contains=f",{language},")
 
-    def available_on_weekday(self, weekday: int):
+    def available_on_weekday(self, weekday: int) -> "ExpertProfileQuerySet":
         return self.filter(models.Q(weekdays="") | models.Q(weekdays__contains=f",{weekday},"))
 
 
@@ -152,12 +154,12 @@ class ExpertProfile(TimeStampedModel):
     def weekday_list(self) -> list[int]:
         return [int(v) for v in _unpacked(self.weekdays)]
 
-    def set_formats(self, values) -> None:
+    def set_formats(self, values: Iterable[str]) -> None:
         self.formats = _packed(v for v, _label in ExpertFormat.choices if v in set(values))
 
-    def set_languages(self, values) -> None:
+    def set_languages(self, values: Iterable[str]) -> None:
         self.languages = _packed(v for v, _label in LANGUAGES if v in set(values))
 
-    def set_weekdays(self, values) -> None:
+    def set_weekdays(self, values: Iterable[int | str]) -> None:
         wanted = {int(v) for v in values}
         self.weekdays = _packed(v for v, _label in WEEKDAYS if v in wanted)

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -50,6 +51,13 @@ class Meeting(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def has_started(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now
+
 
 class MeetingAttendance(models.TextChoices):
     UNKNOWN = "unknown", _("nog niet geregistreerd")
@@ -84,3 +92,11 @@ class MeetingParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.meeting}"
+
+    @property
+    def was_present(self) -> bool:
+        return self.attendance == MeetingAttendance.PRESENT
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return self.attendance != MeetingAttendance.UNKNOWN

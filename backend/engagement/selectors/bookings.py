@@ -1,10 +1,26 @@
-from django.db.models import Q, QuerySet
+"""Reads of guest lesson bookings: who sees which, and what waits for whom."""
 
-from backend.engagement.models import BookingStatus, CalendarFeed, GuestLessonBooking
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from backend.accounts.models import User
+from backend.curriculum.models import Kerntaak
+from backend.engagement.models import (
+    BookingFeedback,
+    BookingStatus,
+    BookingTransition,
+    CalendarFeed,
+    GuestLessonBooking,
+)
 from backend.engagement.selectors.access import managed_company_ids, teaching_school_ids
+from backend.organisations.models import Organisation
+
+# Feedback is asked for lessons of the last month; older ones are left alone.
+FEEDBACK_WINDOW = dt.timedelta(days=30)
 
 
-def bookings_visible_to(user) -> QuerySet[GuestLessonBooking]:
+def bookings_visible_to(user: User) -> QuerySet[GuestLessonBooking]:
     """Teachers see their school's bookings; experts and their company contacts see theirs."""
     if user.is_staff:
         qs = GuestLessonBooking.objects.all()
@@ -22,18 +38,7 @@ def bookings_visible_to(user) -> QuerySet[GuestLessonBooking]:
     ).order_by("starts_at", "pk")
 
 
-def booking_side(user, booking: GuestLessonBooking) -> str:
-    """'expert' when the user answers for the expert, 'school' when for the school, else ''."""
-    if booking.expert.user_id == user.pk or booking.expert.organisation_id in managed_company_ids(
-        user
-    ):
-        return "expert"
-    if booking.requested_by_id == user.pk or booking.school_id in teaching_school_ids(user):
-        return "school"
-    return ""
-
-
-def bookings_awaiting(user) -> QuerySet[GuestLessonBooking]:
+def bookings_awaiting(user: User) -> QuerySet[GuestLessonBooking]:
     """Bookings waiting for this person's answer."""
     return bookings_visible_to(user).filter(
         Q(status=BookingStatus.REQUESTED)
@@ -45,6 +50,51 @@ def bookings_awaiting(user) -> QuerySet[GuestLessonBooking]:
     )
 
 
-def calendar_feed_for(user) -> CalendarFeed:
+def _own_bookings(user: User) -> QuerySet[GuestLessonBooking]:
+    """The lessons this person requested or teaches."""
+    return bookings_visible_to(user).filter(Q(requested_by=user) | Q(expert__user=user))
+
+
+def guest_lessons_upcoming(
+    user: User, *, now: dt.datetime, within: dt.timedelta
+) -> QuerySet[GuestLessonBooking]:
+    """My confirmed lessons (as teacher or expert) starting before `now + within`."""
+    return _own_bookings(user).filter(
+        status=BookingStatus.ACCEPTED, starts_at__gte=now, starts_at__lt=now + within
+    )
+
+
+def guest_lessons_awaiting_feedback(
+    user: User, *, now: dt.datetime, limit: int = 10
+) -> list[GuestLessonBooking]:
+    """My confirmed lessons of the last month that are over and that I gave no feedback on
+    (of the `limit` most recent that began)."""
+    given = BookingFeedback.objects.filter(booking=OuterRef("pk"), author=user)
+    begun = _own_bookings(user).filter(
+        status=BookingStatus.ACCEPTED, starts_at__lt=now, starts_at__gte=now - FEEDBACK_WINDOW
+    )
+    return [booking for booking in begun.filter(~Exists(given))[:limit] if booking.ends_at <= now]
+
+
+def booking_transitions(booking: GuestLessonBooking) -> QuerySet[BookingTransition]:
+    return booking.transitions.select_related("actor")
+
+
+def booking_feedback(booking: GuestLessonBooking) -> QuerySet[BookingFeedback]:
+    return booking.feedback.select_related("author")
+
+
+def guest_lesson_schools_for(user: User) -> QuerySet[Organisation]:
+    """The schools a teacher may request a guest lesson for, by name."""
+    return Organisation.objects.filter(pk__in=teaching_school_ids(user)).order_by("name")
+
+
+def kerntaak_choices() -> QuerySet[Kerntaak]:
+    """The kerntaken a guest lesson may cover, by dossier and code."""
+    return Kerntaak.objects.select_related("dossier").order_by("dossier__title", "code")
+
+
+def calendar_feed_for(user: User) -> CalendarFeed:
+    """The person's calendar subscription; made on first use, so every person has one."""
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q
 
+from backend.accounts.models import User
 from backend.engagement import ical
 from backend.engagement.models import (
     BookingStatus,
@@ -14,7 +15,7 @@ from backend.engagement.models import (
 HISTORY = dt.timedelta(days=90)
 
 
-def feed_for_user(user, *, now) -> bytes:
+def feed_for_user(user: User, *, now: dt.datetime) -> bytes:
     """The personal calendar: guest lessons (confirmed, and cancelled ones so calendars drop
     them), meetings, and event conversations — as student or as host at a company table —
     from 90 days back. Four queries."""

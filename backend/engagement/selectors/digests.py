@@ -4,12 +4,16 @@ expected of them next — for all company contacts at once, in a fixed number of
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.apps import apps
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import Membership, Role
+from backend.accounts.models import Membership
+from backend.accounts.roles import COMPANY_ROLES
+from backend.agreements.models import AgreementParty, AgreementStatus, Commitment
+from backend.agreements.models.commitments import PENDING_STATUSES
+from backend.allocations.models import Assignment
 from backend.engagement.models import (
     BookingStatus,
     DigestFrequency,
@@ -17,7 +21,7 @@ from backend.engagement.models import (
     GuestLessonBooking,
     MeetingParticipant,
 )
-from backend.offers.models import OfferStatus, OfferTransition
+from backend.offers.models import Offer, OfferStatus, OfferTransition
 from backend.organisations.models import OrganisationKind
 
 OPEN_OFFER_STATUSES = (
@@ -45,7 +49,7 @@ class Item:
 
     kind: str  # offer, booking, event, agreement, team, meeting, commitment, status
     at: dt.datetime | dt.date | None
-    text_args: dict
+    text_args: dict[str, Any]
     company_id: int | None = None
     user_id: int | None = None
 
@@ -55,7 +59,7 @@ def digest_recipients() -> list[Recipient]:
     rows = (
         Membership.objects.active()
         .filter(
-            role=Role.COMPANY_CONTACT,
+            role__in=COMPANY_ROLES,
             organisation__kind=OrganisationKind.COMPANY,
             user__is_active=True,
             user__left_at__isnull=True,
@@ -87,18 +91,19 @@ def _company_filter(prefix: str) -> Q:
 
 def digest_items(*, since: dt.datetime, now: dt.datetime, ahead: dt.timedelta) -> list[Item]:
     """Every digest line for every partner between `since` and `now`, plus what is due before
-    `now + ahead`. Seven queries (nine when agreements and allocations are installed)."""
+    `now + ahead`. Nine queries."""
     items: list[Item] = []
     items += _offer_items(since=since, now=now)
     items += _booking_items(since=since, now=now, ahead=ahead)
     items += _event_items(since=since, now=now, ahead=ahead)
     items += _meeting_items(now=now, ahead=ahead)
-    items += _optional_agreement_items(since=since, now=now, ahead=ahead)
-    items += _optional_team_items(since=since, now=now)
+    items += _agreement_items(since=since, now=now)
+    items += _commitment_items(now=now, ahead=ahead)
+    items += _team_items(since=since, now=now)
     return items
 
 
-def _offer_items(*, since, now) -> list[Item]:
+def _offer_items(*, since: dt.datetime, now: dt.datetime) -> list[Item]:
     items = [
         Item("offer", at, {"title": title, "status": to_status}, company_id=owner_id)
         for owner_id, title, to_status, at in OfferTransition.objects.filter(
@@ -107,8 +112,6 @@ def _offer_items(*, since, now) -> list[Item]:
         .values_list("offer__owner_id", "offer__title", "to_status", "at")
         .order_by("at", "pk")
     ]
-    from backend.offers.models import Offer
-
     items += [
         Item("status", None, {"title": title, "status": status}, company_id=owner_id)
         for owner_id, title, status in Offer.objects.filter(
@@ -120,8 +123,12 @@ def _offer_items(*, since, now) -> list[Item]:
     return items
 
 
-def _booking_items(*, since, now, ahead) -> list[Item]:
-    rows = (
+def _booking_rows(
+    *, since: dt.datetime, now: dt.datetime, ahead: dt.timedelta
+) -> QuerySet[GuestLessonBooking, tuple[Any, ...]]:
+    """Partners' bookings that changed in the period, wait for an answer, come up soon, or took
+    place in the last month; with whether the expert gave feedback."""
+    return (
         GuestLessonBooking.objects.filter(_company_filter("expert__organisation"))
         .filter(
             Q(status_changed_at__gte=since, status_changed_at__lt=now)
@@ -148,6 +155,10 @@ def _booking_items(*, since, now, ahead) -> list[Item]:
         )
         .order_by("starts_at", "pk")
     )
+
+
+def _booking_items(*, since: dt.datetime, now: dt.datetime, ahead: dt.timedelta) -> list[Item]:
+    rows = _booking_rows(since=since, now=now, ahead=ahead)
     items = []
     for company_id, expert_id, topic, status, changed, starts, school, feedback in rows:
         args = {"topic": topic, "status": status, "starts_at": starts, "school": school}
@@ -166,7 +177,7 @@ def _booking_items(*, since, now, ahead) -> list[Item]:
     return items
 
 
-def _event_items(*, since, now, ahead) -> list[Item]:
+def _event_items(*, since: dt.datetime, now: dt.datetime, ahead: dt.timedelta) -> list[Item]:
     rows = (
         EventTable.objects.filter(
             _company_filter("company"),
@@ -188,10 +199,10 @@ def _event_items(*, since, now, ahead) -> list[Item]:
     ]
 
 
-def _meeting_items(*, now, ahead) -> list[Item]:
+def _meeting_items(*, now: dt.datetime, ahead: dt.timedelta) -> list[Item]:
     rows = (
         MeetingParticipant.objects.filter(
-            user__memberships__role=Role.COMPANY_CONTACT,
+            user__memberships__role__in=COMPANY_ROLES,
             user__memberships__ended_at__isnull=True,
             meeting__starts_at__gte=now,
             meeting__starts_at__lt=now + ahead,
@@ -208,22 +219,15 @@ def _meeting_items(*, now, ahead) -> list[Item]:
     ]
 
 
-def _optional_agreement_items(*, since, now, ahead) -> list[Item]:
-    """Agreements section, only when the agreements app provides its models."""
-    try:
-        party_model = apps.get_model("agreements", "AgreementParty")
-        commitment_model = apps.get_model("agreements", "Commitment")
-    except LookupError:
-        return []
-    labels = dict(
-        party_model._meta.get_field("agreement").related_model._meta.get_field("status").choices
-    )
+def _agreement_items(*, since: dt.datetime, now: dt.datetime) -> list[Item]:
+    """Agreements of partners that changed in the period, and those waiting for acceptance."""
+    labels = dict(AgreementStatus.choices)
     items = []
     for company_id, title, status, changed in (
-        party_model.objects.filter(_company_filter("organisation"))
+        AgreementParty.objects.filter(_company_filter("organisation"))
         .filter(
             Q(agreement__status_changed_at__gte=since, agreement__status_changed_at__lt=now)
-            | Q(agreement__status="proposed")
+            | Q(agreement__status=AgreementStatus.PROPOSED)
         )
         .values_list(
             "organisation_id",
@@ -236,45 +240,45 @@ def _optional_agreement_items(*, since, now, ahead) -> list[Item]:
         args = {"title": title, "status": str(labels.get(status, status))}
         if changed and since <= changed < now:
             items.append(Item("agreement", changed, args, company_id=company_id))
-        if status == "proposed":
+        if status == AgreementStatus.PROPOSED:
             items.append(Item("agreement_accept", changed, args, company_id=company_id))
-    today = timezone.localtime(now).date()
-    for owner_id, title, due_on, agreement_title in (
-        commitment_model.objects.filter(
-            owner__memberships__role=Role.COMPANY_CONTACT,
-            owner__memberships__ended_at__isnull=True,
-            due_on__lt=today + ahead,
-        )
-        .filter(status__in=["open", "overdue"])
-        .values_list("owner_id", "title", "due_on", "agreement__title")
-        .distinct()
-        .order_by("due_on")
-    ):
-        items.append(
-            Item(
-                "commitment",
-                due_on,
-                {
-                    "title": title,
-                    "due_on": due_on,
-                    "agreement": agreement_title,
-                    "overdue": due_on < today,
-                },
-                user_id=owner_id,
-            )
-        )
     return items
 
 
-def _optional_team_items(*, since, now) -> list[Item]:
-    """Teams section, only when the allocations app provides `Assignment` (round, student,
-    offer, changed_at): how many students were placed on each of the company's challenges."""
-    try:
-        assignment_model = apps.get_model("allocations", "Assignment")
-    except LookupError:
-        return []
+def _commitment_items(*, now: dt.datetime, ahead: dt.timedelta) -> list[Item]:
+    """Company contacts' open commitments due before `now + ahead` (overdue ones too)."""
+    today = timezone.localtime(now).date()
     rows = (
-        assignment_model.objects.filter(
+        Commitment.objects.filter(
+            owner__memberships__role__in=COMPANY_ROLES,
+            owner__memberships__ended_at__isnull=True,
+            due_on__lt=today + ahead,
+        )
+        .filter(status__in=PENDING_STATUSES)
+        .values_list("owner_id", "title", "due_on", "agreement__title")
+        .distinct()
+        .order_by("due_on")
+    )
+    return [
+        Item(
+            "commitment",
+            due_on,
+            {
+                "title": title,
+                "due_on": due_on,
+                "agreement": agreement_title,
+                "overdue": due_on < today,
+            },
+            user_id=owner_id,
+        )
+        for owner_id, title, due_on, agreement_title in rows
+    ]
+
+
+def _team_items(*, since: dt.datetime, now: dt.datetime) -> list[Item]:
+    """How many students were placed on each of the company's challenges in the period."""
+    rows = (
+        Assignment.objects.filter(
             _company_filter("offer__owner"), changed_at__gte=since, changed_at__lt=now
         )
         .values_list("offer__owner_id", "offer__title")
@@ -295,7 +299,7 @@ def items_by_recipient(recipients: list[Recipient], items: list[Item]) -> dict[i
             by_user[item.user_id].append(item)
         elif item.company_id is not None:
             by_company[item.company_id].append(item)
-    result = {}
+    result: dict[int, list[Item]] = {}
     for recipient in recipients:
         mine = list(by_user.get(recipient.user_id, []))
         for company_id in sorted(recipient.company_ids):

@@ -7,14 +7,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from backend.accounts.selectors import certificate_policy_violations, policy_certificates
+from backend.accounts.models import User
+from backend.accounts.selectors import policy_certificates
 from backend.engagement.models import ExpertProfile, Tag, tag_slug
+from backend.engagement.models.experts import ExpertProfileQuerySet
 from backend.engagement.selectors.access import (
     managed_company_ids,
     teaching_school_ids,
     visible_consortium_ids,
 )
 from backend.organisations.models import CertificatePolicy, Organisation, PolicySubject
+from backend.organisations.selectors import certificate_policy_violations
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,15 @@ class PolicyProblem:
     message: str  # why, and what to do
 
 
-def _problem(*, person, school_id, school_name, certificate, best, on) -> PolicyProblem:
+def _problem(
+    *,
+    person: User,
+    school_id: int,
+    school_name: str,
+    certificate: str,
+    best: dt.date | None,
+    on: dt.date,
+) -> PolicyProblem:
     name = person.get_full_name() or person.email
     why = _("%(school)s vraagt een geldige %(cert)s van gastdocenten.") % {
         "school": school_name,
@@ -59,8 +70,27 @@ def _problem(*, person, school_id, school_name, certificate, best, on) -> Policy
     )
 
 
+def _certificates_held(
+    people: list[User], kinds: set[str], *, on: dt.date
+) -> tuple[set[tuple[int, str]], dict[tuple[int, str], dt.date]]:
+    """Per (person id, certificate kind): whether one is valid on `on`, and the latest end date
+    of any. Only verified certificates count (accounts.selectors.policy_certificates)."""
+    latest: dict[tuple[int, str], dt.date] = {}
+    valid: set[tuple[int, str]] = set()
+    for holder_id, kind, issued_on, valid_until in (
+        policy_certificates()
+        .filter(holder_id__in=[p.pk for p in people], kind__in=kinds)
+        .values_list("holder_id", "kind", "issued_on", "valid_until")
+    ):
+        if issued_on <= on <= valid_until:
+            valid.add((holder_id, kind))
+        if valid_until > latest.get((holder_id, kind), dt.date.min):
+            latest[(holder_id, kind)] = valid_until
+    return valid, latest
+
+
 def guest_teacher_policy_problems(
-    *, people: list, school_ids: set[int], on: dt.date
+    *, people: list[User], school_ids: set[int], on: dt.date
 ) -> dict[int, list[PolicyProblem]]:
     """For each person (user id), the guest-teacher policies of `school_ids` they do not meet on
     day `on`. Two queries whatever the number of people and schools."""
@@ -75,18 +105,7 @@ def guest_teacher_policy_problems(
     )
     if not policies:
         return {}
-    latest: dict[tuple[int, str], dt.date] = {}
-    valid: set[tuple[int, str]] = set()
-    # Only verified certificates count for a policy (accounts.selectors.policy_certificates).
-    for holder_id, kind, issued_on, valid_until in (
-        policy_certificates()
-        .filter(holder_id__in=[p.pk for p in people], kind__in={p.certificate for p in policies})
-        .values_list("holder_id", "kind", "issued_on", "valid_until")
-    ):
-        if issued_on <= on <= valid_until:
-            valid.add((holder_id, kind))
-        if valid_until > latest.get((holder_id, kind), dt.date.min):
-            latest[(holder_id, kind)] = valid_until
+    valid, latest = _certificates_held(people, {p.certificate for p in policies}, on=on)
     problems: dict[int, list[PolicyProblem]] = {}
     for person in people:
         for policy in policies:
@@ -105,16 +124,16 @@ def guest_teacher_policy_problems(
     return problems
 
 
-def guest_teacher_problems_at(*, person, school: Organisation, on: dt.date) -> list[str]:
+def guest_teacher_problems_at(*, person: User, school: Organisation, on: dt.date) -> list[str]:
     """Messages saying why `person` may not teach as a guest at `school` on `on` (empty: allowed),
-    each saying what to do. The accounts app owns this rule for single people; the bulk
+    each saying what to do. The organisations app owns this rule for single people; the bulk
     `guest_teacher_policy_problems` above applies the same rule to a page of search results."""
     return certificate_policy_violations(
         person=person, school=school, subject=PolicySubject.GUEST_TEACHER, on=on
     )
 
 
-def experts_visible_to(user) -> QuerySet[ExpertProfile]:
+def experts_visible_to(user: User) -> ExpertProfileQuerySet:
     """Active experts a teacher may find: shared with their consortium or named schools;
     company contacts also see their own company's experts (active or not)."""
     if user.is_staff:
@@ -124,20 +143,18 @@ def experts_visible_to(user) -> QuerySet[ExpertProfile]:
     companies = managed_company_ids(user)
     condition = Q(pk__in=[])
     if schools:
-        condition |= Q(is_active=True) & (
-            Q(consortium_id__in=consortia)
-            | Exists(
-                ExpertProfile.schools.through.objects.filter(
-                    expertprofile_id=OuterRef("pk"), organisation_id__in=schools
-                )
+        named_school = Exists(
+            ExpertProfile.schools.through.objects.filter(
+                expertprofile_id=OuterRef("pk"), organisation_id__in=schools
             )
         )
+        condition |= Q(is_active=True) & (Q(consortium_id__in=consortia) | Q(named_school))
     if companies:
         condition |= Q(organisation_id__in=companies)
     return ExpertProfile.objects.filter(condition)
 
 
-def experts_managed_by(user) -> QuerySet[ExpertProfile]:
+def experts_managed_by(user: User) -> QuerySet[ExpertProfile]:
     return (
         ExpertProfile.objects.filter(organisation_id__in=managed_company_ids(user))
         .select_related("user", "organisation", "consortium")
@@ -145,19 +162,8 @@ def experts_managed_by(user) -> QuerySet[ExpertProfile]:
     )
 
 
-def expert_search(
-    *,
-    user,
-    words: str = "",
-    tags: list[str] | None = None,
-    format: str = "",
-    language: str = "",
-    on: dt.date | None = None,
-    weekday: int | None = None,
-) -> QuerySet[ExpertProfile]:
-    """Experts visible to `user` matching every given filter. `words`: each word must occur in
-    the name, company, headline, text, availability or a tag. `on`: available that day."""
-    qs = experts_visible_to(user)
+def _with_words(qs: ExpertProfileQuerySet, words: str) -> ExpertProfileQuerySet:
+    """Each word must occur in the name, company, headline, text, availability or a tag."""
     for word in words.split():
         slug = tag_slug(word)
         tag_match = Exists(
@@ -172,23 +178,47 @@ def expert_search(
             | Q(user__first_name__icontains=word)
             | Q(user__last_name__icontains=word)
             | Q(organisation__name__icontains=word)
-            | tag_match
+            | Q(tag_match)
         )
-    for tag in tags or []:
-        qs = qs.filter(Exists(Tag.objects.filter(experts=OuterRef("pk"), slug=tag_slug(tag))))
-    if format:
-        qs = qs.with_format(format)
-    if language:
-        qs = qs.with_language(language)
+    return qs
+
+
+def _available(
+    qs: ExpertProfileQuerySet, *, on: dt.date | None, weekday: int | None
+) -> ExpertProfileQuerySet:
+    """Available on day `on` (its dates and weekday), or else on `weekday`."""
     if on is not None:
-        qs = qs.filter(
+        return qs.filter(
             Q(available_from__isnull=True) | Q(available_from__lte=on),
             Q(available_until__isnull=True) | Q(available_until__gte=on),
         ).available_on_weekday(on.isoweekday())
-    elif weekday:
-        qs = qs.available_on_weekday(weekday)
+    if weekday:
+        return qs.available_on_weekday(weekday)
+    return qs
+
+
+def expert_search(
+    *,
+    user: User,
+    words: str = "",
+    tags: list[str] | None = None,
+    expert_format: str = "",
+    language: str = "",
+    on: dt.date | None = None,
+    weekday: int | None = None,
+) -> QuerySet[ExpertProfile]:
+    """Experts visible to `user` matching every given filter. `words`: each word must occur in
+    the name, company, headline, text, availability or a tag. `on`: available that day."""
+    qs = _with_words(experts_visible_to(user), words)
+    for tag in tags or []:
+        qs = qs.filter(Exists(Tag.objects.filter(experts=OuterRef("pk"), slug=tag_slug(tag))))
+    if expert_format:
+        qs = qs.with_format(expert_format)
+    if language:
+        qs = qs.with_language(language)
     return (
-        qs.select_related("user", "organisation", "consortium")
+        _available(qs, on=on, weekday=weekday)
+        .select_related("user", "organisation", "consortium")
         .prefetch_related("tags")
         .order_by("user__first_name", "user__last_name", "pk")
     )
@@ -202,6 +232,11 @@ def policy_badges_for(
         people=[expert.user for expert in experts], school_ids=school_ids, on=on
     )
     return {expert.pk: by_user.get(expert.user_id, []) for expert in experts}
+
+
+def expert_school_choices() -> QuerySet[Organisation]:
+    """Schools an expert profile can be shared with by name (outside the consortium)."""
+    return Organisation.objects.schools().order_by("name")
 
 
 def tag_list() -> QuerySet[Tag]:

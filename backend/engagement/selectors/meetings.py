@@ -1,11 +1,16 @@
+"""Reads of meetings: a person's meetings, their participants and attendance figures."""
+
+import datetime as dt
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 
+from backend.accounts.models import User
 from backend.engagement.models import Meeting, MeetingAttendance, MeetingParticipant
 from backend.engagement.models.meetings import KEPT_ATTENDANCE
-from backend.engagement.selectors.access import organiser_school_ids
 
 
-def meetings_for(user) -> QuerySet[Meeting]:
+def meetings_for(user: User) -> QuerySet[Meeting]:
     """Meetings the user organises or takes part in."""
     return (
         Meeting.objects.filter(Q(organiser=user) | Q(participants__user=user))
@@ -15,19 +20,35 @@ def meetings_for(user) -> QuerySet[Meeting]:
     )
 
 
-def meeting_can_manage(user, meeting: Meeting) -> bool:
-    return (
-        user.is_staff
-        or meeting.organiser_id == user.pk
-        or (meeting.school_id is not None and meeting.school_id in organiser_school_ids(user))
-    )
-
-
 def meeting_participants(meeting: Meeting) -> QuerySet[MeetingParticipant]:
     return meeting.participants.select_related("user").order_by("user__last_name", "pk")
 
 
-def meeting_attendance_for_person(user, *, now) -> tuple[int, int]:
+def meeting_participant(meeting: Meeting, user: User) -> MeetingParticipant | None:
+    """The user's own place in the meeting, if they take part."""
+    return meeting.participants.filter(user=user).first()
+
+
+def meeting_participant_ids(meeting: Meeting) -> list[int]:
+    return list(meeting.participants.values_list("user_id", flat=True))
+
+
+def meetings_upcoming_for(
+    user: User, *, now: dt.datetime, within: dt.timedelta, limit: int = 10
+) -> list[Meeting]:
+    """Meetings I take part in and did not sign off from, starting before `now + within`
+    (the first `limit`)."""
+    participations = MeetingParticipant.objects.filter(
+        user=user,
+        signed_off_at__isnull=True,
+        meeting__cancelled_at__isnull=True,
+        meeting__starts_at__gte=now,
+        meeting__starts_at__lt=now + within,
+    ).select_related("meeting")[:limit]
+    return [participant.meeting for participant in participations]
+
+
+def meeting_attendance_for_person(user: User, *, now: dt.datetime) -> tuple[int, int]:
     """(kept, total) over this person's past, non-cancelled meetings whose attendance was
     recorded. Kept: present, or absent after signing off in time. One query."""
     row = (
@@ -40,7 +61,9 @@ def meeting_attendance_for_person(user, *, now) -> tuple[int, int]:
     return row["kept"], row["total"]
 
 
-def meeting_attendance_for_people(user_ids, *, now) -> dict[int, tuple[int, int]]:
+def meeting_attendance_for_people(
+    user_ids: Iterable[int], *, now: dt.datetime
+) -> dict[int, tuple[int, int]]:
     """The same figure for many people in one query."""
     rows = (
         MeetingParticipant.objects.filter(

@@ -2,11 +2,12 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
 
-from backend.accounts.models import Membership, Role
-from backend.accounts.selectors import consortium_ids_for_organisations
+from backend.accounts.models import Membership, User
+from backend.accounts.roles import COMPANY_ROLES
 from backend.engagement.models import (
     BookingTransition,
     EventTable,
@@ -18,6 +19,7 @@ from backend.engagement.selectors.access import organiser_school_ids
 from backend.notifications.models import Notification
 from backend.offers.models import OfferTransition
 from backend.organisations.models import Organisation
+from backend.organisations.selectors import consortium_ids_for_organisations
 
 # Automatic digests do not count as contact: the point is that a person got in touch.
 DIGEST_CATEGORY = "digest"
@@ -40,7 +42,7 @@ def quiet_weeks_for(school_ids: set[int]) -> int:
     return min(weeks) if weeks else DEFAULT_QUIET_WEEKS
 
 
-def partners_of_schools(school_ids: set[int]):
+def partners_of_schools(school_ids: set[int]) -> QuerySet[Organisation]:
     """Companies working with these schools: consortium partners, companies that submitted offers
     to them, and companies whose experts taught there."""
     consortia = consortium_ids_for_organisations(school_ids)
@@ -60,14 +62,18 @@ def partners_of_schools(school_ids: set[int]):
     )
 
 
-def _latest(qs, field: str):
+def _latest(qs: QuerySet[Any], field: str) -> Subquery:
     return Subquery(qs.order_by(f"-{field}").values(field)[:1], output_field=DateTimeField())
 
 
-def with_last_activity(qs, *, now: dt.datetime):
+# The annotations with_last_activity adds: each the moment of the latest activity of one kind.
+ACTIVITY_ANNOTATIONS = ("last_offer", "last_booking", "last_table", "last_message", "last_meeting")
+
+
+def with_last_activity(qs: QuerySet[Organisation], *, now: dt.datetime) -> QuerySet[Organisation]:
     """Annotate each company with the moments of its latest activity of each kind (one query)."""
     contacts = Membership.objects.filter(
-        organisation_id=OuterRef(OuterRef("pk")), role=Role.COMPANY_CONTACT
+        organisation_id=OuterRef(OuterRef("pk")), role__in=COMPANY_ROLES
     ).values("user_id")
     return qs.annotate(
         last_offer=_latest(OfferTransition.objects.filter(offer__owner_id=OuterRef("pk")), "at"),
@@ -94,7 +100,13 @@ def with_last_activity(qs, *, now: dt.datetime):
     )
 
 
-def partners_needing_attention(user, *, now: dt.datetime) -> list[QuietPartner]:
+def _last_activity(company: Organisation) -> dt.datetime:
+    """The latest of the moments `with_last_activity` annotated, or when the company joined."""
+    moments: list[dt.datetime | None] = [getattr(company, name) for name in ACTIVITY_ANNOTATIONS]
+    return max([m for m in moments if m is not None] + [company.created_at])
+
+
+def partners_needing_attention(user: User, *, now: dt.datetime) -> list[QuietPartner]:
     """Partners of the coordinator's schools with no activity or message for `quiet_weeks`
     (per school, default 6), longest quiet first. Two queries plus one for the setting."""
     schools = organiser_school_ids(user)
@@ -104,19 +116,7 @@ def partners_needing_attention(user, *, now: dt.datetime) -> list[QuietPartner]:
     threshold = now - dt.timedelta(weeks=weeks)
     rows = []
     for company in with_last_activity(partners_of_schools(schools), now=now):
-        moments = [
-            m
-            for m in (
-                company.last_offer,
-                company.last_booking,
-                company.last_table,
-                company.last_message,
-                company.last_meeting,
-                company.created_at,
-            )
-            if m is not None
-        ]
-        last = max(moments)
+        last = _last_activity(company)
         if last < threshold:
             rows.append(
                 QuietPartner(

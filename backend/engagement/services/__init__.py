@@ -10,7 +10,11 @@ from backend.engagement.services.booking_answers import (
 )
 from backend.engagement.services.bookings import booking_request
 from backend.engagement.services.calendar import calendar_feed_regenerate
-from backend.engagement.services.digests import digest_preference_set, partner_digests_send
+from backend.engagement.services.digests import (
+    digest_preference_set,
+    partner_digests_send,
+    preferences_update,
+)
 from backend.engagement.services.events import (
     event_attendance_record,
     event_book_slot,
@@ -56,4 +60,5 @@ __all__ = [
     "meeting_schedule",
     "meeting_sign_off",
     "partner_digests_send",
+    "preferences_update",
 ]

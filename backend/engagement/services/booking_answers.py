@@ -5,13 +5,14 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backend.accounts.models import User
 from backend.core.errors import Conflict, PermissionDenied, field_error
 from backend.engagement import agreements_link
 from backend.engagement.models import BookingStatus, GuestLessonBooking
+from backend.engagement.models.bookings import CANCELLABLE_BOOKING_STATUSES
+from backend.engagement.selectors.access import booking_side
 from backend.engagement.services.bookings import (
     check_policies,
-    is_expert_side,
-    is_school_side,
     lock_booking,
     move_booking,
     notify_side,
@@ -23,7 +24,7 @@ from backend.engagement.services.common import when
 
 @transaction.atomic
 def booking_accept(
-    *, actor, booking: GuestLessonBooking, note: str = "", now
+    *, actor: User, booking: GuestLessonBooking, note: str = "", now: dt.datetime
 ) -> GuestLessonBooking:
     booking = lock_booking(booking)
     require_expert_side(actor, booking)
@@ -43,7 +44,9 @@ def booking_accept(
     return booking
 
 
-def _answer_request(booking, *, to: str, actor, note: str, now) -> None:
+def _answer_request(
+    booking: GuestLessonBooking, *, to: str, actor: User, note: str, now: dt.datetime
+) -> None:
     """The expert's answer; only a request still waiting for one can get it.
 
     The note is kept on the booking because the teacher reads it on the booking page.
@@ -54,7 +57,7 @@ def _answer_request(booking, *, to: str, actor, note: str, now) -> None:
     booking.answer_note = note
 
 
-def _confirmed_title(booking) -> str:
+def _confirmed_title(booking: GuestLessonBooking) -> str:
     # Called inside the recipient's language (notify_side), so it is built lazily per person.
     return _("Gastles bevestigd: %(topic)s op %(when)s") % {
         "topic": booking.topic,
@@ -62,7 +65,7 @@ def _confirmed_title(booking) -> str:
     }
 
 
-def _confirm(booking, *, actor, note: str, now) -> None:
+def _confirm(booking: GuestLessonBooking, *, actor: User, note: str, now: dt.datetime) -> None:
     booking.answer_note = note
     booking.agreement_id = agreements_link.agreement_for_booking(
         booking=booking, actor=actor, now=now
@@ -72,7 +75,12 @@ def _confirm(booking, *, actor, note: str, now) -> None:
 
 @transaction.atomic
 def booking_propose(
-    *, actor, booking: GuestLessonBooking, starts_at: dt.datetime, note: str = "", now
+    *,
+    actor: User,
+    booking: GuestLessonBooking,
+    starts_at: dt.datetime,
+    note: str = "",
+    now: dt.datetime,
 ) -> GuestLessonBooking:
     """The expert proposes another moment; the teacher then accepts or declines it."""
     booking = lock_booking(booking)
@@ -106,7 +114,7 @@ def booking_propose(
 
 @transaction.atomic
 def booking_decline(
-    *, actor, booking: GuestLessonBooking, note: str = "", now
+    *, actor: User, booking: GuestLessonBooking, note: str = "", now: dt.datetime
 ) -> GuestLessonBooking:
     booking = lock_booking(booking)
     require_expert_side(actor, booking)
@@ -128,15 +136,24 @@ def booking_decline(
     return booking
 
 
+def _proposed_moment(booking: GuestLessonBooking) -> dt.datetime:
+    # Only a proposed booking gets here, and the database holds that a proposal has its date
+    # (constraint booking_proposal_has_date).
+    assert booking.proposed_starts_at is not None
+    return booking.proposed_starts_at
+
+
 @transaction.atomic
-def booking_proposal_accept(*, actor, booking: GuestLessonBooking, now) -> GuestLessonBooking:
+def booking_proposal_accept(
+    *, actor: User, booking: GuestLessonBooking, now: dt.datetime
+) -> GuestLessonBooking:
     """The teacher takes the expert's proposed moment; the invitation is updated (SEQUENCE+1)."""
     booking = lock_booking(booking)
     require_school_side(actor, booking)
     move_booking(
         booking, to=BookingStatus.ACCEPTED, actor=actor, now=now, allowed=(BookingStatus.PROPOSED,)
     )
-    booking.starts_at = booking.proposed_starts_at
+    booking.starts_at = _proposed_moment(booking)
     booking.proposed_starts_at = None
     booking.sequence += 1
     _confirm(booking, actor=actor, note=booking.answer_note, now=now)
@@ -155,7 +172,7 @@ def booking_proposal_accept(*, actor, booking: GuestLessonBooking, now) -> Guest
 
 @transaction.atomic
 def booking_proposal_decline(
-    *, actor, booking: GuestLessonBooking, note: str = "", now
+    *, actor: User, booking: GuestLessonBooking, note: str = "", now: dt.datetime
 ) -> GuestLessonBooking:
     booking = lock_booking(booking)
     require_school_side(actor, booking)
@@ -167,6 +184,7 @@ def booking_proposal_decline(
         note=note,
         allowed=(BookingStatus.PROPOSED,),
     )
+    proposed = _proposed_moment(booking)
     booking.save()
     notify_side(
         booking,
@@ -176,7 +194,7 @@ def booking_proposal_decline(
             _("%(school)s kan niet op %(when)s. %(note)s")
             % {
                 "school": booking.school.name,
-                "when": when(booking.proposed_starts_at),
+                "when": when(proposed),
                 "note": note,
             }
         ),
@@ -187,29 +205,33 @@ def booking_proposal_decline(
 
 
 @transaction.atomic
-def booking_cancel(*, actor, booking: GuestLessonBooking, note: str, now) -> GuestLessonBooking:
+def booking_cancel(
+    *, actor: User, booking: GuestLessonBooking, note: str, now: dt.datetime
+) -> GuestLessonBooking:
     """Either side cancels before the lesson; the other side gets a METHOD:CANCEL invitation."""
     booking = lock_booking(booking)
-    expert_side = is_expert_side(actor, booking)
-    if not expert_side and not is_school_side(actor, booking):
+    side = booking_side(actor, booking)
+    if not side:
         raise PermissionDenied(_("Je bent geen partij bij deze gastles."))
     if not note.strip():
         raise field_error("note", _("Geef een reden, zodat de ander weet waarom."))
-    if booking.starts_at <= now:
+    if booking.has_started(now):
         raise Conflict(_("De gastles is al begonnen of voorbij; annuleren kan niet meer."))
+    # The rule is GuestLessonBooking.may_be_cancelled (pages and the API show it); each part is
+    # checked on its own here to say precisely why not.
     move_booking(
         booking,
         to=BookingStatus.CANCELLED,
         actor=actor,
         now=now,
         note=note,
-        allowed=(BookingStatus.REQUESTED, BookingStatus.PROPOSED, BookingStatus.ACCEPTED),
+        allowed=CANCELLABLE_BOOKING_STATUSES,
     )
     booking.sequence += 1
     booking.save()
     notify_side(
         booking,
-        to_expert=not expert_side,
+        to_expert=side == "school",
         title=lambda: (
             _("Gastles geannuleerd: %(topic)s op %(when)s")
             % {"topic": booking.topic, "when": when(booking.starts_at)}

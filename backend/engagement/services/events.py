@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role
-from backend.accounts.selectors import organisation_ids_for
+from backend.accounts.models import User
 from backend.core.errors import Conflict, PermissionDenied, field_error
+from backend.core.links import PageLink
 from backend.engagement.models import (
     Event,
     EventAttendance,
@@ -16,34 +17,25 @@ from backend.engagement.models import (
     EventBookingKind,
     EventSlot,
     EventTable,
+    NotificationCategory,
 )
-from backend.engagement.selectors.access import managed_company_ids, organiser_school_ids
-from backend.engagement.selectors.events import event_can_organise, event_student_may_book
-from backend.engagement.services.common import Category, message_for, page_url, send, when
+from backend.engagement.selectors.access import (
+    event_student_may_book,
+    is_student,
+    may_cancel_event_booking,
+    may_organise_events_at,
+    may_record_event_attendance,
+    may_register_table_for,
+)
+from backend.engagement.services.common import when
+from backend.notifications.services import Message, message_for, notify_many
+from backend.organisations.models import Consortium, Organisation
 
 MAX_SLOTS = 200
 
 
-@transaction.atomic
-def event_create(
-    *,
-    actor,
-    school,
-    kind: str,
-    title: str,
-    location: str,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    slot_minutes: int = 10,
-    consortium=None,
-    description: str = "",
-) -> Event:
-    """A coordinator of `school` plans an event; its slots are cut from start to end."""
-    if not actor.is_staff and school.pk not in organiser_school_ids(actor):
-        raise PermissionDenied(
-            _("Alleen coördinatoren van %(school)s organiseren hier evenementen.")
-            % {"school": school.name}
-        )
+def _slot_count(*, starts_at: dt.datetime, ends_at: dt.datetime, slot_minutes: int) -> int:
+    """How many slots fit between start and end; refuses an event of none or too many."""
     if ends_at <= starts_at:
         raise field_error("ends_at", _("Het evenement moet eindigen na het begin."))
     if slot_minutes < 5:
@@ -56,6 +48,30 @@ def event_create(
             "slot_minutes",
             _("Dat worden %(n)d tijdsloten; maximaal %(max)d.") % {"n": count, "max": MAX_SLOTS},
         )
+    return count
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    school: Organisation,
+    kind: str,
+    title: str,
+    location: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    slot_minutes: int = 10,
+    consortium: Consortium | None = None,
+    description: str = "",
+) -> Event:
+    """A coordinator of `school` plans an event; its slots are cut from start to end."""
+    if not may_organise_events_at(actor, school.pk):
+        raise PermissionDenied(
+            _("Alleen coördinatoren van %(school)s organiseren hier evenementen.")
+            % {"school": school.name}
+        )
+    count = _slot_count(starts_at=starts_at, ends_at=ends_at, slot_minutes=slot_minutes)
     event = Event.objects.create(
         kind=kind,
         title=title,
@@ -79,16 +95,16 @@ def event_create(
 @transaction.atomic
 def event_table_register(
     *,
-    actor,
+    actor: User,
     event: Event,
-    company,
+    company: Organisation,
     capacity: int,
     topic: str = "",
     offers_portfolio_review: bool = False,
-    now,
+    now: dt.datetime,
 ) -> EventTable:
     """A company contact registers (or updates) their company's table."""
-    if company.pk not in managed_company_ids(actor):
+    if not may_register_table_for(actor, company.pk):
         raise PermissionDenied(
             _("Alleen contactpersonen van %(company)s melden hun tafel aan.")
             % {"company": company.name}
@@ -108,18 +124,27 @@ def event_table_register(
         },
     )
     if not created:
-        busiest = _busiest_slot(table)
-        if capacity < busiest:
-            raise field_error(
-                "capacity",
-                _("In een tijdslot zijn al %(n)d gesprekken geboekt; kies minstens %(n)d.")
-                % {"n": busiest},
-            )
-        _move_onto_kept_seats(table, capacity=capacity)
-        table.capacity, table.topic = capacity, topic
-        table.offers_portfolio_review = offers_portfolio_review
-        table.save()
+        _table_update(
+            table, capacity=capacity, topic=topic, offers_portfolio_review=offers_portfolio_review
+        )
     return table
+
+
+def _table_update(
+    table: EventTable, *, capacity: int, topic: str, offers_portfolio_review: bool
+) -> None:
+    """A registered table changes; it cannot shrink below the seats already booked in a slot."""
+    busiest = _busiest_slot(table)
+    if capacity < busiest:
+        raise field_error(
+            "capacity",
+            _("In een tijdslot zijn al %(n)d gesprekken geboekt; kies minstens %(n)d.")
+            % {"n": busiest},
+        )
+    _move_onto_kept_seats(table, capacity=capacity)
+    table.capacity, table.topic = capacity, topic
+    table.offers_portfolio_review = offers_portfolio_review
+    table.save()
 
 
 def _move_onto_kept_seats(table: EventTable, *, capacity: int) -> None:
@@ -134,19 +159,22 @@ def _move_onto_kept_seats(table: EventTable, *, capacity: int) -> None:
 
 
 def _busiest_slot(table: EventTable) -> int:
-    from django.db.models import Count, Max
-
-    return (
+    busiest: int | None = (
         EventBooking.objects.filter(table=table, cancelled_at__isnull=True)
         .values("slot_id")
         .annotate(n=Count("pk"))
         .aggregate(m=Max("n"))["m"]
-        or 0
     )
+    return busiest or 0
 
 
 def event_book_slot(
-    *, actor, slot: EventSlot, table: EventTable, kind: str = EventBookingKind.CONVERSATION, now
+    *,
+    actor: User,
+    slot: EventSlot,
+    table: EventTable,
+    kind: str = EventBookingKind.CONVERSATION,
+    now: dt.datetime,
 ) -> EventBooking:
     """A student books one seat at a table in a slot, for themselves only.
 
@@ -167,11 +195,11 @@ def event_book_slot(
         raise Conflict(_full(table, slot)) from None
 
 
-def _time(slot) -> str:
+def _time(slot: EventSlot) -> str:
     return timezone.localtime(slot.starts_at).strftime("%H:%M")
 
 
-def _full(table, slot) -> str:
+def _full(table: EventTable, slot: EventSlot) -> str:
     return _("De tafel van %(company)s is om %(time)s vol: %(n)d van %(n)d plaatsen bezet.") % {
         "company": table.company.name,
         "time": _time(slot),
@@ -179,8 +207,10 @@ def _full(table, slot) -> str:
     }
 
 
-def _book(*, actor, slot, table, kind, now) -> EventBooking:
-    if not organisation_ids_for(actor, Role.STUDENT):
+def _book(
+    *, actor: User, slot: EventSlot, table: EventTable, kind: str, now: dt.datetime
+) -> EventBooking:
+    if not is_student(actor):
         raise PermissionDenied(_("Alleen studenten boeken een gesprek."))
     event = slot.event
     if table.event_id != event.pk:
@@ -211,8 +241,8 @@ def _book(*, actor, slot, table, kind, now) -> EventBooking:
 
 
 @transaction.atomic
-def event_booking_cancel(*, actor, booking: EventBooking, now) -> EventBooking:
-    if booking.student_id != actor.pk:
+def event_booking_cancel(*, actor: User, booking: EventBooking, now: dt.datetime) -> EventBooking:
+    if not may_cancel_event_booking(actor, booking):
         raise PermissionDenied(_("Je kunt alleen je eigen gesprekken annuleren."))
     if booking.slot.starts_at <= now:
         raise Conflict(_("Dit gesprek is al begonnen; annuleren kan niet meer."))
@@ -226,11 +256,11 @@ def event_booking_cancel(*, actor, booking: EventBooking, now) -> EventBooking:
 
 
 @transaction.atomic
-def event_attendance_record(*, actor, booking: EventBooking, attendance: str, now) -> EventBooking:
+def event_attendance_record(
+    *, actor: User, booking: EventBooking, attendance: str, now: dt.datetime
+) -> EventBooking:
     """The organiser (or the company at its own table) records present / no-show."""
-    event = booking.slot.event
-    own_table = booking.table.company_id in managed_company_ids(actor)
-    if not (event_can_organise(actor, event) or own_table):
+    if not may_record_event_attendance(actor, booking):
         raise PermissionDenied(_("Alleen de organisator registreert aanwezigheid."))
     if attendance not in EventAttendance.values:
         raise field_error("attendance", _("Kies aanwezig of niet verschenen."))
@@ -242,13 +272,51 @@ def event_attendance_record(*, actor, booking: EventBooking, attendance: str, no
     return booking
 
 
-def event_follow_up_send(*, event: Event, now) -> int:
+def _student_follow_up(event: Event, items: list[EventBooking]) -> Message:
+    return message_for(
+        items[0].student,
+        category=NotificationCategory.EVENT,
+        link=PageLink("engagement-event-contacts", event.pk),
+        dedupe_key=f"event-follow-up:{event.pk}",
+        title=lambda: _("Je contacten van %(event)s") % {"event": event.title},
+        body=lambda: (
+            _(
+                "Je sprak met: %(list)s. Stuur binnen een week een bedankje "
+                "of vraag naar een stage of opdracht — nu weten ze nog wie je bent."
+            )
+            % {
+                "list": ", ".join(
+                    f"{b.table.company.name} ({when(b.slot.starts_at)})" for b in items
+                )
+            }
+        ),
+    )
+
+
+def _host_follow_up(event: Event, items: list[EventBooking]) -> Message:
+    return message_for(
+        items[0].table.host,
+        category=NotificationCategory.EVENT,
+        link=PageLink("engagement-event-contacts", event.pk),
+        dedupe_key=f"event-follow-up:{event.pk}",
+        title=lambda: _("Je gesprekken op %(event)s") % {"event": event.title},
+        body=lambda: (
+            _(
+                "Je sprak met %(n)d studenten: %(list)s. Laat hen weten of "
+                "er een vervolg komt (stage, opdracht, bedrijfsbezoek)."
+            )
+            % {"n": len(items), "list": ", ".join(_student_label(b.student) for b in items)}
+        ),
+    )
+
+
+def event_follow_up_send(*, event: Event, now: dt.datetime) -> int:
     """After the event: each student and each company gets their list of contacts with a
     reminder to follow up. Idempotent (one message per person per event); claims the event with a
     conditional update so two workers do not both build it. Returns messages sent."""
     if event.ends_at > now:
         return 0
-    bookings = list(
+    bookings = (
         EventBooking.objects.filter(slot__event=event, cancelled_at__isnull=True)
         .exclude(attendance=EventAttendance.NO_SHOW)
         .select_related("slot", "student__enrolment__kwalificatie", "table__company", "table__host")
@@ -259,54 +327,14 @@ def event_follow_up_send(*, event: Event, now) -> int:
     for booking in bookings:
         by_student.setdefault(booking.student_id, []).append(booking)
         by_host.setdefault(booking.table.host_id, []).append(booking)
-    url = page_url("engagement-event-contacts", pk=event.pk)
-    messages = []
-    for items in by_student.values():
-        student = items[0].student
-        messages.append(
-            message_for(
-                student,
-                category=Category.EVENT,
-                url=url,
-                dedupe_key=f"event-follow-up:{event.pk}",
-                title=lambda: _("Je contacten van %(event)s") % {"event": event.title},
-                body=lambda items=items: (
-                    _(
-                        "Je sprak met: %(list)s. Stuur binnen een week een bedankje "
-                        "of vraag naar een stage of opdracht — nu weten ze nog wie je bent."
-                    )
-                    % {
-                        "list": ", ".join(
-                            f"{b.table.company.name} ({when(b.slot.starts_at)})" for b in items
-                        )
-                    }
-                ),
-            )
-        )
-    for items in by_host.values():
-        host = items[0].table.host
-        messages.append(
-            message_for(
-                host,
-                category=Category.EVENT,
-                url=url,
-                dedupe_key=f"event-follow-up:{event.pk}",
-                title=lambda: _("Je gesprekken op %(event)s") % {"event": event.title},
-                body=lambda items=items: (
-                    _(
-                        "Je sprak met %(n)d studenten: %(list)s. Laat hen weten of "
-                        "er een vervolg komt (stage, opdracht, bedrijfsbezoek)."
-                    )
-                    % {"n": len(items), "list": ", ".join(_student_label(b.student) for b in items)}
-                ),
-            )
-        )
-    created = send(messages, now=now)
+    messages = [_student_follow_up(event, items) for items in by_student.values()]
+    messages += [_host_follow_up(event, items) for items in by_host.values()]
+    created = notify_many(messages=messages, now=now)
     Event.objects.filter(pk=event.pk, followed_up_at__isnull=True).update(followed_up_at=now)
     return len(created)
 
 
-def _student_label(student) -> str:
+def _student_label(student: User) -> str:
     # Companies see first name, programme and level only (AVG).
     enrolment = getattr(student, "enrolment", None)
     if enrolment is None:
@@ -314,7 +342,7 @@ def _student_label(student) -> str:
     return f"{student.first_name} ({enrolment.kwalificatie.title}, niveau {enrolment.kwalificatie.niveau})"
 
 
-def event_follow_ups_due(*, now, days: int = 14) -> int:
+def event_follow_ups_due(*, now: dt.datetime, days: int = 14) -> int:
     """Follow up every event that ended in the last `days` days and was not followed up yet."""
     sent = 0
     events = Event.objects.filter(
@@ -326,7 +354,7 @@ def event_follow_ups_due(*, now, days: int = 14) -> int:
 
 
 def event_booking_kind_allowed(table: EventTable) -> list[str]:
-    kinds = [EventBookingKind.CONVERSATION]
+    kinds: list[str] = [EventBookingKind.CONVERSATION]
     if table.offers_portfolio_review:
         kinds.append(EventBookingKind.PORTFOLIO_REVIEW)
     return kinds

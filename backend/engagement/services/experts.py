@@ -1,14 +1,16 @@
 """Company contacts keep their experts' profiles up to date."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backend.accounts.models import User
 from backend.accounts.selectors import company_ids
 from backend.core.errors import PermissionDenied, field_error
 from backend.engagement.models import ExpertProfile, Tag, tag_slug
-from backend.engagement.selectors.access import managed_company_ids
+from backend.engagement.selectors.access import may_manage_experts_of
 from backend.organisations.models import Consortium, ConsortiumMembership, Organisation
 
 MAX_TAGS = 15
@@ -16,7 +18,8 @@ MAX_TAGS = 15
 
 def tags_from_names(names: list[str]) -> list[Tag]:
     """Normalise and create tags: 'Cyber security', 'cyber-security ' → one tag."""
-    tags, seen = [], set()
+    tags: list[Tag] = []
+    seen: set[str] = set()
     for name in names:
         slug = tag_slug(name)
         if not slug or slug in seen:
@@ -29,15 +32,15 @@ def tags_from_names(names: list[str]) -> list[Tag]:
     return tags
 
 
-def _check_manager(actor, organisation: Organisation) -> None:
-    if not actor.is_staff and organisation.pk not in managed_company_ids(actor):
+def _check_manager(actor: User, organisation: Organisation) -> None:
+    if not may_manage_experts_of(actor, organisation.pk):
         raise PermissionDenied(
             _("Alleen contactpersonen van %(company)s beheren de experts van dit bedrijf.")
             % {"company": organisation.name}
         )
 
 
-def _apply(profile: ExpertProfile, *, data: dict) -> list[Tag] | None:
+def _apply(profile: ExpertProfile, *, data: dict[str, Any]) -> list[Tag] | None:
     simple = (
         "headline",
         "bio",
@@ -84,7 +87,12 @@ def _default_consortium(organisation: Organisation) -> Consortium | None:
 
 @transaction.atomic
 def expert_profile_create(
-    *, actor, user, organisation: Organisation, data: dict, now: dt.datetime | None = None
+    *,
+    actor: User,
+    user: User,
+    organisation: Organisation,
+    data: dict[str, Any],
+    now: dt.datetime | None = None,
 ) -> ExpertProfile:
     """Create the expert profile of `user`, a company contact of `organisation`. Visible in the
     company's consortium unless `data["consortium"]` or `schools` say otherwise."""
@@ -104,7 +112,7 @@ def expert_profile_create(
     return _apply_and_save(profile, data=data)
 
 
-def _apply_and_save(profile: ExpertProfile, *, data: dict) -> ExpertProfile:
+def _apply_and_save(profile: ExpertProfile, *, data: dict[str, Any]) -> ExpertProfile:
     """Apply `data`, validate and save; tags and schools need the saved row, so they come last."""
     tags = _apply(profile, data=data)
     profile.full_clean(exclude=["user", "organisation", "consortium"])
@@ -117,6 +125,8 @@ def _apply_and_save(profile: ExpertProfile, *, data: dict) -> ExpertProfile:
 
 
 @transaction.atomic
-def expert_profile_update(*, actor, profile: ExpertProfile, data: dict) -> ExpertProfile:
+def expert_profile_update(
+    *, actor: User, profile: ExpertProfile, data: dict[str, Any]
+) -> ExpertProfile:
     _check_manager(actor, profile.organisation)
     return _apply_and_save(profile, data=data)

@@ -1,52 +1,66 @@
 """One endpoint per transition: POST /api/offers/{id}/<action>/, plus the history."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.selectors import staff_school_ids
 from backend.core.errors import PermissionDenied
 from backend.offers import services
-from backend.offers.apis.offers import detail_response, visible_offer
+from backend.offers.access import may_see_history
+from backend.offers.apis.offers import detail_response, signed_in_user, visible_offer
 from backend.offers.apis.serializers import (
     OfferDetailOutputSerializer,
     TransitionOutputSerializer,
 )
-from backend.offers.selectors import offer_target_school_ids, user_is_offer_company
+from backend.offers.models import Offer
+
+Service = Callable[..., Offer]
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ChangesInputSerializer(serializers.Serializer):
+class ChangesInputSerializer(serializers.Serializer[Any]):
     message = serializers.CharField(allow_blank=True)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ReasonInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True)
 
 
 class _TransitionApi(APIView):
-    service = None
-    input_serializer = NoteInputSerializer
+    service: Service
+    input_serializer: type[serializers.Serializer[Any]] = NoteInputSerializer
     argument = "note"
 
-    def post(self, request, offer_id: int):
+    def post(self, request: Request, offer_id: int) -> Response:
         offer = visible_offer(request, offer_id)
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         type(self).service(
-            actor=request.user, offer=offer, **{self.argument: data.validated_data[self.argument]}
+            actor=signed_in_user(request),
+            offer=offer,
+            **{self.argument: data.validated_data[self.argument]},
         )
         return detail_response(request, offer_id)
 
 
-def _api(name: str, service, doc: str, serializer=NoteInputSerializer, argument="note"):
+def _api(
+    name: str,
+    service: Service,
+    doc: str,
+    serializer: type[serializers.Serializer[Any]] = NoteInputSerializer,
+    argument: str = "note",
+) -> type[_TransitionApi]:
     # A post function of its own per class, so each endpoint documents its own request body.
-    def post(self, request, offer_id: int):
+    def post(self: _TransitionApi, request: Request, offer_id: int) -> Response:
         return _TransitionApi.post(self, request, offer_id)
 
     return type(
@@ -99,11 +113,9 @@ class OfferTransitionListApi(APIView):
     """Who moved the offer when, with notes: for the owner company and the school only."""
 
     @extend_schema(responses=TransitionOutputSerializer(many=True))
-    def get(self, request, offer_id: int):
+    def get(self, request: Request, offer_id: int) -> Response:
         offer = visible_offer(request, offer_id)
-        user = request.user
-        school_side = staff_school_ids(user) & offer_target_school_ids(offer)
-        if not (user.is_staff or user_is_offer_company(user, offer) or school_side):
+        if not may_see_history(signed_in_user(request), offer):
             raise PermissionDenied(
                 _("Alleen het bedrijf en de school zien de geschiedenis van dit aanbod.")
             )

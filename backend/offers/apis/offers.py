@@ -1,13 +1,20 @@
 """Offers: list (filter, search, order), create, detail, update."""
 
+from typing import Any, cast
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import (  # type: ignore[import-untyped]  # no stubs
+    DjangoFilterBackend,
+)
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, generics, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.models import User
 from backend.accounts.selectors import company_ids
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.offers.apis.filters import OfferFilter
@@ -17,29 +24,36 @@ from backend.offers.apis.serializers import (
     OfferInputSerializer,
     OfferListOutputSerializer,
 )
+from backend.offers.models import Offer
 from backend.offers.selectors import offers_visible_to
 from backend.offers.services import offer_create, offer_update
 from backend.organisations.models import Organisation
 
 
-def detail_queryset(user):
+def signed_in_user(request: Request) -> User:
+    """The person behind the request: every offer endpoint requires sign-in (the default
+    permission class), so no anonymous visitor gets this far."""
+    return cast(User, request.user)
+
+
+def detail_queryset(user: User) -> QuerySet[Offer]:
     return (
         offers_visible_to(user).select_related("location").prefetch_related("programmes", "schools")
     )
 
 
-def visible_offer(request, offer_id: int):
+def visible_offer(request: Request, offer_id: int) -> Offer:
     """The offer if this person may see it; 404 otherwise (nothing is revealed)."""
-    return get_object_or_404(detail_queryset(request.user), pk=offer_id)
+    return get_object_or_404(detail_queryset(signed_in_user(request)), pk=offer_id)
 
 
-def detail_response(request, offer_id: int, code=status.HTTP_200_OK) -> Response:
+def detail_response(request: Request, offer_id: int, code: int = status.HTTP_200_OK) -> Response:
     offer = visible_offer(request, offer_id)
     data = OfferDetailOutputSerializer(offer, context={"request": request}).data
     return Response(data, status=code)
 
 
-class OfferListApi(generics.ListAPIView):
+class OfferListApi(generics.ListAPIView[Offer]):
     """GET: offers I may see. POST: a new draft offer (company contacts)."""
 
     serializer_class = OfferListOutputSerializer
@@ -49,20 +63,21 @@ class OfferListApi(generics.ListAPIView):
     ordering_fields = ["created_at", "starts_on", "title", "status_changed_at", "status"]
     ordering = ["-created_at"]
 
-    def get_queryset(self):
-        return offers_visible_to(self.request.user).prefetch_related("programmes")
+    def get_queryset(self) -> QuerySet[Offer]:
+        return offers_visible_to(signed_in_user(self.request)).prefetch_related("programmes")
 
     @extend_schema(request=OfferCreateInputSerializer, responses={201: OfferDetailOutputSerializer})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = OfferCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        owner = _owner_for(request.user, fields.pop("owner", None))
-        offer = offer_create(actor=request.user, owner=owner, **fields)
+        fields: dict[str, Any] = dict(data.validated_data)
+        user = signed_in_user(request)
+        owner = _owner_for(user, fields.pop("owner", None))
+        offer = offer_create(actor=user, owner=owner, **fields)
         return detail_response(request, offer.pk, status.HTTP_201_CREATED)
 
 
-def _owner_for(user, owner_id: int | None) -> Organisation:
+def _owner_for(user: User, owner_id: int | None) -> Organisation:
     """The company the offer is for: given, or the person's only company."""
     if owner_id is None:
         mine = company_ids(user)
@@ -83,13 +98,13 @@ class OfferDetailApi(APIView):
     """GET: one offer. PATCH: change it (owner company, only while draft or changes asked)."""
 
     @extend_schema(responses=OfferDetailOutputSerializer)
-    def get(self, request, offer_id: int):
+    def get(self, request: Request, offer_id: int) -> Response:
         return detail_response(request, offer_id)
 
     @extend_schema(request=OfferInputSerializer, responses=OfferDetailOutputSerializer)
-    def patch(self, request, offer_id: int):
+    def patch(self, request: Request, offer_id: int) -> Response:
         offer = visible_offer(request, offer_id)
         data = OfferInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        offer_update(actor=request.user, offer=offer, **data.validated_data)
+        offer_update(actor=signed_in_user(request), offer=offer, **data.validated_data)
         return detail_response(request, offer_id)

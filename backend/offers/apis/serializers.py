@@ -1,30 +1,26 @@
 """Shapes of offers in the API. Privacy: review notes, the rejection reason and the change
 request are shown to the owner company and the school, never to students."""
 
+from typing import Any, cast
+
 from django.utils import timezone
 from rest_framework import serializers
 
-from backend.accounts.selectors import company_ids, staff_school_ids
+from backend.accounts.models import User
 from backend.core.api_fields import id_field
+from backend.offers.access import may_see_review
 from backend.offers.models import Coverage, Offer, OfferTransition, WerkprocesMapping
 from backend.offers.selectors import offer_status_summary
 
 TITLE_MAX = Offer._meta.get_field("title").max_length
 
 
-def may_see_review(user, offer: Offer) -> bool:
-    """The owner company and school staff see review details; students never do."""
-    if user.is_staff:
-        return True
-    return offer.owner_id in company_ids(user) or bool(staff_school_ids(user))
-
-
-class _Named(serializers.Serializer):
+class _Named(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class OfferListOutputSerializer(serializers.ModelSerializer):
+class OfferListOutputSerializer(serializers.ModelSerializer[Offer]):
     kind_label = serializers.CharField(source="get_kind_display")
     status_label = serializers.CharField(source="get_status_display")
     owner = _Named()
@@ -55,10 +51,10 @@ class OfferListOutputSerializer(serializers.ModelSerializer):
             "programmes",
         ]
 
-    def get_contact_name(self, obj) -> str:
+    def get_contact_name(self, obj: Offer) -> str:
         return obj.contact.get_full_name()
 
-    def get_programmes(self, obj) -> list[int]:
+    def get_programmes(self, obj: Offer) -> list[int]:
         return [programme.pk for programme in obj.programmes.all()]
 
 
@@ -85,16 +81,16 @@ class OfferDetailOutputSerializer(OfferListOutputSerializer):
             "review",
         ]
 
-    def _user(self):
-        return self.context["request"].user
+    def _user(self) -> User:
+        return cast(User, self.context["request"].user)
 
-    def get_schools(self, obj) -> list[dict]:
+    def get_schools(self, obj: Offer) -> list[dict[str, Any]]:
         return [{"id": school.pk, "name": school.name} for school in obj.schools.all()]
 
-    def get_consortium(self, obj) -> dict | None:
+    def get_consortium(self, obj: Offer) -> dict[str, Any] | None:
         return {"id": obj.consortium_id, "name": obj.consortium.name} if obj.consortium else None
 
-    def get_location(self, obj) -> dict | None:
+    def get_location(self, obj: Offer) -> dict[str, Any] | None:
         if not obj.location:
             return None
         location = obj.location
@@ -105,10 +101,10 @@ class OfferDetailOutputSerializer(OfferListOutputSerializer):
             "city": location.city,
         }
 
-    def get_reviewer_name(self, obj) -> str:
+    def get_reviewer_name(self, obj: Offer) -> str:
         return obj.reviewer.get_full_name() if obj.reviewer else ""
 
-    def get_status_summary(self, obj) -> dict:
+    def get_status_summary(self, obj: Offer) -> dict[str, Any]:
         summary = offer_status_summary(obj, timezone.now())
         return {
             "text": summary.text,
@@ -117,7 +113,7 @@ class OfferDetailOutputSerializer(OfferListOutputSerializer):
             "overdue": summary.overdue,
         }
 
-    def get_review(self, obj) -> dict | None:
+    def get_review(self, obj: Offer) -> dict[str, str] | None:
         """Rejection reason, change request and POK reference: company and school only."""
         if not may_see_review(self._user(), obj):
             return None
@@ -128,7 +124,7 @@ class OfferDetailOutputSerializer(OfferListOutputSerializer):
         }
 
 
-class OfferInputSerializer(serializers.Serializer):
+class OfferInputSerializer(serializers.Serializer[Any]):
     """Types and sizes only (a title over 200 characters would not fit the column); the services
     check the rules and name the fields at fault."""
 
@@ -164,18 +160,18 @@ class OfferCreateInputSerializer(OfferInputSerializer):
     description = serializers.CharField()
 
 
-class TransitionOutputSerializer(serializers.ModelSerializer):
+class TransitionOutputSerializer(serializers.ModelSerializer[OfferTransition]):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
         model = OfferTransition
         fields = ["id", "from_status", "to_status", "actor_name", "at", "note"]
 
-    def get_actor_name(self, obj) -> str:
+    def get_actor_name(self, obj: OfferTransition) -> str:
         return obj.actor.get_full_name() or obj.actor.email
 
 
-class MappingOutputSerializer(serializers.ModelSerializer):
+class MappingOutputSerializer(serializers.ModelSerializer[WerkprocesMapping]):
     werkproces = serializers.SerializerMethodField()
     mapped_by_name = serializers.SerializerMethodField()
 
@@ -183,7 +179,7 @@ class MappingOutputSerializer(serializers.ModelSerializer):
         model = WerkprocesMapping
         fields = ["id", "werkproces", "coverage", "note", "mapped_by_name", "updated_at"]
 
-    def get_werkproces(self, obj) -> dict:
+    def get_werkproces(self, obj: WerkprocesMapping) -> dict[str, Any]:
         werkproces = obj.werkproces
         return {
             "id": werkproces.pk,
@@ -192,11 +188,11 @@ class MappingOutputSerializer(serializers.ModelSerializer):
             "dossier": werkproces.kerntaak.dossier.title,
         }
 
-    def get_mapped_by_name(self, obj) -> str:
+    def get_mapped_by_name(self, obj: WerkprocesMapping) -> str:
         return obj.mapped_by.get_full_name()
 
 
-class MappingInputSerializer(serializers.Serializer):
+class MappingInputSerializer(serializers.Serializer[Any]):
     werkproces = serializers.IntegerField()
     coverage = serializers.ChoiceField(choices=Coverage.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")

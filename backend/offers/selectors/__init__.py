@@ -1,4 +1,5 @@
-"""Reads for offers: visibility, review queue, status in words, coverage, certificate policy."""
+"""Reads for offers: visibility, review queue, status in words, coverage, certificate policy.
+Who may do what with an offer: backend.offers.access."""
 
 from backend.offers.selectors.certificates import (
     POLICY_SUBJECT_BY_KIND,
@@ -11,32 +12,35 @@ from backend.offers.selectors.coverage import (
     CoveringOffer,
     coverage_for_kwalificatie,
 )
+from backend.offers.selectors.curation import (
+    curation_programmes,
+    offer_mapping,
+    offer_mappings,
+    werkproces_to_map,
+)
 from backend.offers.selectors.status import (
+    REJECTION_VISIBLE_DAYS,
     REVIEW_EXPECTED_DAYS,
     StatusSummary,
-    dashboard_items_for,
     offer_status_summary,
-    offer_url,
+    offers_needing_company,
+    offers_to_complete,
+    offers_to_start,
+    review_due,
 )
 from backend.offers.selectors.visibility import (
-    REVIEW_ROLES,
-    RUN_ROLES,
     company_contact_ids,
     offer_target_school_ids,
     offers_visible_to,
     review_queue_for,
     school_staff_ids,
     submitted_to_schools,
-    user_is_offer_company,
-    user_reviews_offer,
-    user_runs_offer,
 )
 
 __all__ = [
     "POLICY_SUBJECT_BY_KIND",
+    "REJECTION_VISIBLE_DAYS",
     "REVIEW_EXPECTED_DAYS",
-    "REVIEW_ROLES",
-    "RUN_ROLES",
     "CertificateViolation",
     "CoverageReport",
     "CoverageRow",
@@ -44,16 +48,19 @@ __all__ = [
     "StatusSummary",
     "company_contact_ids",
     "coverage_for_kwalificatie",
-    "dashboard_items_for",
+    "curation_programmes",
     "offer_certificate_violations",
+    "offer_mapping",
+    "offer_mappings",
     "offer_status_summary",
     "offer_target_school_ids",
-    "offer_url",
+    "offers_needing_company",
+    "offers_to_complete",
+    "offers_to_start",
     "offers_visible_to",
+    "review_due",
     "review_queue_for",
     "school_staff_ids",
     "submitted_to_schools",
-    "user_is_offer_company",
-    "user_reviews_offer",
-    "user_runs_offer",
+    "werkproces_to_map",
 ]

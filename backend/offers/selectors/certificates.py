@@ -2,7 +2,7 @@
 
 An offer cannot be published or started at a school that requires a certificate from its contact
 person when that person holds none valid on the offer's start date. Whether a person meets a
-school's policy is decided by `accounts.selectors.certificate_policy_violations`; this module
+school's policy is decided by `organisations.selectors.certificate_policy_violations`; this module
 decides which schools and which capacity apply to an offer.
 """
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from backend.accounts.selectors import certificate_policy_violations
 from backend.offers.models import Offer, OfferKind
 from backend.offers.selectors.visibility import offer_target_school_ids
 from backend.organisations.models import Organisation, PolicySubject
+from backend.organisations.selectors import certificate_policy_violations
 
 # In which capacity an offer's contact person works with students, per kind of offer.
-POLICY_SUBJECT_BY_KIND = {
+POLICY_SUBJECT_BY_KIND: dict[str, PolicySubject] = {
     OfferKind.GUEST_LESSON: PolicySubject.GUEST_TEACHER,
     OfferKind.MASTERCLASS: PolicySubject.GUEST_TEACHER,
     OfferKind.WORKSHOP: PolicySubject.GUEST_TEACHER,

@@ -3,13 +3,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from backend.curriculum.models import Kwalificatie, Werkproces
-from backend.offers.models import Coverage, Offer, OfferKind, WerkprocesMapping
-from backend.offers.selectors.visibility import (
-    STUDENT_STATUSES,
-    open_to_kwalificatie,
-    submitted_to_schools,
-)
+from backend.offers.models import PUBLIC_STATUSES, Coverage, Offer, OfferKind, WerkprocesMapping
+from backend.offers.selectors.visibility import open_to_kwalificatie, submitted_to_schools
+from backend.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -53,11 +52,13 @@ class CoverageReport:
         return [row.werkproces for row in self.rows if row.coverage == Coverage.FULL]
 
 
-def _ids(schools: Iterable) -> set[int]:
+def _ids(schools: Iterable[int | Organisation]) -> set[int]:
     return {school if isinstance(school, int) else school.pk for school in schools}
 
 
-def coverage_for_kwalificatie(kwalificatie: Kwalificatie, *, schools: Iterable) -> CoverageReport:
+def coverage_for_kwalificatie(
+    kwalificatie: Kwalificatie, *, schools: Iterable[int | Organisation]
+) -> CoverageReport:
     """Werkprocessen of `kwalificatie` (basis + its profiel) × the published or running
     challenges at `schools` (or their consortia) open to its programme and level.
 
@@ -70,10 +71,10 @@ def coverage_for_kwalificatie(kwalificatie: Kwalificatie, *, schools: Iterable) 
         WerkprocesMapping.objects.filter(
             werkproces_id__in=rows,
             offer__kind=OfferKind.CHALLENGE,
-            offer__status__in=STUDENT_STATUSES,
+            offer__status__in=PUBLIC_STATUSES,
             offer__niveau_min__lte=kwalificatie.niveau,
             offer__niveau_max__gte=kwalificatie.niveau,
-            offer__in=_live_offer_ids(kwalificatie, _ids(schools)),
+            offer__in=_live_offers(kwalificatie, _ids(schools)).values("pk"),
         )
         .select_related("offer__owner")
         .order_by("offer__title", "pk")
@@ -91,9 +92,7 @@ def coverage_for_kwalificatie(kwalificatie: Kwalificatie, *, schools: Iterable) 
     return CoverageReport(kwalificatie=kwalificatie, rows=list(rows.values()))
 
 
-def _live_offer_ids(kwalificatie: Kwalificatie, school_ids: set[int]):
-    return (
-        Offer.objects.filter(submitted_to_schools(school_ids))
-        .filter(open_to_kwalificatie(kwalificatie.pk))
-        .values("pk")
+def _live_offers(kwalificatie: Kwalificatie, school_ids: set[int]) -> QuerySet[Offer]:
+    return Offer.objects.filter(submitted_to_schools(school_ids)).filter(
+        open_to_kwalificatie(kwalificatie.pk)
     )

@@ -2,22 +2,20 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from backend.accounts.models import User
+from backend.accounts.roles import COORDINATING_ROLES
 from backend.accounts.selectors import company_ids, organisation_ids_for
-from frontend.dashboard.items import DashboardItem
 from backend.offers.models import Offer, OfferStatus
-from backend.offers.selectors.visibility import (
-    REVIEW_STATUSES,
-    RUN_ROLES,
-    offers_visible_to,
-    review_queue_for,
-    submitted_to_schools,
-)
+from backend.offers.selectors.visibility import offers_visible_to, submitted_to_schools
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # A school is expected to decide on a submitted offer within this many days.
 REVIEW_EXPECTED_DAYS = 7
@@ -48,19 +46,10 @@ NEXT_STEP = {
 }
 
 
-def offer_url(offer_or_id) -> str:
-    """The page of an offer in the web app (the API detail when the page does not exist)."""
-    pk = getattr(offer_or_id, "pk", offer_or_id)
-    try:
-        return reverse("frontend:offer-detail", args=[pk])
-    except NoReverseMatch:
-        return reverse("api:offer-detail", args=[pk])
-
-
 @dataclass(frozen=True)
 class StatusSummary:
     status: str
-    label: str
+    label: "StrOrPromise"
     since: dt.datetime | None
     days: int | None
     by: str
@@ -84,7 +73,7 @@ class StatusSummary:
         return text
 
 
-def _person(user) -> str:
+def _person(user: User | None) -> str:
     return (user.get_full_name() or user.email) if user else ""
 
 
@@ -93,7 +82,7 @@ def offer_status_summary(offer: Offer, now: dt.datetime) -> StatusSummary:
 
     In review the person is the reviewer; otherwise whoever made the last change (one query,
     none when `transitions` is prefetched)."""
-    if offer.status in REVIEW_STATUSES and offer.reviewer_id:
+    if offer.awaiting_decision and offer.reviewer_id:
         by = _person(offer.reviewer)
     else:
         transitions = list(offer.transitions.all())
@@ -116,7 +105,7 @@ def offer_status_summary(offer: Offer, now: dt.datetime) -> StatusSummary:
 def _expected_by(offer: Offer) -> dt.date | None:
     """When the next step is due: a decision a week after submission, the start of a
     published offer, the end of a running one."""
-    if offer.status in REVIEW_STATUSES and offer.status_changed_at:
+    if offer.awaiting_decision and offer.status_changed_at:
         return offer.status_changed_at.date() + dt.timedelta(days=REVIEW_EXPECTED_DAYS)
     if offer.status == OfferStatus.PUBLISHED:
         return offer.starts_on
@@ -125,102 +114,51 @@ def _expected_by(offer: Offer) -> dt.date | None:
     return None
 
 
-def _waiting_urgency(days: int) -> int:
-    if days >= REVIEW_EXPECTED_DAYS:
-        return 2
-    return 1 if days >= 3 else 0
+def review_due(offer: Offer, *, today: dt.date) -> tuple[int, dt.date]:
+    """How many days a submitted offer has waited for a decision, and when it is due."""
+    submitted_on = offer.status_changed_at.date() if offer.status_changed_at else today
+    return (today - submitted_on).days, submitted_on + dt.timedelta(days=REVIEW_EXPECTED_DAYS)
 
 
-def dashboard_items_for(user, *, now: dt.datetime) -> list[DashboardItem]:
-    """Offers that need this person: reviews waiting (staff), changes requested and recent
-    rejections (companies), offers to start or complete (coordinators). Fixed query count."""
-    if not user.is_authenticated:
-        return []
-    items: list[DashboardItem] = []
-    today = now.date()
-    for offer in review_queue_for(user)[:50]:
-        days = (today - offer.status_changed_at.date()).days if offer.status_changed_at else 0
-        items.append(
-            DashboardItem(
-                title=_("Beoordeel “%(title)s”") % {"title": offer.title},
-                url=offer_url(offer),
-                area="offers",
-                detail=_("%(company)s wacht %(days)d dag(en) op een besluit")
-                % {"company": offer.owner.name, "days": days},
-                due=(offer.status_changed_at.date() if offer.status_changed_at else today)
-                + dt.timedelta(days=REVIEW_EXPECTED_DAYS),
-                urgency=_waiting_urgency(days),
-            )
-        )
-    items += _company_items(user, now)
-    items += _coordinator_items(user, today)
-    return items
-
-
-def _company_items(user, now: dt.datetime) -> list[DashboardItem]:
+def offers_needing_company(user: User, *, now: dt.datetime) -> QuerySet[Offer]:
+    """The person's companies' offers that need them: changes requested, or rejected in the
+    last REJECTION_VISIBLE_DAYS. Changes requested first, each oldest first."""
     companies = company_ids(user)
     if not companies:
-        return []
+        return Offer.objects.none()
     since = now - dt.timedelta(days=REJECTION_VISIBLE_DAYS)
-    offers = Offer.objects.filter(owner_id__in=companies).filter(
-        Q(status=OfferStatus.CHANGES_REQUESTED)
-        | Q(status=OfferStatus.REJECTED, status_changed_at__gte=since)
+    return (
+        Offer.objects.filter(owner_id__in=companies)
+        .filter(
+            Q(status=OfferStatus.CHANGES_REQUESTED)
+            | Q(status=OfferStatus.REJECTED, status_changed_at__gte=since)
+        )
+        .order_by("status", "pk")
     )
-    items = []
-    for offer in offers.order_by("status", "pk")[:50]:
-        if offer.status == OfferStatus.CHANGES_REQUESTED:
-            items.append(
-                DashboardItem(
-                    title=_("Pas “%(title)s” aan en dien het opnieuw in") % {"title": offer.title},
-                    url=offer_url(offer),
-                    area="offers",
-                    detail=offer.change_request,
-                    urgency=1,
-                )
-            )
-        else:
-            items.append(
-                DashboardItem(
-                    title=_("“%(title)s” is afgewezen") % {"title": offer.title},
-                    url=offer_url(offer),
-                    area="offers",
-                    detail=offer.rejection_reason,
-                    urgency=0,
-                )
-            )
-    return items
 
 
-def _coordinator_items(user, today: dt.date) -> list[DashboardItem]:
-    schools = organisation_ids_for(user, *RUN_ROLES)
+def _run_by(user: User) -> QuerySet[Offer]:
+    """Offers at the schools where this person coordinates (none for anyone else)."""
+    schools = organisation_ids_for(user, *COORDINATING_ROLES)
     if not schools:
-        return []
-    to_start = offers_visible_to(user).filter(
-        submitted_to_schools(schools), status=OfferStatus.PUBLISHED, starts_on__lte=today
+        return Offer.objects.none()
+    return offers_visible_to(user).filter(submitted_to_schools(schools))
+
+
+def offers_to_start(user: User, *, today: dt.date) -> QuerySet[Offer]:
+    """Published offers at the person's coordinated schools that should have started by
+    `today`, the earliest start first."""
+    return (
+        _run_by(user)
+        .filter(status=OfferStatus.PUBLISHED, starts_on__lte=today)
+        .order_by("starts_on", "pk")
     )
-    to_complete = offers_visible_to(user).filter(
-        submitted_to_schools(schools), status=OfferStatus.RUNNING, ends_on__lt=today
+
+
+def offers_to_complete(user: User, *, today: dt.date) -> QuerySet[Offer]:
+    """Running offers at the person's coordinated schools that ended before `today`."""
+    return (
+        _run_by(user)
+        .filter(status=OfferStatus.RUNNING, ends_on__lt=today)
+        .order_by("ends_on", "pk")
     )
-    items = [
-        DashboardItem(
-            title=_("Start “%(title)s”: het begint op %(date)s")
-            % {"title": offer.title, "date": offer.starts_on.isoformat()},
-            url=offer_url(offer),
-            area="offers",
-            due=offer.starts_on,
-            urgency=2,
-        )
-        for offer in to_start.order_by("starts_on", "pk")[:50]
-    ]
-    items += [
-        DashboardItem(
-            title=_("Rond “%(title)s” af: het is geëindigd op %(date)s")
-            % {"title": offer.title, "date": offer.ends_on.isoformat()},
-            url=offer_url(offer),
-            area="offers",
-            due=offer.ends_on,
-            urgency=1,
-        )
-        for offer in to_complete.order_by("ends_on", "pk")[:50]
-    ]
-    return items

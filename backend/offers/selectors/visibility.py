@@ -1,4 +1,4 @@
-"""Who sees which offers, and who may act on them.
+"""Who sees which offers (who may act on them: backend.offers.access).
 
 The rules (issue 2): a company contact sees their own organisation's offers in every state;
 school staff see offers submitted to their school, or to a consortium their school belongs to,
@@ -6,25 +6,29 @@ once they have been submitted; students see published and running offers open to
 programme and level at their school or consortium; nobody else sees anything.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from backend.accounts.models import Membership, Role
+from backend.accounts.models import Membership, Role, User
+from backend.accounts.roles import REVIEWING_ROLES
 from backend.accounts.selectors import (
     company_ids,
-    consortium_ids_for_organisations,
     organisation_ids_for,
     staff_school_ids,
     student_enrolment,
 )
-from backend.offers.models import Offer, OfferStatus, OfferTransition
+from backend.offers.models import (
+    AWAITING_DECISION_STATUSES,
+    PUBLIC_STATUSES,
+    Offer,
+    OfferStatus,
+    OfferTransition,
+)
 from backend.organisations.models import ConsortiumMembership, OrganisationKind
+from backend.organisations.selectors import consortium_ids_for_organisations
 
-# Who curates offers at a school: review, publish, request changes, reject, map werkprocessen.
-RUN_ROLES = (Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN)
-REVIEW_ROLES = (Role.TEACHER, Role.COACH, *RUN_ROLES)
 SCHOOL_KINDS = (OrganisationKind.SCHOOL, OrganisationKind.HOGESCHOOL)
-STUDENT_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.RUNNING)
-REVIEW_STATUSES = (OfferStatus.SUBMITTED, OfferStatus.IN_REVIEW)
 
 _OfferSchools = Offer.schools.through
 _OfferProgrammes = Offer.programmes.through
@@ -55,7 +59,7 @@ def open_to_kwalificatie(kwalificatie_id: int) -> Q:
     return ~Q(restricted) | Q(listed)
 
 
-def with_history() -> Prefetch:
+def with_history() -> "Prefetch[str, QuerySet[OfferTransition], str]":
     """The transitions with their actors, in order: one query for a whole page of offers, so
     `offer_status_summary` can say who made the last change without a query per offer."""
     return Prefetch(
@@ -63,7 +67,7 @@ def with_history() -> Prefetch:
     )
 
 
-def offers_visible_to(user) -> QuerySet[Offer]:
+def offers_visible_to(user: User) -> QuerySet[Offer]:
     """Every offer this person may see, in any state they may see it in (see module doc).
     Owner, contact, reviewer, consortium and the history come along in fixed queries."""
     base = Offer.objects.select_related(
@@ -89,7 +93,7 @@ def offers_visible_to(user) -> QuerySet[Offer]:
         niveau = enrolment.kwalificatie.niveau
         conditions |= (
             submitted_to_schools({enrolment.school_id})
-            & Q(status__in=STUDENT_STATUSES, niveau_min__lte=niveau, niveau_max__gte=niveau)
+            & Q(status__in=PUBLIC_STATUSES, niveau_min__lte=niveau, niveau_max__gte=niveau)
             & open_to_kwalificatie(enrolment.kwalificatie_id)
         )
     return base.filter(conditions)
@@ -109,31 +113,15 @@ def offer_target_school_ids(offer: Offer) -> set[int]:
     return ids
 
 
-def user_is_offer_company(user, offer: Offer) -> bool:
-    return user.is_authenticated and offer.owner_id in company_ids(user)
-
-
-def user_reviews_offer(user, offer: Offer) -> bool:
-    """Teachers, coaches and coordinators of a school the offer is submitted to."""
-    mine = organisation_ids_for(user, *REVIEW_ROLES)
-    return bool(mine and mine & offer_target_school_ids(offer))
-
-
-def user_runs_offer(user, offer: Offer) -> bool:
-    """Coordinators (also programme leads and institution admins) of a target school."""
-    mine = organisation_ids_for(user, *RUN_ROLES)
-    return bool(mine and mine & offer_target_school_ids(offer))
-
-
-def review_queue_for(user) -> QuerySet[Offer]:
+def review_queue_for(user: User) -> QuerySet[Offer]:
     """Offers waiting for this person's school to review them, the longest waiting first."""
-    schools = organisation_ids_for(user, *REVIEW_ROLES)
+    schools = organisation_ids_for(user, *REVIEWING_ROLES)
     if not user.is_authenticated or not (schools or user.is_staff):
         return Offer.objects.none()
     offers = (
         Offer.objects.select_related("owner", "contact", "reviewer")
         .prefetch_related(with_history())
-        .filter(status__in=REVIEW_STATUSES)
+        .filter(status__in=AWAITING_DECISION_STATUSES)
     )
     if not user.is_staff:
         offers = offers.filter(submitted_to_schools(schools))
@@ -150,7 +138,7 @@ def company_contact_ids(organisation_id: int) -> list[int]:
     )
 
 
-def school_staff_ids(school_ids: set[int], roles) -> list[int]:
+def school_staff_ids(school_ids: set[int], roles: Iterable[str]) -> list[int]:
     return list(
         Membership.objects.active()
         .filter(organisation_id__in=school_ids, role__in=roles, user__is_active=True)

@@ -3,28 +3,19 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backend.accounts.models import User
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 from backend.curriculum.models import Werkproces
+from backend.offers.access import may_curate
 from backend.offers.models import Coverage, Offer, OfferStatus, WerkprocesMapping
-from backend.offers.selectors import user_reviews_offer
-
-# Mapping is curation of what the school sees; drafts have not reached a school yet, and a
-# closed offer's mappings are history.
-MAPPABLE_STATUSES = (
-    OfferStatus.SUBMITTED,
-    OfferStatus.IN_REVIEW,
-    OfferStatus.CHANGES_REQUESTED,
-    OfferStatus.PUBLISHED,
-    OfferStatus.RUNNING,
-)
 
 
-def _check_curator(actor, offer: Offer) -> None:
-    if not (actor.is_staff or user_reviews_offer(actor, offer)):
+def _check_curator(actor: User, offer: Offer) -> None:
+    if not may_curate(actor, offer):
         raise PermissionDenied(
             _("Alleen docenten, coaches en coördinatoren van de school koppelen werkprocessen.")
         )
-    if offer.status not in MAPPABLE_STATUSES:
+    if not offer.is_mappable:
         raise Conflict(
             _("Werkprocessen koppelen kan niet: dit aanbod is %(status)s.")
             % {"status": OfferStatus(offer.status).label}
@@ -33,7 +24,7 @@ def _check_curator(actor, offer: Offer) -> None:
 
 @transaction.atomic
 def offer_map_werkproces(
-    *, actor, offer: Offer, werkproces: Werkproces, coverage: str, note: str = ""
+    *, actor: User, offer: Offer, werkproces: Werkproces, coverage: str, note: str = ""
 ) -> WerkprocesMapping:
     """Record that the offer lets students work on `werkproces` (partly or fully). Mapping the
     same werkproces again updates coverage and note; it never makes a second row."""
@@ -50,6 +41,6 @@ def offer_map_werkproces(
 
 
 @transaction.atomic
-def offer_unmap_werkproces(*, actor, mapping: WerkprocesMapping) -> None:
+def offer_unmap_werkproces(*, actor: User, mapping: WerkprocesMapping) -> None:
     _check_curator(actor, mapping.offer)
     mapping.delete()

@@ -1,25 +1,27 @@
 """Creating and editing offers: only the owner company's contacts, only before review."""
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import User
-from backend.accounts.selectors import company_ids
-from backend.core.errors import ApplicationError, Conflict, PermissionDenied
+from backend.accounts.models import CertificateKind, User
+from backend.core.errors import ApplicationError, Conflict
 from backend.curriculum.models import Kwalificatie
-from backend.offers.models import LocationKind, Offer, OfferKind, OfferStatus
-from backend.organisations.models import (
-    CertificateKind,
-    Consortium,
-    Location,
-    Organisation,
-    OrganisationKind,
+from backend.offers.access import is_offer_company, require_offer_manager
+from backend.offers.models import (
+    AWAITING_DECISION_STATUSES,
+    PUBLIC_STATUSES,
+    LocationKind,
+    Offer,
+    OfferKind,
+    OfferStatus,
 )
+from backend.offers.selectors.visibility import SCHOOL_KINDS
+from backend.organisations.models import Consortium, Location, Organisation
 
-EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_REQUESTED)
 SCALAR_FIELDS = (
     "kind",
     "title",
@@ -43,7 +45,6 @@ SCALAR_FIELDS = (
 )
 RELATION_FIELDS = ("programmes", "schools")
 EDITABLE_FIELDS = frozenset(SCALAR_FIELDS + RELATION_FIELDS)
-SCHOOL_KINDS = (OrganisationKind.SCHOOL, OrganisationKind.HOGESCHOOL)
 _POK = re.compile(r"^[\w./ -]{1,100}$")
 
 
@@ -60,13 +61,32 @@ class _Errors:
             raise ApplicationError(first, extra={"fields": self.fields})
 
 
-def _ids(values) -> list[int]:
+def _ids(values: Iterable[int | Any] | None) -> list[int]:
+    """Primary keys of model instances or keys as given."""
     return [value if isinstance(value, int) else value.pk for value in values or []]
 
 
 def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | None) -> None:
     """Every rule about an offer's fields, with one message per field at fault."""
     errors = _Errors()
+    _validate_texts(offer, errors)
+    _validate_niveaus(offer, errors)
+    _validate_students(offer, errors)
+    if offer.starts_on and offer.ends_on and offer.ends_on < offer.starts_on:
+        errors.add(
+            "ends_on",
+            _("De einddatum (%(end)s) ligt vóór de startdatum (%(start)s).")
+            % {"end": offer.ends_on.isoformat(), "start": offer.starts_on.isoformat()},
+        )
+    _validate_certificates(offer, errors)
+    _validate_where(offer, schools, errors)
+    _validate_programmes(programmes, errors)
+    _validate_pok(offer, errors)
+    errors.raise_if_any()
+
+
+def _validate_texts(offer: Offer, errors: _Errors) -> None:
+    """Title, description and the choices stored as text: kind, where, language."""
     if not (offer.title or "").strip():
         errors.add("title", _("Geef het aanbod een titel."))
     if not (offer.description or "").strip():
@@ -77,6 +97,9 @@ def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | N
         errors.add("location_kind", _("Kies bij het bedrijf, op school of op afstand."))
     if offer.language not in ("nl", "en"):
         errors.add("language", _("Kies Nederlands (nl) of Engels (en)."))
+
+
+def _validate_niveaus(offer: Offer, errors: _Errors) -> None:
     for name in ("niveau_min", "niveau_max"):
         value = getattr(offer, name)
         if not isinstance(value, int) or not 1 <= value <= 4:
@@ -88,6 +111,9 @@ def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | N
             _("‘Tot en met niveau’ (%(max)d) is lager dan ‘vanaf niveau’ (%(min)d).")
             % {"max": offer.niveau_max, "min": offer.niveau_min},
         )
+
+
+def _validate_students(offer: Offer, errors: _Errors) -> None:
     if offer.max_students < 1:
         errors.add("max_students", _("Er moet plaats zijn voor minstens één student."))
     elif offer.max_students < offer.min_students:
@@ -102,28 +128,27 @@ def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | N
             _("Een team telt 1 tot en met %(max)d studenten (het maximum).")
             % {"max": offer.max_students},
         )
-    if offer.starts_on and offer.ends_on and offer.ends_on < offer.starts_on:
+
+
+def _validate_programmes(programmes: list[int] | None, errors: _Errors) -> None:
+    if not programmes:
+        return
+    known = set(Kwalificatie.objects.filter(pk__in=programmes).values_list("pk", flat=True))
+    for pk in programmes:
+        if pk not in known:
+            errors.add("programmes", _("Onbekende opleiding (id %(id)s).") % {"id": pk})
+
+
+def _validate_pok(offer: Offer, errors: _Errors) -> None:
+    if not offer.pok_reference:
+        return
+    if offer.kind != OfferKind.INTERNSHIP:
+        errors.add("pok_reference", _("Een POK-referentie hoort alleen bij een stage."))
+    elif not _POK.match(offer.pok_reference):
         errors.add(
-            "ends_on",
-            _("De einddatum (%(end)s) ligt vóór de startdatum (%(start)s).")
-            % {"end": offer.ends_on.isoformat(), "start": offer.starts_on.isoformat()},
+            "pok_reference",
+            _("Een POK-referentie bestaat uit letters, cijfers, punten, streepjes of /."),
         )
-    _validate_certificates(offer, errors)
-    _validate_where(offer, schools, errors)
-    if programmes:
-        known = set(Kwalificatie.objects.filter(pk__in=programmes).values_list("pk", flat=True))
-        for pk in programmes:
-            if pk not in known:
-                errors.add("programmes", _("Onbekende opleiding (id %(id)s).") % {"id": pk})
-    if offer.pok_reference:
-        if offer.kind != OfferKind.INTERNSHIP:
-            errors.add("pok_reference", _("Een POK-referentie hoort alleen bij een stage."))
-        elif not _POK.match(offer.pok_reference):
-            errors.add(
-                "pok_reference",
-                _("Een POK-referentie bestaat uit letters, cijfers, punten, streepjes of /."),
-            )
-    errors.raise_if_any()
 
 
 def _validate_certificates(offer: Offer, errors: _Errors) -> None:
@@ -155,7 +180,7 @@ def _validate_where(offer: Offer, schools: list[int] | None, errors: _Errors) ->
                 errors.add("schools", _("Onbekende school (id %(id)s).") % {"id": pk})
             elif pk not in actual:
                 errors.add("schools", _("%(name)s is geen school.") % {"name": found[pk]})
-    if offer.location_id:
+    if offer.location is not None:
         location_org = offer.location.organisation_id
         allowed = {offer.owner_id, *(schools or [])}
         if offer.location_kind == LocationKind.REMOTE:
@@ -169,7 +194,7 @@ def _validate_where(offer: Offer, schools: list[int] | None, errors: _Errors) ->
 
 
 def _check_contact(offer: Offer) -> None:
-    if offer.owner_id not in company_ids(offer.contact):
+    if not is_offer_company(offer.contact, offer):
         message = _("%(person)s is geen contactpersoon van %(owner)s.") % {
             "person": offer.contact,
             "owner": offer.owner.name,
@@ -177,21 +202,18 @@ def _check_contact(offer: Offer) -> None:
         raise ApplicationError(message, extra={"fields": {"contact": [message]}})
 
 
-def _check_company_actor(actor, owner: Organisation) -> None:
-    if actor.is_staff:
-        return
-    if owner.pk not in company_ids(actor):
-        raise PermissionDenied(
-            _("Alleen contactpersonen van %(owner)s kunnen hun aanbod beheren.")
-            % {"owner": owner.name}
-        )
+def _find(field: str, pk: int) -> Location | Consortium | User | None:
+    if field == "location":
+        return Location.objects.filter(pk=pk).first()
+    if field == "consortium":
+        return Consortium.objects.filter(pk=pk).first()
+    return User.objects.filter(pk=pk).first()
 
 
 def _resolve(field: str, value: Any) -> Any:
     """Accept model instances or primary keys for the foreign keys."""
-    models = {"location": Location, "consortium": Consortium, "contact": User}
-    if field in models and isinstance(value, int):
-        found = models[field].objects.filter(pk=value).first()
+    if field in ("location", "consortium", "contact") and isinstance(value, int):
+        found = _find(field, value)
         if found is None:
             message = _("Onbekende %(field)s (id %(id)s).") % {"field": field, "id": value}
             raise ApplicationError(message, extra={"fields": {field: [message]}})
@@ -216,12 +238,12 @@ def _apply(offer: Offer, fields: dict[str, Any]) -> tuple[list[int] | None, list
 
 
 @transaction.atomic
-def offer_create(*, actor, owner: Organisation, **fields: Any) -> Offer:
+def offer_create(*, actor: User, owner: Organisation, **fields: Any) -> Offer:
     """A new draft offer of `owner`, by one of its company contacts (or staff).
 
     `fields`: any of EDITABLE_FIELDS; `contact` defaults to the actor. Raises ApplicationError
     naming every field at fault, PermissionDenied when the actor is not a contact of `owner`."""
-    _check_company_actor(actor, owner)
+    require_offer_manager(actor, owner)
     if not owner.is_company:
         raise ApplicationError(
             _("Alleen bedrijven bieden aanbod aan; %(owner)s is geen bedrijf.")
@@ -243,16 +265,16 @@ def offer_create(*, actor, owner: Organisation, **fields: Any) -> Offer:
 
 
 @transaction.atomic
-def offer_update(*, actor, offer: Offer, **fields: Any) -> Offer:
+def offer_update(*, actor: User, offer: Offer, **fields: Any) -> Offer:
     """Change an offer while it is a draft or changes were requested.
 
     Once submitted the school reviews what was sent, and once published students may already
     have chosen it: changing it then would change what people agreed to, so it is refused
     (withdraw it, or ask the school to request changes). Returns the updated offer as a fresh
     instance (the one passed in is not changed)."""
-    _check_company_actor(actor, offer.owner)
+    require_offer_manager(actor, offer.owner)
     current = Offer.objects.select_for_update().get(pk=offer.pk)
-    if current.status not in EDITABLE_STATUSES:
+    if not current.is_editable:
         raise Conflict(_editing_refused_message(current.status))
     programmes, schools = _apply(current, fields)
     current_schools = (
@@ -270,13 +292,13 @@ def offer_update(*, actor, offer: Offer, **fields: Any) -> Offer:
 
 
 def _editing_refused_message(status: str) -> str:
-    if status in (OfferStatus.PUBLISHED, OfferStatus.RUNNING):
+    if status in PUBLIC_STATUSES:
         return _(
             "Dit aanbod is gepubliceerd en kan niet meer worden gewijzigd: studenten hebben het "
             "al gezien en misschien gekozen. Trek het in en dien een nieuw aanbod in, of vraag "
             "de school om een aanpassing."
         )
-    if status in (OfferStatus.SUBMITTED, OfferStatus.IN_REVIEW):
+    if status in AWAITING_DECISION_STATUSES:
         return _(
             "Dit aanbod ligt ter beoordeling bij de school en kan nu niet worden gewijzigd. "
             "Wacht op het besluit of trek het in."

@@ -10,38 +10,33 @@ OfferTransition and notifies the other side.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.accounts.models import User
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied
-from backend.offers.models import Offer, OfferStatus, OfferTransition
-from backend.offers.selectors import (
-    offer_certificate_violations,
-    offer_target_school_ids,
-    user_is_offer_company,
-    user_reviews_offer,
-    user_runs_offer,
-)
+from backend.offers.access import is_offer_company, reviews_offer, runs_offer
+from backend.offers.models import FINAL_STATUSES, Offer, OfferStatus, OfferTransition
+from backend.offers.selectors import offer_certificate_violations, offer_target_school_ids
 from backend.offers.services.notices import offer_transition_notify
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = OfferStatus
-FINAL_STATUSES = (S.REJECTED, S.COMPLETED, S.ARCHIVED, S.WITHDRAWN)
 
 
 @dataclass(frozen=True)
 class Rule:
-    action: str  # for messages: "publiceren"
+    action: "StrOrPromise"  # for messages: "publiceren"
     sources: tuple[str, ...]
     target: str
-    may: Callable[[object, Offer], bool]
-    who: str  # for the PermissionDenied message
-
-
-def _company(user, offer):
-    return user_is_offer_company(user, offer)
+    may: Callable[[User, Offer], bool]  # besides Koppel staff, who may (backend.offers.access)
+    who: "StrOrPromise"  # for the PermissionDenied message
 
 
 RULES = {
@@ -49,63 +44,63 @@ RULES = {
         gettext_lazy("indienen"),
         (S.DRAFT, S.CHANGES_REQUESTED),
         S.SUBMITTED,
-        _company,
+        is_offer_company,
         gettext_lazy("contactpersonen van het bedrijf"),
     ),
     "review_start": Rule(
         gettext_lazy("in beoordeling nemen"),
         (S.SUBMITTED,),
         S.IN_REVIEW,
-        user_reviews_offer,
+        reviews_offer,
         gettext_lazy("docenten, coaches en coördinatoren van de school"),
     ),
     "publish": Rule(
         gettext_lazy("publiceren"),
         (S.SUBMITTED, S.IN_REVIEW),
         S.PUBLISHED,
-        user_reviews_offer,
+        reviews_offer,
         gettext_lazy("docenten, coaches en coördinatoren van de school"),
     ),
     "request_changes": Rule(
         gettext_lazy("om aanpassing vragen"),
         (S.SUBMITTED, S.IN_REVIEW),
         S.CHANGES_REQUESTED,
-        user_reviews_offer,
+        reviews_offer,
         gettext_lazy("docenten, coaches en coördinatoren van de school"),
     ),
     "reject": Rule(
         gettext_lazy("afwijzen"),
         (S.SUBMITTED, S.IN_REVIEW),
         S.REJECTED,
-        user_reviews_offer,
+        reviews_offer,
         gettext_lazy("docenten, coaches en coördinatoren van de school"),
     ),
     "start": Rule(
         gettext_lazy("starten"),
         (S.PUBLISHED,),
         S.RUNNING,
-        user_runs_offer,
+        runs_offer,
         gettext_lazy("coördinatoren van de school"),
     ),
     "complete": Rule(
         gettext_lazy("afronden"),
         (S.RUNNING,),
         S.COMPLETED,
-        user_runs_offer,
+        runs_offer,
         gettext_lazy("coördinatoren van de school"),
     ),
     "archive": Rule(
         gettext_lazy("archiveren"),
         (S.COMPLETED, S.REJECTED, S.WITHDRAWN),
         S.ARCHIVED,
-        user_runs_offer,
+        runs_offer,
         gettext_lazy("coördinatoren van de school"),
     ),
     "withdraw": Rule(
         gettext_lazy("intrekken"),
         tuple(s for s in S.values if s not in FINAL_STATUSES),
         S.WITHDRAWN,
-        _company,
+        is_offer_company,
         gettext_lazy("contactpersonen van het bedrijf"),
     ),
 }
@@ -121,23 +116,41 @@ def _state_message(rule: Rule, status: str) -> str:
     }
 
 
-def _transition(
-    name: str,
-    *,
-    actor,
-    offer: Offer,
-    note: str = "",
-    now: dt.datetime | None = None,
-    changes: dict | None = None,
-    check: Callable[[Offer, dt.datetime], None] | None = None,
-) -> Offer:
-    rule = RULES[name]
-    now = now or timezone.now()
+def _check_actor(rule: Rule, actor: User, offer: Offer) -> None:
     if not actor.is_authenticated or not (actor.is_staff or rule.may(actor, offer)):
         raise PermissionDenied(
             _("Alleen %(who)s mogen dit aanbod %(action)s.")
             % {"who": rule.who, "action": rule.action}
         )
+
+
+def _claim(rule: Rule, offer: Offer, changes: dict[str, Any]) -> None:
+    """Move the offer in the database if it is still in the status we read. Claim by update:
+    only one of two people acting at once finds the expected status."""
+    moved = Offer.objects.filter(pk=offer.pk, status=offer.status).update(**changes)
+    if moved != 1:
+        current = Offer.objects.filter(pk=offer.pk).values_list("status", flat=True).first()
+        raise Conflict(
+            _("Iemand anders heeft dit aanbod net gewijzigd.")
+            + " "
+            + _state_message(rule, current or offer.status),
+            extra={"status": current},
+        )
+
+
+def _transition(
+    name: str,
+    *,
+    actor: User,
+    offer: Offer,
+    note: str = "",
+    now: dt.datetime | None = None,
+    changes: dict[str, Any] | None = None,
+    check: Callable[[Offer, dt.datetime], None] | None = None,
+) -> Offer:
+    rule = RULES[name]
+    now = now or timezone.now()
+    _check_actor(rule, actor, offer)
     if offer.status not in rule.sources:
         raise Conflict(_state_message(rule, offer.status), extra={"status": offer.status})
     if check:
@@ -148,16 +161,7 @@ def _transition(
         "updated_at": now,
         **(changes or {}),
     }
-    # Claim by update: only one of two people acting at once finds the expected status.
-    moved = Offer.objects.filter(pk=offer.pk, status=offer.status).update(**changes)
-    if moved != 1:
-        current = Offer.objects.filter(pk=offer.pk).values_list("status", flat=True).first()
-        raise Conflict(
-            _("Iemand anders heeft dit aanbod net gewijzigd.")
-            + " "
-            + _state_message(rule, current or offer.status),
-            extra={"status": current},
-        )
+    _claim(rule, offer, changes)
     transition = OfferTransition.objects.create(
         offer=offer, from_status=offer.status, to_status=rule.target, actor=actor, at=now, note=note
     )
@@ -203,7 +207,9 @@ def _check_submittable(offer: Offer, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def offer_submit(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_submit(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     """The company sends its draft (or its revision) to the schools for review."""
     return _transition(
         "submit", actor=actor, offer=offer, note=note, now=now, check=_check_submittable
@@ -211,7 +217,9 @@ def offer_submit(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
 
 
 @transaction.atomic
-def offer_review_start(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_review_start(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     """A teacher takes the offer in review; the company sees who is looking at it."""
     return _transition(
         "review_start", actor=actor, offer=offer, note=note, now=now, changes={"reviewer": actor}
@@ -219,7 +227,9 @@ def offer_review_start(*, actor, offer: Offer, note: str = "", now=None) -> Offe
 
 
 @transaction.atomic
-def offer_publish(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_publish(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     """Accept: students can see the offer. Refused when a certificate policy is not met."""
     return _transition(
         "publish",
@@ -233,7 +243,9 @@ def offer_publish(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
 
 
 @transaction.atomic
-def offer_request_changes(*, actor, offer: Offer, message: str, now=None) -> Offer:
+def offer_request_changes(
+    *, actor: User, offer: Offer, message: str, now: dt.datetime | None = None
+) -> Offer:
     """Ask the company to change the offer; `message` says what, and is shown to the company."""
     message = _require("message", message, _("Schrijf op welke aanpassing u vraagt."))
     return _transition(
@@ -247,7 +259,9 @@ def offer_request_changes(*, actor, offer: Offer, message: str, now=None) -> Off
 
 
 @transaction.atomic
-def offer_reject(*, actor, offer: Offer, reason: str, now=None) -> Offer:
+def offer_reject(
+    *, actor: User, offer: Offer, reason: str, now: dt.datetime | None = None
+) -> Offer:
     """Reject with a reason; the company sees the reason (students never do)."""
     reason = _require("reason", reason, _("Geef een reden: het bedrijf krijgt die te zien."))
     return _transition(
@@ -261,23 +275,31 @@ def offer_reject(*, actor, offer: Offer, reason: str, now=None) -> Offer:
 
 
 @transaction.atomic
-def offer_start(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_start(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     return _transition(
         "start", actor=actor, offer=offer, note=note, now=now, check=_check_certificates
     )
 
 
 @transaction.atomic
-def offer_complete(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_complete(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     return _transition("complete", actor=actor, offer=offer, note=note, now=now)
 
 
 @transaction.atomic
-def offer_archive(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_archive(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     return _transition("archive", actor=actor, offer=offer, note=note, now=now)
 
 
 @transaction.atomic
-def offer_withdraw(*, actor, offer: Offer, note: str = "", now=None) -> Offer:
+def offer_withdraw(
+    *, actor: User, offer: Offer, note: str = "", now: dt.datetime | None = None
+) -> Offer:
     """The company pulls its offer back, from any state that is not final."""
     return _transition("withdraw", actor=actor, offer=offer, note=note, now=now)

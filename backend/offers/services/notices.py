@@ -1,96 +1,115 @@
 """What each side hears when an offer changes status (pain point: companies "hear nothing").
 
-Messages are written in each recipient's language and keyed per transition, so a retried
-service call or task never sends the same news twice."""
+Messages are written in each recipient's language (`message_for`) and keyed per transition, so
+a retried service call or task never sends the same news twice. They link to the offer's page."""
+
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import User
-from backend.notifications.services import Message, notify_many
+from backend.accounts.roles import COORDINATING_ROLES
+from backend.core.links import PageLink
+from backend.notifications.services import Message, message_for, notify_many
 from backend.offers.models import Offer, OfferStatus, OfferTransition
 from backend.offers.selectors import (
-    RUN_ROLES,
     company_contact_ids,
     offer_target_school_ids,
-    offer_url,
     school_staff_ids,
 )
 
 CATEGORY_COMPANY = "offer_status"
 CATEGORY_SCHOOL = "offer_review"
 
-
-def _company_text(offer: Offer, transition: OfferTransition) -> tuple[str, str]:
-    values = {"title": offer.title, "note": transition.note}
-    titles = {
-        OfferStatus.SUBMITTED: _("Uw aanbod “%(title)s” is ingediend"),
-        OfferStatus.IN_REVIEW: _("Een docent beoordeelt nu uw aanbod “%(title)s”"),
-        OfferStatus.PUBLISHED: _("Uw aanbod “%(title)s” is gepubliceerd"),
-        OfferStatus.CHANGES_REQUESTED: _("De school vraagt een aanpassing van “%(title)s”"),
-        OfferStatus.REJECTED: _("Uw aanbod “%(title)s” is afgewezen"),
-        OfferStatus.RUNNING: _("Uw aanbod “%(title)s” is gestart"),
-        OfferStatus.COMPLETED: _("Uw aanbod “%(title)s” is afgerond"),
-        OfferStatus.ARCHIVED: _("Uw aanbod “%(title)s” is gearchiveerd"),
-        OfferStatus.WITHDRAWN: _("Het aanbod “%(title)s” is ingetrokken"),
-    }
-    bodies = {
-        OfferStatus.SUBMITTED: _("De school beoordeelt het; u hoort het zodra er een besluit is."),
-        OfferStatus.IN_REVIEW: _("U hoort het zodra er een besluit is."),
-        OfferStatus.PUBLISHED: _("Studenten kunnen het nu zien en kiezen."),
-        OfferStatus.CHANGES_REQUESTED: _(
-            "Gevraagde aanpassing: %(note)s\nPas het aanbod aan en dien het opnieuw in."
-        ),
-        OfferStatus.REJECTED: _("Reden: %(note)s"),
-    }
-    title = titles[OfferStatus(transition.to_status)] % values
-    body = bodies.get(OfferStatus(transition.to_status), "")
-    body = body % values if body else (transition.note or "")
-    return title, body
+COMPANY_TITLES = {
+    OfferStatus.SUBMITTED: gettext_lazy("Uw aanbod “%(title)s” is ingediend"),
+    OfferStatus.IN_REVIEW: gettext_lazy("Een docent beoordeelt nu uw aanbod “%(title)s”"),
+    OfferStatus.PUBLISHED: gettext_lazy("Uw aanbod “%(title)s” is gepubliceerd"),
+    OfferStatus.CHANGES_REQUESTED: gettext_lazy("De school vraagt een aanpassing van “%(title)s”"),
+    OfferStatus.REJECTED: gettext_lazy("Uw aanbod “%(title)s” is afgewezen"),
+    OfferStatus.RUNNING: gettext_lazy("Uw aanbod “%(title)s” is gestart"),
+    OfferStatus.COMPLETED: gettext_lazy("Uw aanbod “%(title)s” is afgerond"),
+    OfferStatus.ARCHIVED: gettext_lazy("Uw aanbod “%(title)s” is gearchiveerd"),
+    OfferStatus.WITHDRAWN: gettext_lazy("Het aanbod “%(title)s” is ingetrokken"),
+}
+COMPANY_BODIES = {
+    OfferStatus.SUBMITTED: gettext_lazy(
+        "De school beoordeelt het; u hoort het zodra er een besluit is."
+    ),
+    OfferStatus.IN_REVIEW: gettext_lazy("U hoort het zodra er een besluit is."),
+    OfferStatus.PUBLISHED: gettext_lazy("Studenten kunnen het nu zien en kiezen."),
+    OfferStatus.CHANGES_REQUESTED: gettext_lazy(
+        "Gevraagde aanpassing: %(note)s\nPas het aanbod aan en dien het opnieuw in."
+    ),
+    OfferStatus.REJECTED: gettext_lazy("Reden: %(note)s"),
+}
 
 
-def _school_text(offer: Offer, transition: OfferTransition) -> tuple[str, str]:
-    values = {"title": offer.title, "company": offer.owner.name, "note": transition.note}
+def _company_title(offer: Offer, transition: OfferTransition) -> str:
+    return str(COMPANY_TITLES[OfferStatus(transition.to_status)]) % {"title": offer.title}
+
+
+def _company_body(transition: OfferTransition) -> str:
+    body = COMPANY_BODIES.get(OfferStatus(transition.to_status))
+    if body is None:
+        return transition.note or ""
+    return str(body) % {"note": transition.note}
+
+
+def _school_title(offer: Offer, transition: OfferTransition) -> str:
+    values = {"title": offer.title, "company": offer.owner.name}
     if transition.to_status == OfferStatus.WITHDRAWN:
-        return (
-            _("%(company)s heeft “%(title)s” ingetrokken") % values,
-            transition.note,
-        )
+        return _("%(company)s heeft “%(title)s” ingetrokken") % values
     if transition.from_status == OfferStatus.CHANGES_REQUESTED:
-        title = _("%(company)s heeft “%(title)s” aangepast en opnieuw ingediend") % values
-    else:
-        title = _("Nieuw aanbod van %(company)s ter beoordeling: “%(title)s”") % values
-    return title, transition.note
+        return _("%(company)s heeft “%(title)s” aangepast en opnieuw ingediend") % values
+    return _("Nieuw aanbod van %(company)s ter beoordeling: “%(title)s”") % values
 
 
-def _recipients(ids, exclude: int) -> list[User]:
+def _recipients(ids: Iterable[int], exclude: int) -> list[User]:
     return list(User.objects.filter(pk__in=set(ids), is_active=True).exclude(pk=exclude))
+
+
+def _school_side_ids(offer: Offer, transition: OfferTransition) -> list[int]:
+    """The school hears of a submission, and of a withdrawal of what it had received: its
+    coordinators and the teacher reviewing the offer."""
+    reached_school = transition.to_status == OfferStatus.SUBMITTED or (
+        transition.to_status == OfferStatus.WITHDRAWN
+        and transition.from_status != OfferStatus.DRAFT
+    )
+    if not reached_school:
+        return []
+    ids = school_staff_ids(offer_target_school_ids(offer), COORDINATING_ROLES)
+    if offer.reviewer_id:
+        ids.append(offer.reviewer_id)
+    return ids
 
 
 def offer_transition_notify(*, offer: Offer, transition: OfferTransition) -> int:
     """Tell the other side about a transition; returns how many messages were new."""
-    url = offer_url(offer)
+    link = PageLink("offer-detail", offer.pk)
     key = f"offer:{offer.pk}:transition:{transition.pk}"
-    messages: list[Message] = []
     # The company hears about every change of its offer, except the ones it made itself.
-    for user in _recipients(company_contact_ids(offer.owner_id), exclude=transition.actor_id):
-        with override(user.preferred_language):
-            title, body = _company_text(offer, transition)
-        messages.append(
-            Message(user.pk, CATEGORY_COMPANY, str(title), str(body), url, f"{key}:company")
+    messages: list[Message] = [
+        message_for(
+            user,
+            category=CATEGORY_COMPANY,
+            title=lambda: _company_title(offer, transition),
+            body=lambda: _company_body(transition),
+            link=link,
+            dedupe_key=f"{key}:company",
         )
-    school_side: list[int] = []
-    if transition.to_status == OfferStatus.SUBMITTED or (
-        transition.to_status == OfferStatus.WITHDRAWN
-        and transition.from_status != OfferStatus.DRAFT
-    ):
-        school_side = school_staff_ids(offer_target_school_ids(offer), RUN_ROLES)
-        if offer.reviewer_id:
-            school_side.append(offer.reviewer_id)
-    for user in _recipients(school_side, exclude=transition.actor_id):
-        with override(user.preferred_language):
-            title, body = _school_text(offer, transition)
-        messages.append(
-            Message(user.pk, CATEGORY_SCHOOL, str(title), str(body), url, f"{key}:school")
+        for user in _recipients(company_contact_ids(offer.owner_id), exclude=transition.actor_id)
+    ]
+    messages += [
+        message_for(
+            user,
+            category=CATEGORY_SCHOOL,
+            title=lambda: _school_title(offer, transition),
+            body=transition.note,
+            link=link,
+            dedupe_key=f"{key}:school",
         )
+        for user in _recipients(_school_side_ids(offer, transition), exclude=transition.actor_id)
+    ]
     return len(notify_many(messages=messages, now=transition.at))

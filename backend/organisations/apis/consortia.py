@@ -1,22 +1,28 @@
 """Consortia and their members."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.apis.common import signed_in_user
 from backend.organisations import selectors, services
 from backend.organisations.apis.organisations import OrganisationBriefSerializer
 from backend.organisations.models import (
+    Consortium,
     ConsortiumMembership,
     ConsortiumRole,
     Organisation,
 )
 
 
-class ConsortiumMemberOutputSerializer(serializers.Serializer):
+class ConsortiumMemberOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     organisation = OrganisationBriefSerializer()
     role = serializers.CharField()
@@ -25,7 +31,7 @@ class ConsortiumMemberOutputSerializer(serializers.Serializer):
     left_on = serializers.DateField()
 
 
-class ConsortiumOutputSerializer(serializers.Serializer):
+class ConsortiumOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -34,11 +40,11 @@ class ConsortiumOutputSerializer(serializers.Serializer):
     members = ConsortiumMemberOutputSerializer(source="memberships", many=True)
 
 
-class ConsortiumListApi(generics.ListAPIView):
+class ConsortiumListApi(generics.ListAPIView[Consortium]):
     """GET consortia with their members. POST {name, lead, ...}: Koppel staff or an institution
     admin of the lead organisation."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumListInput"
 
@@ -52,21 +58,23 @@ class ConsortiumListApi(generics.ListAPIView):
     search_fields = ["name"]
     ordering_fields = ["name", "starts_on"]
 
-    def get_queryset(self):
-        return selectors.consortia_visible_to(self.request.user).prefetch_related(
+    def get_queryset(self) -> QuerySet[Consortium]:
+        return selectors.consortia_visible_to(signed_in_user(self.request)).prefetch_related(
             "memberships__organisation"
         )
 
     @extend_schema(request=InputSerializer, responses={201: ConsortiumOutputSerializer})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consortium = services.consortium_create(actor=request.user, **data.validated_data)
+        consortium = services.consortium_create(
+            actor=signed_in_user(request), **data.validated_data
+        )
         return Response(ConsortiumOutputSerializer(consortium).data, status=201)
 
 
 class ConsortiumDetailApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumDetailInput"
 
@@ -77,28 +85,28 @@ class ConsortiumDetailApi(APIView):
 
     serializer_class = ConsortiumOutputSerializer
 
-    def _consortium(self, request, pk):
-        return get_object_or_404(selectors.consortia_visible_to(request.user), pk=pk)
+    def _consortium(self, request: Request, pk: int) -> Consortium:
+        return get_object_or_404(selectors.consortia_visible_to(signed_in_user(request)), pk=pk)
 
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(ConsortiumOutputSerializer(self._consortium(request, pk)).data)
 
     @extend_schema(request=InputSerializer, responses=ConsortiumOutputSerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: Request, pk: int) -> Response:
         consortium = self._consortium(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consortium = services.consortium_update(
-            consortium=consortium, actor=request.user, **data.validated_data
+            consortium=consortium, actor=signed_in_user(request), **data.validated_data
         )
         return Response(ConsortiumOutputSerializer(consortium).data)
 
 
-class ConsortiumMemberListApi(generics.ListAPIView):
+class ConsortiumMemberListApi(generics.ListAPIView[ConsortiumMembership]):
     """GET the members of a consortium; POST {organisation, role, joined_on} adds one (admins of
     the lead organisation, Koppel staff)."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumMemberListInput"
 
@@ -110,66 +118,68 @@ class ConsortiumMemberListApi(generics.ListAPIView):
     filterset_fields = ["role"]
     ordering_fields = ["organisation__name", "joined_on"]
 
-    def _consortium(self):
+    def _consortium(self) -> Consortium:
         return get_object_or_404(
-            selectors.consortia_visible_to(self.request.user), pk=self.kwargs["pk"]
+            selectors.consortia_visible_to(signed_in_user(self.request)), pk=self.kwargs["pk"]
         )
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ConsortiumMembership]:
         if getattr(self, "swagger_fake_view", False):
             return ConsortiumMembership.objects.none()
         return selectors.consortium_members(self._consortium())
 
     @extend_schema(request=InputSerializer, responses={201: ConsortiumMemberOutputSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.consortium_member_add(
-            consortium=self._consortium(), actor=request.user, **data.validated_data
+            consortium=self._consortium(), actor=signed_in_user(request), **data.validated_data
         )
         return Response(ConsortiumMemberOutputSerializer(member).data, status=201)
 
 
-def _consortium_member(request, pk: int) -> ConsortiumMembership:
+def _consortium_member(request: Request, pk: int) -> ConsortiumMembership:
     return get_object_or_404(
         ConsortiumMembership.objects.select_related("consortium", "organisation").filter(
-            consortium__in=selectors.consortia_visible_to(request.user)
+            consortium__in=selectors.consortia_visible_to(signed_in_user(request))
         ),
         pk=pk,
     )
 
 
 class ConsortiumMemberDetailApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumMemberDetailInput"
 
         role = serializers.ChoiceField(choices=ConsortiumRole.choices)
 
     @extend_schema(request=InputSerializer, responses=ConsortiumMemberOutputSerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.consortium_member_update(
-            membership=_consortium_member(request, pk), actor=request.user, **data.validated_data
+            membership=_consortium_member(request, pk),
+            actor=signed_in_user(request),
+            **data.validated_data,
         )
         return Response(ConsortiumMemberOutputSerializer(member).data)
 
 
 class ConsortiumMemberEndApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumMemberEndInput"
 
         left_on = serializers.DateField(required=False)
 
     @extend_schema(request=InputSerializer, responses=ConsortiumMemberOutputSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.consortium_member_end(
             membership=_consortium_member(request, pk),
-            actor=request.user,
+            actor=signed_in_user(request),
             left_on=data.validated_data.get("left_on") or timezone.localdate(),
         )
         return Response(ConsortiumMemberOutputSerializer(member).data)

@@ -1,30 +1,31 @@
 """Organisations, their staff lists and locations."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import Membership, Role
-from backend.accounts.selectors import staff_school_ids
+from backend.accounts.apis.common import signed_in_user
+from backend.accounts.models import Membership
 from backend.core.errors import PermissionDenied
-from backend.organisations import selectors, services
-from backend.organisations.models import (
-    Organisation,
-    OrganisationKind,
-)
+from backend.organisations import access, selectors, services
+from backend.organisations.models import Location, Organisation, OrganisationKind
 
 
-class OrganisationBriefSerializer(serializers.ModelSerializer):
+class OrganisationBriefSerializer(serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind"]
 
 
-class OrganisationOutputSerializer(serializers.ModelSerializer):
+class OrganisationOutputSerializer(serializers.ModelSerializer[Organisation]):
     succeeded_by = OrganisationBriefSerializer(read_only=True)
 
     class Meta:
@@ -43,7 +44,7 @@ class OrganisationOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class OrganisationInputSerializer(serializers.Serializer):
+class OrganisationInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
     brin = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
@@ -53,11 +54,11 @@ class OrganisationInputSerializer(serializers.Serializer):
     employee_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 
-def visible_organisation_or_404(request, pk: int) -> Organisation:
-    return get_object_or_404(selectors.organisations_visible_to(request.user), pk=pk)
+def visible_organisation_or_404(request: Request, pk: int) -> Organisation:
+    return get_object_or_404(selectors.organisations_visible_to(signed_in_user(request)), pk=pk)
 
 
-class OrganisationListApi(generics.ListAPIView):
+class OrganisationListApi(generics.ListAPIView[Organisation]):
     """GET: organisations you may see (filter `kind`, search name/KvK/BRIN, order by name).
     POST: register one (Koppel staff; a school's intake team registers companies)."""
 
@@ -67,16 +68,18 @@ class OrganisationListApi(generics.ListAPIView):
     ordering_fields = ["name", "created_at"]
     ordering = ["name"]
 
-    def get_queryset(self):
-        return selectors.organisations_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return selectors.organisations_visible_to(signed_in_user(self.request))
 
     @extend_schema(
         request=OrganisationInputSerializer, responses={201: OrganisationOutputSerializer}
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = OrganisationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organisation = services.organisation_create(actor=request.user, **data.validated_data)
+        organisation = services.organisation_create(
+            actor=signed_in_user(request), **data.validated_data
+        )
         return Response(OrganisationOutputSerializer(organisation).data, status=201)
 
 
@@ -84,7 +87,7 @@ class OrganisationDetailApi(APIView):
     """GET one organisation; its contact people are included for its own people and for school
     staff. PATCH: its managers (institution admin / company contact) and Koppel staff."""
 
-    class ContactSerializer(serializers.Serializer):
+    class ContactSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "OrganisationDetailContact"
 
@@ -94,30 +97,21 @@ class OrganisationDetailApi(APIView):
         job_title = serializers.CharField()
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         organisation = visible_organisation_or_404(request, pk)
         data = OrganisationOutputSerializer(organisation).data
-        user = request.user
-        if (
-            user.is_staff
-            or staff_school_ids(user)
-            or selectors.can_see_staff_list(user, organisation)
-        ):
-            contacts = (
-                Membership.objects.active()
-                .filter(organisation=organisation, role=Role.COMPANY_CONTACT)
-                .select_related("user")
-            )
+        if access.can_see_contacts(signed_in_user(request), organisation):
+            contacts = selectors.organisation_contacts(organisation)
             data["contacts"] = self.ContactSerializer(contacts, many=True).data
         return Response(data)
 
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationOutputSerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: Request, pk: int) -> Response:
         organisation = visible_organisation_or_404(request, pk)
         data = OrganisationInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         organisation = services.organisation_update(
-            organisation=organisation, actor=request.user, **data.validated_data
+            organisation=organisation, actor=signed_in_user(request), **data.validated_data
         )
         return Response(OrganisationOutputSerializer(organisation).data)
 
@@ -125,7 +119,7 @@ class OrganisationDetailApi(APIView):
 class OrganisationSucceedApi(APIView):
     """POST {successor, on}: record a takeover (see services.organisation_succeed)."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "OrganisationSucceedInput"
 
@@ -133,17 +127,17 @@ class OrganisationSucceedApi(APIView):
         on = serializers.DateField()
 
     @extend_schema(request=InputSerializer, responses=OrganisationOutputSerializer)
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         organisation = visible_organisation_or_404(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organisation = services.organisation_succeed(
-            organisation=organisation, actor=request.user, **data.validated_data
+            organisation=organisation, actor=signed_in_user(request), **data.validated_data
         )
         return Response(OrganisationOutputSerializer(organisation).data)
 
 
-class MembershipOutputSerializer(serializers.ModelSerializer):
+class MembershipOutputSerializer(serializers.ModelSerializer[Membership]):
     name = serializers.CharField(source="user.get_full_name")
     email = serializers.EmailField(source="user.email")
     user_id = serializers.IntegerField()
@@ -154,7 +148,7 @@ class MembershipOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "user_id", "name", "email", "role", "role_label", "job_title", "ended_at"]
 
 
-class OrganisationMembershipListApi(generics.ListAPIView):
+class OrganisationMembershipListApi(generics.ListAPIView[Membership]):
     """GET the staff list of an organisation (not its students), ended memberships included
     (`?active=true` for current ones). For its admins, coordinators, company contacts."""
 
@@ -163,11 +157,11 @@ class OrganisationMembershipListApi(generics.ListAPIView):
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     ordering_fields = ["user__last_name", "role", "created_at"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
         organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"])
-        if not selectors.can_see_staff_list(self.request.user, organisation):
+        if not access.can_see_staff_list(signed_in_user(self.request), organisation):
             raise PermissionDenied(_("Je mag de medewerkers van deze organisatie niet inzien."))
         queryset = selectors.organisation_staff(organisation)
         if self.request.query_params.get("active") == "true":
@@ -175,7 +169,7 @@ class OrganisationMembershipListApi(generics.ListAPIView):
         return queryset
 
 
-class LocationOutputSerializer(serializers.Serializer):
+class LocationOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     organisation = OrganisationBriefSerializer()
     name = serializers.CharField()
@@ -184,7 +178,7 @@ class LocationOutputSerializer(serializers.Serializer):
     city = serializers.CharField()
 
 
-class LocationInputSerializer(serializers.Serializer):
+class LocationInputSerializer(serializers.Serializer[Any]):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     name = serializers.CharField(max_length=200)
     street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -192,41 +186,45 @@ class LocationInputSerializer(serializers.Serializer):
     city = serializers.CharField(max_length=100)
 
 
-class LocationListApi(generics.ListAPIView):
+class LocationListApi(generics.ListAPIView[Location]):
     serializer_class = LocationOutputSerializer
     filterset_fields = ["organisation", "city"]
     search_fields = ["name", "city", "postcode"]
     ordering_fields = ["name", "city"]
 
-    def get_queryset(self):
-        return selectors.locations_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Location]:
+        return selectors.locations_visible_to(signed_in_user(self.request))
 
     @extend_schema(request=LocationInputSerializer, responses={201: LocationOutputSerializer})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = LocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        location = services.location_create(actor=request.user, **data.validated_data)
+        location = services.location_create(actor=signed_in_user(request), **data.validated_data)
         return Response(LocationOutputSerializer(location).data, status=201)
 
 
 class LocationDetailApi(APIView):
     serializer_class = LocationOutputSerializer
 
-    def _location(self, request, pk):
-        return get_object_or_404(selectors.locations_visible_to(request.user), pk=pk)
+    def _location(self, request: Request, pk: int) -> Location:
+        return get_object_or_404(selectors.locations_visible_to(signed_in_user(request)), pk=pk)
 
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(LocationOutputSerializer(self._location(request, pk)).data)
 
     @extend_schema(request=LocationInputSerializer, responses=LocationOutputSerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: Request, pk: int) -> Response:
         location = self._location(request, pk)
         data = LocationInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "organisation"}
-        location = services.location_update(location=location, actor=request.user, **fields)
+        location = services.location_update(
+            location=location, actor=signed_in_user(request), **fields
+        )
         return Response(LocationOutputSerializer(location).data)
 
-    def delete(self, request, pk: int):
-        services.location_delete(location=self._location(request, pk), actor=request.user)
+    def delete(self, request: Request, pk: int) -> Response:
+        services.location_delete(
+            location=self._location(request, pk), actor=signed_in_user(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

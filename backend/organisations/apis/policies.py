@@ -1,28 +1,29 @@
 """Schools' policies: certificate policies and the school's own rules (import, care notes)."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.selectors import staff_school_ids
+from backend.accounts.apis.common import signed_in_user
+from backend.accounts.models import CertificateKind
+from backend.accounts.roles import CARE_NOTES_READER_ROLES
 from backend.core.errors import PermissionDenied
-from backend.organisations import selectors, services
+from backend.organisations import access, selectors, services
 from backend.organisations.apis.organisations import (
     OrganisationBriefSerializer,
     visible_organisation_or_404,
 )
-from backend.organisations.models import (
-    CARE_NOTES_READER_ROLES,
-    CertificateKind,
-    CertificatePolicy,
-    PolicySubject,
-)
+from backend.organisations.models import CertificatePolicy, Organisation, PolicySubject
 
 
-class CertificatePolicyOutputSerializer(serializers.Serializer):
+class CertificatePolicyOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     organisation = OrganisationBriefSerializer()
     certificate = serializers.CharField()
@@ -31,11 +32,11 @@ class CertificatePolicyOutputSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class CertificatePolicyListApi(generics.ListAPIView):
+class CertificatePolicyListApi(generics.ListAPIView[CertificatePolicy]):
     """GET a school's certificate policies (public: companies must know them). POST {certificate,
     applies_to, note}: the school's institution admins."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "CertificatePolicyListInput"
 
@@ -47,29 +48,29 @@ class CertificatePolicyListApi(generics.ListAPIView):
     filterset_fields = ["certificate", "applies_to"]
     ordering_fields = ["certificate", "applies_to"]
 
-    def _organisation(self):
+    def _organisation(self) -> Organisation:
         return visible_organisation_or_404(self.request, self.kwargs["pk"])
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[CertificatePolicy]:
         if getattr(self, "swagger_fake_view", False):
             return CertificatePolicy.objects.none()
         return selectors.certificate_policies_for(self._organisation())
 
     @extend_schema(request=InputSerializer, responses={201: CertificatePolicyOutputSerializer})
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         policy = services.certificate_policy_create(
-            organisation=self._organisation(), actor=request.user, **data.validated_data
+            organisation=self._organisation(), actor=signed_in_user(request), **data.validated_data
         )
         return Response(CertificatePolicyOutputSerializer(policy).data, status=201)
 
 
 class CertificatePolicyDeleteApi(APIView):
     @extend_schema(responses={204: None})
-    def delete(self, request, pk: int):
+    def delete(self, request: Request, pk: int) -> Response:
         policy = get_object_or_404(CertificatePolicy.objects.select_related("organisation"), pk=pk)
-        services.certificate_policy_delete(policy=policy, actor=request.user)
+        services.certificate_policy_delete(policy=policy, actor=signed_in_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -81,7 +82,7 @@ class SchoolPolicyApi(APIView):
     students, besides its institution admins. `care_notes_roles` (default []): roles of the school
     that read every student's care notes, besides the student's own coach."""
 
-    class PolicySerializer(serializers.Serializer):
+    class PolicySerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "SchoolPolicy"
 
@@ -92,26 +93,26 @@ class SchoolPolicyApi(APIView):
             max_length=len(CARE_NOTES_READER_ROLES),
         )
 
-    def _school(self, request, pk: int):
+    def _school(self, request: Request, pk: int) -> Organisation:
         school = visible_organisation_or_404(request, pk)
         if not school.is_school:
             raise PermissionDenied(_("Alleen scholen hebben dit beleid."))
-        if not (request.user.is_staff or school.pk in staff_school_ids(request.user)):
+        if not access.can_see_school_policy(signed_in_user(request), school):
             raise PermissionDenied(
                 _("Alleen medewerkers van %(name)s zien dit beleid.") % {"name": school.name}
             )
         return school
 
     @extend_schema(responses=PolicySerializer)
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(self.PolicySerializer(self._school(request, pk)).data)
 
     @extend_schema(request=PolicySerializer, responses=PolicySerializer)
-    def patch(self, request, pk: int):
+    def patch(self, request: Request, pk: int) -> Response:
         school = self._school(request, pk)
         data = self.PolicySerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         school = services.school_policy_update(
-            school=school, actor=request.user, **data.validated_data
+            school=school, actor=signed_in_user(request), **data.validated_data
         )
         return Response(self.PolicySerializer(school).data)

@@ -1,8 +1,10 @@
-"""Writes for organisations, locations, consortia and certificate policies.
+"""Writes for organisations, locations, consortia, certificate policies and checks, and a
+company's own sign-up.
 
 Every service takes the acting person, checks they may do it and validates before saving.
 """
 
+from backend.organisations.services.certificates import certificate_verify
 from backend.organisations.services.consortia import (
     consortium_create,
     consortium_member_add,
@@ -10,6 +12,7 @@ from backend.organisations.services.consortia import (
     consortium_member_update,
     consortium_update,
 )
+from backend.organisations.services.onboarding import SignUp, company_sign_up
 from backend.organisations.services.organisations import (
     location_create,
     location_delete,
@@ -27,8 +30,11 @@ from backend.organisations.services.policies import (
 )
 
 __all__ = [
+    "SignUp",
     "certificate_policy_create",
     "certificate_policy_delete",
+    "certificate_verify",
+    "company_sign_up",
     "consortium_create",
     "consortium_member_add",
     "consortium_member_end",

@@ -8,15 +8,12 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.errors import Conflict, PermissionDenied, field_error
+from backend.organisations.access import can_start_consortium, require_consortium_manager
 from backend.organisations.models import (
     Consortium,
     ConsortiumMembership,
     ConsortiumRole,
     Organisation,
-)
-from backend.organisations.selectors import (
-    can_manage_consortium,
-    can_manage_organisation,
 )
 from backend.organisations.services.organisations import validate_and_save
 
@@ -33,7 +30,7 @@ def consortium_create(
 ) -> Consortium:
     """Start a consortium with `lead` as penvoerder. Koppel staff, or an institution admin of the
     lead organisation."""
-    if not (actor.is_staff or can_manage_organisation(actor, lead)):
+    if not can_start_consortium(actor, lead):
         raise PermissionDenied(
             _("Alleen een beheerder van %(name)s kan dit consortium starten.") % {"name": lead.name}
         )
@@ -54,17 +51,9 @@ def consortium_create(
     return consortium
 
 
-def _require_consortium_manager(actor: User, consortium: Consortium) -> None:
-    if not can_manage_consortium(actor, consortium):
-        raise PermissionDenied(
-            _("Alleen de beheerders van de penvoerder van %(name)s beheren de leden.")
-            % {"name": consortium.name}
-        )
-
-
 @transaction.atomic
 def consortium_update(*, consortium: Consortium, actor: User, **fields: Any) -> Consortium:
-    _require_consortium_manager(actor, consortium)
+    require_consortium_manager(actor, consortium)
     for name in ("name", "description", "starts_on", "ends_on"):
         if name in fields:
             setattr(consortium, name, fields[name])
@@ -90,7 +79,7 @@ def consortium_member_add(
 ) -> ConsortiumMembership:
     """Add an organisation to a consortium. An organisation that left before rejoins (its row is
     reused: one row per consortium and organisation)."""
-    _require_consortium_manager(actor, consortium)
+    require_consortium_manager(actor, consortium)
     if role not in ConsortiumRole.values:
         raise field_error("role", _("Onbekende rol in het consortium: %(role)s.") % {"role": role})
     existing = ConsortiumMembership.objects.filter(
@@ -114,7 +103,7 @@ def consortium_member_add(
 def consortium_member_update(
     *, membership: ConsortiumMembership, role: str, actor: User
 ) -> ConsortiumMembership:
-    _require_consortium_manager(actor, membership.consortium)
+    require_consortium_manager(actor, membership.consortium)
     if role not in ConsortiumRole.values:
         raise field_error("role", _("Onbekende rol in het consortium: %(role)s.") % {"role": role})
     membership.role = role
@@ -127,7 +116,7 @@ def consortium_member_end(
     *, membership: ConsortiumMembership, left_on: dt.date, actor: User
 ) -> ConsortiumMembership:
     """An organisation leaves a consortium; the row stays for history."""
-    _require_consortium_manager(actor, membership.consortium)
+    require_consortium_manager(actor, membership.consortium)
     if membership.left_on is not None:
         raise Conflict(_("Deze organisatie heeft het consortium al verlaten."))
     if membership.joined_on and left_on < membership.joined_on:

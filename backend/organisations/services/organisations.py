@@ -5,18 +5,21 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from backend.accounts.access import can_manage_organisation
 from backend.accounts.models import User
 from backend.core.errors import Conflict, PermissionDenied, field_error
+from backend.organisations.access import (
+    can_create_organisation,
+    may_record_takeover,
+    require_organisation_manager,
+)
 from backend.organisations.models import (
     Location,
     Organisation,
     OrganisationKind,
-)
-from backend.organisations.selectors import (
-    can_create_organisation,
-    can_manage_organisation,
 )
 
 ORGANISATION_FIELDS = ("name", "kind", "brin", "kvk", "website", "description", "employee_count")
@@ -57,7 +60,7 @@ def _check_identifiers(organisation: Organisation) -> None:
         )
 
 
-def validate_and_save(instance, **full_clean_kwargs) -> None:
+def validate_and_save(instance: Model, **full_clean_kwargs: Any) -> None:
     # Uniqueness is checked by the callers with readable messages; the DB constraints catch races.
     instance.full_clean(validate_constraints=False, validate_unique=False, **full_clean_kwargs)
     instance.save()
@@ -146,23 +149,28 @@ def organisation_succeed(
       `successor` when it is the organisation itself.
     """
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    allowed = actor.is_staff or (
-        can_manage_organisation(actor, organisation) and can_manage_organisation(actor, successor)
-    )
-    if not allowed:
+    if not may_record_takeover(actor, organisation, successor):
         raise PermissionDenied(
             _(
                 "Alleen Koppel-beheer of een contactpersoon van beide organisaties legt een overname vast."
             )
         )
+    _check_succession(organisation, successor)
+    organisation.succeeded_by = successor
+    organisation.succeeded_on = on
+    organisation.save(update_fields=["succeeded_by", "succeeded_on", "updated_at"])
+    return organisation
+
+
+def _check_succession(organisation: Organisation, successor: Organisation) -> None:
     if successor.pk == organisation.pk:
         raise field_error("successor", _("Een organisatie kan zichzelf niet opvolgen."))
-    if organisation.succeeded_by_id:
+    if (taken_over_by := organisation.succeeded_by) is not None:
         raise Conflict(
             _("%(name)s is al overgenomen door %(successor)s op %(on)s.")
             % {
                 "name": organisation.name,
-                "successor": organisation.succeeded_by.name,
+                "successor": taken_over_by.name,
                 "on": organisation.succeeded_on,
             }
         )
@@ -170,17 +178,6 @@ def organisation_succeed(
         raise Conflict(
             _("%(name)s is zelf overgenomen door %(current)s; kies die als opvolger.")
             % {"name": successor.name, "current": successor.current().name}
-        )
-    organisation.succeeded_by = successor
-    organisation.succeeded_on = on
-    organisation.save(update_fields=["succeeded_by", "succeeded_on", "updated_at"])
-    return organisation
-
-
-def require_manager(actor: User, organisation: Organisation) -> None:
-    if not can_manage_organisation(actor, organisation):
-        raise PermissionDenied(
-            _("Je mag de gegevens van %(name)s niet wijzigen.") % {"name": organisation.name}
         )
 
 
@@ -194,7 +191,7 @@ def location_create(
     city: str,
     street: str = "",
 ) -> Location:
-    require_manager(actor, organisation)
+    require_organisation_manager(actor, organisation)
     location = Location(
         organisation=organisation,
         name=name.strip(),
@@ -208,7 +205,7 @@ def location_create(
 
 @transaction.atomic
 def location_update(*, location: Location, actor: User, **fields: Any) -> Location:
-    require_manager(actor, location.organisation)
+    require_organisation_manager(actor, location.organisation)
     for name in ("name", "street", "postcode", "city"):
         if name in fields:
             value = fields[name] or ""
@@ -219,5 +216,5 @@ def location_update(*, location: Location, actor: User, **fields: Any) -> Locati
 
 @transaction.atomic
 def location_delete(*, location: Location, actor: User) -> None:
-    require_manager(actor, location.organisation)
+    require_organisation_manager(actor, location.organisation)
     location.delete()

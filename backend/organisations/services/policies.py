@@ -3,16 +3,15 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import User
+from backend.accounts.models import CertificateKind, User
+from backend.accounts.roles import CARE_NOTES_READER_ROLES
 from backend.core.errors import Conflict, field_error
+from backend.organisations.access import require_organisation_manager
 from backend.organisations.models import (
-    CARE_NOTES_READER_ROLES,
-    CertificateKind,
     CertificatePolicy,
     Organisation,
     PolicySubject,
 )
-from backend.organisations.services.organisations import require_manager
 
 
 @transaction.atomic
@@ -22,7 +21,7 @@ def certificate_policy_create(
     """A school's rule, e.g. "guest teachers need a valid VOG". Admins of that school."""
     if not organisation.is_school:
         raise field_error("organisation", _("Alleen scholen stellen certificaatbeleid vast."))
-    require_manager(actor, organisation)
+    require_organisation_manager(actor, organisation)
     if certificate not in CertificateKind.values:
         raise field_error(
             "certificate", _("Onbekend certificaat: %(kind)s.") % {"kind": certificate}
@@ -42,7 +41,7 @@ def certificate_policy_create(
 
 @transaction.atomic
 def certificate_policy_delete(*, policy: CertificatePolicy, actor: User) -> None:
-    require_manager(actor, policy.organisation)
+    require_organisation_manager(actor, policy.organisation)
     policy.delete()
 
 
@@ -64,7 +63,7 @@ def school_policy_update(
     """
     if not school.is_school:
         raise field_error("organisation", _("Alleen scholen hebben dit beleid."))
-    require_manager(actor, school)
+    require_organisation_manager(actor, school)
     if care_notes_roles is not None:
         unknown = sorted(set(care_notes_roles) - set(CARE_NOTES_READER_ROLES))
         if unknown:

@@ -1,30 +1,46 @@
 """Guest lesson bookings: the list and the detail page where teacher and expert accept,
 decline, propose another date, cancel and give feedback."""
 
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.engagement import services
-from backend.engagement.selectors.access import managed_company_ids, teaching_school_ids
-from backend.engagement.selectors.bookings import booking_side, bookings_visible_to
+from backend.engagement.selectors.access import (
+    booking_may_answer,
+    booking_may_answer_proposal,
+    booking_may_cancel,
+    booking_may_give_feedback,
+    may_list_bookings,
+)
+from backend.engagement.selectors.bookings import (
+    booking_feedback,
+    booking_transitions,
+    bookings_visible_to,
+)
 from frontend.forms import apply_application_error
-from frontend.views.engagement.common import T, require
+from frontend.views.engagement.common import SignedInRequest, T, require
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+    from backend.engagement.models import GuestLessonBooking
 
 
 @login_required
-def booking_list_page(request):
+def booking_list_page(request: SignedInRequest) -> HttpResponse:
     bookings = bookings_visible_to(request.user)
-    require(
-        bool(teaching_school_ids(request.user) or managed_company_ids(request.user))
-        or request.user.is_staff
-    )
+    require(may_list_bookings(request.user))
     return render(request, T + "booking_list.html", {"bookings": bookings[:200]})
 
 
@@ -55,7 +71,10 @@ class FeedbackForm(forms.Form):
     )
 
 
-BOOKING_ACTIONS = {
+# One action of the booking page: (user, booking, the form's cleaned data, now) → the service call.
+BookingAction = Callable[["User", "GuestLessonBooking", dict[str, Any], dt.datetime], object]
+
+BOOKING_ACTIONS: dict[str, tuple[type[forms.Form], BookingAction]] = {
     "accept": (
         NoteForm,
         lambda u, b, d, now: services.booking_accept(actor=u, booking=b, note=d["note"], now=now),
@@ -104,17 +123,32 @@ BOOKING_DONE = {
 }
 
 
-def _agreement_url(booking) -> str:
+def _agreement_url(booking: "GuestLessonBooking") -> str:
     if not booking.agreement_id:
         return ""
-    try:
-        return reverse("frontend:agreement-detail", args=[booking.agreement_id])
-    except NoReverseMatch:
-        return ""
+    return reverse("frontend:agreement-detail", args=[booking.agreement_id])
+
+
+def _booking_context(
+    request: SignedInRequest, booking: "GuestLessonBooking", forms_by_action: dict[str, forms.Form]
+) -> dict[str, Any]:
+    """What the page shows, and which actions it offers: the engagement access rules decide."""
+    user, now = request.user, timezone.now()
+    return {
+        "booking": booking,
+        "may_answer": booking_may_answer(user, booking),
+        "may_answer_proposal": booking_may_answer_proposal(user, booking),
+        "may_cancel": booking_may_cancel(user, booking, now=now),
+        "may_give_feedback": booking_may_give_feedback(user, booking, now=now),
+        "forms": {k.replace("-", "_"): v for k, v in forms_by_action.items()},
+        "transitions": booking_transitions(booking),
+        "feedback": booking_feedback(booking),
+        "agreement_url": _agreement_url(booking),
+    }
 
 
 @login_required
-def booking_detail_page(request, pk):
+def booking_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(bookings_visible_to(request.user), pk=pk)
     forms_by_action = {
         name: form_class(prefix=name) for name, (form_class, _a) in BOOKING_ACTIONS.items()
@@ -136,13 +170,6 @@ def booking_detail_page(request, pk):
             else:
                 messages.success(request, str(BOOKING_DONE[action]))
                 return redirect("frontend:engagement-booking-detail", pk=booking.pk)
-    context = {
-        "booking": booking,
-        "side": booking_side(request.user, booking),
-        "forms": {k.replace("-", "_"): v for k, v in forms_by_action.items()},
-        "transitions": booking.transitions.select_related("actor"),
-        "feedback": booking.feedback.select_related("author"),
-        "is_past": booking.ends_at <= timezone.now(),
-        "agreement_url": _agreement_url(booking),
-    }
-    return render(request, T + "booking_detail.html", context)
+    return render(
+        request, T + "booking_detail.html", _booking_context(request, booking, forms_by_action)
+    )

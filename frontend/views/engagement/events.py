@@ -2,11 +2,13 @@
 register a table, students book a slot."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,31 +16,34 @@ from django.utils.translation import gettext_lazy
 
 from backend.core.errors import ApplicationError
 from backend.engagement import services
-from backend.engagement.models import (
-    EventAttendance,
-    EventBookingKind,
-    EventKind,
-    EventSlot,
-    EventTable,
-)
+from backend.engagement.models import EventBookingKind, EventKind
 from backend.engagement.selectors.access import (
-    managed_company_ids,
-    organiser_school_ids,
-    student_school_ids,
+    event_can_organise,
+    event_student_may_book,
+    is_company_contact,
+    is_student,
+    may_organise_events,
 )
 from backend.engagement.selectors.events import (
+    consortium_of,
     event_attendance_summary,
     event_bookings,
-    event_can_organise,
+    event_bookings_at_table,
     event_contacts_for,
+    event_school_for,
     event_slot_grid,
-    event_student_may_book,
+    event_slots,
+    event_table_choices,
+    event_table_of,
     event_tables,
     events_visible_to,
 )
-from backend.organisations.models import Organisation
+from backend.organisations.selectors import acting_company
 from frontend.forms import apply_application_error
-from frontend.views.engagement.common import T, require
+from frontend.views.engagement.common import SignedInRequest, T, require
+
+if TYPE_CHECKING:
+    from backend.engagement.models import Event, EventTable
 
 
 class EventForm(forms.Form):
@@ -66,44 +71,42 @@ class EventForm(forms.Form):
     )
 
 
+def _event_create(request: SignedInRequest, form: EventForm) -> "Event | None":
+    """Create the event the form describes, for the coordinator's school; None when refused
+    (the form then carries the errors)."""
+    d = form.cleaned_data
+    school = event_school_for(request.user)
+    if school is None:
+        raise DjangoPermissionDenied
+    try:
+        return services.event_create(
+            actor=request.user,
+            school=school,
+            consortium=consortium_of(school) if d["open_to_consortium"] else None,
+            kind=d["kind"],
+            title=d["title"],
+            location=d["location"],
+            description=d["description"],
+            starts_at=timezone.make_aware(dt.datetime.combine(d["day"], d["start"])),
+            ends_at=timezone.make_aware(dt.datetime.combine(d["day"], d["end"])),
+            slot_minutes=d["slot_minutes"],
+        )
+    except ApplicationError as error:
+        apply_application_error(form, error)
+        return None
+
+
 @login_required
-def event_list_page(request):
-    schools = organiser_school_ids(request.user)
-    form = EventForm(request.POST or None) if schools else None
+def event_list_page(request: SignedInRequest) -> HttpResponse:
+    form = EventForm(request.POST or None) if may_organise_events(request.user) else None
     if request.method == "POST":
-        require(form is not None)
-        if form.is_valid():
-            d = form.cleaned_data
-            school = Organisation.objects.filter(pk__in=schools).order_by("name").first()
-            consortium = None
-            if d["open_to_consortium"]:
-                membership = (
-                    school.consortium_memberships.filter(left_on__isnull=True)
-                    .select_related("consortium")
-                    .first()
-                )
-                consortium = membership.consortium if membership else None
-            try:
-                event = services.event_create(
-                    actor=request.user,
-                    school=school,
-                    consortium=consortium,
-                    kind=d["kind"],
-                    title=d["title"],
-                    location=d["location"],
-                    description=d["description"],
-                    starts_at=timezone.make_aware(dt.datetime.combine(d["day"], d["start"])),
-                    ends_at=timezone.make_aware(dt.datetime.combine(d["day"], d["end"])),
-                    slot_minutes=d["slot_minutes"],
-                )
-            except ApplicationError as error:
-                apply_application_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Het evenement staat klaar; bedrijven kunnen nu een tafel aanmelden."),
-                )
-                return redirect("frontend:engagement-event-detail", pk=event.pk)
+        if form is None:
+            raise DjangoPermissionDenied
+        if form.is_valid() and (event := _event_create(request, form)) is not None:
+            messages.success(
+                request, _("Het evenement staat klaar; bedrijven kunnen nu een tafel aanmelden.")
+            )
+            return redirect("frontend:engagement-event-detail", pk=event.pk)
     events = events_visible_to(request.user).order_by("-starts_at")
     return render(request, T + "event_list.html", {"events": events, "form": form})
 
@@ -120,89 +123,112 @@ class TableForm(forms.Form):
     )
 
 
-@login_required
-def event_detail_page(request, pk):
-    event = get_object_or_404(events_visible_to(request.user), pk=pk)
-    now = timezone.now()
-    companies = managed_company_ids(request.user)
-    table_form = None
-    my_table = None
-    if companies:
-        my_table = EventTable.objects.filter(event=event, company_id__in=companies).first()
-        table_form = TableForm(
-            request.POST or None,
-            initial={
-                "capacity": my_table.capacity,
-                "topic": my_table.topic,
-                "offers_portfolio_review": my_table.offers_portfolio_review,
-            }
-            if my_table
-            else None,
+def _table_form(request: SignedInRequest, my_table: "EventTable | None") -> TableForm | None:
+    """Company contacts register (or change) their company's table; nobody else gets the form."""
+    if not is_company_contact(request.user):
+        return None
+    initial = None
+    if my_table:
+        initial = {
+            "capacity": my_table.capacity,
+            "topic": my_table.topic,
+            "offers_portfolio_review": my_table.offers_portfolio_review,
+        }
+    return TableForm(request.POST or None, initial=initial)
+
+
+def _register_table(
+    request: SignedInRequest, event: "Event", form: TableForm, now: dt.datetime
+) -> bool:
+    """True when the table was registered; otherwise the form carries the errors."""
+    company = acting_company(request.user)
+    if company is None:
+        raise DjangoPermissionDenied
+    try:
+        services.event_table_register(
+            actor=request.user, event=event, company=company, now=now, **form.cleaned_data
         )
-    is_student = bool(student_school_ids(request.user))
-    if request.method == "POST":
-        if request.POST.get("action") == "table":
-            require(table_form is not None)
-            if table_form.is_valid():
-                try:
-                    services.event_table_register(
-                        actor=request.user,
-                        event=event,
-                        company=Organisation.objects.get(pk=min(companies)),
-                        now=now,
-                        **table_form.cleaned_data,
-                    )
-                except ApplicationError as error:
-                    apply_application_error(table_form, error)
-                else:
-                    messages.success(request, _("Jullie tafel is aangemeld."))
-                    return redirect("frontend:engagement-event-detail", pk=event.pk)
-        elif request.POST.get("action") in ("book", "cancel"):
-            require(is_student)
-            try:
-                if request.POST["action"] == "book":
-                    slot = get_object_or_404(EventSlot, pk=request.POST.get("slot"), event=event)
-                    table = get_object_or_404(EventTable, pk=request.POST.get("table"), event=event)
-                    kind = request.POST.get("kind") or EventBookingKind.CONVERSATION
-                    services.event_book_slot(
-                        actor=request.user, slot=slot, table=table, kind=kind, now=now
-                    )
-                    messages.success(
-                        request,
-                        _("Geboekt: %(company)s om %(time)s.")
-                        % {
-                            "company": table.company.name,
-                            "time": timezone.localtime(slot.starts_at).strftime("%H:%M"),
-                        },
-                    )
-                else:
-                    booking = get_object_or_404(
-                        event_bookings(event), pk=request.POST.get("booking"), student=request.user
-                    )
-                    services.event_booking_cancel(actor=request.user, booking=booking, now=now)
-                    messages.success(request, _("Je gesprek is geannuleerd."))
-            except ApplicationError as error:
-                messages.error(request, error.message)
-            return redirect("frontend:engagement-event-detail", pk=event.pk)
+    except ApplicationError as error:
+        apply_application_error(form, error)
+        return False
+    messages.success(request, _("Jullie tafel is aangemeld."))
+    return True
+
+
+def _book_or_cancel(request: SignedInRequest, event: "Event", now: dt.datetime) -> None:
+    """A student books a seat at a table in a slot, or cancels their conversation."""
+    require(is_student(request.user))
+    try:
+        if request.POST["action"] == "book":
+            slot = get_object_or_404(event_slots(event), pk=request.POST.get("slot"))
+            table = get_object_or_404(event_table_choices(event), pk=request.POST.get("table"))
+            kind = request.POST.get("kind") or EventBookingKind.CONVERSATION
+            services.event_book_slot(actor=request.user, slot=slot, table=table, kind=kind, now=now)
+            messages.success(
+                request,
+                _("Geboekt: %(company)s om %(time)s.")
+                % {
+                    "company": table.company.name,
+                    "time": timezone.localtime(slot.starts_at).strftime("%H:%M"),
+                },
+            )
         else:
-            raise DjangoPermissionDenied
-    context = {
+            booking = get_object_or_404(
+                event_bookings(event), pk=request.POST.get("booking"), student=request.user
+            )
+            services.event_booking_cancel(actor=request.user, booking=booking, now=now)
+            messages.success(request, _("Je gesprek is geannuleerd."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+
+
+def _event_context(
+    request: SignedInRequest,
+    event: "Event",
+    *,
+    my_table: "EventTable | None",
+    table_form: TableForm | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    student = is_student(request.user)
+    return {
         "event": event,
         "tables": event_tables(event),
         "table_form": table_form,
         "my_table": my_table,
-        "grid": event_slot_grid(event, student=request.user) if is_student else None,
-        "can_book": is_student and event_student_may_book(request.user, event),
+        "grid": event_slot_grid(event, student=request.user) if student else None,
+        "can_book": student and event_student_may_book(request.user, event),
         "can_organise": event_can_organise(request.user, event),
         "is_past": event.ends_at <= now,
         # Companies see who booked at their table: first names only (AVG).
-        "my_table_bookings": list(event_bookings(event).filter(table=my_table)) if my_table else [],
+        "my_table_bookings": list(event_bookings_at_table(event, my_table)) if my_table else [],
     }
+
+
+@login_required
+def event_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(events_visible_to(request.user), pk=pk)
+    now = timezone.now()
+    my_table = event_table_of(request.user, event)
+    table_form = _table_form(request, my_table)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "table":
+            if table_form is None:
+                raise DjangoPermissionDenied
+            if table_form.is_valid() and _register_table(request, event, table_form, now):
+                return redirect("frontend:engagement-event-detail", pk=event.pk)
+        elif action in ("book", "cancel"):
+            _book_or_cancel(request, event, now)
+            return redirect("frontend:engagement-event-detail", pk=event.pk)
+        else:
+            raise DjangoPermissionDenied
+    context = _event_context(request, event, my_table=my_table, table_form=table_form, now=now)
     return render(request, T + "event_detail.html", context)
 
 
 @login_required
-def event_attendance_page(request, pk):
+def event_attendance_page(request: SignedInRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     require(event_can_organise(request.user, event))
     if request.method == "POST":
@@ -225,13 +251,13 @@ def event_attendance_page(request, pk):
             "event": event,
             "bookings": bookings,
             "summary": event_attendance_summary(event),
-            "no_shows": [b for b in bookings if b.attendance == EventAttendance.NO_SHOW],
+            "no_shows": [b for b in bookings if b.is_no_show],
         },
     )
 
 
 @login_required
-def event_contacts_page(request, pk):
+def event_contacts_page(request: SignedInRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     return render(
         request,
@@ -239,6 +265,6 @@ def event_contacts_page(request, pk):
         {
             "event": event,
             "contacts": event_contacts_for(request.user, event),
-            "as_company": bool(managed_company_ids(request.user)),
+            "as_company": is_company_contact(request.user),
         },
     )

@@ -1,29 +1,44 @@
 """Expert pages: teachers search experts and request a guest lesson; companies keep their
 experts' profiles."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.core.errors import ApplicationError
-from backend.curriculum.models import Kerntaak
 from backend.engagement import services
 from backend.engagement.models import ExpertFormat
 from backend.engagement.models.experts import LANGUAGES, WEEKDAYS
-from backend.engagement.selectors.access import managed_company_ids, teaching_school_ids
+from backend.engagement.selectors.access import (
+    may_keep_expert_profiles,
+    may_request_guest_lessons,
+    may_search_experts,
+    teaching_school_ids,
+)
+from backend.engagement.selectors.bookings import guest_lesson_schools_for, kerntaak_choices
 from backend.engagement.selectors.experts import (
+    expert_school_choices,
     expert_search,
     experts_managed_by,
     experts_visible_to,
     policy_badges_for,
 )
-from backend.organisations.models import Organisation
+from backend.organisations.selectors import acting_company
 from frontend.forms import apply_application_error
-from frontend.views.engagement.common import T, require
+from frontend.views.engagement.common import SignedInRequest, T, require
+
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+    from backend.engagement.models import ExpertProfile, GuestLessonBooking
+    from backend.organisations.models import Organisation
 
 
 class SearchForm(forms.Form):
@@ -43,10 +58,11 @@ class SearchForm(forms.Form):
 
 
 @login_required
-def expert_search_page(request):
-    require(bool(teaching_school_ids(request.user)) or request.user.is_staff)
+def expert_search_page(request: SignedInRequest) -> HttpResponse:
+    require(may_search_experts(request.user))
     form = SearchForm(request.GET or None)
-    results, badges = [], {}
+    results: list[ExpertProfile] = []
+    badges = {}
     if form.is_valid() or not request.GET:
         d = form.cleaned_data if request.GET else {}
         results = list(
@@ -54,7 +70,7 @@ def expert_search_page(request):
                 user=request.user,
                 words=d.get("q", ""),
                 tags=[d["tag"]] if d.get("tag") else None,
-                format=d.get("format", ""),
+                expert_format=d.get("format", ""),
                 language=d.get("language", ""),
                 on=d.get("date"),
             )[:100]
@@ -69,8 +85,9 @@ def expert_search_page(request):
 
 
 class BookingRequestForm(forms.Form):
-    school = forms.ModelChoiceField(
-        label=gettext_lazy("School"), queryset=Organisation.objects.none()
+    # The schools depend on who asks: set in __init__.
+    school: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=gettext_lazy("School"), queryset=None
     )
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Datum en tijd"),
@@ -83,7 +100,7 @@ class BookingRequestForm(forms.Form):
     topic = forms.CharField(label=gettext_lazy("Onderwerp"), max_length=200)
     kerntaak = forms.ModelChoiceField(
         label=gettext_lazy("Kerntaak die je behandelt"),
-        queryset=Kerntaak.objects.all(),
+        queryset=kerntaak_choices(),
         required=False,
     )
     format = forms.ChoiceField(label=gettext_lazy("Vorm"), choices=ExpertFormat.choices)
@@ -92,43 +109,51 @@ class BookingRequestForm(forms.Form):
         label=gettext_lazy("Toelichting"), required=False, widget=forms.Textarea
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: "User", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        schools = Organisation.objects.filter(pk__in=teaching_school_ids(user)).order_by("name")
-        self.fields["school"].queryset = schools
+        schools = guest_lesson_schools_for(user)
+        school = cast("forms.ModelChoiceField[Organisation]", self.fields["school"])
+        school.queryset = schools
         if len(schools) == 1:
-            self.fields["school"].initial = schools[0].pk
-        self.fields["kerntaak"].queryset = Kerntaak.objects.select_related("dossier").order_by(
-            "dossier__title", "code"
+            school.initial = schools[0].pk
+
+
+def _request_booking(
+    request: SignedInRequest, expert: "ExpertProfile", form: BookingRequestForm
+) -> "GuestLessonBooking | None":
+    """Send the request the form describes; None when refused (the form carries the errors)."""
+    data = dict(form.cleaned_data)
+    # The form's field is called "format" (as on the page); the service says lesson_format.
+    data["lesson_format"] = data.pop("format")
+    try:
+        return services.booking_request(
+            actor=request.user, expert=expert, now=timezone.now(), **data
         )
+    except ApplicationError as error:
+        apply_application_error(form, error)
+        return None
 
 
 @login_required
-def expert_detail_page(request, pk):
+def expert_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
     expert = get_object_or_404(
         experts_visible_to(request.user).select_related("user", "organisation"), pk=pk
     )
-    schools = teaching_school_ids(request.user)
-    badges = policy_badges_for(experts=[expert], school_ids=schools, on=timezone.localdate())[
-        expert.pk
-    ]
-    form = BookingRequestForm(request.POST or None, user=request.user) if schools else None
+    badges = policy_badges_for(
+        experts=[expert], school_ids=teaching_school_ids(request.user), on=timezone.localdate()
+    )[expert.pk]
+    form = None
+    if may_request_guest_lessons(request.user):
+        form = BookingRequestForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        require(form is not None)
-        if form.is_valid():
-            try:
-                booking = services.booking_request(
-                    actor=request.user, expert=expert, now=timezone.now(), **form.cleaned_data
-                )
-            except ApplicationError as error:
-                apply_application_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Je verzoek is verstuurd naar %(name)s.")
-                    % {"name": expert.user.get_full_name()},
-                )
-                return redirect("frontend:engagement-booking-detail", pk=booking.pk)
+        if form is None:
+            raise DjangoPermissionDenied
+        if form.is_valid() and (booking := _request_booking(request, expert, form)) is not None:
+            messages.success(
+                request,
+                _("Je verzoek is verstuurd naar %(name)s.") % {"name": expert.user.get_full_name()},
+            )
+            return redirect("frontend:engagement-booking-detail", pk=booking.pk)
     return render(
         request, T + "expert_detail.html", {"expert": expert, "badges": badges, "form": form}
     )
@@ -174,65 +199,76 @@ class ExpertForm(forms.Form):
     )
     schools = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Ook zichtbaar voor deze scholen (buiten jullie consortium)"),
-        queryset=Organisation.objects.schools().order_by("name"),
+        queryset=expert_school_choices(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
-    def data_for_service(self) -> dict:
+    def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["tags"] = [t for t in data["tags"].split(",") if t.strip()]
         return data
 
 
 @login_required
-def expert_mine_page(request):
-    require(bool(managed_company_ids(request.user)))
+def expert_mine_page(request: SignedInRequest) -> HttpResponse:
+    require(may_keep_expert_profiles(request.user))
     return render(request, T + "expert_mine.html", {"experts": experts_managed_by(request.user)})
 
 
+def _profile_initial(profile: "ExpertProfile | None") -> dict[str, Any]:
+    """The form's starting values: the profile's, or Dutch and searchable for a new one."""
+    if profile is None:
+        return {"languages": ["nl"], "is_active": True}
+    return {
+        "headline": profile.headline,
+        "bio": profile.bio,
+        "tags": ", ".join(t.name for t in profile.tags.all()),
+        "formats": profile.format_list,
+        "languages": profile.language_list,
+        "weekdays": profile.weekday_list,
+        "available_from": profile.available_from,
+        "available_until": profile.available_until,
+        "availability_note": profile.availability_note,
+        "is_active": profile.is_active,
+        "schools": list(profile.schools.all()),
+    }
+
+
+def _save_profile(
+    request: SignedInRequest, profile: "ExpertProfile | None", form: ExpertForm
+) -> bool:
+    """Update the profile, or create the person's own for their company; False when refused
+    (the form carries the errors)."""
+    try:
+        if profile:
+            services.expert_profile_update(
+                actor=request.user, profile=profile, data=form.data_for_service()
+            )
+        else:
+            company = acting_company(request.user)
+            if company is None:
+                raise DjangoPermissionDenied
+            services.expert_profile_create(
+                actor=request.user,
+                user=request.user,
+                organisation=company,
+                data=form.data_for_service(),
+            )
+    except ApplicationError as error:
+        apply_application_error(form, error)
+        return False
+    return True
+
+
 @login_required
-def expert_edit_page(request, pk=None):
-    companies = managed_company_ids(request.user)
-    require(bool(companies))
+def expert_edit_page(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
+    require(may_keep_expert_profiles(request.user))
     profile = None
     if pk is not None:
         profile = get_object_or_404(experts_managed_by(request.user), pk=pk)
-    initial = {}
-    if profile:
-        initial = {
-            "headline": profile.headline,
-            "bio": profile.bio,
-            "tags": ", ".join(t.name for t in profile.tags.all()),
-            "formats": profile.format_list,
-            "languages": profile.language_list,
-            "weekdays": profile.weekday_list,
-            "available_from": profile.available_from,
-            "available_until": profile.available_until,
-            "availability_note": profile.availability_note,
-            "is_active": profile.is_active,
-            "schools": list(profile.schools.all()),
-        }
-    form = ExpertForm(
-        request.POST or None, initial=initial or {"languages": ["nl"], "is_active": True}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if profile:
-                services.expert_profile_update(
-                    actor=request.user, profile=profile, data=form.data_for_service()
-                )
-            else:
-                company = Organisation.objects.get(pk=min(companies))
-                profile = services.expert_profile_create(
-                    actor=request.user,
-                    user=request.user,
-                    organisation=company,
-                    data=form.data_for_service(),
-                )
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, _("Het expertprofiel is opgeslagen."))
-            return redirect("frontend:engagement-expert-mine")
+    form = ExpertForm(request.POST or None, initial=_profile_initial(profile))
+    if request.method == "POST" and form.is_valid() and _save_profile(request, profile, form):
+        messages.success(request, _("Het expertprofiel is opgeslagen."))
+        return redirect("frontend:engagement-expert-mine")
     return render(request, T + "expert_edit.html", {"form": form, "profile": profile})

@@ -3,41 +3,53 @@ overriding one student's assignment and deciding objections. Each calls one allo
 service and redirects back with a message."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backend.accounts.models import User
+from backend.accounts.roles import COORDINATING_ROLES
 from backend.allocations import services
-from backend.allocations.models import AllocationRun, Objection, RunMode
+from backend.allocations.models import RunMode
 from backend.allocations.selectors import access
+from backend.allocations.selectors.review import objection_of_round, run_of_round
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
-from backend.offers.models import Offer
-from frontend.views.access import COORDINATOR_ROLES, role_required
-from frontend.views.rounds.common import domain_errors, flash_error
+from frontend.views.access import role_required
+from frontend.views.rounds.common import domain_errors, flash_error, signed_in_user
 
-PHASE_ACTIONS = {
+if TYPE_CHECKING:
+    from backend.accounts.models import User
+    from backend.allocations.models import AllocationRound
+    from backend.offers.models import Offer
+
+PHASE_ACTIONS: dict[str, Callable[..., object]] = {
     "open": services.allocation_round_open_choosing,
     "close-choices": services.allocation_round_close_choosing,
     "publish": services.allocation_round_publish,
     "close": services.allocation_round_close,
 }
-RUN_ACTIONS = {"retry": services.allocation_run_retry, "apply": services.allocation_run_apply}
+RUN_ACTIONS: dict[str, Callable[..., object]] = {
+    "retry": services.allocation_run_retry,
+    "apply": services.allocation_run_apply,
+}
 
 
-def coordinator_post(view):
+def coordinator_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A coordinator's form POST; the selectors' 403/404 become Django's."""
-    return role_required(*COORDINATOR_ROLES)(require_POST(domain_errors(view)))
+    guarded: Callable[..., HttpResponse] = role_required(*COORDINATING_ROLES)(
+        require_POST(domain_errors(view))
+    )
+    return guarded
 
 
-def _attempt(request, change: Callable[[], object], *, success: str) -> None:
+def _attempt(request: HttpRequest, change: Callable[[], object], *, success: str) -> None:
     """Make one change; its refusal or `success` is shown on the page we redirect to."""
     try:
         change()
@@ -47,44 +59,46 @@ def _attempt(request, change: Callable[[], object], *, success: str) -> None:
         messages.success(request, success)
 
 
-def _posted_offer(request, round) -> Offer | None:
+def _posted_offer(request: HttpRequest, allocation_round: "AllocationRound") -> "Offer | None":
     """The challenge of this round chosen in the form; None when none (or no number) was sent.
     An unknown id and another school's offer get the same refusal, which names no offer."""
     offer_id = parse_id(request.POST.get("offer"))
     if offer_id is None:
         return None
-    offer = access.challenge_of_round(round, offer_id)
+    offer = access.challenge_of_round(allocation_round, offer_id)
     if offer is None:
         raise ApplicationError(_("Deze uitdaging bestaat niet of doet niet mee aan deze ronde."))
     return offer
 
 
-def _student(round, student_id: int) -> User:
+def _student(allocation_round: "AllocationRound", student_id: int) -> "User":
     """A student of the round's schools; anyone else is 'not found' (an unknown id alike), so
     no message on the page names a student of another school."""
-    student = access.student_of_round(round, student_id)
+    student = access.student_of_round(allocation_round, student_id)
     if student is None:
         raise Http404
     return student
 
 
 @coordinator_post
-def round_action(request, round_id: int, action: str):
-    round = access.get_round_for_manager(request.user, round_id)
+def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_manager(user, round_id)
     service = PHASE_ACTIONS.get(action)
     if service is None:
         raise Http404
     _attempt(
         request,
-        lambda: service(round=round, actor=request.user, now=timezone.now()),
+        lambda: service(allocation_round=allocation_round, actor=user, now=timezone.now()),
         success=_("Gelukt."),
     )
-    return redirect("frontend:round-detail", round.pk)
+    return redirect("frontend:round-detail", allocation_round.pk)
 
 
 @coordinator_post
-def run_start(request, round_id: int):
-    round = access.get_round_for_manager(request.user, round_id)
+def run_start(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_manager(user, round_id)
     try:
         seed = int(request.POST.get("seed") or 0)
         weight = float(request.POST.get("coverage_weight") or 0)
@@ -94,81 +108,104 @@ def run_start(request, round_id: int):
         _attempt(
             request,
             lambda: services.allocation_run_start(
-                round=round,
-                actor=request.user,
+                allocation_round=allocation_round,
+                actor=user,
                 mode=request.POST.get("mode", RunMode.OPTIMAL),
                 seed=seed,
                 coverage_weight=weight,
             ),
             success=_("De indeling is gestart."),
         )
-    return redirect("frontend:round-detail", round.pk)
+    return redirect("frontend:round-detail", allocation_round.pk)
 
 
 @coordinator_post
-def run_action(request, round_id: int, run_id: int, action: str):
-    round = access.get_round_for_manager(request.user, round_id)
-    run = get_object_or_404(AllocationRun, pk=run_id, round=round)
-    run.round = round
+def run_action(request: HttpRequest, round_id: int, run_id: int, action: str) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_manager(user, round_id)
+    run = run_of_round(allocation_round, run_id, with_data=True)
+    if run is None:
+        raise Http404
+    run.round = allocation_round
     service = RUN_ACTIONS.get(action)
     if service is None:
         raise Http404
-    _attempt(request, lambda: service(run=run, actor=request.user), success=_("Gelukt."))
-    return redirect("frontend:round-detail", round.pk)
+    _attempt(request, lambda: service(run=run, actor=user), success=_("Gelukt."))
+    return redirect("frontend:round-detail", allocation_round.pk)
 
 
-@coordinator_post
-def assignment_action(request, round_id: int, student_id: int, action: str):
-    round = access.get_round_for_manager(request.user, round_id)
-    student = _student(round, student_id)
+def _change_assignment(
+    request: HttpRequest,
+    action: str,
+    *,
+    allocation_round: "AllocationRound",
+    student: "User",
+    actor: "User",
+) -> None:
+    """Lock, unlock or override (to the posted challenge) one student's assignment."""
+    target: dict[str, Any] = {
+        "allocation_round": allocation_round,
+        "student": student,
+        "actor": actor,
+    }
+    if action == "lock":
+        services.assignment_lock(**target)
+    elif action == "unlock":
+        services.assignment_unlock(**target)
+    elif action == "override":
+        offer = _posted_offer(request, allocation_round)
+        if offer is None:
+            raise ApplicationError(_("Kies een uitdaging."))
+        services.assignment_override(**target, offer=offer)
+    else:
+        raise Http404
 
-    def change() -> None:
-        if action == "lock":
-            services.assignment_lock(round=round, student=student, actor=request.user)
-        elif action == "unlock":
-            services.assignment_unlock(round=round, student=student, actor=request.user)
-        elif action == "override":
-            offer = _posted_offer(request, round)
-            if offer is None:
-                raise ApplicationError(_("Kies een uitdaging."))
-            services.assignment_override(
-                round=round, student=student, offer=offer, actor=request.user
-            )
-        else:
-            raise Http404
 
-    _attempt(
-        request,
-        change,
-        success=_("De indeling van %(name)s is aangepast.") % {"name": student.first_name},
-    )
+def _back(request: HttpRequest, allocation_round: "AllocationRound") -> str:
+    """The page the form came from (`next`, on this site), else the round's page."""
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        back = reverse("frontend:round-detail", args=[round.pk])
-    return redirect(back)
+        return back
+    return reverse("frontend:round-detail", args=[allocation_round.pk])
 
 
 @coordinator_post
-def objection_decide(request, round_id: int, objection_id: int):
-    round = access.get_round_for_manager(request.user, round_id)
-    objection = get_object_or_404(
-        Objection.objects.select_related("student"), pk=objection_id, round=round
+def assignment_action(
+    request: HttpRequest, round_id: int, student_id: int, action: str
+) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_manager(user, round_id)
+    student = _student(allocation_round, student_id)
+    _attempt(
+        request,
+        lambda: _change_assignment(
+            request, action, allocation_round=allocation_round, student=student, actor=user
+        ),
+        success=_("De indeling van %(name)s is aangepast.") % {"name": student.first_name},
     )
-    objection.round = round
+    return redirect(_back(request, allocation_round))
+
+
+@coordinator_post
+def objection_decide(request: HttpRequest, round_id: int, objection_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_manager(user, round_id)
+    objection = objection_of_round(allocation_round, objection_id)
+    if objection is None:
+        raise Http404
+    objection.round = allocation_round
     answer = request.POST.get("answer", "")
 
     def decide() -> None:
         if request.POST.get("decision") == "accept":
-            offer = _posted_offer(request, round)
+            offer = _posted_offer(request, allocation_round)
             if offer is None:
                 raise ApplicationError(_("Kies de uitdaging waar de student naartoe gaat."))
-            services.objection_accept(
-                objection=objection, actor=request.user, offer=offer, answer=answer
-            )
+            services.objection_accept(objection=objection, actor=user, offer=offer, answer=answer)
         else:
-            services.objection_decline(objection=objection, actor=request.user, answer=answer)
+            services.objection_decline(objection=objection, actor=user, answer=answer)
 
     _attempt(request, decide, success=_("Het bezwaar is afgehandeld."))
-    return redirect("frontend:round-objections", round.pk)
+    return redirect("frontend:round-objections", allocation_round.pk)

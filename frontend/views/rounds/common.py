@@ -1,20 +1,34 @@
 """Helpers shared by the allocation round pages."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from backend.core.errors import ApplicationError, NotFound
 from backend.core.errors import PermissionDenied as DomainPermissionDenied
 
+if TYPE_CHECKING:
+    from backend.accounts.models import User
 
-def domain_errors(view):
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpRequest)
+
+
+def signed_in_user(request: HttpRequest) -> "User":
+    # Every round page is behind role_required, so the person is signed in.
+    return cast("User", request.user)
+
+
+def domain_errors(
+    view: Callable[Concatenate[R, P], HttpResponse],
+) -> Callable[Concatenate[R, P], HttpResponse]:
     """Turn the selectors' 403/404 errors into Django's, so each role gets a plain refusal."""
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: R, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except DomainPermissionDenied as exc:
@@ -22,7 +36,7 @@ def domain_errors(view):
         except NotFound as exc:
             raise Http404(exc.message) from exc
 
-    return wrapped
+    return wraps(view)(wrapped)
 
 
 def error_messages(error: ApplicationError) -> list[str]:
@@ -31,5 +45,5 @@ def error_messages(error: ApplicationError) -> list[str]:
     return [str(m) for messages_ in fields.values() for m in messages_] or [error.message]
 
 
-def flash_error(request, error: ApplicationError) -> None:
+def flash_error(request: HttpRequest, error: ApplicationError) -> None:
     messages.error(request, error_messages(error)[0])

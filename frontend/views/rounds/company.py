@@ -1,14 +1,19 @@
 """Company page: the teams assigned to the company's challenges (first name, level and
 programme only)."""
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from backend.accounts.roles import COMPANY_ROLES
 from backend.allocations.selectors.review import company_teams
-from frontend.views.access import COMPANY_ROLES, role_required
+from frontend.views.access import role_required
+from frontend.views.rounds.common import signed_in_user
 
 
 @role_required(*COMPANY_ROLES)
-def round_teams(request):
+def round_teams(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "frontend/rounds/round_teams.html", {"teams": company_teams(request.user)}
+        request,
+        "frontend/rounds/round_teams.html",
+        {"teams": company_teams(signed_in_user(request))},
     )

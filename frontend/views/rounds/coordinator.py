@@ -1,66 +1,79 @@
 """Round set-up and the round dashboard: coordinators create rounds; coordinators and teachers
 read the list, the detail page with metrics and assignments, and the run progress partial."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.accounts.selectors import consortium_ids_for_organisations, coordinator_school_ids
+from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
 from backend.allocations import services
-from backend.allocations.models import (
-    ACTIVE_RUN_STATUSES,
-    AllocationRun,
-    Objection,
-    ObjectionStatus,
-    Phase,
-    RoundChallenge,
-    RunMode,
-    RunStatus,
-)
+from backend.allocations.models import Phase, RunMode
 from backend.allocations.selectors import access
-from backend.allocations.selectors.review import assignments_for_round, runs_for_round
+from backend.allocations.selectors.review import (
+    assignments_for_round,
+    choice_count,
+    open_objection_count,
+    round_entries,
+    run_of_round,
+    runs_for_round,
+)
 from backend.core.errors import ApplicationError
-from backend.curriculum.models import Kwalificatie
-from backend.offers.models import Offer
-from backend.organisations.models import Consortium, Organisation
 from frontend.forms import KoppelForm, apply_application_error
-from frontend.views.access import COORDINATOR_ROLES, STAFF_ROLES, role_required
-from frontend.views.rounds.common import domain_errors
+from frontend.views.access import role_required
+from frontend.views.rounds.common import domain_errors, signed_in_user
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from backend.accounts.models import User
+    from backend.allocations.models import AllocationRound, AllocationRun
+    from backend.curriculum.models import Kwalificatie
+    from backend.offers.models import Offer
+    from backend.organisations.models import Consortium, Organisation
+
+    class HtmxHttpRequest(HttpRequest):
+        htmx: HtmxDetails
 
 
-@role_required(*STAFF_ROLES)
-def round_list(request):
-    rounds = access.rounds_readable_by_staff(request.user).select_related("school", "consortium")
-    can_create = bool(coordinator_school_ids(request.user)) or request.user.is_staff
+@role_required(*SCHOOL_STAFF_ROLES)
+def round_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    rounds = access.rounds_readable_by_staff(user).select_related("school", "consortium")
     return render(
-        request, "frontend/rounds/round_list.html", {"rounds": rounds, "can_create": can_create}
+        request,
+        "frontend/rounds/round_list.html",
+        {"rounds": rounds, "can_create": access.may_open_rounds(user)},
     )
 
 
 class RoundForm(KoppelForm):
-    """The settings of a new round; the rules are checked by allocation_round_create."""
+    """The settings of a new round; the rules are checked by allocation_round_create. The
+    choices come from the allocations access selectors (only the coordinator's own schools,
+    consortia, programmes and challenges)."""
 
     name = forms.CharField(label=gettext_lazy("Naam"), max_length=200)
     period = forms.CharField(label=gettext_lazy("Periode"), max_length=50, required=False)
-    school = forms.ModelChoiceField(
-        label=gettext_lazy("School"), queryset=Organisation.objects.none(), required=False
+    school: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=gettext_lazy("School"), queryset=None, required=False
     )
-    consortium = forms.ModelChoiceField(
-        label=gettext_lazy("Of: consortium"), queryset=Consortium.objects.none(), required=False
+    consortium: "forms.ModelChoiceField[Consortium]" = forms.ModelChoiceField(
+        label=gettext_lazy("Of: consortium"), queryset=None, required=False
     )
-    challenges = forms.ModelMultipleChoiceField(
+    challenges: "forms.ModelMultipleChoiceField[Offer]" = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Uitdagingen in deze ronde"),
-        queryset=Offer.objects.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    kwalificaties = forms.ModelMultipleChoiceField(
+    kwalificaties: "forms.ModelMultipleChoiceField[Kwalificatie]" = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Opleidingen (leeg = alle)"),
-        queryset=Kwalificatie.objects.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -90,59 +103,57 @@ class RoundForm(KoppelForm):
             raise forms.ValidationError(_("Geef jaartallen, bijvoorbeeld 2024, 2025."))
         return [int(part) for part in raw]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: "User", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        schools = coordinator_school_ids(user)
-        self.fields["school"].queryset = Organisation.objects.filter(pk__in=schools)
-        self.fields["consortium"].queryset = Consortium.objects.filter(
-            pk__in=consortium_ids_for_organisations(schools)
-        )
-        self.fields["kwalificaties"].queryset = Kwalificatie.objects.filter(
-            enrolments__school_id__in=schools
-        ).distinct()
-        # Only challenges a round of the coordinator's schools or consortia may hold: never
-        # another school's titles (the service checks the chosen school or consortium again).
-        self.fields["challenges"].queryset = (
-            access.challenges_for_rounds_of_coordinator(user)
-            .select_related("owner")
-            .order_by("title")
-        )
+        self._choices("school").queryset = access.schools_for_new_round(user)
+        self._choices("consortium").queryset = access.consortia_for_new_round(user)
+        self._choices("kwalificaties").queryset = access.kwalificaties_for_new_round(user)
+        self._choices("challenges").queryset = access.challenges_for_new_round(user)
+
+    def _choices(self, name: str) -> "forms.ModelChoiceField[Any]":
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field
 
 
-@role_required(*COORDINATOR_ROLES)
-def round_create(request):
-    form = RoundForm(request.POST or None, user=request.user)
+def _create_round(user: "User", data: dict[str, Any]) -> "AllocationRound":
+    return services.allocation_round_create(
+        actor=user,
+        name=data["name"],
+        period=data["period"],
+        school=data["school"],
+        consortium=data["consortium"],
+        challenges=list(data["challenges"]),
+        kwalificaties=list(data["kwalificaties"]),
+        cohorts=data["cohorts"],
+        min_choices=data["min_choices"],
+        max_choices=data["max_choices"],
+        choices_close_at=data["choices_close_at"],
+        objections_close_at=data["objections_close_at"],
+        now=timezone.now(),
+    )
+
+
+@role_required(*COORDINATING_ROLES)
+def round_create(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = RoundForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            round = services.allocation_round_create(
-                actor=request.user,
-                name=d["name"],
-                period=d["period"],
-                school=d["school"],
-                consortium=d["consortium"],
-                challenges=list(d["challenges"]),
-                kwalificaties=list(d["kwalificaties"]),
-                cohorts=d["cohorts"],
-                min_choices=d["min_choices"],
-                max_choices=d["max_choices"],
-                choices_close_at=d["choices_close_at"],
-                objections_close_at=d["objections_close_at"],
-                now=timezone.now(),
-            )
+            allocation_round = _create_round(user, form.cleaned_data)
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, _("De ronde is aangemaakt."))
-            return redirect("frontend:round-detail", round.pk)
+            return redirect("frontend:round-detail", allocation_round.pk)
     return render(request, "frontend/rounds/round_form.html", {"form": form})
 
 
-def _run_context(run: AllocationRun | None) -> dict:
-    return {"run": run, "active": bool(run and run.status in ACTIVE_RUN_STATUSES)}
+def _run_context(run: "AllocationRun | None") -> dict[str, Any]:
+    return {"run": run, "active": bool(run and run.is_active)}
 
 
-def _chart_rank_profile(metrics: dict) -> list[tuple[str, int]]:
+def _chart_rank_profile(metrics: dict[str, Any]) -> list[tuple[str, int]]:
     profile = metrics.get("rank_profile") or {}
     rows = [
         (_("%(rank)se keus") % {"rank": rank}, n)
@@ -152,7 +163,7 @@ def _chart_rank_profile(metrics: dict) -> list[tuple[str, int]]:
     return rows
 
 
-def _chart_fill_rates(metrics: dict, titles: dict[int, str]) -> list[tuple[str, int]]:
+def _chart_fill_rates(metrics: dict[str, Any], titles: dict[int, str]) -> list[tuple[str, int]]:
     rates = metrics.get("fill_rate_challenges") or {}
     rows = [
         (titles.get(int(key[1:]), key), round(100 * rate))
@@ -162,7 +173,7 @@ def _chart_fill_rates(metrics: dict, titles: dict[int, str]) -> list[tuple[str, 
     return sorted(rows, key=lambda row: -row[1])[:25]
 
 
-def _fairness(metrics: dict, schools: dict[int, str]) -> list[dict]:
+def _fairness(metrics: dict[str, Any], schools: dict[int, str]) -> list[dict[str, Any]]:
     rows = []
     for kind, groups in (metrics.get("by_group") or {}).items():
         for name, figures in sorted(groups.items()):
@@ -179,20 +190,13 @@ def _fairness(metrics: dict, schools: dict[int, str]) -> list[dict]:
 ASSIGNMENTS_SHOWN = 200
 
 
-def _assignment_page(request, round) -> dict:
+def _assignment_page(request: HttpRequest, allocation_round: "AllocationRound") -> dict[str, Any]:
     """The first 200 assignments, optionally filtered by name, class or challenge (a round can
     hold 10,000 students; the CSV export has them all)."""
-    if round.phase == Phase.PREPARING:
+    if allocation_round.is_preparing:
         return {"assignments": [], "assignment_total": 0, "q": ""}
-    queryset = assignments_for_round(round)
     q = request.GET.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(
-            Q(student__first_name__icontains=q)
-            | Q(student__last_name__icontains=q)
-            | Q(student__enrolment__class_code__iexact=q)
-            | Q(offer__title__icontains=q)
-        )
+    queryset = assignments_for_round(allocation_round, search=q)
     return {
         "assignments": queryset[:ASSIGNMENTS_SHOWN],
         "assignment_total": queryset.count(),
@@ -200,58 +204,68 @@ def _assignment_page(request, round) -> dict:
     }
 
 
-@role_required(*STAFF_ROLES)
-@domain_errors
-def round_detail(request, round_id: int):
-    round = access.get_round_for_staff(request.user, round_id)
-    can_manage = access.can_manage(request.user, round)
-    runs = list(runs_for_round(round)[:10])
-    latest = runs[0] if runs else None
-    applied = round.applied_run
+def _result_context(allocation_round: "AllocationRound", titles: dict[int, str]) -> dict[str, Any]:
+    """The applied run's metrics and the charts drawn from them."""
+    applied = allocation_round.applied_run
     metrics = (applied.metrics if applied else None) or {}
-    entries = RoundChallenge.objects.filter(round=round).select_related("offer__owner")
+    if not metrics:
+        return {"metrics": metrics, "rank_chart": [], "fill_chart": [], "fairness": []}
+    schools = access.school_names(access.round_school_ids(allocation_round))
+    return {
+        "metrics": metrics,
+        "rank_chart": _chart_rank_profile(metrics),
+        "fill_chart": _chart_fill_rates(metrics, titles),
+        "fairness": _fairness(metrics, schools),
+    }
+
+
+EXPORTS = (
+    ("challenge", gettext_lazy("CSV per uitdaging")),
+    ("host", gettext_lazy("CSV per bedrijf")),
+    ("class", gettext_lazy("CSV per klas")),
+)
+
+
+@role_required(*SCHOOL_STAFF_ROLES)
+@domain_errors
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_staff(user, round_id)
+    runs = list(runs_for_round(allocation_round)[:10])
+    entries = round_entries(allocation_round)
     titles = {entry.offer_id: entry.offer.title for entry in entries}
     context = {
-        "round": round,
-        "can_manage": can_manage,
+        "round": allocation_round,
+        "can_manage": access.can_manage(user, allocation_round),
         "runs": runs,
         "entries": entries,
-        "metrics": metrics,
-        "rank_chart": _chart_rank_profile(metrics) if metrics else [],
-        "fill_chart": _chart_fill_rates(metrics, titles) if metrics else [],
-        "fairness": _fairness(metrics, access.school_names(access.round_school_ids(round)))
-        if metrics
-        else [],
-        **_assignment_page(request, round),
-        "choice_count": round.choice_lists.count(),
-        "participant_count": access.round_enrolments(round).count(),
-        "open_objections": Objection.objects.filter(
-            round=round, status=ObjectionStatus.OPEN
-        ).count(),
+        **_result_context(allocation_round, titles),
+        **_assignment_page(request, allocation_round),
+        "choice_count": choice_count(allocation_round),
+        "participant_count": access.round_enrolments(allocation_round).count(),
+        "open_objections": open_objection_count(allocation_round),
         "modes": RunMode.choices,
         "Phase": Phase,
-        "exports": [
-            ("challenge", _("CSV per uitdaging")),
-            ("host", _("CSV per bedrijf")),
-            ("class", _("CSV per klas")),
-        ],
-        **_run_context(latest),
+        "exports": EXPORTS,
+        **_run_context(runs[0] if runs else None),
     }
     return render(request, "frontend/rounds/round_detail.html", context)
 
 
-@role_required(*STAFF_ROLES)
+@role_required(*SCHOOL_STAFF_ROLES)
 @domain_errors
-def run_progress(request, round_id: int, run_id: int):
+def run_progress(request: "HtmxHttpRequest", round_id: int, run_id: int) -> HttpResponse:
     """The small progress partial htmx polls every second while a run is active."""
-    round = access.get_round_for_staff(request.user, round_id)
-    run = get_object_or_404(
-        AllocationRun.objects.defer("problem", "result"), pk=run_id, round=round
-    )
+    allocation_round = access.get_round_for_staff(signed_in_user(request), round_id)
+    run = run_of_round(allocation_round, run_id)
+    if run is None:
+        raise Http404
     response = render(
-        request, "frontend/rounds/_run_progress.html", {"round": round, **_run_context(run)}
+        request,
+        "frontend/rounds/_run_progress.html",
+        {"round": allocation_round, **_run_context(run)},
     )
-    if run.status == RunStatus.SUCCEEDED and request.htmx:
+    if run.succeeded and request.htmx:
         # Reload the page once so the dashboard shows the new result.
         response["HX-Refresh"] = "true"
     return response

@@ -1,31 +1,46 @@
 """Reviewing a round's outcome (coordinators and teachers): comparing runs, leftover students
 with room elsewhere, CSV exports and the objections list."""
 
-from django.http import Http404, HttpResponse
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from backend.allocations.models import AllocationRun, Phase, RoundChallenge, RunStatus
+from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.allocations.selectors import access
 from backend.allocations.selectors.review import (
     EXPORT_ORDER,
     assignments_csv,
+    challenges_of_round,
     objections_for_round,
+    run_of_round,
     runs_compare,
-    runs_for_round,
+    succeeded_runs_for_round,
     unassigned_with_room,
 )
-from backend.offers.models import Offer
-from frontend.views.access import STAFF_ROLES, role_required
-from frontend.views.rounds.common import domain_errors
+from frontend.views.access import role_required
+from frontend.views.rounds.common import domain_errors, signed_in_user
+
+if TYPE_CHECKING:
+    from backend.allocations.models import AllocationRound, AllocationRun
+
+COMPARED_METRICS = (
+    ("assigned", gettext_lazy("ingedeeld")),
+    ("unassigned", gettext_lazy("niet ingedeeld")),
+    ("share_first_choice", gettext_lazy("aandeel 1e keus")),
+    ("share_top3", gettext_lazy("aandeel top-3")),
+    ("worst_rank", gettext_lazy("slechtste keus")),
+    ("total_rank", gettext_lazy("totale keusnummers")),
+    ("goal_coverage", gettext_lazy("dekking leerdoelen")),
+)
 
 
-@role_required(*STAFF_ROLES)
-@domain_errors
-def round_compare(request, round_id: int):
-    round = access.get_round_for_staff(request.user, round_id)
-    succeeded = list(runs_for_round(round).filter(status=RunStatus.SUCCEEDED))
+def _runs_to_compare(
+    request: HttpRequest, succeeded: list["AllocationRun"]
+) -> tuple["AllocationRun | None", "AllocationRun | None"]:
+    """The runs named by ?a= and ?b=, else the two latest successful runs (a older than b)."""
     by_id = {run.pk: run for run in succeeded}
     try:
         a = by_id.get(int(request.GET.get("a", 0))) or (
@@ -33,73 +48,92 @@ def round_compare(request, round_id: int):
         )
         b = by_id.get(int(request.GET.get("b", 0))) or (succeeded[0] if succeeded else None)
     except ValueError:
-        a = b = None
-    comparison = None
+        return None, None
+    return a, b
+
+
+def _with_data(allocation_round: "AllocationRound", run: "AllocationRun") -> "AllocationRun":
+    full = run_of_round(allocation_round, run.pk, with_data=True)
+    assert full is not None  # listed among the round's runs a moment ago
+    return full
+
+
+@role_required(*SCHOOL_STAFF_ROLES)
+@domain_errors
+def round_compare(request: HttpRequest, round_id: int) -> HttpResponse:
+    allocation_round = access.get_round_for_staff(signed_in_user(request), round_id)
+    succeeded = succeeded_runs_for_round(allocation_round)
+    a, b = _runs_to_compare(request, succeeded)
+    comparison: dict[str, Any] | None = None
     if a and b:
-        a = AllocationRun.objects.get(pk=a.pk)
-        b = AllocationRun.objects.get(pk=b.pk)
+        a, b = _with_data(allocation_round, a), _with_data(allocation_round, b)
         comparison = runs_compare(a, b)
-    keys = [
-        ("assigned", _("ingedeeld")),
-        ("unassigned", _("niet ingedeeld")),
-        ("share_first_choice", _("aandeel 1e keus")),
-        ("share_top3", _("aandeel top-3")),
-        ("worst_rank", _("slechtste keus")),
-        ("total_rank", _("totale keusnummers")),
-        ("goal_coverage", _("dekking leerdoelen")),
-    ]
-    rows = []
-    if comparison:
-        for key, label in keys:
-            rows.append((label, comparison["a"].get(key), comparison["b"].get(key)))
+    rows = (
+        [
+            (label, comparison["a"].get(key), comparison["b"].get(key))
+            for key, label in COMPARED_METRICS
+        ]
+        if comparison
+        else []
+    )
     return render(
         request,
         "frontend/rounds/round_compare.html",
-        {"round": round, "runs": succeeded, "a": a, "b": b, "comparison": comparison, "rows": rows},
-    )
-
-
-@role_required(*STAFF_ROLES)
-@domain_errors
-def round_unassigned(request, round_id: int):
-    round = access.get_round_for_staff(request.user, round_id)
-    return render(
-        request,
-        "frontend/rounds/round_unassigned.html",
         {
-            "round": round,
-            "leftovers": unassigned_with_room(round, today=timezone.localdate()),
-            "can_manage": access.can_manage(request.user, round),
-            "can_place": round.phase in (Phase.REVIEW,),
+            "round": allocation_round,
+            "runs": succeeded,
+            "a": a,
+            "b": b,
+            "comparison": comparison,
+            "rows": rows,
         },
     )
 
 
-@role_required(*STAFF_ROLES)
+@role_required(*SCHOOL_STAFF_ROLES)
 @domain_errors
-def round_export(request, round_id: int, by: str):
-    round = access.get_round_for_staff(request.user, round_id)
+def round_unassigned(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_staff(user, round_id)
+    return render(
+        request,
+        "frontend/rounds/round_unassigned.html",
+        {
+            "round": allocation_round,
+            "leftovers": unassigned_with_room(allocation_round, today=timezone.localdate()),
+            "can_manage": access.can_manage(user, allocation_round),
+            "can_place": allocation_round.in_review,
+        },
+    )
+
+
+@role_required(*SCHOOL_STAFF_ROLES)
+@domain_errors
+def round_export(request: HttpRequest, round_id: int, by: str) -> HttpResponse:
+    allocation_round = access.get_round_for_staff(signed_in_user(request), round_id)
     if by not in EXPORT_ORDER:
         raise Http404
-    response = HttpResponse(assignments_csv(round, by=by), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="round-{round.pk}-per-{by}.csv"'
+    response = HttpResponse(
+        assignments_csv(allocation_round, by=by), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="round-{allocation_round.pk}-per-{by}.csv"'
+    )
     return response
 
 
-@role_required(*STAFF_ROLES)
+@role_required(*SCHOOL_STAFF_ROLES)
 @domain_errors
-def round_objections(request, round_id: int):
-    round = access.get_round_for_staff(request.user, round_id)
-    offers = Offer.objects.filter(
-        pk__in=RoundChallenge.objects.filter(round=round).values("offer_id")
-    ).order_by("title")
+def round_objections(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_staff(user, round_id)
     return render(
         request,
         "frontend/rounds/round_objections.html",
         {
-            "round": round,
-            "objections": objections_for_round(round),
-            "offers": offers,
-            "can_manage": access.can_manage(request.user, round),
+            "round": allocation_round,
+            "objections": objections_for_round(allocation_round),
+            "offers": challenges_of_round(allocation_round),
+            "can_manage": access.can_manage(user, allocation_round),
         },
     )

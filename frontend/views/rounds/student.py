@@ -1,13 +1,18 @@
 """Student pages: the rounds a student takes part in, ranking challenges (and teammates) and
 the result with the option to object."""
 
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.accounts.roles import STUDENT_ROLES
 from backend.allocations import services
-from backend.allocations.models import Phase
 from backend.allocations.selectors import access
 from backend.allocations.selectors.student import (
     challenges_for_student,
@@ -18,16 +23,27 @@ from backend.allocations.selectors.student import (
 )
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
-from frontend.views.access import STUDENT_ROLES, role_required
-from frontend.views.rounds.common import domain_errors, error_messages, flash_error
+from frontend.views.access import role_required
+from frontend.views.rounds.common import (
+    domain_errors,
+    error_messages,
+    flash_error,
+    signed_in_user,
+)
+
+if TYPE_CHECKING:
+    from backend.accounts.models import StudentEnrolment, User
+    from backend.allocations.models import AllocationRound, ChoiceList
+    from backend.allocations.selectors.student import OpenChallenge
 
 
-def _choice_order(request) -> list[int]:
+def _choice_order(request: HttpRequest) -> list[int]:
     """The ranked offer ids from the form: each challenge has a position field (blank = not
     chosen). The up/down buttons post `move=<up|down>:<offer id>` and reorder on the server, so
     the page works without JavaScript and with a keyboard."""
     ranked = []
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         if key.startswith("position-") and value.strip():
             try:
                 ranked.append((int(value), int(key.removeprefix("position-"))))
@@ -46,75 +62,97 @@ def _choice_order(request) -> list[int]:
 
 
 @role_required(*STUDENT_ROLES, allow_staff=False)
-def student_rounds(request):
-    rounds = access.rounds_for_student(request.user)
+def student_rounds(request: HttpRequest) -> HttpResponse:
+    rounds = access.rounds_for_student(signed_in_user(request))
     return render(request, "frontend/rounds/student_rounds.html", {"rounds": rounds})
 
 
 @role_required(*STUDENT_ROLES, allow_staff=False)
-def student_assignment(request):
-    published = [
-        r
-        for r in access.rounds_for_student(request.user)
-        if r.phase in (Phase.PUBLISHED, Phase.OBJECTIONS, Phase.CLOSED)
-    ]
+def student_assignment(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    published = [r for r in access.rounds_for_student(user) if r.is_published]
     if published:
         return redirect("frontend:round-student", published[0].pk)
     return render(
         request,
         "frontend/rounds/student_rounds.html",
-        {"rounds": access.rounds_for_student(request.user), "no_result": True},
+        {"rounds": access.rounds_for_student(user), "no_result": True},
     )
 
 
-@role_required(*STUDENT_ROLES, allow_staff=False)
-@domain_errors
-def round_student(request, round_id: int):
-    round, enrolment = access.get_round_for_student(request.user, round_id)
-    now = timezone.now()
-    errors: list[str] = []
-    if request.method == "POST" and request.POST.get("form") == "objection":
-        try:
-            services.objection_submit(
-                round=round, student=request.user, reason=request.POST.get("reason", ""), now=now
-            )
-        except ApplicationError as error:
-            flash_error(request, error)
-        else:
-            messages.success(
-                request,
-                _("Je bezwaar is ingediend. De coördinator laat je weten wat er mee gebeurt."),
-            )
-        return redirect("frontend:round-student", round.pk)
-    chosen = [c.offer_id for c in choices_for(round, request.user)]
-    choice_list = choice_list_for(round, request.user)
-    teammates = [u.pk for u in choice_list.teammates.all()] if choice_list else []
-    if request.method == "POST" and request.POST.get("form") == "choices":
-        chosen = _choice_order(request)
-        teammates = [
+def _object(
+    request: HttpRequest, allocation_round: "AllocationRound", user: "User", now: dt.datetime
+) -> HttpResponse:
+    try:
+        services.objection_submit(
+            allocation_round=allocation_round,
+            student=user,
+            reason=request.POST.get("reason", ""),
+            now=now,
+        )
+    except ApplicationError as error:
+        flash_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Je bezwaar is ingediend. De coördinator laat je weten wat er mee gebeurt."),
+        )
+    return redirect("frontend:round-student", allocation_round.pk)
+
+
+@dataclass
+class _Choosing:
+    """The student's ranking on the page: stored, or as just posted (a move, or refused)."""
+
+    chosen: list[int]
+    teammates: list[int]
+    choice_list: "ChoiceList | None"
+    errors: list[str] = field(default_factory=list)
+    saved: bool = False
+
+
+def _stored_choices(allocation_round: "AllocationRound", user: "User") -> _Choosing:
+    choice_list = choice_list_for(allocation_round, user)
+    return _Choosing(
+        chosen=[c.offer_id for c in choices_for(allocation_round, user)],
+        teammates=[u.pk for u in choice_list.teammates.all()] if choice_list else [],
+        choice_list=choice_list,
+    )
+
+
+def _posted_choices(
+    request: HttpRequest, allocation_round: "AllocationRound", user: "User", now: dt.datetime
+) -> _Choosing:
+    """The posted ranking; saved unless the student only moved a challenge up or down."""
+    posted = _Choosing(
+        chosen=_choice_order(request),
+        teammates=[
             pk for raw in request.POST.getlist("teammates") if (pk := parse_id(raw)) is not None
-        ]
-        if not request.POST.get("move"):
-            try:
-                services.choice_list_submit(
-                    round=round,
-                    student=request.user,
-                    offer_ids=chosen,
-                    teammate_ids=teammates,
-                    now=now,
-                )
-            except ApplicationError as error:
-                errors = error_messages(error)
-            else:
-                messages.success(
-                    request, _("Je keuzes zijn opgeslagen. Je kunt ze aanpassen tot de deadline.")
-                )
-                return redirect("frontend:round-student", round.pk)
-    items = challenges_for_student(round, enrolment, today=timezone.localdate(now))
+        ],
+        choice_list=choice_list_for(allocation_round, user),
+    )
+    if request.POST.get("move"):
+        return posted
+    try:
+        services.choice_list_submit(
+            allocation_round=allocation_round,
+            student=user,
+            offer_ids=posted.chosen,
+            teammate_ids=posted.teammates,
+            now=now,
+        )
+    except ApplicationError as error:
+        posted.errors = error_messages(error)
+    else:
+        posted.saved = True
+    return posted
+
+
+def _filtered(request: HttpRequest, items: list["OpenChallenge"]) -> dict[str, Any]:
+    """The challenges matching the search (?q=), company (?host=) and fit (?fits=1) filters."""
     query = request.GET.get("q", "").strip().lower()
     host = request.GET.get("host", "")
     fits_only = request.GET.get("fits") == "1"
-    hosts = sorted({item.offer.owner.name for item in items})
     shown = [
         item
         for item in items
@@ -126,22 +164,56 @@ def round_student(request, round_id: int):
         and (not host or item.offer.owner.name == host)
         and (not fits_only or item.fits)
     ]
-    by_id = {item.offer.pk: item for item in items}
-    ranked = [by_id[pk] for pk in chosen if pk in by_id]
-    context = {
-        "round": round,
-        "choosing": round.phase == Phase.CHOOSING and now < round.choices_close_at,
+    return {
         "items": shown,
-        "ranked": ranked,
-        "positions": {pk: i for i, pk in enumerate(chosen, 1)},
-        "hosts": hosts,
+        "hosts": sorted({item.offer.owner.name for item in items}),
         "query": request.GET.get("q", ""),
         "host": host,
         "fits_only": fits_only,
-        "errors": errors,
-        "classmates": classmates_for(round, enrolment),
-        "teammates": teammates,
-        "result": result_for_student(round, request.user, now=now),
-        "choice_list": choice_list,
+    }
+
+
+def _student_page(
+    request: HttpRequest,
+    allocation_round: "AllocationRound",
+    enrolment: "StudentEnrolment",
+    choosing: _Choosing,
+    now: dt.datetime,
+) -> HttpResponse:
+    user = signed_in_user(request)
+    items = challenges_for_student(allocation_round, enrolment, today=timezone.localdate(now))
+    by_id = {item.offer.pk: item for item in items}
+    context = {
+        "round": allocation_round,
+        "choosing": allocation_round.choosing_is_open(now),
+        **_filtered(request, items),
+        "ranked": [by_id[pk] for pk in choosing.chosen if pk in by_id],
+        "positions": {pk: i for i, pk in enumerate(choosing.chosen, 1)},
+        "errors": choosing.errors,
+        "classmates": classmates_for(allocation_round, enrolment),
+        "teammates": choosing.teammates,
+        "result": result_for_student(allocation_round, user, now=now),
+        "choice_list": choosing.choice_list,
     }
     return render(request, "frontend/rounds/round_student.html", context)
+
+
+@role_required(*STUDENT_ROLES, allow_staff=False)
+@domain_errors
+def round_student(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    allocation_round, enrolment = access.get_round_for_student(user, round_id)
+    now = timezone.now()
+    form = request.POST.get("form") if request.method == "POST" else None
+    if form == "objection":
+        return _object(request, allocation_round, user, now)
+    if form == "choices":
+        choosing = _posted_choices(request, allocation_round, user, now)
+        if choosing.saved:
+            messages.success(
+                request, _("Je keuzes zijn opgeslagen. Je kunt ze aanpassen tot de deadline.")
+            )
+            return redirect("frontend:round-student", allocation_round.pk)
+    else:
+        choosing = _stored_choices(allocation_round, user)
+    return _student_page(request, allocation_round, enrolment, choosing, now)

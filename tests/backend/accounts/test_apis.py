@@ -71,7 +71,8 @@ def test_me_shows_memberships_and_the_enrolment_summary_without_care_notes(cast)
     }
     assert "dyslexie" not in str(data)
     devries = _client(cast.devries).get(reverse("api:auth-me")).json()
-    assert devries["roles"] == ["coach", "teacher"] and devries["enrolment"] is None
+    assert devries["roles"] == ["coach", "teacher"]
+    assert devries["enrolment"] is None
 
 
 def test_the_reset_request_answers_the_same_for_known_and_unknown_addresses(
@@ -200,7 +201,8 @@ def test_care_notes_are_only_for_the_students_own_coach_by_default(cast, people)
         people.institution_admin,
     ):
         data = _client(user).get(url).json()
-        assert "care_notes" not in data and "toetsen" not in str(data)
+        assert "care_notes" not in data
+        assert "toetsen" not in str(data)
     assert _client(cast.jan).get(url).status_code == 403
 
 

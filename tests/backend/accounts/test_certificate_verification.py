@@ -9,10 +9,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Certificate, Role
-from backend.accounts.selectors import certificate_policy_violations
-from backend.accounts.services import certificate_create, certificate_verify
+from backend.accounts.services import certificate_create
 from backend.core.errors import PermissionDenied
 from backend.organisations.models import CertificatePolicy
+from backend.organisations.selectors import certificate_policy_violations
+from backend.organisations.services import certificate_verify
 from tests.factories import UserFactory, member
 
 ON = dt.date(2026, 3, 10)

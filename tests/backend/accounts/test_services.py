@@ -14,10 +14,9 @@ from backend.accounts.models import (
     StudentEnrolment,
     User,
 )
-from backend.accounts.selectors import certificate_policy_violations, user_roles, valid_certificates
+from backend.accounts.selectors import user_roles, valid_certificates
 from backend.accounts.services import (
     certificate_create,
-    company_sign_up,
     invitation_accept,
     invitation_create,
     membership_end,
@@ -28,6 +27,8 @@ from backend.accounts.services import (
 from backend.accounts.services.invitations import hash_token
 from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from backend.organisations.models import CertificatePolicy, Organisation
+from backend.organisations.selectors import certificate_policy_violations
+from backend.organisations.services import company_sign_up
 
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 STRONG = "Kantoortuin-Heerlen-2026"

@@ -204,7 +204,8 @@ def test_the_ledger_reports_pledged_and_realised_per_funder_and_partner(cast, cl
         "4000.00",
         "1500.00",
     ]
-    assert rows[2][0] == "partner" and rows[2][-1] == "Opleider ICT Academy"
+    assert rows[2][0] == "partner"
+    assert rows[2][-1] == "Opleider ICT Academy"
     assert (
         client_for(cast.jan)
         .get(reverse("api:ledger-report", args=[cast.consortium.pk]))

@@ -37,7 +37,8 @@ def test_a_leaving_coordinator_hands_over_commitments_contacts_and_offers(
     assert (update.from_owner, update.to_owner, update.actor) == (cast.bos, kim, kim)
     assert update.note == f"Overgedragen van {cast.bos} aan {kim}."
     handover = AgreementEvent.objects.get(agreement=accepted, kind="handed_over")
-    assert handover.payload["from"] == cast.bos.pk and handover.payload["to"] == kim.pk
+    assert handover.payload["from"] == cast.bos.pk
+    assert handover.payload["to"] == kim.pk
     notes = Notification.objects.filter(recipient=kim)
     assert [n.title for n in notes] == [f"Je hebt het werk van {cast.bos} overgenomen"]
     # Bos signed version 1 for Vista: Vista must re-confirm.
@@ -62,7 +63,8 @@ def test_a_company_contact_leaving_hands_over_their_offers(cast, offer, agreemen
     )
     offer.refresh_from_db()
     assert offer.contact == colleague
-    assert counts["offers"] == 1 and counts["commitments"] == 2
+    assert counts["offers"] == 1
+    assert counts["commitments"] == 2
 
 
 def test_handover_is_refused_to_someone_from_elsewhere(cast, agreement, now):
@@ -132,7 +134,8 @@ def test_a_takeover_without_departures_moves_without_reconfirmation(cast, accept
     )
     services.agreements_move_to_successor(organisation=cast.bakkerij, actor=cast.jan, now=now)
     party = accepted.parties.get(role="company")
-    assert party.organisation == successor and party.needs_reconfirmation is False
+    assert party.organisation == successor
+    assert party.needs_reconfirmation is False
 
 
 def test_a_takeover_needs_a_recorded_successor_and_the_right_person(cast, accepted, now):

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from backend.agreements import services
 from backend.agreements.models import CommitmentStatus, CommitmentUpdate
-from backend.agreements.selectors import dashboard_items_for
 from backend.core.errors import ApplicationError, PermissionDenied
+from frontend.dashboard.agreements import items_for as dashboard_items_for
 
 
 def test_the_company_sees_the_agreement_waiting_for_acceptance(cast, proposed, now):
@@ -121,7 +121,8 @@ def test_commitments_through_the_api(cast, client_for, accepted):
     response = client_for(cast.jan).post(
         reverse("api:commitment-status", args=[commitment.pk]), {"status": "done", "note": "klaar"}
     )
-    assert response.status_code == 200 and response.json()["status"] == "done"
+    assert response.status_code == 200
+    assert response.json()["status"] == "done"
     assert (
         client_for(cast.eva)
         .post(

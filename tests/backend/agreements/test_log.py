@@ -45,10 +45,15 @@ def test_every_entry_chains_to_the_previous_one(accepted):
     assert (head.sequence, head.hash) == (entries[-1].sequence, entries[-1].hash)
 
 
-def test_an_append_moves_the_head_in_the_same_transaction(accepted, cast, now):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        log_event(agreement=accepted, kind="changed", actor=cast.bos, at=now)
+def _append_in_a_failing_transaction(agreement, actor, now):
+    with transaction.atomic():
+        log_event(agreement=agreement, kind="changed", actor=actor, at=now)
         raise RuntimeError("the caller's transaction fails after the append")
+
+
+def test_an_append_moves_the_head_in_the_same_transaction(accepted, cast, now):
+    with pytest.raises(RuntimeError, match="fails after the append"):
+        _append_in_a_failing_transaction(accepted, cast.bos, now)
     assert AgreementLogHead.objects.get(agreement=accepted).sequence == 9
     event = log_event(agreement=accepted, kind="changed", actor=cast.bos, at=now)
     head = AgreementLogHead.objects.get(agreement=accepted)

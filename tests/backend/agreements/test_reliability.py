@@ -1,12 +1,13 @@
 import datetime as dt
-import sys
-import types
 
 from django.urls import reverse
 
 from backend.agreements import services
 from backend.agreements.models import CommitmentStatus
-from backend.agreements.selectors import reliability_for_organisation, reliability_for_person
+from backend.engagement.selectors.reliability import (
+    reliability_for_organisation,
+    reliability_for_person,
+)
 
 
 def _done(commitment, actor, at):
@@ -48,11 +49,10 @@ def test_waived_commitments_do_not_count(cast, accepted, now):
 
 
 def test_meeting_attendance_is_included_when_engagement_provides_it(cast, accepted, monkeypatch):
-    module = types.ModuleType("backend.engagement.selectors")
-    module.meeting_attendance_for_person = lambda user, now=None: (
-        (3, 4) if user == cast.jan else (0, 0)
+    monkeypatch.setattr(
+        "backend.engagement.selectors.reliability.meeting_attendance_for_person",
+        lambda user, now=None: (3, 4) if user == cast.jan else (0, 0),
     )
-    monkeypatch.setitem(sys.modules, "backend.engagement.selectors", module)
     later = dt.datetime(2027, 3, 20, tzinfo=dt.UTC)
     result = reliability_for_person(cast.jan, now=later)
     assert (result.kept, result.due, result.meetings_attended, result.meetings_total) == (

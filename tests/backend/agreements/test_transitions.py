@@ -52,7 +52,8 @@ def test_it_is_accepted_once_every_party_accepted(cast, proposed, now):
         acceptance.ip_address,
         acceptance.user_agent,
     ) == (cast.jan, cast.bakkerij, "company_contact", "10.0.0.7", "Firefox")
-    assert acceptance.version.number == 1 and acceptance.accepted_at == now
+    assert acceptance.version.number == 1
+    assert acceptance.accepted_at == now
     services.agreement_accept(agreement=proposed, actor=cast.bos, now=now)
     proposed.refresh_from_db()
     assert proposed.status == AgreementStatus.ACCEPTED
@@ -173,7 +174,8 @@ def test_a_change_before_acceptance_rewrites_the_same_version(cast, proposed, no
     version = services.agreement_change(
         agreement=proposed, actor=cast.jan, now=now, mentoring_hours=12, note="meer uren"
     )
-    assert version.number == 1 and proposed.versions.count() == 1
+    assert version.number == 1
+    assert proposed.versions.count() == 1
     assert "12 uur" in version.clauses[2]["text_nl"]
 
 
@@ -184,7 +186,8 @@ def test_a_change_after_acceptance_makes_a_new_version_to_accept_again(cast, acc
         agreement=accepted, actor=cast.jan, now=now, place="Markt 1, Venlo", note="andere plek"
     )
     accepted.refresh_from_db()
-    assert version.number == 2 and version.content_hash != v1_hash
+    assert version.number == 2
+    assert version.content_hash != v1_hash
     assert accepted.status == AgreementStatus.PROPOSED
     v1.refresh_from_db()
     assert (v1.content_hash, v1.clauses) == (v1_hash, v1_clauses)

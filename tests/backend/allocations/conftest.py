@@ -46,7 +46,7 @@ def world(cast):
         )
         for name in ("Lotte", "Daan", "Noor")
     ]
-    round = services.allocation_round_create(
+    allocation_round = services.allocation_round_create(
         actor=cast.bos,
         name="Blok 3 challenges",
         period="2025-2026 blok 3",
@@ -60,7 +60,7 @@ def world(cast):
     )
     return SimpleNamespace(
         cast=cast,
-        round=round,
+        round=allocation_round,
         webshop=webshop,
         app=app,
         vog=vog,
@@ -71,12 +71,14 @@ def world(cast):
 
 
 def open_round(world, now=NOW):
-    return services.allocation_round_open_choosing(round=world.round, actor=world.cast.bos, now=now)
+    return services.allocation_round_open_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=now
+    )
 
 
 def choose(world, user, *offers, now=NOW):
     return services.choice_list_submit(
-        round=world.round, student=user, offer_ids=[o.pk for o in offers], now=now
+        allocation_round=world.round, student=user, offer_ids=[o.pk for o in offers], now=now
     )
 
 
@@ -86,7 +88,7 @@ def to_review(world, *, choices=None, mode="optimal", seed=0):
     for user in world.students:
         choose(world, user, *(choices or (world.webshop, world.app)))
     services.allocation_round_close_choosing(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     run = start_and_run(world, mode=mode, seed=seed)
     world.round.refresh_from_db()
@@ -98,7 +100,9 @@ def to_review(world, *, choices=None, mode="optimal", seed=0):
 def start_and_run(world, **options):
     """Start a run and execute it as the worker would (on_commit does not fire inside a test's
     transaction, so the task is run here explicitly)."""
-    run = services.allocation_run_start(round=world.round, actor=world.cast.bos, **options)
+    run = services.allocation_run_start(
+        allocation_round=world.round, actor=world.cast.bos, **options
+    )
     services.allocation_run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run

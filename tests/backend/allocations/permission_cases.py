@@ -38,7 +38,7 @@ def _closable(w):
 
 
 def _locked(w):
-    services.assignment_lock(round=w.round_review, student=w.sanne, actor=w.bos)
+    services.assignment_lock(allocation_round=w.round_review, student=w.sanne, actor=w.bos)
     return url("assignment-unlock", w.round_review.pk, w.sanne.pk)
 
 

@@ -202,7 +202,9 @@ def test_run_start_poll_and_download(world, client_for, django_capture_on_commit
     open_round(world)
     for user in world.students:
         choose(world, user, world.webshop, world.app)
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW
+    )
     assert (
         client_for(world.cast.devries)
         .post(url("round-runs", world.round.pk), {}, format="json")

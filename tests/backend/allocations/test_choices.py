@@ -13,7 +13,7 @@ from tests.factories import OfferFactory
 def _error(world, *offers, user=None, teammates=(), now=NOW):
     with pytest.raises(ApplicationError) as error:
         services.choice_list_submit(
-            round=world.round,
+            allocation_round=world.round,
             student=user or world.cast.sanne,
             offer_ids=[o.pk for o in offers],
             teammate_ids=[t.pk for t in teammates],
@@ -119,7 +119,7 @@ def test_teammates_must_be_classmates_in_the_round_and_at_most_two(world):
         == "Je kunt jezelf niet als teamgenoot noemen."
     )
     choice_list = services.choice_list_submit(
-        round=world.round,
+        allocation_round=world.round,
         student=world.cast.sanne,
         offer_ids=[world.app.pk],
         teammate_ids=[lotte.pk],

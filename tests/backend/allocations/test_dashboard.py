@@ -1,8 +1,12 @@
+"""The rounds area on the landing page (frontend.dashboard.rounds, built on the attention
+selectors) and the placements other areas read."""
+
 import datetime as dt
 
 from backend.allocations import services
 from backend.allocations.models import Assignment
-from backend.allocations.selectors import dashboard_items_for, offer_ids_for_student
+from backend.allocations.selectors import offer_ids_for_student
+from frontend.dashboard.rounds import items_for as dashboard_items_for
 from tests.backend.allocations.conftest import NOW, choose, open_round, to_review
 
 
@@ -23,10 +27,13 @@ def test_the_coordinator_is_asked_to_review_and_to_decide_objections(world):
     assert titles == ["Controleer en publiceer Blok 3 challenges"]
     assert dashboard_items_for(world.cast.peters, now=NOW) == []
     services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     services.objection_submit(
-        round=world.round, student=world.cast.sanne, reason="x", now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round,
+        student=world.cast.sanne,
+        reason="x",
+        now=NOW + dt.timedelta(days=8),
     )
     assert [i.title for i in dashboard_items_for(world.cast.bos, now=NOW)] == [
         "1 bezwaren in Blok 3 challenges"
@@ -38,6 +45,6 @@ def test_other_apps_read_the_offers_a_student_is_placed_on_after_publication(wor
     placed = Assignment.objects.filter(round=world.round).first()
     assert list(offer_ids_for_student(placed.student)) == []
     services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     assert [row["offer_id"] for row in offer_ids_for_student(placed.student)] == [placed.offer_id]

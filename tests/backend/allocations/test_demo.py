@@ -13,18 +13,18 @@ def test_the_demo_has_rounds_in_realistic_phases_per_scenario(monkeypatch):
     result = demo.load(now=timezone.now())
     assert "backend.demo.rounds" in result.areas
     phases = {}
-    for round in AllocationRound.objects.all():
-        phases.setdefault(round.school_id, set()).add(round.phase)
+    for allocation_round in AllocationRound.objects.all():
+        phases.setdefault(allocation_round.school_id, set()).add(allocation_round.phase)
     assert len(phases) >= 3
     assert all(p == {Phase.PUBLISHED, Phase.REVIEW, Phase.CHOOSING} for p in phases.values())
-    for round in AllocationRound.objects.filter(phase=Phase.CHOOSING):
+    for allocation_round in AllocationRound.objects.filter(phase=Phase.CHOOSING):
         from backend.allocations.selectors.access import round_enrolments
 
-        participants = round_enrolments(round).count()
-        assert ChoiceList.objects.filter(round=round).count() > participants / 2
-    for round in AllocationRound.objects.filter(phase=Phase.REVIEW):
-        assert round.applied_run.status == "succeeded"
-        assert Assignment.objects.filter(round=round).exists()
+        participants = round_enrolments(allocation_round).count()
+        assert ChoiceList.objects.filter(round=allocation_round).count() > participants / 2
+    for allocation_round in AllocationRound.objects.filter(phase=Phase.REVIEW):
+        assert allocation_round.applied_run.status == "succeeded"
+        assert Assignment.objects.filter(round=allocation_round).exists()
     statuses = sorted(
         Objection.objects.filter(round__phase=Phase.PUBLISHED).values_list("status", flat=True)
     )

@@ -23,7 +23,10 @@ def test_an_override_to_an_offer_outside_the_round_does_not_name_it(world):
     before = sorted(Assignment.objects.values_list("student_id", "offer_id", "locked"))
     with pytest.raises(ApplicationError) as error:
         services.assignment_override(
-            round=world.round, student=world.cast.sanne, offer=secret, actor=world.cast.bos
+            allocation_round=world.round,
+            student=world.cast.sanne,
+            offer=secret,
+            actor=world.cast.bos,
         )
     assert error.value.extra == {
         "fields": {"offer": ["Deze uitdaging bestaat niet of doet niet mee aan deze ronde."]}

@@ -23,18 +23,20 @@ PUBLISH_AT = NOW + dt.timedelta(days=8)
 
 
 def _publish(world):
-    round = services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=PUBLISH_AT
+    allocation_round = services.allocation_round_publish(
+        allocation_round=world.round, actor=world.cast.bos, now=PUBLISH_AT
     )
     world.round.refresh_from_db()
-    return round
+    return allocation_round
 
 
 def test_only_a_coordinator_publishes(world):
     to_review(world)
     for outsider in (world.cast.devries, world.cast.peters, world.cast.sanne, world.cast.jan):
         with pytest.raises(PermissionDenied):
-            services.allocation_round_publish(round=world.round, actor=outsider, now=PUBLISH_AT)
+            services.allocation_round_publish(
+                allocation_round=world.round, actor=outsider, now=PUBLISH_AT
+            )
     world.round.refresh_from_db()
     assert world.round.phase == Phase.REVIEW
     assert not Notification.objects.exists()
@@ -158,14 +160,14 @@ def test_a_student_objects_within_the_window_and_the_coordinator_accepts(
     _publish(world)
     sanne = world.cast.sanne
     objection = services.objection_submit(
-        round=world.round, student=sanne, reason="Ik wil met zorg werken", now=PUBLISH_AT
+        allocation_round=world.round, student=sanne, reason="Ik wil met zorg werken", now=PUBLISH_AT
     )
     assert objection.status == ObjectionStatus.OPEN
     result = result_for_student(world.round, sanne, now=PUBLISH_AT)
     assert result.can_object is False  # one open objection at a time
     with pytest.raises(Conflict):
         services.objection_submit(
-            round=world.round, student=sanne, reason="nog een", now=PUBLISH_AT
+            allocation_round=world.round, student=sanne, reason="nog een", now=PUBLISH_AT
         )
     with django_capture_on_commit_callbacks(execute=True):
         services.objection_accept(
@@ -205,7 +207,7 @@ def test_an_accepted_objection_still_respects_capacity(world):
         if not Assignment.objects.filter(round=world.round, student=u).exists()
     )
     objection = services.objection_submit(
-        round=world.round, student=left, reason="Ik ben niet ingedeeld", now=PUBLISH_AT
+        allocation_round=world.round, student=left, reason="Ik ben niet ingedeeld", now=PUBLISH_AT
     )
     with pytest.raises(ApplicationError) as error:
         services.objection_accept(
@@ -220,7 +222,10 @@ def test_declining_needs_an_answer_and_tells_the_student(world):
     to_review(world)
     _publish(world)
     objection = services.objection_submit(
-        round=world.round, student=world.cast.sanne, reason="Te ver reizen", now=PUBLISH_AT
+        allocation_round=world.round,
+        student=world.cast.sanne,
+        reason="Te ver reizen",
+        now=PUBLISH_AT,
     )
     with pytest.raises(ApplicationError) as error:
         services.objection_decline(
@@ -255,22 +260,25 @@ def test_objections_are_only_possible_within_the_window(world):
     to_review(world)
     with pytest.raises(Conflict):
         services.objection_submit(
-            round=world.round, student=world.cast.sanne, reason="te vroeg", now=PUBLISH_AT
+            allocation_round=world.round,
+            student=world.cast.sanne,
+            reason="te vroeg",
+            now=PUBLISH_AT,
         )
     _publish(world)
     with pytest.raises(Conflict):
         services.objection_submit(
-            round=world.round,
+            allocation_round=world.round,
             student=world.cast.sanne,
             reason="te laat",
             now=NOW + dt.timedelta(days=21),
         )
     with pytest.raises(ApplicationError):
         services.objection_submit(
-            round=world.round, student=world.cast.sanne, reason="  ", now=PUBLISH_AT
+            allocation_round=world.round, student=world.cast.sanne, reason="  ", now=PUBLISH_AT
         )
     with pytest.raises(NotFound):  # Ahmed may not know Vista's round exists
         services.objection_submit(
-            round=world.round, student=world.cast.ahmed, reason="ik ook", now=PUBLISH_AT
+            allocation_round=world.round, student=world.cast.ahmed, reason="ik ook", now=PUBLISH_AT
         )
     assert not Objection.objects.exists()

@@ -31,13 +31,13 @@ def test_an_override_moves_a_student_and_locks_it(world):
     # The webshop is full (1 of 1): moving the leftover student there is refused.
     with pytest.raises(ApplicationError) as error:
         services.assignment_override(
-            round=world.round, student=student, offer=world.webshop, actor=world.cast.bos
+            allocation_round=world.round, student=student, offer=world.webshop, actor=world.cast.bos
         )
     assert error.value.message == "Deze uitdaging is vol: 1 van 1 plaatsen bezet."
     # The data-analyse challenge is for niveau 4 only.
     with pytest.raises(ApplicationError) as error:
         services.assignment_override(
-            round=world.round, student=student, offer=world.expert, actor=world.cast.bos
+            allocation_round=world.round, student=student, offer=world.expert, actor=world.cast.bos
         )
     assert (
         error.value.message
@@ -53,7 +53,7 @@ def test_an_override_to_a_challenge_with_room_is_stored_as_locked(world):
     to_review(world)
     student = _left_over(world)
     assignment = services.assignment_override(
-        round=world.round, student=student, offer=world.vog, actor=world.cast.bos
+        allocation_round=world.round, student=student, offer=world.vog, actor=world.cast.bos
     )
     assert (assignment.source, assignment.locked, assignment.rank, assignment.changed_by) == (
         AssignmentSource.OVERRIDE,
@@ -73,7 +73,7 @@ def test_a_company_capacity_across_challenges_is_respected(world):
     student = _left_over(world)
     with pytest.raises(ApplicationError) as error:
         services.assignment_override(
-            round=world.round, student=student, offer=world.vog, actor=world.cast.bos
+            allocation_round=world.round, student=student, offer=world.vog, actor=world.cast.bos
         )
     assert error.value.message == "Pixelfabriek is vol: 2 van 2 plaatsen bezet."
 
@@ -81,7 +81,7 @@ def test_a_company_capacity_across_challenges_is_respected(world):
 def test_a_rerun_keeps_locked_assignments(world):
     first = to_review(world)
     moved = Assignment.objects.get(round=world.round, offer=world.webshop).student
-    services.assignment_lock(round=world.round, student=moved, actor=world.cast.bos)
+    services.assignment_lock(allocation_round=world.round, student=moved, actor=world.cast.bos)
     second = start_and_run(world, seed=7)
     assert second.problem["locked"] == [
         {"student": f"s{moved.pk}", "challenge": f"c{world.webshop.pk}"}
@@ -95,12 +95,14 @@ def test_a_rerun_keeps_locked_assignments(world):
 def test_unlock_releases_an_assignment(world):
     to_review(world)
     student = Assignment.objects.filter(round=world.round).first().student
-    services.assignment_lock(round=world.round, student=student, actor=world.cast.bos)
-    services.assignment_unlock(round=world.round, student=student, actor=world.cast.bos)
+    services.assignment_lock(allocation_round=world.round, student=student, actor=world.cast.bos)
+    services.assignment_unlock(allocation_round=world.round, student=student, actor=world.cast.bos)
     assignment = Assignment.objects.get(round=world.round, student=student)
     assert (assignment.locked, assignment.source) == (False, AssignmentSource.ENGINE)
     with pytest.raises(Conflict):
-        services.assignment_unlock(round=world.round, student=student, actor=world.cast.bos)
+        services.assignment_unlock(
+            allocation_round=world.round, student=student, actor=world.cast.bos
+        )
 
 
 def test_teachers_and_other_schools_cannot_change_assignments(world):
@@ -109,10 +111,10 @@ def test_teachers_and_other_schools_cannot_change_assignments(world):
     student = Assignment.objects.filter(round=world.round).first().student
     for outsider in (world.cast.devries, world.cast.peters, world.cast.sanne, world.cast.eva):
         with pytest.raises(PermissionDenied):
-            services.assignment_lock(round=world.round, student=student, actor=outsider)
+            services.assignment_lock(allocation_round=world.round, student=student, actor=outsider)
         with pytest.raises(PermissionDenied):
             services.assignment_override(
-                round=world.round, student=student, offer=world.app, actor=outsider
+                allocation_round=world.round, student=student, offer=world.app, actor=outsider
             )
     assert list(Assignment.objects.values_list("student_id", "offer_id", "locked")) == before
 
@@ -141,7 +143,7 @@ def test_applying_an_earlier_run_restores_its_assignments(world):
 def test_a_run_made_with_other_locks_cannot_be_applied(world):
     first = to_review(world)
     student = Assignment.objects.filter(round=world.round).first().student
-    services.assignment_lock(round=world.round, student=student, actor=world.cast.bos)
+    services.assignment_lock(allocation_round=world.round, student=student, actor=world.cast.bos)
     with pytest.raises(Conflict):
         services.allocation_run_apply(run=first, actor=world.cast.bos)
 
@@ -171,8 +173,10 @@ def test_exports_list_assignments_per_challenge_host_and_class(world):
 def test_overrides_are_only_possible_in_review(world):
     to_review(world)
     services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     student = Assignment.objects.filter(round=world.round).first().student
     with pytest.raises(Conflict):
-        services.assignment_lock(round=world.round, student=student, actor=world.cast.bos)
+        services.assignment_lock(
+            allocation_round=world.round, student=student, actor=world.cast.bos
+        )

@@ -22,9 +22,9 @@ def _create(actor, **fields):
 
 
 def test_a_coordinator_opens_a_round_for_their_own_school(cast):
-    round = _create(cast.bos, school=cast.vista)
-    assert (round.phase, round.created_by) == (Phase.PREPARING, cast.bos)
-    assert RoundEvent.objects.get(round=round).kind == "created"
+    allocation_round = _create(cast.bos, school=cast.vista)
+    assert (allocation_round.phase, allocation_round.created_by) == (Phase.PREPARING, cast.bos)
+    assert RoundEvent.objects.get(round=allocation_round).kind == "created"
 
 
 def test_nobody_else_opens_a_round_for_vista(cast):
@@ -35,8 +35,8 @@ def test_nobody_else_opens_a_round_for_vista(cast):
 
 
 def test_a_coordinator_of_a_member_school_opens_a_consortium_round(cast):
-    round = _create(cast.peters, consortium=cast.consortium)
-    assert round.consortium == cast.consortium
+    allocation_round = _create(cast.peters, consortium=cast.consortium)
+    assert allocation_round.consortium == cast.consortium
 
 
 def test_round_settings_are_checked_with_the_field_at_fault(cast):
@@ -78,7 +78,7 @@ def test_the_database_rejects_a_round_for_both_a_school_and_a_consortium(cast):
 def test_opening_choosing_is_for_the_coordinator(world):
     with pytest.raises(PermissionDenied):
         services.allocation_round_open_choosing(
-            round=world.round, actor=world.cast.devries, now=NOW
+            allocation_round=world.round, actor=world.cast.devries, now=NOW
         )
     open_round(world)
     world.round.refresh_from_db()
@@ -88,9 +88,11 @@ def test_opening_choosing_is_for_the_coordinator(world):
 
 
 def test_a_round_without_challenges_cannot_open(cast):
-    round = _create(cast.bos, school=cast.vista)
+    allocation_round = _create(cast.bos, school=cast.vista)
     with pytest.raises(Conflict):
-        services.allocation_round_open_choosing(round=round, actor=cast.bos, now=NOW)
+        services.allocation_round_open_choosing(
+            allocation_round=allocation_round, actor=cast.bos, now=NOW
+        )
 
 
 def test_beat_moves_phases_at_their_deadlines_and_only_once(world, time_machine):
@@ -124,7 +126,7 @@ def test_beat_never_publishes_a_round(world, time_machine):
 def test_beat_closes_the_objection_window_after_publication(world, time_machine):
     to_review(world)
     services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     time_machine.move_to(NOW + dt.timedelta(days=21), tick=False)
     assert allocation_rounds_advance_task() == 1
@@ -135,17 +137,17 @@ def test_beat_closes_the_objection_window_after_publication(world, time_machine)
 def test_closing_waits_for_open_objections(world):
     to_review(world)
     services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     objection = services.objection_submit(
-        round=world.round,
+        allocation_round=world.round,
         student=world.cast.sanne,
         reason="Ik wil liever de app",
         now=NOW + dt.timedelta(days=9),
     )
     with pytest.raises(Conflict) as error:
         services.allocation_round_close(
-            round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22)
+            allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22)
         )
     assert error.value.message == "Er staan nog 1 bezwaren open; handel die eerst af."
     services.objection_decline(
@@ -155,7 +157,7 @@ def test_closing_waits_for_open_objections(world):
         now=NOW + dt.timedelta(days=10),
     )
     services.allocation_round_close(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=22)
     )
     world.round.refresh_from_db()
     assert world.round.phase == Phase.CLOSED

@@ -33,7 +33,7 @@ def ready(world):
     for user in world.students:
         choose(world, user, world.webshop, world.app)
     services.allocation_round_close_choosing(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
     )
     return world
 
@@ -78,7 +78,7 @@ def test_starting_a_run_with_the_broker_down_answers_202_and_it_runs_once_the_br
 def test_the_reaper_fails_a_run_whose_worker_died_and_a_retry_succeeds(
     ready, settings, django_capture_on_commit_callbacks
 ):
-    run = services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    run = services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     worker_died_while_running(run)
     # While beating it is left alone.
     assert services.allocation_runs_reap(now=timezone.now()) == []
@@ -102,7 +102,7 @@ def test_the_reaper_fails_a_run_whose_worker_died_and_a_retry_succeeds(
 
 
 def test_after_the_reaper_a_new_run_can_start(ready, settings):
-    run = services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    run = services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     worker_died_while_running(run)
     services.allocation_runs_reap(now=stale(settings))
     response = as_user(ready.cast.bos).post(
@@ -112,7 +112,7 @@ def test_after_the_reaper_a_new_run_can_start(ready, settings):
 
 
 def test_the_reaper_fails_a_queued_run_that_never_reached_a_worker(ready, settings):
-    run = services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    run = services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     assert services.allocation_runs_reap(now=timezone.now()) == []
     assert services.allocation_runs_reap(now=stale(settings)) == [run.pk]
     run.refresh_from_db()
@@ -123,7 +123,7 @@ def test_the_reaper_fails_a_queued_run_that_never_reached_a_worker(ready, settin
 
 
 def test_the_reaper_leaves_finished_runs_alone(ready, settings):
-    run = services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    run = services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     services.allocation_run_execute(run_id=run.pk)
     assert services.allocation_runs_reap(now=stale(settings, 3600)) == []
     run.refresh_from_db()
@@ -131,7 +131,7 @@ def test_the_reaper_leaves_finished_runs_alone(ready, settings):
 
 
 def test_a_redelivered_task_takes_over_a_run_whose_worker_stopped_beating(ready, settings):
-    run = services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    run = services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     worker_died_while_running(run)
     # Redelivered at once (the worker's child was killed): the run still beats, so nothing.
     assert allocation_run_task(run.pk) is False
@@ -147,7 +147,7 @@ def test_a_redelivered_task_takes_over_a_run_whose_worker_stopped_beating(ready,
 
 def test_a_run_reaped_while_still_solving_stores_nothing(ready, settings, monkeypatch):
     """A worker presumed dead that was only slow must not overwrite what a retry produces."""
-    run = services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    run = services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     original = services.runs.engine_adapter.solve
 
     def slow_solve(*args, **kwargs):
@@ -169,7 +169,7 @@ def test_the_reaper_task_is_scheduled_and_counts_what_it_reaped(ready, settings)
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "backend.allocations.tasks.allocation_runs_reap_task" in schedule
     assert "backend.core.tasks.outbox_dispatch_task" in schedule
-    services.allocation_run_start(round=ready.round, actor=ready.cast.bos)
+    services.allocation_run_start(allocation_round=ready.round, actor=ready.cast.bos)
     settings.ALLOCATION_RUN_STALE_AFTER = -1  # everything is stale
     assert allocation_runs_reap_task() == 1
     assert AllocationRun.objects.get().status == RunStatus.FAILED
@@ -182,6 +182,7 @@ def test_the_engine_task_has_a_queue_of_its_own(settings):
     assert route["queue"].name == "engine"
     mail = app.amqp.router.route({}, "backend.notifications.tasks.send_notification_emails_task")
     assert mail["queue"].name == "default"
-    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    assert settings.CELERY_TASK_ACKS_LATE
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert visibility > settings.ALLOCATION_RUN_STALE_AFTER

@@ -29,7 +29,8 @@ def test_a_run_stores_one_assignment_per_placed_student_and_moves_to_review(worl
     assert list(placed.values()).count("Webshop voor Bakkerij Jansen") == 1
     assert list(placed.values()).count("App voor Pixelfabriek") == 2
     assert len(placed) == 3
-    assert run.metrics["assigned"] == 3 and run.metrics["unassigned"] == 1
+    assert run.metrics["assigned"] == 3
+    assert run.metrics["unassigned"] == 1
     world.round.refresh_from_db()
     assert world.round.phase == Phase.REVIEW
     assert world.round.applied_run_id == run.pk
@@ -45,16 +46,20 @@ def test_the_stored_problem_reproduces_the_result_outside_koppel(world):
 def test_starting_twice_gives_one_run(world):
     open_round(world)
     choose(world, world.cast.sanne, world.webshop)
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
-    services.allocation_run_start(round=world.round, actor=world.cast.bos)
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW
+    )
+    services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos)
     with pytest.raises(Conflict):
-        services.allocation_run_start(round=world.round, actor=world.cast.bos)
+        services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos)
     assert AllocationRun.objects.filter(round=world.round).count() == 1
 
 
 def test_the_database_allows_one_active_run_per_round(world):
     open_round(world)
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW
+    )
     AllocationRun.objects.create(round=world.round, started_by=world.cast.bos, created_at=NOW)
     with pytest.raises(IntegrityError), transaction.atomic():
         AllocationRun.objects.create(
@@ -68,8 +73,10 @@ def test_a_task_delivered_twice_produces_one_result_and_no_duplicate_assignments
     open_round(world)
     for user in world.students:
         choose(world, user, world.webshop, world.app)
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
-    run = services.allocation_run_start(round=world.round, actor=world.cast.bos)
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW
+    )
+    run = services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos)
     assert allocation_run_task(run.pk) is True
     first = AllocationRun.objects.get(pk=run.pk)
     assert allocation_run_task(run.pk) is False
@@ -104,13 +111,17 @@ def test_progress_is_written_to_the_run_row_while_solving(world, monkeypatch):
     percents = [percent for _status, _stage, percent in seen]
     assert percents == sorted(percents)
     # Every progress report is a heartbeat the reaper can see.
-    assert None not in beats and beats == sorted(beats) and beats[0] < beats[-1]
+    assert None not in beats
+    assert beats == sorted(beats)
+    assert beats[0] < beats[-1]
 
 
 def test_a_failed_run_is_recorded_with_its_reason_and_can_be_retried(world, monkeypatch):
     open_round(world)
     choose(world, world.cast.sanne, world.webshop)
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW
+    )
 
     def broken(*args, **kwargs):
         raise RuntimeError("solver crashed")
@@ -137,18 +148,18 @@ def test_retrying_a_successful_run_is_refused(world):
 
 def test_a_late_run_never_overwrites_published_assignments(world):
     to_review(world)
-    run = services.allocation_run_start(round=world.round, actor=world.cast.bos, seed=3)
+    run = services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos, seed=3)
     before = list(
         Assignment.objects.filter(round=world.round).values_list("student_id", "offer_id", "run_id")
     )
     # The coordinator publishes while the run is still queued: refused, a run is active.
     with pytest.raises(Conflict):
         services.allocation_round_publish(
-            round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9)
+            allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9)
         )
     AllocationRun.objects.filter(pk=run.pk).update(status="failed")
     services.allocation_round_publish(
-        round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9)
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=9)
     )
     AllocationRun.objects.filter(pk=run.pk).update(status="queued")
     services.allocation_run_execute(run_id=run.pk)
@@ -163,17 +174,19 @@ def test_a_late_run_never_overwrites_published_assignments(world):
 
 def test_only_a_coordinator_of_the_school_starts_a_run(world):
     open_round(world)
-    services.allocation_round_close_choosing(round=world.round, actor=world.cast.bos, now=NOW)
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW
+    )
     for outsider in (world.cast.devries, world.cast.peters, world.cast.sanne, world.cast.jan):
         with pytest.raises(PermissionDenied):
-            services.allocation_run_start(round=world.round, actor=outsider)
+            services.allocation_run_start(allocation_round=world.round, actor=outsider)
     assert not AllocationRun.objects.exists()
 
 
 def test_a_run_cannot_start_while_students_are_choosing(world):
     open_round(world)
     with pytest.raises(Conflict):
-        services.allocation_run_start(round=world.round, actor=world.cast.bos)
+        services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos)
 
 
 def test_the_snapshot_takes_the_same_number_of_queries_for_more_students(world):

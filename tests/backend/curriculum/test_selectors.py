@@ -1,10 +1,7 @@
 from backend.accounts.models import User
+from backend.accounts.selectors import open_werkproces_codes_for_students
 from backend.curriculum.models import ProgressLevel, Werkproces, WerkprocesEvidence
-from backend.curriculum.selectors import (
-    open_werkproces_codes_for_students,
-    werkproces_search,
-    werkprocessen_for_kwalificatie,
-)
+from backend.curriculum.selectors import werkproces_search, werkprocessen_for_kwalificatie
 from tests.factories import kwalificatie_with_werkprocessen, student
 
 
@@ -95,7 +92,8 @@ def test_open_werkprocessen_cost_the_same_queries_for_3_or_60_students(
             User.objects.filter(pk__in=[u.pk for u in students]).values_list("pk", flat=True)
         )
 
-    assert len(few) == 3 and len(many) == 60
+    assert len(few) == 3
+    assert len(many) == 60
     assert many[students[0].pk] == {"B1-K1-W2", "P1-K1-W1"}
     assert many[students[1].pk] == {"B1-K1-W1", "B1-K1-W2", "P1-K1-W1"}
 

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.accounts.models import Certificate, Role
+from backend.accounts.models import Certificate, CertificateKind, Role
 from backend.engagement.models import ExpertProfile
 from backend.engagement.services import event_create, expert_profile_create
-from backend.organisations.models import CertificateKind, CertificatePolicy, PolicySubject
+from backend.organisations.models import CertificatePolicy, PolicySubject
 from tests.factories import UserFactory, member
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -85,7 +85,8 @@ def test_a_company_edits_only_its_own_experts(cast, expert, client_for):
     response = client_for(cast.eva).patch(
         f"/api/engagement/experts/{expert.pk}/", {"headline": "UX lead"}, format="json"
     )
-    assert response.status_code == 200 and response.json()["headline"] == "UX lead"
+    assert response.status_code == 200
+    assert response.json()["headline"] == "UX lead"
     expert.refresh_from_db()
     assert expert.headline == "UX lead"
 
@@ -135,7 +136,8 @@ def test_the_expert_accepts_but_the_teacher_cannot_accept_for_them(cast, expert,
     ok = client_for(cast.eva).post(
         f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json"
     )
-    assert ok.status_code == 200 and ok.json()["status"] == "accepted"
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "accepted"
     again = client_for(cast.eva).post(
         f"/api/engagement/bookings/{booking.pk}/accept/", {}, format="json"
     )
@@ -208,7 +210,8 @@ def test_preferences_round_trip(cast, client_for):
     bad = client.put(
         "/api/engagement/preferences/", {"categories": {"spam": {"email": False}}}, format="json"
     )
-    assert bad.status_code == 400 and "categories" in bad.json()["extra"]["fields"]
+    assert bad.status_code == 400
+    assert "categories" in bad.json()["extra"]["fields"]
 
 
 def test_the_attention_list_is_for_coordinators(cast, client_for):
@@ -241,7 +244,8 @@ def test_meeting_list_and_sign_off_through_the_api(cast, client_for, django_asse
     url = f"/api/engagement/meetings/{meetings[0].pk}/sign-off/"
     assert client_for(cast.ahmed).post(url, {"reason": "?"}, format="json").status_code == 404
     missing = client.post(url, {}, format="json")
-    assert missing.status_code == 400 and list(missing.json()["extra"]["fields"]) == ["reason"]
+    assert missing.status_code == 400
+    assert list(missing.json()["extra"]["fields"]) == ["reason"]
     assert client.post(url, {"reason": "Bij een klant"}, format="json").status_code == 200
     detail = client.get(f"/api/engagement/meetings/{meetings[0].pk}/").json()
     eva = next(p for p in detail["participants"] if p["user"] == cast.eva.pk)

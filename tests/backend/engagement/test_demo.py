@@ -1,9 +1,9 @@
 """The engagement demo builds on the foundation demo: experts, bookings, events, meetings."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from backend.engagement.models import (
     BookingStatus,
@@ -13,6 +13,8 @@ from backend.engagement.models import (
     GuestLessonBooking,
     MeetingParticipant,
 )
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.mark.django_db
@@ -24,7 +26,7 @@ def test_the_demo_has_experts_bookings_and_a_meet_and_match_day_with_no_shows(
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # Only the foundation and engagement: the other areas' demos are tested by their owners.
     monkeypatch.setattr(demo, "AREA_DEMOS", (demo.engagement,))
-    now = timezone.make_aware(dt.datetime(2026, 11, 2, 9, 0))
+    now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=AMSTERDAM)
     result = demo.load(now=now)
     assert "backend.demo.engagement" in result.areas
 

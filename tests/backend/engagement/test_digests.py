@@ -72,7 +72,8 @@ def test_a_company_without_activity_still_hears_from_us(cast):
     assert digest.title == "Koppel-overzicht week 11: geen nieuws"
     assert "Er gebeurde in deze periode niets nieuws" in digest.body
     assert "Op dit moment niets." in digest.body
-    assert "Pixelfabriek" not in digest.body and "Nieuwe website" not in digest.body
+    assert "Pixelfabriek" not in digest.body
+    assert "Nieuwe website" not in digest.body
 
 
 def test_old_activity_is_not_news_again(cast):
@@ -178,9 +179,28 @@ def test_a_run_over_5000_partners_sends_each_one_digest_with_bounded_queries(
     assert partner_digests_send(now=NOW) == 0
 
 
-def test_teams_and_agreements_appear_when_those_apps_have_news(cast, expert):
-    from django.apps import apps
+def _placed_in_a_team(cast, offer) -> None:
+    """Sanne and Ahmed were placed on `offer` in an allocation round yesterday."""
+    from backend.allocations.models import AllocationRound, Assignment
 
+    allocation_round = AllocationRound.objects.create(
+        name="Blok 3",
+        school=cast.vista,
+        created_by=cast.bos,
+        choices_close_at=NOW - dt.timedelta(days=10),
+        objections_close_at=NOW - dt.timedelta(days=5),
+    )
+    for person in (cast.sanne, cast.ahmed):
+        Assignment.objects.create(
+            round=allocation_round,
+            student=person,
+            offer=offer,
+            source="engine",
+            changed_at=NOW - dt.timedelta(days=1),
+        )
+
+
+def test_teams_and_agreements_appear_when_those_apps_have_news(cast, expert):
     from backend.engagement.services import booking_accept
 
     booking = booking_request(
@@ -198,22 +218,7 @@ def test_teams_and_agreements_appear_when_those_apps_have_news(cast, expert):
     offer = OfferFactory(
         owner=cast.pixel, contact=cast.eva, title="Dashboard bouwen", status="running"
     )
-    allocation_round = apps.get_model("allocations", "AllocationRound").objects.create(
-        name="Blok 3",
-        school=cast.vista,
-        created_by=cast.bos,
-        choices_close_at=NOW - dt.timedelta(days=10),
-        objections_close_at=NOW - dt.timedelta(days=5),
-    )
-    assignment_model = apps.get_model("allocations", "Assignment")
-    for person in (cast.sanne, cast.ahmed):
-        assignment_model.objects.create(
-            round=allocation_round,
-            student=person,
-            offer=offer,
-            source="engine",
-            changed_at=NOW - dt.timedelta(days=1),
-        )
+    _placed_in_a_team(cast, offer)
 
     partner_digests_send(now=NOW)
 

@@ -253,7 +253,8 @@ def test_two_simultaneous_requests_for_the_last_seat_cannot_both_win(cast, meet_
 
     winners = [r for r in results if isinstance(r, EventBooking)]
     losers = [r for r in results if isinstance(r, Conflict)]
-    assert len(winners) == 1 and len(losers) == 1, results
+    assert len(winners) == 1, results
+    assert len(losers) == 1, results
     assert (
         EventBooking.objects.filter(slot=slot, table=bakkerij, cancelled_at__isnull=True).count()
         == 1

@@ -7,7 +7,7 @@ import pytest
 
 from backend.core.errors import Conflict, PermissionDenied
 from backend.engagement.models import MeetingAttendance, PartnerAttentionSetting
-from backend.engagement.selectors import dashboard_items_for, meeting_attendance_for_person
+from backend.engagement.selectors import meeting_attendance_for_person
 from backend.engagement.selectors.partners import partners_needing_attention
 from backend.engagement.services import (
     booking_request,
@@ -22,6 +22,7 @@ from backend.engagement.services import (
 )
 from backend.notifications.models import Notification
 from backend.notifications.services import notify
+from frontend.dashboard.engagement import items_for as engagement_items_for
 from tests.backend.engagement.conftest import AMS, NOW
 
 START = dt.datetime(2026, 3, 3, 8, 30, tzinfo=AMS)  # next morning
@@ -142,7 +143,8 @@ def test_after_the_event_each_side_gets_its_contacts_once(cast, meet_and_match):
     assert event_follow_ups_due(now=after + dt.timedelta(days=1)) == 0
 
     to_eva = Notification.objects.get(recipient=cast.eva, category="event")
-    assert "Sanne (" in to_eva.body and "Ahmed" not in to_eva.body
+    assert "Sanne (" in to_eva.body
+    assert "Ahmed" not in to_eva.body
     assert "care" not in to_eva.body.lower()
     to_sanne = Notification.objects.get(recipient=cast.sanne, category="event")
     assert "Pixelfabriek" in to_sanne.body
@@ -196,11 +198,11 @@ def test_the_dashboard_shows_a_request_waiting_for_the_expert(cast, expert):
         location="Lokaal",
         now=NOW,
     )
-    items = dashboard_items_for(cast.eva, now=NOW)
+    items = engagement_items_for(cast.eva, now=NOW)
     assert [i.title for i in items] == ["Gastlesverzoek beantwoorden: UX"]
     assert items[0].urgency == 2
     assert items[0].url == f"/engagement/bookings/{booking.pk}/"
-    assert dashboard_items_for(cast.jan, now=NOW) == []
+    assert engagement_items_for(cast.jan, now=NOW) == []
 
 
 def test_the_celery_tasks_run_the_services_and_are_idempotent(cast, meet_and_match):

@@ -1,11 +1,15 @@
 import datetime as dt
 
 from django.core import mail
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
+from backend.core.links import PageLink
 from backend.notifications.emails import notification_emails_send
 from backend.notifications.models import Notification
 from backend.notifications.services import (
     Message,
+    message_for,
     notification_mark_read,
     notify,
     notify_many,
@@ -23,12 +27,43 @@ def test_it_stores_a_message_and_emails_it_after_commit(cast, django_capture_on_
             category="offer_status",
             title="Gepubliceerd",
             body="Hoera",
-            url="/offers/1/",
+            link=PageLink("offer-detail", 1),
             now=NOW,
         )
     assert Notification.objects.get() == notification
     assert [(m.subject, m.to) for m in mail.outbox] == [("[Koppel] Gepubliceerd", [cast.jan.email])]
-    assert "Hoera" in mail.outbox[0].body and "/offers/1/" in mail.outbox[0].body
+    assert "Hoera" in mail.outbox[0].body
+    assert reverse("frontend:offer-detail", args=[1]) in mail.outbox[0].body
+
+
+def test_a_message_is_written_in_the_recipients_language_and_links_by_name(cast):
+    cast.jan.preferred_language = "en"
+    title = gettext_lazy("Concept opgeslagen.")
+
+    message = message_for(
+        cast.jan,
+        category="offer_status",
+        title=title,
+        body=lambda: gettext("Het aanbod is ingetrokken."),
+        link=PageLink("offer-detail", 7),
+        dedupe_key="k",
+    )
+
+    assert message.title == "Draft saved."
+    assert message.body == "The offer has been withdrawn."
+    assert message.url == reverse("frontend:offer-detail", args=[7])
+    assert (message.recipient_id, message.category, message.dedupe_key) == (
+        cast.jan.pk,
+        "offer_status",
+        "k",
+    )
+
+
+def test_a_recipient_without_a_language_reads_dutch(cast):
+    cast.jan.preferred_language = ""
+    message = message_for(cast.jan, category="x", title=gettext_lazy("Concept opgeslagen."))
+    assert message.title == "Concept opgeslagen."
+    assert message.url == ""
 
 
 def test_no_email_is_sent_before_the_transaction_commits(cast, django_capture_on_commit_callbacks):

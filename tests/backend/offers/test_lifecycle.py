@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from backend.core.errors import Conflict, PermissionDenied
+from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 from backend.notifications.models import Notification
 from backend.offers.models import Offer, OfferStatus, OfferTransition
 from backend.offers.services import (
@@ -183,7 +183,7 @@ def test_staff_may_make_any_transition(cast, make_offer, now):
 
 def test_submitting_needs_a_school_or_consortium(cast, make_offer, now):
     offer = make_offer(S.DRAFT, schools=[])
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ApplicationError) as refused:
         offer_submit(actor=cast.jan, offer=offer, now=now)
     assert refused.value.extra["fields"]["schools"]
     offer.refresh_from_db()
@@ -198,7 +198,7 @@ def test_rejecting_or_asking_changes_needs_a_text_for_the_company(
     cast, make_offer, now, service, argument, field
 ):
     offer = make_offer(S.IN_REVIEW)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ApplicationError) as refused:
         service(actor=cast.devries, offer=offer, now=now, **{argument: "   "})
     assert list(refused.value.extra["fields"]) == [field]
     offer.refresh_from_db()

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from backend.accounts.models import Membership, Role
@@ -33,7 +34,7 @@ def test_it_creates_a_company_with_its_kvk_number_normalised(admin_user):
 
 @pytest.mark.parametrize("kvk", ["1234567", "123456789", "1234567A"])
 def test_it_rejects_a_kvk_number_that_is_not_exactly_8_digits(admin_user, kvk):
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         services.organisation_create(
             actor=admin_user, name="Bedrijf", kind=OrganisationKind.COMPANY, kvk=kvk
         )
@@ -61,7 +62,7 @@ def test_it_requires_a_brin_code_for_a_school_and_checks_its_format(admin_user):
     assert missing.value.extra["fields"]["brin"] == [
         "Een mbo-school heeft een BRIN-code, bv. 25LX."
     ]
-    with pytest.raises(Exception) as bad:
+    with pytest.raises(ValidationError) as bad:
         services.organisation_create(
             actor=admin_user, name="ROC X", kind=OrganisationKind.SCHOOL, brin="X5LX"
         )
@@ -95,7 +96,7 @@ def test_a_postcode_is_normalised_and_a_bad_one_is_explained(cast, people):
         city="Heerlen",
     )
     assert location.postcode == "6411 AB"
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         services.location_create(
             organisation=cast.vista,
             actor=people.institution_admin,
@@ -209,7 +210,8 @@ def test_the_lead_organisations_admin_manages_consortium_members(cast, people):
         role=ConsortiumRole.PARTNER,
         actor=people.institution_admin,
     )
-    assert rejoined.pk == added.pk and rejoined.left_on is None
+    assert rejoined.pk == added.pk
+    assert rejoined.left_on is None
     # Gilde is a partner, not the lead: its people cannot manage the members.
     with pytest.raises(PermissionDenied):
         services.consortium_member_end(membership=added, left_on=TODAY, actor=cast.peters)

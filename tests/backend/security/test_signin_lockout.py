@@ -2,6 +2,7 @@
 
 import datetime as dt
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import RequestFactory
@@ -22,7 +23,7 @@ from backend.security.services import (
 )
 from backend.security.tasks import security_records_prune_task
 
-NOW = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0))
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
 def _fail(times, *, email="bos@vista.test", address="10.0.0.1", now=NOW):

@@ -6,13 +6,14 @@ queries does not grow with the number of rows (apart from bulk batches of BATCH_
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role, StudentEnrolment, User
-from backend.accounts.selectors import organisation_ids_for
+from backend.accounts.access import require_may_import_students
+from backend.accounts.models import StudentEnrolment, User
 from backend.accounts.services.student_import.checks import check_against_database, check_duplicates
 from backend.accounts.services.student_import.parsing import parse_row, read_rows
 from backend.accounts.services.student_import.types import (
@@ -21,43 +22,22 @@ from backend.accounts.services.student_import.types import (
     StudentImportError,
 )
 from backend.accounts.services.student_import.writing import write_rows
-from backend.core.errors import ApplicationError, PermissionDenied
-from backend.organisations.models import Organisation
+from backend.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from backend.organisations.models import Organisation
 
 __all__ = [
     "ImportResult",
     "RowError",
     "StudentImportError",
-    "may_import_students",
-    "require_may_import_students",
     "students_import",
 ]
 
 
-def may_import_students(actor: User, school: Organisation) -> bool:
-    """Importing creates logins: the school's institution admins (and Koppel staff) do it; its
-    coordinators only when the school's policy `coordinators_may_import_students` says so."""
-    if actor.is_staff or school.pk in organisation_ids_for(actor, Role.INSTITUTION_ADMIN):
-        return True
-    return school.coordinators_may_import_students and school.pk in organisation_ids_for(
-        actor, Role.COORDINATOR
-    )
-
-
-def require_may_import_students(actor: User, school: Organisation) -> None:
-    if not may_import_students(actor, school):
-        raise PermissionDenied(
-            _(
-                "Alleen beheerders van %(school)s importeren studenten (coördinatoren alleen als "
-                "de school dat toestaat)."
-            )
-            % {"school": school.name}
-        )
-
-
 def students_import(
     *,
-    school: Organisation,
+    school: "Organisation",
     content: bytes | str,
     actor: User | None,
     today: dt.date,
@@ -76,7 +56,7 @@ def students_import(
 
     All-or-nothing: raises StudentImportError listing every bad row ("rij 14, kolom crebo: onbekend
     crebonummer 99999") and writes nothing. `actor=None` is an operator on the command line;
-    otherwise see `may_import_students`. `now` defaults to the current time.
+    otherwise see `accounts.access.may_import_students`. `now` defaults to the current time.
     """
     if actor is not None:
         require_may_import_students(actor, school)

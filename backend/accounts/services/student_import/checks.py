@@ -1,16 +1,20 @@
 """Checks across rows and against the database, in a fixed number of queries."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Membership, Role, StudentEnrolment, User
+from backend.accounts.roles import STUDENT_COACH_ROLES
 from backend.accounts.services.student_import.types import ParsedRow
 from backend.curriculum.models import Kwalificatie
-from backend.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from backend.organisations.models import Organisation
 
 
 def check_duplicates(rows: list[ParsedRow]) -> None:
@@ -49,17 +53,20 @@ def _kwalificaties_by_crebo(crebos: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _coaches_by_email(school: Organisation, emails: Iterable[str]) -> dict[str, int]:
+def _coaches_by_email(school: "Organisation", emails: Iterable[str]) -> dict[str, int]:
     return dict(
         Membership.objects.active()
         .filter(
             organisation=school,
-            role__in=[Role.COACH, Role.TEACHER],
+            role__in=STUDENT_COACH_ROLES,
             user__email__in=set(emails),
         )
         .values_list("user__email", "user_id")
     )
 
+
+# What the import knows about one login it may touch: a row of `_accounts`.
+Account = Mapping[str, Any]
 
 # One message for every login the import may not touch, whatever the reason (staff, another
 # school's student, someone else's login): the importer learns nothing about other accounts.
@@ -67,8 +74,8 @@ NOT_USABLE = gettext_lazy("%(value)s kan niet voor een student van deze school w
 
 
 def _accounts(
-    school: Organisation, rows: list[ParsedRow], existing: dict[str, StudentEnrolment]
-) -> list[dict]:
+    school: "Organisation", rows: list[ParsedRow], existing: dict[str, StudentEnrolment]
+) -> list[Account]:
     """Facts about every login a row names (by e-mail) or matches (by student number)."""
     return list(
         User.objects.filter(
@@ -101,7 +108,7 @@ def _accounts(
     )
 
 
-def may_touch(account: dict, school: Organisation) -> bool:
+def may_touch(account: Account, school: "Organisation") -> bool:
     """The import creates logins or updates logins that are students of this school only: never
     staff, superusers, or anyone with another organisation's history (even ended)."""
     if account["is_staff"] or account["is_superuser"] or account["elsewhere"]:
@@ -111,7 +118,7 @@ def may_touch(account: dict, school: Organisation) -> bool:
 
 
 def _check_known_student(
-    row: ParsedRow, school: Organisation, account: dict, owner: dict | None
+    row: ParsedRow, school: "Organisation", account: Account, owner: Account | None
 ) -> None:
     if not may_touch(account, school):
         row.error("studentnummer", NOT_USABLE % {"value": row.student_number})
@@ -121,7 +128,7 @@ def _check_known_student(
         _refuse_email(row, school, owner)
 
 
-def _refuse_email(row: ParsedRow, school: Organisation, owner: dict) -> None:
+def _refuse_email(row: ParsedRow, school: "Organisation", owner: Account) -> None:
     if owner["enrolment__school_id"] == school.pk:
         # This school's own student: the importer may see that.
         row.error(
@@ -134,7 +141,7 @@ def _refuse_email(row: ParsedRow, school: Organisation, owner: dict) -> None:
 
 
 def check_against_database(
-    rows: list[ParsedRow], school: Organisation, existing: dict[str, StudentEnrolment]
+    rows: list[ParsedRow], school: "Organisation", existing: dict[str, StudentEnrolment]
 ) -> None:
     kwalificaties = _kwalificaties_by_crebo(row.crebo for row in rows if row.crebo)
     coaches = _coaches_by_email(school, (row.coach_email for row in rows if row.coach_email))

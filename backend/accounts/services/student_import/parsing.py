@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -11,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import Leerweg
 from backend.accounts.services.student_import.types import ParsedRow, RowError, StudentImportError
+
+if TYPE_CHECKING:
+    import _csv
 
 # Column name in the file -> our name. Headers are matched case-insensitively, ignoring spaces,
 # underscores and hyphens, so "E-mail", "email" and "E_MAIL" are the same column.
@@ -89,6 +93,11 @@ def read_rows(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = _read_header(reader)
+    return header, _read_body(reader, header)
+
+
+def _read_header(reader: "_csv.Reader") -> list[str]:
     try:
         raw_header = next(reader)
     except StopIteration:
@@ -105,7 +114,12 @@ def read_rows(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str
         raise StudentImportError(
             [RowError(1, column, _("deze kolom ontbreekt in de kopregel")) for column in missing]
         )
-    rows, cell_errors = [], []
+    return header
+
+
+def _read_body(reader: "_csv.Reader", header: list[str]) -> list[tuple[int, dict[str, str]]]:
+    rows: list[tuple[int, dict[str, str]]] = []
+    cell_errors: list[RowError] = []
     while True:
         try:
             values = next(reader)
@@ -124,25 +138,46 @@ def read_rows(content: bytes | str) -> tuple[list[str], list[tuple[int, dict[str
         rows.append((reader.line_num, cells))
     if cell_errors:
         raise StudentImportError(cell_errors)
-    return header, rows
+    return rows
 
 
 def _parse_date(value: str) -> dt.date | None:
     for fmt in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(value, fmt).date()
+            # A calendar date: the time of day (and so its zone) never matters.
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007
         except ValueError:
             continue
     return None
 
 
 def parse_row(number: int, cells: dict[str, str], *, today: dt.date) -> ParsedRow:
+    """One row's cells as typed values; every problem is recorded on the row (`row.errors`), in
+    the order of the columns."""
     row = ParsedRow(row=number)
-    row.student_number = cells["studentnummer"]
-    if not row.student_number:
+    _parse_student_number(row, cells["studentnummer"])
+    _parse_names(row, cells)
+    _parse_email(row, cells["e-mail"])
+    _parse_crebo(row, cells["crebo"])
+    _parse_cohort(row, cells["cohort"])
+    _parse_leerweg(row, cells["leerweg"])
+    row.class_code = cells.get("klas", "")
+    if len(row.class_code) > 30:
+        row.error("klas", _("klas is langer dan 30 tekens"))
+    row.coach_email = cells.get("coach e-mail", "").lower()
+    _parse_date_of_birth(row, cells.get("geboortedatum", ""), today=today)
+    return row
+
+
+def _parse_student_number(row: ParsedRow, value: str) -> None:
+    row.student_number = value
+    if not value:
         row.error("studentnummer", _("studentnummer ontbreekt"))
-    elif len(row.student_number) > 30:
+    elif len(value) > 30:
         row.error("studentnummer", _("studentnummer is langer dan 30 tekens"))
+
+
+def _parse_names(row: ParsedRow, cells: dict[str, str]) -> None:
     row.first_name = cells["voornaam"]
     if not row.first_name:
         row.error("voornaam", _("voornaam ontbreekt"))
@@ -153,54 +188,52 @@ def parse_row(number: int, cells: dict[str, str], *, today: dt.date) -> ParsedRo
     if len(row.first_name) > 150 or len(row.last_name) > 150:
         row.error("achternaam", _("naam is langer dan 150 tekens"))
 
-    row.email = cells["e-mail"].lower()
+
+def _parse_email(row: ParsedRow, value: str) -> None:
+    row.email = value.lower()
     try:
         validate_email(row.email)
     except ValidationError:
         row.error("e-mail", _("'%(value)s' is geen geldig e-mailadres") % {"value": row.email})
 
-    row.crebo = cells["crebo"]
-    if not re.fullmatch(r"\d{5}", row.crebo):
+
+def _parse_crebo(row: ParsedRow, value: str) -> None:
+    row.crebo = value
+    if not re.fullmatch(r"\d{5}", value):
         row.error(
             "crebo",
-            _("een crebonummer bestaat uit 5 cijfers, niet '%(value)s'") % {"value": row.crebo},
+            _("een crebonummer bestaat uit 5 cijfers, niet '%(value)s'") % {"value": value},
         )
 
-    cohort = re.fullmatch(r"(\d{4})(?:\s*[-/]\s*\d{2,4})?", cells["cohort"])
+
+def _parse_cohort(row: ParsedRow, value: str) -> None:
+    cohort = re.fullmatch(r"(\d{4})(?:\s*[-/]\s*\d{2,4})?", value)
     if cohort and 2000 <= int(cohort.group(1)) <= 2100:
         row.cohort = int(cohort.group(1))
     else:
         row.error(
             "cohort",
-            _("'%(value)s' is geen cohort; gebruik een jaartal zoals 2025")
-            % {"value": cells["cohort"]},
+            _("'%(value)s' is geen cohort; gebruik een jaartal zoals 2025") % {"value": value},
         )
 
-    row.leerweg = cells["leerweg"].upper()
+
+def _parse_leerweg(row: ParsedRow, value: str) -> None:
+    row.leerweg = value.upper()
     if row.leerweg not in Leerweg.values:
+        row.error("leerweg", _("leerweg moet BOL of BBL zijn, niet '%(value)s'") % {"value": value})
+
+
+def _parse_date_of_birth(row: ParsedRow, value: str, *, today: dt.date) -> None:
+    if not value:
+        return
+    row.date_of_birth = _parse_date(value)
+    if row.date_of_birth is None:
         row.error(
-            "leerweg",
-            _("leerweg moet BOL of BBL zijn, niet '%(value)s'") % {"value": cells["leerweg"]},
+            "geboortedatum",
+            _("'%(value)s' is geen geldige datum; gebruik dd-mm-jjjj") % {"value": value},
         )
-
-    row.class_code = cells.get("klas", "")
-    if len(row.class_code) > 30:
-        row.error("klas", _("klas is langer dan 30 tekens"))
-
-    row.coach_email = cells.get("coach e-mail", "").lower()
-
-    birth = cells.get("geboortedatum", "")
-    if birth:
-        row.date_of_birth = _parse_date(birth)
-        if row.date_of_birth is None:
-            row.error(
-                "geboortedatum",
-                _("'%(value)s' is geen geldige datum; gebruik dd-mm-jjjj") % {"value": birth},
-            )
-        elif not (dt.date(1900, 1, 1) <= row.date_of_birth <= today):
-            row.error(
-                "geboortedatum",
-                _("geboortedatum %(value)s ligt in de toekomst of is onmogelijk")
-                % {"value": birth},
-            )
-    return row
+    elif not (dt.date(1900, 1, 1) <= row.date_of_birth <= today):
+        row.error(
+            "geboortedatum",
+            _("geboortedatum %(value)s ligt in de toekomst of is onmogelijk") % {"value": value},
+        )

@@ -21,7 +21,7 @@ class RowError:
             "message": self.message,
         }
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "column": self.column, "message": self.message, "text": str(self)}
 
 

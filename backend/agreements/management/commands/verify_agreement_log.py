@@ -1,7 +1,11 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.agreements.models import AgreementEvent
 from backend.agreements.services import verify_chain
+from backend.agreements.services.log import ChainProblem
 
 
 class Command(BaseCommand):
@@ -10,10 +14,10 @@ class Command(BaseCommand):
         "(or missing) entry per agreement and exits 1 when any chain is broken."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--agreement", type=int, help="Verify one agreement's chain only.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         agreement_id = options.get("agreement")
         problems = verify_chain(agreement_id=agreement_id)
         checked = AgreementEvent.objects.all()
@@ -35,5 +39,5 @@ class Command(BaseCommand):
         )
 
 
-def _where(problem) -> str:
+def _where(problem: ChainProblem) -> str:
     return "missing" if problem.event_id is None else f"id {problem.event_id}"

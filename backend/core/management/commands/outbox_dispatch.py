@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from backend.core.outbox import outbox_dispatch_pending, outbox_requeue_failed
@@ -9,14 +12,14 @@ class Command(BaseCommand):
         "minute)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--requeue-failed",
             action="store_true",
             help="First make rows that failed OUTBOX_MAX_ATTEMPTS times pending again.",
         )
 
-    def handle(self, *args, requeue_failed=False, **options):
+    def handle(self, *args: Any, requeue_failed: bool = False, **options: Any) -> None:
         if requeue_failed:
             self.stdout.write(f"requeued {outbox_requeue_failed()} failed row(s)")
         self.stdout.write(f"published {outbox_dispatch_pending(due_only=False)} row(s)")

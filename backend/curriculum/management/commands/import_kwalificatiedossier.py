@@ -1,8 +1,11 @@
 """manage.py import_kwalificatiedossier FILE [FILE ...] — SBB XML (.xml), Koppel JSON or CSV."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backend.curriculum.importers import CurriculumFormatError, parse_file
+from backend.curriculum.importers.types import ParsedDossier
 from backend.curriculum.services import kwalificatiedossier_import
 
 
@@ -13,11 +16,11 @@ class Command(BaseCommand):
         "niets opgeslagen. Nogmaals importeren verandert niets."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
 
-    def handle(self, *args, files, **options):
-        parsed = []
+    def handle(self, *args: Any, files: list[str], **options: Any) -> None:
+        parsed: list[ParsedDossier] = []
         for name in files:
             try:
                 parsed.extend(parse_file(name))

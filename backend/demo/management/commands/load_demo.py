@@ -1,6 +1,9 @@
 """manage.py load_demo — the three demo scenarios and a login for every role (used by make demo)."""
 
 import time
+from argparse import ArgumentParser
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -16,14 +19,14 @@ class Command(BaseCommand):
         "met een login per rol. Nogmaals draaien is veilig: dan worden alleen de logins getoond."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--reset",
             action="store_true",
             help="Leeg eerst de HELE database (manage.py flush) en laad de demo opnieuw.",
         )
 
-    def handle(self, *args, reset=False, **options):
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
         if reset:
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("Database geleegd.")
@@ -42,7 +45,7 @@ class Command(BaseCommand):
             self.stdout.write("De demo is al geladen; er is niets veranderd.")
         self.print_logins(result.logins)
 
-    def print_logins(self, logins):
+    def print_logins(self, logins: Sequence[demo.Login]) -> None:
         self.stdout.write("")
         self.stdout.write(f"Wachtwoord voor alle demo-logins: {demo.PASSWORD}")
         widths = [

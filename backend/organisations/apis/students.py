@@ -1,24 +1,32 @@
-"""The students list for school staff and the student import."""
+"""The students list for school staff and the student import into a school."""
 
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts import selectors, services
+from backend.accounts import services as people_services
+from backend.accounts.access import require_may_import_students
+from backend.accounts.apis.common import signed_in_user
+from backend.accounts.models import StudentEnrolment
 from backend.accounts.permissions import IsSchoolStaff
+from backend.accounts.selectors import enrolments_visible_to
 from backend.accounts.services.care_notes import care_notes_read
-from backend.accounts.services.student_import import require_may_import_students
 from backend.accounts.services.student_import.parsing import MAX_FILE_BYTES
-from backend.organisations.apis import OrganisationBriefSerializer
+from backend.organisations.apis.organisations import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
 
 
-class StudentOutputSerializer(serializers.Serializer):
+class StudentOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="student_id")
     name = serializers.CharField(source="student.get_full_name")
     first_name = serializers.CharField(source="student.first_name")
@@ -33,7 +41,7 @@ class StudentOutputSerializer(serializers.Serializer):
     class_code = serializers.CharField()
 
 
-class StudentListApi(generics.ListAPIView):
+class StudentListApi(generics.ListAPIView[StudentEnrolment]):
     """GET the students of your own school(s): school staff only, never companies. Filter
     `cohort`, `class_code`, `leerweg`, `school`, `crebo`, `niveau`; search name or number."""
 
@@ -50,8 +58,8 @@ class StudentListApi(generics.ListAPIView):
     search_fields = ["student__first_name", "student__last_name", "student_number"]
     ordering_fields = ["student__last_name", "student_number", "cohort", "class_code"]
 
-    def get_queryset(self):
-        return selectors.enrolments_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[StudentEnrolment]:
+        return enrolments_visible_to(signed_in_user(self.request))
 
 
 class StudentDetailApi(APIView):
@@ -69,11 +77,12 @@ class StudentDetailApi(APIView):
         date_of_birth = serializers.DateField()
 
     @extend_schema(responses=DetailSerializer)
-    def get(self, request, pk: int):
-        enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), student_id=pk)
+    def get(self, request: Request, pk: int) -> Response:
+        reader = signed_in_user(request)
+        enrolment = get_object_or_404(enrolments_visible_to(reader), student_id=pk)
         data = self.DetailSerializer(enrolment).data
         care_notes = care_notes_read(
-            enrolment=enrolment, reader=request.user, purpose="api:student-detail"
+            enrolment=enrolment, reader=reader, purpose="api:student-detail"
         )
         if care_notes is not None:
             data["care_notes"] = care_notes
@@ -86,16 +95,16 @@ class StudentImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "StudentImportInput"
 
         school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.schools())
         file = serializers.FileField()
 
-        def validate_file(self, file):
+        def validate_file(self, file: "UploadedFile[bytes]") -> "UploadedFile[bytes]":
             # Checked on the upload's size, before its content is read into memory.
-            if file.size > MAX_FILE_BYTES:
+            if file.size is not None and file.size > MAX_FILE_BYTES:
                 raise serializers.ValidationError(
                     _("Het bestand is groter dan %(size)s MB; splits het op.")
                     % {"size": MAX_FILE_BYTES // (1024 * 1024)}
@@ -115,16 +124,17 @@ class StudentImportApi(APIView):
             },
         ),
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        actor = signed_in_user(request)
         school = data.validated_data["school"]
         # Refuse before reading the upload.
-        require_may_import_students(request.user, school)
-        result = services.students_import(
+        require_may_import_students(actor, school)
+        result = people_services.students_import(
             school=school,
             content=data.validated_data["file"].read(),
-            actor=request.user,
+            actor=actor,
             today=timezone.localdate(),
         )
         return Response(

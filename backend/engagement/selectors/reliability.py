@@ -2,16 +2,19 @@
 
 A commitment is *due* once its due date has passed or it was done (early work counts);
 waived commitments do not count. It is *kept* when it was done on or before its due date.
-Extension point: when `backend.engagement.selectors.meeting_attendance_for_person(user, now=...)`
-exists, a person's meeting attendance (attended of total) is added to their figures."""
+A person's meeting attendance (kept of recorded, see `meeting_attendance_for_person`) is added
+to their figures: engagement sits above agreements, so it is the one place that sees both."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
+from backend.accounts.models import User
 from backend.agreements.models import Commitment, CommitmentStatus
+from backend.engagement.selectors.meetings import meeting_attendance_for_person
+from backend.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Reliability:
         return None if self.share is None else round(self.share * 100)
 
 
-def _counts(commitments, *, now) -> tuple[int, int]:
+def _counts(commitments: QuerySet[Commitment], *, now: dt.datetime | dt.date) -> tuple[int, int]:
     today = now.date() if isinstance(now, dt.datetime) else now
     due_filter = ~Q(status=CommitmentStatus.WAIVED) & (
         Q(due_on__lt=today) | Q(status=CommitmentStatus.DONE)
@@ -44,26 +47,12 @@ def _counts(commitments, *, now) -> tuple[int, int]:
     return row["kept"], row["due"]
 
 
-def _meeting_attendance(user, *, now) -> tuple[int, int]:
-    try:
-        from backend.engagement.selectors import meeting_attendance_for_person  # type: ignore[attr-defined]
-    except ImportError:
-        return 0, 0
-    result = meeting_attendance_for_person(user, now=now)
-    if result is None:
-        return 0, 0
-    if isinstance(result, tuple):
-        return int(result[0]), int(result[1])
-    attended = getattr(result, "kept", getattr(result, "attended", 0))
-    return int(attended), int(getattr(result, "total", 0))
-
-
-def reliability_for_person(user, *, now) -> Reliability:
+def reliability_for_person(user: User, *, now: dt.datetime) -> Reliability:
     kept, due = _counts(Commitment.objects.filter(owner=user), now=now)
-    attended, total = _meeting_attendance(user, now=now)
+    attended, total = meeting_attendance_for_person(user, now=now)
     return Reliability(kept=kept, due=due, meetings_attended=attended, meetings_total=total)
 
 
-def reliability_for_organisation(organisation, *, now) -> Reliability:
+def reliability_for_organisation(organisation: Organisation, *, now: dt.datetime) -> Reliability:
     kept, due = _counts(Commitment.objects.filter(organisation=organisation), now=now)
     return Reliability(kept=kept, due=due)

@@ -1,23 +1,24 @@
 """manage.py import_students SCHOOL_BRIN FILE — see docs/student-import.md."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from backend.accounts.services import StudentImportError, students_import
-from backend.organisations.models import Organisation
+from backend.organisations.selectors import school_with_brin
 
 
 class Command(BaseCommand):
     help = "Import students from a CSV export of the school's student system (all or nothing)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("brin", help="BRIN code of the school, e.g. 25LX")
         parser.add_argument("file", type=Path, help="CSV file (';' or ',' separated, UTF-8)")
 
-    def handle(self, *args, brin: str, file: Path, **options):
-        school = Organisation.objects.schools().filter(brin=brin.strip().upper()).first()
+    def handle(self, *args: Any, brin: str, file: Path, **options: Any) -> None:
+        school = school_with_brin(brin)
         if school is None:
             raise CommandError(f"Geen school met BRIN-code {brin}.")
         if not file.is_file():

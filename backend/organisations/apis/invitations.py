@@ -1,26 +1,36 @@
-"""Invitations: send, list, revoke, look up and accept."""
+"""Invitations to join an organisation: send, list, revoke, look up and accept."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts import selectors, services
-from backend.accounts.models import Invitation, Role, User
+from backend.accounts import access
+from backend.accounts import services as people_services
+from backend.accounts.apis.common import signed_in_user
+from backend.accounts.models import Invitation, Role
 from backend.accounts.permissions import HasRole
+from backend.accounts.roles import INVITING_ROLES
+from backend.accounts.selectors import email_has_account
 from backend.accounts.services.invitations import invitation_for_token
 from backend.core.errors import NotFound
-from backend.organisations.apis import OrganisationBriefSerializer
+from backend.organisations.apis.organisations import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
 from backend.security.throttles import PublicEndpointMixin
 
 
-class InvitationOutputSerializer(serializers.Serializer):
+class InvitationOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     organisation = OrganisationBriefSerializer()
@@ -30,17 +40,12 @@ class InvitationOutputSerializer(serializers.Serializer):
     accepted_at = serializers.DateTimeField()
 
 
-def _invitation_organisation_ids(user: User) -> set[int]:
-    roles = (Role.INSTITUTION_ADMIN, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.COMPANY_CONTACT)
-    return selectors.organisation_ids_for(user, *roles)
-
-
-class InvitationListApi(generics.ListAPIView):
+class InvitationListApi(generics.ListAPIView[Invitation]):
     """GET invitations of the organisations you invite people to. POST {organisation, email, role}
     sends one (institution admin or coordinator for their school, company contact for their
     company)."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "InvitationListInput"
 
@@ -48,53 +53,46 @@ class InvitationListApi(generics.ListAPIView):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=Role.choices)
 
-    permission_classes = [
-        HasRole(Role.INSTITUTION_ADMIN, Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.COMPANY_CONTACT)
-    ]
+    permission_classes = [HasRole(*INVITING_ROLES)]
     serializer_class = InvitationOutputSerializer
     filterset_fields = ["organisation", "role"]
     search_fields = ["email"]
     ordering_fields = ["created_at", "expires_at", "email"]
 
-    def get_queryset(self):
-        queryset = Invitation.objects.select_related("organisation", "invited_by")
-        if self.request.user.is_staff:
-            return queryset
-        return queryset.filter(organisation_id__in=_invitation_organisation_ids(self.request.user))
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return access.invitations_visible_to(signed_in_user(self.request))
 
     @extend_schema(request=InputSerializer, responses={201: InvitationOutputSerializer})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        issued = services.invitation_create(
-            actor=request.user, now=timezone.now(), **data.validated_data
+        issued = people_services.invitation_create(
+            actor=signed_in_user(request), now=timezone.now(), **data.validated_data
         )
         return Response(InvitationOutputSerializer(issued.invitation).data, status=201)
 
 
 class InvitationRevokeApi(APIView):
     @extend_schema(responses={204: None})
-    def delete(self, request, pk: int):
+    def delete(self, request: Request, pk: int) -> Response:
+        actor = signed_in_user(request)
         invitation = get_object_or_404(Invitation.objects.select_related("organisation"), pk=pk)
-        if (
-            not request.user.is_staff
-            and invitation.organisation_id not in _invitation_organisation_ids(request.user)
-        ):
+        if not access.can_see_invitations_of(actor, invitation.organisation_id):
             raise NotFound(_("Deze uitnodiging bestaat niet."))
-        services.invitation_revoke(invitation=invitation, actor=request.user)
+        people_services.invitation_revoke(invitation=invitation, actor=actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationLookupApi(APIView):
     """GET ?token=…: what the invitation is for, so the page can greet the invitee."""
 
-    authentication_classes: list = []
+    authentication_classes: Sequence[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[OpenApiParameter("token", str, required=True)], responses=OpenApiTypes.OBJECT
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         invitation = invitation_for_token(request.query_params.get("token", ""), now=timezone.now())
         return Response(
             {
@@ -103,7 +101,7 @@ class InvitationLookupApi(APIView):
                 "role": invitation.role,
                 "role_label": invitation.get_role_display(),
                 "expires_at": invitation.expires_at,
-                "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
+                "has_account": email_has_account(invitation.email),
             }
         )
 
@@ -115,7 +113,7 @@ class InvitationAcceptApi(PublicEndpointMixin, APIView):
     # Linking an existing login checks its password: limited per address like the token endpoint.
     throttle_scope = "invitation-accept"
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "InvitationAcceptInput"
 
@@ -129,10 +127,10 @@ class InvitationAcceptApi(PublicEndpointMixin, APIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.invitation_accept(now=timezone.now(), **data.validated_data)
+        membership = people_services.invitation_accept(now=timezone.now(), **data.validated_data)
         return Response(
             {
                 "user": {"id": membership.user_id, "email": membership.user.email},

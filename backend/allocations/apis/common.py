@@ -1,0 +1,13 @@
+"""Helpers shared by the allocations endpoints."""
+
+from typing import cast
+
+from rest_framework.request import Request
+
+from backend.accounts.models import User
+
+
+def signed_in_user(request: Request) -> User:
+    """The person behind the request: every allocations endpoint requires sign-in (the default
+    permission class), so no anonymous visitor gets this far."""
+    return cast(User, request.user)
