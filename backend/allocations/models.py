@@ -262,6 +262,17 @@ class RunMode(models.TextChoices):
 
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
+# The steps a run reports while it works (services/runs.py and the engine's progress callback).
+RUN_STAGE_LABELS = {
+    "snapshot": _("gegevens verzamelen"),
+    "validating": _("gegevens controleren"),
+    "building": _("model opbouwen"),
+    "solving": _("indeling berekenen"),
+    "explaining": _("uitleg schrijven"),
+    "storing": _("opslaan"),
+    "done": _("afronden"),
+}
+
 
 class AllocationRun(models.Model):
     """One solve of a round: the snapshot problem (koppel-allocation/1), its hash and result.
@@ -320,6 +331,14 @@ class AllocationRun(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status == RunStatus.SUCCEEDED
+
+    @property
+    def stage_label(self) -> str:
+        """The step an active run is at, for people ("" once it has stopped: its status says
+        enough)."""
+        if not self.is_active or not self.stage:
+            return ""
+        return str(RUN_STAGE_LABELS.get(self.stage, self.stage))
 
     @property
     def failed(self) -> bool:

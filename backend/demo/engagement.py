@@ -1,6 +1,7 @@
 """Engagement demo data on top of the foundation demo (backend/core/demo): experts with and
-without a valid VOG, guest lessons in every state, a past meet & match day with bookings,
-attendance and no-shows plus an upcoming one, meetings with attendance, digest preferences.
+without a valid VOG, guest lessons in every state, per scenario the events of its fixture
+(`events`: meet & match days, company arenas; one past with attendance and no-shows, the rest
+upcoming with tables of that scenario's companies), meetings with attendance, digest preferences.
 
 Reads what the foundation made (schools, consortia, staff, company contacts, certificates) and
 goes through the engagement services, with `now` moved back where a step happened in the past.
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Membership, Role, User
 from backend.core.errors import ApplicationError
+from backend.demo.data import JsonObject, scenarios
 from backend.engagement import services
 from backend.engagement.models import (
     DigestFrequency,
@@ -70,9 +72,14 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
+def _in_christmas_break(day: dt.date) -> bool:
+    return (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 4)
+
+
 def _next_weekday(day: dt.date, offset_days: int) -> dt.date:
+    """The first school day from `offset_days` on: no weekend, not in the Christmas break."""
     day = day + dt.timedelta(days=offset_days)
-    while day.isoweekday() > 5:
+    while day.isoweekday() > 5 or _in_christmas_break(day):
         day += dt.timedelta(days=1)
     return day
 
@@ -91,9 +98,8 @@ def load(*, now: dt.datetime) -> None:
         teachers = [m.user for m in _members(Role.TEACHER, [school.pk])]
         if teachers:
             _bookings(rng, school=school, teachers=teachers, now=now)
-    coordinators = _members(Role.COORDINATOR)
-    if coordinators:
-        _events(rng, coordinators[0], now=now)
+    for scenario in scenarios():
+        _scenario_events(rng, scenario, now=now)
     _meetings(rng, now=now)
     _preferences(rng)
 
@@ -233,61 +239,81 @@ def _first_consortium(school: Organisation) -> Consortium | None:
     return membership.consortium if membership else None
 
 
-def _hosts() -> list[Membership]:
-    """The first contact of each of the first six companies."""
+def _hosts(domain: str) -> list[Membership]:
+    """The first contact of each of the scenario's first six companies (by e-mail domain)."""
     companies: dict[int, Membership] = {}
     for membership in _members(Role.COMPANY_CONTACT):
-        companies.setdefault(membership.organisation_id, membership)
+        email = membership.user.email
+        if email.endswith((f"@{domain}", f".{domain}")):
+            companies.setdefault(membership.organisation_id, membership)
     return list(companies.values())[:6]
 
 
-def _students(school: Organisation) -> list[User]:
-    """Up to 24 of the school's students (by membership, else by enrolment)."""
+def _students(school: Organisation, count: int) -> list[User]:
+    """Up to `count` of the school's students (by membership, else by enrolment)."""
     students = [
         m.user
         for m in Membership.objects.active()
         .filter(role=Role.STUDENT, organisation=school)
         .select_related("user")
-        .order_by("user__email")[:24]
+        .order_by("user__email")[:count]
     ]
     if students:
         return students
-    return [e.student for e in school.enrolments.select_related("student").order_by("pk")[:24]]
+    return [e.student for e in school.enrolments.select_related("student").order_by("pk")[:count]]
 
 
-def _events(rng: random.Random, coordinator_membership: Membership, *, now: dt.datetime) -> None:
-    """A meet & match day two weeks ago (attendance recorded, two no-shows, follow-ups sent) and
-    a company arena in three weeks with some slots booked."""
-    school = coordinator_membership.organisation
-    organiser = coordinator_membership.user
-    consortium = _first_consortium(school)
+def _organiser(school: Organisation) -> User | None:
+    """The school's coordinator with the demo login, else its first coordinator."""
+    coordinators = [m.user for m in _members(Role.COORDINATOR, [school.pk])]
+    preferred = [u for u in coordinators if u.email.startswith("coordinator@")]
+    return next(iter(preferred or coordinators), None)
+
+
+def _scenario_events(rng: random.Random, scenario: JsonObject, *, now: dt.datetime) -> None:
+    """The scenario's events, organised by a coordinator of the school named in the fixture and
+    open to its consortium; a past one has attendance (two no-shows) and follow-ups."""
+    names = {school["key"]: school["name"] for school in scenario["schools"]}
+    hosts = _hosts(scenario["domain"])
+    for spec in scenario.get("events", []):
+        school = Organisation.objects.filter(name=names[spec["school"]]).first()
+        organiser = _organiser(school) if school else None
+        if school is None or organiser is None or not hosts:
+            continue
+        _event(rng, spec, school=school, organiser=organiser, hosts=hosts, now=now)
+
+
+def _event(
+    rng: random.Random,
+    spec: JsonObject,
+    *,
+    school: Organisation,
+    organiser: User,
+    hosts: list[Membership],
+    now: dt.datetime,
+) -> None:
     today = timezone.localtime(now).date()
-    hosts = _hosts()
-    students = _students(school)
-    for offset, title, kind, past in (
-        (-14, "Stage meet & match", EventKind.MEET_AND_MATCH, True),
-        (21, "Bedrijvenarena", EventKind.COMPANY_ARENA, False),
-    ):
-        day = _next_weekday(today, offset)
-        created_at = now - dt.timedelta(days=30) if past else now
-        event = services.event_create(
-            actor=organiser,
-            school=school,
-            consortium=consortium,
-            kind=kind,
-            title=title,
-            location=f"{school.name}, aula",
-            starts_at=_at(day, 13),
-            ends_at=_at(day, 15),
-            slot_minutes=10,
-            description="Tien minuten per gesprek; neem je portfolio mee.",
-        )
-        tables = _tables(rng, event, hosts=hosts, now=created_at)
-        bookings = _event_bookings(
-            rng, event, tables, students=students if past else students[:10], now=created_at
-        )
-        if past:
-            _after_the_event(event, bookings, organiser=organiser)
+    past = spec["days"] < 0
+    day = _next_weekday(today, spec["days"])
+    created_at = now - dt.timedelta(days=30) if past else now
+    starts_at = _at(day, spec["hour"])
+    event = services.event_create(
+        actor=organiser,
+        school=school,
+        consortium=_first_consortium(school),
+        kind=EventKind(spec["kind"]),
+        title=spec["title"],
+        location=spec["location"],
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=spec["hours"]),
+        slot_minutes=10,
+        description=spec["description"],
+    )
+    tables = _tables(rng, event, hosts=hosts, now=created_at)
+    students = _students(school, spec["bookings"])
+    bookings = _event_bookings(rng, event, tables, students=students, now=created_at)
+    if past:
+        _after_the_event(event, bookings, organiser=organiser)
 
 
 def _tables(

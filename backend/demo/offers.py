@@ -63,9 +63,12 @@ NOTES = {
 
 
 def build(demo: Demo, scenario: Scenario) -> list[Offer]:
+    """The scenario's offer templates, each given a status from the cycle, then its round
+    challenges: published challenges submitted to one school, for its allocation rounds."""
     templates = sorted(
         scenario.data["offers"], key=lambda t: (bool(t.get("rejection")), not t["werkprocessen"])
     )
+    templates += scenario.data.get("round_challenges", [])
     company_login = next(
         login for login in scenario.data["logins"] if login["role"] == Role.COMPANY_CONTACT
     )
@@ -75,6 +78,8 @@ def build(demo: Demo, scenario: Scenario) -> list[Offer]:
     for template, owner in zip(templates, owners, strict=True):
         if template.get("rejection"):
             status = S.REJECTED
+        elif template.get("school"):
+            status = S.PUBLISHED
         else:
             status = STATUS_CYCLE[cycle % len(STATUS_CYCLE)]
             cycle += 1
@@ -139,7 +144,8 @@ def _offer(
         location=scenario.locations.get(owner.pk)
         if location_kind == LocationKind.COMPANY
         else None,
-        min_students=min(1, max_students),
+        # A challenge team has at least two students (CBL teams are 2 to 6).
+        min_students=min(2 if kind == OfferKind.CHALLENGE else 1, max_students),
         max_students=max_students,
         team_size=template.get("team_size"),
         niveau_min=min(niveaus),
@@ -186,7 +192,11 @@ def _relations(demo: Demo, scenario: Scenario, planned: list[Planned], offers: l
             (offer.pk, demo.kwalificaties[crebo].pk) for crebo in template["programmes"]
         )
         # In a consortium an offer goes to one school or to all of them; elsewhere to the school.
-        targets = school_list if demo.rng.random() < 0.5 else [demo.rng.choice(school_list)]
+        # A round challenge goes to the school whose rounds it is made for.
+        if template.get("school"):
+            targets = [scenario.schools[template["school"]]]
+        else:
+            targets = school_list if demo.rng.random() < 0.5 else [demo.rng.choice(school_list)]
         schools.extend((offer.pk, school.pk) for school in targets)
         transitions.extend(_transitions(demo, offer, status, coordinator))
         if status in MAPPED_STATUSES:

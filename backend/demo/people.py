@@ -19,6 +19,8 @@ from backend.organisations.models import Organisation
 MemberRow = tuple[User, Organisation, str, str]
 
 COHORTS = (2023, 2024, 2025, 2026)
+# The year group of the memorable student logins (and of the demo's allocation rounds).
+SHOWCASE_COHORT = 2025
 CARE_NOTES = ("Extra tijd bij toetsen.", "Dyslexie: toetsen in groter lettertype.", "")
 ROLE_LOGIN_ORDER = (
     Role.STUDENT,
@@ -160,7 +162,7 @@ def _students(demo: Demo, scenario: Scenario, named: list[MemberRow]) -> None:
             if n == 0 and named_student:
                 user = scenario.named[named_student["email"]]
                 crebo = named_student["kwalificatie"]
-                cohort = 2025
+                cohort = SHOWCASE_COHORT
             else:
                 user = _user(demo, *_random_name(demo), domain)
                 users.append(user)

@@ -5,6 +5,10 @@ phases, built through the services (called by `manage.py load_demo` after the fo
 - "Periode 2": in review, after an optimal run;
 - "Periode 3": students are choosing; most have handed in their choices.
 
+A round is for one year group (the cohort of the demo students) and holds the challenges
+submitted to that school; each takes as many students as its offer says (teams × team size,
+teams of two to six), and no offer is in the rounds of two schools at once.
+
 Deterministic (random.Random(2026)); the matcher runs in process (inside the demo transaction no
 task would fire on commit, so the run is executed directly, as the worker would).
 """
@@ -12,6 +16,7 @@ task would fire on commit, so the run is executed directly, as the worker would)
 import datetime as dt
 import math
 import random
+from collections import Counter
 from collections.abc import Sequence
 
 from backend.accounts.models import Membership, Role, User
@@ -29,6 +34,7 @@ from backend.allocations.selectors.access import challenges_for_round_of
 from backend.allocations.selectors.snapshot import round_snapshot
 from backend.core.errors import ApplicationError
 from backend.curriculum.models import Kwalificatie
+from backend.demo.people import SHOWCASE_COHORT
 from backend.offers.models import Offer
 from backend.organisations.models import Organisation
 
@@ -62,14 +68,27 @@ def _coordinators() -> list[tuple[User, Organisation]]:
     return list(seen.values())
 
 
-def _challenges(school: Organisation) -> list[Offer]:
-    """The challenges a round of this school may hold (published, submitted to the school or its
-    consortium). Nothing else: the round service refuses any other offer."""
+def _challenges(school: Organisation, taken: set[int]) -> list[Offer]:
+    """The challenges this school's rounds hold: published challenges submitted to the school
+    (the round service refuses any other offer) that no other school's rounds hold already, so
+    an offer's places are not handed out twice."""
     return list(
         challenges_for_round_of(school_id=school.pk, consortium_id=None)
+        .filter(schools=school)
+        .exclude(pk__in=taken)
         .prefetch_related("programmes")
         .order_by("pk")
     )
+
+
+def team_size(offer: Offer) -> int:
+    """The size of one team on this offer: its stated team size, else all its places."""
+    return offer.team_size or offer.max_students
+
+
+def fits_in_teams(count: int, size: int) -> bool:
+    """Whether `count` students split into teams of two up to `size` (none at all also fits)."""
+    return count == 0 or count >= 2 * math.ceil(count / size)
 
 
 def _round(
@@ -81,17 +100,16 @@ def _round(
     now: dt.datetime,
     close_in: dt.timedelta,
 ) -> AllocationRound:
-    kwalificaties = _kwalificaties_with_a_fit(school, challenges)
-    students = school.enrolments.filter(kwalificatie__in=kwalificaties).count()
-    per_challenge = math.ceil(1.2 * students / max(1, len(challenges)))
     return services.allocation_round_create(
         actor=coordinator,
         name=name,
         period=f"{now.year}-{now.year + 1}",
         school=school,
-        kwalificaties=kwalificaties,
+        kwalificaties=_kwalificaties_with_a_fit(school, challenges),
+        cohorts=[SHOWCASE_COHORT],
         challenges=challenges,
-        capacities={c.pk: max(c.max_students, per_challenge) for c in challenges},
+        # The places each offer states (its teams × team size), never more.
+        capacities={c.pk: c.max_students for c in challenges},
         # Few challenges fit every programme in the demo: one choice is enough to take part.
         min_choices=1,
         max_choices=min(5, len(challenges)),
@@ -115,7 +133,8 @@ def _picks(
     order = {pk: i for i, pk in enumerate(eligible)}
     eligible.sort(key=lambda pk: rng.random() * (1 + order[pk] / 3))
     most = min(allocation_round.max_choices, len(eligible))
-    return eligible[: rng.randint(allocation_round.min_choices, most)]
+    # Most students rank three or more when they can.
+    return eligible[: rng.randint(max(allocation_round.min_choices, min(3, most)), most)]
 
 
 def _choose(
@@ -187,21 +206,51 @@ def _run(
     return run
 
 
+def _movable(
+    allocation_round: AllocationRound, assigned: Sequence[Assignment], *, today: dt.date
+) -> tuple[Assignment, list[Offer]] | None:
+    """A placed student who can be moved with every team still two to six strong: the team they
+    leave keeps fitting, and each target is open to them and already has a team with room
+    (nobody ends up alone). Their own choices come first among the targets."""
+    entries = {e.offer_id: e for e in allocation_round.entries.select_related("offer")}
+    counts = Counter(
+        Assignment.objects.filter(round=allocation_round).values_list("offer_id", flat=True)
+    )
+    snapshot = round_snapshot(allocation_round, today=today)
+    records = {s.user_id: s for s in snapshot.students}
+    challenges = {c.offer_id: c for c in snapshot.challenges}
+
+    def places(offer_id: int) -> int:
+        entry = entries[offer_id]
+        return entry.capacity if entry.capacity is not None else entry.offer.max_students
+
+    def takes(offer_id: int, record: engine_adapter.StudentRecord) -> bool:
+        return (
+            counts[offer_id] >= 2
+            and counts[offer_id] < places(offer_id)
+            and fits_in_teams(counts[offer_id] + 1, team_size(entries[offer_id].offer))
+            and engine_adapter.ineligibility(record, challenges[offer_id]) is None
+        )
+
+    for assignment in assigned:
+        source = entries[assignment.offer_id].offer
+        record = records.get(assignment.student_id)
+        if record is None or not fits_in_teams(counts[source.pk] - 1, team_size(source)):
+            continue
+        chosen = [pk for pk in record.preferences if pk in entries]
+        order = chosen + [pk for pk in entries if pk not in chosen]
+        targets = [entries[pk].offer for pk in order if pk != source.pk and takes(pk, record)]
+        if targets:
+            return assignment, targets
+    return None
+
+
 def _accept_elsewhere(
-    objection: Objection,
-    allocation_round: AllocationRound,
-    assigned: list[Assignment],
-    coordinator: User,
-    *,
-    now: dt.datetime,
+    objection: Objection, targets: Sequence[Offer], coordinator: User, *, now: dt.datetime
 ) -> None:
-    """Accept an objection: move the student to a challenge nobody was placed on if one takes
-    them, else to the first challenge that does."""
-    taken = {a.offer_id for a in assigned}
-    options = [
-        e.offer for e in allocation_round.entries.select_related("offer") if e.offer_id not in taken
-    ]
-    for offer in options + [e.offer for e in allocation_round.entries.select_related("offer")]:
+    """Accept an objection: move the student to the first target that takes them (the service
+    checks eligibility and capacity again)."""
+    for offer in targets:
         try:
             services.objection_accept(objection=objection, actor=coordinator, offer=offer, now=now)
             break
@@ -212,13 +261,19 @@ def _accept_elsewhere(
 def _objections(
     allocation_round: AllocationRound, coordinator: User, rng: random.Random, *, now: dt.datetime
 ) -> None:
-    """Three objections: one declined, one accepted, one left open."""
+    """Three objections: one declined, one accepted (a student who can join another team
+    without leaving anyone alone), one left open."""
     assigned = list(
         Assignment.objects.filter(round=allocation_round)
         .select_related("student")
         .order_by("pk")[:40]
     )
     rng.shuffle(assigned)
+    movable = _movable(allocation_round, assigned, today=now.date())
+    if movable is not None:
+        # The movable student objects second: theirs is the objection that is accepted.
+        assigned.remove(movable[0])
+        assigned.insert(1, movable[0])
     objections = [
         services.objection_submit(
             allocation_round=allocation_round,
@@ -235,8 +290,8 @@ def _objections(
             answer="Je eerste keus zat vol met studenten die hem ook als eerste keus hadden.",
             now=now,
         )
-    if len(objections) > 1:
-        _accept_elsewhere(objections[1], allocation_round, assigned, coordinator, now=now)
+    if len(objections) > 1 and movable is not None:
+        _accept_elsewhere(objections[1], movable[1], coordinator, now=now)
 
 
 def _published_round(
@@ -318,10 +373,12 @@ def _choosing_round(
 
 def load(*, now: dt.datetime) -> None:
     rng = random.Random(SEED)
+    taken: set[int] = set()
     for coordinator, school in _coordinators():
-        challenges = _challenges(school)
+        challenges = _challenges(school, taken)
         if len(challenges) < 2:
             continue
+        taken.update(c.pk for c in challenges)
         if not _published_round(coordinator, school, challenges, rng, now=now):
             continue
         _review_round(coordinator, school, challenges, rng, now=now)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.engagement.selectors.access import may_see_partner_attention
 from backend.engagement.selectors.bookings import (
@@ -129,7 +130,12 @@ def _organiser_items(user: "User", now: dt.datetime) -> list[DashboardItem]:
     if quiet:
         items.append(
             DashboardItem(
-                title=_("%(n)d partner(s) hoorden al weken niets") % {"n": len(quiet)},
+                title=ngettext(
+                    "%(n)d partner hoorde al weken niets",
+                    "%(n)d partners hoorden al weken niets",
+                    len(quiet),
+                )
+                % {"n": len(quiet)},
                 url=_url("engagement-attention"),
                 area=AREA,
                 detail=", ".join(row.company.name for row in quiet[:5]),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.offers.selectors import (
     REVIEW_EXPECTED_DAYS,
@@ -48,14 +49,23 @@ def _waiting_urgency(days: int) -> int:
     return 1 if days >= 3 else 0
 
 
+def _waiting_text(company: str, days: int) -> str:
+    if days <= 0:
+        return _("%(company)s wacht sinds vandaag op een besluit") % {"company": company}
+    return ngettext(
+        "%(company)s wacht %(days)d dag op een besluit",
+        "%(company)s wacht %(days)d dagen op een besluit",
+        days,
+    ) % {"company": company, "days": days}
+
+
 def _to_review(offer: "Offer", today: dt.date) -> DashboardItem:
     days, due = review_due(offer, today=today)
     return DashboardItem(
         title=_("Beoordeel “%(title)s”") % {"title": offer.title},
         url=_url(offer),
         area=AREA,
-        detail=_("%(company)s wacht %(days)d dag(en) op een besluit")
-        % {"company": offer.owner.name, "days": days},
+        detail=_waiting_text(offer.owner.name, days),
         due=due,
         urgency=_waiting_urgency(days),
     )

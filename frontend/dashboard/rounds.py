@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.allocations.selectors.attention import (
     ManagedRound,
@@ -61,7 +62,11 @@ def _managed(managed: ManagedRound) -> list[DashboardItem]:
     if managed.open_objections:
         items.append(
             DashboardItem(
-                title=_("%(n)d bezwaren in %(round)s")
+                title=ngettext(
+                    "%(n)d bezwaar in %(round)s",
+                    "%(n)d bezwaren in %(round)s",
+                    managed.open_objections,
+                )
                 % {"n": managed.open_objections, "round": allocation_round.name},
                 url=_url("round-objections", allocation_round.pk),
                 area=AREA,

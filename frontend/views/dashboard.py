@@ -23,7 +23,7 @@ from backend.accounts.selectors import (
 )
 from backend.offers.selectors import offer_status_summary, offers_visible_to, review_queue_for
 from frontend.dashboard import items_for, sort_key
-from frontend.dashboard.items import DashboardItem
+from frontend.dashboard.items import Badge, DashboardItem
 from frontend.views.access import signed_in_user
 
 if TYPE_CHECKING:
@@ -39,28 +39,34 @@ LATEST_OFFERS = 5
 
 
 class ItemGroup(TypedDict):
-    """One area's items on the dashboard; `key` is its most urgent item (the group's place)."""
+    """One area's items on the dashboard; `key` is its most urgent item (the group's place);
+    `rows` pairs each item with its badge on `today`."""
 
     area: str
     label: str | Promise
     items: list[DashboardItem]
+    rows: list[tuple[DashboardItem, Badge | None]]
     key: DashboardItem
 
 
-def _group(area: str, members: list[DashboardItem]) -> ItemGroup:
+def _group(area: str, members: list[DashboardItem], today: dt.date) -> ItemGroup:
     members = sorted(members, key=sort_key)
     return {
         "area": area,
         "label": AREA_LABELS.get(area, area),
         "items": members,
+        "rows": [(item, item.badge(today)) for item in members],
         "key": members[0],
     }
 
 
-def grouped_items(items: list[DashboardItem]) -> list[ItemGroup]:
+def grouped_items(items: list[DashboardItem], today: dt.date | None = None) -> list[ItemGroup]:
     """Groups per area; the area with the most urgent (then earliest) item comes first."""
+    today = today or timezone.localdate()
     by_area = sorted(items, key=lambda item: item.area)
-    groups = [_group(area, list(members)) for area, members in groupby(by_area, lambda i: i.area)]
+    groups = [
+        _group(area, list(members), today) for area, members in groupby(by_area, lambda i: i.area)
+    ]
     return sorted(groups, key=lambda group: sort_key(group["key"]))
 
 
@@ -114,7 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     items = items_for(user, now=now)
     context = {
-        "groups": grouped_items(items),
+        "groups": grouped_items(items, timezone.localdate(now)),
         "item_count": len(items),
         "urgent_count": sum(1 for item in items if item.urgency >= 2),
         "company": _company_panel(user, now),

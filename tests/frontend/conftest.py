@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.factories import student
+
 
 @pytest.fixture
 def page_client():
@@ -13,3 +15,13 @@ def page_client():
         return client
 
     return _client
+
+
+@pytest.fixture
+def people(cast):
+    """The shared cast plus three Vista ICT students for the round pages (cast.extra)."""
+    cast.extra = [
+        student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=n)
+        for n in ("Lotte", "Daan", "Noor")
+    ]
+    return cast

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -165,3 +166,59 @@ def test_the_page_itself_speaks_english_to_an_english_reader(cast, page_client, 
     assert "Commitments" in body
     assert "Give the students a kick-off and briefing" not in body  # stored titles stay as written
     assert "It runs from 15 March 2027" in body
+
+
+def _overdue_commitment(cast, agreement, *, today):
+    """Jan's commitment, its due date three days before `today`, marked overdue by the check."""
+    from backend.agreements.models import Commitment
+
+    commitment = agreement.commitments.filter(owner=cast.jan).first()
+    Commitment.objects.filter(pk=commitment.pk).update(due_on=today - dt.timedelta(days=3))
+    services.commitment_escalate_overdue(now=dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC))
+    commitment.refresh_from_db()
+    return commitment
+
+
+def test_the_commitment_history_names_statuses_in_words(cast, page_client, agreement):
+    commitment = _overdue_commitment(cast, agreement, today=NOW.date())
+    url = reverse("frontend:agreement-commitment-status", args=[commitment.pk])
+    page = page_client(cast.jan).get(url).content.decode()
+    assert "— · → open:" in page
+    assert "— open → te laat: Automatisch: de deadline van" in page
+    assert "→ overdue" not in page
+
+
+def test_the_print_view_names_the_accepting_role_in_words(cast, page_client, agreement):
+    services.agreement_accept(agreement=agreement, actor=cast.jan, now=NOW)
+    page = (
+        page_client(cast.bos)
+        .get(reverse("frontend:agreement-print", args=[agreement.pk]) + "?lang=nl")
+        .content.decode()
+    )
+    assert "Jan Jansen — Bakkerij Jansen (contactpersoon bedrijf)," in page
+    assert "company_contact" not in page
+
+
+def test_the_commitments_csv_gives_the_status_in_words(cast, page_client, agreement):
+    import csv
+    import io
+
+    commitment = _overdue_commitment(cast, agreement, today=NOW.date())
+    response = page_client(cast.bos).get(
+        reverse("api:commitment-export-csv") + f"?agreement={agreement.pk}"
+    )
+    rows = {row[2]: row for row in csv.reader(io.StringIO(response.content.decode()))}
+    assert rows[commitment.title][6] == "te laat"
+    assert "overdue" not in response.content.decode()
+
+
+def test_an_overdue_commitment_on_the_dashboard_is_late_not_today(cast, page_client, agreement):
+    from django.utils import timezone
+
+    commitment = _overdue_commitment(cast, agreement, today=timezone.localdate())
+    page = page_client(cast.jan).get(reverse("frontend:dashboard")).content.decode()
+    item = re.search(
+        r"<li>(?:(?!</li>).)*Te laat: " + re.escape(commitment.title) + r".*?</li>", page, re.S
+    ).group(0)
+    assert '<span class="badge badge-danger">te laat</span>' in item
+    assert "vandaag" not in item

@@ -13,8 +13,12 @@ from backend.accounts.services.invitations import invitation_create
 from backend.organisations.models import Organisation
 from frontend.dashboard.items import DashboardItem
 from frontend.views.dashboard import grouped_items
+from tests.backend.allocations import conftest as allocation_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# A round with students and two challenges at Vista (the allocations tests' world).
+world = allocation_fixtures.world
 
 
 def test_the_login_page_signs_a_person_in_with_e_mail_and_password(cast, page_client):
@@ -297,3 +301,59 @@ def test_a_language_chosen_on_the_login_page_wins_over_the_preference(cast, page
     client.post(reverse("set_language"), {"language": "nl", "next": "/login/"})
     client.post(reverse("frontend:login"), {"username": cast.jan.email, "password": cast.password})
     assert '<html lang="nl">' in client.get(reverse("frontend:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("days", "detail", "badge"),
+    [
+        (0, "Bakkerij Jansen wacht sinds vandaag op een besluit", None),
+        (1, "Bakkerij Jansen wacht 1 dag op een besluit", None),
+        (3, "Bakkerij Jansen wacht 3 dagen op een besluit", "binnenkort"),
+        (7, "Bakkerij Jansen wacht 7 dagen op een besluit", "vandaag"),
+        (9, "Bakkerij Jansen wacht 9 dagen op een besluit", "te laat"),
+    ],
+)
+def test_the_dashboard_says_how_long_an_offer_waits_with_one_badge(
+    cast, page_client, days, detail, badge
+):
+    from tests.factories import OfferFactory
+
+    offer = OfferFactory(
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        title="Kassa koppelen",
+        status="submitted",
+        status_changed_at=timezone.now() - dt.timedelta(days=days),
+    )
+    offer.schools.set([cast.vista])
+    html = page_client(cast.devries).get(reverse("frontend:dashboard")).content.decode()
+    item = re.search(r"<li>(?:(?!</li>).)*Beoordeel “Kassa koppelen”.*?</li>", html, re.S)
+    text = item.group(0)
+    assert f'<span class="todo-detail">{detail}</span>' in text
+    assert "dag(en)" not in text
+    badges = re.findall(r'<span class="badge [^"]*">([^<]*)</span>', text)
+    assert badges == ([badge] if badge else [])
+
+
+def test_the_dashboard_counts_one_quiet_partner_in_the_singular(cast, page_client):
+    Organisation.objects.filter(pk=cast.pixel.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=365)
+    )
+    html = page_client(cast.bos).get(reverse("frontend:dashboard")).content.decode()
+    assert "1 partner hoorde al weken niets</a>" in html
+    assert "partner(s)" not in html
+
+
+def test_the_dashboard_counts_one_objection_in_the_singular(world, page_client):
+    from backend.allocations import services as rounds
+    from tests.backend.allocations.conftest import NOW, to_review
+
+    to_review(world)
+    later = NOW + dt.timedelta(days=8)
+    rounds.allocation_round_publish(allocation_round=world.round, actor=world.cast.bos, now=later)
+    rounds.objection_submit(
+        allocation_round=world.round, student=world.cast.sanne, reason="x", now=later
+    )
+    html = page_client(world.cast.bos).get(reverse("frontend:dashboard")).content.decode()
+    assert "1 bezwaar in Blok 3 challenges</a>" in html
+    assert "bezwaren" not in html

@@ -1,6 +1,7 @@
 """Company offer pages (guided brief, autosave, status) and the school's review and curation."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -391,3 +392,39 @@ def test_the_agreement_button_shows_only_for_coordinators_of_a_published_offer(c
     Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
     assert "Afspraak opstellen" in page_client(cast.bos).get(url).content.decode()
     assert "Afspraak opstellen" not in page_client(cast.devries).get(url).content.decode()
+
+
+def _status_line(html):
+    return re.search(r'<p class="status-line">(.*?)</p>', html, re.S).group(1)
+
+
+def test_a_resubmitted_offer_names_the_company_contact_who_resubmitted_it(cast, page_client):
+    from backend.offers.services import offer_request_changes, offer_review_start, offer_submit
+
+    offer = _submitted(cast)
+    now = timezone.now()
+    offer_review_start(actor=cast.devries, offer=offer, now=now)
+    offer_request_changes(actor=cast.devries, offer=offer, message="Graag een datum", now=now)
+    offer_submit(actor=cast.jan, offer=offer, now=now)
+    url = reverse("frontend:offer-detail", args=[offer.pk])
+    for reader in (cast.jan, cast.devries):
+        line = _status_line(page_client(reader).get(url).content.decode())
+        assert line.startswith("Ingediend sinds vandaag, door Jan Jansen · besluit verwacht vóór")
+        assert "Karin de Vries" not in line
+
+
+def test_a_published_offer_expects_its_start_not_a_decision(cast, page_client):
+    offer = OfferFactory(
+        owner=cast.bakkerij,
+        contact=cast.jan,
+        status=OfferStatus.PUBLISHED,
+        status_changed_at=timezone.now(),
+        starts_on=dt.date(2099, 4, 15),
+        ends_on=dt.date(2099, 5, 15),
+        schools=[cast.vista],
+    )
+    detail = page_client(cast.jan).get(reverse("frontend:offer-detail", args=[offer.pk]))
+    listing = page_client(cast.jan).get(reverse("frontend:offer-list"))
+    for html in (detail.content.decode(), listing.content.decode()):
+        assert "start gepland op 15 april" in _status_line(html)
+        assert "besluit verwacht" not in html

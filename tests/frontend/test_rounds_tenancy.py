@@ -9,21 +9,12 @@ from backend.allocations import services
 from backend.allocations.models import Assignment, ChoiceList, Objection, Phase
 from backend.offers.models import OfferStatus
 from tests.allocation_rounds import make_round
-from tests.factories import OfferFactory, SchoolFactory, student
+from tests.factories import OfferFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
 MISSING = 987654
 NOT_IN_ROUND = "Deze uitdaging bestaat niet of doet niet mee aan deze ronde."
-
-
-@pytest.fixture
-def people(cast):
-    cast.extra = [
-        student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name=n)
-        for n in ("Lotte", "Daan", "Noor")
-    ]
-    return cast
 
 
 @pytest.fixture

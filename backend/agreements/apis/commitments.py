@@ -154,7 +154,7 @@ def _csv_rows(commitments: Iterable[Commitment]) -> Iterator[list[Any]]:
             str(c.owner),
             c.organisation.name,
             c.due_on.isoformat(),
-            c.status,
+            c.get_status_display(),
             c.done_at.isoformat() if c.done_at else "",
             "yes" if kept else "no",
         ]

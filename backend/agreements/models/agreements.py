@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.models import Role
 from backend.core.errors import Conflict
 from backend.core.models import TimeStampedModel
 
@@ -284,3 +285,13 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} voor {self.organisation} ({self.version})"
+
+    @property
+    def role_label(self) -> str:
+        """The role in words, in the active language ("contactpersoon bedrijf"); `role` holds
+        a membership role, or "staff" for Koppel staff who accepted without one."""
+        if self.role in Role.values:
+            return str(Role(self.role).label)
+        if self.role == "staff":
+            return gettext("medewerker Koppel")
+        return self.role

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from backend.accounts.models import User
 from backend.agreements.models import (
@@ -237,18 +237,33 @@ def commitment_send_reminders(*, now: dt.datetime) -> int:
 
 def _reminder(commitment: Commitment, *, today: dt.date) -> Message:
     days = (commitment.due_on - today).days
-    return _message(
+    params = {
+        "what": commitment.title,
+        "days": days,
+        "agreement": commitment.agreement.title,
+        "due": commitment.due_on.isoformat(),
+    }
+
+    def title() -> str:
+        return (
+            ngettext(
+                "Herinnering: '%(what)s' moet over %(days)s dag klaar zijn",
+                "Herinnering: '%(what)s' moet over %(days)s dagen klaar zijn",
+                days,
+            )
+            % params
+        )
+
+    return message_for(
         commitment.owner,
-        commitment=commitment,
-        title=gettext_noop("Herinnering: '%(what)s' moet over %(days)s dag(en) klaar zijn"),
-        body=gettext_noop("Afspraak '%(agreement)s', uiterlijk %(due)s. Afspraak is afspraak."),
-        params={
-            "what": commitment.title,
-            "days": days,
-            "agreement": commitment.agreement.title,
-            "due": commitment.due_on.isoformat(),
-        },
-        key=f"commitment-{commitment.pk}-reminder-{commitment.due_on.isoformat()}-{days}d",
+        category=CATEGORY,
+        title=title,
+        body=translated(
+            gettext_noop("Afspraak '%(agreement)s', uiterlijk %(due)s. Afspraak is afspraak."),
+            params,
+        ),
+        link=agreement_link(commitment.agreement_id),
+        dedupe_key=f"commitment-{commitment.pk}-reminder-{commitment.due_on.isoformat()}-{days}d",
     )
 
 

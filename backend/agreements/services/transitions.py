@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from backend.accounts.models import User
 from backend.agreements.models import Agreement, AgreementStatus, EventKind
@@ -45,7 +45,11 @@ def agreement_fulfil(*, agreement: Agreement, actor: User, now: dt.datetime) -> 
     pending = agreement.commitments.pending().count()
     if pending:
         raise Conflict(
-            _("Nog %(n)s toezegging(en) open of te laat: rond die eerst af of laat ze vervallen.")
+            ngettext(
+                "Nog %(n)s toezegging open of te laat: rond die eerst af of laat die vervallen.",
+                "Nog %(n)s toezeggingen open of te laat: rond die eerst af of laat ze vervallen.",
+                pending,
+            )
             % {"n": pending}
         )
     return transition(

@@ -18,6 +18,7 @@ from backend.allocations.models import (
     AllocationRound,
     AllocationRun,
     Assignment,
+    AssignmentSource,
     ChoiceList,
     Objection,
     ObjectionStatus,
@@ -398,8 +399,11 @@ def assignments_csv(allocation_round: AllocationRound, *, by: str) -> str:
         .order_by(*EXPORT_ORDER[by])
         .values_list(*_EXPORT_FIELDS)
     )
+    sources = {value: str(label) for value, label in AssignmentSource.choices}
     for row in rows:
         values = dict(zip(EXPORT_COLUMNS, row, strict=True))
+        # Who placed the student, in the reader's words ("handmatig"), not the stored value.
+        values["source"] = sources.get(values["source"], values["source"])
         writer.writerow([values[c] for c in columns])
     return buffer.getvalue()
 

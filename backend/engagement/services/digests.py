@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.accounts.models import User
 from backend.core.i18n import in_language
@@ -105,7 +106,11 @@ def _booking_line(a: dict[str, Any]) -> str:
 
 
 def _team_line(a: dict[str, Any]) -> str:
-    return _("%(n)d student(en) ingedeeld bij '%(title)s'.") % {
+    return ngettext(
+        "%(n)d student ingedeeld bij '%(title)s'.",
+        "%(n)d studenten ingedeeld bij '%(title)s'.",
+        a["count"],
+    ) % {
         "n": a["count"],
         "title": a["title"],
     }

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -56,6 +57,21 @@ class StatusSummary:
     next_step: str
     expected_by: dt.date | None
     overdue: bool
+    awaiting_decision: bool = False
+
+    @property
+    def expected_text(self) -> str:
+        """What is expected by `expected_by`, in words: "besluit verwacht vóór 6 maart" while
+        the school has yet to decide, "start gepland op 15 april" once published."""
+        if self.expected_by is None:
+            return ""
+        if self.awaiting_decision:
+            template = _("besluit verwacht vóór %(date)s")
+        elif self.status == OfferStatus.PUBLISHED:
+            template = _("start gepland op %(date)s")
+        else:
+            template = _("einde gepland op %(date)s")
+        return template % {"date": date_format(self.expected_by, "j F")}
 
     @property
     def text(self) -> str:
@@ -80,9 +96,10 @@ def _person(user: User | None) -> str:
 def offer_status_summary(offer: Offer, now: dt.datetime) -> StatusSummary:
     """What state the offer is in, since when, who moved it, and what happens next (and when).
 
-    In review the person is the reviewer; otherwise whoever made the last change (one query,
-    none when `transitions` is prefetched)."""
-    if offer.awaiting_decision and offer.reviewer_id:
+    In review the person is the reviewer; otherwise whoever made the last change, so a
+    resubmitted offer names the company contact who resubmitted it, not the teacher who asked
+    for the changes (one query, none when `transitions` is prefetched)."""
+    if offer.status == OfferStatus.IN_REVIEW and offer.reviewer_id:
         by = _person(offer.reviewer)
     else:
         transitions = list(offer.transitions.all())
@@ -99,6 +116,7 @@ def offer_status_summary(offer: Offer, now: dt.datetime) -> StatusSummary:
         next_step=str(NEXT_STEP[OfferStatus(offer.status)]),
         expected_by=expected_by,
         overdue=bool(expected_by and now.date() > expected_by),
+        awaiting_decision=offer.awaiting_decision,
     )
 
 

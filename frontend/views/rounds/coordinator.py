@@ -15,6 +15,7 @@ from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
 from backend.allocations import services
 from backend.allocations.models import Phase, RunMode
 from backend.allocations.selectors import access
+from backend.allocations.selectors.figures import round_figures
 from backend.allocations.selectors.review import (
     assignments_for_round,
     choice_count,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from backend.accounts.models import User
     from backend.allocations.models import AllocationRound, AllocationRun
+    from backend.allocations.selectors.figures import RoundFigures
     from backend.curriculum.models import Kwalificatie
     from backend.offers.models import Offer
     from backend.organisations.models import Consortium, Organisation
@@ -153,23 +155,17 @@ def _run_context(run: "AllocationRun | None") -> dict[str, Any]:
     return {"run": run, "active": bool(run and run.is_active)}
 
 
-def _chart_rank_profile(metrics: dict[str, Any]) -> list[tuple[str, int]]:
-    profile = metrics.get("rank_profile") or {}
-    rows = [
-        (_("%(rank)se keus") % {"rank": rank}, n)
-        for rank, n in sorted(profile.items(), key=lambda kv: int(kv[0]))
-    ]
-    rows.append((_("niet ingedeeld"), metrics.get("unassigned", 0)))
+def _chart_rank_profile(figures: "RoundFigures") -> list[tuple[str, int]]:
+    """Students per rank they got, then those placed outside their choices and the waiting."""
+    rows = [(_("%(rank)se keus") % {"rank": rank}, n) for rank, n in figures.rank_profile.items()]
+    if figures.outside_choices:
+        rows.append((_("buiten de keuzes"), figures.outside_choices))
+    rows.append((_("niet ingedeeld"), figures.unassigned))
     return rows
 
 
-def _chart_fill_rates(metrics: dict[str, Any], titles: dict[int, str]) -> list[tuple[str, int]]:
-    rates = metrics.get("fill_rate_challenges") or {}
-    rows = [
-        (titles.get(int(key[1:]), key), round(100 * rate))
-        for key, rate in rates.items()
-        if rate is not None
-    ]
+def _chart_fill_rates(figures: "RoundFigures") -> list[tuple[str, int]]:
+    rows = [(item.title, item.percent) for item in figures.occupancy if item.percent is not None]
     return sorted(rows, key=lambda row: -row[1])[:25]
 
 
@@ -185,6 +181,18 @@ def _fairness(metrics: dict[str, Any], schools: dict[int, str]) -> list[dict[str
             kind_label = {"school": _("school"), "level": _("niveau")}.get(kind, kind)
             rows.append({"kind": kind_label, "name": label, **figures})
     return rows
+
+
+def _proposal(run: "AllocationRun | None", metrics: dict[str, Any]) -> dict[str, Any] | None:
+    """The applied run's own figures (its proposal, before any manual change)."""
+    if run is None or not metrics:
+        return None
+    return {
+        "run_id": run.pk,
+        "assigned": metrics.get("assigned", 0),
+        "unassigned": metrics.get("unassigned", 0),
+        "first_choice": (metrics.get("rank_profile") or {}).get("1", 0),
+    }
 
 
 ASSIGNMENTS_SHOWN = 200
@@ -204,17 +212,19 @@ def _assignment_page(request: HttpRequest, allocation_round: "AllocationRound") 
     }
 
 
-def _result_context(allocation_round: "AllocationRound", titles: dict[int, str]) -> dict[str, Any]:
-    """The applied run's metrics and the charts drawn from them."""
+def _result_context(allocation_round: "AllocationRound") -> dict[str, Any]:
+    """The current figures (counted from this round's assignments, so an override shows at
+    once) with their charts, and the applied run's own proposal and fairness table beside them."""
+    figures = round_figures(allocation_round)
     applied = allocation_round.applied_run
     metrics = (applied.metrics if applied else None) or {}
-    if not metrics:
-        return {"metrics": metrics, "rank_chart": [], "fill_chart": [], "fairness": []}
-    schools = access.school_names(access.round_school_ids(allocation_round))
+    schools = access.school_names(access.round_school_ids(allocation_round)) if metrics else {}
     return {
-        "metrics": metrics,
-        "rank_chart": _chart_rank_profile(metrics),
-        "fill_chart": _chart_fill_rates(metrics, titles),
+        "figures": figures,
+        "has_result": bool(metrics) or figures.assigned > 0,
+        "rank_chart": _chart_rank_profile(figures),
+        "fill_chart": _chart_fill_rates(figures),
+        "proposal": _proposal(applied, metrics),
         "fairness": _fairness(metrics, schools),
     }
 
@@ -233,16 +243,14 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     allocation_round = access.get_round_for_staff(user, round_id)
     runs = list(runs_for_round(allocation_round)[:10])
     entries = round_entries(allocation_round)
-    titles = {entry.offer_id: entry.offer.title for entry in entries}
     context = {
         "round": allocation_round,
         "can_manage": access.can_manage(user, allocation_round),
         "runs": runs,
         "entries": entries,
-        **_result_context(allocation_round, titles),
+        **_result_context(allocation_round),
         **_assignment_page(request, allocation_round),
         "choice_count": choice_count(allocation_round),
-        "participant_count": access.round_enrolments(allocation_round).count(),
         "open_objections": open_objection_count(allocation_round),
         "modes": RunMode.choices,
         "Phase": Phase,

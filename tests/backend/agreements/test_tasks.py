@@ -27,7 +27,7 @@ def test_reminders_go_out_three_days_and_one_day_before_and_only_once(
     assert [(n.recipient, n.title) for n in reminders] == [
         (
             cast.bos,
-            "Herinnering: 'Studenten voorbereiden en aan het bedrijf voorstellen' moet over 3 dag(en) klaar zijn",
+            "Herinnering: 'Studenten voorbereiden en aan het bedrijf voorstellen' moet over 3 dagen klaar zijn",
         )
     ]
     assert len(mail.outbox) == 1

@@ -36,7 +36,7 @@ def test_the_coordinator_is_asked_to_review_and_to_decide_objections(world):
         now=NOW + dt.timedelta(days=8),
     )
     assert [i.title for i in dashboard_items_for(world.cast.bos, now=NOW)] == [
-        "1 bezwaren in Blok 3 challenges"
+        "1 bezwaar in Blok 3 challenges"
     ]
 
 

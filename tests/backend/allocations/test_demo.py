@@ -46,3 +46,54 @@ def test_the_demo_never_puts_another_schools_challenges_in_a_round(cast):
         )
     demo.load(now=timezone.now())
     assert not AllocationRound.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_rounds_give_each_challenge_the_places_its_offer_states(monkeypatch):
+    """Issue 12: every round challenge had `max: 84`, so an offer of "tot 5 studenten" got 71
+    students and teams of 27-100. Now a round challenge takes at most what its offer states
+    (teams × team size), teams are two to six strong, and most students are still placed."""
+    from collections import Counter
+    from math import ceil
+
+    from backend.allocations.models import RoundChallenge
+    from backend.allocations.selectors.access import round_enrolments
+    from backend.demo import loader as demo
+
+    monkeypatch.setattr(demo, "AREA_DEMOS", (demo.rounds,))
+    demo.load(now=timezone.now())
+
+    entries = list(RoundChallenge.objects.select_related("round", "offer"))
+    assert entries
+    offers_per_school: dict[int, set[int]] = {}
+    for entry in entries:
+        offer = entry.offer
+        places = entry.capacity if entry.capacity is not None else offer.max_students
+        assert places <= offer.max_students, (entry.round.name, offer.title, places)
+        assert offer.team_size is not None, offer.title
+        assert 2 <= offer.team_size <= 6, offer.title
+        assert offer.max_students % offer.team_size == 0, offer.title  # whole teams
+        assert offer.min_students >= 2, offer.title
+        offers_per_school.setdefault(offer.pk, set()).add(entry.round.school_id)
+    # No offer's places are handed out in the rounds of two schools.
+    assert all(len(schools) == 1 for schools in offers_per_school.values())
+
+    for allocation_round in AllocationRound.objects.exclude(phase=Phase.CHOOSING):
+        counts = Counter(
+            Assignment.objects.filter(round=allocation_round).values_list("offer_id", flat=True)
+        )
+        for entry in allocation_round.entries.select_related("offer"):
+            offer, placed = entry.offer, counts[entry.offer_id]
+            places = entry.capacity if entry.capacity is not None else offer.max_students
+            assert placed <= places, (allocation_round.name, offer.title, placed, places)
+            # The students on a challenge split into teams of two up to the team size.
+            teams = ceil(placed / offer.team_size)
+            assert placed == 0 or 2 * teams <= placed <= teams * offer.team_size, (
+                allocation_round.name,
+                offer.title,
+                placed,
+            )
+        participants = round_enrolments(allocation_round).count()
+        assert 20 <= participants <= 80  # one year group, not the whole school
+        assert sum(counts.values()) >= 0.8 * participants, allocation_round.name
+    assert Objection.objects.filter(status="accepted").exists()

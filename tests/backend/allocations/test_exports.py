@@ -48,7 +48,7 @@ def _expected_host_row(assignment: Assignment) -> list[str]:
         enrolment.kwalificatie.title,
         str(enrolment.kwalificatie.niveau),
         str(assignment.rank),
-        assignment.source,
+        assignment.get_source_display(),
     ]
 
 

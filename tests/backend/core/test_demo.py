@@ -98,6 +98,20 @@ def test_load_demo_builds_three_scenarios_with_a_working_login_per_role(capsys, 
     assert User.objects.get(email="admin@koppel.demo").is_superuser
     assert not Client().login(email="student@digiwise.demo", password="verkeerd")
 
+    # Issue 12: round places follow the offers, and every scenario has upcoming events.
+    from backend.allocations.models import RoundChallenge
+    from backend.engagement.selectors.events import events_visible_to
+
+    for entry in RoundChallenge.objects.select_related("offer"):
+        assert (entry.capacity or 0) <= entry.offer.max_students, entry.offer.title
+        assert entry.round.assignments.filter(offer=entry.offer).count() <= (
+            entry.capacity or entry.offer.max_students
+        )
+    for domain in ("digiwise.demo", "mica.demo", "glr.demo"):
+        for login in ("student", "coordinator"):
+            user = User.objects.get(email=f"{login}@{domain}")
+            assert events_visible_to(user).filter(starts_at__gt=NOW).exists(), user.email
+
     counts = row_counts()
     call_command("load_demo")
     second_output = capsys.readouterr().out

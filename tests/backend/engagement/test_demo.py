@@ -44,3 +44,60 @@ def test_the_demo_has_experts_bookings_and_a_meet_and_match_day_with_no_shows(
     assert EventBooking.objects.filter(attendance=EventAttendance.NO_SHOW).count() == 2
     assert EventBooking.objects.filter(attendance=EventAttendance.PRESENT).exists()
     assert MeetingParticipant.objects.filter(attendance="absent_no_notice").exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_school_has_upcoming_events_its_students_and_coordinators_see(monkeypatch):
+    """Issue 12: only MICA had events; Digiwise and GLR users saw an empty events page. Every
+    school of every scenario now has an upcoming event of its own scenario, shown on the events
+    page to its students and coordinators."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    from backend.accounts.models import Membership, Role
+    from backend.demo import loader as demo
+    from backend.engagement.models import Event, EventKind
+    from backend.engagement.selectors.events import events_visible_to
+    from backend.organisations.models import Organisation
+
+    monkeypatch.setattr(demo, "AREA_DEMOS", (demo.engagement,))
+    now = timezone.now()
+    demo.load(now=now)
+
+    schools = Organisation.objects.filter(enrolments__isnull=False).distinct().order_by("name")
+    assert set(schools.values_list("name", flat=True)) == {
+        "Vista college",
+        "Gilde Opleidingen",
+        "Friesland College",
+        "Grafisch Lyceum Rotterdam",
+    }
+    for school in schools:
+        for role in (Role.STUDENT, Role.COORDINATOR):
+            member = (
+                Membership.objects.filter(organisation=school, role=role)
+                .select_related("user")
+                .order_by("user__email")
+                .first()
+            )
+            assert member is not None, (school.name, role)
+            upcoming = events_visible_to(member.user).filter(starts_at__gt=now)
+            assert upcoming.exists(), (school.name, role)
+            client = Client()
+            client.force_login(member.user)
+            page = client.get(reverse("frontend:engagement-event-list")).content.decode()
+            for event in upcoming:
+                assert escape(event.title) in page, (school.name, role, event.title)
+            # Only events of the school's own scenario, with that scenario's companies at tables.
+            domain = ".".join(member.user.email.split("@")[1].split(".")[-2:])  # "mica.demo"
+            for event in upcoming:
+                assert event.tables.exists(), event.title
+                assert all(
+                    t.company.memberships.filter(user__email__endswith=domain).exists()
+                    for t in event.tables.select_related("company")
+                ), event.title
+    titles = dict(Event.objects.values_list("title", "kind"))
+    assert titles["Meet & match-dag stages"] == EventKind.MEET_AND_MATCH  # GLR
+    assert titles["Matchmakingdag challenges en stages"] == EventKind.MEET_AND_MATCH  # Digiwise
+    assert titles["Gastcollegedag ICT in Limburg"] == EventKind.COMPANY_ARENA  # Digiwise

@@ -223,7 +223,7 @@ def test_teams_and_agreements_appear_when_those_apps_have_news(cast, expert):
     partner_digests_send(now=NOW)
 
     body = _digest(cast.eva).body
-    assert "2 student(en) ingedeeld bij 'Dashboard bouwen'." in body
+    assert "2 studenten ingedeeld bij 'Dashboard bouwen'." in body
     assert "Afspraak 'Gastles: UX-testen': concept." in body
     assert "- Gastles 'UX-testen' bij Gilde Opleidingen op do 12 maart 2026 10:00." in body
     assert "Dashboard bouwen" not in _digest(cast.jan).body

@@ -19,7 +19,7 @@ def test_a_teacher_dashboard_lists_offers_waiting_for_review(cast, make_offer, n
     assert [(item.title, item.urgency, item.area) for item in items] == [
         (f"Beoordeel “{offer.title}”", 2, "offers")
     ]
-    assert items[0].detail == "Bakkerij Jansen wacht 8 dag(en) op een besluit"
+    assert items[0].detail == "Bakkerij Jansen wacht 8 dagen op een besluit"
 
 
 def test_a_company_dashboard_lists_change_requests_and_recent_rejections(cast, make_offer, now):
