@@ -1,10 +1,14 @@
 """DRF permission helpers shared by every app. They answer "may this kind of person call this
 endpoint at all"; object-level rules (whose offer, which school) live in each app's access module."""
 
+from typing import cast
+
+from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from backend.accounts.models import User
 from backend.accounts.roles import (
     COMPANY_ROLES,
     COORDINATING_ROLES,
@@ -12,6 +16,12 @@ from backend.accounts.roles import (
     STUDENT_ROLES,
 )
 from backend.accounts.selectors import user_has_role
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The person behind a request that already passed a sign-in check (the API's default
+    IsAuthenticated permission, or `login_required` / `role_required` on a page)."""
+    return cast(User, request.user)
 
 
 def HasRole(*roles: str, allow_staff: bool = True) -> type[BasePermission]:

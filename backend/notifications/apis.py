@@ -1,7 +1,7 @@
 """Notifications API: my messages, mark them read, my preferences per category."""
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,18 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import ApplicationError, NotFound
 from backend.notifications.models import Notification
 from backend.notifications.selectors import notifications_for, preferences_for, unread_count
 from backend.notifications.services import notification_mark_read, preference_set
 
 CATEGORY = re.compile(r"^[a-z0-9_.:-]{1,50}$")
-
-
-def signed_in_user(request: Request) -> User:
-    """Every notification endpoint requires sign-in (the default permission class)."""
-    return cast(User, request.user)
 
 
 class NotificationListApi(generics.ListAPIView[Notification]):

@@ -15,7 +15,7 @@ Use from any area, with the role groups of backend.accounts.roles:
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -36,11 +36,6 @@ STAFF_ROLES = groups.SCHOOL_STAFF_ROLES
 COORDINATOR_ROLES = groups.COORDINATING_ROLES
 
 View = Callable[..., HttpResponse]
-
-
-def signed_in_user(request: HttpRequest) -> "User":
-    """The person behind a request to a page behind `login_required` or `role_required`."""
-    return cast("User", request.user)
 
 
 def has_page_access(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.selectors import coordinator_school_ids
 from backend.agreements import services
 from backend.agreements.models import CommitmentStatus
@@ -37,29 +38,23 @@ from backend.engagement.selectors.reliability import (
 from frontend.forms import apply_application_error
 
 if TYPE_CHECKING:
-    from backend.accounts.models import User
     from backend.agreements.models import Agreement
 
 
-def _user(request: HttpRequest) -> "User":
-    # Every page here is behind login_required.
-    return cast("User", request.user)
-
-
 def _agreement_or_404(request: HttpRequest, pk: int) -> "Agreement":
-    agreement = agreement_detail(_user(request), pk)
+    agreement = agreement_detail(signed_in_user(request), pk)
     if agreement is None:
         raise Http404
     return agreement
 
 
 def _language(request: HttpRequest) -> str:
-    return reading_language(request.GET.get("lang"), _user(request))
+    return reading_language(request.GET.get("lang"), signed_in_user(request))
 
 
 @login_required
 def agreement_list_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "frontend/agreements/list.html",
@@ -75,7 +70,7 @@ def agreement_list_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_attention_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not coordinator_school_ids(user):
         raise DjangoPermissionDenied
     return render(
@@ -91,7 +86,7 @@ def _context(request: HttpRequest, agreement: "Agreement") -> dict[str, Any]:
     owners = {c.owner_id: c.owner for c in agreement.commitments.all()}
     return {
         "agreement": agreement,
-        "data": detail_data(agreement, _user(request), language),
+        "data": detail_data(agreement, signed_in_user(request), language),
         "language": language,
         "reliability": [
             (party.organisation, reliability_for_organisation(party.organisation, now=now))
@@ -118,14 +113,14 @@ def agreement_print_page(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_accept_page(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_or_404(request, pk)
     # Who may accept is checked before the method: students and teachers are refused outright.
-    if acting_party(_user(request), agreement) is None:
+    if acting_party(signed_in_user(request), agreement) is None:
         raise DjangoPermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         services.agreement_accept(
             agreement=agreement,
-            actor=_user(request),
+            actor=signed_in_user(request),
             now=timezone.now(),
             version_number=parse_id(request.POST.get("version")),
             ip_address=request.META.get("REMOTE_ADDR"),
@@ -156,7 +151,7 @@ class CommitmentStatusForm(forms.Form):
 
 @login_required
 def commitment_status_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     commitment = visible_commitment(user, pk)
     if commitment is None:
         raise Http404

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.selectors import (
     company_ids,
     coordinator_school_ids,
@@ -24,7 +25,6 @@ from backend.accounts.selectors import (
 from backend.offers.selectors import offer_status_summary, offers_visible_to, review_queue_for
 from frontend.dashboard import items_for, sort_key
 from frontend.dashboard.items import Badge, DashboardItem
-from frontend.views.access import signed_in_user
 
 if TYPE_CHECKING:
     from backend.accounts.models import User

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import services
-from backend.accounts.apis.common import message_serializer, signed_in_user
+from backend.accounts.apis.common import message_serializer
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import ApplicationError
 from backend.security.addresses import client_address
 from backend.security.services import (

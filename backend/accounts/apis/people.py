@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import access, selectors, services
-from backend.accounts.apis.common import signed_in_user
 from backend.accounts.models import Certificate, CertificateKind, User
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import NotFound
 
 

@@ -10,13 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.agreements import services
 from backend.agreements.apis.common import (
     client_ip,
     detail_data,
     document_views,
     reader_language,
-    signed_in_user,
     summary_data,
     version_data,
     visible_agreement_or_404,

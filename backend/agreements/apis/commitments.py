@@ -11,13 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.agreements import services
-from backend.agreements.apis.common import (
-    commitment_data,
-    document_views,
-    signed_in_user,
-    visible_agreement_or_404,
-)
+from backend.agreements.apis.common import commitment_data, document_views, visible_agreement_or_404
 from backend.agreements.models import Commitment
 from backend.agreements.selectors import (
     commitment_history,

@@ -2,7 +2,7 @@
 (the pages show the same data)."""
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from rest_framework.request import Request
 
@@ -24,17 +24,10 @@ __all__ = [
     "detail_data",
     "document_views",
     "reader_language",
-    "signed_in_user",
     "summary_data",
     "version_data",
     "visible_agreement_or_404",
 ]
-
-
-def signed_in_user(request: Request) -> User:
-    """The person behind the request: every agreement endpoint requires sign-in (the default
-    permission class), so no anonymous visitor gets this far."""
-    return cast(User, request.user)
 
 
 def client_ip(request: Request) -> str | None:

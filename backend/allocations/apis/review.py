@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.allocations import services
-from backend.allocations.apis.common import signed_in_user
 from backend.allocations.apis.serializers import (
     AcceptInputSerializer,
     AssignmentOutputSerializer,

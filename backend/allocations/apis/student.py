@@ -10,9 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from backend.accounts.permissions import IsCompanyContact
+from backend.accounts.permissions import IsCompanyContact, signed_in_user
 from backend.allocations import services
-from backend.allocations.apis.common import signed_in_user
 from backend.allocations.apis.serializers import (
     ChoicesInputSerializer,
     ChoicesOutputSerializer,

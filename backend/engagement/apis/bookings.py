@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.curriculum.models import Kerntaak
 from backend.engagement import ical, services
-from backend.engagement.apis.common import signed_in_user
 from backend.engagement.models import (
     BookingFeedback,
     CalendarFeed,
@@ -148,7 +149,9 @@ class BookingDetailApi(APIView):
         return Response(data)
 
 
-class _Transition(APIView):
+class _Transition(APIView, ABC):
+    """One booking transition: each subclass names its service call in `act`."""
+
     @extend_schema_serializer(component_name="BookingNoteInput")
     class InputSerializer(serializers.Serializer[Any]):
         note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -168,10 +171,10 @@ class _Transition(APIView):
         )
         return Response(BookingOutput(booking).data)
 
+    @abstractmethod
     def act(
         self, user: User, booking: GuestLessonBooking, data: dict[str, Any], now: dt.datetime
-    ) -> GuestLessonBooking:
-        raise NotImplementedError
+    ) -> GuestLessonBooking: ...
 
 
 class BookingAcceptApi(_Transition):

@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import PermissionDenied
 from backend.engagement import ical, services
 from backend.engagement.apis.bookings import ICS_RESPONSE, ics_response
-from backend.engagement.apis.common import signed_in_user
 from backend.engagement.models import (
     Event,
     EventAttendance,

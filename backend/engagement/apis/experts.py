@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import PermissionDenied
-from backend.engagement.apis.common import signed_in_user
 from backend.engagement.models import ExpertFormat, ExpertProfile
 from backend.engagement.models.experts import LANGUAGES
 from backend.engagement.selectors.access import (

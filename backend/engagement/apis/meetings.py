@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import NotFound
 from backend.engagement import ical, services
 from backend.engagement.apis.bookings import ICS_RESPONSE, ics_response
-from backend.engagement.apis.common import signed_in_user
 from backend.engagement.models import Meeting, MeetingKind
 from backend.engagement.selectors.access import may_see_meeting_reliability
 from backend.engagement.selectors.meetings import (

@@ -7,8 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import PermissionDenied
-from backend.engagement.apis.common import signed_in_user
 from backend.engagement.models import DigestFrequency, NotificationCategory
 from backend.engagement.selectors.access import may_see_partner_attention, organiser_school_ids
 from backend.engagement.selectors.partners import partners_needing_attention, quiet_weeks_for

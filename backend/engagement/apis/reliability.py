@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import NotFound
-from backend.engagement.apis.common import signed_in_user
 from backend.engagement.selectors.access import (
     may_see_organisation_reliability,
     may_see_person_reliability,

@@ -12,11 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.core.ids import parse_id
 from backend.curriculum.models import Kwalificatie
 from backend.offers.access import coverage_school_ids, may_use_review_queue
-from backend.offers.apis.offers import signed_in_user, visible_offer
+from backend.offers.apis.offers import visible_offer
 from backend.offers.apis.serializers import (
     MappingInputSerializer,
     MappingOutputSerializer,

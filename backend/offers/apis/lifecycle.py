@@ -10,10 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.permissions import signed_in_user
 from backend.core.errors import PermissionDenied
 from backend.offers import services
 from backend.offers.access import may_see_history
-from backend.offers.apis.offers import detail_response, signed_in_user, visible_offer
+from backend.offers.apis.offers import detail_response, visible_offer
 from backend.offers.apis.serializers import (
     OfferDetailOutputSerializer,
     TransitionOutputSerializer,

@@ -1,6 +1,6 @@
 """Offers: list (filter, search, order), create, detail, update."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.selectors import company_ids
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.offers.apis.filters import OfferFilter
@@ -28,12 +29,6 @@ from backend.offers.models import Offer
 from backend.offers.selectors import offers_visible_to
 from backend.offers.services import offer_create, offer_update
 from backend.organisations.models import Organisation
-
-
-def signed_in_user(request: Request) -> User:
-    """The person behind the request: every offer endpoint requires sign-in (the default
-    permission class), so no anonymous visitor gets this far."""
-    return cast(User, request.user)
 
 
 def detail_queryset(user: User) -> QuerySet[Offer]:

@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.access import may_check_certificates
-from backend.accounts.apis.common import signed_in_user
 from backend.accounts.apis.people import CertificateOutputSerializer
 from backend.accounts.models import User
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.selectors import certificates_visible_to
 from backend.core.errors import NotFound
 from backend.organisations import selectors, services

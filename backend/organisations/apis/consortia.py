@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.apis.common import signed_in_user
+from backend.accounts.permissions import signed_in_user
 from backend.organisations import selectors, services
 from backend.organisations.apis.organisations import OrganisationBriefSerializer
 from backend.organisations.models import (

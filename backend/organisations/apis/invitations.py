@@ -18,9 +18,8 @@ from rest_framework.views import APIView
 
 from backend.accounts import access
 from backend.accounts import services as people_services
-from backend.accounts.apis.common import signed_in_user
 from backend.accounts.models import Invitation, Role
-from backend.accounts.permissions import HasRole
+from backend.accounts.permissions import HasRole, signed_in_user
 from backend.accounts.roles import INVITING_ROLES
 from backend.accounts.selectors import email_has_account
 from backend.accounts.services.invitations import invitation_for_token

@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from backend.accounts import selectors as people
 from backend.accounts import services as people_services
-from backend.accounts.apis.common import signed_in_user
 from backend.accounts.models import Membership
+from backend.accounts.permissions import signed_in_user
 from backend.organisations import selectors
 from backend.organisations.apis.organisations import OrganisationBriefSerializer
 

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.apis.common import signed_in_user
 from backend.accounts.models import CertificateKind
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import CARE_NOTES_READER_ROLES
 from backend.core.errors import PermissionDenied
 from backend.organisations import access, selectors, services

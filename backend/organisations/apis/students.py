@@ -16,9 +16,8 @@ from rest_framework.views import APIView
 
 from backend.accounts import services as people_services
 from backend.accounts.access import require_may_import_students
-from backend.accounts.apis.common import signed_in_user
 from backend.accounts.models import StudentEnrolment
-from backend.accounts.permissions import IsSchoolStaff
+from backend.accounts.permissions import IsSchoolStaff, signed_in_user
 from backend.accounts.selectors import enrolments_visible_to
 from backend.accounts.services.care_notes import care_notes_read
 from backend.accounts.services.student_import.parsing import MAX_FILE_BYTES

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import COORDINATING_ROLES
 from backend.allocations import services
 from backend.allocations.models import RunMode
@@ -22,7 +23,7 @@ from backend.allocations.selectors.review import objection_of_round, run_of_roun
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from frontend.views.access import role_required
-from frontend.views.rounds.common import domain_errors, flash_error, signed_in_user
+from frontend.views.rounds.common import domain_errors, flash_error
 
 if TYPE_CHECKING:
     from backend.accounts.models import User

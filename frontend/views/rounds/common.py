@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,15 +12,10 @@ from backend.core.errors import ApplicationError, NotFound
 from backend.core.errors import PermissionDenied as DomainPermissionDenied
 
 if TYPE_CHECKING:
-    from backend.accounts.models import User
+    pass
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpRequest)
-
-
-def signed_in_user(request: HttpRequest) -> "User":
-    # Every round page is behind role_required, so the person is signed in.
-    return cast("User", request.user)
 
 
 def domain_errors(

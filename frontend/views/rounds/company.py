@@ -4,10 +4,10 @@ programme only)."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import COMPANY_ROLES
 from backend.allocations.selectors.review import company_teams
 from frontend.views.access import role_required
-from frontend.views.rounds.common import signed_in_user
 
 
 @role_required(*COMPANY_ROLES)

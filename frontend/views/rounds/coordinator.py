@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
 from backend.allocations import services
 from backend.allocations.models import Phase, RunMode
@@ -27,7 +28,7 @@ from backend.allocations.selectors.review import (
 from backend.core.errors import ApplicationError
 from frontend.forms import KoppelForm, apply_application_error
 from frontend.views.access import role_required
-from frontend.views.rounds.common import domain_errors, signed_in_user
+from frontend.views.rounds.common import domain_errors
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.allocations.selectors import access
 from backend.allocations.selectors.review import (
@@ -21,7 +22,7 @@ from backend.allocations.selectors.review import (
     unassigned_with_room,
 )
 from frontend.views.access import role_required
-from frontend.views.rounds.common import domain_errors, signed_in_user
+from frontend.views.rounds.common import domain_errors
 
 if TYPE_CHECKING:
     from backend.allocations.models import AllocationRound, AllocationRun

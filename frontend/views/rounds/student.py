@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import STUDENT_ROLES
 from backend.allocations import services
 from backend.allocations.selectors import access
@@ -24,12 +25,7 @@ from backend.allocations.selectors.student import (
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from frontend.views.access import role_required
-from frontend.views.rounds.common import (
-    domain_errors,
-    error_messages,
-    flash_error,
-    signed_in_user,
-)
+from frontend.views.rounds.common import domain_errors, error_messages, flash_error
 
 if TYPE_CHECKING:
     from backend.accounts.models import StudentEnrolment, User
