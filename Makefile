@@ -47,10 +47,11 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## make check: what CI checks that takes seconds, not minutes: `lint`, the engine's tests without
-## Django, and the architecture rules (tests/test_architecture.py). Run it before you push.
+## Django, the architecture rules (tests/test_architecture.py) and a complete English catalogue
+## (tests/backend/core/test_translations.py). Run it before you push.
 check: lint
 	$(PY) -m pytest -q tests/matching -p no:django
-	$(PY) -m pytest -q tests/test_architecture.py
+	$(PY) -m pytest -q tests/test_architecture.py tests/backend/core/test_translations.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -66,6 +67,7 @@ messages: install
 bench: install
 	$(PY) -m bench.engine
 	$(PY) -m bench.rounds
+	$(PY) -m bench.round_page
 
 clean:
 	rm -rf $(VENV) .venv-bench-matching db.sqlite3 staticfiles bench/results

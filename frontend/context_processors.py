@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 ALL = "*"
 STAFF = set(SCHOOL_STAFF_ROLES)
 COORDINATORS = set(COORDINATING_ROLES)
+# Programme leads and institution admins steer the collaboration (partners, co-financing,
+# agreements, policies); they get their own short menu, not the coordinators' day-to-day work
+# (review queue, rounds, guest lessons) unless they also hold one of those roles.
+LEADS = {Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
+DAY_TO_DAY_STAFF = STAFF - LEADS
+EVERY_ROLE_BUT_LEADS = set(Role.values) - LEADS
 
 # (URL name, label, roles that see it). Order is menu order.
 NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
@@ -35,18 +41,30 @@ NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
     ("frontend:student-challenges", _("Uitdagingen"), {Role.STUDENT}),
     ("frontend:student-choices", _("Mijn keuzes"), {Role.STUDENT}),
     ("frontend:student-assignment", _("Mijn plaatsing"), {Role.STUDENT}),
+    # Programme leads and institution admins: the collaboration hub (consortia, partners,
+    # co-financing, umbrella and consortium agreements) and the school's VOG policy.
+    ("frontend:governance-consortium-list", _("Samenwerking"), LEADS),
+    ("frontend:governance-policies", _("VOG-beleid"), {Role.INSTITUTION_ADMIN}),
     # School staff
-    ("frontend:review-queue", _("Beoordelen"), STAFF),
+    ("frontend:review-queue", _("Beoordelen"), DAY_TO_DAY_STAFF),
     ("frontend:coverage", _("Dekking"), STAFF),
-    ("frontend:round-list", _("Rondes"), STAFF),
-    ("frontend:engagement-expert-search", _("Gastdocenten"), STAFF),
+    ("frontend:round-list", _("Rondes"), DAY_TO_DAY_STAFF),
+    ("frontend:engagement-expert-search", _("Gastdocenten"), DAY_TO_DAY_STAFF),
     ("frontend:agreement-attention", _("Aandacht nodig"), COORDINATORS),
-    ("frontend:engagement-attention", _("Stille partners"), COORDINATORS),
+    (
+        "frontend:engagement-attention",
+        _("Stille partners"),
+        COORDINATORS - {Role.INSTITUTION_ADMIN},
+    ),
     # Shared between companies and schools
     ("frontend:agreement-list", _("Afspraken"), {Role.COMPANY_CONTACT, *STAFF}),
     ("frontend:engagement-expert-mine", _("Onze experts"), {Role.COMPANY_CONTACT}),
-    ("frontend:engagement-booking-list", _("Gastlessen"), {Role.COMPANY_CONTACT, *STAFF}),
-    ("frontend:engagement-event-list", _("Bijeenkomsten"), {ALL}),
+    (
+        "frontend:engagement-booking-list",
+        _("Gastlessen"),
+        {Role.COMPANY_CONTACT, *DAY_TO_DAY_STAFF},
+    ),
+    ("frontend:engagement-event-list", _("Bijeenkomsten"), EVERY_ROLE_BUT_LEADS),
     ("frontend:engagement-meeting-list", _("Overleggen"), {ALL}),
     ("frontend:organisation-team", _("Collega's"), {Role.COMPANY_CONTACT}),
     ("frontend:engagement-digest-preferences", _("Meldingen"), {ALL}),

@@ -1,6 +1,6 @@
 """The web app's URLs, one module per area so each area can grow on its own."""
 
-from frontend import urls_agreements, urls_core, urls_engagement, urls_rounds
+from frontend import urls_agreements, urls_core, urls_engagement, urls_governance, urls_rounds
 
 app_name = "frontend"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *urls_rounds.urlpatterns,
     *urls_agreements.urlpatterns,
     *urls_engagement.urlpatterns,
+    *urls_governance.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend.views import engagement as views
+from frontend.views.engagement import certificates, experts
 
 urlpatterns = [
     path("engagement/experts/", views.expert_search_page, name="engagement-expert-search"),
@@ -9,6 +10,26 @@ urlpatterns = [
     path("engagement/experts/<int:pk>/", views.expert_detail_page, name="engagement-expert-detail"),
     path(
         "engagement/experts/<int:pk>/edit/", views.expert_edit_page, name="engagement-expert-edit"
+    ),
+    path(
+        "engagement/experts/<int:pk>/check/",
+        experts.expert_booking_check_page,
+        name="engagement-expert-booking-check",
+    ),
+    path(
+        "engagement/experts/<int:pk>/certificates/",
+        certificates.expert_certificates_page,
+        name="engagement-expert-certificates",
+    ),
+    path(
+        "engagement/certificates/",
+        certificates.certificates_to_verify_page,
+        name="engagement-certificates-to-verify",
+    ),
+    path(
+        "engagement/certificates/<int:pk>/verify/",
+        certificates.certificate_verify_page,
+        name="engagement-certificate-verify",
     ),
     path("engagement/bookings/", views.booking_list_page, name="engagement-booking-list"),
     path(

@@ -8,6 +8,17 @@ urlpatterns = [
     path("rounds/teams/", rounds.round_teams, name="round-teams"),
     path("rounds/mine/", rounds.student_rounds, name="student-choices"),
     path("rounds/mine/result/", rounds.student_assignment, name="student-assignment"),
+    path("rounds/mine/challenges/", rounds.student_challenges, name="student-challenges"),
+    path(
+        "rounds/mine/challenges/<int:pk>/",
+        rounds.student_challenge_detail,
+        name="student-challenge-detail",
+    ),
+    path(
+        "rounds/<int:round_id>/student/teammates/",
+        rounds.student_teammate_search,
+        name="student-teammate-search",
+    ),
     path("rounds/<int:round_id>/", rounds.round_detail, name="round-detail"),
     path("rounds/<int:round_id>/action/<slug:action>/", rounds.round_action, name="round-action"),
     path("rounds/<int:round_id>/runs/start/", rounds.run_start, name="round-run-start"),
@@ -20,6 +31,11 @@ urlpatterns = [
         "rounds/<int:round_id>/runs/<int:run_id>/<slug:action>/",
         rounds.run_action,
         name="round-run-action",
+    ),
+    path(
+        "rounds/<int:round_id>/assignments/<int:student_id>/",
+        rounds.round_assignment,
+        name="round-assignment",
     ),
     path(
         "rounds/<int:round_id>/assignments/<int:student_id>/<slug:action>/",

@@ -10,7 +10,7 @@ its log entries."""
 import datetime as dt
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backend.accounts.models import Membership, Role, User
 from backend.agreements import services
@@ -145,7 +145,11 @@ def _digiwise(
             continue
         used_owners.add(offer.owner_id)
         agreement = services.agreement_create_from_offer(
-            offer=offer, school=school, actor=coordinator, now=earlier
+            offer=offer,
+            school=school,
+            actor=coordinator,
+            now=earlier,
+            draft=_draft(offer, school=school, coordinator=coordinator, now=earlier),
         )
         made[state] = agreement
         _bring_to(state, agreement, coordinator=coordinator, now=now)
@@ -155,6 +159,38 @@ def _digiwise(
         _takeover(made["takeover"], now=now)
     if "handover" in made:
         _handover(made["handover"], school=school, coordinator=coordinator, now=now)
+
+
+# Hours of guidance the company gives, as a coordinator would agree them per kind of offer.
+DEMO_HOURS = {"challenge": 12, "internship": 40, "guest_lesson": 2, "company_visit": 3}
+
+
+def _draft(
+    offer: Offer, *, school: Organisation, coordinator: User, now: dt.datetime
+) -> services.OfferAgreementDraft:
+    """The draft as the coordinator completes it: hours agreed with the company, and dates and
+    deliverables filled in where the offer leaves them open or its period is already over, so
+    nothing is sent with "(nog niet ingevuld)" or a term that has ended."""
+    draft = services.offer_agreement_draft(offer=offer, school=school, actor=coordinator, now=now)
+    today = now.date()
+    plans = draft.commitments
+    starts_on, ends_on = draft.starts_on, draft.ends_on
+    if starts_on is None or ends_on is None or ends_on < today:
+        # A new period: the usual commitments move along with it.
+        old_start = starts_on or today + dt.timedelta(days=14)
+        starts_on = today + dt.timedelta(days=21)
+        ends_on = starts_on + dt.timedelta(weeks=8)
+        shift = starts_on - old_start
+        plans = tuple(replace(plan, due_on=max(plan.due_on + shift, today)) for plan in plans)
+    return replace(
+        draft,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        mentoring_hours=DEMO_HOURS.get(offer.kind, 4),
+        deliverables=draft.deliverables
+        or "een korte presentatie voor het bedrijf over wat de studenten hebben gemaakt",
+        commitments=plans,
+    )
 
 
 def _bring_to(state: str, agreement: Agreement, *, coordinator: User, now: dt.datetime) -> None:
@@ -371,6 +407,8 @@ def _proposed_consortium_agreement(
 ) -> None:
     start = consortium.starts_on or now.date().replace(month=1, day=1)
     end = consortium.ends_on or start.replace(year=start.year + 4)
+    if end < now.date():
+        return  # a consortium whose term is over asks nobody to accept an agreement
     agreement = services.consortium_agreement_create(
         consortium=consortium,
         actor=coordinator,

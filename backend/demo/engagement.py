@@ -29,7 +29,14 @@ from backend.engagement.models import (
     GuestLessonBooking,
     MeetingKind,
 )
-from backend.organisations.models import Consortium, ConsortiumMembership, Organisation
+from backend.offers.models import Offer, OfferKind
+from backend.organisations.models import (
+    CertificatePolicy,
+    Consortium,
+    ConsortiumMembership,
+    Organisation,
+    PolicySubject,
+)
 
 SEED = 7
 TAGS = (
@@ -102,6 +109,8 @@ def load(*, now: dt.datetime) -> None:
         _scenario_events(rng, scenario, now=now)
     _meetings(rng, now=now)
     _preferences(rng)
+    _lesson_times(rng)
+    _vogs_to_check(now=now)
 
 
 def _experts(rng: random.Random) -> int:
@@ -450,3 +459,50 @@ def _preferences(rng: random.Random) -> None:
             else (DigestFrequency.OFF if index % 7 == 6 else DigestFrequency.WEEKLY)
         )
         services.digest_preference_set(user=membership.user, frequency=frequency)
+
+
+# Guest lessons, workshops and masterclasses happen at a time of day: a school hour or a double.
+LESSON_STARTS = (dt.time(9, 0), dt.time(10, 30), dt.time(13, 0), dt.time(14, 30))
+LESSON_MINUTES = (45, 60, 90, 120)
+
+
+def _lesson_times(rng: random.Random) -> None:
+    """The demo's lesson-like offers with a date get a start time and a length, so their pages
+    read "10 maart 2026, 13:00–14:30" like a real guest lesson."""
+    lessons = Offer.objects.filter(
+        kind__in=[OfferKind.GUEST_LESSON, OfferKind.WORKSHOP, OfferKind.MASTERCLASS],
+        starts_on__isnull=False,
+        start_time__isnull=True,
+    ).order_by("pk")
+    for offer in lessons:
+        offer.start_time = rng.choice(LESSON_STARTS)
+        offer.duration_minutes = rng.choice(LESSON_MINUTES)
+        offer.save(update_fields=["start_time", "duration_minutes", "updated_at"])
+
+
+def _vogs_to_check(*, now: dt.datetime) -> None:
+    """Two experts of companies in a consortium with a school that asks guest teachers for a
+    VOG, and no VOG yet, get one registered by their company: the school's coordinators find
+    them on their "Certificaten controleren" page."""
+    vog_schools = CertificatePolicy.objects.filter(
+        certificate="VOG", applies_to=PolicySubject.GUEST_TEACHER
+    ).values("organisation_id")
+    consortia = ConsortiumMembership.objects.filter(organisation_id__in=vog_schools).values(
+        "consortium_id"
+    )
+    experts = (
+        ExpertProfile.objects.filter(consortium_id__in=consortia)
+        .exclude(user__certificates__kind="VOG")
+        .select_related("user", "organisation")
+        .order_by("pk")[:2]
+    )
+    today = timezone.localtime(now).date()
+    for expert in experts:
+        services.expert_certificate_register(
+            actor=expert.user,
+            expert=expert,
+            kind="VOG",
+            issued_on=today - dt.timedelta(days=21),
+            valid_until=today - dt.timedelta(days=21) + dt.timedelta(days=3 * 365 - 5),
+            now=now,
+        )

@@ -86,8 +86,9 @@ def _named_logins(demo: Demo, scenario: Scenario) -> list[MemberRow]:
         user = _user(demo, login["first_name"], login["last_name"], "", email=login["email"])
         scenario.named[login["email"]] = user
         rows.append((user, organisation, login["role"], login.get("job_title", "")))
-        # A coach is also a teacher; the memorable programme lead also teaches.
-        if login["role"] in (Role.COACH, Role.PROGRAMME_LEAD):
+        # A coach is also a teacher. The programme lead does not teach in the demo, so their
+        # login shows the programme lead's own menu.
+        if login["role"] == Role.COACH:
             rows.append((user, organisation, Role.TEACHER, ""))
     return rows
 

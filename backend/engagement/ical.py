@@ -15,6 +15,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from backend.accounts.models import User
 from backend.core.links import PageLink, page_url
 from backend.engagement.models import EventBooking, GuestLessonBooking, Meeting
+from backend.engagement.models.bookings import OPEN_BOOKING_STATUSES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Koppel//engagement//NL"
@@ -63,6 +64,7 @@ def _vevent(
     attendees: Iterable[User],
     cancelled: bool,
     stamp: dt.datetime,
+    tentative: bool = False,
 ) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -78,8 +80,15 @@ def _vevent(
     event.add("organizer", _address(organiser))
     for attendee in attendees:
         event.add("attendee", _address(attendee, "REQ-PARTICIPANT"), encode=False)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", _status(cancelled=cancelled, tentative=tentative))
     return event
+
+
+def _status(*, cancelled: bool, tentative: bool) -> str:
+    """RFC 5545 STATUS: off wins, then a moment that is only asked for (not yet agreed)."""
+    if cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if tentative else "CONFIRMED"
 
 
 def booking_uid(booking: GuestLessonBooking) -> str:
@@ -105,6 +114,9 @@ def booking_vevent(booking: GuestLessonBooking, *, stamp: dt.datetime) -> Event:
         organiser=booking.requested_by,
         attendees=[booking.expert.user],
         cancelled=booking.is_off,
+        # Requested, or another moment proposed: nobody agreed yet, so the calendar shows it
+        # as tentative until the other side accepts.
+        tentative=booking.status in OPEN_BOOKING_STATUSES,
         stamp=stamp,
     )
 

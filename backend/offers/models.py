@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -67,6 +68,10 @@ class LocationKind(models.TextChoices):
     REMOTE = "remote", _("op afstand")
 
 
+# A lesson, workshop or masterclass lasts at most a working day.
+MAX_DURATION_MINUTES = 8 * 60
+
+
 class OfferQuerySet(models.QuerySet["Offer"]):
     def published(self) -> "OfferQuerySet":
         return self.filter(status=OfferStatus.PUBLISHED)
@@ -104,6 +109,17 @@ class Offer(TimeStampedModel):
     deliverables = models.TextField(_("op te leveren"), blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("einde"), null=True, blank=True)
+    # A guest lesson (or workshop, masterclass) happens at a time of day and lasts a while; a
+    # challenge runs for weeks and has neither. Both or neither (offers.services.editing).
+    start_time = models.TimeField(_("begintijd"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duur (minuten)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
+    )
+    # Who gives it, in the company's words ("Eva Smit, UX-designer").
+    presenters = models.CharField(_("wie geeft het"), max_length=300, blank=True)
     location_kind = models.CharField(
         _("waar"), max_length=10, choices=LocationKind.choices, default=LocationKind.COMPANY
     )
@@ -184,6 +200,11 @@ class Offer(TimeStampedModel):
                 name="offer_ends_after_start",
             ),
             models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | (Q(duration_minutes__gte=1) & Q(duration_minutes__lte=MAX_DURATION_MINUTES)),
+                name="offer_duration_at_most_a_day",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="offer_rejection_has_reason",
             ),
@@ -191,6 +212,21 @@ class Offer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    # --- when ------------------------------------------------------------------------------
+
+    @property
+    def is_one_day(self) -> bool:
+        """It happens on one date (no end date, or the same one)."""
+        return self.starts_on is not None and self.ends_on in (None, self.starts_on)
+
+    @property
+    def end_time(self) -> dt.time | None:
+        """When it ends on the day: the start time plus the duration (None without both)."""
+        if self.start_time is None or not self.duration_minutes:
+            return None
+        minutes = self.start_time.hour * 60 + self.start_time.minute + self.duration_minutes
+        return dt.time(min(minutes, 24 * 60 - 1) // 60, min(minutes, 24 * 60 - 1) % 60)
 
     # --- status families (see the *_STATUSES tuples above) ---------------------------------
 

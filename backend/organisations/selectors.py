@@ -17,7 +17,7 @@ from backend.accounts.models import (
     StudentEnrolment,
     User,
 )
-from backend.accounts.roles import COMPANY_ROLES
+from backend.accounts.roles import COMPANY_ROLES, COORDINATING_ROLES
 from backend.accounts.selectors import (
     company_ids,
     organisation_ids_for,
@@ -115,6 +115,41 @@ def consortium_lead_ids(consortium: Consortium) -> set[int]:
 
 def consortium_members(consortium: Consortium) -> QuerySet[ConsortiumMembership]:
     return consortium.memberships.select_related("organisation").order_by("organisation__name")
+
+
+def consortia_governed_by(user: User) -> QuerySet[Consortium]:
+    """The consortia whose governance pages (partners, co-financing) a person opens: those their
+    school (as coordinator, programme lead or institution admin) or their company (as contact)
+    is an active member of; Koppel staff every consortium. Other consortia are not theirs, even
+    though the partnership itself is public (consortia_visible_to)."""
+    if not user.is_authenticated:
+        return Consortium.objects.none()
+    if user.is_staff:
+        return Consortium.objects.all().order_by("name")
+    organisations = organisation_ids_for(user, *COORDINATING_ROLES, *COMPANY_ROLES)
+    return Consortium.objects.filter(
+        pk__in=consortium_ids_for_organisations(organisations)
+    ).order_by("name")
+
+
+def consortium_candidates(consortium: Consortium) -> QuerySet[Organisation]:
+    """Organisations that may join `consortium`: every active organisation that is not a current
+    member (one that left may rejoin)."""
+    current = consortium.memberships.filter(left_on__isnull=True).values("organisation_id")
+    return Organisation.objects.active().exclude(pk__in=current).order_by("name")
+
+
+def certificate_policies_of_schools(school_ids: Iterable[int]) -> QuerySet[CertificatePolicy]:
+    """The certificate policies (VOG and others) of these schools, by school: one query."""
+    return (
+        CertificatePolicy.objects.filter(organisation_id__in=list(school_ids))
+        .select_related("organisation")
+        .order_by("organisation__name", "certificate", "applies_to")
+    )
+
+
+def schools_by_ids(school_ids: Iterable[int]) -> QuerySet[Organisation]:
+    return Organisation.objects.schools().filter(pk__in=list(school_ids)).order_by("name")
 
 
 # --- people -------------------------------------------------------------------------------------

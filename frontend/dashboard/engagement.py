@@ -19,6 +19,10 @@ from backend.engagement.selectors.events import (
     event_bookings_upcoming_for_student,
     events_awaiting_attendance,
 )
+from backend.engagement.selectors.expert_certificates import (
+    expert_certificates_to_verify,
+    may_verify_expert_certificates,
+)
 from backend.engagement.selectors.meetings import meetings_upcoming_for
 from backend.engagement.selectors.partners import partners_needing_attention
 from backend.engagement.services.common import when
@@ -145,6 +149,28 @@ def _organiser_items(user: "User", now: dt.datetime) -> list[DashboardItem]:
     return items
 
 
+def _certificates_to_check(user: "User") -> list[DashboardItem]:
+    """Coordinators: experts' VOGs (and other certificates) a company registered for checking."""
+    waiting = expert_certificates_to_verify(user)
+    count = waiting.count()
+    if not count:
+        return []
+    return [
+        DashboardItem(
+            title=ngettext(
+                "%(n)d certificaat van een expert wacht op controle",
+                "%(n)d certificaten van experts wachten op controle",
+                count,
+            )
+            % {"n": count},
+            url=_url("engagement-certificates-to-verify"),
+            area=AREA,
+            detail=", ".join(c.holder.get_full_name() for c in waiting[:5]),
+            urgency=1,
+        )
+    ]
+
+
 def items_for(user: "User", *, now: dt.datetime) -> list[DashboardItem]:
     if not user.is_authenticated:
         return []
@@ -157,4 +183,6 @@ def items_for(user: "User", *, now: dt.datetime) -> list[DashboardItem]:
     ]
     if may_see_partner_attention(user):
         items += _organiser_items(user, now)
+    if may_verify_expert_certificates(user):
+        items += _certificates_to_check(user)
     return items

@@ -7,11 +7,14 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Role
+from backend.accounts.services.passwords import check_password_strength
+from backend.core.errors import ApplicationError
 from backend.organisations.services import normalise_kvk
 from backend.security.forms import SigninLockoutFormMixin
 from frontend.forms import KoppelForm, KoppelFormMixin
@@ -131,6 +134,26 @@ class CompanySignUpForm(KoppelForm):
                 params={"count": len(value)},
             )
         return value
+
+    def clean(self) -> dict[str, Any]:
+        """Every field's problems at once: the password goes through the accounts service's
+        strength check (which compares it with the name and e-mail typed here) now, so a weak
+        password is reported together with, not after, the other mistakes."""
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            # An unsaved person with what was typed, only for the similarity check.
+            candidate = get_user_model()(
+                email=data.get("contact_email") or "",
+                first_name=data.get("contact_first_name") or "",
+                last_name=data.get("contact_last_name") or "",
+            )
+            try:
+                check_password_strength(password, candidate)
+            except ApplicationError as error:
+                for message in (error.extra or {}).get("fields", {}).get("password", []):
+                    self.add_error("password", str(message))
+        return data
 
 
 class InviteColleagueForm(KoppelForm):

@@ -1,4 +1,5 @@
-"""The guided brief (one form, four short steps) and the review forms.
+"""The guided briefs (a challenge in five short steps, a guest lesson in four) and the review
+forms.
 
 The form shapes the input; the offers services decide what is valid (title needed, end after
 start, team size, schools to submit to), and their field errors are shown on these fields."""
@@ -33,6 +34,34 @@ BRIEF_STEPS = [
 ]
 
 
+# The services' own words when a required text is missing (the same msgids), rather than the
+# generic "Dit veld is vereist".
+TITLE_REQUIRED = {"required": _("Geef het aanbod een titel.")}
+DESCRIPTION_REQUIRED = {"required": _("Beschrijf wat de vraag of het aanbod is.")}
+
+# The kinds that happen at a time of day for a group (one date, a start time, a duration): their
+# own brief, "Bied een gastles aan", instead of the challenge's.
+LESSON_KINDS = (OfferKind.GUEST_LESSON, OfferKind.MASTERCLASS, OfferKind.WORKSHOP)
+
+LESSON_STEPS = [
+    ("lesson", _("1. Waar gaat de gastles over?"), ("kind", "title", "description", "presenters")),
+    ("audience", _("2. Voor wie?"), ("niveau_min", "niveau_max", "max_students", "programmes")),
+    (
+        "when",
+        _("3. Wanneer en waar?"),
+        ("starts_on", "ends_on", "start_time", "duration_minutes", "location_kind"),
+    ),
+    ("where", _("4. Bij welke school biedt u het aan?"), ("schools", "consortium")),
+]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -41,16 +70,28 @@ class DateInput(forms.DateInput):
 
 
 class OfferBriefForm(KoppelForm):
+    # (key, legend, field names) per step, rendered as fieldsets in this order; the intro says
+    # how many there are.
+    step_list = BRIEF_STEPS
+    is_lesson = False
+    heading = _("Plaats een uitdaging")
+    intro = _(
+        "Vijf korte stappen. Velden gemarkeerd met ‘verplicht’ vult u altijd in; de rest mag "
+        "leeg blijven. Uw concept wordt onderweg automatisch bewaard; u dient het pas in als u "
+        "op ‘Indienen bij de school’ drukt."
+    )
+    kinds: tuple[OfferKind, ...] = tuple(k for k in OfferKind if k not in LESSON_KINDS)
+
     kind = forms.ChoiceField(label=_("Soort aanbod"), choices=OfferKind.choices)
     title = forms.CharField(
         label=_("Titel"),
         max_length=200,
-        required=False,
+        error_messages=TITLE_REQUIRED,
         help_text=_("Kort en concreet, bv. ‘Nieuwe bestelpagina voor onze webwinkel’."),
     )
     description = forms.CharField(
         label=_("Wat is de vraag?"),
-        required=False,
+        error_messages=DESCRIPTION_REQUIRED,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Beschrijf het probleem of de kans in uw eigen woorden. Vaktaal is niet nodig."
@@ -103,7 +144,7 @@ class OfferBriefForm(KoppelForm):
         help_text=_(
             "Laat leeg als het voor elke opleiding kan. Onder het formulier ziet u wat studenten van deze opleidingen ermee kunnen leren."
         ),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     schools: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
         label=_("Scholen"),
@@ -130,9 +171,13 @@ class OfferBriefForm(KoppelForm):
     ) -> None:
         """The choices come from the offers selectors (backend.offers.selectors.choices)."""
         super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k.value, k.label) for k in self.kinds]
         self._choices("schools").queryset = schools
         self._choices("consortium").queryset = consortia
         self._choices("programmes").queryset = programmes
+        self.programme_choices = programmes
 
     def _choices(self, name: str) -> "forms.ModelChoiceField[Any]":
         field = self.fields[name]
@@ -142,7 +187,26 @@ class OfferBriefForm(KoppelForm):
     def steps(self) -> list[dict[str, Any]]:
         return [
             {"key": key, "legend": legend, "fields": [self[name] for name in names]}
-            for key, legend, names in BRIEF_STEPS
+            for key, legend, names in self.step_list
+        ]
+
+    def programme_groups(self) -> list[dict[str, Any]]:
+        """The programme checkboxes grouped by niveau, for the searchable picker: each option
+        with its label, crebo and whether it is chosen."""
+        chosen = {str(value) for value in (self["programmes"].value() or [])}
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for programme in self.programme_choices.order_by("niveau", "title"):
+            groups.setdefault(programme.niveau, []).append(
+                {
+                    "value": str(programme.pk),
+                    "title": programme.title,
+                    "crebo": programme.crebo,
+                    "checked": str(programme.pk) in chosen,
+                }
+            )
+        return [
+            {"legend": _("Niveau %(n)d") % {"n": niveau}, "options": options}
+            for niveau, options in sorted(groups.items())
         ]
 
     def service_fields(self) -> dict[str, Any]:
@@ -151,6 +215,79 @@ class OfferBriefForm(KoppelForm):
         data["programmes"] = list(data.get("programmes") or [])
         data["schools"] = list(data.get("schools") or [])
         return data
+
+
+class GuestLessonBriefForm(OfferBriefForm):
+    """ "Bied een gastles aan": what it is about, for whom, when (a date or a window, a start
+    time and a duration) and where. No challenge questions (what would help, deliverables)."""
+
+    step_list = LESSON_STEPS
+    is_lesson = True
+    heading = _("Bied een gastles aan")
+    intro = _(
+        "Vier korte stappen. Velden gemarkeerd met ‘verplicht’ vult u altijd in; de rest mag "
+        "leeg blijven. Uw concept wordt onderweg automatisch bewaard; u biedt het pas aan als u "
+        "op ‘Indienen bij de school’ drukt."
+    )
+    kinds = LESSON_KINDS
+
+    title = forms.CharField(
+        label=_("Onderwerp"),
+        max_length=200,
+        error_messages=TITLE_REQUIRED,
+        help_text=_("Bijvoorbeeld ‘Toegankelijke websites in de praktijk’."),
+    )
+    description = forms.CharField(
+        label=_("Wat vertelt of doet u?"),
+        error_messages=DESCRIPTION_REQUIRED,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Wat leren de studenten, en wat doen ze zelf tijdens de les?"),
+    )
+    presenters = forms.CharField(
+        label=_("Wie geeft de gastles?"),
+        max_length=300,
+        required=False,
+        help_text=_("Naam en functie, bijvoorbeeld ‘Eva Smit, UX-designer’."),
+    )
+    max_students = forms.IntegerField(
+        label=_("Maximale groepsgrootte"), min_value=1, max_value=500, initial=30
+    )
+    starts_on = forms.DateField(
+        label=_("Datum"),
+        widget=DateInput(),
+        help_text=_("De dag van de gastles, of de eerste dag waarop u kunt."),
+    )
+    ends_on = forms.DateField(
+        label=_("Beschikbaar tot en met"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Alleen invullen als de school een dag mag kiezen tussen beide data."),
+    )
+    start_time = forms.TimeField(label=_("Begintijd"), widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duur in minuten"),
+        min_value=1,
+        max_value=480,
+        initial=90,
+        help_text=_("Bijvoorbeeld 45, 90 (anderhalf uur) of 120 (twee uur); hoogstens 480."),
+    )
+    location_kind = forms.ChoiceField(
+        label=_("Waar?"),
+        choices=LocationKind.choices,
+        initial=LocationKind.SCHOOL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].label = _("Soort")
+        for name in ("expectations", "deliverables", "team_size"):
+            del self.fields[name]
+
+
+def brief_form_class(kind: str | None) -> type[OfferBriefForm]:
+    """The guest lesson brief for lessons, workshops and masterclasses; else the challenge's."""
+    return GuestLessonBriefForm if kind in LESSON_KINDS else OfferBriefForm
 
 
 def brief_initial(offer: "Offer") -> dict[str, Any]:
@@ -162,6 +299,9 @@ def brief_initial(offer: "Offer") -> dict[str, Any]:
         "deliverables": offer.deliverables,
         "starts_on": offer.starts_on,
         "ends_on": offer.ends_on,
+        "start_time": offer.start_time,
+        "duration_minutes": offer.duration_minutes,
+        "presenters": offer.presenters,
         "location_kind": offer.location_kind,
         "max_students": offer.max_students,
         "team_size": offer.team_size,

@@ -16,19 +16,21 @@ from django.utils.translation import gettext_lazy
 from backend.accounts.permissions import signed_in_user
 from backend.accounts.selectors import coordinator_school_ids
 from backend.agreements import services
-from backend.agreements.models import CommitmentStatus
+from backend.agreements.models import AgreementStatus, CommitmentStatus
 from backend.agreements.selectors import (
     agreement_detail,
     agreement_events,
     agreement_list,
     attention_for_coordinator,
-    commitment_history,
     my_pending_commitments,
+    parties_still_to_accept,
     visible_commitment,
     waiting_for_acceptance,
 )
 from backend.agreements.selectors.access import AgreementRights, acting_party
+from backend.agreements.selectors.completeness import missing_terms, term_problem
 from backend.agreements.selectors.detail import detail_data, reading_language
+from backend.agreements.selectors.history import commitment_history_lines
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from backend.engagement.selectors.reliability import (
@@ -61,7 +63,19 @@ def agreement_list_page(request: HttpRequest) -> HttpResponse:
         {
             "agreements": agreement_list(user)[:200],
             "waiting": waiting_for_acceptance(user),
-            "my_commitments": my_pending_commitments(user),
+            "my_commitments": [
+                (
+                    c,
+                    [
+                        p.organisation.name
+                        for p in c.agreement.parties.all()
+                        if p.organisation_id != c.organisation_id
+                    ],
+                )
+                for c in my_pending_commitments(user).prefetch_related(
+                    "agreement__parties__organisation"
+                )
+            ],
             "is_coordinator": bool(coordinator_school_ids(user)),
             "now": timezone.now(),
         },
@@ -94,6 +108,34 @@ def _context(request: HttpRequest, agreement: "Agreement") -> dict[str, Any]:
         ],
         "owners": [(owner, reliability_for_person(owner, now=now)) for owner in owners.values()],
         "events": agreement_events(agreement),
+        **_acceptance_state(agreement),
+    }
+
+
+def _acceptance_state(agreement: "Agreement") -> dict[str, Any]:
+    """What the header says about acceptance, the versions' editability and what is missing.
+    "geaccepteerd" only when every party accepted the current version; otherwise who is still
+    awaited. A version is locked once any party accepted it (the rule the service enforces)."""
+    versions = list(agreement.versions.all())
+    current = versions[-1]
+    parties = list(agreement.parties.all())
+    waiting_ids = {p.pk for p in parties_still_to_accept(agreement, current)}
+    waiting = [p.organisation.name for p in parties if p.pk in waiting_ids]
+    asks_acceptance = agreement.is_open and agreement.status != AgreementStatus.DRAFT
+    missing = missing_terms(agreement.template, current.terms) if agreement.is_open else []
+    return {
+        "waiting_for": waiting if asks_acceptance else [],
+        "party_count": len(parties),
+        "versions": [
+            {"version": v, "locked": bool(v.acceptances.all()), "current": v is current}
+            for v in versions
+        ],
+        "missing": [m.label for m in missing],
+        "term_problem": term_problem(
+            agreement.starts_on, agreement.ends_on, today=timezone.localdate()
+        )
+        if agreement.status == AgreementStatus.DRAFT
+        else "",
     }
 
 
@@ -174,6 +216,6 @@ def commitment_status_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "frontend/agreements/commitment_status.html",
-        {"commitment": commitment, "form": form, "history": commitment_history(commitment)},
+        {"commitment": commitment, "form": form, "history": commitment_history_lines(commitment)},
         status=400 if request.method == "POST" else 200,
     )

@@ -24,7 +24,7 @@ from backend.accounts.services.invitations import invitation_accept, invitation_
 from backend.accounts.services.passwords import password_reset_confirm, password_reset_request
 from backend.accounts.services.signup import company_sign_up_confirm
 from backend.core.errors import ApplicationError
-from backend.organisations.services import company_sign_up
+from backend.organisations.services import company_sign_up, company_sign_up_check
 from backend.security.addresses import client_address
 from backend.security.services import api_tokens_revoke
 from frontend.forms import apply_application_error
@@ -152,7 +152,7 @@ def company_signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("frontend:dashboard")
     form = CompanySignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _company_signup_valid(form):
         data = form.cleaned_data
         try:
             company_sign_up(
@@ -176,6 +176,20 @@ def company_signup(request: HttpRequest) -> HttpResponse:
             # The same page whether or not the address already had an account (no enumeration).
             return redirect("frontend:company-signup-done")
     return render(request, "frontend/accounts/company_signup.html", {"form": form})
+
+
+def _company_signup_valid(form: CompanySignUpForm) -> bool:
+    """The form's checks and the service's company checks (KvK already registered) together,
+    so the person sees every problem at once instead of one per attempt."""
+    valid = form.is_valid()
+    kvk = form.cleaned_data.get("kvk")
+    if kvk:
+        try:
+            company_sign_up_check(name=form.cleaned_data.get("name") or "-", kvk=kvk)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+            return False
+    return valid
 
 
 def company_signup_done(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,6 @@ and every write through the offers services, exactly like the API."""
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.selectors import company_ids, coordinator_school_ids
 from backend.agreements.selectors import agreement_school_ids
-from backend.agreements.services import agreement_create_from_offer, agreement_propose
 from backend.allocations.selectors.review import company_teams
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
@@ -44,8 +42,15 @@ from backend.offers.services import (
 )
 from backend.organisations.selectors import acting_company, organisations_visible_to
 from frontend.forms import apply_application_error
-from frontend.forms.offers import OfferBriefForm, RejectForm, RequestChangesForm, brief_initial
+from frontend.forms.offers import (
+    OfferBriefForm,
+    RejectForm,
+    RequestChangesForm,
+    brief_form_class,
+    brief_initial,
+)
 from frontend.views.access import COMPANY_ROLES, COORDINATOR_ROLES, STAFF_ROLES, role_required
+from frontend.views.offer_agreement import offer_agreement_steps
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -97,13 +102,19 @@ def _brief_form(
     owner: "Organisation",
     data: QueryDict | None = None,
     initial: dict[str, Any] | None = None,
+    kind: str | None = None,
 ) -> OfferBriefForm:
+    """The brief for the kind of offer: a guest lesson's own form for lessons, workshops and
+    masterclasses, the challenge brief for everything else. The kind comes from the offer being
+    edited, else from what was posted, else from the initial values."""
     user = _user(request)
     schools = submission_schools(user)
     consortia = submission_consortia(
         user, owner=owner, school_ids=schools.values_list("pk", flat=True)
     )
-    return OfferBriefForm(
+    chosen = kind or (data.get("kind") if data is not None else None) or (initial or {}).get("kind")
+    form_class = brief_form_class(chosen)
+    return form_class(
         data, initial=initial, schools=schools, consortia=consortia, programmes=offer_programmes()
     )
 
@@ -199,11 +210,12 @@ def offer_brief(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if offer is not None and not offer.is_editable:
         messages.info(request, _("Dit aanbod kan niet meer worden gewijzigd."))
         return redirect("frontend:offer-detail", offer.pk)
+    kind = offer.kind if offer else None
     if request.method != "POST":
         initial = brief_initial(offer) if offer else {"kind": _kind_from_query(request)}
-        form = _brief_form(request, initial=initial, owner=owner)
+        form = _brief_form(request, initial=initial, owner=owner, kind=kind)
         return render(request, "frontend/offers/offer_brief.html", _brief_context(form, offer))
-    form = _brief_form(request, data=request.POST, owner=owner)
+    form = _brief_form(request, data=request.POST, owner=owner, kind=kind)
     saved = _save_brief(request, form, offer, owner) if form.is_valid() else None
     if saved is not None and request.POST.get("action") == "submit":
         submitted = _submit_brief(request, form, saved)
@@ -273,7 +285,7 @@ def offer_autosave(request: HttpRequest) -> HttpResponse:
     offer = _brief_target(request, None)
     if offer is not None and not offer.is_editable:
         return render(request, "frontend/offers/_autosave_status.html", {"locked": True})
-    form = _brief_form(request, data=request.POST, owner=owner)
+    form = _brief_form(request, data=request.POST, owner=owner, kind=offer.kind if offer else None)
     saved = _save_brief(request, form, offer, owner) if form.is_valid() else None
     response = render(
         request,
@@ -435,32 +447,14 @@ def _agreement_schools(user: "User", offer: "Offer") -> list["Organisation"]:
 
 
 @role_required(*COORDINATOR_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def offer_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coordinator records the agreement with the company about a published offer: the
-    agreements service drafts it from the offer (parties, dates, clauses, commitments) and it is
-    proposed to the company at once, which then reads and accepts it on the agreement page."""
+    """A coordinator drafts the agreement with the company about a published offer in two
+    steps: a form prefilled from the offer, then a preview of exactly the clauses the company
+    will accept, with "Wijzigen" and "Versturen ter acceptatie" (frontend.views.offer_agreement)."""
     user = _user(request)
     offer = _visible_offer(user, pk)
-    schools = {school.pk: school for school in _agreement_schools(user, offer)}
-    school_id = parse_id(request.POST.get("school", ""))
-    school = schools.get(school_id) if school_id is not None else None
-    if school is None:
-        messages.error(request, _("Kies een school waarvoor u coördinator bent."))
-        return redirect("frontend:offer-detail", offer.pk)
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            agreement = agreement_create_from_offer(offer=offer, school=school, actor=user, now=now)
-            agreement_propose(agreement=agreement, actor=user, now=now)
-    except ApplicationError as error:
-        return _refused(request, offer, error)
-    messages.success(
-        request,
-        _("De afspraak met %(company)s is opgesteld en ligt ter acceptatie bij het bedrijf.")
-        % {"company": offer.owner.name},
-    )
-    return redirect("frontend:agreement-detail", agreement.pk)
+    return offer_agreement_steps(request, offer, schools=_agreement_schools(user, offer))
 
 
 # ---- Review queue -------------------------------------------------------------------------------

@@ -135,6 +135,10 @@ def _agreements(w, now):
     w.agreement = agreements.agreement_create_from_offer(
         offer=w.webshop, school=w.vista, actor=w.bos, now=now
     )
+    # The offer states no hours or deliverables: filled in before it is sent (see sending.py).
+    agreements.agreement_change(
+        agreement=w.agreement, actor=w.bos, now=now, mentoring_hours=8, deliverables="een webshop"
+    )
     agreements.agreement_propose(agreement=w.agreement, actor=w.bos, now=now)
     agreements.agreement_set_participants(
         agreement=w.agreement, students=[w.sanne], actor=w.bos, now=now

@@ -361,8 +361,21 @@ def test_a_coordinator_records_and_proposes_the_agreement_about_a_published_offe
 
     offer = _submitted(cast, title="Webshop")
     Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.PUBLISHED)
+    # Step 1 shows the draft, "send" (after the preview) creates and proposes it.
+    url = reverse("frontend:offer-agreement", args=[offer.pk])
+    assert page_client(cast.bos).post(url, {"school": cast.vista.pk}).status_code == 200
     response = page_client(cast.bos).post(
-        reverse("frontend:offer-agreement", args=[offer.pk]), {"school": cast.vista.pk}
+        url,
+        {
+            "school": cast.vista.pk,
+            "step": "send",
+            "title": "Webshop",
+            "starts_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+            "ends_on": (timezone.localdate() + dt.timedelta(days=60)).isoformat(),
+            "mentoring_hours": "8",
+            "provides": "een praktijkopdracht",
+            "deliverables": "een webshop",
+        },
     )
     agreement = Agreement.objects.get()
     assert response["Location"] == reverse("frontend:agreement-detail", args=[agreement.pk])
@@ -428,3 +441,160 @@ def test_a_published_offer_expects_its_start_not_a_decision(cast, page_client):
     for html in (detail.content.decode(), listing.content.decode()):
         assert "start gepland op 15 april" in _status_line(html)
         assert "besluit verwacht" not in html
+
+
+# ---- The guest lesson brief and the brief's intro, required fields and programme picker -------
+
+
+def _lesson(cast, **overrides):
+    data = {
+        "kind": OfferKind.GUEST_LESSON,
+        "title": "Toegankelijke websites in de praktijk",
+        "description": "Hoe test je een webwinkel met een schermlezer? De klas doet mee.",
+        "presenters": "Eva Smit, UX-designer",
+        "niveau_min": "2",
+        "niveau_max": "4",
+        "max_students": "30",
+        "starts_on": "2027-03-10",
+        "ends_on": "",
+        "start_time": "13:00",
+        "duration_minutes": "90",
+        "location_kind": "school",
+        "schools": [str(cast.vista.pk)],
+        "consortium": "",
+        "offer_id": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _fieldsets(html):
+    return re.findall(r'<fieldset class="card brief-step"', html)
+
+
+def test_the_guest_lesson_brief_is_its_own_form_not_the_challenge(cast, page_client):
+    html = (
+        page_client(cast.jan)
+        .get(reverse("frontend:offer-brief") + "?soort=guest_lesson")
+        .content.decode()
+    )
+
+    assert "<title>Bied een gastles aan · Koppel</title>" in html
+    assert "<h1>Bied een gastles aan</h1>" in html
+    assert "Plaats een uitdaging</h1>" not in html
+    assert 'name="start_time"' in html
+    assert 'type="time"' in html
+    assert 'name="duration_minutes"' in html
+    assert 'name="presenters"' in html
+    assert 'name="deliverables"' not in html
+    assert 'name="expectations"' not in html
+    assert "Vier korte stappen." in html
+    assert len(_fieldsets(html)) == 4
+
+
+def test_a_guest_lesson_gets_a_time_and_duration_and_shows_one_day(cast, page_client):
+    client = page_client(cast.jan)
+    response = client.post(reverse("frontend:offer-brief"), _lesson(cast, action="save"))
+
+    offer = Offer.objects.get()
+    assert response["Location"] == reverse("frontend:offer-edit", args=[offer.pk])
+    assert (offer.kind, offer.starts_on, offer.start_time, offer.duration_minutes) == (
+        OfferKind.GUEST_LESSON,
+        dt.date(2027, 3, 10),
+        dt.time(13, 0),
+        90,
+    )
+    assert offer.presenters == "Eva Smit, UX-designer"
+    detail = client.get(reverse("frontend:offer-detail", args=[offer.pk])).content.decode()
+    assert "10 maart 2027, 13:00–14:30" in detail
+    assert "10 maart 2027 – 10 maart 2027" not in detail
+    listing = client.get(reverse("frontend:offer-list")).content.decode()
+    assert "10 maart 2027, 13:00–14:30" in listing
+
+
+def test_editing_a_guest_lesson_keeps_the_guest_lesson_form(cast, page_client):
+    client = page_client(cast.jan)
+    client.post(reverse("frontend:offer-brief"), _lesson(cast, action="save"))
+    offer = Offer.objects.get()
+
+    html = client.get(reverse("frontend:offer-edit", args=[offer.pk])).content.decode()
+
+    assert 'value="13:00"' in html
+    assert 'name="duration_minutes"' in html
+    assert 'value="90"' in html
+    assert 'name="deliverables"' not in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"duration_minutes": "0"}, "Duur in minuten: "),
+        ({"duration_minutes": "481"}, "Duur in minuten: "),
+        (
+            {"start_time": "23:30", "duration_minutes": "60"},
+            "Duur in minuten: Het moet op dezelfde dag eindigen: vóór middernacht.",
+        ),
+        ({"start_time": ""}, "Begintijd: Dit veld is vereist."),
+    ],
+)
+def test_a_guest_lesson_with_an_impossible_time_says_which_field(
+    cast, page_client, overrides, field_message
+):
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-brief"), _lesson(cast, action="save", **overrides)
+    )
+
+    assert response.status_code == 200
+    assert field_message in response.content.decode()
+    assert not Offer.objects.exists()
+
+
+def test_the_challenge_brief_intro_counts_its_five_steps(cast, page_client):
+    html = page_client(cast.jan).get(reverse("frontend:offer-brief")).content.decode()
+
+    assert "<h1>Plaats een uitdaging</h1>" in html
+    assert "Vijf korte stappen." in html
+    assert "Vier korte stappen" not in html
+    assert len(_fieldsets(html)) == 5
+    assert "Velden gemarkeerd met ‘verplicht’ vult u altijd in" in html
+    # Lessons have their own brief: the challenge brief does not offer them as a kind.
+    assert 'value="guest_lesson"' not in html
+
+
+def test_the_brief_marks_title_and_description_as_required(cast, page_client):
+    from frontend.forms.offers import GuestLessonBriefForm, OfferBriefForm
+
+    for form_class in (OfferBriefForm, GuestLessonBriefForm):
+        required = {name for name, field in form_class.base_fields.items() if field.required}
+        assert {"kind", "title", "description", "location_kind", "max_students"} <= required
+        assert not {"programmes", "schools", "consortium", "ends_on"} & required
+    assert {"start_time", "duration_minutes", "starts_on"} <= {
+        name for name, field in GuestLessonBriefForm.base_fields.items() if field.required
+    }
+
+
+def test_the_programme_picker_is_a_grouped_checkbox_list_with_a_filter(cast, page_client):
+    html = page_client(cast.jan).get(reverse("frontend:offer-brief")).content.decode()
+
+    picker = re.search(r'<fieldset class="programme-picker".*?</fieldset>\s*</div>', html, re.S)
+    assert picker is not None
+    picker_html = picker.group(0)
+    assert "<select" not in picker_html
+    assert "<legend>Voor welke opleidingen?" in picker_html
+    assert f'type="checkbox" name="programmes" value="{cast.ict_niveau2.pk}"' in picker_html
+    assert "<legend>Niveau 2</legend>" in picker_html
+    assert 'type="search" id="programme-filter"' in picker_html
+    # The filter box only appears with JavaScript; without it the checkboxes just work.
+    assert "data-programme-filter hidden" in picker_html
+    assert "programme-picker.js" in html
+
+
+def test_chosen_programmes_stay_ticked_after_an_error(cast, page_client):
+    response = page_client(cast.jan).post(
+        reverse("frontend:offer-brief"),
+        _brief(cast, title="", programmes=[str(cast.ict_niveau2.pk)], action="save"),
+    )
+
+    html = response.content.decode()
+    assert f'value="{cast.ict_niveau2.pk}" id="id_programmes_{cast.ict_niveau2.pk}" checked' in html
+    assert "Titel: Geef het aanbod een titel." in html

@@ -127,8 +127,10 @@ def test_the_new_round_form_lists_only_challenges_of_the_coordinators_rounds(peo
     challenge("Eigen concept", people.vista, status=OfferStatus.DRAFT)
     elsewhere = challenge("Uitdaging van Rijn IJssel", SchoolFactory(name="Rijn IJssel"))
     page = page_client(people.bos).get(reverse("frontend:round-create")).content.decode()
-    assert "Eigen uitdaging" in page
-    assert "Consortium uitdaging" in page
+    assert "Eigen uitdaging (Pixelfabriek)" in page
+    # The partner school's challenge says where it fits, so nobody mistakes it for their own.
+    assert "Consortium uitdaging (Pixelfabriek) · alleen in een consortiumronde" in page
+    assert "Eigen uitdaging (Pixelfabriek) · alleen" not in page
     assert "Eigen concept" not in page
     assert "Rijn IJssel" not in page
     assert f'value="{elsewhere.pk}"' not in page

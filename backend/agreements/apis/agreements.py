@@ -23,6 +23,7 @@ from backend.agreements.apis.common import (
 )
 from backend.agreements.models import AgreementStatus, AgreementVersion
 from backend.agreements.selectors import agreement_events, agreement_list, offer_for_agreement
+from backend.agreements.selectors.access import can_see_acceptance_audit
 from backend.core.errors import NotFound
 from backend.core.pagination import StandardPagination
 from backend.organisations.models import Organisation
@@ -102,9 +103,13 @@ class AgreementChangeApi(APIView):
 
 class AgreementVersionListApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        agreement = visible_agreement_or_404(signed_in_user(request), pk)
+        user = signed_in_user(request)
+        agreement = visible_agreement_or_404(user, pk)
         language = reader_language(request)
-        return Response([version_data(v, language) for v in agreement.versions.all()])
+        audit = can_see_acceptance_audit(user, agreement)
+        return Response(
+            [version_data(v, language, with_audit=audit) for v in agreement.versions.all()]
+        )
 
 
 class AgreementVersionDetailApi(APIView):
@@ -118,7 +123,9 @@ class AgreementVersionDetailApi(APIView):
         return version
 
     def get(self, request: Request, pk: int, number: int) -> Response:
-        return Response(version_data(self._version(request, pk, number), reader_language(request)))
+        version = self._version(request, pk, number)
+        audit = can_see_acceptance_audit(signed_in_user(request), version.agreement)
+        return Response(version_data(version, reader_language(request), with_audit=audit))
 
     def patch(self, request: Request, pk: int, number: int) -> Response:
         version = self._version(request, pk, number)

@@ -13,6 +13,7 @@ from backend.accounts.models import StudentEnrolment, User
 from backend.accounts.roles import (
     COMPANY_ROLES,
     COORDINATING_ROLES,
+    SCHOOL_MANAGER_ROLES,
     SCHOOL_STAFF_ROLES,
 )
 from backend.accounts.selectors import (
@@ -113,6 +114,16 @@ def acting_role(user: User, party: AgreementParty) -> str:
 def can_manage(user: User, agreement: Agreement) -> bool:
     """Koppel staff, and whoever acts for one of the parties."""
     return bool(user.is_staff or acting_party(user, agreement))
+
+
+def can_see_acceptance_audit(user: User, agreement: Agreement) -> bool:
+    """The network details of an acceptance (IP address, browser) are evidence for a dispute,
+    not for everyday reading (AVG: data minimisation): Koppel staff and the institution admins
+    of a party see them; students, teachers and company contacts do not."""
+    if user.is_staff:
+        return True
+    admin_of = organisation_ids_for(user, *SCHOOL_MANAGER_ROLES)
+    return any(party.organisation_id in admin_of for party in agreement.parties.all())
 
 
 def require_manager(user: User, agreement: Agreement) -> None:
@@ -366,3 +377,26 @@ def can_keep_ledger(
     if coordinator_school_ids(user) & member_ids:
         return True
     return partner is not None and partner.pk in company_ids(user) and partner.pk in member_ids
+
+
+# --- Commitment owners -------------------------------------------------------------------------
+
+
+def commitment_owners(organisation: Organisation) -> QuerySet[User]:
+    """Who may own a commitment for `organisation`: its staff (school) or contact persons
+    (company), still there. Never a student."""
+    roles = SCHOOL_STAFF_ROLES if organisation.is_school else COMPANY_ROLES
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role__in=roles,
+            memberships__ended_at__isnull=True,
+            left_at__isnull=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def commitment_owner_ids(organisation: Organisation) -> set[int]:
+    return set(commitment_owners(organisation).values_list("pk", flat=True))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.agreements.models import Agreement, AgreementParty, AgreementVersion, Commitment
 from backend.agreements.selectors import parties_still_to_accept
-from backend.agreements.selectors.access import AgreementRights
+from backend.agreements.selectors.access import AgreementRights, can_see_acceptance_audit
 
 READING_LANGUAGES = ("nl", "en")
 
@@ -58,7 +58,11 @@ def summary_data(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def version_data(version: AgreementVersion, language: str) -> dict[str, Any]:
+def version_data(
+    version: AgreementVersion, language: str, *, with_audit: bool = False
+) -> dict[str, Any]:
+    """One version as the API shows it; `with_audit` adds each acceptance's IP address and
+    browser (access.can_see_acceptance_audit says who may see them)."""
     return {
         "number": version.number,
         "content_hash": version.content_hash,
@@ -74,8 +78,7 @@ def version_data(version: AgreementVersion, language: str) -> dict[str, Any]:
                 "person": str(a.person),
                 "role": a.role,
                 "accepted_at": a.accepted_at,
-                "ip_address": a.ip_address,
-                "user_agent": a.user_agent,
+                **({"ip_address": a.ip_address, "user_agent": a.user_agent} if with_audit else {}),
             }
             for a in version.acceptances.all()
         ],
@@ -145,7 +148,9 @@ def detail_data(agreement: Agreement, user: User, language: str) -> dict[str, An
         ],
         # Privacy: companies see first names only.
         "participants": sorted(s.first_name for s in agreement.participants.all()),
-        "current_version": version_data(current, language),
+        "current_version": version_data(
+            current, language, with_audit=can_see_acceptance_audit(user, agreement)
+        ),
         "versions": _versions_data(versions),
         "commitments": [
             commitment_data(c, can_update=c.is_pending and rights.may_update_commitment(c))

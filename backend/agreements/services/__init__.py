@@ -15,7 +15,13 @@ from backend.agreements.services.commitments import (
     commitment_set_status,
 )
 from backend.agreements.services.continuity import agreements_move_to_successor, person_handover
-from backend.agreements.services.creation import agreement_create_from_offer
+from backend.agreements.services.creation import (
+    CommitmentPlan,
+    OfferAgreementDraft,
+    agreement_create_from_offer,
+    offer_agreement_draft,
+    offer_agreement_preview,
+)
 from backend.agreements.services.ledger import pledge_create, realisation_record
 from backend.agreements.services.lifecycle import (
     agreement_accept,
@@ -35,6 +41,8 @@ from backend.agreements.services.transitions import (
 )
 
 __all__ = [
+    "CommitmentPlan",
+    "OfferAgreementDraft",
     "Rotation",
     "agreement_accept",
     "agreement_activate",
@@ -57,6 +65,8 @@ __all__ = [
     "commitment_set_status",
     "consortium_agreement_create",
     "log_event",
+    "offer_agreement_draft",
+    "offer_agreement_preview",
     "person_handover",
     "pledge_create",
     "realisation_record",

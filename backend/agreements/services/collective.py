@@ -174,6 +174,10 @@ def _check_rotation(
         raise field_error(
             f"{field}.ends_on", _("Deze rotatie valt buiten de looptijd van de raamafspraak.")
         )
+    if not rotation.deliverables.strip():
+        raise field_error(
+            f"{field}.deliverables", _("Vul in wat de studenten bij dit bedrijf opleveren.")
+        )
     for student in rotation.students:
         enrolment = getattr(student, "enrolment", None)
         if enrolment is None or enrolment.school_id != school.pk:

@@ -4,12 +4,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.agreements.models import Agreement, AgreementStatus, AgreementVersion, EventKind
 from backend.agreements.services.log import log_event
 from backend.agreements.services.rendering import content_hash, render_clauses, terms_for
+from backend.agreements.services.sending import require_sendable
 from backend.core.errors import Conflict
 from backend.core.links import PageLink
 from backend.notifications.services import message_for, notify_many
@@ -93,7 +95,15 @@ def transition(
 def transition_to_proposed(
     *, agreement: Agreement, version: AgreementVersion, actor: User, now: dt.datetime
 ) -> Agreement:
-    """Send a draft to its parties; the log names the version they are asked to accept."""
+    """Send a draft to its parties; the log names the version they are asked to accept. Refused
+    (400, naming the fields) while the text has empty terms or its term is over."""
+    require_sendable(
+        template=agreement.template,
+        terms=version.terms,
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        today=timezone.localdate(now),
+    )
     return transition(
         agreement=agreement,
         allowed_from=(AgreementStatus.DRAFT,),

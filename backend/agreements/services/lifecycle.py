@@ -20,6 +20,7 @@ from backend.agreements.models import (
 )
 from backend.agreements.selectors import parties_still_to_accept
 from backend.agreements.selectors.access import acting_role, require_acting_party, require_manager
+from backend.agreements.selectors.completeness import missing_terms
 from backend.agreements.services.common import (
     build_version,
     notify_people,
@@ -204,6 +205,12 @@ def _check_acceptable(
         raise Conflict(
             _("Je las versie %(old)s, maar de nieuwste versie is %(new)s. Lees die eerst.")
             % {"old": version_number, "new": version.number}
+        )
+    if missing := missing_terms(agreement.template, version.terms):
+        # An older proposal may still hold "(nog niet ingevuld)": nobody accepts that text.
+        raise Conflict(
+            _("Deze tekst is nog niet compleet (%(missing)s ontbreekt); accepteren kan daarna.")
+            % {"missing": ", ".join(m.label for m in missing)}
         )
     reconfirming = party.needs_reconfirmation and agreement.is_running
     if agreement.status != AgreementStatus.PROPOSED and not reconfirming:

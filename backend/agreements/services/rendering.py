@@ -82,10 +82,18 @@ def terms_for(agreement: Agreement) -> dict[str, Any]:
         "end": agreement.ends_on.isoformat() if agreement.ends_on else "",
         "hours": agreement.mentoring_hours,
         "place": agreement.place,
-        "place_kind": offer.location_kind if offer is not None else "",
+        "place_kind": _place_kind(agreement),
         "provides": agreement.provides,
         "deliverables": agreement.deliverables,
     }
+
+
+def _place_kind(agreement: Agreement) -> str:
+    """Where the work happens when no address is given: as the offer says; a rotation under an
+    umbrella agreement is at the member company."""
+    if agreement.offer is not None:
+        return str(agreement.offer.location_kind)
+    return "company" if agreement.kind == AgreementKind.ROTATION else ""
 
 
 def format_date(value: str, language: str) -> str:

@@ -27,6 +27,7 @@ from backend.allocations.models import (
     RoundChallenge,
 )
 from backend.core.errors import NotFound, PermissionDenied
+from backend.core.ids import parse_id
 from backend.curriculum.models import Kwalificatie
 from backend.offers.models import Offer
 from backend.organisations.models import Consortium, ConsortiumMembership, Organisation
@@ -151,7 +152,12 @@ def challenges_for_rounds_of_coordinator(user: User) -> QuerySet[Offer]:
 def challenges_for_new_round(user: User) -> QuerySet[Offer]:
     """The challenges the new-round form offers, by title: never another school's titles (the
     service checks the chosen school or consortium again)."""
-    return challenges_for_rounds_of_coordinator(user).select_related("owner").order_by("title")
+    return (
+        challenges_for_rounds_of_coordinator(user)
+        .select_related("owner")
+        .prefetch_related("schools")
+        .order_by("title")
+    )
 
 
 def round_enrolments(allocation_round: AllocationRound) -> QuerySet[StudentEnrolment]:
@@ -283,7 +289,9 @@ def get_round_for_staff(user: User, round_id: int) -> AllocationRound:
 
 def get_round_for_student(user: User, round_id: int) -> tuple[AllocationRound, StudentEnrolment]:
     """The round and the student's enrolment when they take part; 403 for school staff who see
-    the round (this is the student's side), 404 for everyone else."""
+    the round (this is the student's side), 404 for everyone else and for ids no row can have."""
+    if parse_id(round_id) is None:
+        raise _round_not_found()
     allocation_round = (
         AllocationRound.objects.filter(pk=round_id).prefetch_related("kwalificaties").first()
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.selectors import company_ids
-from backend.allocations import engine_adapter, texts
+from backend.allocations import engine_adapter
 from backend.allocations.engine_adapter import ChallengeRecord, Snapshot
 from backend.allocations.models import (
     PUBLISHED_PHASES,
@@ -26,11 +26,10 @@ from backend.allocations.models import (
     RoundEvent,
     RunStatus,
 )
-from backend.allocations.selectors.access import school_names
+from backend.allocations.selectors.access import round_enrolments
 from backend.allocations.selectors.snapshot import round_snapshot
 from backend.core.csv_safe import safe_csv_writer
 from backend.offers.models import Offer
-from backend.organisations.models import Organisation
 
 
 def assignments_for_round(
@@ -51,6 +50,15 @@ def assignments_for_round(
             | Q(offer__title__icontains=search)
         )
     return queryset
+
+
+def assignment_of_student(allocation_round: AllocationRound, student_id: int) -> Assignment | None:
+    """The student's current assignment in the round (with challenge and company), else None."""
+    return (
+        Assignment.objects.filter(round=allocation_round, student_id=student_id)
+        .select_related("offer__owner")
+        .first()
+    )
 
 
 def round_entries(allocation_round: AllocationRound) -> QuerySet[RoundChallenge]:
@@ -154,74 +162,6 @@ def company_teams(user: User) -> list[dict[str, Any]]:
         )
         team["members"].append({"first_name": first, "level": niveau, "programme": programme})
     return list(teams.values())
-
-
-def _passed_over_sentences(passed_over: list[dict[str, Any]]) -> list[str]:
-    """One sentence per better choice the student did not get (3 queries for the names)."""
-    offers = Offer.objects.in_bulk([p["offer_id"] for p in passed_over])
-    hosts = dict(
-        Organisation.objects.filter(
-            pk__in=[p["details"]["host"] for p in passed_over if "host" in p["details"]]
-        ).values_list("pk", "name")
-    )
-    schools = school_names(
-        {
-            pk
-            for p in passed_over
-            if p["details"].get("rule") == "school"
-            for pk in p["details"]["required"]
-        }
-    )
-    sentences = []
-    for item in passed_over:
-        offer = offers.get(item["offer_id"])
-        sentences.append(
-            texts.passed_over_sentence(
-                item,
-                title=offer.title if offer else str(item["offer_id"]),
-                host_name=hosts.get(item["details"].get("host"), ""),
-                school_names=schools,
-            )
-        )
-    return sentences
-
-
-def _engine_outcome(
-    engine: dict[str, Any] | None, assignment: Assignment | None
-) -> dict[str, Any] | None:
-    """The engine's explanation when the student's placement is still the engine's outcome (its
-    reasons hold for that outcome only), else None."""
-    if engine is None:
-        return None
-    if assignment is None:
-        return engine if engine["offer_id"] is None else None
-    return engine if engine["offer_id"] == assignment.offer_id else None
-
-
-def explanation_for_student(
-    allocation_round: AllocationRound, student: User, *, assignment: Assignment | None
-) -> dict[str, Any]:
-    """{"summary": sentence, "reasons": [sentences for better choices], "rank", "source"}."""
-    run = assignment.run if assignment and assignment.run_id else allocation_round.applied_run
-    result = run.result if run else None
-    engine = engine_adapter.explanation_of(result, student.pk) if result else None
-    unassigned_reason = ""
-    if assignment is None and result:
-        unassigned_reason = engine_adapter.unassigned_reasons(result).get(student.pk, "")
-    summary = texts.result_sentence(
-        title=assignment.offer.title if assignment else None,
-        rank=assignment.rank if assignment else None,
-        source=assignment.source if assignment else "",
-        unassigned_reason=unassigned_reason,
-    )
-    outcome = _engine_outcome(engine, assignment)
-    passed_over = outcome["passed_over"] if outcome else []
-    return {
-        "summary": summary,
-        "reasons": _passed_over_sentences(passed_over) if passed_over else [],
-        "rank": assignment.rank if assignment else None,
-        "source": assignment.source if assignment else None,
-    }
 
 
 @dataclass
@@ -346,6 +286,7 @@ EXPORT_COLUMNS = (
     "level",
     "rank",
     "source",
+    "reason",
 )
 EXPORT_ORDER = {
     "challenge": ("offer__title", "student__last_name"),
@@ -354,7 +295,7 @@ EXPORT_ORDER = {
 }
 
 
-# The database fields behind EXPORT_COLUMNS, in the same order.
+# The database fields behind EXPORT_COLUMNS (without the reason), in the same order.
 _EXPORT_FIELDS = (
     "offer__title",
     "offer__owner__name",
@@ -366,6 +307,15 @@ _EXPORT_FIELDS = (
     "student__enrolment__kwalificatie__niveau",
     "rank",
     "source",
+)
+# The same for a student of the round without an assignment (from their enrolment).
+_WAITING_FIELDS = (
+    "class_code",
+    "student_number",
+    "student__first_name",
+    "student__last_name",
+    "kwalificatie__title",
+    "kwalificatie__niveau",
 )
 
 
@@ -381,11 +331,87 @@ def _export_headers() -> dict[str, str]:
         "level": _("niveau"),
         "rank": _("keus"),
         "source": _("bron"),
+        "reason": _("reden niet ingedeeld"),
     }
 
 
+def _waiting_reason(engine_reason: str, *, chose: bool) -> str:
+    """Why a student has no place, for the coordinator (the engine's reason when its proposal
+    still holds for them, else what the round itself shows)."""
+    reasons = {
+        "no_preferences": _("geen keuzes ingeleverd"),
+        "no_eligible_choice": _("geen van de keuzes stond open voor deze student"),
+        "all_choices_full": _("alle keuzes waren vol"),
+    }
+    if engine_reason in reasons:
+        return reasons[engine_reason]
+    return _("nog niet ingedeeld") if chose else reasons["no_preferences"]
+
+
+def _waiting_rows(allocation_round: AllocationRound) -> list[dict[str, Any]]:
+    """The round's students without an assignment, each with a reason (three queries; the
+    applied run's result is read for its reasons only, never its problem)."""
+    assigned = Assignment.objects.filter(round=allocation_round).values("student_id")
+    enrolments = (
+        round_enrolments(allocation_round)
+        .exclude(student_id__in=assigned)
+        .values_list("student_id", *_WAITING_FIELDS)
+    )
+    rows = list(enrolments)
+    if not rows:
+        return []
+    result = (
+        AllocationRun.objects.filter(pk=allocation_round.applied_run_id)
+        .values_list("result", flat=True)
+        .first()
+        if allocation_round.applied_run_id
+        else None
+    )
+    engine = engine_adapter.unassigned_reasons(result) if result else {}
+    chose = set(
+        ChoiceList.objects.filter(
+            round=allocation_round, student_id__in=[row[0] for row in rows]
+        ).values_list("student_id", flat=True)
+    )
+    waiting = []
+    for student_id, class_code, number, first, last, programme, level in rows:
+        waiting.append(
+            {
+                "challenge": "",
+                "host": "",
+                "class": class_code,
+                "student_number": number,
+                "first_name": first,
+                "last_name": last,
+                "programme": programme,
+                "level": level,
+                "rank": "",
+                "source": "",
+                "reason": _waiting_reason(engine.get(student_id, ""), chose=student_id in chose),
+            }
+        )
+    return waiting
+
+
+def _export_key(by: str) -> Any:
+    """How the rows are grouped: by challenge or company (the unassigned last), or by class."""
+    fields = {
+        "challenge": ("challenge", "last_name", "first_name"),
+        "host": ("host", "challenge", "last_name", "first_name"),
+        "class": ("class", "last_name", "first_name"),
+    }[by]
+
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        waiting_last = by != "class" and not row[fields[0]]
+        return (waiting_last, *(str(row[f] or "").casefold() for f in fields))
+
+    return key
+
+
 def assignments_csv(allocation_round: AllocationRound, *, by: str) -> str:
-    """CSV of the round's assignments grouped (sorted) per challenge, host or class."""
+    """CSV of every student of the round grouped (sorted) per challenge, host or class: the
+    placed ones with their challenge, and those without a place with an empty challenge and the
+    reason. Headers and values in the reader's words ("handmatig", not "override")."""
     if by not in EXPORT_ORDER:
         raise ValueError(by)
     # The grouping column comes first.
@@ -400,11 +426,16 @@ def assignments_csv(allocation_round: AllocationRound, *, by: str) -> str:
         .values_list(*_EXPORT_FIELDS)
     )
     sources = {value: str(label) for value, label in AssignmentSource.choices}
+    records = []
     for row in rows:
-        values = dict(zip(EXPORT_COLUMNS, row, strict=True))
+        values = dict(zip(EXPORT_COLUMNS, (*row, ""), strict=True))
         # Who placed the student, in the reader's words ("handmatig"), not the stored value.
         values["source"] = sources.get(values["source"], values["source"])
-        writer.writerow([values[c] for c in columns])
+        records.append(values)
+    records.extend(_waiting_rows(allocation_round))
+    records.sort(key=_export_key(by))
+    for values in records:
+        writer.writerow(["" if values[c] is None else values[c] for c in columns])
     return buffer.getvalue()
 
 

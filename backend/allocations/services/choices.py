@@ -165,3 +165,83 @@ def choice_list_submit(
     )
     choice_list.teammates.set(teammate_ids)
     return choice_list
+
+
+def _titles_of(allocation_round: AllocationRound, offer_ids: Sequence[int]) -> dict[int, str]:
+    return dict(
+        RoundChallenge.objects.filter(
+            round=allocation_round, offer_id__in=list(offer_ids)
+        ).values_list("offer_id", "offer__title")
+    )
+
+
+@transaction.atomic
+def choice_add(
+    *, allocation_round: AllocationRound, student: User, offer_id: int, now: dt.datetime
+) -> int:
+    """Put one challenge at the end of the student's choices (from the challenge's page) and
+    return its position. The list may stay shorter than the round's minimum until the student
+    adds more; the full-list checks (choice_list_submit) apply to the whole list.
+
+    Errors (field "choices"): not taking part (403), outside the window (409), a challenge
+    outside the round or not open to the student, already chosen, the list is full."""
+    allocation_round, enrolment = get_round_for_student(student, allocation_round.pk)
+    _check_window(allocation_round, now)
+    offer_id = int(offer_id)
+    titles = _titles_of(allocation_round, [offer_id])
+    _check_eligible(allocation_round, enrolment, [offer_id], titles, today=now.date())
+    choice_list, created = ChoiceList.objects.select_for_update().get_or_create(
+        round=allocation_round, student=student, defaults={"submitted_at": now, "updated_at": now}
+    )
+    chosen = list(choice_list.choices.order_by("position").values_list("offer_id", flat=True))
+    if offer_id in chosen:
+        raise _fail(
+            "choices",
+            _("Je hebt '%(title)s' al gekozen, op plek %(position)d.")
+            % {"title": titles[offer_id], "position": chosen.index(offer_id) + 1},
+        )
+    if len(chosen) >= allocation_round.max_choices:
+        raise _fail(
+            "choices",
+            _(
+                "Je hebt al %(max)d keuzes, het maximum voor deze ronde. Haal er eerst een weg "
+                "op de pagina Mijn keuzes."
+            )
+            % {"max": allocation_round.max_choices},
+        )
+    position = len(chosen) + 1
+    Choice.objects.create(choice_list=choice_list, offer_id=offer_id, position=position)
+    if not created:
+        choice_list.updated_at = now
+        choice_list.save(update_fields=["updated_at"])
+    return position
+
+
+@transaction.atomic
+def choice_remove(
+    *, allocation_round: AllocationRound, student: User, offer_id: int, now: dt.datetime
+) -> None:
+    """Take one challenge off the student's choices; the ones after it move up a place.
+
+    Errors: not taking part (403), outside the window (409), not among the choices."""
+    allocation_round, _enrolment = get_round_for_student(student, allocation_round.pk)
+    _check_window(allocation_round, now)
+    choice_list = (
+        ChoiceList.objects.select_for_update()
+        .filter(round=allocation_round, student=student)
+        .first()
+    )
+    chosen = (
+        list(choice_list.choices.order_by("position").values_list("offer_id", flat=True))
+        if choice_list
+        else []
+    )
+    if choice_list is None or int(offer_id) not in chosen:
+        raise _fail("choices", _("Deze uitdaging staat niet bij je keuzes."))
+    chosen.remove(int(offer_id))
+    choice_list.choices.all().delete()
+    Choice.objects.bulk_create(
+        [Choice(choice_list=choice_list, offer_id=pk, position=i) for i, pk in enumerate(chosen, 1)]
+    )
+    choice_list.updated_at = now
+    choice_list.save(update_fields=["updated_at"])

@@ -102,6 +102,20 @@ def objection_accept(
     """Accept: place the student on `offer` (capacity and eligibility checked again)."""
     now = now or timezone.now()
     objection = _decide(objection, actor)
+    current = (
+        Assignment.objects.filter(round=objection.round, student_id=objection.student_id)
+        .values_list("offer_id", flat=True)
+        .first()
+    )
+    if current == offer.pk:
+        raise field_error(
+            "offer",
+            _(
+                "%(name)s is al ingedeeld bij '%(title)s'. Kies een andere uitdaging, of wijs "
+                "het bezwaar af."
+            )
+            % {"name": objection.student.first_name, "title": offer.title},
+        )
     place_student(
         allocation_round=objection.round,
         student=objection.student,

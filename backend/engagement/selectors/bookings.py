@@ -1,10 +1,11 @@
 """Reads of guest lesson bookings: who sees which, and what waits for whom."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from backend.accounts.models import User
+from backend.accounts.models import StudentEnrolment, User
 from backend.curriculum.models import Kerntaak
 from backend.engagement.models import (
     BookingFeedback,
@@ -89,9 +90,22 @@ def guest_lesson_schools_for(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=teaching_school_ids(user)).order_by("name")
 
 
-def kerntaak_choices() -> QuerySet[Kerntaak]:
-    """The kerntaken a guest lesson may cover, by dossier and code."""
-    return Kerntaak.objects.select_related("dossier").order_by("dossier__title", "code")
+def kerntaak_choices(school_ids: Iterable[int] | None = None) -> QuerySet[Kerntaak]:
+    """The kerntaken a guest lesson may cover, by dossier and code.
+
+    With `school_ids`: only the dossiers those schools teach (the programmes their students are
+    enrolled in), so a teacher does not pick from every dossier in the country; every dossier
+    when the schools have no enrolments yet."""
+    qs = Kerntaak.objects.select_related("dossier").order_by(
+        "dossier__title", "dossier__crebo", "code"
+    )
+    if school_ids is None:
+        return qs
+    dossiers = StudentEnrolment.objects.filter(school_id__in=list(school_ids)).values(
+        "kwalificatie__dossier_id"
+    )
+    taught = qs.filter(dossier_id__in=dossiers)
+    return taught if taught.exists() else qs
 
 
 def calendar_feed_for(user: User) -> CalendarFeed:

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import User
+from backend.accounts.models import CertificateKind, User
 from backend.accounts.selectors import policy_certificates
 from backend.engagement.models import ExpertProfile, Tag, tag_slug
 from backend.engagement.models.experts import ExpertProfileQuerySet
@@ -241,3 +241,63 @@ def expert_school_choices() -> QuerySet[Organisation]:
 
 def tag_list() -> QuerySet[Tag]:
     return Tag.objects.filter(experts__is_active=True).distinct().order_by("slug")
+
+
+@dataclass(frozen=True)
+class PolicyRequirement:
+    """A school's rule that guest teachers hold a certificate, to show before anyone books."""
+
+    school_id: int
+    school_name: str
+    certificate: str  # "VOG"
+    certificate_label: str  # "VOG (verklaring omtrent het gedrag)"
+    note: str
+
+
+def guest_teacher_requirements(*, school_ids: set[int]) -> list[PolicyRequirement]:
+    """The certificates these schools require from guest teachers, by school name. One query."""
+    if not school_ids:
+        return []
+    labels = dict(CertificateKind.choices)
+    return [
+        PolicyRequirement(
+            school_id=policy.organisation_id,
+            school_name=policy.organisation.name,
+            certificate=policy.certificate,
+            certificate_label=str(labels.get(policy.certificate, policy.certificate)),
+            note=policy.note,
+        )
+        for policy in CertificatePolicy.objects.filter(
+            organisation_id__in=school_ids, applies_to=PolicySubject.GUEST_TEACHER
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "certificate")
+    ]
+
+
+def availability_warnings(expert: ExpertProfile, *, on: dt.date) -> list[str]:
+    """Why `on` falls outside what the expert said about their availability (weekdays, a date
+    window); empty when it fits. A warning, not a refusal: the expert may still say yes."""
+    name = expert.user.get_full_name() or expert.user.email
+    warnings = []
+    if expert.weekday_list and on.isoweekday() not in expert.weekday_list:
+        warnings.append(
+            _("%(name)s is meestal alleen beschikbaar op %(days)s; %(date)s is een %(day)s.")
+            % {
+                "name": name,
+                "days": ", ".join(expert.weekday_labels),
+                "date": date_format(on, "j F Y"),
+                "day": date_format(on, "l"),
+            }
+        )
+    if expert.available_from and on < expert.available_from:
+        warnings.append(
+            _("%(name)s is pas beschikbaar vanaf %(from)s.")
+            % {"name": name, "from": date_format(expert.available_from, "j F Y")}
+        )
+    if expert.available_until and on > expert.available_until:
+        warnings.append(
+            _("%(name)s is beschikbaar tot en met %(until)s.")
+            % {"name": name, "until": date_format(expert.available_until, "j F Y")}
+        )
+    return warnings

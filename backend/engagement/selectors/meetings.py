@@ -5,9 +5,12 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
-from backend.accounts.models import User
+from backend.accounts.models import Role, User
+from backend.accounts.selectors import staff_school_ids
 from backend.engagement.models import Meeting, MeetingAttendance, MeetingParticipant
 from backend.engagement.models.meetings import KEPT_ATTENDANCE
+from backend.organisations.models import ConsortiumMembership
+from backend.organisations.selectors import consortium_ids_for_organisations
 
 
 def meetings_for(user: User) -> QuerySet[Meeting]:
@@ -76,3 +79,27 @@ def meeting_attendance_for_people(
         .annotate(total=Count("pk"), kept=Count("pk", filter=Q(attendance__in=KEPT_ATTENDANCE)))
     )
     return {row["user_id"]: (row["kept"], row["total"]) for row in rows}
+
+
+def meeting_invitable_people(user: User) -> QuerySet[User]:
+    """People a school's staff member may invite to a meeting: whoever works (an active
+    membership) at one of their schools or at an organisation in those schools' consortia
+    (current members), never students and never themselves. Koppel staff may invite everyone with
+    an active membership who is no student."""
+    scope = Q(memberships__ended_at__isnull=True)
+    if not user.is_staff:
+        schools = staff_school_ids(user)
+        partners = ConsortiumMembership.objects.filter(
+            consortium_id__in=consortium_ids_for_organisations(schools), left_on__isnull=True
+        ).values("organisation_id")
+        # One filter() call: the active membership must be the one at the school or partner.
+        scope &= Q(memberships__organisation_id__in=schools) | Q(
+            memberships__organisation_id__in=partners
+        )
+    return (
+        User.objects.filter(scope, is_active=True)
+        .exclude(memberships__role=Role.STUDENT)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )

@@ -24,6 +24,7 @@ from backend.engagement.services.events import (
     event_follow_ups_due,
     event_table_register,
 )
+from backend.engagement.services.expert_certificates import expert_certificate_register
 from backend.engagement.services.experts import expert_profile_create, expert_profile_update
 from backend.engagement.services.feedback import booking_feedback_give
 from backend.engagement.services.meetings import (
@@ -52,6 +53,7 @@ __all__ = [
     "event_follow_up_send",
     "event_follow_ups_due",
     "event_table_register",
+    "expert_certificate_register",
     "expert_profile_create",
     "expert_profile_update",
     "meeting_attendance_record",

@@ -13,6 +13,7 @@ from backend.curriculum.models import Kwalificatie
 from backend.offers.access import is_offer_company, require_offer_manager
 from backend.offers.models import (
     AWAITING_DECISION_STATUSES,
+    MAX_DURATION_MINUTES,
     PUBLIC_STATUSES,
     LocationKind,
     Offer,
@@ -30,6 +31,9 @@ SCALAR_FIELDS = (
     "deliverables",
     "starts_on",
     "ends_on",
+    "start_time",
+    "duration_minutes",
+    "presenters",
     "location_kind",
     "location",
     "language",
@@ -78,6 +82,7 @@ def _validate(offer: Offer, programmes: list[int] | None, schools: list[int] | N
             _("De einddatum (%(end)s) ligt vóór de startdatum (%(start)s).")
             % {"end": offer.ends_on.isoformat(), "start": offer.starts_on.isoformat()},
         )
+    _validate_time(offer, errors)
     _validate_certificates(offer, errors)
     _validate_where(offer, schools, errors)
     _validate_programmes(programmes, errors)
@@ -97,6 +102,30 @@ def _validate_texts(offer: Offer, errors: _Errors) -> None:
         errors.add("location_kind", _("Kies bij het bedrijf, op school of op afstand."))
     if offer.language not in ("nl", "en"):
         errors.add("language", _("Kies Nederlands (nl) of Engels (en)."))
+
+
+def _validate_time(offer: Offer, errors: _Errors) -> None:
+    """A start time and a duration come together, on a date, and end on the same day."""
+    start, minutes = offer.start_time, offer.duration_minutes
+    if minutes is not None and not 1 <= minutes <= MAX_DURATION_MINUTES:
+        errors.add(
+            "duration_minutes",
+            _("De duur ligt tussen 1 minuut en 8 uur (480 minuten); u vulde %(minutes)d in.")
+            % {"minutes": minutes},
+        )
+        return
+    if start is None and minutes is not None:
+        errors.add("start_time", _("Vul ook de begintijd in."))
+    elif start is not None and minutes is None:
+        errors.add("duration_minutes", _("Hoe lang duurt het? Vul de duur in minuten in."))
+    elif start is not None and minutes is not None:
+        if start.hour * 60 + start.minute + minutes >= 24 * 60:
+            errors.add(
+                "duration_minutes",
+                _("Het moet op dezelfde dag eindigen: vóór middernacht."),
+            )
+        if offer.starts_on is None:
+            errors.add("starts_on", _("Kies ook de datum waarop het begint."))
 
 
 def _validate_niveaus(offer: Offer, errors: _Errors) -> None:

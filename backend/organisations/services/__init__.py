@@ -12,7 +12,11 @@ from backend.organisations.services.consortia import (
     consortium_member_update,
     consortium_update,
 )
-from backend.organisations.services.onboarding import SignUp, company_sign_up
+from backend.organisations.services.onboarding import (
+    SignUp,
+    company_sign_up,
+    company_sign_up_check,
+)
 from backend.organisations.services.organisations import (
     location_create,
     location_delete,
@@ -35,6 +39,7 @@ __all__ = [
     "certificate_policy_delete",
     "certificate_verify",
     "company_sign_up",
+    "company_sign_up_check",
     "consortium_create",
     "consortium_member_add",
     "consortium_member_end",

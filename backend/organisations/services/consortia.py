@@ -15,6 +15,7 @@ from backend.organisations.models import (
     ConsortiumRole,
     Organisation,
 )
+from backend.organisations.selectors import consortium_lead_ids
 from backend.organisations.services.organisations import validate_and_save
 
 
@@ -121,6 +122,17 @@ def consortium_member_end(
         raise Conflict(_("Deze organisatie heeft het consortium al verlaten."))
     if membership.joined_on and left_on < membership.joined_on:
         raise field_error("left_on", _("De vertrekdatum ligt voor de datum van toetreden."))
+    if membership.role == ConsortiumRole.LEAD and consortium_lead_ids(membership.consortium) == {
+        membership.organisation_id
+    }:
+        # Its admins manage the members: without a lead nobody could (except Koppel staff).
+        raise Conflict(
+            _(
+                "%(name)s is de enige penvoerder. Maak eerst een andere partner penvoerder, "
+                "dan kan %(name)s vertrekken."
+            )
+            % {"name": membership.organisation.name}
+        )
     membership.left_on = left_on
     membership.save(update_fields=["left_on", "updated_at"])
     return membership

@@ -49,6 +49,13 @@ def _validate_company(*, name: str, kvk: str) -> None:
         )
 
 
+def company_sign_up_check(*, name: str, kvk: str) -> None:
+    """The company's half of `company_sign_up`'s checks (name given, KvK 8 digits and not yet
+    registered), without side effects, so a sign-up form can show this problem together with
+    every other one. Raises ApplicationError naming the field (`name`, `kvk`)."""
+    _validate_company(name=name, kvk=normalise_kvk(kvk))
+
+
 @transaction.atomic
 def company_sign_up(
     *,

@@ -1,6 +1,7 @@
 """Expert pages: teachers search experts and request a guest lesson; companies keep their
 experts' profiles."""
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -19,24 +20,28 @@ from backend.engagement.models import ExpertFormat
 from backend.engagement.models.experts import LANGUAGES, WEEKDAYS
 from backend.engagement.selectors.access import (
     may_keep_expert_profiles,
+    may_manage_experts_of,
     may_request_guest_lessons,
     may_search_experts,
     teaching_school_ids,
 )
 from backend.engagement.selectors.bookings import guest_lesson_schools_for, kerntaak_choices
 from backend.engagement.selectors.experts import (
+    availability_warnings,
     expert_school_choices,
     expert_search,
     experts_managed_by,
     experts_visible_to,
+    guest_teacher_problems_at,
+    guest_teacher_requirements,
     policy_badges_for,
 )
 from backend.organisations.selectors import acting_company
-from frontend.forms import apply_application_error
-from frontend.views.engagement.common import SignedInRequest, T, require
+from frontend.views.engagement.common import SignedInRequest, T, apply_service_error, require
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
+    from backend.curriculum.models import Kerntaak
     from backend.engagement.models import ExpertProfile, GuestLessonBooking
     from backend.organisations.models import Organisation
 
@@ -98,9 +103,12 @@ class BookingRequestForm(forms.Form):
     )
     group = forms.CharField(label=gettext_lazy("Klas of groep"), max_length=60)
     topic = forms.CharField(label=gettext_lazy("Onderwerp"), max_length=200)
-    kerntaak = forms.ModelChoiceField(
+    # Grouped per dossier (crebo and name) and limited to the dossiers of the teacher's
+    # schools: set in __init__.
+    kerntaak = forms.TypedChoiceField(
         label=gettext_lazy("Kerntaak die je behandelt"),
-        queryset=kerntaak_choices(),
+        coerce=int,
+        empty_value=None,
         required=False,
     )
     format = forms.ChoiceField(label=gettext_lazy("Vorm"), choices=ExpertFormat.choices)
@@ -116,29 +124,88 @@ class BookingRequestForm(forms.Form):
         school.queryset = schools
         if len(schools) == 1:
             school.initial = schools[0].pk
+        self.kerntaken = {k.pk: k for k in kerntaak_choices(teaching_school_ids(user))}
+        kerntaak = cast(forms.TypedChoiceField, self.fields["kerntaak"])
+        kerntaak.choices = kerntaak_groups(self.kerntaken.values())
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values as booking_request takes them."""
+        data = dict(self.cleaned_data)
+        # The form's field is called "format" (as on the page); the service says lesson_format.
+        data["lesson_format"] = data.pop("format")
+        data["kerntaak"] = self.kerntaken.get(data["kerntaak"]) if data["kerntaak"] else None
+        return data
+
+
+def kerntaak_groups(kerntaken: "Iterable[Kerntaak]") -> list[tuple[str, Any]]:
+    """Choices for a kerntaak picker: one <optgroup> per dossier ("25604 Software developer"),
+    never one flat list mixing every dossier."""
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for kerntaak in kerntaken:
+        dossier = kerntaak.dossier
+        label = f"{dossier.crebo} {dossier.title}".strip() if dossier.crebo else dossier.title
+        if dossier.edition:
+            label = f"{label} ({dossier.edition})"
+        groups.setdefault(dossier.pk, (label, []))[1].append((kerntaak.pk, str(kerntaak)))
+    return [("", "—"), *groups.values()]
 
 
 def _request_booking(
     request: SignedInRequest, expert: "ExpertProfile", form: BookingRequestForm
 ) -> "GuestLessonBooking | None":
     """Send the request the form describes; None when refused (the form carries the errors)."""
-    data = dict(form.cleaned_data)
-    # The form's field is called "format" (as on the page); the service says lesson_format.
-    data["lesson_format"] = data.pop("format")
     try:
         return services.booking_request(
-            actor=request.user, expert=expert, now=timezone.now(), **data
+            actor=request.user, expert=expert, now=timezone.now(), **form.service_data()
         )
     except ApplicationError as error:
-        apply_application_error(form, error)
+        # "expert" is not a field of the page: its message (the school's certificate policy,
+        # the expert no longer visible) goes on top of the form, in plain words.
+        apply_service_error(form, error)
+        return None
+
+
+def _booking_check(
+    request: SignedInRequest, expert: "ExpertProfile", form: BookingRequestForm | None
+) -> dict[str, Any]:
+    """What the teacher should know before sending: the certificates the schools ask of guest
+    teachers and, for the school and date typed so far, whether this expert meets them and
+    whether the date fits the expert's availability."""
+    school_ids = teaching_school_ids(request.user)
+    check: dict[str, Any] = {
+        "expert": expert,
+        "requirements": guest_teacher_requirements(school_ids=school_ids),
+        "problems": [],
+        "warnings": [],
+    }
+    if form is None or not form.is_bound:
+        return check
+    school = _typed(form, "school")
+    starts_at = _typed(form, "starts_at")
+    if starts_at is None:
+        return check
+    day = timezone.localtime(starts_at).date() if timezone.is_aware(starts_at) else starts_at.date()
+    check["day"] = day
+    check["warnings"] = availability_warnings(expert, on=day)
+    if school is not None:
+        check["problems"] = guest_teacher_problems_at(person=expert.user, school=school, on=day)
+    return check
+
+
+def _typed(form: forms.Form, name: str) -> Any:
+    """The value of one field as far as it is valid, without validating the whole form."""
+    field = form.fields[name]
+    try:
+        return field.clean(
+            field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        )
+    except forms.ValidationError:
         return None
 
 
 @login_required
 def expert_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
-    expert = get_object_or_404(
-        experts_visible_to(request.user).select_related("user", "organisation"), pk=pk
-    )
+    expert = _visible_expert(request, pk)
     badges = policy_badges_for(
         experts=[expert], school_ids=teaching_school_ids(request.user), on=timezone.localdate()
     )[expert.pk]
@@ -153,9 +220,36 @@ def expert_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
                 request,
                 _("Je verzoek is verstuurd naar %(name)s.") % {"name": expert.user.get_full_name()},
             )
+            for warning in availability_warnings(
+                expert, on=timezone.localtime(booking.starts_at).date()
+            ):
+                messages.warning(request, warning)
             return redirect("frontend:engagement-booking-detail", pk=booking.pk)
+    context = {
+        "expert": expert,
+        "badges": badges,
+        "form": form,
+        "check": _booking_check(request, expert, form),
+        "may_keep": may_manage_experts_of(request.user, expert.organisation_id),
+    }
+    return render(request, T + "expert_detail.html", context)
+
+
+def _visible_expert(request: SignedInRequest, pk: int) -> "ExpertProfile":
+    return get_object_or_404(
+        experts_visible_to(request.user).select_related("user", "organisation"), pk=pk
+    )
+
+
+@login_required
+def expert_booking_check_page(request: SignedInRequest, pk: int) -> HttpResponse:
+    """htmx: while the teacher fills in the request, what the school asks (a VOG) and whether
+    the expert meets it on that day and is available then. Warns; never sends anything."""
+    require(may_request_guest_lessons(request.user))
+    expert = _visible_expert(request, pk)
+    form = BookingRequestForm(request.GET, user=request.user)
     return render(
-        request, T + "expert_detail.html", {"expert": expert, "badges": badges, "form": form}
+        request, T + "_booking_check.html", {"check": _booking_check(request, expert, form)}
     )
 
 
@@ -256,7 +350,7 @@ def _save_profile(
                 data=form.data_for_service(),
             )
     except ApplicationError as error:
-        apply_application_error(form, error)
+        apply_service_error(form, error)
         return False
     return True
 

@@ -22,6 +22,7 @@ from frontend.views.rounds.company import round_teams
 from frontend.views.rounds.coordinator import (
     ASSIGNMENTS_SHOWN,
     RoundForm,
+    round_assignment,
     round_create,
     round_detail,
     round_list,
@@ -34,6 +35,11 @@ from frontend.views.rounds.review import (
     round_unassigned,
 )
 from frontend.views.rounds.student import round_student, student_assignment, student_rounds
+from frontend.views.rounds.student_challenges import (
+    student_challenge_detail,
+    student_challenges,
+    student_teammate_search,
+)
 
 __all__ = [
     "ASSIGNMENTS_SHOWN",
@@ -42,6 +48,7 @@ __all__ = [
     "assignment_action",
     "objection_decide",
     "round_action",
+    "round_assignment",
     "round_compare",
     "round_create",
     "round_detail",
@@ -55,5 +62,8 @@ __all__ = [
     "run_progress",
     "run_start",
     "student_assignment",
+    "student_challenge_detail",
+    "student_challenges",
     "student_rounds",
+    "student_teammate_search",
 ]

@@ -4,13 +4,13 @@ service and redirects back with a message."""
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,7 @@ from backend.allocations.selectors.review import objection_of_round, run_of_roun
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from frontend.views.access import role_required
-from frontend.views.rounds.common import domain_errors, flash_error
+from frontend.views.rounds.common import domain_errors, flash_error, round_page_back
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -50,14 +50,16 @@ def coordinator_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return guarded
 
 
-def _attempt(request: HttpRequest, change: Callable[[], object], *, success: str) -> None:
-    """Make one change; its refusal or `success` is shown on the page we redirect to."""
+def _attempt(request: HttpRequest, change: Callable[[], object], *, success: str) -> bool:
+    """Make one change; its refusal or `success` is shown on the page we redirect to. True when
+    it was made."""
     try:
         change()
     except ApplicationError as error:
         flash_error(request, error)
-    else:
-        messages.success(request, success)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def _posted_offer(request: HttpRequest, allocation_round: "AllocationRound") -> "Offer | None":
@@ -162,16 +164,6 @@ def _change_assignment(
         raise Http404
 
 
-def _back(request: HttpRequest, allocation_round: "AllocationRound") -> str:
-    """The page the form came from (`next`, on this site), else the round's page."""
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return reverse("frontend:round-detail", args=[allocation_round.pk])
-
-
 @coordinator_post
 def assignment_action(
     request: HttpRequest, round_id: int, student_id: int, action: str
@@ -179,14 +171,20 @@ def assignment_action(
     user = signed_in_user(request)
     allocation_round = access.get_round_for_manager(user, round_id)
     student = _student(allocation_round, student_id)
-    _attempt(
+    changed = _attempt(
         request,
         lambda: _change_assignment(
             request, action, allocation_round=allocation_round, student=student, actor=user
         ),
         success=_("De indeling van %(name)s is aangepast.") % {"name": student.first_name},
     )
-    return redirect(_back(request, allocation_round))
+    back = round_page_back(request, allocation_round, request.POST.get("next"))
+    if not changed and request.POST.get("form") == "assignment":
+        # Refused on the student's own override page: back there to choose another challenge,
+        # still carrying the place on the round page to return to.
+        page = reverse("frontend:round-assignment", args=[allocation_round.pk, student.pk])
+        return redirect(f"{page}?{urlencode({'next': back})}")
+    return redirect(back)
 
 
 @coordinator_post

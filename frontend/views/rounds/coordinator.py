@@ -1,7 +1,9 @@
 """Round set-up and the round dashboard: coordinators create rounds; coordinators and teachers
 read the list, the detail page with metrics and assignments, and the run progress partial."""
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -9,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
@@ -18,17 +20,24 @@ from backend.allocations.models import Phase, RunMode
 from backend.allocations.selectors import access
 from backend.allocations.selectors.figures import round_figures
 from backend.allocations.selectors.review import (
-    assignments_for_round,
+    assignment_of_student,
     choice_count,
     open_objection_count,
-    round_entries,
     run_of_round,
     runs_for_round,
 )
+from backend.allocations.selectors.roster import (
+    OUTSIDE_CHOICES,
+    STUDENT_STATUSES,
+    StudentFilters,
+    challenges_with_room,
+    round_students_page,
+)
 from backend.core.errors import ApplicationError
+from backend.core.ids import parse_id
 from frontend.forms import KoppelForm, apply_application_error
 from frontend.views.access import role_required
-from frontend.views.rounds.common import domain_errors
+from frontend.views.rounds.common import domain_errors, round_page_back
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -55,6 +64,19 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _ChallengeChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Each challenge with its company; a consortium partner's challenge says that it belongs in
+    a consortium round only, so a coordinator is not surprised by another school's title."""
+
+    own_school_ids: set[int] = set()
+
+    def label_from_instance(self, obj: "Offer") -> str:
+        label = f"{obj.title} ({obj.owner.name})"
+        if not {school.pk for school in obj.schools.all()} & self.own_school_ids:
+            label += " · " + _("alleen in een consortiumronde")
+        return label
+
+
 class RoundForm(KoppelForm):
     """The settings of a new round; the rules are checked by allocation_round_create. The
     choices come from the allocations access selectors (only the coordinator's own schools,
@@ -68,7 +90,7 @@ class RoundForm(KoppelForm):
     consortium: "forms.ModelChoiceField[Consortium]" = forms.ModelChoiceField(
         label=gettext_lazy("Of: consortium"), queryset=None, required=False
     )
-    challenges: "forms.ModelMultipleChoiceField[Offer]" = forms.ModelMultipleChoiceField(
+    challenges = _ChallengeChoiceField(
         label=gettext_lazy("Uitdagingen in deze ronde"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -112,6 +134,9 @@ class RoundForm(KoppelForm):
         self._choices("consortium").queryset = access.consortia_for_new_round(user)
         self._choices("kwalificaties").queryset = access.kwalificaties_for_new_round(user)
         self._choices("challenges").queryset = access.challenges_for_new_round(user)
+        challenges = self.fields["challenges"]
+        assert isinstance(challenges, _ChallengeChoiceField)
+        challenges.own_school_ids = {school.pk for school in access.schools_for_new_round(user)}
 
     def _choices(self, name: str) -> "forms.ModelChoiceField[Any]":
         field = self.fields[name]
@@ -196,33 +221,151 @@ def _proposal(run: "AllocationRun | None", metrics: dict[str, Any]) -> dict[str,
     }
 
 
-ASSIGNMENTS_SHOWN = 200
+STUDENTS_PER_PAGE = 50
+# Kept for imports elsewhere: the page shows this many students at a time.
+ASSIGNMENTS_SHOWN = STUDENTS_PER_PAGE
+
+STATUS_LABELS = (
+    ("assigned", gettext_lazy("ingedeeld")),
+    ("unassigned", gettext_lazy("niet ingedeeld")),
+    ("overridden", gettext_lazy("handmatig aangepast")),
+    ("objection", gettext_lazy("met bezwaar")),
+)
 
 
-def _assignment_page(request: HttpRequest, allocation_round: "AllocationRound") -> dict[str, Any]:
-    """The first 200 assignments, optionally filtered by name, class or challenge (a round can
-    hold 10,000 students; the CSV export has them all)."""
-    if allocation_round.is_preparing:
-        return {"assignments": [], "assignment_total": 0, "q": ""}
-    q = request.GET.get("q", "").strip()
-    queryset = assignments_for_round(allocation_round, search=q)
+def _number(value: str | None, *, low: int, high: int) -> int | None:
+    """A whole number low..high from the query string, else None (ignored, never a 500)."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def student_filters(request: HttpRequest, allocation_round: "AllocationRound") -> StudentFilters:
+    """The filters in the query string; a value that is not one of the choices is left out."""
+    status = request.GET.get("status", "")
+    return StudentFilters(
+        search=" ".join(request.GET.get("q", "").split())[:100],
+        challenge=parse_id(request.GET.get("challenge")),
+        status=status if status in STUDENT_STATUSES else "",
+        rank=_number(
+            request.GET.get("rank"), low=OUTSIDE_CHOICES, high=allocation_round.max_choices
+        ),
+    )
+
+
+def _filter_query(filters: StudentFilters) -> dict[str, str]:
+    query = {
+        "q": filters.search,
+        "challenge": str(filters.challenge or ""),
+        "status": filters.status,
+        "rank": "" if filters.rank is None else str(filters.rank),
+    }
+    return {key: value for key, value in query.items() if value}
+
+
+def _page_url(path: str, filters: StudentFilters, number: int) -> str:
+    query = _filter_query(filters)
+    if number > 1:
+        query["page"] = str(number)
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+# Up to this many challenges the filter is a <select>; a larger round is filtered from the list
+# of its challenges, so the page shows each challenge once, not in a list and in a menu.
+CHALLENGE_SELECT_MAX = 60
+
+
+def _challenge_filter(filters: StudentFilters, occupancy: list[dict[str, str]]) -> dict[str, Any]:
+    chosen = str(filters.challenge or "")
     return {
-        "assignments": queryset[:ASSIGNMENTS_SHOWN],
-        "assignment_total": queryset.count(),
-        "q": q,
+        "filters_challenge": chosen,
+        "challenge_select": len(occupancy) <= CHALLENGE_SELECT_MAX,
+        "challenge_title": next((row["title"] for row in occupancy if row["id"] == chosen), ""),
     }
 
 
-def _result_context(allocation_round: "AllocationRound") -> dict[str, Any]:
+def _student_page(
+    request: HttpRequest, allocation_round: "AllocationRound", occupancy: list[dict[str, str]]
+) -> dict[str, Any]:
+    """One page of the round's students (filters, search and page number in the query string,
+    so links and reloads keep them); the CSV export has them all."""
+    if allocation_round.is_preparing:
+        return {"students": None}
+    filters = student_filters(request, allocation_round)
+    page = round_students_page(
+        allocation_round,
+        filters,
+        number=_number(request.GET.get("page"), low=1, high=10**6) or 1,
+        per_page=STUDENTS_PER_PAGE,
+    )
+    path = request.path
+    return {
+        "students": page,
+        "filters": filters,
+        **_challenge_filter(filters, occupancy),
+        "without_challenge_url": _page_url(path, replace(filters, challenge=None), 1),
+        "here": _page_url(path, filters, page.number),
+        "previous_url": _page_url(path, filters, page.number - 1) if page.has_previous else "",
+        "next_url": _page_url(path, filters, page.number + 1) if page.has_next else "",
+        "clear_url": path,
+        "statuses": STATUS_LABELS,
+        "ranks": range(1, allocation_round.max_choices + 1),
+        "OUTSIDE_CHOICES": OUTSIDE_CHOICES,
+    }
+
+
+def _applied_run(
+    allocation_round: "AllocationRound", runs: list["AllocationRun"]
+) -> "AllocationRun | None":
+    """The applied run without its (large) problem and result: from the runs listed, else read
+    on its own (never `allocation_round.applied_run`, which loads every column)."""
+    if allocation_round.applied_run_id is None:
+        return None
+    listed = next((run for run in runs if run.pk == allocation_round.applied_run_id), None)
+    return listed or run_of_round(allocation_round, allocation_round.applied_run_id)
+
+
+def _occupancy_rows(figures: "RoundFigures", *, has_result: bool) -> list[dict[str, str]]:
+    """Each challenge of the round with its places (taken, once there is a result), worded here
+    rather than per item in the template: a round can hold 1,000 challenges, and this list is
+    the part of the round page that grows with them."""
+    rows = []
+    for item in figures.occupancy:
+        places = (
+            ngettext(
+                "%(taken)s van %(places)s plaats bezet",
+                "%(taken)s van %(places)s plaatsen bezet",
+                item.capacity,
+            )
+            if has_result
+            else ngettext("%(places)s plaats", "%(places)s plaatsen", item.capacity)
+        ) % {"taken": item.taken, "places": item.capacity}
+        rows.append(
+            {
+                "id": str(item.offer_id),
+                "title": item.title,
+                "text": f"{item.title} — {item.host} ({places})",
+            }
+        )
+    return rows
+
+
+def _result_context(
+    allocation_round: "AllocationRound", runs: list["AllocationRun"]
+) -> dict[str, Any]:
     """The current figures (counted from this round's assignments, so an override shows at
     once) with their charts, and the applied run's own proposal and fairness table beside them."""
     figures = round_figures(allocation_round)
-    applied = allocation_round.applied_run
+    applied = _applied_run(allocation_round, runs)
     metrics = (applied.metrics if applied else None) or {}
     schools = access.school_names(access.round_school_ids(allocation_round)) if metrics else {}
+    has_result = bool(metrics) or figures.assigned > 0
     return {
         "figures": figures,
-        "has_result": bool(metrics) or figures.assigned > 0,
+        "occupancy": _occupancy_rows(figures, has_result=has_result),
+        "has_result": has_result,
         "rank_chart": _chart_rank_profile(figures),
         "fill_chart": _chart_fill_rates(figures),
         "proposal": _proposal(applied, metrics),
@@ -243,14 +386,13 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     allocation_round = access.get_round_for_staff(user, round_id)
     runs = list(runs_for_round(allocation_round)[:10])
-    entries = round_entries(allocation_round)
+    result = _result_context(allocation_round, runs)
     context = {
         "round": allocation_round,
         "can_manage": access.can_manage(user, allocation_round),
         "runs": runs,
-        "entries": entries,
-        **_result_context(allocation_round),
-        **_assignment_page(request, allocation_round),
+        **result,
+        **_student_page(request, allocation_round, result["occupancy"]),
         "choice_count": choice_count(allocation_round),
         "open_objections": open_objection_count(allocation_round),
         "modes": RunMode.choices,
@@ -278,3 +420,27 @@ def run_progress(request: "HtmxHttpRequest", round_id: int, run_id: int) -> Http
         # Reload the page once so the dashboard shows the new result.
         response["HX-Refresh"] = "true"
     return response
+
+
+@role_required(*COORDINATING_ROLES)
+@domain_errors
+def round_assignment(request: HttpRequest, round_id: int, student_id: int) -> HttpResponse:
+    """One student's placement and the form to move them (the round page links here per row,
+    so the round page does not repeat every challenge of the round in every row). The form
+    posts to round-assignment-action and comes back to the place on the round page in `next`."""
+    user = signed_in_user(request)
+    allocation_round = access.get_round_for_manager(user, round_id)
+    student = access.student_of_round(allocation_round, student_id)
+    if student is None:
+        raise Http404
+    return render(
+        request,
+        "frontend/rounds/round_assignment.html",
+        {
+            "round": allocation_round,
+            "student": student,
+            "assignment": assignment_of_student(allocation_round, student_id),
+            "rooms": challenges_with_room(allocation_round) if allocation_round.in_review else [],
+            "back": round_page_back(request, allocation_round, request.GET.get("next")),
+        },
+    )

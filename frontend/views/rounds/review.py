@@ -14,13 +14,13 @@ from backend.allocations.selectors import access
 from backend.allocations.selectors.review import (
     EXPORT_ORDER,
     assignments_csv,
-    challenges_of_round,
     objections_for_round,
     run_of_round,
     runs_compare,
     succeeded_runs_for_round,
     unassigned_with_room,
 )
+from backend.allocations.selectors.roster import objection_targets
 from frontend.views.access import role_required
 from frontend.views.rounds.common import domain_errors
 
@@ -128,13 +128,17 @@ def round_export(request: HttpRequest, round_id: int, by: str) -> HttpResponse:
 def round_objections(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
     allocation_round = access.get_round_for_staff(user, round_id)
+    can_manage = access.can_manage(user, allocation_round)
+    objections = list(objections_for_round(allocation_round))
+    targets = objection_targets(allocation_round, objections) if can_manage else {}
     return render(
         request,
         "frontend/rounds/round_objections.html",
         {
             "round": allocation_round,
-            "objections": objections_for_round(allocation_round),
-            "offers": challenges_of_round(allocation_round),
-            "can_manage": access.can_manage(user, allocation_round),
+            # Each open objection with the challenges its student could move to: with a place
+            # left and not the one they are on now (the service refuses those too).
+            "objections": [(o, targets.get(o.pk, [])) for o in objections],
+            "can_manage": can_manage,
         },
     )

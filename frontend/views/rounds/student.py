@@ -13,24 +13,33 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import STUDENT_ROLES
+from backend.accounts.selectors import student_enrolment
 from backend.allocations import services
 from backend.allocations.selectors import access
 from backend.allocations.selectors.student import (
-    challenges_for_student,
     choice_list_for,
     choices_for,
-    classmates_for,
+    classmates_by_id,
+    describe_entries,
+    eligible_entries,
+    filter_entries,
     result_for_student,
+    student_record,
 )
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from frontend.views.access import role_required
 from frontend.views.rounds.common import domain_errors, error_messages, flash_error
+from frontend.views.rounds.student_challenges import (
+    page_query,
+    paged,
+    parse_filters,
+    teammate_results_context,
+)
 
 if TYPE_CHECKING:
     from backend.accounts.models import StudentEnrolment, User
     from backend.allocations.models import AllocationRound, ChoiceList
-    from backend.allocations.selectors.student import OpenChallenge
 
 
 def _choice_order(request: HttpRequest) -> list[int]:
@@ -41,10 +50,13 @@ def _choice_order(request: HttpRequest) -> list[int]:
     for key in request.POST:
         value = request.POST.get(key, "")
         if key.startswith("position-") and value.strip():
+            offer_id = parse_id(key.removeprefix("position-"))
             try:
-                ranked.append((int(value), int(key.removeprefix("position-"))))
+                position = int(value)
             except ValueError:
                 continue
+            if offer_id is not None:
+                ranked.append((position, offer_id))
     order = [offer_id for _position, offer_id in sorted(ranked)]
     move = request.POST.get("move", "")
     if ":" in move:
@@ -65,14 +77,24 @@ def student_rounds(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STUDENT_ROLES, allow_staff=False)
 def student_assignment(request: HttpRequest) -> HttpResponse:
+    """ "Mijn plaatsing": the result of every published round the student takes part in, with
+    the whole explanation (rank, why not a higher choice, werkprocessen, team, teammate wishes,
+    how to object and until when)."""
     user = signed_in_user(request)
-    published = [r for r in access.rounds_for_student(user) if r.is_published]
-    if published:
-        return redirect("frontend:round-student", published[0].pk)
+    now = timezone.now()
+    enrolment = student_enrolment(user)
+    rounds = [r for r in access.rounds_for_student(user) if r.is_published]
+    results = [
+        (allocation_round, result_for_student(allocation_round, user, now=now, enrolment=enrolment))
+        for allocation_round in rounds
+    ]
     return render(
         request,
-        "frontend/rounds/student_rounds.html",
-        {"rounds": access.rounds_for_student(user), "no_result": True},
+        "frontend/rounds/student_assignment.html",
+        {
+            "results": results,
+            "other_rounds": [r for r in access.rounds_for_student(user) if not r.is_published],
+        },
     )
 
 
@@ -127,7 +149,17 @@ def _posted_choices(
         ],
         choice_list=choice_list_for(allocation_round, user),
     )
+    remove = parse_id(request.POST.get("remove_teammate"))
+    if remove is not None:
+        posted.teammates = [pk for pk in posted.teammates if pk != remove]
+        posted.errors = [_("Nog niet opgeslagen: klik op 'Keuzes opslaan' om dit te bewaren.")]
+        return posted
     if request.POST.get("move"):
+        return posted
+    if any(parse_id(raw) is None for raw in request.POST.getlist("teammates")):
+        posted.errors = [
+            _("Samenwerken met: kies een klasgenoot uit de zoekresultaten; dit is geen klasgenoot.")
+        ]
         return posted
     try:
         services.choice_list_submit(
@@ -144,31 +176,6 @@ def _posted_choices(
     return posted
 
 
-def _filtered(request: HttpRequest, items: list["OpenChallenge"]) -> dict[str, Any]:
-    """The challenges matching the search (?q=), company (?host=) and fit (?fits=1) filters."""
-    query = request.GET.get("q", "").strip().lower()
-    host = request.GET.get("host", "")
-    fits_only = request.GET.get("fits") == "1"
-    shown = [
-        item
-        for item in items
-        if (
-            not query
-            or query in item.offer.title.lower()
-            or query in item.offer.description.lower()
-        )
-        and (not host or item.offer.owner.name == host)
-        and (not fits_only or item.fits)
-    ]
-    return {
-        "items": shown,
-        "hosts": sorted({item.offer.owner.name for item in items}),
-        "query": request.GET.get("q", ""),
-        "host": host,
-        "fits_only": fits_only,
-    }
-
-
 def _student_page(
     request: HttpRequest,
     allocation_round: "AllocationRound",
@@ -176,21 +183,42 @@ def _student_page(
     choosing: _Choosing,
     now: dt.datetime,
 ) -> HttpResponse:
+    """The round page: the ranked choices (with why each fits), one page of the other open
+    challenges, the teammate search and, once published, the result. Its cost does not grow
+    with the number of challenges or students."""
     user = signed_in_user(request)
-    items = challenges_for_student(allocation_round, enrolment, today=timezone.localdate(now))
-    by_id = {item.offer.pk: item for item in items}
-    context = {
+    context: dict[str, Any] = {
         "round": allocation_round,
         "choosing": allocation_round.choosing_is_open(now),
-        **_filtered(request, items),
-        "ranked": [by_id[pk] for pk in choosing.chosen if pk in by_id],
-        "positions": {pk: i for i, pk in enumerate(choosing.chosen, 1)},
         "errors": choosing.errors,
-        "classmates": classmates_for(allocation_round, enrolment),
-        "teammates": choosing.teammates,
-        "result": result_for_student(allocation_round, user, now=now),
         "choice_list": choosing.choice_list,
+        "result": result_for_student(allocation_round, user, now=now, enrolment=enrolment),
     }
+    if context["choosing"]:
+        me = student_record(allocation_round, enrolment, today=timezone.localdate(now))
+        open_to_me = eligible_entries([allocation_round], me)
+        parsed = parse_filters(request)
+        page, page_error = paged(request, filter_entries(open_to_me, parsed.filters))
+        chosen = {
+            item.offer.pk: item
+            for item in describe_entries(
+                user, enrolment, me, list(open_to_me.filter(offer_id__in=choosing.chosen))
+            )
+        }
+        teammates = classmates_by_id(allocation_round, enrolment, choosing.teammates)
+        context.update(
+            filters=parsed.filters,
+            filter_errors=[*parsed.errors, page_error] if page_error else parsed.errors,
+            query_string=page_query(request),
+            page=page,
+            items=describe_entries(user, enrolment, me, list(page.object_list)),
+            ranked=[chosen[pk] for pk in choosing.chosen if pk in chosen],
+            positions={pk: i for i, pk in enumerate(choosing.chosen, 1)},
+            teammates=teammates,
+            **teammate_results_context(
+                request, allocation_round, enrolment, [t.pk for t in teammates]
+            ),
+        )
     return render(request, "frontend/rounds/round_student.html", context)
 
 

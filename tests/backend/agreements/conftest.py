@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -32,8 +33,14 @@ def offer(cast):
 
 @pytest.fixture
 def agreement(cast, offer, now):
+    # The offer states no hours of guidance: the school fills them in while drafting.
+    draft = services.offer_agreement_draft(offer=offer, school=cast.vista, actor=cast.bos, now=now)
     return services.agreement_create_from_offer(
-        offer=offer, school=cast.vista, actor=cast.bos, now=now
+        offer=offer,
+        school=cast.vista,
+        actor=cast.bos,
+        now=now,
+        draft=dataclasses.replace(draft, mentoring_hours=8),
     )
 
 

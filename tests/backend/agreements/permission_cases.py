@@ -6,6 +6,7 @@ pledge in Digiwise Limburg's ledger; a companies' collective. Gilde (Peters) and
 (Eva) are in the same consortium but no party to the agreement.
 """
 
+import dataclasses
 import datetime as dt
 
 from django.urls import reverse
@@ -49,8 +50,14 @@ def _fresh_offer(w):
 
 def _in_status(w, *steps):
     """A new agreement of Vista and Bakkerij walked through `steps` by its parties."""
+    offer = _fresh_offer(w)
+    draft = services.offer_agreement_draft(offer=offer, school=w.vista, actor=w.bos, now=w.now)
     agreement = services.agreement_create_from_offer(
-        offer=_fresh_offer(w), school=w.vista, actor=w.bos, now=w.now
+        offer=offer,
+        school=w.vista,
+        actor=w.bos,
+        now=w.now,
+        draft=dataclasses.replace(draft, mentoring_hours=6, deliverables="een webshop"),
     )
     for step in steps:
         if step == "proposed":
@@ -76,6 +83,8 @@ def _umbrella(w):
         title="Raamafspraak Parkstad",
         starts_on=dt.date(2027, 1, 1),
         ends_on=dt.date(2027, 12, 31),
+        mentoring_hours=4,
+        provides="een werkplek en een vaste begeleider",
     )
     # Both sides accepted it (the collective has no contact in the world to click accept).
     Agreement.objects.filter(pk=umbrella.pk).update(status=AgreementStatus.ACCEPTED)
@@ -280,6 +289,7 @@ CASES = [
                     "students": [w.sanne.pk],
                     "starts_on": "2027-02-01",
                     "ends_on": "2027-03-01",
+                    "deliverables": "een schap met eigen baksels",
                 }
             ]
         },

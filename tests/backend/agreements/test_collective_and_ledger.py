@@ -52,6 +52,7 @@ def test_an_umbrella_generates_short_agreements_for_member_companies(cast, colle
         students=[cast.sanne],
         starts_on=dt.date(2027, 4, 1),
         ends_on=dt.date(2027, 5, 31),
+        deliverables="een schap met eigen baksels",
     )
     with pytest.raises(Conflict):
         services.umbrella_generate_children(
@@ -89,6 +90,8 @@ def test_only_members_of_the_collective_get_a_child_agreement(cast, collective, 
         title="Raam",
         starts_on=dt.date(2027, 3, 1),
         ends_on=dt.date(2027, 12, 31),
+        mentoring_hours=4,
+        provides="een werkplek",
     )
     services.agreement_propose(agreement=umbrella, actor=cast.bos, now=now)
     services.agreement_accept(agreement=umbrella, actor=chair, now=now)
@@ -98,6 +101,7 @@ def test_only_members_of_the_collective_get_a_child_agreement(cast, collective, 
         students=[cast.sanne],
         starts_on=dt.date(2027, 4, 1),
         ends_on=dt.date(2027, 5, 1),
+        deliverables="een schap met eigen baksels",
     )
     with pytest.raises(ApplicationError, match="geen lid"):
         services.umbrella_generate_children(

@@ -116,5 +116,9 @@ def test_an_internship_links_to_its_pok_by_reference_only(cast, offer, now):
     agreement = services.agreement_create_from_offer(
         offer=offer, school=cast.vista, actor=cast.bos, now=now
     )
-    assert "POK-2027-0042" in agreement.provides
-    assert agreement.mentoring_hours == 16
+    assert agreement.provides == (
+        "een stageplaats: “Nieuwe bestelwebsite” en een vaste contactpersoon (Jan Jansen) die de "
+        "studenten begeleidt. De stage zelf loopt via praktijkovereenkomst POK-2027-0042."
+    )
+    # The offer states no hours: no default that could contradict it.
+    assert agreement.mentoring_hours == 0

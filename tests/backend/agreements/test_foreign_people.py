@@ -90,6 +90,7 @@ def test_a_rotation_student_from_another_school_is_named_by_id_only(cast, now):
         students=[cast.ahmed],
         starts_on=dt.date(2027, 4, 1),
         ends_on=dt.date(2027, 5, 31),
+        deliverables="een schap met eigen baksels",
     )
     error = _refusal(
         lambda: services.umbrella_generate_children(

@@ -156,6 +156,7 @@ def test_the_daily_run_activates_and_expires(cast, accepted, offer, now):
     other = services.agreement_create_from_offer(
         offer=offer, school=cast.gilde, actor=cast.peters, now=now
     )
+    services.agreement_change(agreement=other, actor=cast.peters, now=now, mentoring_hours=4)
     services.agreement_propose(agreement=other, actor=cast.peters, now=now)
     assert services.agreements_advance(now=now) == {"activated": 0, "expired": 0}
     later = dt.datetime(2027, 4, 16, 2, 0, tzinfo=dt.UTC)

@@ -13,8 +13,8 @@ from backend.allocations.models import (
     Phase,
     RoundEvent,
 )
-from backend.allocations.selectors.review import company_teams, explanation_for_student
-from backend.allocations.selectors.student import result_for_student
+from backend.allocations.selectors.review import company_teams
+from backend.allocations.selectors.student import explanation_for, result_for_student
 from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from backend.notifications.models import Notification
 from tests.backend.allocations.conftest import NOW, to_review
@@ -117,7 +117,7 @@ def test_the_student_explanation_names_why_a_better_choice_was_not_given(world):
     _publish(world)
     for user in world.students:
         assignment = Assignment.objects.filter(round=world.round, student=user).first()
-        explanation = explanation_for_student(world.round, user, assignment=assignment)
+        explanation = explanation_for(world.round, user, assignment=assignment)
         if assignment and assignment.offer == world.app:
             assert (
                 explanation["summary"]

@@ -38,6 +38,9 @@ def _accepted_agreement(cast):
     agreement = services.agreement_create_from_offer(
         offer=offer, school=cast.vista, actor=cast.bos, now=NOW
     )
+    services.agreement_change(
+        agreement=agreement, actor=cast.bos, now=NOW, mentoring_hours=8, deliverables="een site"
+    )
     services.agreement_propose(agreement=agreement, actor=cast.bos, now=NOW)
     services.agreement_accept(agreement=agreement, actor=cast.jan, now=NOW)
     services.agreement_accept(agreement=agreement, actor=cast.bos, now=NOW)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backend.accounts.models import Certificate
 from backend.engagement.models import (
     BookingStatus,
     EventAttendance,
@@ -13,6 +14,7 @@ from backend.engagement.models import (
     GuestLessonBooking,
     MeetingParticipant,
 )
+from backend.offers.models import Offer
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -44,6 +46,20 @@ def test_the_demo_has_experts_bookings_and_a_meet_and_match_day_with_no_shows(
     assert EventBooking.objects.filter(attendance=EventAttendance.NO_SHOW).count() == 2
     assert EventBooking.objects.filter(attendance=EventAttendance.PRESENT).exists()
     assert MeetingParticipant.objects.filter(attendance="absent_no_notice").exists()
+    # Companies registered VOGs that a school's coordinator still has to check.
+    assert (
+        Certificate.objects.filter(
+            kind="VOG", verified_at__isnull=True, holder__expert_profile__isnull=False
+        ).count()
+        == 2
+    )
+    # Lesson-like offers with a date have a time of day and a length.
+    lessons = Offer.objects.filter(
+        kind__in=["guest_lesson", "workshop", "masterclass"], starts_on__isnull=False
+    )
+    assert lessons.exists()
+    assert not lessons.filter(start_time__isnull=True).exists()
+    assert set(lessons.values_list("duration_minutes", flat=True)) <= {45, 60, 90, 120}
 
 
 @pytest.mark.django_db

@@ -145,3 +145,35 @@ def test_the_feed_also_holds_meetings_and_event_conversations(cast, meet_and_mat
     assert summaries == ["Driegesprek Sanne", "Meet & match ICT: gesprek met Pixelfabriek"]
     for event in calendar.walk("VEVENT"):
         assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
+
+
+def test_a_requested_booking_is_tentative_until_the_expert_accepts(cast, expert, now):
+    booking = _booking(cast, expert, now)
+
+    assert str(_event(booking_ics(booking, now=now))[1]["STATUS"]) == "TENTATIVE"
+
+    booking = booking_accept(actor=cast.eva, booking=booking, now=now)
+
+    assert str(_event(booking_ics(booking, now=now))[1]["STATUS"]) == "CONFIRMED"
+
+
+def test_a_proposed_new_date_is_still_tentative(cast, expert, now):
+    booking = booking_propose(
+        actor=cast.eva,
+        booking=_booking(cast, expert, now),
+        starts_at=LESSON + dt.timedelta(days=1),
+        now=now,
+    )
+
+    assert str(_event(booking_ics(booking, now=now))[1]["STATUS"]) == "TENTATIVE"
+
+
+def test_a_cancelled_request_says_cancelled_not_tentative(cast, expert, now):
+    booking = booking_cancel(
+        actor=cast.devries, booking=_booking(cast, expert, now), note="Klas op excursie", now=now
+    )
+
+    calendar, event = _event(booking_ics(booking, now=now))
+
+    assert calendar["METHOD"] == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"

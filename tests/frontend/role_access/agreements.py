@@ -2,6 +2,7 @@
 student Sanne working under it. Everyone in it reads it; only the parties' coordinator and
 company contact accept it or update commitments; the attention list is for coordinators."""
 
+import dataclasses
 import datetime as dt
 
 from django.utils import timezone
@@ -21,9 +22,17 @@ def _agreement(cast):
         schools=[cast.vista],
         starts_on=dt.date(2027, 3, 15),
         ends_on=dt.date(2027, 4, 15),
+        deliverables="een werkend prototype",
+    )
+    draft = services.offer_agreement_draft(
+        offer=offer, school=cast.vista, actor=cast.bos, now=timezone.now()
     )
     agreement = services.agreement_create_from_offer(
-        offer=offer, school=cast.vista, actor=cast.bos, now=timezone.now()
+        offer=offer,
+        school=cast.vista,
+        actor=cast.bos,
+        now=timezone.now(),
+        draft=dataclasses.replace(draft, mentoring_hours=6),
     )
     services.agreement_set_participants(
         agreement=agreement, students=[cast.sanne], actor=cast.bos, now=timezone.now()

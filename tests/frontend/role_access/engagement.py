@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.engagement.services import (
     booking_request,
     event_create,
+    expert_certificate_register,
     expert_profile_create,
     meeting_schedule,
 )
@@ -91,6 +92,19 @@ def _pixel_expert(cast):
     return {"pk": _expert(cast, person=cast.eva, company=cast.pixel).pk}
 
 
+def _eva_vog(cast):
+    """Eva's VOG, registered by her company and not yet checked."""
+    expert = _expert(cast, person=cast.eva, company=cast.pixel)
+    return expert_certificate_register(
+        actor=cast.eva,
+        expert=expert,
+        kind="VOG",
+        issued_on=timezone.localdate() - dt.timedelta(days=30),
+        valid_until=timezone.localdate() + dt.timedelta(days=300),
+        now=timezone.now(),
+    )
+
+
 NOT_VISIBLE = (403, 404)
 
 PAGES = {
@@ -99,6 +113,19 @@ PAGES = {
     "frontend:engagement-expert-new": Page(COMPANY),
     "frontend:engagement-expert-detail": Page(STAFF, kwargs=_pixel_expert, refused=NOT_VISIBLE),
     "frontend:engagement-expert-edit": Page(COMPANY, kwargs=lambda cast: {"pk": _expert(cast).pk}),
+    # htmx while a teacher fills in a request: the school's VOG rule, availability.
+    "frontend:engagement-expert-booking-check": Page(
+        STAFF, kwargs=_pixel_expert, refused=NOT_VISIBLE
+    ),
+    # A company registers its own experts' VOG; nobody else.
+    "frontend:engagement-expert-certificates": Page(
+        COMPANY, kwargs=lambda cast: {"pk": _expert(cast).pk}
+    ),
+    # The school's coordinators check them (the verify page is POST-only: 405 on GET).
+    "frontend:engagement-certificates-to-verify": Page(COORDINATOR),
+    "frontend:engagement-certificate-verify": Page(
+        COORDINATOR, kwargs=lambda cast: {"pk": _eva_vog(cast).pk}
+    ),
     "frontend:engagement-booking-list": Page(COMPANY | STAFF),
     # A request from De Vries to Eva: Jan (another company) and students do not see it.
     "frontend:engagement-booking-detail": Page(

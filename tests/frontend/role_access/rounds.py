@@ -63,6 +63,9 @@ PAGES = {
     "frontend:round-run-start": Page(COORDINATOR, kwargs=_round_id),
     "frontend:round-run-progress": Page(STAFF, kwargs=_run),
     "frontend:round-run-action": Page(COORDINATOR, kwargs=_run_action),
+    "frontend:round-assignment": Page(
+        COORDINATOR, kwargs=lambda cast: {**_round_id(cast), "student_id": cast.sanne.pk}
+    ),
     "frontend:round-assignment-action": Page(
         COORDINATOR,
         kwargs=lambda cast: {**_round_id(cast), "student_id": cast.sanne.pk, "action": "lock"},

@@ -1,0 +1,207 @@
+"""The student's side of a round in the database: which challenges are open to a student (the
+engine's rules as one SQL condition, checked against the engine itself), adding and removing one
+choice, the teammate search, and one student's explanation read without loading the run's JSON."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from backend.accounts.models import Certificate, CertificateKind
+from backend.allocations import engine_adapter
+from backend.allocations.models import AllocationRound, AllocationRun, Choice, Phase
+from backend.allocations.selectors.snapshot import challenge_records
+from backend.allocations.selectors.student import (
+    ChallengeFilters,
+    eligible_entries,
+    filter_entries,
+    result_for_student,
+    search_classmates,
+    stored_explanation,
+    student_record,
+)
+from backend.allocations.services.choices import choice_add, choice_remove
+from backend.core.errors import ApplicationError, Conflict
+from tests.backend.allocations.conftest import NOW, choose, open_round, published, to_review
+from tests.factories import student
+
+pytestmark = pytest.mark.django_db
+
+
+def _open_ids(world, user):
+    enrolment = user.enrolment
+    me = student_record(world.round, enrolment, today=NOW.date())
+    return me, set(eligible_entries([world.round], me).values_list("offer_id", flat=True))
+
+
+def test_the_sql_condition_agrees_with_the_engine_for_every_student_and_challenge(world):
+    cast = world.cast
+    programme = published(cast.pixel, cast.eva, "Alleen ICT niveau 2", schools=[cast.vista])
+    programme.programmes.set([cast.ict_niveau2])
+    other_programme = published(cast.pixel, cast.eva, "Alleen niveau 4", schools=[cast.vista])
+    other_programme.programmes.set([cast.ict_niveau4])
+    via_consortium = published(
+        cast.pixel, cast.eva, "Via het consortium", schools=[cast.gilde], consortium=cast.consortium
+    )
+    gilde_only = published(cast.pixel, cast.eva, "Alleen Gilde", schools=[cast.gilde])
+    everyone = published(cast.pixel, cast.eva, "Voor iedereen")
+    two_certificates = published(
+        cast.pixel,
+        cast.eva,
+        "VOG en BHV",
+        schools=[cast.vista],
+        required_certificates=["VOG", "BHV"],
+    )
+    levels_2_3 = published(
+        cast.pixel, cast.eva, "Niveau 2-3", schools=[cast.vista], niveau_min=2, niveau_max=3
+    )
+    world.round.challenges.add(
+        programme,
+        other_programme,
+        via_consortium,
+        gilde_only,
+        everyone,
+        two_certificates,
+        levels_2_3,
+    )
+    lotte = world.classmates[0]
+    for kind in (CertificateKind.VOG, CertificateKind.BHV):
+        Certificate.objects.create(
+            holder=lotte,
+            kind=kind,
+            issued_on=NOW.date() - dt.timedelta(days=10),
+            valid_until=NOW.date() + dt.timedelta(days=300),
+        )
+    daan = world.classmates[1]
+    Certificate.objects.create(  # expired: does not count
+        holder=daan,
+        kind=CertificateKind.VOG,
+        issued_on=NOW.date() - dt.timedelta(days=400),
+        valid_until=NOW.date() - dt.timedelta(days=1),
+    )
+    niveau4 = student(school=cast.vista, kwalificatie=cast.ict_niveau4, first_name="Jesse")
+    records = challenge_records(world.round)
+    seen = set()
+    for user in (cast.sanne, lotte, daan, niveau4):
+        me, sql = _open_ids(world, user)
+        engine = set(engine_adapter.eligible_offer_ids(me, records))
+        assert sql == engine, user.first_name
+        seen |= engine
+    # The case list covers every rule both ways.
+    assert {via_consortium.pk, everyone.pk, programme.pk, two_certificates.pk} <= seen
+    assert gilde_only.pk not in seen
+
+
+def test_a_consortium_school_that_left_no_longer_opens_the_challenge(world):
+    cast = world.cast
+    via_consortium = published(
+        cast.pixel, cast.eva, "Via het consortium", schools=[cast.gilde], consortium=cast.consortium
+    )
+    world.round.challenges.add(via_consortium)
+    assert via_consortium.pk in _open_ids(world, cast.sanne)[1]
+    cast.consortium.memberships.filter(organisation=cast.vista).update(left_on=NOW.date())
+    assert via_consortium.pk not in _open_ids(world, cast.sanne)[1]
+
+
+def test_filters_and_fit_run_in_the_database(world):
+    me, _ids = _open_ids(world, world.cast.sanne)
+    entries = eligible_entries([world.round], me)
+    assert filter_entries(entries, ChallengeFilters(query="webshop")).get().offer == world.webshop
+    assert (
+        filter_entries(entries, ChallengeFilters(company_id=world.cast.bakkerij.pk)).get().offer
+        == world.webshop
+    )
+    assert not filter_entries(entries, ChallengeFilters(fits_only=True)).exists()
+
+
+def test_a_choice_is_added_at_the_end_and_removed_with_the_rest_moving_up(world):
+    open_round(world)
+    sanne = world.cast.sanne
+    assert (
+        choice_add(allocation_round=world.round, student=sanne, offer_id=world.app.pk, now=NOW) == 1
+    )
+    assert (
+        choice_add(allocation_round=world.round, student=sanne, offer_id=world.webshop.pk, now=NOW)
+        == 2
+    )
+    choice_remove(allocation_round=world.round, student=sanne, offer_id=world.app.pk, now=NOW)
+    assert list(Choice.objects.values_list("offer_id", "position")) == [(world.webshop.pk, 1)]
+    with pytest.raises(ApplicationError, match="staat niet bij je keuzes"):
+        choice_remove(allocation_round=world.round, student=sanne, offer_id=world.app.pk, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("offer", "message"),
+    [
+        ("vog", "Je kunt 'Zorgrobot' niet kiezen: hiervoor heb je een geldige VOG nodig."),
+        ("expert", "Je kunt 'Data-analyse' niet kiezen: deze is alleen voor niveau 4."),
+        ("unknown", "bestaat niet of doet niet mee aan deze ronde."),
+    ],
+)
+def test_adding_a_choice_that_is_not_open_names_the_rule(world, offer, message):
+    open_round(world)
+    offer_id = 10**9 if offer == "unknown" else getattr(world, offer).pk
+    with pytest.raises(ApplicationError, match=message):
+        choice_add(
+            allocation_round=world.round, student=world.cast.sanne, offer_id=offer_id, now=NOW
+        )
+    assert not Choice.objects.exists()
+
+
+def test_adding_after_the_deadline_is_refused(world):
+    open_round(world)
+    with pytest.raises(Conflict):
+        choice_add(
+            allocation_round=world.round,
+            student=world.cast.sanne,
+            offer_id=world.app.pk,
+            now=NOW + dt.timedelta(days=30),
+        )
+
+
+def test_the_teammate_search_finds_classmates_of_the_round_only(world):
+    cast = world.cast
+    enrolment = cast.sanne.enrolment
+    found, more = search_classmates(world.round, enrolment, "lo")
+    assert [c.first_name for c in found] == ["Lotte"]
+    assert found[0].class_code == "ICT2A"
+    assert found[0].level == 2
+    assert not more
+    assert search_classmates(world.round, enrolment, "ahmed") == ([], False)
+    assert search_classmates(world.round, enrolment, "sanne") == ([], False)
+    assert search_classmates(world.round, enrolment, "l") == ([], False)
+    assert [c.first_name for c in search_classmates(world.round, enrolment, "ict2a")[0]] == [
+        "Daan",
+        "Lotte",
+        "Noor",
+    ]
+
+
+def test_one_students_explanation_is_read_with_a_json_key_lookup(world):
+    run = to_review(world)
+    sanne = world.cast.sanne
+    with CaptureQueriesContext(connection) as captured:
+        mine = stored_explanation(run.pk, sanne.pk)
+    assert len(captured) == 1
+    full = engine_adapter.explanation_of(AllocationRun.objects.get(pk=run.pk).result, sanne.pk)
+    assert mine == full
+    assert stored_explanation(run.pk, 10**9) is None
+    assert stored_explanation(None, sanne.pk) is None
+
+
+def test_the_result_of_an_unplaced_student_says_why(world):
+    to_review(world, choices=None)
+    AllocationRound.objects.filter(pk=world.round.pk).update(phase=Phase.PUBLISHED)
+    world.round.refresh_from_db()
+    unplaced = [u for u in world.students if not world.round.assignments.filter(student=u).exists()]
+    assert unplaced
+    result = result_for_student(world.round, unplaced[0], now=NOW + dt.timedelta(days=9))
+    assert result.explanation["summary"] == "Je bent niet ingedeeld: al je keuzes waren vol."
+    assert len(result.explanation["reasons"]) == 2
+
+
+def test_choose_helper_still_enforces_the_whole_list(world):
+    open_round(world)
+    with pytest.raises(ApplicationError, match="Kies minstens 1"):
+        choose(world, world.cast.sanne)
