@@ -63,7 +63,8 @@ messages: install
 		--ignore=bench --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=".venv-*"
 
-## make bench: the engine at 500 … 50,000 students, and a 10,000-student round end to end.
+## make bench: the engine at 500 … 50,000 students, a 10,000-student round end to end, and the
+## coordinator's round page at 100, 1,000 and 5,000 students (server time, queries, size).
 bench: install
 	$(PY) -m bench.engine
 	$(PY) -m bench.rounds

@@ -42,7 +42,7 @@ def _url(agreement_id: int) -> str:
 
 def _waiting(agreement: "Agreement") -> DashboardItem:
     return DashboardItem(
-        title=_("Afspraak wacht op je acceptatie: %(title)s") % {"title": agreement.title},
+        title=_("Afspraak wacht op uw acceptatie: %(title)s") % {"title": agreement.title},
         url=_url(agreement.pk),
         area=AREA,
         urgency=1,

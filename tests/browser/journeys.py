@@ -1,12 +1,20 @@
 """Steps of the journeys, shared by the browser tests: each drives the real pages the way a
 person would (labels and button names, not ids, wherever a person would read them)."""
 
+import os
+from urllib.parse import urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from backend.offers.models import Coverage
 
 
 def main_menu(page):
+    """The main menu; on a phone it is folded behind the "Menu" button, which is pressed first."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
     return page.get_by_role("navigation", name="Hoofdmenu")
 
 
@@ -42,3 +50,70 @@ def map_and_accept(page, *, title: str, code: str) -> None:
     page.get_by_role("link", name=title).click()
     page.get_by_role("button", name="Accepteren en publiceren").click()
     expect(page.locator("#offer-status")).to_have_text("Gepubliceerd")
+
+
+def confirm_action(page, button, *, accept: bool = True, timeout_ms: int = 3000) -> str:
+    """Click `button` (of a form with `data-confirm`) and answer the question it asks; returns
+    the question. Works with the shared accessible `<dialog>` (buttons `[data-confirm-accept]`
+    and `[data-confirm-cancel]`) and with the fallback `window.confirm`. Fails when the click
+    asks nothing: an irreversible action must ask first."""
+    asked: dict[str, str] = {}
+
+    def answer(dialog):
+        asked["question"] = dialog.message
+        if accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    try:
+        button.click()
+        if "question" in asked:
+            return asked["question"]
+        dialog = page.locator("dialog[open]")
+        try:
+            dialog.wait_for(state="visible", timeout=timeout_ms)
+        except PlaywrightTimeoutError:
+            if "question" in asked:  # a native confirm that came a little later
+                return asked["question"]
+            raise AssertionError(
+                f"clicking {button} on {page.url} asked for no confirmation "
+                "(no dialog[open] and no window.confirm)"
+            ) from None
+        question = dialog.inner_text()
+        dialog.locator("[data-confirm-accept]" if accept else "[data-confirm-cancel]").click()
+        expect(page.locator("dialog[open]")).to_have_count(0)
+        return question
+    finally:
+        page.remove_listener("dialog", answer)
+
+
+def journey_shots(page, role: str, step: str) -> None:
+    """With KOPPEL_SCREENSHOTS=1: the page as it is now, in nl and en at 1280 and 360 px, saved
+    to tests/browser/screenshots/<lang>/<width>/<role>-<step>.png (git-ignored). The same URL
+    is opened in fresh contexts with this page's cookies, so the journey's own page is left as
+    it is. Without the variable (CI) nothing is done."""
+    if os.environ.get("KOPPEL_SCREENSHOTS") != "1":
+        return
+    from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+
+    state = page.context.storage_state()
+    host = urlsplit(page.url).hostname or "localhost"
+    origin = f"{urlsplit(page.url).scheme}://{urlsplit(page.url).netloc}"
+    for lang in ("nl", "en"):
+        for viewport in (DESKTOP, PHONE):
+            context = page.context.browser.new_context(
+                base_url=origin, viewport=viewport, storage_state=state
+            )
+            context.add_cookies(
+                [{"name": "django_language", "value": lang, "domain": host, "path": "/"}]
+            )
+            try:
+                shot = context.new_page()
+                shot.goto(page.url)
+                path = SCREENSHOTS / lang / str(viewport["width"]) / f"{role}-{step}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shot.screenshot(path=str(path), full_page=True)
+            finally:
+                context.close()

@@ -28,6 +28,13 @@ def test_the_company_reads_the_agreement_in_english_and_accepts_it(cast, page, l
     agreement = services.agreement_create_from_offer(
         offer=offer, school=cast.vista, actor=cast.bos, now=timezone.now()
     )
+    services.agreement_change(
+        agreement=agreement,
+        actor=cast.bos,
+        now=timezone.now(),
+        mentoring_hours=8,
+        deliverables="een bestelpagina",
+    )
     services.agreement_propose(agreement=agreement, actor=cast.bos, now=timezone.now())
 
     login(page, cast.jan)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from backend.agreements.models import Acceptance, Agreement, AgreementStatus
 from backend.allocations.models import AllocationRound, Assignment, Phase
 from backend.offers.models import Offer, OfferStatus
-from tests.browser.journeys import main_menu, map_and_accept, post_challenge
+from tests.browser.journeys import confirm_action, main_menu, map_and_accept, post_challenge
 from tests.factories import student
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,8 @@ def test_from_a_companys_question_to_an_accepted_agreement(cast, page, phone_pag
     # 3. The coordinator makes a round with it and opens choosing.
     login(page, cast.bos)
     _create_round(page, name="Periode 3", school="Vista college", challenge=TITLE)
-    page.get_by_role("button", name="Keuzes openen voor studenten").click()
+    confirm_action(page, page.get_by_role("button", name="Keuzes openen voor studenten"))
+    expect(page.locator("#round-phase")).to_have_text("keuzes maken")
     round_ = AllocationRound.objects.get(name="Periode 3")
     assert round_.phase == Phase.CHOOSING
 
@@ -75,7 +76,7 @@ def test_from_a_companys_question_to_an_accepted_agreement(cast, page, phone_pag
 
     # 5. The coordinator closes choosing, runs the matcher and watches the progress bar.
     page.goto(f"/rounds/{round_.pk}/")
-    page.get_by_role("button", name="Keuzes nu sluiten").click()
+    confirm_action(page, page.get_by_role("button", name="Keuzes nu sluiten"))
     page.get_by_role("button", name="Indeling starten").click()
     progress = page.locator("#run-progress progress")
     expect(progress).to_have_attribute("value", "100", timeout=20_000)
@@ -83,7 +84,8 @@ def test_from_a_companys_question_to_an_accepted_agreement(cast, page, phone_pag
         "data-status", "succeeded"
     )
     shot(page, "journey-run-done")
-    page.get_by_role("button", name="Indeling publiceren").click()
+    confirm_action(page, page.get_by_role("button", name="Indeling publiceren"))
+    expect(page.locator("#round-phase")).to_have_text("gepubliceerd (bezwaar mogelijk)")
     round_.refresh_from_db()
     assert round_.phase == Phase.PUBLISHED
     assert set(Assignment.objects.filter(round=round_).values_list("student", "offer")) == {
@@ -101,6 +103,18 @@ def test_from_a_companys_question_to_an_accepted_agreement(cast, page, phone_pag
     # 7. The coordinator proposes the agreement; the company reads and accepts it.
     page.goto(f"/aanbod/{offer.pk}/")
     page.get_by_role("button", name="Afspraak opstellen en voorleggen").click()
+    # The draft: the offer fills most terms; the coordinator adds what the offer does not say,
+    # reads the text, and sends it (irreversible, so it asks first).
+    page.get_by_label("Begeleidingsuren van het bedrijf").fill("8")
+    for label, text in (
+        ("Wat het bedrijf biedt", "een werkplek en een vaste begeleider"),
+        ("Wat de studenten opleveren", "een werkende bestelpagina"),
+    ):
+        if not page.get_by_label(label).input_value():
+            page.get_by_label(label).fill(text)
+    page.get_by_role("button", name="Bekijk de tekst").click()
+    confirm_action(page, page.get_by_role("button", name="Versturen ter acceptatie"))
+    expect(page.get_by_role("button", name="Versturen ter acceptatie")).to_have_count(0)
     agreement = Agreement.objects.get(offer=offer)
     assert agreement.status == AgreementStatus.PROPOSED
     login(page, cast.jan)

@@ -214,7 +214,7 @@ def _rotation_agreement(
         people=[contact],
         agreement=child,
         now=now,
-        title=gettext_noop("Afspraak '%(title)s' wacht op je acceptatie"),
+        title=gettext_noop("Afspraak '%(title)s' wacht op uw acceptatie"),
         key=f"agreement-{child.pk}-v1-proposed",
     )
     return child

@@ -146,7 +146,7 @@ def agreement_propose(*, agreement: Agreement, actor: User, now: dt.datetime) ->
     notify_people(
         people=party_contacts(agreement, exclude=actor),
         agreement=agreement,
-        title=gettext_noop("Afspraak '%(title)s' wacht op je acceptatie"),
+        title=gettext_noop("Afspraak '%(title)s' wacht op uw acceptatie"),
         body=gettext_noop(
             "Lees de afspraak in het Nederlands of Engels en accepteer hem in Koppel."
         ),

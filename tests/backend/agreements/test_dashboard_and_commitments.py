@@ -13,7 +13,7 @@ from frontend.dashboard.agreements import items_for as dashboard_items_for
 def test_the_company_sees_the_agreement_waiting_for_acceptance(cast, proposed, now):
     items = dashboard_items_for(cast.jan, now=now)
     assert [(i.title, i.area) for i in items] == [
-        ("Afspraak wacht op je acceptatie: Nieuwe bestelwebsite", "agreements")
+        ("Afspraak wacht op uw acceptatie: Nieuwe bestelwebsite", "agreements")
     ]
     services.agreement_accept(agreement=proposed, actor=cast.jan, now=now)
     assert dashboard_items_for(cast.jan, now=now) == []

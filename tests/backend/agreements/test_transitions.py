@@ -23,7 +23,7 @@ def test_propose_moves_draft_to_proposed_and_asks_the_company(cast, agreement, n
     assert events(agreement) == ["created", "proposed"]
     notes = Notification.objects.filter(category="agreements")
     assert [(n.recipient, n.title) for n in notes] == [
-        (cast.jan, "Afspraak 'Nieuwe bestelwebsite' wacht op je acceptatie")
+        (cast.jan, "Afspraak 'Nieuwe bestelwebsite' wacht op uw acceptatie")
     ]
 
 
