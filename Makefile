@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test fuzz install migrate messages lint format check bench serve clean
+.PHONY: demo test fuzz install migrate messages lint format check bench bench-web serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,16 @@ bench: install
 	$(PY) -m bench.engine
 	$(PY) -m bench.rounds
 	$(PY) -m bench.round_page
+
+## make bench-web: every heavy page and list endpoint (student round and result, coordinator round
+## page, coverage, review queue, offers/students APIs, student challenges, teammate search,
+## agreements, governance) on PostgreSQL at the demo, 10,000 and 100,000 students (bench/web.py,
+## data from bench/region.py): server time, queries, size and the ratio largest / demo.
+## Not part of `make bench`: it builds three databases (the 100k one alone takes minutes).
+## Needs PostgreSQL: DATABASE_URL=postgres://… or postgres@127.0.0.1:5432.
+BENCH_SIZES ?= demo,10000,100000
+bench-web: install
+	$(PY) -m bench.web --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) .venv-bench-matching db.sqlite3 staticfiles bench/results

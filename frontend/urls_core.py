@@ -73,4 +73,9 @@ urlpatterns = [
     ),
     path("aanbod/<int:pk>/afspraak/", offers.offer_agreement, name="offer-agreement"),
     path("dekking/", curation.coverage, name="coverage"),
+    path(
+        "dekking/werkproces/<int:pk>/",
+        curation.coverage_werkproces,
+        name="coverage-werkproces",
+    ),
 ]

@@ -57,6 +57,8 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+        # Student lists sort by name (enrolments_visible_to): without it, a sort of every user.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="user_name_order")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

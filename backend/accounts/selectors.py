@@ -112,7 +112,7 @@ def enrolments_visible_to(user: User) -> QuerySet[StudentEnrolment]:
     return (
         StudentEnrolment.objects.filter(school_id__in=schools)
         .select_related("student", "school", "kwalificatie", "coach")
-        .order_by("student__last_name", "student__first_name", "pk")
+        .order_by("student__last_name", "student__first_name", "student_id")
     )
 
 

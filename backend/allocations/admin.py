@@ -1,6 +1,8 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from backend.allocations.models import (
     AllocationRound,
@@ -73,6 +75,11 @@ class AllocationRunAdmin(ModelAdmin):
     search_fields = ["round__name", "problem_hash"]
     raw_id_fields = ["round", "started_by"]
     readonly_fields = ["problem", "problem_hash", "result", "metrics", "error"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AllocationRun]:
+        # A run's documents are megabytes of compressed JSON: the list never shows them, and the
+        # change page reads the one run's documents only when it renders them.
+        return super().get_queryset(request).defer("problem", "result")
 
 
 @admin.register(Assignment)

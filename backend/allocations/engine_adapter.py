@@ -215,3 +215,45 @@ def result_assignments(result: Mapping[str, Any]) -> dict[int, tuple[int, int | 
         pk_of(item["student"]): (pk_of(item["challenge"]), item.get("rank"))
         for item in result.get("assignments", [])
     }
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One student's outcome in a stored result (a RunPlacement row)."""
+
+    student_id: int
+    offer_id: int | None
+    rank: int | None
+    locked: bool
+    reason: str  # the engine's reason for an unassigned student, else ""
+    explanation: dict[str, Any]  # explanation_of
+
+
+def placements_of(result: Mapping[str, Any]) -> list[Placement]:
+    """Every student of a stored result with their offer, rank, reason and explanation (pks),
+    by student: what `_store` writes as RunPlacement rows."""
+    placed = {
+        pk_of(item["student"]): (
+            pk_of(item["challenge"]),
+            item.get("rank"),
+            bool(item.get("locked")),
+        )
+        for item in result.get("assignments", [])
+    }
+    reasons = unassigned_reasons(result)
+    students = set(placed) | set(reasons)
+    students |= {pk_of(key) for key in result.get("explanations") or {}}
+    rows = []
+    for student_id in sorted(students):
+        offer_id, rank, locked = placed.get(student_id, (None, None, False))
+        rows.append(
+            Placement(
+                student_id=student_id,
+                offer_id=offer_id,
+                rank=rank,
+                locked=locked,
+                reason=reasons.get(student_id, ""),
+                explanation=explanation_of(result, student_id) or {},
+            )
+        )
+    return rows

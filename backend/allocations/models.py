@@ -7,7 +7,9 @@ per student per round, one active run per round, one open objection per student 
 """
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import gzip
+import json
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -274,6 +276,45 @@ RUN_STAGE_LABELS = {
 }
 
 
+def compress_document(document: Any) -> bytes:
+    """A JSON document as gzip (level 3, no timestamp: the same document, the same bytes)."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return gzip.compress(text.encode(), compresslevel=3, mtime=0)
+
+
+def decompress_document(data: bytes | memoryview) -> Any:
+    return json.loads(gzip.decompress(bytes(data)))
+
+
+class CompressedJSONField(models.BinaryField):  # type: ignore[type-arg]
+    """A JSON document stored gzip-compressed in a binary column, read back as the document.
+
+    For a run's problem and result: written once, read only for a download, a reproduction or
+    applying a lock check, never filtered on. At 100,000 students the result is ~90 MB of JSON;
+    compressed it is a few MB, so storing the run is no longer one UPDATE writing (and, on
+    PostgreSQL, parsing into jsonb) the whole text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or isinstance(value, bytes | memoryview):
+            return value
+        return compress_document(value)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else decompress_document(value)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, bytes | memoryview):
+            return decompress_document(value)
+        return value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj))
+
+
 class AllocationRun(models.Model):
     """One solve of a round: the snapshot problem (koppel-allocation/1), its hash and result.
 
@@ -288,9 +329,11 @@ class AllocationRun(models.Model):
     mode = models.CharField(max_length=10, choices=RunMode.choices, default=RunMode.OPTIMAL)
     seed = models.PositiveIntegerField(default=0)
     coverage_weight = models.FloatField(default=0.0)
-    problem = models.JSONField(null=True, blank=True)
+    # Both documents are stored compressed and read only for a download, a reproduction or an
+    # apply; pages read `metrics` and the run's RunPlacement rows (docs/matching.md).
+    problem = CompressedJSONField(null=True, blank=True)
     problem_hash = models.CharField(max_length=64, blank=True)
-    result = models.JSONField(null=True, blank=True)
+    result = CompressedJSONField(null=True, blank=True)
     metrics = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
@@ -343,6 +386,39 @@ class AllocationRun(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == RunStatus.FAILED
+
+
+class RunPlacement(models.Model):
+    """One student's outcome in one run, stored beside the run's full result so a page reads
+    one student's explanation, or compares two runs, without loading the whole result document
+    (91 MB at 100,000 students). Written in the same transaction as the run's result.
+
+    `student_id` and `offer_id` are plain numbers, like the engine ids in the stored result: a
+    record of what the run decided, which deleting an offer later neither blocks nor changes.
+    """
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="placements")
+    student_id = models.PositiveBigIntegerField()
+    # None: the run placed the student nowhere (`reason` says why).
+    offer_id = models.PositiveBigIntegerField(null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    locked = models.BooleanField(default=False)
+    # The engine's reason for an unassigned student ("no_preferences", ...), else "".
+    reason = models.CharField(max_length=30, blank=True)
+    # engine_adapter.explanation_of: {"offer_id", "rank", "locked", "passed_over", "summary"}.
+    explanation = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["run", "student_id"]
+        verbose_name = _("plaatsing in een run")
+        verbose_name_plural = _("plaatsingen in een run")
+        indexes = [models.Index(fields=["run", "offer_id"], name="runplacement_run_offer")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "student_id"], name="runplacement_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id}: {self.student_id} → {self.offer_id}"
 
 
 class AssignmentSource(models.TextChoices):

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,12 +18,13 @@ from backend.curriculum.selectors import werkproces_search
 from backend.offers.access import may_curate
 from backend.offers.models import Coverage
 from backend.offers.selectors import (
-    CoverageReport,
-    CoveringOffer,
-    coverage_for_kwalificatie,
+    COVERAGE_TOP,
+    coverage_summary,
+    covering_challenges,
     curation_programmes,
     werkproces_to_map,
 )
+from backend.offers.selectors import coverage_werkproces as find_coverage_werkproces
 from backend.offers.selectors import offer_mapping as mapping_of_offer
 from backend.offers.services import offer_map_werkproces, offer_unmap_werkproces
 from frontend.forms.offers import MappingForm
@@ -170,54 +172,88 @@ def redirect_to_mapping(pk: int, q: str, scope: str | None = None) -> HttpRespon
     return response
 
 
-@role_required(*STAFF_ROLES)
-def coverage(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    programmes = list(curation_programmes(user))
-    chosen = None
+COVERAGE_PAGE_SIZE = 25
+
+
+def _coverage_scope(
+    request: HttpRequest,
+) -> tuple[list["Kwalificatie"], list["Kwalificatie"], "Kwalificatie | None", int | None, bool]:
+    """The programmes this person curates for, those at the chosen niveau (`niveau`), the chosen
+    programme (`opleiding`, default: the first at that niveau) and whether a programme was asked
+    for that is not theirs (or no number)."""
+    programmes = sorted(
+        curation_programmes(_user(request)),
+        key=lambda p: (p.dossier.title, p.dossier_id, p.title, p.niveau, p.pk),
+    )
+    niveaus = sorted({p.niveau for p in programmes})
+    niveau = parse_id(request.GET.get("niveau", ""))
+    if niveau not in niveaus:
+        niveau = None
+    shown = [p for p in programmes if niveau is None or p.niveau == niveau]
     raw = request.GET.get("opleiding", "")
+    chosen = None
     if (programme_id := parse_id(raw)) is not None:
         chosen = next((p for p in programmes if p.pk == programme_id), None)
-    if chosen is None and programmes and not raw:
-        chosen = programmes[0]
-    context: dict[str, Any] = {"report": None, "columns": [], "matrix": [], "chart": []}
+        if chosen is not None and niveau is not None and chosen.niveau != niveau:
+            chosen = None
+            raw = ""
+    if chosen is None and shown and not raw:
+        chosen = shown[0]
+    return programmes, shown, chosen, niveau, bool(raw) and chosen is None
+
+
+@role_required(*STAFF_ROLES)
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Per kerntaak and werkproces: how many published challenges cover it, gaps marked, and the
+    first COVERAGE_TOP challenges with a link to all of them. The page's size and queries depend
+    on the dossier, not on the number of challenges."""
+    user = _user(request)
+    programmes, shown, chosen, niveau, not_found = _coverage_scope(request)
+    context: dict[str, Any] = {"report": None, "chart": []}
     if chosen is not None:
-        report = coverage_for_kwalificatie(chosen, schools=staff_school_ids(user))
-        columns, matrix = _matrix(report)
+        report = coverage_summary(chosen, schools=staff_school_ids(user))
         chart = [
             (_("volledig gedekt"), len(report.fully_covered)),
             (_("gedeeltelijk gedekt"), len(report.partially_covered)),
             (_("niet gedekt"), len(report.uncovered)),
         ]
-        context = {"report": report, "columns": columns, "matrix": matrix, "chart": chart}
+        context = {"report": report, "chart": chart}
     return render(
         request,
         "frontend/curation/coverage.html",
         {
-            "programmes": programmes,
+            "programmes": shown,
+            "niveaus": sorted({p.niveau for p in programmes}),
+            "niveau": niveau,
             "chosen": chosen,
+            "top": COVERAGE_TOP,
             **context,
-            "not_found": bool(raw) and chosen is None,
+            "not_found": not_found,
         },
     )
 
 
-def _matrix(report: CoverageReport) -> tuple[list["CoveringOffer"], list[dict[str, Any]]]:
-    """Columns: every challenge that covers something; rows: werkproces with one cell per
-    challenge (full / partial / None)."""
-    columns: dict[int, CoveringOffer] = {}
-    for row in report.rows:
-        for covering in row.offers:
-            columns.setdefault(covering.offer_id, covering)
-    ordered = sorted(columns.values(), key=lambda c: (c.title, c.offer_id))
-    matrix = []
-    for row in report.rows:
-        by_offer = {c.offer_id: c.coverage for c in row.offers}
-        matrix.append(
-            {
-                "werkproces": row.werkproces,
-                "coverage": row.coverage,
-                "cells": [by_offer.get(column.offer_id) for column in ordered],
-            }
-        )
-    return ordered, matrix
+@role_required(*STAFF_ROLES)
+def coverage_werkproces(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every published challenge covering one werkproces of the chosen programme, paged: the
+    "toon alle" list of the coverage page (an htmx partial; without htmx a page of its own)."""
+    user = _user(request)
+    _programmes, _shown, chosen, _niveau, _not_found = _coverage_scope(request)
+    werkproces = find_coverage_werkproces(chosen, pk) if chosen is not None else None
+    if chosen is None or werkproces is None:
+        raise Http404
+    paginator = Paginator(
+        covering_challenges(chosen, werkproces, schools=staff_school_ids(user)),
+        COVERAGE_PAGE_SIZE,
+    )
+    number = parse_id(request.GET.get("pagina", "")) or 1
+    page = paginator.page(min(number, paginator.num_pages))
+    context = {
+        "chosen": chosen,
+        "werkproces": werkproces,
+        "page": page,
+        "query_string": urlencode({"opleiding": chosen.pk}),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "frontend/curation/_coverage_challenges.html", context)
+    return render(request, "frontend/curation/coverage_werkproces.html", context)

@@ -2,9 +2,12 @@
 pages (queue, accept / request changes / reject). Every read goes through the offers selectors
 and every write through the offers services, exactly like the API."""
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,9 +24,11 @@ from backend.curriculum.selectors import werkprocessen_for_kwalificatie
 from backend.offers.access import is_offer_company, may_manage_offers_of, offer_actions
 from backend.offers.models import OfferKind
 from backend.offers.selectors import (
+    REVIEW_EXPECTED_DAYS,
+    REVIEW_QUEUE_STATUSES,
     offer_status_summary,
     offers_visible_to,
-    review_queue_for,
+    review_queue_filtered,
 )
 from backend.offers.selectors.choices import (
     offer_programmes,
@@ -53,6 +58,8 @@ from frontend.views.access import COMPANY_ROLES, COORDINATOR_ROLES, STAFF_ROLES,
 from frontend.views.offer_agreement import offer_agreement_steps
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from backend.accounts.models import User
     from backend.curriculum.models import Werkproces
     from backend.offers.models import Offer
@@ -462,7 +469,78 @@ def offer_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF_ROLES)
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """The review queue, filtered, counted and paged in SQL: a page costs the same queries and
+    bytes whether 5 or 5,000 offers wait (status / kind / overdue / text in the query string)."""
     now = timezone.now()
-    offers = review_queue_for(_user(request))
-    rows = [(offer, offer_status_summary(offer, now)) for offer in offers]
-    return render(request, "frontend/offers/review_queue.html", {"rows": rows})
+    filters, errors = _review_queue_filters(request.GET)
+    overdue_before = None
+    if filters["te_laat"]:
+        cutoff = now.date() - dt.timedelta(days=REVIEW_EXPECTED_DAYS)
+        overdue_before = dt.datetime.combine(cutoff, dt.time.min, tzinfo=dt.UTC)
+    offers = review_queue_filtered(
+        _user(request),
+        status=filters["status"],
+        kind=filters["soort"],
+        submitted_before=overdue_before,
+        q=filters["q"],
+    )
+    page, page_error = _review_queue_page(offers, request.GET.get("pagina", ""))
+    if page_error:
+        errors.append(page_error)
+    rows = [(offer, offer_status_summary(offer, now)) for offer in page.object_list]
+    query = urlencode({key: value for key, value in filters.items() if value})
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "errors": errors,
+        "query_string": query,
+        "status_choices": [(s.value, s.label) for s in REVIEW_QUEUE_STATUSES],
+        "kind_choices": OfferKind.choices,
+        "filtered": any(filters.values()),
+    }
+    return render(request, "frontend/offers/review_queue.html", context)
+
+
+REVIEW_QUEUE_PAGE_SIZE = 25
+REVIEW_QUEUE_QUERY_LIMIT = 100
+
+
+def _review_queue_filters(params: QueryDict) -> tuple[dict[str, str], list[str]]:
+    """The queue's filters from the query string; an unknown value is dropped with a message
+    naming the filter, never an error page."""
+    errors: list[str] = []
+    status = params.get("status", "")
+    if status and status not in {s.value for s in REVIEW_QUEUE_STATUSES}:
+        errors.append(
+            _("Onbekende status '%(value)s'; u ziet alle statussen.") % {"value": status[:40]}
+        )
+        status = ""
+    kind = params.get("soort", "")
+    if kind and kind not in OfferKind.values:
+        errors.append(_("Onbekende soort '%(value)s'; u ziet alle soorten.") % {"value": kind[:40]})
+        kind = ""
+    q = params.get("q", "").strip()
+    if len(q) > REVIEW_QUEUE_QUERY_LIMIT:
+        errors.append(
+            _("De zoektekst is ingekort tot %(limit)d tekens.")
+            % {"limit": REVIEW_QUEUE_QUERY_LIMIT}
+        )
+        q = q[:REVIEW_QUEUE_QUERY_LIMIT]
+    overdue = "1" if params.get("te_laat") in {"1", "on", "true"} else ""
+    return {"status": status, "soort": kind, "te_laat": overdue, "q": q}, errors
+
+
+def _review_queue_page(offers: "QuerySet[Offer]", raw: str) -> tuple[Any, str]:
+    """The requested page (?pagina=), or the first page with a message when it does not exist."""
+    paginator = Paginator(offers, REVIEW_QUEUE_PAGE_SIZE)
+    if not raw:
+        return paginator.page(1), ""
+    number = parse_id(raw)
+    if number is not None and 1 <= number <= paginator.num_pages:
+        return paginator.page(number), ""
+    message = _("Pagina '%(page)s' bestaat niet; er zijn %(pages)d pagina's. U ziet pagina 1.") % {
+        "page": raw[:20],
+        "pages": paginator.num_pages,
+    }
+    return paginator.page(1), message

@@ -25,6 +25,7 @@ from backend.allocations.selectors.access import (
     get_round_for_manager,
     get_round_for_staff,
     get_run,
+    run_document,
 )
 from backend.allocations.selectors.review import (
     runs_compare,
@@ -99,7 +100,7 @@ class RunApplyApi(APIView):
 def _download(run: AllocationRun, kind: str) -> HttpResponse:
     if not run.succeeded:
         raise Conflict(_("Deze run heeft (nog) geen resultaat."))
-    data = run.problem if kind == "problem" else run.result
+    data = run_document(run, kind)
     response = HttpResponse(
         json.dumps(data, indent=1, sort_keys=True), content_type="application/json"
     )

@@ -9,6 +9,8 @@ API, page and service asks these functions.
 - A company contact sees only its own teams, after publication.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -319,9 +321,15 @@ def get_round_for_reader(user: User, round_id: int) -> AllocationRound:
 
 
 def get_run(user: User, run_id: int, *, manage: bool = False) -> AllocationRun:
-    """A run of a round the user may read (`manage`: may manage), with `run.round` loaded.
+    """A run of a round the user may read (`manage`: may manage), with `run.round` loaded and
+    without its (large) problem and result (run_document reads one for a download).
     One 404 for a missing run and for a run of a round the user may not see."""
-    run = AllocationRun.objects.select_related("started_by").filter(pk=run_id).first()
+    run = (
+        AllocationRun.objects.select_related("started_by")
+        .defer("problem", "result")
+        .filter(pk=run_id)
+        .first()
+    )
     if run is None:
         raise NotFound(_("Deze run bestaat niet."))
     try:
@@ -329,6 +337,13 @@ def get_run(user: User, run_id: int, *, manage: bool = False) -> AllocationRun:
     except NotFound:
         raise NotFound(_("Deze run bestaat niet.")) from None
     return run
+
+
+def run_document(run: AllocationRun, kind: str) -> Any:
+    """A run's stored `problem` or `result` document, read on its own (for a download only)."""
+    if kind not in ("problem", "result"):
+        raise ValueError(kind)
+    return AllocationRun.objects.filter(pk=run.pk).values_list(kind, flat=True).first()
 
 
 def get_objection_for_manager(user: User, objection_id: int) -> Objection:

@@ -24,6 +24,7 @@ from backend.allocations.models import (
     ObjectionStatus,
     RoundChallenge,
     RoundEvent,
+    RunPlacement,
     RunStatus,
 )
 from backend.allocations.selectors.access import round_enrolments
@@ -97,14 +98,10 @@ def succeeded_runs_for_round(allocation_round: AllocationRound) -> list[Allocati
 def run_of_round(
     allocation_round: AllocationRound, run_id: int, *, with_data: bool = False
 ) -> AllocationRun | None:
-    """A run of this round, else None; `with_data`: with its problem and result (to apply or
-    compare it)."""
-    runs = (
-        AllocationRun.objects.filter(round=allocation_round)
-        if with_data
-        else runs_for_round(allocation_round)
-    )
-    return runs.filter(pk=run_id).first()
+    """A run of this round, else None, always without its (large) problem and result: applying
+    and comparing runs read its RunPlacement rows. `with_data` is accepted for older callers and
+    changes nothing."""
+    return runs_for_round(allocation_round).filter(pk=run_id).first()
 
 
 def objection_of_round(allocation_round: AllocationRound, objection_id: int) -> Objection | None:
@@ -174,10 +171,22 @@ class RunDifference:
     b_rank: int | None
 
 
+def _placed(run: AllocationRun) -> dict[int, tuple[int, int | None]]:
+    """{student id: (offer id, rank)} of the students a run placed (its RunPlacement rows)."""
+    return {
+        student: (offer, rank)
+        for student, offer, rank in RunPlacement.objects.filter(
+            run_id=run.pk, offer_id__isnull=False
+        ).values_list("student_id", "offer_id", "rank")
+        if offer is not None
+    }
+
+
 def runs_compare(run_a: AllocationRun, run_b: AllocationRun) -> dict[str, Any]:
-    """Both runs' metrics plus every student placed differently (4 queries at most)."""
-    a = engine_adapter.result_assignments(run_a.result or {})
-    b = engine_adapter.result_assignments(run_b.result or {})
+    """Both runs' metrics plus every student placed differently (4 queries at most; the runs'
+    placements, never their stored problem or result)."""
+    a = _placed(run_a)
+    b = _placed(run_b)
     changed = sorted(s for s in set(a) | set(b) if a.get(s) != b.get(s))
     names = (
         {
@@ -350,7 +359,7 @@ def _waiting_reason(engine_reason: str, *, chose: bool) -> str:
 
 def _waiting_rows(allocation_round: AllocationRound) -> list[dict[str, Any]]:
     """The round's students without an assignment, each with a reason (three queries; the
-    applied run's result is read for its reasons only, never its problem)."""
+    reasons come from the applied run's placements, never its problem or result)."""
     assigned = Assignment.objects.filter(round=allocation_round).values("student_id")
     enrolments = (
         round_enrolments(allocation_round)
@@ -360,14 +369,15 @@ def _waiting_rows(allocation_round: AllocationRound) -> list[dict[str, Any]]:
     rows = list(enrolments)
     if not rows:
         return []
-    result = (
-        AllocationRun.objects.filter(pk=allocation_round.applied_run_id)
-        .values_list("result", flat=True)
-        .first()
+    engine = (
+        dict(
+            RunPlacement.objects.filter(run_id=allocation_round.applied_run_id)
+            .exclude(reason="")
+            .values_list("student_id", "reason")
+        )
         if allocation_round.applied_run_id
-        else None
+        else {}
     )
-    engine = engine_adapter.unassigned_reasons(result) if result else {}
     chose = set(
         ChoiceList.objects.filter(
             round=allocation_round, student_id__in=[row[0] for row in rows]
@@ -470,10 +480,11 @@ def round_events(allocation_round: AllocationRound) -> QuerySet[RoundEvent]:
 def succeeded_runs_with_data(
     allocation_round: AllocationRound, run_ids: list[int]
 ) -> dict[int, AllocationRun]:
-    """{run id: run} for those of `run_ids` that succeeded in this round, with their results."""
+    """{run id: run} for those of `run_ids` that succeeded in this round (to compare them: their
+    placements are read, never their problem or result, which stay deferred)."""
     return {
         run.pk: run
-        for run in AllocationRun.objects.filter(
-            round=allocation_round, pk__in=run_ids, status=RunStatus.SUCCEEDED
+        for run in runs_for_round(allocation_round).filter(
+            pk__in=run_ids, status=RunStatus.SUCCEEDED
         )
     }

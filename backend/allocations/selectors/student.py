@@ -17,7 +17,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,12 +26,12 @@ from backend.allocations import engine_adapter, texts
 from backend.allocations.engine_adapter import ChallengeRecord, StudentRecord
 from backend.allocations.models import (
     AllocationRound,
-    AllocationRun,
     Assignment,
     Choice,
     ChoiceList,
     Objection,
     RoundChallenge,
+    RunPlacement,
 )
 from backend.allocations.selectors.access import round_enrolments, rounds_for_student, school_names
 from backend.allocations.selectors.review import team_of
@@ -137,21 +137,17 @@ class StudentResult:
 
 
 def stored_explanation(run_id: int | None, student_id: int) -> dict[str, Any] | None:
-    """One student's explanation from a run's stored result, read with a JSON key lookup in the
-    database (SQLite and PostgreSQL): never the whole `problem`/`result` of a 100,000-student
-    run. Engine ids turned back into pks (engine_adapter.explanation_of)."""
+    """One student's explanation in a run (engine ids turned back into pks, as
+    engine_adapter.explanation_of), read from the run's RunPlacement row: one small row, never
+    the run's `problem`/`result` (91 MB at 100,000 students)."""
     if run_id is None:
         return None
-    key = engine_adapter.student_key(student_id)
     mine = (
-        AllocationRun.objects.filter(pk=run_id)
-        .annotate(mine=KeyTransform(key, KeyTransform("explanations", "result")))
-        .values_list("mine", flat=True)
+        RunPlacement.objects.filter(run_id=run_id, student_id=student_id)
+        .values_list("explanation", flat=True)
         .first()
     )
-    if not isinstance(mine, dict):
-        return None
-    return engine_adapter.explanation_of({"explanations": {key: mine}}, student_id)
+    return mine if isinstance(mine, dict) and mine else None
 
 
 def _unassigned_reason(engine: dict[str, Any] | None) -> str:
@@ -407,13 +403,20 @@ def filter_entries(
     return entries
 
 
+# Above this many companies a drop-down stops helping (and a region's 5,000 names would make the
+# page grow with the round): the text search finds companies by name instead.
+MAX_COMPANY_OPTIONS = 40
+
+
 def companies_of(entries: QuerySet[RoundChallenge]) -> list[tuple[int, str]]:
-    """(id, name) of the companies behind `entries`, by name (the company filter's options)."""
-    return list(
+    """(id, name) of the companies behind `entries`, by name (the company filter's options);
+    empty when there are more than MAX_COMPANY_OPTIONS of them."""
+    companies = list(
         Organisation.objects.filter(pk__in=entries.values("offer__owner_id"))
         .order_by("name")
-        .values_list("pk", "name")
+        .values_list("pk", "name")[: MAX_COMPANY_OPTIONS + 1]
     )
+    return companies if len(companies) <= MAX_COMPANY_OPTIONS else []
 
 
 @dataclass(frozen=True)

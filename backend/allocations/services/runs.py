@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from backend.allocations.models import (
     AssignmentSource,
     Phase,
     RunMode,
+    RunPlacement,
     RunStatus,
 )
 from backend.allocations.selectors.access import require_round_manager
@@ -218,6 +219,9 @@ def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bo
     except Exception as exc:  # the run must never stay 'running' forever
         logger.exception("allocation run %s failed", run_id)
         _fail(run_id, _("Onverwachte fout: %(error)r") % {"error": exc}, timezone.now(), now)
+    else:
+        # After the commit, outside the run's try: the run is stored whatever this does.
+        analyze_tables(Assignment, RunPlacement)
     return True
 
 
@@ -364,8 +368,8 @@ def _store(
         problem_hash=solved.problem_hash,
         result=solved.result,
         metrics=solved.metrics,
-        finished_at=now,
     )
+    store_placements(run.pk, solved.result)
     _apply_to_round(allocation_round, run, now)
     record_event(
         allocation_round=allocation_round,
@@ -377,6 +381,104 @@ def _store(
         assigned=solved.metrics.get("assigned"),
         unassigned=solved.metrics.get("unassigned"),
     )
+    # Finished when everything is stored (not when solving ended): started_at → finished_at is
+    # the whole run as the coordinator waits for it.
+    AllocationRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+
+
+_PLACEMENT_COLUMNS = "run_id, student_id, offer_id, rank, locked, reason, explanation"
+# As _INSERT_FROM_JSON: one INSERT … SELECT over a JSON array; parameters: run id, the rows.
+_PLACEMENTS_FROM_JSON = {
+    "sqlite": (
+        "INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
+        "json_extract(value, '$.o'), json_extract(value, '$.r'), json_extract(value, '$.l'), "
+        "json_extract(value, '$.w'), json(json_extract(value, '$.e')) FROM json_each(%s)"
+    ),
+    "postgresql": (
+        "INSERT INTO {table} ({columns}) SELECT %s, x.s, x.o, x.r, x.l, x.w, x.e "
+        "FROM jsonb_to_recordset(%s::jsonb) "
+        "AS x(s bigint, o bigint, r smallint, l boolean, w varchar(30), e jsonb)"
+    ),
+}
+_PLACEMENT_BATCH = 2000
+
+
+def store_placements(run_id: int, result: dict[str, Any]) -> None:
+    """One RunPlacement row per student of a run's result, so pages read one student's
+    explanation or compare runs without loading the result document. ONE statement on SQLite
+    and PostgreSQL (like insert_assignments: the queries of a run do not grow with its
+    students); other databases get bulk_create in batches."""
+    placements = engine_adapter.placements_of(result)
+    if not placements:
+        return
+    sql = _PLACEMENTS_FROM_JSON.get(connection.vendor)
+    if sql is None:
+        RunPlacement.objects.bulk_create(
+            (
+                RunPlacement(
+                    run_id=run_id,
+                    student_id=p.student_id,
+                    offer_id=p.offer_id,
+                    rank=p.rank,
+                    locked=p.locked,
+                    reason=p.reason,
+                    explanation=p.explanation,
+                )
+                for p in placements
+            ),
+            batch_size=_PLACEMENT_BATCH,
+        )
+        return
+    statement = sql.format(table=RunPlacement._meta.db_table, columns=_PLACEMENT_COLUMNS)
+    rows = [
+        json.dumps(
+            {
+                "s": p.student_id,
+                "o": p.offer_id,
+                "r": p.rank,
+                "l": p.locked,
+                "w": p.reason,
+                "e": p.explanation,
+            },
+            separators=(",", ":"),
+        )
+        for p in placements
+    ]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, _PAYLOAD_LIMIT):
+            cursor.execute(statement, [run_id, "[" + ",".join(chunk) + "]"])
+
+
+# PostgreSQL refuses a jsonb array over 256 MB (its binary form); at 100,000 students the
+# placements with their explanations pass that, so they go in statements of at most ~32 MB of
+# JSON each (one statement up to ~70,000 students with typical explanations).
+_PAYLOAD_LIMIT = 32 * 1024 * 1024
+
+
+def _chunks(rows: list[str], limit: int) -> Iterable[list[str]]:
+    """`rows` in consecutive lists of at most `limit` characters (at least one row each)."""
+    chunk: list[str] = []
+    size = 0
+    for row in rows:
+        if chunk and size + len(row) > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(row)
+        size += len(row) + 1
+    if chunk:
+        yield chunk
+
+
+def analyze_tables(*models: type[Model]) -> None:
+    """Refresh PostgreSQL's planner statistics of tables just written in bulk (10,000s of rows
+    deleted and inserted at once). Autovacuum catches up only later; until then the planner
+    works from the old row counts and may pick a sequential scan or a bad join order for the
+    very next page view of the round. SQLite's planner needs no such refresh: a no-op there."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _current_locks(allocation_round: AllocationRound) -> set[tuple[int, int]]:
@@ -398,19 +500,27 @@ def allocation_run_apply(
     require_phase(allocation_round, *RUNNABLE_PHASES)
     if not run.succeeded or run.round_id != allocation_round.pk:
         raise Conflict(_("Alleen een geslaagde run van deze ronde kan worden toegepast."))
+    # The run's placements, not its stored result: a locked student is placed where the lock
+    # put them, so the locked placements are the locks the run was made with.
+    placed = list(
+        RunPlacement.objects.filter(run_id=run.pk, offer_id__isnull=False).values_list(
+            "student_id", "offer_id", "rank", "locked"
+        )
+    )
     run_locks = {
-        (engine_adapter.pk_of(lock["student"]), engine_adapter.pk_of(lock["challenge"]))
-        for lock in (run.problem or {}).get("locked", [])
+        (student, offer) for student, offer, _rank, locked in placed if locked and offer is not None
     }
     if run_locks != _current_locks(allocation_round):
         raise Conflict(
             _("Deze run is gemaakt met andere vastgezette indelingen; start een nieuwe run.")
         )
     assignments = [
-        (student, offer, rank, (student, offer) in run_locks)
-        for student, (offer, rank) in engine_adapter.result_assignments(run.result or {}).items()
+        (student, offer, rank, locked)
+        for student, offer, rank, locked in placed
+        if offer is not None
     ]
     _replace_engine_assignments(allocation_round, run.pk, assignments, now)
+    transaction.on_commit(lambda: analyze_tables(Assignment))
     allocation_round.applied_run = run
     allocation_round.save(update_fields=["applied_run", "updated_at"])
     record_event(

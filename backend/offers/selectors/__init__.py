@@ -7,10 +7,17 @@ from backend.offers.selectors.certificates import (
     offer_certificate_violations,
 )
 from backend.offers.selectors.coverage import (
+    COVERAGE_TOP,
     CoverageReport,
     CoverageRow,
+    CoverageSummary,
     CoveringOffer,
+    KerntaakCoverage,
+    WerkprocesCoverage,
     coverage_for_kwalificatie,
+    coverage_summary,
+    coverage_werkproces,
+    covering_challenges,
 )
 from backend.offers.selectors.curation import (
     curation_programmes,
@@ -29,25 +36,35 @@ from backend.offers.selectors.status import (
     review_due,
 )
 from backend.offers.selectors.visibility import (
+    REVIEW_QUEUE_STATUSES,
     company_contact_ids,
     offer_target_school_ids,
     offers_visible_to,
+    review_queue_filtered,
     review_queue_for,
     school_staff_ids,
     submitted_to_schools,
 )
 
 __all__ = [
+    "COVERAGE_TOP",
     "POLICY_SUBJECT_BY_KIND",
     "REJECTION_VISIBLE_DAYS",
     "REVIEW_EXPECTED_DAYS",
+    "REVIEW_QUEUE_STATUSES",
     "CertificateViolation",
     "CoverageReport",
     "CoverageRow",
+    "CoverageSummary",
     "CoveringOffer",
+    "KerntaakCoverage",
     "StatusSummary",
+    "WerkprocesCoverage",
     "company_contact_ids",
     "coverage_for_kwalificatie",
+    "coverage_summary",
+    "coverage_werkproces",
+    "covering_challenges",
     "curation_programmes",
     "offer_certificate_violations",
     "offer_mapping",
@@ -59,6 +76,7 @@ __all__ = [
     "offers_to_start",
     "offers_visible_to",
     "review_due",
+    "review_queue_filtered",
     "review_queue_for",
     "school_staff_ids",
     "submitted_to_schools",

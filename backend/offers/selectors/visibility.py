@@ -6,6 +6,7 @@ once they have been submitted; students see published and running offers open to
 programme and level at their school or consortium; nobody else sees anything.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -125,6 +126,48 @@ def review_queue_for(user: User) -> QuerySet[Offer]:
     )
     if not user.is_staff:
         offers = offers.filter(submitted_to_schools(schools))
+    return offers.order_by(F("status_changed_at").asc(nulls_first=True), "created_at", "pk")
+
+
+# What the review queue can be filtered on: waiting for the school, or back with the company.
+REVIEW_QUEUE_STATUSES: tuple[OfferStatus, ...] = (
+    *AWAITING_DECISION_STATUSES,
+    OfferStatus.CHANGES_REQUESTED,
+)
+
+
+def review_queue_filtered(
+    user: User,
+    *,
+    status: str = "",
+    kind: str = "",
+    submitted_before: dt.datetime | None = None,
+    q: str = "",
+) -> QuerySet[Offer]:
+    """The review queue filtered in SQL: one `status` of REVIEW_QUEUE_STATUSES (default: the
+    offers awaiting a decision, as `review_queue_for`), one `kind`, only offers whose status
+    changed before `submitted_before` (overdue), and `q` in the title or the company's name.
+    The expected decision date follows the status date, so the order (oldest first, undated
+    first) puts overdue offers on top. Unknown values are the caller's to refuse."""
+    schools = organisation_ids_for(user, *REVIEWING_ROLES)
+    if not user.is_authenticated or not (schools or user.is_staff):
+        return Offer.objects.none()
+    statuses = [status] if status else list(AWAITING_DECISION_STATUSES)
+    offers = (
+        Offer.objects.select_related("owner", "contact", "reviewer")
+        .prefetch_related(with_history())
+        .filter(status__in=statuses)
+    )
+    if not user.is_staff:
+        offers = offers.filter(submitted_to_schools(schools))
+    if kind:
+        offers = offers.filter(kind=kind)
+    if submitted_before is not None:
+        offers = offers.filter(
+            status__in=AWAITING_DECISION_STATUSES, status_changed_at__lt=submitted_before
+        )
+    if q := q.strip():
+        offers = offers.filter(Q(title__icontains=q) | Q(owner__name__icontains=q))
     return offers.order_by(F("status_changed_at").asc(nulls_first=True), "created_at", "pk")
 
 

@@ -14,6 +14,7 @@ from backend.allocations.models import AllocationRound, AllocationRun, Choice, P
 from backend.allocations.selectors.snapshot import challenge_records
 from backend.allocations.selectors.student import (
     ChallengeFilters,
+    companies_of,
     eligible_entries,
     filter_entries,
     result_for_student,
@@ -113,6 +114,22 @@ def test_filters_and_fit_run_in_the_database(world):
         == world.webshop
     )
     assert not filter_entries(entries, ChallengeFilters(fits_only=True)).exists()
+
+
+def test_the_company_filter_gives_way_to_the_search_when_there_are_many_companies(
+    world, monkeypatch
+):
+    me, _ids = _open_ids(world, world.cast.sanne)
+    entries = eligible_entries([world.round], me)
+    companies = companies_of(entries)
+    assert len(companies) >= 2
+    assert [name for _pk, name in companies] == sorted(name for _pk, name in companies)
+
+    # A region's thousands of companies would make the page grow with the round.
+    monkeypatch.setattr(
+        "backend.allocations.selectors.student.MAX_COMPANY_OPTIONS", len(companies) - 1
+    )
+    assert companies_of(entries) == []
 
 
 def test_a_choice_is_added_at_the_end_and_removed_with_the_rest_moving_up(world):

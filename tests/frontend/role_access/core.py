@@ -100,4 +100,7 @@ PAGES = {
     "frontend:offer-unmap": Page(STAFF, kwargs=_mapping),
     "frontend:offer-agreement": Page(COORDINATOR, kwargs=_offer),
     "frontend:coverage": Page(STAFF),
+    "frontend:coverage-werkproces": Page(
+        STAFF, kwargs=lambda cast: {"pk": cast.ict_niveau2.werkprocessen().first().pk}
+    ),
 }
