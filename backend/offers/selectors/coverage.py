@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -35,10 +36,10 @@ class CoverageRow:
         return Coverage.PARTIAL if kinds else None
 
 
-@dataclass
-class CoverageReport:
-    kwalificatie: Kwalificatie
-    rows: list[CoverageRow]
+class _CoverageBuckets:
+    """The werkprocessen of a report by how well they are covered (`rows` from the report)."""
+
+    rows: Any  # a field of CoverageReport, a property of CoverageSummary
 
     @property
     def uncovered(self) -> list[Werkproces]:
@@ -51,6 +52,12 @@ class CoverageReport:
     @property
     def fully_covered(self) -> list[Werkproces]:
         return [row.werkproces for row in self.rows if row.coverage == Coverage.FULL]
+
+
+@dataclass
+class CoverageReport(_CoverageBuckets):
+    kwalificatie: Kwalificatie
+    rows: list[CoverageRow]
 
 
 def _ids(schools: Iterable[int | Organisation]) -> set[int]:
@@ -132,7 +139,7 @@ class KerntaakCoverage:
 
 
 @dataclass
-class CoverageSummary:
+class CoverageSummary(_CoverageBuckets):
     """Per kerntaak and werkproces: how many live challenges cover it and the first
     COVERAGE_TOP of them by title. Its size depends on the dossier, not on the challenges."""
 
@@ -142,18 +149,6 @@ class CoverageSummary:
     @property
     def rows(self) -> list[WerkprocesCoverage]:
         return [row for kerntaak in self.kerntaken for row in kerntaak.rows]
-
-    @property
-    def uncovered(self) -> list[Werkproces]:
-        return [row.werkproces for row in self.rows if row.coverage is None]
-
-    @property
-    def partially_covered(self) -> list[Werkproces]:
-        return [row.werkproces for row in self.rows if row.coverage == Coverage.PARTIAL]
-
-    @property
-    def fully_covered(self) -> list[Werkproces]:
-        return [row.werkproces for row in self.rows if row.coverage == Coverage.FULL]
 
 
 def _covering_mappings(
