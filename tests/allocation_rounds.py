@@ -12,8 +12,8 @@ from tests.factories import OfferFactory
 FUTURE = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
-def make_round(cast, *, phase=Phase.CHOOSING):
-    """Vista's round with two published challenges (Webshop: 1 place, App: 2 places)."""
+def make_round(cast, *, phase=Phase.CHOOSING, app_places=2):
+    """Vista's round with two published challenges (Webshop: 1 place, App: `app_places`)."""
     webshop = OfferFactory(
         owner=cast.bakkerij,
         contact=cast.jan,
@@ -27,7 +27,7 @@ def make_round(cast, *, phase=Phase.CHOOSING):
         contact=cast.eva,
         title="App voor Pixelfabriek",
         status=OfferStatus.PUBLISHED,
-        max_students=2,
+        max_students=app_places,
         schools=[cast.vista],
     )
     allocation_round = services.allocation_round_create(

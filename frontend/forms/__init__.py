@@ -55,6 +55,9 @@ class KoppelModelForm(KoppelFormMixin, ModelForm):
 
 
 def apply_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """A service's refusal on the form: each message on the field it names; a message about
+    something that is not a field of this form (the expert, the booking) goes on top of the form
+    as it is, never prefixed with the service's name for it ("expert: …")."""
     fields = (error.extra or {}).get("fields") or {}
     placed = False
     for name, messages in fields.items():
@@ -62,7 +65,7 @@ def apply_application_error(form: forms.BaseForm, error: ApplicationError) -> No
             messages = [messages]
         target = name if name in form.fields else None
         for message in messages:
-            form.add_error(target, str(message) if target else f"{name}: {message}")
+            form.add_error(target, str(message))
             placed = True
     if not placed:
         form.add_error(None, error.message)

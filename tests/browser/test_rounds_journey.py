@@ -2,7 +2,6 @@
 coordinator closes the choices, starts a run and watches the progress bar move, publishes, and a
 student reads their assignment and the explanation."""
 
-import datetime as dt
 import re
 import threading
 import time
@@ -21,10 +20,9 @@ from backend.allocations.models import (
     RoundChallenge,
 )
 from backend.allocations.selectors.access import round_enrolments
-from backend.offers.models import OfferStatus
-from tests.allocation_rounds import FUTURE, make_round
+from tests.allocation_rounds import make_round
 from tests.browser.journeys import confirm_action, journey_shots
-from tests.factories import OfferFactory, student
+from tests.factories import student
 
 pytestmark = pytest.mark.browser
 
@@ -186,36 +184,8 @@ def test_the_numbers_on_the_round_page_are_the_database_after_a_run_an_override_
     App. The coordinator closes the choices (asked first), runs, moves the Webshop student to
     the App, cannot replace that with a new run without being asked, publishes (asked first);
     Sanne reads her placement and why; Pixelfabriek sees its team by first name only."""
-    webshop = OfferFactory(
-        owner=cast.bakkerij,
-        contact=cast.jan,
-        title="Webshop voor Bakkerij Jansen",
-        status=OfferStatus.PUBLISHED,
-        max_students=1,
-        schools=[cast.vista],
-    )
-    app = OfferFactory(
-        owner=cast.pixel,
-        contact=cast.eva,
-        title="App voor Pixelfabriek",
-        status=OfferStatus.PUBLISHED,
-        max_students=3,
-        schools=[cast.vista],
-    )
-    allocation_round = services.allocation_round_create(
-        actor=cast.bos,
-        name="Blok 4",
-        school=cast.vista,
-        challenges=[webshop, app],
-        min_choices=1,
-        max_choices=2,
-        choices_close_at=FUTURE,
-        objections_close_at=FUTURE + dt.timedelta(days=14),
-        now=timezone.now(),
-    )
-    services.allocation_round_open_choosing(
-        allocation_round=allocation_round, actor=cast.bos, now=timezone.now()
-    )
+    allocation_round = make_round(cast, app_places=3)
+    webshop, app = allocation_round.webshop, allocation_round.app
     lotte = student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name="Lotte")
     daan = student(school=cast.vista, kwalificatie=cast.ict_niveau2, first_name="Daan")
     for person, ranked in ((cast.sanne, [webshop, app]), (lotte, [webshop, app]), (daan, [app])):

@@ -30,7 +30,7 @@ from backend.allocations.selectors.access import (
 from backend.allocations.selectors.review import (
     runs_compare,
     runs_for_round,
-    succeeded_runs_with_data,
+    succeeded_runs_by_id,
 )
 from backend.core.errors import ApplicationError, Conflict
 
@@ -140,7 +140,7 @@ class RunCompareApi(APIView):
             a_id, b_id = int(request.query_params["a"]), int(request.query_params["b"])
         except (KeyError, ValueError) as exc:
             raise ApplicationError(_("Geef twee runs op: ?a=<id>&b=<id>.")) from exc
-        runs = succeeded_runs_with_data(allocation_round, [a_id, b_id])
+        runs = succeeded_runs_by_id(allocation_round, [a_id, b_id])
         if a_id not in runs or b_id not in runs:
             raise ApplicationError(_("Kies twee geslaagde runs van deze ronde."))
         return Response(CompareOutputSerializer(runs_compare(runs[a_id], runs[b_id])).data)

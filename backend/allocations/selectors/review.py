@@ -95,12 +95,9 @@ def succeeded_runs_for_round(allocation_round: AllocationRound) -> list[Allocati
     return list(runs_for_round(allocation_round).filter(status=RunStatus.SUCCEEDED))
 
 
-def run_of_round(
-    allocation_round: AllocationRound, run_id: int, *, with_data: bool = False
-) -> AllocationRun | None:
+def run_of_round(allocation_round: AllocationRound, run_id: int) -> AllocationRun | None:
     """A run of this round, else None, always without its (large) problem and result: applying
-    and comparing runs read its RunPlacement rows. `with_data` is accepted for older callers and
-    changes nothing."""
+    and comparing runs read its RunPlacement rows."""
     return runs_for_round(allocation_round).filter(pk=run_id).first()
 
 
@@ -477,7 +474,7 @@ def round_events(allocation_round: AllocationRound) -> QuerySet[RoundEvent]:
     )
 
 
-def succeeded_runs_with_data(
+def succeeded_runs_by_id(
     allocation_round: AllocationRound, run_ids: list[int]
 ) -> dict[int, AllocationRun]:
     """{run id: run} for those of `run_ids` that succeeded in this round (to compare them: their

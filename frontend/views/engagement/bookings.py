@@ -29,7 +29,8 @@ from backend.engagement.selectors.bookings import (
     booking_transitions,
     bookings_visible_to,
 )
-from frontend.views.engagement.common import SignedInRequest, T, apply_service_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import SignedInRequest, T, require
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -165,7 +166,7 @@ def booking_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
             except PermissionDenied as error:
                 raise DjangoPermissionDenied(error.message) from None
             except ApplicationError as error:
-                apply_service_error(form, error)
+                apply_application_error(form, error)
             else:
                 messages.success(request, str(BOOKING_DONE[action]))
                 return redirect("frontend:engagement-booking-detail", pk=booking.pk)

@@ -24,8 +24,8 @@ from backend.engagement.selectors.expert_certificates import (
 from backend.engagement.selectors.experts import experts_managed_by, guest_teacher_requirements
 from backend.engagement.services import expert_certificate_register
 from backend.organisations.services import certificate_verify
-from frontend.forms import KoppelForm
-from frontend.views.engagement.common import SignedInRequest, T, apply_service_error, require
+from frontend.forms import KoppelForm, apply_application_error
+from frontend.views.engagement.common import SignedInRequest, T, require
 
 if TYPE_CHECKING:
     from backend.engagement.models import ExpertProfile
@@ -66,7 +66,7 @@ def expert_certificates_page(request: SignedInRequest, pk: int) -> HttpResponse:
                 actor=request.user, expert=expert, now=timezone.now(), **form.cleaned_data
             )
         except ApplicationError as error:
-            apply_service_error(form, error)
+            apply_application_error(form, error)
         else:
             messages.success(
                 request,

@@ -39,7 +39,8 @@ from backend.engagement.selectors.events import (
     events_visible_to,
 )
 from backend.organisations.selectors import acting_company
-from frontend.views.engagement.common import SignedInRequest, T, apply_service_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import SignedInRequest, T, require
 
 if TYPE_CHECKING:
     from backend.engagement.models import Event, EventTable
@@ -91,7 +92,7 @@ def _event_create(request: SignedInRequest, form: EventForm) -> "Event | None":
             slot_minutes=d["slot_minutes"],
         )
     except ApplicationError as error:
-        apply_service_error(form, error)
+        apply_application_error(form, error)
         return None
 
 
@@ -148,7 +149,7 @@ def _register_table(
             actor=request.user, event=event, company=company, now=now, **form.cleaned_data
         )
     except ApplicationError as error:
-        apply_service_error(form, error)
+        apply_application_error(form, error)
         return False
     messages.success(request, _("Jullie tafel is aangemeld."))
     return True

@@ -37,7 +37,8 @@ from backend.engagement.selectors.experts import (
     policy_badges_for,
 )
 from backend.organisations.selectors import acting_company
-from frontend.views.engagement.common import SignedInRequest, T, apply_service_error, require
+from frontend.forms import apply_application_error
+from frontend.views.engagement.common import SignedInRequest, T, require
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
@@ -161,7 +162,7 @@ def _request_booking(
     except ApplicationError as error:
         # "expert" is not a field of the page: its message (the school's certificate policy,
         # the expert no longer visible) goes on top of the form, in plain words.
-        apply_service_error(form, error)
+        apply_application_error(form, error)
         return None
 
 
@@ -350,7 +351,7 @@ def _save_profile(
                 data=form.data_for_service(),
             )
     except ApplicationError as error:
-        apply_service_error(form, error)
+        apply_application_error(form, error)
         return False
     return True
 

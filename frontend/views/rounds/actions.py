@@ -126,7 +126,7 @@ def run_start(request: HttpRequest, round_id: int) -> HttpResponse:
 def run_action(request: HttpRequest, round_id: int, run_id: int, action: str) -> HttpResponse:
     user = signed_in_user(request)
     allocation_round = access.get_round_for_manager(user, round_id)
-    run = run_of_round(allocation_round, run_id, with_data=True)
+    run = run_of_round(allocation_round, run_id)
     if run is None:
         raise Http404
     run.round = allocation_round

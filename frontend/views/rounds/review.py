@@ -15,7 +15,6 @@ from backend.allocations.selectors.review import (
     EXPORT_ORDER,
     assignments_csv,
     objections_for_round,
-    run_of_round,
     runs_compare,
     succeeded_runs_for_round,
     unassigned_with_room,
@@ -25,7 +24,7 @@ from frontend.views.access import role_required
 from frontend.views.rounds.common import domain_errors
 
 if TYPE_CHECKING:
-    from backend.allocations.models import AllocationRound, AllocationRun
+    from backend.allocations.models import AllocationRun
 
 COMPARED_METRICS = (
     ("assigned", gettext_lazy("ingedeeld")),
@@ -53,12 +52,6 @@ def _runs_to_compare(
     return a, b
 
 
-def _with_data(allocation_round: "AllocationRound", run: "AllocationRun") -> "AllocationRun":
-    full = run_of_round(allocation_round, run.pk, with_data=True)
-    assert full is not None  # listed among the round's runs a moment ago
-    return full
-
-
 @role_required(*SCHOOL_STAFF_ROLES)
 @domain_errors
 def round_compare(request: HttpRequest, round_id: int) -> HttpResponse:
@@ -67,7 +60,6 @@ def round_compare(request: HttpRequest, round_id: int) -> HttpResponse:
     a, b = _runs_to_compare(request, succeeded)
     comparison: dict[str, Any] | None = None
     if a and b:
-        a, b = _with_data(allocation_round, a), _with_data(allocation_round, b)
         comparison = runs_compare(a, b)
     rows = (
         [

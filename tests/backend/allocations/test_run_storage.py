@@ -25,7 +25,7 @@ from backend.allocations.selectors.review import (
     assignments_csv,
     run_of_round,
     runs_compare,
-    succeeded_runs_with_data,
+    succeeded_runs_by_id,
 )
 from backend.allocations.selectors.student import stored_explanation
 from backend.allocations.services import runs as run_services
@@ -154,7 +154,7 @@ def test_comparing_runs_reads_placements_not_results(world):
     optimal = to_review(world)
     stable = start_and_run(world, mode="stable", seed=4)
     with CaptureQueriesContext(connection) as queries:
-        runs = succeeded_runs_with_data(world.round, [optimal.pk, stable.pk])
+        runs = succeeded_runs_by_id(world.round, [optimal.pk, stable.pk])
         comparison = runs_compare(runs[optimal.pk], runs[stable.pk])
     assert reads_documents(queries) == []
     a = engine_adapter.result_assignments(optimal.result)
@@ -196,7 +196,7 @@ def test_the_export_reads_reasons_from_placements(world):
 
 def test_run_of_round_never_loads_the_documents(world):
     run = to_review(world)
-    found = run_of_round(world.round, run.pk, with_data=True)
+    found = run_of_round(world.round, run.pk)
     assert found.get_deferred_fields() >= {"problem", "result"}
 
 
