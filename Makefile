@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test fuzz install migrate messages lint format check bench bench-web serve clean
+.PHONY: demo test fuzz install migrate messages lint format check bench bench-web bench-load serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ demo: migrate
 
 serve: migrate
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make sso-provider: a local OpenID Connect provider on 127.0.0.1:8001 playing SURFconext for the
+## demo schools (tests/sso_provider/; users in demo_users.json, password koppel-demo-2026). Prints
+## the variables to start Koppel against it (`make demo` in a second terminal); docs/sso.md.
+.PHONY: sso-provider
+sso-provider: install
+	$(PY) -m tests.sso_provider.serve --host 127.0.0.1 --port 8001 --client-secret koppel-demo-sso \
+		--users tests/sso_provider/demo_users.json --print-koppel-env
 
 ## make test: the whole suite (SQLite + in-process Celery, or DATABASE_URL / CELERY_BROKER_URL)
 test: install
@@ -79,6 +87,19 @@ bench: install
 BENCH_SIZES ?= demo,10000,100000
 bench-web: install
 	$(PY) -m bench.web --sizes $(BENCH_SIZES)
+	$(PY) -m bench.region_run --students 100000
+
+## make bench-load: the choice deadline under load (bench/load/, docs/performance.md). Builds its
+## own database koppel_bench_load (100,000 students), serves it with gunicorn (3 workers, DEBUG
+## off, collected static), runs locust headless (20 users, 75 s: students browse and save their
+## choices, coordinators watch the round page) and checks that saving choices stays under 1 s
+## (p95) with no errors. Installs locust (the "load" extra) on first use. Needs PostgreSQL.
+## More options: make bench-load LOAD_ARGS="--existing koppel_bench_load --run-time 90s".
+LOAD_ARGS ?=
+bench-load: install
+	$(PY) -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('locust') is None)" \
+		|| $(PY) -m pip install --quiet -e ".[load]"
+	$(PY) -m bench.load.run $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-bench-matching db.sqlite3 staticfiles bench/results

@@ -109,7 +109,13 @@ def nav_items_for(user: "User | AnonymousUser", current_path: str = "") -> list[
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_role_label": ""}
+        return {"nav_items": [], "nav_role_label": "", "nav_security": False}
     roles = user_roles(user)
     label = next((text for role, text in ROLE_LABELS if role in roles), "")
-    return {"nav_items": nav_items_for(user, request.path), "nav_role_label": label}
+    return {
+        "nav_items": nav_items_for(user, request.path),
+        "nav_role_label": label,
+        # The two-factor page, next to the name rather than in the role menus: school staff
+        # may be asked for a second factor (backend.two_factor.policy), anyone may set one up.
+        "nav_security": bool(roles & STAFF) or user.is_staff,
+    }

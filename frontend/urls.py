@@ -1,6 +1,14 @@
 """The web app's URLs, one module per area so each area can grow on its own."""
 
-from frontend import urls_agreements, urls_core, urls_engagement, urls_governance, urls_rounds
+from frontend import (
+    urls_agreements,
+    urls_core,
+    urls_engagement,
+    urls_governance,
+    urls_rounds,
+    urls_sso,
+    urls_two_factor,
+)
 
 app_name = "frontend"
 
@@ -10,4 +18,6 @@ urlpatterns = [
     *urls_agreements.urlpatterns,
     *urls_engagement.urlpatterns,
     *urls_governance.urlpatterns,
+    *urls_sso.urlpatterns,
+    *urls_two_factor.urlpatterns,
 ]

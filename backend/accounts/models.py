@@ -2,7 +2,8 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
@@ -58,7 +59,20 @@ class User(AbstractUser):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
         # Student lists sort by name (enrolments_visible_to): without it, a sort of every user.
-        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="user_name_order")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="user_name_order"),
+            # The teammate search: names starting with what the student typed, any case, walked
+            # in order so a page of results stops after a few rows (docs/performance.md).
+            models.Index(
+                Upper("first_name"), Upper("last_name"), F("id"), name="user_first_name_search"
+            ),
+            models.Index(
+                Upper("last_name"), Upper("first_name"), F("id"), name="user_last_name_search"
+            ),
+            # The few who left: a round's participant count subtracts them from an index-only
+            # count of the enrolments instead of joining every enrolment to its user.
+            models.Index(fields=["id"], condition=Q(left_at__isnull=False), name="user_left"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -149,6 +163,12 @@ class StudentEnrolment(TimeStampedModel):
     class Meta:
         verbose_name = _("inschrijving")
         verbose_name_plural = _("inschrijvingen")
+        # The teammate search by class: one school's class, not the whole school.
+        indexes = [
+            models.Index(F("school"), Upper("class_code"), name="enrolment_school_class"),
+            # A round's participants (schools, programmes, cohorts): counted index-only.
+            models.Index(fields=["school", "kwalificatie", "cohort"], name="enrolment_round_scope"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "student_number"], name="enrolment_student_number_per_school"

@@ -46,3 +46,6 @@ CARE_NOTES_READER_ROLES: tuple[Role, ...] = (
 STUDENT_COACH_ROLES: tuple[Role, ...] = (Role.COACH, Role.TEACHER)
 # School staff told that an allocation round's result is published: its teachers and coaches.
 ROUND_RESULT_STAFF_ROLES: tuple[Role, ...] = (Role.TEACHER, Role.COACH)
+# School roles that sign in with two factors when their school requires it (backend.two_factor;
+# Koppel staff always do): the people who see and change the data of a whole school.
+SECOND_FACTOR_ROLES: tuple[Role, ...] = COORDINATING_ROLES

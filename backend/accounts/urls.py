@@ -4,8 +4,8 @@ from backend.accounts import apis
 
 # Mounted under /api/auth/. The endpoints there that involve an organisation are routed by
 # backend.organisations.urls.auth_urlpatterns under the same prefix.
+# POST token/ is served by backend.two_factor (it asks for a second factor where needed).
 urlpatterns = [
-    path("token/", apis.TokenApi.as_view(), name="auth-token"),
     path("logout/", apis.LogoutApi.as_view(), name="auth-logout"),
     path("password-reset/", apis.PasswordResetRequestApi.as_view(), name="password-reset"),
     path(

@@ -7,12 +7,16 @@ challenges "c<offer pk>", hosts "h<organisation pk>", schools "o<organisation pk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
 import matching
 from matching import rule_details, rule_failure
+from matching.serialize import canonical_json, result_json_chunks
 
 ProblemError = matching.ProblemError
 
@@ -70,15 +74,23 @@ class Snapshot:
     locked: tuple[tuple[int, int], ...] = ()  # (user id, offer id)
 
 
-def _student(record: StudentRecord) -> matching.Student:
+def _sorted_set(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+def _student(
+    record: StudentRecord,
+    key: Callable[[int], str] = challenge_key,
+    codes: Callable[[tuple[str, ...]], tuple[str, ...]] = _sorted_set,
+) -> matching.Student:
     return matching.Student(
         id=student_key(record.user_id),
         level=record.level,
         programme=record.programme,
         school=school_key(record.school_id),
-        certificates=tuple(sorted(set(record.certificates))),
-        open_goals=tuple(sorted(set(record.open_goals))),
-        preferences=tuple(challenge_key(offer_id) for offer_id in record.preferences),
+        certificates=codes(record.certificates),
+        open_goals=codes(record.open_goals),
+        preferences=tuple(map(key, record.preferences)),
     )
 
 
@@ -96,12 +108,43 @@ def _challenge(record: ChallengeRecord) -> matching.Challenge:
     )
 
 
+def _interned_challenge_keys() -> Callable[[int], str]:
+    """challenge_key, one string per offer: a round's 750,000 choices name 10,000 offers, so
+    the problem holds 10,000 key strings instead of 750,000 copies."""
+    keys: dict[int, str] = {}
+
+    def key(offer_id: int) -> str:
+        found = keys.get(offer_id)
+        if found is None:
+            found = keys[offer_id] = challenge_key(offer_id)
+        return found
+
+    return key
+
+
+def _shared_sorted_sets() -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """_sorted_set, one tuple per distinct input: the students of one kwalificatie mostly have
+    the same open werkproces codes (and certificates), so they share one sorted tuple."""
+    found: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def codes(values: tuple[str, ...]) -> tuple[str, ...]:
+        result = found.get(values)
+        if result is None:
+            result = found[values] = _sorted_set(values)
+        return result
+
+    return codes
+
+
 def build_problem(
     snapshot: Snapshot, *, mode: str, seed: int, coverage_weight: float
 ) -> matching.Problem:
     host_ids = sorted({record.host_id for record in snapshot.challenges})
+    key, codes = _interned_challenge_keys(), _shared_sorted_sets()
     return matching.Problem(
-        students=tuple(_student(s) for s in sorted(snapshot.students, key=lambda s: s.user_id)),
+        students=tuple(
+            _student(s, key, codes) for s in sorted(snapshot.students, key=lambda s: s.user_id)
+        ),
         challenges=tuple(
             _challenge(c) for c in sorted(snapshot.challenges, key=lambda c: c.offer_id)
         ),
@@ -110,44 +153,73 @@ def build_problem(
             for pk in host_ids
         ),
         locked=tuple(
-            matching.Lock(student=student_key(user), challenge=challenge_key(offer))
+            matching.Lock(student=student_key(user), challenge=key(offer))
             for user, offer in sorted(snapshot.locked)
         ),
         options=matching.Options(mode=mode, seed=seed, coverage_weight=coverage_weight),
     )
 
 
+# One RunPlacement row: (user id, offer id or None, rank or None, locked, reason, explanation as
+# JSON text: explanation_of's document).
+PlacementRow = tuple[int, int | None, int | None, bool, str, str]
+
+
 @dataclass(frozen=True)
 class Solved:
-    """What the backend stores from a solve."""
+    """What the backend stores from a solve, ready to write.
 
-    problem: dict[str, Any]
+    Each document is encoded once, straight from the engine's objects, and compressed at once
+    (`compress`: CompressedJSONField's bytes), so neither its dict nor its JSON text outlives
+    the solve. The per-student rows are produced while they are written (`placements()`)."""
+
+    problem: bytes  # compressed koppel-allocation/1 document (the canonical JSON that is hashed)
     problem_hash: str
-    result: dict[str, Any]
+    result: bytes  # compressed koppel-allocation-result/1 document
     metrics: dict[str, Any]
     # (user id, offer id, rank or None, locked)
     assignments: tuple[tuple[int, int, int | None, bool], ...]
+    _result: matching.Result = field(repr=False)
+
+    def placements(self) -> Iterator[PlacementRow]:
+        """One row per student of the result, by user id, the explanation as JSON text."""
+        return placement_rows(self._result)
+
+
+def problem_of(
+    snapshot: Snapshot, *, mode: str, seed: int, coverage_weight: float
+) -> matching.Problem:
+    """The engine's problem for a snapshot. Call it so that the snapshot is garbage once this
+    returns (`problem_of(round_snapshot(...), ...)`): at 100,000 students it is ~150 MB."""
+    return build_problem(snapshot, mode=mode, seed=seed, coverage_weight=coverage_weight)
 
 
 def solve(
-    snapshot: Snapshot,
+    problem: matching.Problem,
     *,
-    mode: str,
-    seed: int,
-    coverage_weight: float,
+    compress: Callable[[str | Iterable[str]], bytes],
     progress: Callable[[str, int], None] | None = None,
 ) -> Solved:
-    """Solve a snapshot. Raises ProblemError (with `.record`) for an invalid problem."""
-    problem = build_problem(snapshot, mode=mode, seed=seed, coverage_weight=coverage_weight)
+    """Solve a problem (`problem_of`). Raises ProblemError (with `.record`) for an invalid
+    problem. `compress` turns a document's JSON text (whole, or in consecutive pieces) into the
+    bytes to store."""
+    # The problem is encoded before solving, while the engine holds nothing else: its canonical
+    # text is what problem_hash hashes, built once, hashed and stored.
+    text = canonical_json(matching.problem_to_dict(problem))
+    problem_hash = hashlib.sha256(text.encode()).hexdigest()
+    problem_bytes = compress(text)
+    del text
     result = matching.solve(problem, progress=progress)
     return Solved(
-        problem=matching.problem_to_dict(problem),
-        problem_hash=matching.problem_hash(problem),
-        result=matching.result_to_dict(result),
+        problem=problem_bytes,
+        problem_hash=problem_hash,
+        # Compressed as it is written: the result's JSON text never exists whole (70 MB).
+        result=compress(result_json_chunks(result)),
         metrics=result.metrics.as_dict(),
         assignments=tuple(
             (pk_of(a.student), pk_of(a.challenge), a.rank, a.locked) for a in result.assignments
         ),
+        _result=result,
     )
 
 
@@ -180,21 +252,15 @@ def explanation_of(result: Mapping[str, Any], user_id: int) -> dict[str, Any] | 
     explanation = (result.get("explanations") or {}).get(student_key(user_id))
     if explanation is None:
         return None
-    passed = []
-    for item in explanation.get("passed_over", []):
-        details = dict(item.get("details") or {})
-        if "host" in details and isinstance(details["host"], str):
-            details["host"] = pk_of(details["host"])
-        if details.get("rule") == "school":
-            details["required"] = [pk_of(key) for key in details.get("required", [])]
-        passed.append(
-            {
-                "offer_id": pk_of(item["challenge"]),
-                "rank": item["rank"],
-                "reason": item["reason"],
-                "details": details,
-            }
-        )
+    passed = [
+        {
+            "offer_id": pk_of(item["challenge"]),
+            "rank": item["rank"],
+            "reason": item["reason"],
+            "details": _pk_details(item.get("details") or {}),
+        }
+        for item in explanation.get("passed_over", [])
+    ]
     challenge = explanation.get("challenge")
     return {
         "offer_id": pk_of(challenge) if challenge else None,
@@ -217,43 +283,63 @@ def result_assignments(result: Mapping[str, Any]) -> dict[int, tuple[int, int | 
     }
 
 
-@dataclass(frozen=True)
-class Placement:
-    """One student's outcome in a stored result (a RunPlacement row)."""
-
-    student_id: int
-    offer_id: int | None
-    rank: int | None
-    locked: bool
-    reason: str  # the engine's reason for an unassigned student, else ""
-    explanation: dict[str, Any]  # explanation_of
+def _pk_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    """A passed-over choice's details with engine ids turned back into pks (explanation_of)."""
+    converted = dict(details)
+    if "host" in converted and isinstance(converted["host"], str):
+        converted["host"] = pk_of(converted["host"])
+    if converted.get("rule") == "school":
+        converted["required"] = [pk_of(key) for key in converted.get("required", [])]
+    return converted
 
 
-def placements_of(result: Mapping[str, Any]) -> list[Placement]:
-    """Every student of a stored result with their offer, rank, reason and explanation (pks),
-    by student: what `_store` writes as RunPlacement rows."""
-    placed = {
-        pk_of(item["student"]): (
-            pk_of(item["challenge"]),
-            item.get("rank"),
-            bool(item.get("locked")),
-        )
-        for item in result.get("assignments", [])
-    }
-    reasons = unassigned_reasons(result)
-    students = set(placed) | set(reasons)
-    students |= {pk_of(key) for key in result.get("explanations") or {}}
-    rows = []
-    for student_id in sorted(students):
-        offer_id, rank, locked = placed.get(student_id, (None, None, False))
-        rows.append(
-            Placement(
-                student_id=student_id,
-                offer_id=offer_id,
-                rank=rank,
-                locked=locked,
-                reason=reasons.get(student_id, ""),
-                explanation=explanation_of(result, student_id) or {},
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), check_circular=False)
+
+
+def placement_rows(result: matching.Result) -> Iterator[PlacementRow]:
+    """Every student of a result with their offer, rank, lock, reason and explanation
+    (explanation_of of the stored result, as compact JSON written by hand), by user id: what a
+    run stores as RunPlacement rows. The 100,000 students' explanations share their passed-over
+    entries (one per challenge and rank, with the same details): each is encoded once."""
+    placed = {a.student: a for a in result.assignments}
+    reasons = {u.student: u.reason for u in result.unassigned}
+    explanations = result.explanations
+    students = sorted({*placed, *reasons, *explanations}, key=pk_of)
+    passed_json: dict[int, str] = {}
+    details_json: dict[int, str] = {}
+
+    def passed(item: matching.PassedOver) -> str:
+        text = passed_json.get(id(item))
+        if text is None:
+            details = details_json.get(id(item.details))
+            if details is None:
+                details = details_json[id(item.details)] = _compact(_pk_details(item.details))
+            text = passed_json[id(item)] = (
+                f'{{"offer_id":{pk_of(item.challenge)},"rank":{item.rank},'
+                f'"reason":{_quote(item.reason)},"details":{details}}}'
             )
+        return text
+
+    for sid in students:
+        assignment = placed.get(sid)
+        explanation = explanations.get(sid)
+        if explanation is None:
+            document = "{}"
+        else:
+            challenge = explanation.challenge
+            document = (
+                f'{{"offer_id":{"null" if challenge is None else pk_of(challenge)},'
+                f'"rank":{"null" if explanation.rank is None else explanation.rank},'
+                f'"locked":{"true" if explanation.locked else "false"},'
+                f'"passed_over":[{",".join(map(passed, explanation.passed_over))}],'
+                f'"summary":{_quote(explanation.summary)}}}'
+            )
+        yield (
+            pk_of(sid),
+            None if assignment is None else pk_of(assignment.challenge),
+            None if assignment is None else assignment.rank,
+            False if assignment is None else bool(assignment.locked),
+            reasons.get(sid, ""),
+            document,
         )
-    return rows

@@ -9,6 +9,8 @@ per student per round, one active run per round, one open objection per student 
 import datetime as dt
 import gzip
 import json
+import zlib
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -238,6 +240,9 @@ class Choice(models.Model):
         ordering = ["choice_list", "position"]
         verbose_name = _("keuze")
         verbose_name_plural = _("keuzes")
+        # How many chose each challenge on a page of the round's challenges: read from the index
+        # alone, then the choice list's round (see docs/performance.md).
+        indexes = [models.Index(fields=["offer", "choice_list"], name="choice_offer_list")]
         constraints = [
             models.UniqueConstraint(
                 fields=["choice_list", "position"], name="choice_position_once"
@@ -276,10 +281,39 @@ RUN_STAGE_LABELS = {
 }
 
 
+def compress_json(text: str | Iterable[str]) -> bytes:
+    """A document's JSON text, whole or in consecutive pieces, as stored: gzip level 3 without a
+    timestamp (the same text, the same bytes: those of gzip.compress(text.encode(), 3,
+    mtime=0)). Encoded and compressed about a megabyte at a time, so a run's 70 MB result
+    never exists as a whole in UTF-8 (nor at all, when it comes in pieces)."""
+    step = 1 << 20
+    if isinstance(text, str):
+        pieces: Iterable[str] = (text[i : i + step] for i in range(0, len(text), step))
+    else:
+        pieces = _batched(text, step)
+    compressor = zlib.compressobj(3, zlib.DEFLATED, 31)  # wbits 31: a gzip header, mtime 0
+    parts = [compressor.compress(piece.encode()) for piece in pieces]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def _batched(pieces: Iterable[str], size: int) -> Iterator[str]:
+    """Consecutive pieces joined into strings of about `size` characters."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
+
+
 def compress_document(document: Any) -> bytes:
-    """A JSON document as gzip (level 3, no timestamp: the same document, the same bytes)."""
-    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return gzip.compress(text.encode(), compresslevel=3, mtime=0)
+    """A JSON document as stored: compact JSON, compress_json."""
+    return compress_json(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
 
 
 def decompress_document(data: bytes | memoryview) -> Any:
@@ -496,6 +530,8 @@ class Objection(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("bezwaar")
         verbose_name_plural = _("bezwaren")
+        # The objections page's keyset order within a round (see docs/performance.md).
+        indexes = [models.Index(fields=["round", "created_at", "id"], name="objection_round_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "student"],

@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "backend.agreements",
     "backend.engagement",
     "backend.security",
+    # Two factors for staff (backend.two_factor; docs/two-factor.md): TOTP and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "backend.two_factor",
+    "backend.sso",
     "backend.demo",
     "frontend",
 ]
@@ -67,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person who must use two factors reaches nothing else until they did.
+    "backend.two_factor.middleware.SecondFactorMiddleware",
     "backend.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,6 +107,11 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiles a query once its estimated cost passes a threshold: 20-65 ms
+    # spent before a 5 ms list query at the region size (docs/performance.md). Koppel's
+    # queries are short; JIT only pays off for long analytical scans.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -108,6 +121,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign in with the school account (backend.sso; docs/sso.md) ---------------------------
+# One OpenID Connect connection (SURFconext or eduID), read by mozilla-django-oidc. The SSO
+# backend comes after the password backend: `force_login` and password logins use the first.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "backend.sso.backend.SchoolAccountBackend",
+]
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+KOPPEL_SSO_ENABLED = env_bool("KOPPEL_SSO_ENABLED", bool(OIDC_OP_ISSUER))
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+# The provider's end_session endpoint; empty: logging out ends only the Koppel session.
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+# Only asymmetric signatures, checked against the provider's published keys (JWKS).
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str(
+    "OIDC_RP_SCOPES", "openid profile email schac_home_organization eduperson_affiliation"
+)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "frontend:sso-callback"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Seconds of clock difference with the provider accepted on an ID token's exp/iat/nbf.
+OIDC_CLOCK_LEEWAY = env_int("OIDC_CLOCK_LEEWAY", 60)
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:dashboard"
 LOGOUT_REDIRECT_URL = "frontend:login"
@@ -152,6 +193,14 @@ PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 20)
 SIGN_UP_MAX_PER_EMAIL = env_int("SIGN_UP_MAX_PER_EMAIL", 3)
 SIGN_UP_MAX_PER_ADDRESS = env_int("SIGN_UP_MAX_PER_ADDRESS", 20)
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12)
+# Two factors (backend.two_factor): wrong codes in a row before the second step locks for
+# SIGNIN_LOCK_MINUTES (doubling per lock, up to SIGNIN_LOCK_MAX_MINUTES). That lock counts per
+# person over both kinds of code, and a right password does not reset it, so django-otp's own
+# per-device back-off (which would make a person wait after a typo) is switched off.
+TWO_FACTOR_MAX_FAILURES = env_int("TWO_FACTOR_MAX_FAILURES", 5)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Koppel")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Request rates per client address of the API endpoints anyone may call (DRF rate syntax).
 PUBLIC_THROTTLE_RATES = {
     "auth-token": env_str("THROTTLE_RATE_AUTH_TOKEN", "30/min"),

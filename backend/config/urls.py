@@ -6,6 +6,7 @@ from backend.core.middleware import with_content_security_policy
 from backend.core.views import healthz, healthz_live
 from backend.engagement.urls import reliability_urlpatterns
 from backend.organisations.urls import auth_urlpatterns as organisation_auth_urlpatterns
+from backend.two_factor.urls import auth_urlpatterns as two_factor_auth_urlpatterns
 
 # Errors outside a DRF view answer JSON under /api/ (backend/core/exception_handler.py).
 handler400 = "backend.core.exception_handler.bad_request"
@@ -21,6 +22,8 @@ api_docs = with_content_security_policy(
 )(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
 
 api_patterns = [
+    # The token endpoint asks for a second factor of those who must use one (backend.two_factor).
+    path("auth/", include(two_factor_auth_urlpatterns)),
     path("auth/", include("backend.accounts.urls")),
     # The people endpoints that involve an organisation (me, invitations, students, ...).
     path("auth/", include(organisation_auth_urlpatterns)),

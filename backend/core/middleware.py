@@ -4,6 +4,7 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -52,13 +53,29 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # A view that needs another policy (the API docs) sets its own header.
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if "Cache-Control" not in response.headers and _is_personal(request):
             # Shared caches and the browser's back/forward history must not keep a copy.
             response.headers["Cache-Control"] = "private, no-store"
             patch_vary_headers(response, ["Cookie", "Authorization"])
         return response
+
+
+def content_security_policy() -> str:
+    """CONTENT_SECURITY_POLICY, with the identity provider allowed as a form target when SSO
+    logout is configured: the header's logout form posts to Koppel, which redirects to the
+    provider's end-session page, and browsers apply `form-action` to that redirect too.
+    Read per request, because the settings may change after start-up (tests)."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    logout = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
+    if not (getattr(settings, "KOPPEL_SSO_ENABLED", False) and logout):
+        return policy
+    parts = urlsplit(logout)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return policy
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return policy.replace("form-action 'self'", f"form-action 'self' {origin}")
 
 
 View = Callable[..., HttpResponse]

@@ -6,6 +6,7 @@ transaction: either the whole demo is there or nothing is. Running it again when
 loaded changes nothing. Deterministic: one `random.Random(2026)` drives every choice.
 """
 
+import base64
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -23,12 +24,17 @@ from backend.demo import (
     organisations,
     people,
     rounds,
+    sso,
 )
 from backend.demo.context import Demo, Scenario
 from backend.demo.data import scenarios
+from backend.two_factor.services import totp_device_install
 
 PASSWORD = "koppel-demo-2026"
 ADMIN_EMAIL = "admin@koppel.demo"
+# The demo superuser's authenticator secret (20 bytes; base32 in ADMIN_TOTP_SECRET for the app).
+ADMIN_TOTP_KEY = b"koppel-demo-2026-2fa"
+ADMIN_TOTP_SECRET = base64.b32encode(ADMIN_TOTP_KEY).decode()
 SEED = 2026
 # The areas that add their own demo data after the foundation, in this order.
 AREA_DEMOS = (rounds, agreements, engagement)
@@ -73,9 +79,13 @@ def load(*, now: dt.datetime) -> DemoResult:
             people.build(demo, scenario)
             built = offers.build(demo, scenario)
             evidence.build(demo, scenario, built)
-        User.objects.create_superuser(
+        admin = User.objects.create_superuser(
             email=ADMIN_EMAIL, password=PASSWORD, first_name="Koppel", last_name="Beheer"
         )
+        sso.register_domains(actor=admin, now=now)  # `make sso-provider` signs in through these
+        # Koppel staff always sign in with two factors: the superuser's authenticator secret is
+        # known and printed by load_demo.
+        totp_device_install(user=admin, key=ADMIN_TOTP_KEY, now=now)
         for area in AREA_DEMOS:
             area.load(now=now)
         areas = tuple(area.__name__ for area in AREA_DEMOS)

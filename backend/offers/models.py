@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
@@ -181,7 +182,18 @@ class Offer(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("aanbod")
         verbose_name_plural = _("aanbod")
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            # The review queue in its order (selectors.visibility.REVIEW_QUEUE_ORDER): only
+            # the offers awaiting a decision, so a page is read off the index.
+            models.Index(
+                Coalesce("status_changed_at", "created_at"),
+                "created_at",
+                "id",
+                name="offer_review_queue_order",
+                condition=Q(status__in=AWAITING_DECISION_STATUSES),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_students__lte=models.F("max_students")),
@@ -311,6 +323,9 @@ class WerkprocesMapping(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["offer", "werkproces"], name="mapping_once_per_offer")
         ]
+        # The offers mapped to a student's open werkprocessen (the fit on the student's
+        # challenge list), read off the index alone (docs/performance.md, "Student").
+        indexes = [models.Index(fields=["werkproces", "offer"], name="mapping_werkproces_offer")]
 
     def __str__(self) -> str:
         return f"{self.offer} → {self.werkproces.code} ({self.coverage})"

@@ -18,6 +18,11 @@ urlpatterns = [
     path("", offers.OfferListApi.as_view(), name="offer-list"),
     path("review-queue/", curation.OfferReviewQueueApi.as_view(), name="offer-review-queue"),
     path("coverage/", curation.OfferCoverageApi.as_view(), name="offer-coverage"),
+    path(
+        "coverage/werkprocessen/<int:werkproces_id>/",
+        curation.OfferCoverageWerkprocesApi.as_view(),
+        name="offer-coverage-werkproces",
+    ),
     path("<int:offer_id>/", offers.OfferDetailApi.as_view(), name="offer-detail"),
     path(
         "<int:offer_id>/transitions/",

@@ -65,6 +65,9 @@ class Organisation(TimeStampedModel):
     care_notes_roles = models.JSONField(
         _("rollen die zorgnotities mogen lezen"), default=list, blank=True
     )
+    # Password logins of the school's coordinators, programme leads and institution admins need a
+    # second factor (backend.two_factor). On by default; the institution admin may turn it off.
+    require_two_factor = models.BooleanField(_("tweestapsverificatie verplicht"), default=True)
 
     objects = OrganisationQuerySet.as_manager()
 

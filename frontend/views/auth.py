@@ -44,6 +44,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # "Inloggen met je schoolaccount" (backend.sso) when the federation is connected.
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.KOPPEL_SSO_ENABLED}
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         # A language chosen on this page wins; otherwise the person's own preference applies.

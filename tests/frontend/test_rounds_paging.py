@@ -1,14 +1,17 @@
-"""The coordinator's round page at scale (issue: "24,000 px tall at 210 students"): the students
-are paged (50 a page), filtered and searched in the database with everything in the query
-string; an override brings the coordinator back to the same place; the page costs the same
-number of queries at 30 and 300 students and never reads a run's problem or result. Also: the
+"""The coordinator's round page at scale (issue: "24,000 px tall at 210 students"; issue 17): the
+students are paged 50 at a time with keyset links (after/before the last/first row's name, never
+an offset), filtered and searched in the database with everything in the query string; an
+override brings the coordinator back to the same place; the page costs the same number of
+queries at 30 and 300 students and never reads a run's problem or result. Also: the
 CSV lists the unassigned students, the new-round form offers only the school's own challenges,
 the objection form never offers the student's current (or a full) challenge, and irreversible
 round actions ask first."""
 
 import csv
+import html
 import io
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
@@ -27,6 +30,7 @@ from backend.allocations.models import (
     Phase,
     RoundChallenge,
 )
+from backend.allocations.selectors.roster import StudentCursor
 from backend.offers.models import OfferStatus
 from tests.allocation_rounds import make_round
 from tests.factories import OfferFactory, SchoolFactory
@@ -98,10 +102,21 @@ def _student_rows(page):
     return [int(pk) for pk in re.findall(r'<tr id="student-(\d+)">', page)]
 
 
-def _range(page):
-    found = re.search(r'id="students-range">(\d+)–(\d+) van (\d+)', page)
-    assert found, "no range"
-    return tuple(int(n) for n in found.groups())
+def _total(page):
+    """How many students the page says match ("124 studenten gevonden")."""
+    found = re.search(r'id="students-range">(\d+) studen(?:t|ten) gevonden', page)
+    assert found, "no total"
+    return int(found.group(1))
+
+
+def _link(page, rel):
+    """The query string of the students' "Vorige"/"Volgende" link (rel prev/next), else None."""
+    found = re.search(rf'<a href="/rounds/\d+/\?([^"#]*)#assignments" rel="{rel}">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _follow(client, allocation_round, query):
+    return _detail(client, allocation_round, **dict(parse_qsl(query)))
 
 
 def test_the_students_are_paged_fifty_at_a_time_by_last_name(people, page_client):
@@ -109,28 +124,79 @@ def test_the_students_are_paged_fifty_at_a_time_by_last_name(people, page_client
     _crowd(people, allocation_round, 120)
     client = page_client(people.bos)
     first = _detail(client, allocation_round)
-    assert _range(first) == (1, 50, 124)
-    rows = _student_rows(first)
-    assert len(rows) == 50
+    assert _total(first) == 124
+    assert "50 op deze pagina" in first
     names = list(
         User.objects.filter(enrolment__school=people.vista)
         .order_by("last_name", "first_name", "pk")
         .values_list("pk", flat=True)
     )
-    assert rows == names[:50]
-    assert "Pagina 1 van 3" in first
-    assert 'rel="next"' in first
-    assert 'rel="prev"' not in first
-    second = _detail(client, allocation_round, page="2")
-    assert _range(second) == (51, 100, 124)
+    assert _student_rows(first) == names[:50]
+    assert _link(first, "prev") is None
+    # Volgende: the 50 after the last row shown, by its key in the link (no offset, no number).
+    second = _follow(client, allocation_round, _link(first, "next"))
     assert _student_rows(second) == names[50:100]
-    last = _detail(client, allocation_round, page="3")
-    assert _range(last) == (101, 124, 124)
-    assert 'rel="next"' not in last
-    # A page past the end shows the last one; nonsense shows the first (never a 500).
-    assert _range(_detail(client, allocation_round, page="99")) == (101, 124, 124)
-    for nonsense in ("abc", "-1", "²", "9" * 30, "0"):
-        assert _range(_detail(client, allocation_round, page=nonsense)) == (1, 50, 124)
+    assert "page=" not in _link(first, "next")
+    last = _follow(client, allocation_round, _link(second, "next"))
+    assert _student_rows(last) == names[100:124]
+    assert _link(last, "next") is None
+    assert _total(last) == 124
+    # Vorige walks back the same pages, and stops at the first one.
+    back = _follow(client, allocation_round, _link(last, "prev"))
+    assert _student_rows(back) == names[50:100]
+    assert _link(back, "next") == _link(second, "next")  # stable: the same link as before
+    start = _follow(client, allocation_round, _link(back, "prev"))
+    assert _student_rows(start) == names[:50]
+    assert _link(start, "prev") is None
+    # A student added before the place keeps the page after it the same (keyset, not offset).
+    early = User.objects.create(email="aaa@vista.test", first_name="Aa", last_name="Aaa")
+    StudentEnrolment.objects.create(
+        student=early,
+        school=people.vista,
+        kwalificatie=people.ict_niveau2,
+        student_number="A1",
+        cohort=2025,
+        leerweg=Leerweg.BOL,
+    )
+    assert _student_rows(_follow(client, allocation_round, _link(first, "next"))) == names[50:100]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"after": "abc"},
+        {"after": "-1"},
+        {"after": "²"},
+        {"after": "9" * 30},
+        {"after": "0"},
+        {"after": "W10"},  # base64 of "[]"
+        {"after": "WyJhIiwiYiIsLTFd"},  # ["a","b",-1]
+        {"after": "WyJhIiwiYiIsInh4Il0"},  # ["a","b","xx"]
+        {"after": "x" * 5000},
+        {"before": "%%%"},
+        {"before": ""},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"cpage": "-4"},
+        {"cpage": "x"},
+        {"cpage": "999999999"},
+        {"host": "evil"},
+        {"fill": "evil"},
+    ],
+)
+def test_bad_paging_input_shows_a_clean_first_page(people, page_client, query):
+    allocation_round = make_round(people, phase=Phase.REVIEW)
+    _crowd(people, allocation_round, 60)
+    client = page_client(people.bos)
+    names = list(
+        User.objects.filter(enrolment__school=people.vista)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    page = _detail(client, allocation_round, **query)
+    assert _student_rows(page) == names[:50]
+    assert _total(page) == 64
+    assert 'id="challenges-range">1–2 van 2' in page
 
 
 def test_the_filters_and_the_search_stay_in_the_links(people, page_client):
@@ -146,39 +212,41 @@ def test_the_filters_and_the_search_stay_in_the_links(people, page_client):
         .values_list("student_id", flat=True)
     )
     page = _detail(client, allocation_round, status="unassigned")
-    assert _range(page)[2] == len(waiting)
+    assert _total(page) == len(waiting)
     assert set(_student_rows(page)) <= waiting
-    assert "status=unassigned&amp;page=2#assignments" in page
-    second = _detail(client, allocation_round, status="unassigned", page="2")
+    assert _link(page, "next").startswith("status=unassigned&after=")
+    second = _follow(client, allocation_round, _link(page, "next"))
     assert set(_student_rows(second)) <= waiting
-    assert "status=unassigned#assignments" in second  # "Vorige" keeps the filter
+    assert set(_student_rows(page)) | set(_student_rows(second)) == waiting
+    assert _link(second, "prev").startswith("status=unassigned&before=")  # keeps the filter
+    assert f'href="/rounds/{allocation_round.pk}/?status=unassigned#assignments">' in second
     # Status: moved by hand, or with an objection.
     overridden = {u.pk for i, u in enumerate(crowd) if i % 3 and i % 5 == 1}
-    assert _range(_detail(client, allocation_round, status="overridden"))[2] == len(overridden)
+    assert _total(_detail(client, allocation_round, status="overridden")) == len(overridden)
     objected = {u.pk for i, u in enumerate(crowd) if i % 7 == 0}
     page = _detail(client, allocation_round, status="objection")
-    assert _range(page)[2] == len(objected)
+    assert _total(page) == len(objected)
     assert "bezwaar: open" in page
     # Challenge and choice rank.
     on_webshop = Assignment.objects.filter(round=allocation_round, offer=allocation_round.webshop)
     page = _detail(client, allocation_round, challenge=str(allocation_round.webshop.pk))
-    assert _range(page)[2] == on_webshop.count()
+    assert _total(page) == on_webshop.count()
     assert f'<option value="{allocation_round.webshop.pk}" selected>' in page
     second_choice = Assignment.objects.filter(round=allocation_round, rank=2).count()
-    assert _range(_detail(client, allocation_round, rank="2"))[2] == second_choice
+    assert _total(_detail(client, allocation_round, rank="2")) == second_choice
     outside = Assignment.objects.filter(round=allocation_round, rank=None).count()
-    assert _range(_detail(client, allocation_round, rank="0"))[2] == outside
+    assert _total(_detail(client, allocation_round, rank="0")) == outside
     # Combined, and kept in the page links.
     both = _detail(
         client, allocation_round, status="assigned", challenge=str(allocation_round.app.pk)
     )
     assert (
-        _range(both)[2]
+        _total(both)
         == Assignment.objects.filter(round=allocation_round, offer=allocation_round.app).count()
     )
     # Unknown values are left out rather than failing: everyone is listed.
     for query in ({"status": "evil"}, {"rank": "77"}, {"challenge": "x"}, {"rank": "-1"}):
-        assert _range(_detail(client, allocation_round, **query))[2] == 154
+        assert _total(_detail(client, allocation_round, **query)) == 154
 
 
 def test_the_search_finds_a_full_name_in_any_case(people, page_client):
@@ -203,23 +271,25 @@ def test_the_search_finds_a_full_name_in_any_case(people, page_client):
     # The search is kept in the form and in the page links.
     page = _detail(client, allocation_round, q="Student")
     assert 'value="Student"' in page
-    assert "q=Student&amp;page=2#assignments" in page
+    assert _link(page, "next").startswith("q=Student&after=")
 
 
 def test_an_override_brings_the_coordinator_back_to_the_same_place(people, page_client):
     allocation_round = make_round(people, phase=Phase.REVIEW)
-    crowd = _crowd(people, allocation_round, 120)
+    crowd = _crowd(people, allocation_round, 200)
     RoundChallenge.objects.filter(round=allocation_round).update(capacity=500)
     client = page_client(people.bos)
-    page = _detail(client, allocation_round, status="unassigned", page="2")
+    first = _detail(client, allocation_round, status="unassigned")
+    place = _link(first, "next")
+    assert place
+    page = _follow(client, allocation_round, place)
     target = _student_rows(page)[3]
     assert target in {u.pk for u in crowd}
     # The row links to its own small override page, carrying the place to come back to.
     edit = reverse("frontend:round-assignment", args=[allocation_round.pk, target])
     assert f"{edit}?next=" in page
     here = (
-        reverse("frontend:round-detail", args=[allocation_round.pk])
-        + f"?status=unassigned&page=2#student-{target}"
+        reverse("frontend:round-detail", args=[allocation_round.pk]) + f"?{place}#student-{target}"
     )
     form = client.get(edit, {"next": here}).content.decode()
     assert f'name="next" value="{here.replace("&", "&amp;")}"' in form
@@ -304,10 +374,14 @@ def _page_queries(client, allocation_round, **query):
 
 QUERIES = [
     {},
-    {"page": "2"},
+    {"after": "NEXT"},  # the first page's "Volgende" link
+    {"before": "NEXT"},
     {"status": "unassigned"},
     {"q": "Student00"},
     {"status": "assigned", "rank": "1"},
+    {"cq": "App"},
+    {"fill": "room"},
+    {"fill": "unchosen", "cpage": "2"},
 ]
 
 
@@ -316,6 +390,10 @@ def test_the_round_page_costs_the_same_queries_at_30_and_300_students(people, pa
     small = make_round(people, phase=Phase.REVIEW)
     _crowd(people, small, 30)
     client = page_client(people.bos)
+    if "NEXT" in query.values():
+        # A place in the middle of the list: after (or before) the 10th student by name.
+        tenth = StudentCursor("Zz0010", "Student0010", 10**9).encode()
+        query = dict.fromkeys(query, tenth)
     at_30 = _page_queries(client, small, **query)
     _crowd(people, small, 270, start=30)
     at_300 = _page_queries(client, small, **query)
@@ -574,9 +652,10 @@ def test_each_challenge_is_on_the_page_once_not_once_per_row(people, page_client
     _crowd(people, allocation_round, 120)
     client = page_client(people.bos)
     page = _detail(client, allocation_round)
-    # No challenge menu per row: the filter's one menu (2 challenges), statuses and ranks.
-    # (Plus the run modes and the site's own menus: well under one per row.)
-    assert page.count("<option") <= (1 + 2) + (1 + 4) + (1 + 2 + 1) + 2 + 4
+    # No challenge menu per row: the filter's one menu (2 challenges), statuses and ranks, and
+    # the challenge list's places menu. (Plus the run modes and the site's own menus: well
+    # under one per row.)
+    assert page.count("<option") <= (1 + 2) + (1 + 4) + (1 + 2 + 1) + (1 + 3) + 2 + 4
     assert page.count("App voor Pixelfabriek</option>") == 1
     # A round with more challenges than a menu can hold is filtered from its list of
     # challenges; the chosen one stays in the form as a hidden field.
@@ -584,7 +663,10 @@ def test_each_challenge_is_on_the_page_once_not_once_per_row(people, page_client
     page = _detail(client, allocation_round)
     assert '<select name="challenge"' not in page
     webshop = allocation_round.webshop.pk
-    assert f'<a href="?challenge={webshop}#assignments">studenten' in page
+    assert (
+        f'<a href="/rounds/{allocation_round.pk}/?challenge={webshop}#assignments">studenten'
+        in (page)
+    )
     page = _detail(client, allocation_round, challenge=str(webshop), status="assigned")
     assert f'<input type="hidden" name="challenge" value="{webshop}">' in page
     assert "Uitdaging: Webshop voor Bakkerij Jansen" in page
@@ -593,7 +675,7 @@ def test_each_challenge_is_on_the_page_once_not_once_per_row(people, page_client
         in page
     )
     on_webshop = Assignment.objects.filter(round=allocation_round, offer_id=webshop).count()
-    assert _range(page)[2] == on_webshop
+    assert _total(page) == on_webshop
 
 
 def test_a_refused_override_goes_back_to_the_students_page_keeping_the_place(people, page_client):

@@ -101,7 +101,7 @@ def test_the_list_is_paged_by_twenty_and_keeps_the_filters(people, page_client):
     assert "?q=extra&amp;pagina=2" in filtered
 
 
-@pytest.mark.parametrize("raw", ["999999", "abc", "-1", "0", "1" * 40])
+@pytest.mark.parametrize("raw", ["999999", "abc", "-1", "0", "1" * 40, str(2**63 - 1), "2"])
 def test_a_page_that_does_not_exist_shows_page_one_and_says_so(people, page_client, raw):
     make_round(people)
     response = page_client(people.sanne).get(CHALLENGES, {"pagina": raw})

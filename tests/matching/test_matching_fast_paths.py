@@ -8,7 +8,7 @@ import json
 import pytest
 
 from matching import ProblemError, Student, problem_from_dict, result_to_dict, solve, validate
-from matching.serialize import result_to_json
+from matching.serialize import result_json_chunks, result_to_json
 
 
 @pytest.mark.parametrize("mode", ["optimal", "stable"])
@@ -20,6 +20,10 @@ def test_result_to_json_matches_json_dumps_of_result_to_dict(mode: str) -> None:
     result = solve(problem_from_dict(data))
     expected = json.dumps(result_to_dict(result), separators=(",", ":"))
     assert result_to_json(result) == expected
+    # The same text in pieces, one per explanation, for a writer that streams it.
+    chunks = list(result_json_chunks(result))
+    assert "".join(chunks) == expected
+    assert len(chunks) > len(result.explanations)
 
 
 def test_the_bulk_student_check_still_names_the_field() -> None:

@@ -1,12 +1,14 @@
 """Review: assignments, lock/unlock/override, leftovers, exports and objections."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,11 +35,13 @@ from backend.allocations.selectors.access import (
 )
 from backend.allocations.selectors.review import (
     EXPORT_ORDER,
+    LeftoverPage,
     assignments_csv,
     assignments_for_round,
     objections_for_round,
-    unassigned_with_room,
+    unassigned_page,
 )
+from backend.allocations.selectors.roster import StudentCursor
 from backend.core.errors import NotFound, field_error
 from backend.offers.models import Offer
 
@@ -123,14 +127,107 @@ class AssignmentOverrideApi(APIView):
         return _assignment_response(allocation_round, student_id)
 
 
-class UnassignedListApi(APIView):
-    """Students without a placement, each with the challenges that still have room for them."""
+# At most this many students a page, and this many challenges listed per student.
+UNASSIGNED_PAGE_SIZE = 25
+UNASSIGNED_MAX_PAGE_SIZE = 50
+UNASSIGNED_OPTIONS = 30
 
-    @extend_schema(responses=LeftoverOutputSerializer(many=True))
+
+class UnassignedQuerySerializer(serializers.Serializer[Any]):
+    """The query string of the unassigned list: a value that cannot be used is a 400 naming the
+    parameter (a cursor that is no cursor is refused, never silently the first page)."""
+
+    after = serializers.CharField(
+        required=False, max_length=800, help_text="The `next` link's cursor."
+    )
+    before = serializers.CharField(
+        required=False, max_length=800, help_text="The `previous` link's cursor."
+    )
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=UNASSIGNED_MAX_PAGE_SIZE, default=UNASSIGNED_PAGE_SIZE
+    )
+    q = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only the challenges whose title or company contains this text.",
+    )
+
+    def _cursor(self, value: str, *, backwards: bool) -> StudentCursor:
+        cursor = StudentCursor.decode(value, backwards=backwards)
+        if cursor is None:
+            raise serializers.ValidationError(_("Deze plaats in de lijst bestaat niet (meer)."))
+        return cursor
+
+    def validate_after(self, value: str) -> StudentCursor:
+        return self._cursor(value, backwards=False)
+
+    def validate_before(self, value: str) -> StudentCursor:
+        return self._cursor(value, backwards=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "after" in attrs and "before" in attrs:
+            raise serializers.ValidationError({"before": _("Geef after of before, niet beide.")})
+        return attrs
+
+
+class UnassignedPageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField(help_text="Students without a place (counted up to 1000).")
+    count_capped = serializers.BooleanField(help_text="True: there are at least `count`.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    more_options = serializers.BooleanField(
+        help_text="A student on this page has more challenges than listed: narrow with `q`."
+    )
+    results = LeftoverOutputSerializer(many=True)
+
+
+def _link(request: Request, key: str, cursor: StudentCursor | None) -> str | None:
+    if cursor is None:
+        return None
+    query = request.query_params.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    query[key] = cursor.encode()
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+class UnassignedListApi(APIView):
+    """Students of the round without a placement, by name, a page at a time (keyset: follow
+    `next`/`previous`), each with at most 30 eligible challenges that still have room (by title,
+    filtered with `q`). Only the page's students are checked; a fixed number of queries."""
+
+    @extend_schema(
+        parameters=[UnassignedQuerySerializer],
+        responses=UnassignedPageSerializer,
+    )
     def get(self, request: Request, round_id: int) -> Response:
         allocation_round = get_round_for_staff(signed_in_user(request), round_id)
-        leftovers = unassigned_with_room(allocation_round, today=timezone.localdate())
-        return Response(LeftoverOutputSerializer(leftovers, many=True).data)
+        query = UnassignedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        page: LeftoverPage = unassigned_page(
+            allocation_round,
+            cursor=params.get("after") or params.get("before"),
+            per_page=params["page_size"],
+            today=timezone.localdate(),
+            search=params["q"],
+            limit=UNASSIGNED_OPTIONS,
+        )
+        students = page.students
+        return Response(
+            UnassignedPageSerializer(
+                {
+                    "count": students.total,
+                    "count_capped": students.total_capped,
+                    "next": _link(request, "after", students.next_cursor),
+                    "previous": _link(request, "before", students.previous_cursor),
+                    "more_options": page.more_options,
+                    "results": page.rows,
+                }
+            ).data
+        )
 
 
 class AssignmentExportApi(APIView):

@@ -17,9 +17,15 @@ from backend.allocations.models import (
     RunMode,
 )
 from backend.allocations.selectors.review import Leftover
-from backend.allocations.selectors.student import OpenChallenge
+from backend.allocations.selectors.student import (
+    MAX_PAGE_NUMBER,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    StudentChallenge,
+)
 from backend.core.api_fields import id_field
 from backend.core.ids import MAX_ID
+from backend.offers.models import LocationKind
 
 # Places per challenge or company in one round: far above any real team, far below the
 # database's smallint.
@@ -254,6 +260,18 @@ class FitSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
 
 
+class OpenChallengeQuerySerializer(serializers.Serializer[Any]):
+    """The query string of the open-challenges list: every value is checked, and a value that
+    cannot be used is a 400 naming the parameter (never a 500, never silently the first page)."""
+
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_NUMBER, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE)
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    location_kind = serializers.ChoiceField(choices=LocationKind.choices, required=False)
+    company = id_field(required=False)
+    fits = serializers.BooleanField(required=False, default=False)
+
+
 class OpenChallengeOutputSerializer(serializers.Serializer[Any]):
     offer_id = serializers.IntegerField(source="offer.pk")
     title = serializers.CharField(source="offer.title")
@@ -261,11 +279,20 @@ class OpenChallengeOutputSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(source="offer.description")
     niveau_min = serializers.IntegerField(source="offer.niveau_min")
     niveau_max = serializers.IntegerField(source="offer.niveau_max")
+    location_kind = serializers.CharField(source="offer.location_kind")
     capacity = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True, help_text="Place in my choices, or null.")
     fits = serializers.SerializerMethodField()
 
-    def get_fits(self, item: OpenChallenge) -> list[dict[str, str]]:
-        return [{"code": code, "title": title} for code, title in item.fits]
+    def get_fits(self, item: StudentChallenge) -> list[dict[str, str]]:
+        return [{"code": goal.code, "title": goal.title} for goal in item.fits]
+
+
+class OpenChallengePageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = OpenChallengeOutputSerializer(many=True)
 
 
 class TeamMemberSerializer(serializers.Serializer[Any]):

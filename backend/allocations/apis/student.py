@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
@@ -17,7 +19,8 @@ from backend.allocations.apis.serializers import (
     ChoicesOutputSerializer,
     ObjectionInputSerializer,
     ObjectionOutputSerializer,
-    OpenChallengeOutputSerializer,
+    OpenChallengePageSerializer,
+    OpenChallengeQuerySerializer,
     StudentResultOutputSerializer,
     TeamOutputSerializer,
 )
@@ -25,23 +28,63 @@ from backend.allocations.models import AllocationRound
 from backend.allocations.selectors.access import get_round_for_student
 from backend.allocations.selectors.review import company_teams
 from backend.allocations.selectors.student import (
+    ChallengeFilters,
     StudentResult,
-    challenges_for_student,
+    challenge_page,
     choice_list_for,
     choices_for,
     result_for_student,
+    student_profile,
 )
-from backend.core.errors import NotFound
+from backend.core.errors import ApplicationError, NotFound
 
 
 class OpenChallengeListApi(APIView):
-    """The round's challenges this student may choose, with the open werkprocessen each covers."""
+    """The round's challenges this student may choose, best fit first, a page at a time, with
+    the open werkprocessen each covers and where the student ranked it. The same selector as
+    the "Uitdagingen" page: what a page costs does not depend on the size of the round."""
 
-    @extend_schema(responses=OpenChallengeOutputSerializer(many=True))
+    @extend_schema(parameters=[OpenChallengeQuerySerializer], responses=OpenChallengePageSerializer)
     def get(self, request: Request, round_id: int) -> Response:
-        allocation_round, enrolment = get_round_for_student(signed_in_user(request), round_id)
-        items = challenges_for_student(allocation_round, enrolment, today=timezone.localdate())
-        return Response(OpenChallengeOutputSerializer(items, many=True).data)
+        user = signed_in_user(request)
+        allocation_round, enrolment = get_round_for_student(user, round_id)
+        query = OpenChallengeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        profile = student_profile(allocation_round, enrolment, today=timezone.localdate())
+        filters = ChallengeFilters(
+            query=params["q"].strip(),
+            location_kind=params.get("location_kind", ""),
+            company_id=params.get("company"),
+            fits_only=params["fits"],
+        )
+        page = challenge_page(
+            user,
+            profile,
+            [allocation_round],
+            filters,
+            number=params["page"],
+            per_page=params["page_size"],
+        )
+        if not page.exists:
+            message = ngettext(
+                "Pagina %(page)d bestaat niet; er is %(pages)d pagina.",
+                "Pagina %(page)d bestaat niet; er zijn %(pages)d pagina's.",
+                page.num_pages,
+            ) % {"page": page.number, "pages": page.num_pages}
+            raise ApplicationError(f"page: {message}", extra={"fields": {"page": [message]}})
+        url = request.build_absolute_uri()
+        payload = {
+            "count": page.count,
+            "next": replace_query_param(url, "page", page.next_page_number)
+            if page.has_next
+            else None,
+            "previous": replace_query_param(url, "page", page.previous_page_number)
+            if page.has_previous
+            else None,
+            "results": page.items,
+        }
+        return Response(OpenChallengePageSerializer(payload).data)
 
 
 def _choices_payload(allocation_round: AllocationRound, student: User) -> dict[str, Any]:

@@ -162,15 +162,30 @@ def challenges_for_new_round(user: User) -> QuerySet[Offer]:
     )
 
 
-def round_enrolments(allocation_round: AllocationRound) -> QuerySet[StudentEnrolment]:
-    """The enrolments of the students taking part in a round (one query when evaluated)."""
+def round_scope_enrolments(allocation_round: AllocationRound) -> QuerySet[StudentEnrolment]:
+    """The enrolments in a round's schools, programmes and cohorts, whether or not the student
+    has left."""
     queryset = StudentEnrolment.objects.filter(school_id__in=round_school_ids(allocation_round))
     kwalificatie_ids = list(allocation_round.kwalificaties.values_list("pk", flat=True))
     if kwalificatie_ids:
         queryset = queryset.filter(kwalificatie_id__in=kwalificatie_ids)
     if allocation_round.cohorts:
         queryset = queryset.filter(cohort__in=allocation_round.cohorts)
-    return queryset.filter(student__left_at__isnull=True)
+    return queryset
+
+
+def round_enrolments(allocation_round: AllocationRound) -> QuerySet[StudentEnrolment]:
+    """The enrolments of the students taking part in a round (one query when evaluated)."""
+    return round_scope_enrolments(allocation_round).filter(student__left_at__isnull=True)
+
+
+def participant_count(scope: QuerySet[StudentEnrolment]) -> int:
+    """How many of `scope` (`round_scope_enrolments`) take part, the count of
+    `round_enrolments` in two cheap queries: counting the enrolments (index
+    `enrolment_round_scope`, index-only) and subtracting the few whose student left (partial
+    index `user_left`) avoids joining every enrolment to its user: 88 ms → ~11 ms at 100,000
+    students (docs/performance.md)."""
+    return scope.count() - scope.filter(student__left_at__isnull=False).count()
 
 
 def student_takes_part(

@@ -3,37 +3,60 @@
 The engine's metrics (`AllocationRun.metrics`) describe the run's own proposal; a coordinator's
 override, lock or objection decision changes the assignments after it. These figures always
 follow the `Assignment` rows of this one round, in a fixed number of queries however many
-students take part.
+students and challenges take part: the round as a whole comes from aggregates
+(`round_figures`, `fill_rates`), the list of its challenges one page at a time
+(`round_challenges_page`), each page's counts computed in SQL for that page only.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan
 
-from backend.allocations.models import AllocationRound, Assignment, RoundChallenge
-from backend.allocations.selectors.access import round_enrolments
+from backend.allocations.models import AllocationRound, Assignment, Choice, RoundChallenge
+from backend.allocations.selectors.access import participant_count, round_scope_enrolments
 
 
 @dataclass(frozen=True)
 class ChallengeOccupancy:
-    """How many of a challenge's places in this round are taken now."""
+    """How many of a challenge's places in this round are taken now (and, while students
+    choose, how many put it on their list)."""
 
     offer_id: int
     title: str
     host: str
     taken: int
     capacity: int
+    host_id: int | None = None
+    chosen: int = 0
 
     @property
     def percent(self) -> int | None:
         """Share of the places taken, in whole percents (None without places)."""
         return round(100 * self.taken / self.capacity) if self.capacity > 0 else None
 
+    @property
+    def full(self) -> bool:
+        return self.taken >= self.capacity
+
 
 @dataclass(frozen=True)
 class RoundFigures:
-    """The round as it stands: participants, placed and waiting students, ranks, occupancy."""
+    """The round as it stands: participants, placed and waiting students, ranks."""
 
     participants: int
     assigned: int
@@ -42,7 +65,6 @@ class RoundFigures:
     rank_profile: dict[int, int] = field(default_factory=dict)
     # Placed on a challenge that was not among their choices (rank unknown).
     outside_choices: int = 0
-    occupancy: list[ChallengeOccupancy] = field(default_factory=list)
 
     @property
     def first_choice(self) -> int:
@@ -55,48 +77,244 @@ class RoundFigures:
 
 
 def round_figures(allocation_round: AllocationRound) -> RoundFigures:
-    """The current figures of `allocation_round` (about five queries, none per student)."""
+    """The current figures of `allocation_round` (at most five queries, none per student or
+    challenge: one GROUP BY rank over the round's assignments, the round's programmes, the
+    participants in two counts and, once students are placed, the count of those without a
+    place)."""
     assignments = Assignment.objects.filter(round=allocation_round)
-    per_offer: Counter[int] = Counter()
     per_rank: Counter[int] = Counter()
-    outside = 0
-    for offer_id, rank, n in (
-        assignments.values("offer_id", "rank")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("offer_id", "rank", "n")
+    outside = assigned = 0
+    for rank, n in (
+        assignments.values("rank").annotate(n=Count("pk")).order_by().values_list("rank", "n")
     ):
-        per_offer[offer_id] += n
+        assigned += n
         if rank is None:
             outside += n
         else:
             per_rank[rank] += n
-    enrolments = round_enrolments(allocation_round)
-    participants = enrolments.count()
-    unassigned = enrolments.exclude(student_id__in=assignments.values("student_id")).count()
-    entries = (
-        RoundChallenge.objects.filter(round=allocation_round)
-        .order_by("offer__title", "offer_id")
-        .values_list(
-            "offer_id", "offer__title", "offer__owner__name", "capacity", "offer__max_students"
-        )
+    scope = round_scope_enrolments(allocation_round)
+    participants = participant_count(scope)
+    # Nobody placed yet (choosing): everyone waits, no second count over the participants.
+    unassigned = (
+        scope.filter(student__left_at__isnull=True)
+        .exclude(student_id__in=assignments.values("student_id"))
+        .count()
+        if assigned
+        else participants
     )
-    occupancy = [
+    return RoundFigures(
+        participants=participants,
+        assigned=assigned,
+        unassigned=unassigned,
+        rank_profile=dict(sorted(per_rank.items())),
+        outside_choices=outside,
+    )
+
+
+# The values of the challenge list's "places" filter.
+CHALLENGE_FILLS = ("full", "room", "unchosen")
+
+
+@dataclass(frozen=True)
+class ChallengeFilters:
+    """What the coordinator filters the round's challenges on (all optional)."""
+
+    search: str = ""
+    host: int | None = None
+    fill: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.search or self.host or self.fill)
+
+
+@dataclass(frozen=True)
+class ChallengePage:
+    rows: list[ChallengeOccupancy]
+    total: int
+    number: int
+    per_page: int
+    # The company filtered on, by name (empty without that filter or when it has none here).
+    host_name: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def end(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.rows)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _with_counts(
+    allocation_round: AllocationRound, entries: QuerySet[RoundChallenge]
+) -> QuerySet[RoundChallenge]:
+    """The round's challenges with `taken` (this round's assignments on it) and `places` (the
+    round's capacity, else the challenge's own: what the engine and the override check use),
+    each a correlated count on an index (assignment (round, offer))."""
+    taken = (
+        Assignment.objects.filter(round=allocation_round, offer_id=OuterRef("offer_id"))
+        .order_by()
+        .values("offer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return entries.annotate(
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
+        places=Coalesce("capacity", "offer__max_students"),
+    )
+
+
+def _chosen(allocation_round: AllocationRound) -> QuerySet[Choice]:
+    return Choice.objects.filter(
+        choice_list__round=allocation_round, offer_id=OuterRef("offer_id")
+    ).order_by()
+
+
+def round_challenges(
+    allocation_round: AllocationRound, filters: ChallengeFilters
+) -> QuerySet[RoundChallenge]:
+    """The round's challenges matching `filters`, by title. Only the "full" and "room" filters
+    count assignments per challenge for the whole round (a correlated count on the index
+    assignment (round, offer)); "unchosen" is an anti-join on the round's choices."""
+    entries = RoundChallenge.objects.filter(round=allocation_round)
+    words = " ".join(filters.search.split())
+    if words:
+        entries = entries.filter(
+            Q(offer__title__icontains=words) | Q(offer__owner__name__icontains=words)
+        )
+    if filters.host is not None:
+        entries = entries.filter(offer__owner_id=filters.host)
+    if filters.fill in ("full", "room"):
+        entries = _with_counts(allocation_round, entries)
+        if filters.fill == "full":
+            entries = entries.filter(GreaterThanOrEqual(F("taken"), F("places")))
+        else:
+            entries = entries.filter(LessThan(F("taken"), F("places")))
+    elif filters.fill == "unchosen":
+        entries = entries.filter(~Exists(_chosen(allocation_round)))
+    return entries.order_by("offer__title", "offer_id")
+
+
+def round_challenges_page(
+    allocation_round: AllocationRound,
+    filters: ChallengeFilters,
+    *,
+    number: int,
+    per_page: int,
+    with_choices: bool = True,
+) -> ChallengePage:
+    """Page `number` (1-based, clamped to the last page) of the round's challenges matching
+    `filters`: title, company, places taken and (`with_choices`) how many students put it on
+    their list. The counts are grouped for this page's challenges only, after the page is
+    chosen. Four queries at any size (three without the choices)."""
+    entries = round_challenges(allocation_round, filters)
+    total = entries.count()
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    offset = (number - 1) * per_page
+    found = list(
+        entries.values_list(
+            "offer_id",
+            "offer__title",
+            "offer__owner_id",
+            "offer__owner__name",
+            "capacity",
+            "offer__max_students",
+        )[offset : offset + per_page]
+    )
+    ids = [row[0] for row in found]
+    taken: dict[int, int] = {}
+    chosen: dict[int, int] = {}
+    if ids:
+        taken = dict(
+            Assignment.objects.filter(round=allocation_round, offer_id__in=ids)
+            .values("offer_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("offer_id", "n")
+        )
+        if with_choices:
+            chosen = dict(
+                Choice.objects.filter(choice_list__round=allocation_round, offer_id__in=ids)
+                .values("offer_id")
+                # Columns of the index choice_offer_list only: an index-only scan.
+                .annotate(n=Count("choice_list_id"))
+                .order_by()
+                .values_list("offer_id", "n")
+            )
+    rows = [
         ChallengeOccupancy(
             offer_id=offer_id,
             title=title,
             host=host,
-            taken=per_offer.get(offer_id, 0),
+            taken=taken.get(offer_id, 0),
             # The same capacity the engine and the override check use.
             capacity=capacity if capacity is not None else max_students,
+            host_id=host_id,
+            chosen=chosen.get(offer_id, 0),
         )
-        for offer_id, title, host, capacity, max_students in entries
+        for offer_id, title, host_id, host, capacity, max_students in found
     ]
-    return RoundFigures(
-        participants=participants,
-        assigned=sum(per_offer.values()),
-        unassigned=unassigned,
-        rank_profile=dict(sorted(per_rank.items())),
-        outside_choices=outside,
-        occupancy=occupancy,
+    host_name = ""
+    if filters.host is not None:
+        host_name = next((row.host for row in rows if row.host_id == filters.host), "")
+    return ChallengePage(
+        rows=rows, total=total, number=number, per_page=per_page, host_name=host_name
     )
+
+
+def fill_rates(allocation_round: AllocationRound, *, limit: int = 25) -> list[ChallengeOccupancy]:
+    """The `limit` challenges of the round with the largest share of their places taken (then
+    by title), computed in the database: one query, `limit` rows at any size."""
+    entries = (
+        _with_counts(allocation_round, RoundChallenge.objects.filter(round=allocation_round))
+        .filter(GreaterThan(F("places"), 0))
+        .annotate(
+            share=ExpressionWrapper(F("taken") * 1.0 / F("places"), output_field=FloatField())
+        )
+        .order_by("-share", "offer__title", "offer_id")
+        .values_list("offer_id", "offer__title", "taken", "places")
+    )
+    # Without the company's name: the chart shows titles only (no join to every company).
+    return [
+        ChallengeOccupancy(offer_id=offer_id, title=title, host="", taken=taken, capacity=places)
+        for offer_id, title, taken, places in entries[:limit]
+    ]
+
+
+def round_challenge_count(allocation_round: AllocationRound) -> int:
+    return RoundChallenge.objects.filter(round=allocation_round).count()
+
+
+def round_challenge_titles(
+    allocation_round: AllocationRound, *, limit: int
+) -> list[tuple[int, str]]:
+    """(offer id, title) of the round's first `limit` challenges by title (for a menu)."""
+    return list(
+        RoundChallenge.objects.filter(round=allocation_round)
+        .order_by("offer__title", "offer_id")
+        .values_list("offer_id", "offer__title")[:limit]
+    )
+
+
+def round_challenge_title(allocation_round: AllocationRound, offer_id: int) -> str:
+    """The title of a challenge of the round, else ""."""
+    found = (
+        RoundChallenge.objects.filter(round=allocation_round, offer_id=offer_id)
+        .values_list("offer__title", flat=True)
+        .first()
+    )
+    return found or ""

@@ -2,17 +2,17 @@
 
 import datetime as dt
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, DateTimeField, F, Q, QuerySet, Value
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.selectors import company_ids
 from backend.allocations import engine_adapter
-from backend.allocations.engine_adapter import ChallengeRecord, Snapshot
 from backend.allocations.models import (
     PUBLISHED_PHASES,
     AllocationRound,
@@ -28,7 +28,20 @@ from backend.allocations.models import (
     RunStatus,
 )
 from backend.allocations.selectors.access import round_enrolments
-from backend.allocations.selectors.snapshot import round_snapshot
+from backend.allocations.selectors.roster import (
+    TARGETS_SHOWN,
+    ChallengeRoom,
+    RowValue,
+    StudentCursor,
+    StudentFilters,
+    StudentPage,
+    challenges_with_room,
+    round_students_page,
+)
+from backend.allocations.selectors.snapshot import (
+    challenge_records,
+    student_records,
+)
 from backend.core.csv_safe import safe_csv_writer
 from backend.offers.models import Offer
 
@@ -36,12 +49,14 @@ from backend.offers.models import Offer
 def assignments_for_round(
     allocation_round: AllocationRound, *, search: str = ""
 ) -> QuerySet[Assignment]:
-    """The round's assignments by challenge and name; `search`: a part of a first or last name
-    or of a challenge's title, or a whole class code."""
+    """The round's assignments grouped per challenge (by its id), by name within one;
+    `search`: a part of a first or last name or of a challenge's title, or a whole class code.
+    The order follows the index on (round, offer): a page reads that index in order and sorts
+    only each challenge's few students (an incremental sort), never the round's thousands."""
     queryset = (
         Assignment.objects.filter(round=allocation_round)
         .select_related("student__enrolment__kwalificatie", "offer__owner")
-        .order_by("offer__title", "student__first_name", "student__last_name")
+        .order_by("offer_id", "student__last_name", "student__first_name", "student_id")
     )
     if search:
         queryset = queryset.filter(
@@ -223,62 +238,6 @@ class Leftover:
     name: str
     class_code: str
     options: list[tuple[int, str, int]]  # (offer id, title, places left)
-
-
-def _room_left(snapshot: Snapshot, taken: dict[int, int]) -> dict[int, tuple[ChallengeRecord, int]]:
-    """{offer id: (record, places left)} for the challenges with room, within the host's total."""
-    host_used: Counter[int] = Counter()
-    for record in snapshot.challenges:
-        host_used[record.host_id] += taken.get(record.offer_id, 0)
-    room = {}
-    for record in snapshot.challenges:
-        left = record.max - taken.get(record.offer_id, 0)
-        host_capacity = snapshot.host_capacities.get(record.host_id)
-        if host_capacity is not None:
-            left = min(left, host_capacity - host_used[record.host_id])
-        if left > 0:
-            room[record.offer_id] = (record, left)
-    return room
-
-
-def _names_and_classes(user_ids: list[int]) -> dict[int, tuple[str, str | None]]:
-    if not user_ids:
-        return {}
-    return {
-        pk: (f"{first} {last}".strip(), class_code)
-        for pk, first, last, class_code in User.objects.filter(pk__in=user_ids).values_list(
-            "pk", "first_name", "last_name", "enrolment__class_code"
-        )
-    }
-
-
-def unassigned_with_room(allocation_round: AllocationRound, *, today: dt.date) -> list[Leftover]:
-    """Students of the round without an assignment, each with the eligible challenges that still
-    have room (challenge and host capacity). A fixed number of queries."""
-    snapshot = round_snapshot(allocation_round, today=today)
-    assignments = Assignment.objects.filter(round=allocation_round)
-    taken = dict(
-        assignments.values("offer_id").annotate(n=Count("pk")).values_list("offer_id", "n")
-    )
-    assigned = set(assignments.values_list("student_id", flat=True))
-    room = _room_left(snapshot, taken)
-    waiting = [s for s in snapshot.students if s.user_id not in assigned]
-    people = _names_and_classes([s.user_id for s in waiting])
-    titles = (
-        dict(Offer.objects.filter(pk__in=room.keys()).values_list("pk", "title")) if room else {}
-    )
-    leftovers = []
-    for s in waiting:
-        options = [
-            (offer_id, titles.get(offer_id, ""), left)
-            for offer_id, (record, left) in room.items()
-            if engine_adapter.ineligibility(s, record) is None
-        ]
-        name, class_code = people.get(s.user_id, (str(s.user_id), ""))
-        leftovers.append(
-            Leftover(s.user_id, name, class_code or "", sorted(options, key=lambda o: o[1]))
-        )
-    return sorted(leftovers, key=lambda item: item.name)
 
 
 EXPORT_COLUMNS = (
@@ -485,3 +444,187 @@ def succeeded_runs_by_id(
             pk__in=run_ids, status=RunStatus.SUCCEEDED
         )
     }
+
+
+# The values of the objections page's status filter.
+OBJECTION_STATUSES = tuple(value for value, _label in ObjectionStatus.choices)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ObjectionCursor:
+    """A place in a round's objections (oldest first: created_at, id), after or before it;
+    travels in the query string as "<timestamp in microseconds>.<id>"."""
+
+    created_at: dt.datetime
+    pk: int
+    backwards: bool = False
+
+    def encode(self) -> str:
+        micros = (self.created_at - _EPOCH) // dt.timedelta(microseconds=1)
+        return f"{micros}.{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str | None, *, backwards: bool = False) -> "ObjectionCursor | None":
+        """The cursor in `text`, else None (garbage is ignored, never a 500)."""
+        micros, _dot, pk = (text or "").strip().partition(".")
+        if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+            return None
+        if len(micros) > 18 or len(pk) > 18:
+            return None
+        try:
+            at = _EPOCH + dt.timedelta(microseconds=int(micros))
+        except OverflowError:
+            return None
+        return cls(at, int(pk), backwards)
+
+
+@dataclass(frozen=True)
+class ObjectionPage:
+    rows: list[Objection]
+    next_cursor: ObjectionCursor | None
+    previous_cursor: ObjectionCursor | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+def objections_page(
+    allocation_round: AllocationRound,
+    *,
+    status: str = "",
+    cursor: ObjectionCursor | None,
+    per_page: int,
+) -> ObjectionPage:
+    """A page of the round's objections, oldest first, after (or before) `cursor`: keyset on
+    the index objection_round_order (round, created_at, id), with their student and
+    challenges. One query (two when a place is past either end of the list)."""
+    queryset = objections_for_round(allocation_round)
+    if status in OBJECTION_STATUSES:
+        queryset = queryset.filter(status=status)
+    order = ("created_at", "pk")
+
+    def fetch(place: ObjectionCursor | None) -> list[Objection]:
+        if place is None:
+            return list(queryset.order_by(*order)[: per_page + 1])
+        # (created_at, id) compared as one row value: one range on objection_round_order.
+        key = RowValue(F("created_at"), F("pk"))
+        value = RowValue(
+            Value(place.created_at, output_field=DateTimeField()),
+            Value(place.pk, output_field=BigIntegerField()),
+        )
+        if place.backwards:
+            earlier = queryset.filter(LessThan(key, value)).order_by("-created_at", "-pk")
+            return list(earlier[: per_page + 1])[::-1]
+        return list(queryset.filter(GreaterThan(key, value)).order_by(*order)[: per_page + 1])
+
+    found = fetch(cursor)
+    if cursor is not None and (not found or (cursor.backwards and len(found) <= per_page)):
+        # Past either end (or a stale place): the first page.
+        cursor, found = None, fetch(None)
+    if cursor is not None and cursor.backwards:
+        more_before, more_after, found = True, True, found[1:]
+    else:
+        more_before = cursor is not None
+        more_after, found = len(found) > per_page, found[:per_page]
+    return ObjectionPage(
+        rows=found,
+        next_cursor=ObjectionCursor(found[-1].created_at, found[-1].pk)
+        if found and more_after
+        else None,
+        previous_cursor=ObjectionCursor(found[0].created_at, found[0].pk, backwards=True)
+        if found and more_before
+        else None,
+    )
+
+
+@dataclass(frozen=True)
+class LeftoverPage:
+    """A page of the round's students without a place (keyset, like the round page's list),
+    each with at most `limit` eligible challenges with room, and whether any student on the
+    page has more than those (searched by title or company then)."""
+
+    rows: list[Leftover]
+    students: StudentPage
+    more_options: bool
+
+
+# The challenges with room (by title) whose rules unassigned_page reads first; most students
+# find more than a page's worth of options among them, and the rest is then never read.
+FIRST_BATCH = 200
+
+
+def unassigned_page(
+    allocation_round: AllocationRound,
+    *,
+    cursor: StudentCursor | None,
+    per_page: int,
+    today: dt.date,
+    search: str = "",
+    limit: int = TARGETS_SHOWN,
+) -> LeftoverPage:
+    """The round's students without a place after `cursor` (by name), each with the eligible
+    challenges with room (challenge and company capacity) whose title or company contains
+    `search`, the first `limit` by title. Only the page's students are read for eligibility
+    (never the whole round's snapshot), and the rules of the first FIRST_BATCH challenges
+    with room first: only when a student on the page has no more than `limit` eligible ones
+    among them are the rules of the rest read (in one go). At most two batches of queries, so a
+    fixed number at any size."""
+    students = round_students_page(
+        allocation_round, StudentFilters(status="unassigned"), cursor=cursor, per_page=per_page
+    )
+    ids = [row.student_id for row in students.rows]
+    if not ids:
+        return LeftoverPage([], students, more_options=False)
+    words = " ".join(search.split()).casefold()
+    rooms = [
+        room
+        for room in challenges_with_room(allocation_round)
+        if not room.full
+        and (not words or words in room.title.casefold() or words in room.host.casefold())
+    ]
+    people = {
+        record.user_id: record
+        for record in student_records(
+            allocation_round,
+            round_enrolments(allocation_round).filter(student_id__in=ids),
+            today=today,
+        )
+    }
+    # Per student up to limit + 1 options (one more than shown tells "there are more").
+    found: dict[int, list[tuple[int, str, int]]] = {pk: [] for pk in ids}
+
+    def check(batch: list[ChallengeRoom]) -> None:
+        records = {
+            record.offer_id: record
+            for record in challenge_records(
+                allocation_round, offer_ids=[room.offer_id for room in batch]
+            )
+        }
+        for pk, person in people.items():
+            options = found[pk]
+            for room in batch:
+                if len(options) > limit:
+                    break
+                record = records.get(room.offer_id)
+                if record is None or engine_adapter.ineligibility(person, record) is not None:
+                    continue
+                options.append((room.offer_id, room.title, room.left))
+
+    check(rooms[:FIRST_BATCH])
+    rest = rooms[FIRST_BATCH:]
+    if rest and any(len(found[pk]) <= limit for pk in people):
+        check(rest)
+    more = any(len(options) > limit for options in found.values())
+    rows = [
+        Leftover(row.student_id, row.full_name, row.class_code, found[row.student_id][:limit])
+        for row in students.rows
+    ]
+    return LeftoverPage(rows, students, more_options=more)

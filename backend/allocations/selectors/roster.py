@@ -6,12 +6,18 @@ students, their assignments and their objections). The order is the people's own
 first name, then id, so a page is stable while the coordinator works through it.
 """
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, Count, F, Func, Q, QuerySet, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Concat
+from django.db.models.lookups import GreaterThan, LessThan
 
-from backend.accounts.models import StudentEnrolment
+from backend.accounts.models import StudentEnrolment, User
 from backend.allocations.models import (
     AllocationRound,
     Assignment,
@@ -60,33 +66,63 @@ class StudentRow:
         return f"{self.first_name} {self.last_name}".strip()
 
 
+# A filtered list counts at most this many students (a bounded count, so a filter never costs
+# more than the round's first pages); more shows as "more than".
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class StudentCursor:
+    """A place in the students' order (last name, first name, id): the page shows the students
+    after it, or (backwards) the ones before it. Travels in the query string, see `encode`."""
+
+    last_name: str
+    first_name: str
+    student_id: int
+    backwards: bool = False
+
+    def encode(self) -> str:
+        """An opaque, URL-safe text (base64 of the JSON key)."""
+        raw = json.dumps([self.last_name, self.first_name, self.student_id], ensure_ascii=False)
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str | None, *, backwards: bool = False) -> "StudentCursor | None":
+        """The cursor in `text`, else None: garbage, a wrong shape or a huge text is ignored."""
+        text = (text or "").strip()
+        if not text or len(text) > 800:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            last, first, pk = json.loads(raw.decode())
+        except (ValueError, TypeError, RecursionError, binascii.Error):
+            return None
+        if not (isinstance(last, str) and isinstance(first, str)):
+            return None
+        if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk < 2**63:
+            return None
+        return cls(last[:150], first[:150], pk, backwards)
+
+
 @dataclass(frozen=True)
 class StudentPage:
+    """One page of the round's students (keyset: the links carry the first and last row's key,
+    never an offset, so a page costs the same anywhere in the list)."""
+
     rows: list[StudentRow]
+    # Students matching the filters; `total_capped`: at least COUNT_CAP, not counted further.
     total: int
-    number: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def start(self) -> int:
-        """The 1-based position of the first row shown (0 when nothing is shown)."""
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def end(self) -> int:
-        return (self.number - 1) * self.per_page + len(self.rows)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    total_capped: bool
+    next_cursor: StudentCursor | None
+    previous_cursor: StudentCursor | None
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
 
 
 def _search(
@@ -174,21 +210,95 @@ def _objections_of(allocation_round: AllocationRound, ids: list[int]) -> dict[in
     return {row.student_id: row for row in rows}
 
 
-def round_students_page(
-    allocation_round: AllocationRound, filters: StudentFilters, *, number: int, per_page: int
-) -> StudentPage:
-    """Page `number` (1-based, clamped to the last page) of the round's students matching
-    `filters`, each with their assignment and latest objection. Four queries at any size."""
-    queryset = round_students(allocation_round, filters)
-    total = queryset.count()
-    pages = max(1, -(-total // per_page))
-    number = min(max(1, number), pages)
-    offset = (number - 1) * per_page
-    found = list(
-        queryset.values_list(
-            "student_id", "student__first_name", "student__last_name", "class_code"
-        )[offset : offset + per_page]
+class RowValue(Func):
+    """A row value `(a, b, c)`, to compare a sort key at once: `(a, b, c) > (x, y, z)` is one
+    range condition on the index of that order (PostgreSQL and SQLite)."""
+
+    function = ""
+    template = "(%(expressions)s)"
+    output_field = CharField()
+
+
+def _key_of(cursor: StudentCursor) -> RowValue:
+    return RowValue(
+        Value(cursor.last_name, output_field=CharField()),
+        Value(cursor.first_name, output_field=CharField()),
+        Value(cursor.student_id, output_field=BigIntegerField()),
     )
+
+
+_Found = tuple[int, str, str, str]
+
+
+def _user_key(queryset: QuerySet[StudentEnrolment]) -> RowValue:
+    """(last name, first name, id) of the student, all three columns of the user's table: the
+    columns of the index user_name_order, so the row comparison is an index condition on it.
+    (F("student__id") would be the enrolment's own student_id column, and PostgreSQL cannot
+    use a row comparison spanning two tables as an index condition.)"""
+    last = F("student__last_name").resolve_expression(queryset.query, allow_joins=True)
+    first = F("student__first_name").resolve_expression(queryset.query, allow_joins=True)
+    assert isinstance(last, Col)
+    return RowValue(last, first, Col(last.alias, User._meta.get_field("id")))
+
+
+def _rows_from(
+    queryset: QuerySet[StudentEnrolment], cursor: StudentCursor | None, limit: int
+) -> list[_Found]:
+    """Up to `limit` students after the cursor (or before it, backwards), in page order."""
+    columns = ("student_id", "student__first_name", "student__last_name", "class_code")
+    if cursor is None:
+        return list(queryset.values_list(*columns)[:limit])
+    order = _user_key(queryset)
+    if cursor.backwards:
+        found = list(
+            queryset.filter(LessThan(order, _key_of(cursor)))
+            .order_by(*(f"-{field}" for field in STUDENT_ORDER))
+            .values_list(*columns)[:limit]
+        )
+        return found[::-1]
+    return list(queryset.filter(GreaterThan(order, _key_of(cursor))).values_list(*columns)[:limit])
+
+
+def _cursor(row: _Found, *, backwards: bool = False) -> StudentCursor:
+    pk, first, last, _class_code = row
+    return StudentCursor(last, first, pk, backwards)
+
+
+def count_capped(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(how many rows, whether there are `cap` or more): a COUNT over at most `cap` rows."""
+    n = queryset.order_by()[:cap].count()
+    return n, n >= cap
+
+
+def round_students_page(
+    allocation_round: AllocationRound,
+    filters: StudentFilters,
+    *,
+    cursor: StudentCursor | None,
+    per_page: int,
+    total: int | None = None,
+) -> StudentPage:
+    """The page of the round's students matching `filters` after (or before) `cursor`, each with
+    their assignment and latest objection. Keyset paging on (last name, first name, id), the
+    order of the index user_name_order: a page reads that index from the cursor on, wherever it
+    is in the list, never an OFFSET. `total`: the number of students when the caller knows it
+    already (without filters: the round's participants), else counted up to COUNT_CAP. Four
+    queries at any size (five when the place is past either end of the list)."""
+    queryset = round_students(allocation_round, filters)
+    found = _rows_from(queryset, cursor, per_page + 1)
+    if cursor is not None and (not found or (cursor.backwards and len(found) <= per_page)):
+        # Past either end (or a stale place): the first page, full.
+        cursor = None
+        found = _rows_from(queryset, None, per_page + 1)
+    if cursor is not None and cursor.backwards:
+        more_before, more_after, found = True, True, found[1:]
+    else:
+        more_before = cursor is not None
+        more_after, found = len(found) > per_page, found[:per_page]
+    if total is None or filters.active:
+        total, capped = count_capped(queryset)
+    else:
+        capped = False
     ids = [row[0] for row in found]
     assignments = _assignments_of(allocation_round, ids) if ids else {}
     objections = _objections_of(allocation_round, ids) if ids else {}
@@ -203,7 +313,13 @@ def round_students_page(
         )
         for pk, first, last, class_code in found
     ]
-    return StudentPage(rows=rows, total=total, number=number, per_page=per_page)
+    return StudentPage(
+        rows=rows,
+        total=total,
+        total_capped=capped,
+        next_cursor=_cursor(found[-1]) if found and more_after else None,
+        previous_cursor=_cursor(found[0], backwards=True) if found and more_before else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -270,21 +386,68 @@ def challenges_with_room(allocation_round: AllocationRound) -> list[ChallengeRoo
     return rooms
 
 
+# An objection's menu of challenges to move to lists at most this many (searched by title).
+TARGETS_SHOWN = 30
+
+
+def _matches(room: ChallengeRoom, words: str) -> bool:
+    return not words or words in room.title.casefold() or words in room.host.casefold()
+
+
+def rooms_to_move_to(
+    allocation_round: AllocationRound,
+    *,
+    search: str = "",
+    exclude: int | None = None,
+    limit: int = TARGETS_SHOWN,
+) -> tuple[list[ChallengeRoom], bool]:
+    """The round's challenges (full ones too, marked) whose title or company contains `search`,
+    without `exclude`, the first `limit` by title, and whether more match: the override page's
+    menu, which never grows with the round (three queries)."""
+    words = " ".join(search.split()).casefold()
+    rooms = [
+        room
+        for room in challenges_with_room(allocation_round)
+        if room.offer_id != exclude and _matches(room, words)
+    ]
+    return rooms[:limit], len(rooms) > limit
+
+
+@dataclass(frozen=True)
+class ObjectionTargets:
+    """Per open objection the challenges its student could move to (at most TARGETS_SHOWN,
+    matching `search`), and whether more challenges with room match than are listed."""
+
+    by_objection: dict[int, list[ChallengeRoom]]
+    more: bool
+
+
 def objection_targets(
-    allocation_round: AllocationRound, objections: list[Objection]
-) -> dict[int, list[ChallengeRoom]]:
-    """{objection id: the challenges its student could be moved to} for the open objections:
-    those with a place left, without the challenge the student is on now (four queries)."""
+    allocation_round: AllocationRound,
+    objections: list[Objection],
+    *,
+    search: str = "",
+    limit: int = TARGETS_SHOWN,
+) -> ObjectionTargets:
+    """The challenges each open objection's student could be moved to: with a place left,
+    without the challenge the student is on now, whose title or company contains `search`,
+    the first `limit` by title (a menu never grows with the round). Four queries."""
     open_ones = [objection for objection in objections if objection.is_open]
     if not open_ones:
-        return {}
-    rooms = [room for room in challenges_with_room(allocation_round) if not room.full]
+        return ObjectionTargets({}, more=False)
+    words = " ".join(search.split()).casefold()
+    rooms = [
+        room
+        for room in challenges_with_room(allocation_round)
+        if not room.full and _matches(room, words)
+    ]
     current = dict(
         Assignment.objects.filter(
             round=allocation_round, student_id__in=[o.student_id for o in open_ones]
         ).values_list("student_id", "offer_id")
     )
-    return {
-        objection.pk: [room for room in rooms if room.offer_id != current.get(objection.student_id)]
-        for objection in open_ones
-    }
+    by_objection = {}
+    for objection in open_ones:
+        on = current.get(objection.student_id)
+        by_objection[objection.pk] = [room for room in rooms if room.offer_id != on][:limit]
+    return ObjectionTargets(by_objection, more=len(rooms) > limit)

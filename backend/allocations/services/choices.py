@@ -79,7 +79,7 @@ def _check_eligible(
     today: dt.date,
 ) -> None:
     """Each choice is in the round and open to the student (the engine's own rules)."""
-    records = {c.offer_id: c for c in challenge_records(allocation_round)}
+    records = {c.offer_id: c for c in challenge_records(allocation_round, offer_ids=offer_ids)}
     me = student_record(allocation_round, enrolment, today=today)
     for offer_id in offer_ids:
         record = records.get(offer_id)
@@ -101,10 +101,11 @@ def _check_choices(
     *,
     today: dt.date,
 ) -> None:
+    # Only the chosen challenges are read (a save costs the same in a round of 10,000).
     titles = dict(
-        RoundChallenge.objects.filter(round=allocation_round).values_list(
-            "offer_id", "offer__title"
-        )
+        RoundChallenge.objects.filter(
+            round=allocation_round, offer_id__in=set(offer_ids)
+        ).values_list("offer_id", "offer__title")
     )
     _check_no_duplicates(offer_ids, titles)
     _check_count(allocation_round, len(offer_ids))

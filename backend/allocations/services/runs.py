@@ -9,10 +9,13 @@ touching it. A running run beats (`heartbeat_at`) at every engine step; one whos
 stops beating, and the reaper (or a redelivered task) ends it, so no run stays running for ever.
 """
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +37,7 @@ from backend.allocations.models import (
     RunMode,
     RunPlacement,
     RunStatus,
+    compress_json,
 )
 from backend.allocations.selectors.access import require_round_manager
 from backend.allocations.selectors.snapshot import round_snapshot
@@ -193,25 +197,84 @@ def _claim(run_id: int, now: dt.datetime) -> bool:
     return claimed == 1
 
 
+class _Laps:
+    """Wall and CPU time per step of one run (seconds), logged when the run is stored: what an
+    operator reads when a run is slow (CPU well below wall: waiting for the database, or a
+    busy machine), and what bench/region_run.py prints."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def __call__(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.wall[name] = self.wall.get(name, 0.0) + wall - self._wall
+        self.cpu[name] = self.cpu.get(name, 0.0) + cpu - self._cpu
+        self._wall, self._cpu = wall, cpu
+
+    def log(self, run_id: int) -> None:
+        text = ", ".join(
+            f"{name} {seconds:.2f} s (cpu {self.cpu[name]:.2f})"
+            for name, seconds in self.wall.items()
+        )
+        logger.info(
+            "allocation run %s stored: %s",
+            run_id,
+            text,
+            extra={"run_laps": self.wall, "run_cpu": self.cpu},
+        )
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a run, as the engine does while it solves: a run
+    at 100,000 students builds millions of small acyclic objects (the snapshot, the problem,
+    the encoded documents, the placement rows), and each full collection rescans all of them:
+    that was a fifth of the run's CPU time (bench/region_run.py). They are freed by reference
+    counting all the same; the few cycles the ORM makes meanwhile wait until the collector is
+    back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bool:
     """Snapshot the round, solve and store assignments. Returns False when the run was not
     claimed (running elsewhere or done: a task delivered twice does nothing the second time)."""
     now = now or timezone.now()
     if not _claim(run_id, now):
         return False
+    with _without_cyclic_gc():
+        _execute(run_id, now)
+    return True
+
+
+def _execute(run_id: int, now: dt.datetime) -> None:
+    lap = _Laps()
     run = AllocationRun.objects.select_related("round").defer("problem", "result").get(pk=run_id)
     try:
-        snapshot = round_snapshot(run.round, today=timezone.localdate(now))
-        _beat(run_id, now, stage="snapshot", percent=5)
-        solved = engine_adapter.solve(
-            snapshot,
+        # The snapshot is an argument only: it is garbage once the engine's problem is built.
+        problem = engine_adapter.problem_of(
+            round_snapshot(run.round, today=timezone.localdate(now)),
             mode=run.mode,
             seed=run.seed,
             coverage_weight=run.coverage_weight,
-            progress=_progress(run_id, now),
         )
+        lap("snapshot")
+        _beat(run_id, now, stage="snapshot", percent=5)
+        solved = engine_adapter.solve(
+            problem, compress=compress_json, progress=_progress(run_id, now)
+        )
+        del problem  # encoded in `solved`; storing does not need it
+        lap("solve, encode")
         _beat(run_id, now, stage="storing", percent=97)
-        _store(run, solved, now=timezone.now(), claimed_at=now)
+        _store(run, solved, now=timezone.now(), claimed_at=now, lap=lap)
+        lap("commit")
     except engine_adapter.ProblemError as exc:
         _fail(run_id, _("De invoer klopt niet: %(error)s") % {"error": exc}, timezone.now(), now)
     except ApplicationError as exc:
@@ -222,7 +285,8 @@ def allocation_run_execute(*, run_id: int, now: dt.datetime | None = None) -> bo
     else:
         # After the commit, outside the run's try: the run is stored whatever this does.
         analyze_tables(Assignment, RunPlacement)
-    return True
+        lap("analyze")
+        lap.log(run_id)
 
 
 def allocation_runs_reap(*, now: dt.datetime | None = None) -> list[int]:
@@ -250,19 +314,31 @@ def allocation_runs_reap(*, now: dt.datetime | None = None) -> list[int]:
     return reaped
 
 
+def _copy(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL's COPY … FROM STDIN: the rows stream to the server as they are produced, one
+    statement however many there are, without a payload the server must parse first. Logged
+    like a query where Django logs queries (DEBUG, tests), so query counts still see it."""
+    quote = connection.ops.quote_name
+    column_of = {field.name: field.column for field in model._meta.concrete_fields}
+    names = ", ".join(quote(str(column_of[name])) for name in columns)
+    statement = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+    started = time.monotonic()
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": statement, "time": f"{time.monotonic() - started:.3f}"}
+        )
+
+
 _INSERT_COLUMNS = "round_id, student_id, offer_id, rank, source, locked, run_id, changed_at"
-# One INSERT … SELECT over a JSON array per database that can unpack one; parameters: round id,
-# source, run id, changed at, the JSON rows.
-_INSERT_FROM_JSON = {
-    "sqlite": (
-        "INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
-        "json_extract(value, '$.o'), json_extract(value, '$.r'), %s, 0, %s, %s FROM json_each(%s)"
-    ),
-    "postgresql": (
-        "INSERT INTO {table} ({columns}) SELECT %s, x.s, x.o, x.r, %s, false, %s, %s "
-        "FROM jsonb_to_recordset(%s::jsonb) AS x(s bigint, o bigint, r smallint)"
-    ),
-}
+# One INSERT … SELECT over a JSON array where COPY is not available (SQLite); parameters: round
+# id, source, run id, changed at, the JSON rows.
+_INSERT_FROM_JSON = (
+    "INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
+    "json_extract(value, '$.o'), json_extract(value, '$.r'), %s, 0, %s, %s FROM json_each(%s)"
+)
 
 
 def insert_assignments(
@@ -273,12 +349,19 @@ def insert_assignments(
     source: str,
     now: dt.datetime,
 ) -> None:
-    """Insert (student, offer, rank) rows in ONE statement on SQLite and PostgreSQL, so storing
-    10,000 assignments costs the same number of queries as storing 10."""
+    """Insert (student, offer, rank) rows in ONE statement (COPY on PostgreSQL, INSERT … SELECT
+    over JSON on SQLite), so storing 100,000 assignments costs the same number of queries as
+    storing 10."""
     if not rows:
         return
-    sql = _INSERT_FROM_JSON.get(connection.vendor)
-    if sql is None:
+    if connection.vendor == "postgresql":
+        _copy(
+            Assignment,
+            ("round", "student", "offer", "rank", "source", "locked", "run", "changed_at"),
+            ((round_id, s, o, r, source, False, run_id, now) for s, o, r in rows),
+        )
+        return
+    if connection.vendor != "sqlite":
         Assignment.objects.bulk_create(
             [
                 Assignment(
@@ -291,12 +374,13 @@ def insert_assignments(
                     changed_at=now,
                 )
                 for s, o, r in rows
-            ]
+            ],
+            batch_size=_BATCH,
         )
         return
     payload = json.dumps([{"s": s, "o": o, "r": r} for s, o, r in rows])
     changed_at = connection.ops.adapt_datetimefield_value(now)
-    statement = sql.format(table=Assignment._meta.db_table, columns=_INSERT_COLUMNS)
+    statement = _INSERT_FROM_JSON.format(table=Assignment._meta.db_table, columns=_INSERT_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(statement, [round_id, source, run_id, changed_at, payload])
 
@@ -356,10 +440,13 @@ def _store(
     *,
     now: dt.datetime,
     claimed_at: dt.datetime,
+    lap: Callable[[str], None],
 ) -> None:
     allocation_round = lock_round(run.round)
     _check_storable(run, allocation_round, claimed_at)
+    lap("store: lock")
     _replace_engine_assignments(allocation_round, run.pk, solved.assignments, now)
+    lap("store: assignments")
     AllocationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED,
         stage="done",
@@ -369,7 +456,9 @@ def _store(
         result=solved.result,
         metrics=solved.metrics,
     )
-    store_placements(run.pk, solved.result)
+    lap("store: run documents")
+    store_placements(run.pk, solved.placements())
+    lap("store: placements")
     _apply_to_round(allocation_round, run, now)
     record_event(
         allocation_round=allocation_round,
@@ -384,78 +473,71 @@ def _store(
     # Finished when everything is stored (not when solving ended): started_at → finished_at is
     # the whole run as the coordinator waits for it.
     AllocationRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    lap("store: round, events")
 
 
+_PLACEMENT_FIELDS = ("run", "student_id", "offer_id", "rank", "locked", "reason", "explanation")
 _PLACEMENT_COLUMNS = "run_id, student_id, offer_id, rank, locked, reason, explanation"
 # As _INSERT_FROM_JSON: one INSERT … SELECT over a JSON array; parameters: run id, the rows.
-_PLACEMENTS_FROM_JSON = {
-    "sqlite": (
-        "INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
-        "json_extract(value, '$.o'), json_extract(value, '$.r'), json_extract(value, '$.l'), "
-        "json_extract(value, '$.w'), json(json_extract(value, '$.e')) FROM json_each(%s)"
-    ),
-    "postgresql": (
-        "INSERT INTO {table} ({columns}) SELECT %s, x.s, x.o, x.r, x.l, x.w, x.e "
-        "FROM jsonb_to_recordset(%s::jsonb) "
-        "AS x(s bigint, o bigint, r smallint, l boolean, w varchar(30), e jsonb)"
-    ),
-}
-_PLACEMENT_BATCH = 2000
+_PLACEMENTS_FROM_JSON = (
+    "INSERT INTO {table} ({columns}) SELECT %s, json_extract(value, '$.s'), "
+    "json_extract(value, '$.o'), json_extract(value, '$.r'), json_extract(value, '$.l'), "
+    "json_extract(value, '$.w'), json(json_extract(value, '$.e')) FROM json_each(%s)"
+)
+_BATCH = 2000
 
 
-def store_placements(run_id: int, result: dict[str, Any]) -> None:
-    """One RunPlacement row per student of a run's result, so pages read one student's
-    explanation or compare runs without loading the result document. ONE statement on SQLite
-    and PostgreSQL (like insert_assignments: the queries of a run do not grow with its
-    students); other databases get bulk_create in batches."""
-    placements = engine_adapter.placements_of(result)
-    if not placements:
+def _json_row(row: engine_adapter.PlacementRow) -> str:
+    """A placement as a member of _PLACEMENTS_FROM_JSON's array; the explanation is already
+    JSON, so it goes in as it is."""
+    student, offer, rank, locked, reason, explanation = row
+    return (
+        f'{{"s":{student},"o":{"null" if offer is None else offer},'
+        f'"r":{"null" if rank is None else rank},"l":{"true" if locked else "false"},'
+        f'"w":{json.dumps(reason)},"e":{explanation}}}'
+    )
+
+
+def store_placements(run_id: int, placements: Iterable[engine_adapter.PlacementRow]) -> None:
+    """One RunPlacement row per student of a run's result (engine_adapter.Solved.placements),
+    so pages read one student's explanation or compare runs without loading the result
+    document. ONE statement on PostgreSQL (COPY, streamed: the rows are never all in memory)
+    and SQLite (INSERT … SELECT over JSON, in statements of at most _PAYLOAD_LIMIT); other
+    databases get bulk_create in batches."""
+    if connection.vendor == "postgresql":
+        _copy(RunPlacement, _PLACEMENT_FIELDS, ((run_id, *row) for row in placements))
         return
-    sql = _PLACEMENTS_FROM_JSON.get(connection.vendor)
-    if sql is None:
+    if connection.vendor != "sqlite":
         RunPlacement.objects.bulk_create(
             (
                 RunPlacement(
                     run_id=run_id,
-                    student_id=p.student_id,
-                    offer_id=p.offer_id,
-                    rank=p.rank,
-                    locked=p.locked,
-                    reason=p.reason,
-                    explanation=p.explanation,
+                    student_id=student,
+                    offer_id=offer,
+                    rank=rank,
+                    locked=locked,
+                    reason=reason,
+                    explanation=json.loads(explanation),
                 )
-                for p in placements
+                for student, offer, rank, locked, reason, explanation in placements
             ),
-            batch_size=_PLACEMENT_BATCH,
+            batch_size=_BATCH,
         )
         return
-    statement = sql.format(table=RunPlacement._meta.db_table, columns=_PLACEMENT_COLUMNS)
-    rows = [
-        json.dumps(
-            {
-                "s": p.student_id,
-                "o": p.offer_id,
-                "r": p.rank,
-                "l": p.locked,
-                "w": p.reason,
-                "e": p.explanation,
-            },
-            separators=(",", ":"),
-        )
-        for p in placements
-    ]
+    statement = _PLACEMENTS_FROM_JSON.format(
+        table=RunPlacement._meta.db_table, columns=_PLACEMENT_COLUMNS
+    )
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, _PAYLOAD_LIMIT):
+        for chunk in _chunks(map(_json_row, placements), _PAYLOAD_LIMIT):
             cursor.execute(statement, [run_id, "[" + ",".join(chunk) + "]"])
 
 
-# PostgreSQL refuses a jsonb array over 256 MB (its binary form); at 100,000 students the
-# placements with their explanations pass that, so they go in statements of at most ~32 MB of
-# JSON each (one statement up to ~70,000 students with typical explanations).
+# One statement of JSON rows stays below this many characters (SQLite's limit on a string is
+# 1,000,000,000 bytes by default; at 100,000 students the placements are ~80 MB of JSON).
 _PAYLOAD_LIMIT = 32 * 1024 * 1024
 
 
-def _chunks(rows: list[str], limit: int) -> Iterable[list[str]]:
+def _chunks(rows: Iterable[str], limit: int) -> Iterator[list[str]]:
     """`rows` in consecutive lists of at most `limit` characters (at least one row each)."""
     chunk: list[str] = []
     size = 0

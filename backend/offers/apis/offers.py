@@ -19,6 +19,7 @@ from backend.accounts.permissions import signed_in_user
 from backend.accounts.selectors import company_ids
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.offers.apis.filters import OfferFilter
+from backend.offers.apis.paging import CheckedPagination
 from backend.offers.apis.serializers import (
     OfferCreateInputSerializer,
     OfferDetailOutputSerializer,
@@ -52,6 +53,7 @@ class OfferListApi(generics.ListAPIView[Offer]):
     """GET: offers I may see. POST: a new draft offer (company contacts)."""
 
     serializer_class = OfferListOutputSerializer
+    pagination_class = CheckedPagination
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     filterset_class = OfferFilter
     search_fields = ["title", "description"]

@@ -9,7 +9,14 @@ from rest_framework import serializers
 from backend.accounts.models import User
 from backend.core.api_fields import id_field
 from backend.offers.access import may_see_review
-from backend.offers.models import Coverage, Offer, OfferTransition, WerkprocesMapping
+from backend.offers.models import (
+    Coverage,
+    Offer,
+    OfferKind,
+    OfferStatus,
+    OfferTransition,
+    WerkprocesMapping,
+)
 from backend.offers.selectors import offer_status_summary
 
 TITLE_MAX = Offer._meta.get_field("title").max_length
@@ -21,8 +28,10 @@ class _Named(serializers.Serializer[Any]):
 
 
 class OfferListOutputSerializer(serializers.ModelSerializer[Offer]):
-    kind_label = serializers.CharField(source="get_kind_display")
-    status_label = serializers.CharField(source="get_status_display")
+    # The label of the one value (get_FOO_display translates every label of the choices, 20
+    # gettext calls an offer: most of the time of a page of 50).
+    kind_label = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
     owner = _Named()
     contact_name = serializers.SerializerMethodField()
     programmes = serializers.SerializerMethodField()
@@ -50,6 +59,12 @@ class OfferListOutputSerializer(serializers.ModelSerializer[Offer]):
             "team_size",
             "programmes",
         ]
+
+    def get_kind_label(self, obj: Offer) -> str:
+        return str(OfferKind(obj.kind).label)
+
+    def get_status_label(self, obj: Offer) -> str:
+        return str(OfferStatus(obj.status).label)
 
     def get_contact_name(self, obj: Offer) -> str:
         return obj.contact.get_full_name()

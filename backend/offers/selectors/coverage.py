@@ -2,13 +2,12 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from backend.curriculum.models import Kerntaak, Kwalificatie, Werkproces
-from backend.offers.models import PUBLIC_STATUSES, Coverage, Offer, OfferKind, WerkprocesMapping
+from backend.offers.models import PUBLIC_STATUSES, Coverage, OfferKind, WerkprocesMapping
 from backend.offers.selectors.visibility import open_to_kwalificatie, submitted_to_schools
 from backend.organisations.models import Organisation
 
@@ -22,92 +21,14 @@ class CoveringOffer:
     note: str
 
 
-@dataclass
-class CoverageRow:
-    werkproces: Werkproces
-    offers: list[CoveringOffer] = field(default_factory=list)
-
-    @property
-    def coverage(self) -> str | None:
-        """The best coverage any live challenge gives: full, partial, or None (a gap)."""
-        kinds = {offer.coverage for offer in self.offers}
-        if Coverage.FULL in kinds:
-            return Coverage.FULL
-        return Coverage.PARTIAL if kinds else None
-
-
-class _CoverageBuckets:
-    """The werkprocessen of a report by how well they are covered (`rows` from the report)."""
-
-    rows: Any  # a field of CoverageReport, a property of CoverageSummary
-
-    @property
-    def uncovered(self) -> list[Werkproces]:
-        return [row.werkproces for row in self.rows if row.coverage is None]
-
-    @property
-    def partially_covered(self) -> list[Werkproces]:
-        return [row.werkproces for row in self.rows if row.coverage == Coverage.PARTIAL]
-
-    @property
-    def fully_covered(self) -> list[Werkproces]:
-        return [row.werkproces for row in self.rows if row.coverage == Coverage.FULL]
-
-
-@dataclass
-class CoverageReport(_CoverageBuckets):
-    kwalificatie: Kwalificatie
-    rows: list[CoverageRow]
-
-
 def _ids(schools: Iterable[int | Organisation]) -> set[int]:
     return {school if isinstance(school, int) else school.pk for school in schools}
 
 
-def coverage_for_kwalificatie(
-    kwalificatie: Kwalificatie, *, schools: Iterable[int | Organisation]
-) -> CoverageReport:
-    """Werkprocessen of `kwalificatie` (basis + its profiel) × the published or running
-    challenges at `schools` (or their consortia) open to its programme and level.
-
-    Three queries whatever the number of werkprocessen or challenges."""
-    werkprocessen = list(
-        kwalificatie.werkprocessen().select_related("kerntaak").order_by("code").distinct()
-    )
-    rows = {wp.pk: CoverageRow(werkproces=wp) for wp in werkprocessen}
-    mappings = (
-        WerkprocesMapping.objects.filter(
-            werkproces_id__in=rows,
-            offer__kind=OfferKind.CHALLENGE,
-            offer__status__in=PUBLIC_STATUSES,
-            offer__niveau_min__lte=kwalificatie.niveau,
-            offer__niveau_max__gte=kwalificatie.niveau,
-            offer__in=_live_offers(kwalificatie, _ids(schools)).values("pk"),
-        )
-        .select_related("offer__owner")
-        .order_by("offer__title", "pk")
-    )
-    for mapping in mappings:
-        rows[mapping.werkproces_id].offers.append(
-            CoveringOffer(
-                offer_id=mapping.offer_id,
-                title=mapping.offer.title,
-                owner_name=mapping.offer.owner.name,
-                coverage=mapping.coverage,
-                note=mapping.note,
-            )
-        )
-    return CoverageReport(kwalificatie=kwalificatie, rows=list(rows.values()))
-
-
-def _live_offers(kwalificatie: Kwalificatie, school_ids: set[int]) -> QuerySet[Offer]:
-    return Offer.objects.filter(submitted_to_schools(school_ids)).filter(
-        open_to_kwalificatie(kwalificatie.pk)
-    )
-
-
 # How many covering challenges the coverage page names per werkproces; the rest on demand.
 COVERAGE_TOP = 5
+# The most an API client may ask for per werkproces (the rest: the paged detail endpoint).
+COVERAGE_TOP_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -119,6 +40,7 @@ class WerkprocesCoverage:
 
     @property
     def coverage(self) -> str | None:
+        """The best coverage any live challenge gives: full, partial, or None (a gap)."""
         if self.fully:
             return Coverage.FULL
         return Coverage.PARTIAL if self.count else None
@@ -139,9 +61,9 @@ class KerntaakCoverage:
 
 
 @dataclass
-class CoverageSummary(_CoverageBuckets):
-    """Per kerntaak and werkproces: how many live challenges cover it and the first
-    COVERAGE_TOP of them by title. Its size depends on the dossier, not on the challenges."""
+class CoverageSummary:
+    """Per kerntaak and werkproces: how many live challenges cover it and the first few of
+    them by title. Its size depends on the dossier, not on the challenges."""
 
     kwalificatie: Kwalificatie
     kerntaken: list[KerntaakCoverage]
@@ -150,74 +72,102 @@ class CoverageSummary(_CoverageBuckets):
     def rows(self) -> list[WerkprocesCoverage]:
         return [row for kerntaak in self.kerntaken for row in kerntaak.rows]
 
+    @property
+    def uncovered(self) -> list[Werkproces]:
+        return [row.werkproces for row in self.rows if row.coverage is None]
+
+    @property
+    def partially_covered(self) -> list[Werkproces]:
+        return [row.werkproces for row in self.rows if row.coverage == Coverage.PARTIAL]
+
+    @property
+    def fully_covered(self) -> list[Werkproces]:
+        return [row.werkproces for row in self.rows if row.coverage == Coverage.FULL]
+
+
+# The columns a covering challenge shows: a sort of narrow rows, not of whole offers.
+_COVERING_FIELDS = ("offer_id", "werkproces_id", "coverage", "note", "offer__title")
+
 
 def _covering_mappings(
     kwalificatie: Kwalificatie, school_ids: set[int]
 ) -> QuerySet[WerkprocesMapping]:
     """Mappings of the published or running challenges at these schools (or their consortia)
-    open to the kwalificatie's programme and level."""
+    open to the kwalificatie's programme and level: one join of mapping and offer, the
+    schools' direct submissions read once (see docs/performance.md, coverage)."""
     return WerkprocesMapping.objects.filter(
+        submitted_to_schools(school_ids, via="offer__"),
+        open_to_kwalificatie(kwalificatie.pk, via="offer__"),
         offer__kind=OfferKind.CHALLENGE,
         offer__status__in=PUBLIC_STATUSES,
         offer__niveau_min__lte=kwalificatie.niveau,
         offer__niveau_max__gte=kwalificatie.niveau,
-        offer__in=_live_offers(kwalificatie, school_ids).values("pk"),
-    )
-
-
-def _covering(mapping: WerkprocesMapping) -> CoveringOffer:
-    return CoveringOffer(
-        offer_id=mapping.offer_id,
-        title=mapping.offer.title,
-        owner_name=mapping.offer.owner.name,
-        coverage=mapping.coverage,
-        note=mapping.note,
     )
 
 
 def coverage_summary(
-    kwalificatie: Kwalificatie, *, schools: Iterable[int | Organisation]
+    kwalificatie: Kwalificatie,
+    *,
+    schools: Iterable[int | Organisation],
+    top: int = COVERAGE_TOP,
 ) -> CoverageSummary:
-    """Counts per werkproces of `kwalificatie` and the top COVERAGE_TOP challenges by title.
+    """Counts per werkproces of `kwalificatie` (basis + its profiel) and its first `top`
+    covering challenges by title.
 
-    Three queries (werkprocessen, one GROUP BY for the counts, one windowed query for the top
-    challenges) and a result whose size does not grow with the number of challenges."""
-    school_ids = _ids(schools)
+    Three queries (werkprocessen, the schools' consortia, and one windowed query that counts
+    per werkproces and ranks by title) and a result whose size does not grow with the number
+    of challenges."""
     werkprocessen = list(
         kwalificatie.werkprocessen()
         .select_related("kerntaak")
         .order_by("kerntaak__code", "code")
         .distinct()
     )
-    ids = [wp.pk for wp in werkprocessen]
-    mappings = _covering_mappings(kwalificatie, school_ids).filter(werkproces_id__in=ids)
-    counts = {
-        row["werkproces_id"]: (row["n"], row["full"])
-        for row in mappings.order_by()
-        .values("werkproces_id")
-        .annotate(n=Count("pk"), full=Count("pk", filter=Q(coverage=Coverage.FULL)))
-    }
-    top: dict[int, list[CoveringOffer]] = {}
+    per_werkproces = [F("werkproces_id")]
     ranked = (
-        mappings.select_related("offer__owner")
+        _covering_mappings(kwalificatie, _ids(schools))
+        .filter(werkproces_id__in=[wp.pk for wp in werkprocessen])
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("werkproces_id")],
+                partition_by=per_werkproces,
                 order_by=[F("offer__title").asc(), F("offer_id").asc()],
-            )
+            ),
+            n=Window(Count("pk"), partition_by=per_werkproces),
+            full=Window(Count("pk", filter=Q(coverage=Coverage.FULL)), partition_by=per_werkproces),
         )
-        .filter(rank__lte=COVERAGE_TOP)
+        # Every covered werkproces keeps its first row, which carries the counts.
+        .filter(rank__lte=max(top, 1))
         .order_by("werkproces_id", "rank")
+        # Plain tuples: the page shows five per werkproces, no model instances needed.
+        .values_list(
+            "werkproces_id",
+            "rank",
+            "n",
+            "full",
+            "offer_id",
+            "offer__title",
+            "offer__owner__name",
+            "coverage",
+            "note",
+        )
     )
-    for mapping in ranked:
-        top.setdefault(mapping.werkproces_id, []).append(_covering(mapping))
+    counts: dict[int, tuple[int, int]] = {}
+    firsts: dict[int, list[CoveringOffer]] = {}
+    for werkproces_id, rank, n, full, offer_id, title, owner, coverage, note in ranked:
+        counts[werkproces_id] = (n, full)
+        if rank <= top:
+            firsts.setdefault(werkproces_id, []).append(
+                CoveringOffer(
+                    offer_id=offer_id, title=title, owner_name=owner, coverage=coverage, note=note
+                )
+            )
     kerntaken: dict[int, KerntaakCoverage] = {}
     for wp in werkprocessen:
         n, full = counts.get(wp.pk, (0, 0))
         group = kerntaken.setdefault(wp.kerntaak_id, KerntaakCoverage(kerntaak=wp.kerntaak))
         group.rows.append(
-            WerkprocesCoverage(werkproces=wp, count=n, fully=full, top=top.get(wp.pk, []))
+            WerkprocesCoverage(werkproces=wp, count=n, fully=full, top=firsts.get(wp.pk, []))
         )
     return CoverageSummary(kwalificatie=kwalificatie, kerntaken=list(kerntaken.values()))
 
@@ -232,10 +182,12 @@ def coverage_werkproces(kwalificatie: Kwalificatie, werkproces_id: int | None) -
 def covering_challenges(
     kwalificatie: Kwalificatie, werkproces: Werkproces, *, schools: Iterable[int | Organisation]
 ) -> QuerySet[WerkprocesMapping]:
-    """Every live challenge covering one werkproces, by title: page it (the on-demand list)."""
+    """Every live challenge covering one werkproces, by title: page it (the on-demand list of
+    the coverage page and of the API)."""
     return (
         _covering_mappings(kwalificatie, _ids(schools))
         .filter(werkproces=werkproces)
         .select_related("offer__owner")
+        .only(*_COVERING_FIELDS, "offer__owner__name")
         .order_by("offer__title", "offer_id")
     )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from backend.accounts.models import Membership, Role, User
 from backend.accounts.roles import REVIEWING_ROLES
@@ -35,15 +36,17 @@ _OfferSchools = Offer.schools.through
 _OfferProgrammes = Offer.programmes.through
 
 
-def submitted_to_schools(school_ids: set[int]) -> Q:
-    """Offers submitted to one of these schools directly or to a consortium they belong to."""
+def submitted_to_schools(school_ids: set[int], *, via: str = "") -> Q:
+    """Offers submitted to one of these schools directly or to a consortium they belong to.
+
+    `via`: the path from the queried model to the offer ("offer__" for werkproces mappings).
+    The consortium test comes first and the direct one is a plain (uncorrelated) IN, so
+    PostgreSQL reads the schools' offers once into a hash instead of probing per row."""
     if not school_ids:
         return Q(pk__in=[])
     consortium_ids = consortium_ids_for_organisations(school_ids)
-    direct = Exists(
-        _OfferSchools.objects.filter(offer_id=OuterRef("pk"), organisation_id__in=school_ids)
-    )
-    return Q(direct) | Q(consortium_id__in=consortium_ids)
+    direct = _OfferSchools.objects.filter(organisation_id__in=school_ids).values("offer_id")
+    return Q(**{f"{via}consortium_id__in": consortium_ids}) | Q(**{f"{via}pk__in": direct})
 
 
 def _ever_submitted() -> Exists:
@@ -52,10 +55,13 @@ def _ever_submitted() -> Exists:
     )
 
 
-def open_to_kwalificatie(kwalificatie_id: int) -> Q:
-    restricted = Exists(_OfferProgrammes.objects.filter(offer_id=OuterRef("pk")))
+def open_to_kwalificatie(kwalificatie_id: int, *, via: str = "") -> Q:
+    """Offers open to this programme: no programme restriction, or this one listed. `via` as
+    in `submitted_to_schools`."""
+    offer = OuterRef(f"{via}pk")
+    restricted = Exists(_OfferProgrammes.objects.filter(offer_id=offer))
     listed = Exists(
-        _OfferProgrammes.objects.filter(offer_id=OuterRef("pk"), kwalificatie_id=kwalificatie_id)
+        _OfferProgrammes.objects.filter(offer_id=offer, kwalificatie_id=kwalificatie_id)
     )
     return ~Q(restricted) | Q(listed)
 
@@ -114,6 +120,16 @@ def offer_target_school_ids(offer: Offer) -> set[int]:
     return ids
 
 
+# Waiting longest first: since the last status change (an offer without one: since it was
+# made). The same expressions as the index offer_review_queue_order, so a page of the queue is
+# read off that index instead of sorting every waiting offer.
+REVIEW_QUEUE_ORDER = (
+    Coalesce("status_changed_at", "created_at").asc(),
+    F("created_at").asc(),
+    F("id").asc(),
+)
+
+
 def review_queue_for(user: User) -> QuerySet[Offer]:
     """Offers waiting for this person's school to review them, the longest waiting first."""
     schools = organisation_ids_for(user, *REVIEWING_ROLES)
@@ -126,7 +142,7 @@ def review_queue_for(user: User) -> QuerySet[Offer]:
     )
     if not user.is_staff:
         offers = offers.filter(submitted_to_schools(schools))
-    return offers.order_by(F("status_changed_at").asc(nulls_first=True), "created_at", "pk")
+    return offers.order_by(*REVIEW_QUEUE_ORDER)
 
 
 # What the review queue can be filtered on: waiting for the school, or back with the company.
@@ -147,8 +163,8 @@ def review_queue_filtered(
     """The review queue filtered in SQL: one `status` of REVIEW_QUEUE_STATUSES (default: the
     offers awaiting a decision, as `review_queue_for`), one `kind`, only offers whose status
     changed before `submitted_before` (overdue), and `q` in the title or the company's name.
-    The expected decision date follows the status date, so the order (oldest first, undated
-    first) puts overdue offers on top. Unknown values are the caller's to refuse."""
+    The expected decision date follows the status date, so the order (REVIEW_QUEUE_ORDER:
+    oldest first) puts overdue offers on top. Unknown values are the caller's to refuse."""
     schools = organisation_ids_for(user, *REVIEWING_ROLES)
     if not user.is_authenticated or not (schools or user.is_staff):
         return Offer.objects.none()
@@ -168,7 +184,7 @@ def review_queue_filtered(
         )
     if q := q.strip():
         offers = offers.filter(Q(title__icontains=q) | Q(owner__name__icontains=q))
-    return offers.order_by(F("status_changed_at").asc(nulls_first=True), "created_at", "pk")
+    return offers.order_by(*REVIEW_QUEUE_ORDER)
 
 
 def company_contact_ids(organisation_id: int) -> list[int]:

@@ -52,6 +52,7 @@ def school_policy_update(
     actor: User,
     coordinators_may_import_students: bool | None = None,
     care_notes_roles: list[str] | None = None,
+    require_two_factor: bool | None = None,
 ) -> Organisation:
     """Change a school's own rules (None leaves a rule as it is). The school's institution admins
     and Koppel staff decide; coordinators do not widen their own rights.
@@ -60,6 +61,8 @@ def school_policy_update(
       import students (default off).
     - `care_notes_roles`: school roles that read every student's care notes, besides the student's
       own coach (default: none), from CARE_NOTES_READER_ROLES.
+    - `require_two_factor`: password logins of the school's coordinating staff need a second
+      factor (default on; backend.two_factor logs who changes it).
     """
     if not school.is_school:
         raise field_error("organisation", _("Alleen scholen hebben dit beleid."))
@@ -74,7 +77,14 @@ def school_policy_update(
         school.care_notes_roles = sorted(set(care_notes_roles))
     if coordinators_may_import_students is not None:
         school.coordinators_may_import_students = coordinators_may_import_students
+    if require_two_factor is not None:
+        school.require_two_factor = require_two_factor
     school.save(
-        update_fields=["care_notes_roles", "coordinators_may_import_students", "updated_at"]
+        update_fields=[
+            "care_notes_roles",
+            "coordinators_may_import_students",
+            "require_two_factor",
+            "updated_at",
+        ]
     )
     return school

@@ -102,4 +102,8 @@ def policy_page(request: SignedInRequest) -> HttpResponse:
         }
         for school in schools
     ]
-    return render(request, T + "policies.html", {"rows": rows, "form": form if managed else None})
+    return render(
+        request,
+        T + "policies.html",
+        {"rows": rows, "form": form if managed else None, "manages_school": bool(managed)},
+    )

@@ -1,7 +1,7 @@
 """Round set-up and the round dashboard: coordinators create rounds; coordinators and teachers
 read the list, the detail page with metrics and assignments, and the run progress partial."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -18,7 +18,16 @@ from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
 from backend.allocations import services
 from backend.allocations.models import Phase, RunMode
 from backend.allocations.selectors import access
-from backend.allocations.selectors.figures import round_figures
+from backend.allocations.selectors.figures import (
+    CHALLENGE_FILLS,
+    ChallengeFilters,
+    fill_rates,
+    round_challenge_count,
+    round_challenge_title,
+    round_challenge_titles,
+    round_challenges_page,
+    round_figures,
+)
 from backend.allocations.selectors.review import (
     assignment_of_student,
     choice_count,
@@ -29,8 +38,10 @@ from backend.allocations.selectors.review import (
 from backend.allocations.selectors.roster import (
     OUTSIDE_CHOICES,
     STUDENT_STATUSES,
+    TARGETS_SHOWN,
+    StudentCursor,
     StudentFilters,
-    challenges_with_room,
+    rooms_to_move_to,
     round_students_page,
 )
 from backend.core.errors import ApplicationError
@@ -44,7 +55,7 @@ if TYPE_CHECKING:
 
     from backend.accounts.models import User
     from backend.allocations.models import AllocationRound, AllocationRun
-    from backend.allocations.selectors.figures import RoundFigures
+    from backend.allocations.selectors.figures import ChallengeOccupancy, RoundFigures
     from backend.curriculum.models import Kwalificatie
     from backend.offers.models import Offer
     from backend.organisations.models import Consortium, Organisation
@@ -190,9 +201,8 @@ def _chart_rank_profile(figures: "RoundFigures") -> list[tuple[str, int]]:
     return rows
 
 
-def _chart_fill_rates(figures: "RoundFigures") -> list[tuple[str, int]]:
-    rows = [(item.title, item.percent) for item in figures.occupancy if item.percent is not None]
-    return sorted(rows, key=lambda row: -row[1])[:25]
+def _chart_fill_rates(fill: "list[ChallengeOccupancy]") -> list[tuple[str, int]]:
+    return [(item.title, item.percent) for item in fill if item.percent is not None]
 
 
 def _fairness(metrics: dict[str, Any], schools: dict[int, str]) -> list[dict[str, Any]]:
@@ -224,12 +234,19 @@ def _proposal(run: "AllocationRun | None", metrics: dict[str, Any]) -> dict[str,
 STUDENTS_PER_PAGE = 50
 # Kept for imports elsewhere: the page shows this many students at a time.
 ASSIGNMENTS_SHOWN = STUDENTS_PER_PAGE
+# The list of the round's challenges shows this many at a time.
+CHALLENGES_PER_PAGE = 25
 
 STATUS_LABELS = (
     ("assigned", gettext_lazy("ingedeeld")),
     ("unassigned", gettext_lazy("niet ingedeeld")),
     ("overridden", gettext_lazy("handmatig aangepast")),
     ("objection", gettext_lazy("met bezwaar")),
+)
+FILL_LABELS = (
+    ("room", gettext_lazy("met een vrije plaats")),
+    ("full", gettext_lazy("vol")),
+    ("unchosen", gettext_lazy("door niemand gekozen")),
 )
 
 
@@ -255,64 +272,213 @@ def student_filters(request: HttpRequest, allocation_round: "AllocationRound") -
     )
 
 
-def _filter_query(filters: StudentFilters) -> dict[str, str]:
-    query = {
-        "q": filters.search,
-        "challenge": str(filters.challenge or ""),
-        "status": filters.status,
-        "rank": "" if filters.rank is None else str(filters.rank),
-    }
-    return {key: value for key, value in query.items() if value}
+def challenge_filters(request: HttpRequest) -> ChallengeFilters:
+    fill = request.GET.get("fill", "")
+    return ChallengeFilters(
+        search=" ".join(request.GET.get("cq", "").split())[:100],
+        host=parse_id(request.GET.get("host")),
+        fill=fill if fill in CHALLENGE_FILLS else "",
+    )
 
 
-def _page_url(path: str, filters: StudentFilters, number: int) -> str:
-    query = _filter_query(filters)
-    if number > 1:
-        query["page"] = str(number)
-    return f"{path}?{urlencode(query)}" if query else path
+def _student_cursor(request: HttpRequest) -> StudentCursor | None:
+    """The place in the students' list: after a student, or before one (a page back)."""
+    if "before" in request.GET:
+        return StudentCursor.decode(request.GET.get("before"), backwards=True)
+    return StudentCursor.decode(request.GET.get("after"))
 
 
-# Up to this many challenges the filter is a <select>; a larger round is filtered from the list
-# of its challenges, so the page shows each challenge once, not in a list and in a menu.
+@dataclass(frozen=True)
+class _PageState:
+    """Everything the round page keeps in its query string: the students' filters and place,
+    and the challenge list's filters and page. Every link on the page is this state with a
+    change, so paging one list never loses the other's place or filters."""
+
+    filters: StudentFilters
+    cursor: StudentCursor | None
+    challenges: ChallengeFilters
+    challenge_page: int
+
+    def query(self) -> dict[str, str]:
+        f, c = self.filters, self.challenges
+        query = {
+            "q": f.search,
+            "challenge": str(f.challenge or ""),
+            "status": f.status,
+            "rank": "" if f.rank is None else str(f.rank),
+        }
+        if self.cursor is not None:
+            query["before" if self.cursor.backwards else "after"] = self.cursor.encode()
+        query.update(
+            cq=c.search,
+            host=str(c.host or ""),
+            fill=c.fill,
+            cpage=str(self.challenge_page) if self.challenge_page > 1 else "",
+        )
+        return {key: value for key, value in query.items() if value}
+
+    def url(self, path: str, **changes: Any) -> str:
+        query = urlencode(replace(self, **changes).query())
+        return f"{path}?{query}" if query else path
+
+    def hidden(self, keys: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The fields of `keys` as hidden inputs, for the other list's form."""
+        return [(key, value) for key, value in self.query().items() if key in keys]
+
+
+STUDENT_KEYS = ("q", "challenge", "status", "rank")
+CHALLENGE_KEYS = ("cq", "host", "fill")
+
+
+def _page_state(request: HttpRequest, allocation_round: "AllocationRound") -> _PageState:
+    return _PageState(
+        filters=student_filters(request, allocation_round),
+        cursor=_student_cursor(request),
+        challenges=challenge_filters(request),
+        challenge_page=_number(request.GET.get("cpage"), low=1, high=10**6) or 1,
+    )
+
+
+# Up to this many challenges the students' filter is a <select>; a larger round is filtered
+# from the list of its challenges ("studenten" per challenge), so the menu never grows.
 CHALLENGE_SELECT_MAX = 60
 
 
-def _challenge_filter(filters: StudentFilters, occupancy: list[dict[str, str]]) -> dict[str, Any]:
-    chosen = str(filters.challenge or "")
+def _challenge_filter(
+    allocation_round: "AllocationRound", state: _PageState, challenges: int
+) -> dict[str, Any]:
+    """The students' challenge filter: a menu for a round of `challenges` up to
+    CHALLENGE_SELECT_MAX, else the chosen challenge's title with a link to drop it (one query,
+    at most CHALLENGE_SELECT_MAX rows, or none)."""
+    chosen = state.filters.challenge
+    small = challenges <= CHALLENGE_SELECT_MAX
+    options = round_challenge_titles(allocation_round, limit=CHALLENGE_SELECT_MAX) if small else []
+    title = next((t for pk, t in options if pk == chosen), "")
+    if chosen and not small:
+        title = round_challenge_title(allocation_round, chosen)
     return {
-        "filters_challenge": chosen,
-        "challenge_select": len(occupancy) <= CHALLENGE_SELECT_MAX,
-        "challenge_title": next((row["title"] for row in occupancy if row["id"] == chosen), ""),
+        "filters_challenge": str(chosen or ""),
+        "challenge_select": small,
+        "challenge_options": [(str(pk), t) for pk, t in options],
+        "challenge_title": title,
     }
 
 
 def _student_page(
-    request: HttpRequest, allocation_round: "AllocationRound", occupancy: list[dict[str, str]]
+    request: HttpRequest,
+    allocation_round: "AllocationRound",
+    state: _PageState,
+    figures: "RoundFigures",
+    challenges: int,
 ) -> dict[str, Any]:
-    """One page of the round's students (filters, search and page number in the query string,
+    """One page of the round's students (filters and the place in the list in the query string,
     so links and reloads keep them); the CSV export has them all."""
     if allocation_round.is_preparing:
         return {"students": None}
-    filters = student_filters(request, allocation_round)
     page = round_students_page(
         allocation_round,
-        filters,
-        number=_number(request.GET.get("page"), low=1, high=10**6) or 1,
+        state.filters,
+        cursor=state.cursor,
         per_page=STUDENTS_PER_PAGE,
+        total=figures.participants,
     )
     path = request.path
     return {
         "students": page,
-        "filters": filters,
-        **_challenge_filter(filters, occupancy),
-        "without_challenge_url": _page_url(path, replace(filters, challenge=None), 1),
-        "here": _page_url(path, filters, page.number),
-        "previous_url": _page_url(path, filters, page.number - 1) if page.has_previous else "",
-        "next_url": _page_url(path, filters, page.number + 1) if page.has_next else "",
-        "clear_url": path,
+        "filters": state.filters,
+        **_challenge_filter(allocation_round, state, challenges),
+        "without_challenge_url": state.url(
+            path, filters=replace(state.filters, challenge=None), cursor=None
+        ),
+        "here": state.url(path),
+        "first_url": state.url(path, cursor=None) if page.has_previous else "",
+        "previous_url": state.url(path, cursor=page.previous_cursor) if page.has_previous else "",
+        "next_url": state.url(path, cursor=page.next_cursor) if page.has_next else "",
+        "clear_url": state.url(path, filters=StudentFilters(), cursor=None),
+        "student_hidden": state.hidden((*CHALLENGE_KEYS, "cpage")),
         "statuses": STATUS_LABELS,
         "ranks": range(1, allocation_round.max_choices + 1),
         "OUTSIDE_CHOICES": OUTSIDE_CHOICES,
+    }
+
+
+def _challenge_line(item: "ChallengeOccupancy", *, has_result: bool, with_choices: bool) -> str:
+    """A challenge's line, "title — company (places)" and, before there is a result, how many
+    students chose it: worded here rather than in the template."""
+    places = (
+        ngettext(
+            "%(taken)s van %(places)s plaats bezet",
+            "%(taken)s van %(places)s plaatsen bezet",
+            item.capacity,
+        )
+        if has_result
+        else ngettext("%(places)s plaats", "%(places)s plaatsen", item.capacity)
+    ) % {"taken": item.taken, "places": item.capacity}
+    text = f"{item.title} — {item.host} ({places})"
+    if with_choices:
+        text += " · " + ngettext(
+            "%(n)s student koos deze", "%(n)s studenten kozen deze", item.chosen
+        ) % {"n": item.chosen}
+    return text
+
+
+def _challenge_list(
+    request: HttpRequest,
+    allocation_round: "AllocationRound",
+    state: _PageState,
+    *,
+    has_result: bool,
+) -> dict[str, Any]:
+    """One page of the round's challenges, filtered in the database, each with its places and
+    how many chose it while there is no result yet (after, the places taken tell the story):
+    the counts are computed for this page only."""
+    with_choices = not allocation_round.is_preparing and not has_result
+    page = round_challenges_page(
+        allocation_round,
+        state.challenges,
+        number=state.challenge_page,
+        per_page=CHALLENGES_PER_PAGE,
+        with_choices=with_choices,
+    )
+    path = request.path
+    here = replace(state, challenge_page=page.number)
+    rows = [
+        {
+            "id": str(item.offer_id),
+            "title": item.title,
+            "host": item.host,
+            "text": _challenge_line(item, has_result=has_result, with_choices=with_choices),
+            "students_url": state.url(
+                path, filters=StudentFilters(challenge=item.offer_id), cursor=None
+            ),
+            "host_url": state.url(
+                path,
+                challenges=ChallengeFilters(host=item.host_id),
+                challenge_page=1,
+            ),
+        }
+        for item in page.rows
+    ]
+    return {
+        # How many challenges the round has (the page's own count when nothing is filtered).
+        "round_challenges": page.total
+        if not state.challenges.active
+        else round_challenge_count(allocation_round),
+        "challenge_page": page,
+        "challenge_rows": rows,
+        "cfilters": state.challenges,
+        "fills": [(v, label) for v, label in FILL_LABELS if with_choices or v != "unchosen"],
+        "challenge_hidden": here.hidden((*STUDENT_KEYS, "after", "before")),
+        "challenges_clear_url": state.url(path, challenges=ChallengeFilters(), challenge_page=1),
+        "without_host_url": state.url(
+            path, challenges=replace(state.challenges, host=None), challenge_page=1
+        ),
+        "challenges_previous_url": state.url(path, challenge_page=page.number - 1)
+        if page.has_previous
+        else "",
+        "challenges_next_url": state.url(path, challenge_page=page.number + 1)
+        if page.has_next
+        else "",
     }
 
 
@@ -327,36 +493,12 @@ def _applied_run(
     return listed or run_of_round(allocation_round, allocation_round.applied_run_id)
 
 
-def _occupancy_rows(figures: "RoundFigures", *, has_result: bool) -> list[dict[str, str]]:
-    """Each challenge of the round with its places (taken, once there is a result), worded here
-    rather than per item in the template: a round can hold 1,000 challenges, and this list is
-    the part of the round page that grows with them."""
-    rows = []
-    for item in figures.occupancy:
-        places = (
-            ngettext(
-                "%(taken)s van %(places)s plaats bezet",
-                "%(taken)s van %(places)s plaatsen bezet",
-                item.capacity,
-            )
-            if has_result
-            else ngettext("%(places)s plaats", "%(places)s plaatsen", item.capacity)
-        ) % {"taken": item.taken, "places": item.capacity}
-        rows.append(
-            {
-                "id": str(item.offer_id),
-                "title": item.title,
-                "text": f"{item.title} — {item.host} ({places})",
-            }
-        )
-    return rows
-
-
 def _result_context(
     allocation_round: "AllocationRound", runs: list["AllocationRun"]
 ) -> dict[str, Any]:
     """The current figures (counted from this round's assignments, so an override shows at
-    once) with their charts, and the applied run's own proposal and fairness table beside them."""
+    once) with their charts, and the applied run's own proposal and fairness table beside them:
+    aggregates over the round, never a list of all its students or challenges."""
     figures = round_figures(allocation_round)
     applied = _applied_run(allocation_round, runs)
     metrics = (applied.metrics if applied else None) or {}
@@ -364,10 +506,9 @@ def _result_context(
     has_result = bool(metrics) or figures.assigned > 0
     return {
         "figures": figures,
-        "occupancy": _occupancy_rows(figures, has_result=has_result),
         "has_result": has_result,
         "rank_chart": _chart_rank_profile(figures),
-        "fill_chart": _chart_fill_rates(figures),
+        "fill_chart": _chart_fill_rates(fill_rates(allocation_round)) if has_result else [],
         "proposal": _proposal(applied, metrics),
         "fairness": _fairness(metrics, schools),
     }
@@ -387,12 +528,17 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     allocation_round = access.get_round_for_staff(user, round_id)
     runs = list(runs_for_round(allocation_round)[:10])
     result = _result_context(allocation_round, runs)
+    state = _page_state(request, allocation_round)
+    challenges = _challenge_list(request, allocation_round, state, has_result=result["has_result"])
     context = {
         "round": allocation_round,
         "can_manage": access.can_manage(user, allocation_round),
         "runs": runs,
         **result,
-        **_student_page(request, allocation_round, result["occupancy"]),
+        **challenges,
+        **_student_page(
+            request, allocation_round, state, result["figures"], challenges["round_challenges"]
+        ),
         "choice_count": choice_count(allocation_round),
         "open_objections": open_objection_count(allocation_round),
         "modes": RunMode.choices,
@@ -433,14 +579,30 @@ def round_assignment(request: HttpRequest, round_id: int, student_id: int) -> Ht
     student = access.student_of_round(allocation_round, student_id)
     if student is None:
         raise Http404
+    assignment = assignment_of_student(allocation_round, student_id)
+    search = " ".join(request.GET.get("doel", "").split())[:100]
+    rooms, more = (
+        rooms_to_move_to(
+            allocation_round,
+            search=search,
+            exclude=assignment.offer_id if assignment else None,
+        )
+        if allocation_round.in_review
+        else ([], False)
+    )
     return render(
         request,
         "frontend/rounds/round_assignment.html",
         {
             "round": allocation_round,
             "student": student,
-            "assignment": assignment_of_student(allocation_round, student_id),
-            "rooms": challenges_with_room(allocation_round) if allocation_round.in_review else [],
+            "assignment": assignment,
+            # At most TARGETS_SHOWN challenges, searched by title or company: the menu never
+            # grows with the round.
+            "rooms": rooms,
+            "more_rooms": more,
+            "search": search,
+            "shown": TARGETS_SHOWN,
             "back": round_page_back(request, allocation_round, request.GET.get("next")),
         },
     )

@@ -2,6 +2,7 @@
 with room elsewhere, CSV exports and the objections list."""
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,13 +14,21 @@ from backend.accounts.roles import SCHOOL_STAFF_ROLES
 from backend.allocations.selectors import access
 from backend.allocations.selectors.review import (
     EXPORT_ORDER,
+    OBJECTION_STATUSES,
+    ObjectionCursor,
     assignments_csv,
-    objections_for_round,
+    objections_page,
+    open_objection_count,
     runs_compare,
     succeeded_runs_for_round,
-    unassigned_with_room,
+    unassigned_page,
 )
-from backend.allocations.selectors.roster import objection_targets
+from backend.allocations.selectors.roster import (
+    TARGETS_SHOWN,
+    ObjectionTargets,
+    StudentCursor,
+    objection_targets,
+)
 from frontend.views.access import role_required
 from frontend.views.rounds.common import domain_errors
 
@@ -83,17 +92,54 @@ def round_compare(request: HttpRequest, round_id: int) -> HttpResponse:
     )
 
 
+LEFTOVERS_PER_PAGE = 25
+
+
+def _student_cursor(request: HttpRequest) -> StudentCursor | None:
+    if "before" in request.GET:
+        return StudentCursor.decode(request.GET.get("before"), backwards=True)
+    return StudentCursor.decode(request.GET.get("after"))
+
+
 @role_required(*SCHOOL_STAFF_ROLES)
 @domain_errors
 def round_unassigned(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's students without a place, 25 a page by name (keyset links), each with the
+    eligible challenges with room: at most 30 per student, searched by title or company."""
     user = signed_in_user(request)
     allocation_round = access.get_round_for_staff(user, round_id)
+    search = " ".join(request.GET.get("doel", "").split())[:100]
+    page = unassigned_page(
+        allocation_round,
+        cursor=_student_cursor(request),
+        per_page=LEFTOVERS_PER_PAGE,
+        today=timezone.localdate(),
+        search=search,
+    )
+    path = request.path
+    base = {"doel": search}
+    students = page.students
+    here = {**base}
+    if "before" in request.GET or "after" in request.GET:
+        here.update({key: request.GET.get(key, "") for key in ("after", "before")})
     return render(
         request,
         "frontend/rounds/round_unassigned.html",
         {
             "round": allocation_round,
-            "leftovers": unassigned_with_room(allocation_round, today=timezone.localdate()),
+            "leftovers": page.rows,
+            "students": students,
+            "more_options": page.more_options,
+            "search": search,
+            "shown": TARGETS_SHOWN,
+            "here": _url(path, here),
+            "first_url": _url(path, base) if students.has_previous else "",
+            "previous_url": _url(path, {**base, "before": students.previous_cursor.encode()})
+            if students.previous_cursor
+            else "",
+            "next_url": _url(path, {**base, "after": students.next_cursor.encode()})
+            if students.next_cursor
+            else "",
             "can_manage": access.can_manage(user, allocation_round),
             "can_place": allocation_round.in_review,
         },
@@ -115,14 +161,50 @@ def round_export(request: HttpRequest, round_id: int, by: str) -> HttpResponse:
     return response
 
 
+OBJECTIONS_PER_PAGE = 25
+OBJECTION_STATUS_LABELS = (
+    ("open", gettext_lazy("open")),
+    ("accepted", gettext_lazy("toegekend")),
+    ("declined", gettext_lazy("afgewezen")),
+)
+
+
+def _objection_cursor(request: HttpRequest) -> ObjectionCursor | None:
+    if "before" in request.GET:
+        return ObjectionCursor.decode(request.GET.get("before"), backwards=True)
+    return ObjectionCursor.decode(request.GET.get("after"))
+
+
+def _url(path: str, query: dict[str, str]) -> str:
+    query = {key: value for key, value in query.items() if value}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 @role_required(*SCHOOL_STAFF_ROLES)
 @domain_errors
 def round_objections(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's objections, oldest first, 25 a page (keyset: the links carry the first or last
+    objection's place), filtered on status; each open one with the challenges its student
+    could move to, searched by title so the menu never grows with the round."""
     user = signed_in_user(request)
     allocation_round = access.get_round_for_staff(user, round_id)
     can_manage = access.can_manage(user, allocation_round)
-    objections = list(objections_for_round(allocation_round))
-    targets = objection_targets(allocation_round, objections) if can_manage else {}
+    status = request.GET.get("status", "")
+    status = status if status in OBJECTION_STATUSES else ""
+    search = " ".join(request.GET.get("doel", "").split())[:100]
+    page = objections_page(
+        allocation_round,
+        status=status,
+        cursor=_objection_cursor(request),
+        per_page=OBJECTIONS_PER_PAGE,
+    )
+    targets = (
+        objection_targets(allocation_round, page.rows, search=search)
+        if can_manage
+        else ObjectionTargets({}, more=False)
+    )
+    path = request.path
+    base = {"status": status, "doel": search}
     return render(
         request,
         "frontend/rounds/round_objections.html",
@@ -130,7 +212,21 @@ def round_objections(request: HttpRequest, round_id: int) -> HttpResponse:
             "round": allocation_round,
             # Each open objection with the challenges its student could move to: with a place
             # left and not the one they are on now (the service refuses those too).
-            "objections": [(o, targets.get(o.pk, [])) for o in objections],
+            "objections": [(o, targets.by_objection.get(o.pk, [])) for o in page.rows],
+            "more_targets": targets.more,
+            "shown": TARGETS_SHOWN,
+            "search": search,
+            "status": status,
+            "statuses": OBJECTION_STATUS_LABELS,
+            "open_count": open_objection_count(allocation_round),
+            "page": page,
+            "first_url": _url(path, base) if page.has_previous else "",
+            "previous_url": _url(path, {**base, "before": page.previous_cursor.encode()})
+            if page.previous_cursor
+            else "",
+            "next_url": _url(path, {**base, "after": page.next_cursor.encode()})
+            if page.next_cursor
+            else "",
             "can_manage": can_manage,
         },
     )

@@ -15,27 +15,31 @@ from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import STUDENT_ROLES
 from backend.accounts.selectors import student_enrolment
 from backend.allocations import services
+from backend.allocations.models import MAX_CHOICES_LIMIT
 from backend.allocations.selectors import access
 from backend.allocations.selectors.student import (
     choice_list_for,
     choices_for,
     classmates_by_id,
     describe_entries,
-    eligible_entries,
-    filter_entries,
+    entries_for_offers,
     result_for_student,
-    student_record,
+    student_profile,
 )
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from frontend.views.access import role_required
 from frontend.views.rounds.common import domain_errors, error_messages, flash_error
 from frontend.views.rounds.student_challenges import (
+    open_challenges_page,
     page_query,
-    paged,
     parse_filters,
     teammate_results_context,
 )
+
+# A posted ranking longer than any round allows is refused by the service; the page shows at
+# most this many of it (a form with 1,000 position fields must not make a 1,000-row page).
+MAX_SHOWN_CHOICES = 2 * MAX_CHOICES_LIMIT
 
 if TYPE_CHECKING:
     from backend.accounts.models import StudentEnrolment, User
@@ -195,14 +199,17 @@ def _student_page(
         "result": result_for_student(allocation_round, user, now=now, enrolment=enrolment),
     }
     if context["choosing"]:
-        me = student_record(allocation_round, enrolment, today=timezone.localdate(now))
-        open_to_me = eligible_entries([allocation_round], me)
+        profile = student_profile(allocation_round, enrolment, today=timezone.localdate(now))
         parsed = parse_filters(request)
-        page, page_error = paged(request, filter_entries(open_to_me, parsed.filters))
+        page, page_error = open_challenges_page(
+            request, user, profile, [allocation_round], parsed.filters
+        )
+        # Only the ranked ones (at most the round's maximum, or what was just posted).
+        wanted = choosing.chosen[:MAX_SHOWN_CHOICES]
         chosen = {
             item.offer.pk: item
             for item in describe_entries(
-                user, enrolment, me, list(open_to_me.filter(offer_id__in=choosing.chosen))
+                user, profile, entries_for_offers([allocation_round], profile.me, wanted)
             )
         }
         teammates = classmates_by_id(allocation_round, enrolment, choosing.teammates)
@@ -211,8 +218,8 @@ def _student_page(
             filter_errors=[*parsed.errors, page_error] if page_error else parsed.errors,
             query_string=page_query(request),
             page=page,
-            items=describe_entries(user, enrolment, me, list(page.object_list)),
-            ranked=[chosen[pk] for pk in choosing.chosen if pk in chosen],
+            items=page.items,
+            ranked=[chosen[pk] for pk in wanted if pk in chosen],
             positions={pk: i for i, pk in enumerate(choosing.chosen, 1)},
             teammates=teammates,
             **teammate_results_context(

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,17 +24,17 @@ from backend.accounts.roles import STUDENT_ROLES
 from backend.accounts.selectors import student_enrolment
 from backend.allocations.selectors import access
 from backend.allocations.selectors.student import (
-    PAGE_SIZE,
+    MAX_PAGE_NUMBER,
     TEAMMATE_MIN_QUERY,
     ChallengeFilters,
+    ChallengePage,
+    StudentProfile,
+    challenge_page,
     companies_of,
-    describe_entries,
-    eligible_entries,
-    filter_entries,
     open_challenge_for_student,
     open_rounds_for_student,
+    profile_for_rounds,
     search_classmates,
-    student_me,
 )
 from backend.allocations.services.choices import MAX_TEAMMATES, choice_add, choice_remove
 from backend.core.errors import ApplicationError
@@ -45,9 +44,8 @@ from frontend.views.access import role_required
 from frontend.views.rounds.common import domain_errors, flash_error
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
-    from backend.allocations.models import RoundChallenge
+    from backend.accounts.models import User
+    from backend.allocations.models import AllocationRound
 
 # A search longer than this is cut (nobody types a title this long; it keeps LIKE cheap).
 MAX_QUERY = 100
@@ -86,22 +84,27 @@ def parse_filters(request: HttpRequest) -> ParsedFilters:
     )
 
 
-def paged(request: HttpRequest, entries: "QuerySet[RoundChallenge]") -> tuple[Page[Any], str]:
-    """The requested page (?pagina=) of `entries`, or the first page with a message for a page
-    number that is not a number or does not exist."""
-    paginator = Paginator(entries, PAGE_SIZE)
+def open_challenges_page(
+    request: HttpRequest,
+    student: "User",
+    profile: StudentProfile,
+    allocation_rounds: "list[AllocationRound]",
+    filters: ChallengeFilters,
+) -> tuple[ChallengePage, str]:
+    """The requested page (?pagina=) of the challenges open to the student, or the first page
+    with a message for a page number that is not a number or does not exist (never a 500)."""
     raw = request.GET.get("pagina", "1") or "1"
     number = parse_id(raw)
-    if number is not None:
-        try:
-            return paginator.page(number), ""
-        except InvalidPage:
-            pass
+    if number is not None and number <= MAX_PAGE_NUMBER:
+        page = challenge_page(student, profile, allocation_rounds, filters, number=number)
+        if page.exists:
+            return page, ""
+    page = challenge_page(student, profile, allocation_rounds, filters)
     message = _("Pagina '%(page)s' bestaat niet; er zijn %(pages)d pagina's. Je ziet pagina 1.") % {
         "page": raw[:20],
-        "pages": paginator.num_pages,
+        "pages": page.num_pages,
     }
-    return paginator.page(1), message
+    return page, message
 
 
 def page_query(request: HttpRequest) -> str:
@@ -116,8 +119,8 @@ def student_challenges(request: HttpRequest) -> HttpResponse:
     enrolment = student_enrolment(user)
     now = timezone.now()
     allocation_rounds = open_rounds_for_student(user, now=now) if enrolment else []
-    me = (
-        student_me(allocation_rounds, enrolment, today=timezone.localdate(now))
+    profile = (
+        profile_for_rounds(allocation_rounds, enrolment, today=timezone.localdate(now))
         if enrolment
         else None
     )
@@ -135,15 +138,16 @@ def student_challenges(request: HttpRequest) -> HttpResponse:
             or request.GET.get("past")
         ),
     }
-    if enrolment is not None and me is not None:
-        open_to_me = eligible_entries(allocation_rounds, me)
-        page, page_error = paged(request, filter_entries(open_to_me, parsed.filters))
+    if profile is not None:
+        page, page_error = open_challenges_page(
+            request, user, profile, allocation_rounds, parsed.filters
+        )
         if page_error:
             context["errors"].append(page_error)
         context.update(
             page=page,
-            items=describe_entries(user, enrolment, me, list(page.object_list)),
-            companies=companies_of(open_to_me),
+            items=page.items,
+            companies=companies_of(allocation_rounds),
         )
     return render(request, "frontend/rounds/student_challenges.html", context)
 

@@ -151,7 +151,7 @@ def test_a_student_sees_open_challenges_and_why_they_fit(world, client_for):
     )
     response = client_for(world.cast.sanne).get(url("round-open-challenges", world.round.pk))
     assert response.status_code == 200
-    items = response.json()
+    items = response.json()["results"]
     # Data-analyse (niveau 4) and Zorgrobot (VOG) are not open to Sanne.
     assert [i["title"] for i in items] == ["App voor Pixelfabriek", "Webshop voor Bakkerij Jansen"]
     assert items[0]["fits"] == [{"code": "P1-K1-W1", "title": "Werkproces P1-K1-W1"}]
@@ -268,7 +268,7 @@ def test_review_endpoints_for_staff_and_refusals(world, client_for, django_asser
     assert full.json()["extra"]["fields"]["offer"] == [
         "Deze uitdaging is vol: 1 van 1 plaatsen bezet."
     ]
-    unassigned = bos.get(url("round-unassigned", world.round.pk)).json()
+    unassigned = bos.get(url("round-unassigned", world.round.pk)).json()["results"]
     assert [u["student_id"] for u in unassigned] == [left.pk]
     export = bos.get(url("round-export", world.round.pk) + "?by=class")
     assert export["Content-Type"].startswith("text/csv")

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -126,3 +127,29 @@ def test_teammates_must_be_classmates_in_the_round_and_at_most_two(world):
         now=NOW,
     )
     assert list(choice_list.teammates.all()) == [lotte]
+
+
+def test_saving_choices_reads_only_the_chosen_challenges(world):
+    """At region size a round holds 10,000 challenges: a save must not read them all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_round(world)
+    with CaptureQueriesContext(connection) as captured:
+        choose(world, world.cast.sanne, world.app, world.webshop)
+    reads = [
+        q["sql"] for q in captured.captured_queries if '"allocations_roundchallenge"' in q["sql"]
+    ]
+    assert reads
+    for sql in reads:  # the round's challenges are always narrowed to the chosen ones
+        assert re.search(r'(?:"allocations_roundchallenge"|U\d+)\."offer_id" IN \(', sql), sql
+
+
+def test_the_records_of_some_challenges_are_those_of_the_whole_round(world):
+    from backend.allocations.selectors.snapshot import challenge_records
+
+    everything = {r.offer_id: r for r in challenge_records(world.round)}
+    assert len(everything) == 4
+    for offer_id, record in everything.items():
+        assert challenge_records(world.round, offer_ids=[offer_id]) == [record]
+    assert challenge_records(world.round, offer_ids=[]) == []

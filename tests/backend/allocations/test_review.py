@@ -7,7 +7,7 @@ import pytest
 from backend.allocations import services
 from backend.allocations.engine_adapter import result_assignments
 from backend.allocations.models import Assignment, AssignmentSource, RoundEvent, RoundHost
-from backend.allocations.selectors.review import assignments_csv, runs_compare, unassigned_with_room
+from backend.allocations.selectors.review import assignments_csv, runs_compare, unassigned_page
 from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 from tests.backend.allocations.conftest import NOW, start_and_run, to_review
 
@@ -152,7 +152,7 @@ def test_unassigned_students_are_listed_with_challenges_that_still_have_room(wor
     world.vog.required_certificates = []
     world.vog.save()
     to_review(world)
-    leftovers = unassigned_with_room(world.round, today=NOW.date())
+    leftovers = unassigned_page(world.round, cursor=None, per_page=25, today=NOW.date()).rows
     assert len(leftovers) == 1
     assert leftovers[0].student_id == _left_over(world).pk
     # Webshop and App are full; Zorgrobot has 2 places; Data-analyse is for niveau 4.

@@ -4,6 +4,7 @@ comparisons, apply, exports) that never load the run's full problem or result.""
 
 import datetime as dt
 import gzip
+import hashlib
 import importlib
 import json
 
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+import matching
 from backend.allocations import engine_adapter, services
 from backend.allocations.models import (
     AllocationRun,
@@ -84,8 +86,17 @@ def test_a_locked_student_is_a_locked_placement(world):
     assert RunPlacement.objects.filter(run=run, locked=True).count() == 1
 
 
+def writes_placements(queries) -> list[str]:
+    """The statements that insert RunPlacement rows (COPY on PostgreSQL, INSERT elsewhere)."""
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("INSERT", "COPY")) and "allocations_runplacement" in q["sql"]
+    ]
+
+
 def test_the_run_with_placements_stores_in_the_same_number_of_queries(world):
-    """One INSERT for all placements: the queries of storing do not grow with the students."""
+    """One statement for all placements: the queries of storing do not grow with the students."""
     open_round(world)
     for user in world.students:
         choose(world, user, world.webshop, world.app)
@@ -95,12 +106,9 @@ def test_the_run_with_placements_stores_in_the_same_number_of_queries(world):
     run = services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos)
     with CaptureQueriesContext(connection) as queries:
         services.allocation_run_execute(run_id=run.pk)
-    inserts = [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith("INSERT") and "allocations_runplacement" in q["sql"]
-    ]
-    assert len(inserts) == 1
+    written = writes_placements(queries)
+    assert len(written) == 1
+    assert written[0].startswith("COPY" if connection.vendor == "postgresql" else "INSERT")
     assert RunPlacement.objects.filter(run=run).count() == 4
 
 
@@ -108,8 +116,8 @@ def test_finished_at_is_set_after_storing_not_when_solving_ended(world, monkeypa
     stored_at = []
     real = run_services.store_placements
 
-    def store_and_note(run_id, result):
-        real(run_id, result)
+    def store_and_note(run_id, placements):
+        real(run_id, placements)
         stored_at.append(timezone.now())
 
     monkeypatch.setattr(run_services, "store_placements", store_and_note)
@@ -263,10 +271,14 @@ def test_problem_and_result_are_stored_gzip_compressed(world):
     assert len(result) < len(json.dumps(run.result))
     # The same document compresses to the same bytes (no timestamp in the gzip header).
     assert compress_document(run.result) == result
+    # The stored problem is the very text its hash was taken of (encoded once, for both).
+    assert hashlib.sha256(gzip.decompress(problem)).hexdigest() == run.problem_hash
+    assert run.problem_hash == matching.problem_hash(matching.problem_from_dict(run.problem))
 
 
 def test_placements_go_in_statements_of_bounded_size(world, monkeypatch):
-    """PostgreSQL refuses a jsonb array over 256 MB: large runs are inserted in chunks."""
+    """Placements sent as one JSON array (SQLite) go in statements of bounded size; PostgreSQL's
+    COPY streams them in one statement, however many there are."""
     monkeypatch.setattr(run_services, "_PAYLOAD_LIMIT", 1)
     open_round(world)
     for user in world.students:
@@ -277,12 +289,8 @@ def test_placements_go_in_statements_of_bounded_size(world, monkeypatch):
     run = services.allocation_run_start(allocation_round=world.round, actor=world.cast.bos)
     with CaptureQueriesContext(connection) as queries:
         services.allocation_run_execute(run_id=run.pk)
-    inserts = [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith("INSERT") and "allocations_runplacement" in q["sql"]
-    ]
-    assert len(inserts) == 4  # one student per statement
+    # One student per statement, or one COPY.
+    assert len(writes_placements(queries)) == (1 if connection.vendor == "postgresql" else 4)
     assert sorted(RunPlacement.objects.filter(run=run).values_list("student_id", flat=True)) == (
         sorted(user.pk for user in world.students)
     )

@@ -14,16 +14,20 @@ from backend.allocations.models import AllocationRound, AllocationRun, Choice, P
 from backend.allocations.selectors.snapshot import challenge_records
 from backend.allocations.selectors.student import (
     ChallengeFilters,
+    challenge_page,
     companies_of,
     eligible_entries,
     filter_entries,
     result_for_student,
     search_classmates,
     stored_explanation,
+    student_profile,
     student_record,
 )
 from backend.allocations.services.choices import choice_add, choice_remove
 from backend.core.errors import ApplicationError, Conflict
+from backend.curriculum.models import Werkproces
+from backend.offers.models import WerkprocesMapping
 from tests.backend.allocations.conftest import NOW, choose, open_round, published, to_review
 from tests.factories import student
 
@@ -106,22 +110,67 @@ def test_a_consortium_school_that_left_no_longer_opens_the_challenge(world):
 
 
 def test_filters_and_fit_run_in_the_database(world):
-    me, _ids = _open_ids(world, world.cast.sanne)
-    entries = eligible_entries([world.round], me)
-    assert filter_entries(entries, ChallengeFilters(query="webshop")).get().offer == world.webshop
-    assert (
-        filter_entries(entries, ChallengeFilters(company_id=world.cast.bakkerij.pk)).get().offer
-        == world.webshop
-    )
-    assert not filter_entries(entries, ChallengeFilters(fits_only=True)).exists()
+    profile = student_profile(world.round, world.cast.sanne.enrolment, today=NOW.date())
+    entries = eligible_entries([world.round], profile.me)
+    found = filter_entries(entries, ChallengeFilters(query="webshop"), profile)
+    assert found.get().offer == world.webshop
+    found = filter_entries(entries, ChallengeFilters(company_id=world.cast.bakkerij.pk), profile)
+    assert found.get().offer == world.webshop
+    assert not filter_entries(entries, ChallengeFilters(fits_only=True), profile).exists()
+
+
+def _map(world, offer, *codes):
+    """Map `offer` to werkprocessen `codes` of Sanne's dossier (and of every other dossier with
+    that code: the engine compares codes, so a code counts once however many dossiers carry it)."""
+    for werkproces in Werkproces.objects.filter(code__in=codes):
+        WerkprocesMapping.objects.create(
+            offer=offer, werkproces=werkproces, coverage="full", mapped_by=world.cast.devries
+        )
+
+
+def test_the_page_ranks_by_fit_then_title_and_counts_in_the_same_query(world):
+    sanne = world.cast.sanne
+    profile = student_profile(world.round, sanne.enrolment, today=NOW.date())
+    codes = list(profile.open_codes)
+    assert len(codes) >= 2
+    _map(world, world.webshop, codes[0], codes[1])
+    _map(world, world.app, codes[0])
+    extra = [
+        published(world.cast.pixel, world.cast.eva, f"Extra {i}", schools=[world.cast.vista])
+        for i in range(3)
+    ]
+    world.round.challenges.add(*extra)
+    with CaptureQueriesContext(connection) as captured:
+        page = challenge_page(sanne, profile, [world.round], ChallengeFilters(), per_page=2)
+    # Ids ranked and counted, the page's rows, their fit, Sanne's ranks.
+    assert len(captured) == 4
+    assert [i.offer for i in page.items] == [world.webshop, world.app]
+    assert [g.code for g in page.items[0].fits] == sorted(codes[:2])
+    assert page.items[0].fits[0].title  # the title in Sanne's own dossier
+    assert (page.count, page.num_pages, page.has_next, page.has_previous) == (5, 3, True, False)
+    last = challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=3, per_page=2)
+    assert [i.offer.title for i in last.items] == ["Extra 2"]
+    assert (last.exists, last.has_next, last.has_previous) == (True, False, True)
+    fitting = challenge_page(sanne, profile, [world.round], ChallengeFilters(fits_only=True))
+    assert [i.offer for i in fitting.items] == [world.webshop, world.app]
+
+
+def test_a_page_past_the_end_has_no_items_and_says_how_many_pages_there_are(world):
+    sanne = world.cast.sanne
+    profile = student_profile(world.round, sanne.enrolment, today=NOW.date())
+    past = challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=9)
+    assert (past.items, past.exists, past.count, past.num_pages) == ([], False, 2, 1)
+    nothing = challenge_page(sanne, profile, [world.round], ChallengeFilters(query="zzzz"))
+    assert (nothing.items, nothing.exists, nothing.count) == ([], True, 0)
+    for number in (0, 10_001):
+        with pytest.raises(ValueError, match="page numbers"):
+            challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=number)
 
 
 def test_the_company_filter_gives_way_to_the_search_when_there_are_many_companies(
     world, monkeypatch
 ):
-    me, _ids = _open_ids(world, world.cast.sanne)
-    entries = eligible_entries([world.round], me)
-    companies = companies_of(entries)
+    companies = companies_of([world.round])
     assert len(companies) >= 2
     assert [name for _pk, name in companies] == sorted(name for _pk, name in companies)
 
@@ -129,7 +178,7 @@ def test_the_company_filter_gives_way_to_the_search_when_there_are_many_companie
     monkeypatch.setattr(
         "backend.allocations.selectors.student.MAX_COMPANY_OPTIONS", len(companies) - 1
     )
-    assert companies_of(entries) == []
+    assert companies_of([world.round]) == []
 
 
 def test_a_choice_is_added_at_the_end_and_removed_with_the_rest_moving_up(world):
@@ -193,6 +242,45 @@ def test_the_teammate_search_finds_classmates_of_the_round_only(world):
         "Lotte",
         "Noor",
     ]
+
+
+def test_the_teammate_search_matches_the_start_of_either_name_in_any_case(world):
+    enrolment = world.cast.sanne.enrolment
+    lotte, daan, _noor = world.classmates
+    lotte.last_name, daan.last_name = "de Vries", "Visser"
+    lotte.save()
+    daan.save()
+
+    def names(query):
+        found, _more = search_classmates(world.round, enrolment, query)
+        return [c.first_name for c in found]
+
+    assert names("LOT") == ["Lotte"]
+    assert names("vis") == ["Daan"]
+    assert names("lotte de") == ["Lotte"]  # every word starts the first or the last name
+    assert names("lotte visser") == []
+    assert names("otte") == []  # the start of a name, not any part: an index can find it
+    assert names("ict2a lotte") == ["Lotte"]
+    assert names("50%") == []  # LIKE wildcards are plain text
+    assert names("__") == []
+
+
+def test_the_teammate_search_costs_three_small_queries_however_many_match(world):
+    enrolment = world.cast.sanne.enrolment
+    for i in range(15):
+        student(
+            school=world.cast.vista,
+            kwalificatie=world.cast.ict_niveau2,
+            first_name=f"Lotte{i:02d}",
+            class_code="ICT2A",
+        )
+    search_classmates(world.round, enrolment, "lo")  # the round's schools and programmes
+    with CaptureQueriesContext(connection) as captured:
+        found, more = search_classmates(world.round, enrolment, "lo")
+    assert len(captured) <= 5
+    assert len(found) == 10
+    assert more
+    assert [c.first_name for c in found][:2] == ["Lotte", "Lotte00"]
 
 
 def test_one_students_explanation_is_read_with_a_json_key_lookup(world):

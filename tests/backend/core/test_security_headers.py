@@ -34,6 +34,19 @@ def test_every_page_carries_the_content_security_policy(client, db):
     assert "unsafe-eval" not in policy
 
 
+def test_with_sso_logout_the_provider_is_the_only_other_form_target(client, db, settings):
+    # The logout form posts to Koppel, which redirects to the provider's end-session page;
+    # browsers apply form-action to that redirect, so the provider's origin must be allowed.
+    settings.KOPPEL_SSO_ENABLED = True
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "https://connect.example.org/oidc/logout?x=1"
+
+    policy = client.get("/login/").headers["Content-Security-Policy"]
+
+    assert "form-action 'self' https://connect.example.org;" in policy
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "javascript:alert(1)"
+    assert "form-action 'self';" in client.get("/login/").headers["Content-Security-Policy"]
+
+
 def test_every_page_carries_the_permissions_policy(client, db):
     response = client.get("/login/")
 

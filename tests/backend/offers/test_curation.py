@@ -3,7 +3,7 @@ import pytest
 from backend.core.errors import Conflict, PermissionDenied
 from backend.curriculum.models import Werkproces
 from backend.offers.models import OfferKind, OfferStatus, WerkprocesMapping
-from backend.offers.selectors import coverage_for_kwalificatie
+from backend.offers.selectors import coverage_summary, covering_challenges
 from backend.offers.services import offer_map_werkproces, offer_unmap_werkproces
 from tests.factories import kwalificatie_with_werkprocessen
 
@@ -118,23 +118,43 @@ def test_coverage_shows_which_werkprocessen_no_published_challenge_covers(cast, 
     closed.programmes.set([cast.ict_niveau4])
     _map(closed, _wp(k, "P1-K1-W1"), "full", cast.devries)
 
-    report = coverage_for_kwalificatie(k, schools=[cast.vista])
+    report = coverage_summary(k, schools=[cast.vista])
 
-    assert [(row.werkproces.code, row.coverage) for row in report.rows] == [
-        ("B1-K1-W1", "full"),
-        ("B1-K1-W2", None),
-        ("P1-K1-W1", None),
+    assert [(row.werkproces.code, row.coverage, row.count) for row in report.rows] == [
+        ("B1-K1-W1", "full", 2),
+        ("B1-K1-W2", None, 0),
+        ("P1-K1-W1", None, 0),
     ]
-    assert [o.title for o in report.rows[0].offers] == ["Kassasysteem", "Webshop"]
+    assert [o.title for o in report.rows[0].top] == ["Kassasysteem", "Webshop"]
+    listed = covering_challenges(k, _wp(k, "B1-K1-W1"), schools=[cast.vista])
+    assert [m.offer.title for m in listed] == ["Kassasysteem", "Webshop"]
     assert [wp.code for wp in report.uncovered] == ["B1-K1-W2", "P1-K1-W1"]
     assert [wp.code for wp in report.fully_covered] == ["B1-K1-W1"]
+
+
+def test_coverage_counts_challenges_listing_the_programme_or_sent_to_the_school_directly(
+    cast, make_offer
+):
+    k = cast.ict_niveau2
+    listed = make_offer(S.PUBLISHED, title="Alleen ICT 2")
+    listed.programmes.set([k, cast.ict_niveau4])
+    direct = make_offer(S.PUBLISHED, title="Rechtstreeks", schools=[cast.vista, cast.gilde])
+    for offer in (listed, direct):
+        _map(offer, _wp(k, "B1-K1-W2"), "partial", cast.devries)
+
+    report = coverage_summary(k, schools=[cast.vista])
+    at_gilde = coverage_summary(k, schools=[cast.gilde])
+
+    assert [(row.werkproces.code, row.count) for row in report.rows][1] == ("B1-K1-W2", 2)
+    assert [o.title for o in report.rows[1].top] == ["Alleen ICT 2", "Rechtstreeks"]
+    assert [o.title for o in at_gilde.rows[1].top] == ["Rechtstreeks"]
 
 
 def test_coverage_leaves_out_werkprocessen_of_other_profiles(cast):
     k = kwalificatie_with_werkprocessen(codes=("B1-K1-W1", "P1-K1-W1"))
     other_profile = Werkproces.objects.get(kerntaak__dossier=k.dossier, code="P1-K1-W1")
     other_profile.kerntaak.kwalificaties.clear()
-    report = coverage_for_kwalificatie(k, schools=[cast.vista])
+    report = coverage_summary(k, schools=[cast.vista])
     assert [row.werkproces.code for row in report.rows] == ["B1-K1-W1"]
 
 
@@ -148,6 +168,7 @@ def test_coverage_costs_a_fixed_number_of_queries(
         for werkproces in k.werkprocessen():
             _map(offer, werkproces, "partial", cast.devries)
     with django_assert_num_queries(3):
-        report = coverage_for_kwalificatie(k, schools=[cast.vista.pk])
+        report = coverage_summary(k, schools=[cast.vista.pk], top=3)
         [wp.kerntaak.code for wp in report.uncovered]
-    assert all(len(row.offers) == challenges for row in report.rows)
+    assert all(row.count == challenges for row in report.rows)
+    assert all(len(row.top) == min(challenges, 3) for row in report.rows)

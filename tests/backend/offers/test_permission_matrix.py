@@ -159,6 +159,13 @@ MATRIX = {
         None,
         only([*SCHOOL_STAFF, "other_school_teacher"], 200, 403),
     ),
+    "coverage werkproces": (
+        "get",
+        "offer-coverage-werkproces",
+        S.PUBLISHED,
+        None,
+        only([*SCHOOL_STAFF, "other_school_teacher"], 200, 403),
+    ),
     "notifications": ("get", "notification-list", S.DRAFT, None, codes(200)),
     "unread count": ("get", "notification-unread-count", S.DRAFT, None, codes(200)),
     "mark read": ("post", "notification-mark-read", S.DRAFT, {"ids": "jan's"}, codes(200)),
@@ -209,6 +216,7 @@ def _url(name, cast, offer, mapping, jans):
         "offer-list": [],
         "offer-review-queue": [],
         "offer-coverage": [],
+        "offer-coverage-werkproces": [mapping.werkproces_id],
         "offer-mapping-detail": [offer.pk, mapping.pk],
         "notification-list": [],
         "notification-unread-count": [],
@@ -218,7 +226,7 @@ def _url(name, cast, offer, mapping, jans):
         "notification-preference-detail": ["offer_status"],
     }.get(name, [offer.pk])
     url = reverse(f"api:{name}", args=args)
-    if name == "offer-coverage":
+    if name in {"offer-coverage", "offer-coverage-werkproces"}:
         url += f"?kwalificatie={cast.ict_niveau2.pk}"
     return url
 
@@ -253,6 +261,15 @@ def test_endpoint_permissions(cast, people, make_offer, endpoint, role):
     if endpoint == "list":
         ids = {row["id"] for row in response.json()["results"]}
         assert (offer.pk in ids) == (role in PUBLISHED_VIEWERS)
+    if endpoint in {"coverage", "coverage werkproces"}:
+        # The offer is Vista's: only Vista's staff see it cover B1-K1-W2.
+        body = response.json()
+        titles = (
+            [row["title"] for row in body["results"]]
+            if endpoint == "coverage werkproces"
+            else [o["title"] for row in body["rows"] for o in row["offers"]]
+        )
+        assert (offer.title in titles) == (role in SCHOOL_STAFF), titles
     if endpoint == "mark read":
         jans.refresh_from_db()
         assert (jans.read_at is not None) == (role == "owner_contact")

@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
-from backend.offers.models import OfferStatus
+from backend.offers.models import Offer, OfferStatus
 from backend.offers.selectors import (
     offer_status_summary,
     offers_visible_to,
+    review_queue_filtered,
     review_queue_for,
 )
 from backend.offers.services import offer_review_start, offer_withdraw
@@ -89,6 +90,17 @@ def test_the_review_queue_holds_waiting_offers_oldest_first(cast, make_offer, no
     assert list(review_queue_for(cast.devries)) == [older, newer]
     assert list(review_queue_for(cast.jan)) == []
     assert list(review_queue_for(cast.sanne)) == []
+
+
+def test_an_undated_waiting_offer_waits_since_it_was_made(cast, make_offer, now):
+    dated = make_offer(S.SUBMITTED, status_changed_at=now - dt.timedelta(days=5))
+    undated = make_offer(S.SUBMITTED, status_changed_at=None)
+    Offer.objects.filter(pk=undated.pk).update(created_at=now - dt.timedelta(days=9))
+    recent = make_offer(S.IN_REVIEW, status_changed_at=None)
+    Offer.objects.filter(pk=recent.pk).update(created_at=now - dt.timedelta(days=1))
+
+    assert list(review_queue_for(cast.devries)) == [undated, dated, recent]
+    assert list(review_queue_filtered(cast.devries)) == [undated, dated, recent]
 
 
 def test_the_status_summary_says_since_when_and_by_whom(cast, make_offer, now):

@@ -48,6 +48,10 @@ class Command(BaseCommand):
     def print_logins(self, logins: Sequence[demo.Login]) -> None:
         self.stdout.write("")
         self.stdout.write(f"Wachtwoord voor alle demo-logins: {demo.PASSWORD}")
+        self.stdout.write(
+            f"{demo.ADMIN_EMAIL} logt in met twee stappen: voeg in een authenticator-app de "
+            f"geheime sleutel {demo.ADMIN_TOTP_SECRET} toe (de demoscholen vragen geen tweede stap)."
+        )
         widths = [
             max(len(getattr(login, field)) for login in logins) if logins else 0
             for field in ("scenario", "role", "email", "name")
