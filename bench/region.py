@@ -384,9 +384,10 @@ def build_region(*, students: int, seed: int = 2026, verbose: bool = False) -> R
         # freshly bulk-loaded one has not, and without the visibility map the planner cannot
         # use index-only scans. VACUUM cannot run inside a transaction (a test's), so there
         # only the statistics are refreshed.
+        statistics = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor_:
-            cursor_.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-    clock.lap("VACUUM ANALYZE")
+            cursor_.execute(statistics)
+        clock.lap(statistics)
     region.timings["total"] = clock.total()
     return region
 
