@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PUBLISHED_ROUND_STUDENTS = 5000  # students of the published round at most (one school)
+NEVER_CHOSE = 40  # of them without a choice list: more than a page stays without a place
 SCHOOLS = 20
 
 
@@ -379,6 +380,15 @@ def build_region(*, students: int, seed: int = 2026, verbose: bool = False) -> R
     )
     clock.lap("published round (solve + publish)")
 
+    from backend.allocations.services.counts import rebuild_round_counts
+
+    rebuild_round_counts()  # the stored choice and assignment counts (bulk inserts bypass them)
+    clock.lap("round counts")
+    from backend.offers.services.coverage import coverage_rebuild
+
+    coverage_rebuild()  # the mappings above were copied in, past the services
+    clock.lap("coverage counts")
+
     if connection.vendor == "postgresql":
         # A live database has been vacuumed by autovacuum long before anyone measures it; a
         # freshly bulk-loaded one has not, and without the visibility map the planner cannot
@@ -440,18 +450,22 @@ def _published_round(
         phase_changed_at=now - dt.timedelta(days=30),
     )
     _copy(RoundChallenge, ["round_id", "offer_id"], ((allocation_round.pk, o.pk) for o in held))
+    # The last few members never chose, so every size leaves more than a page of students
+    # without a place: the coordinator's "students without a place" list is measured full at
+    # every size, not full at one and nearly empty at another.
+    choosers = members[:-NEVER_CHOSE]
     lists = ChoiceList.objects.bulk_create(
         [
             ChoiceList(
                 round=allocation_round, student_id=student_ids[i], submitted_at=now, updated_at=now
             )
-            for i in members
+            for i in choosers
         ],
         batch_size=5000,
     )
     open_to_all = [k for k, o in enumerate(held) if o.niveau_min <= 2]
     rows = []
-    for choice_list, i in zip(lists, members, strict=True):
+    for choice_list, i in zip(lists, choosers, strict=True):
         pool = range(len(held)) if niveau_of[i] >= 3 else open_to_all
         for position, k in enumerate(rng.sample(pool, rng.randint(3, 5)), 1):
             rows.append((choice_list.pk, held[k].pk, position))

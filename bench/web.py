@@ -57,7 +57,16 @@ PAGES: tuple[tuple[str, str, str, str | None, dict[str, str], bool], ...] = (
     ("student my-result API", "placed", "api:round-my-result", "published", {}, False),
     ("coordinator round page", "coordinator", "frontend:round-detail", "published", {}, False),
     ("coordinator choosing round", "coordinator", "frontend:round-detail", "choosing", {}, False),
-    ("coverage /dekking/", "coordinator", "frontend:coverage", None, {}, False),
+    # The programme with covered werkprocessen, as the API rows (the default one is empty on
+    # the demo, which compared an empty page with a full one).
+    (
+        "coverage /dekking/",
+        "coordinator",
+        "frontend:coverage",
+        None,
+        {"opleiding": "@programme"},
+        False,
+    ),
     ("review queue", "coordinator", "frontend:review-queue", None, {}, False),
     ("review queue API", "coordinator", "api:offer-review-queue", None, {}, False),
     ("offers API (coordinator)", "coordinator", "api:offer-list", None, {}, False),

@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Role
-from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
+from backend.accounts.roles import COORDINATING_ROLES, DOMAIN_ROLES, SCHOOL_STAFF_ROLES
 from backend.accounts.selectors import user_roles
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ COORDINATORS = set(COORDINATING_ROLES)
 # (review queue, rounds, guest lessons) unless they also hold one of those roles.
 LEADS = {Role.PROGRAMME_LEAD, Role.INSTITUTION_ADMIN}
 DAY_TO_DAY_STAFF = STAFF - LEADS
-EVERY_ROLE_BUT_LEADS = set(Role.values) - LEADS
+# The privacy officer sees only the privacy pages (plus the dashboard and their notifications).
+EVERY_ROLE_BUT_LEADS = set(DOMAIN_ROLES) - LEADS
 
 # (URL name, label, roles that see it). Order is menu order.
 NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
@@ -41,6 +42,9 @@ NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
     ("frontend:student-challenges", _("Uitdagingen"), {Role.STUDENT}),
     ("frontend:student-choices", _("Mijn keuzes"), {Role.STUDENT}),
     ("frontend:student-assignment", _("Mijn plaatsing"), {Role.STUDENT}),
+    ("frontend:my-privacy", _("Privacy"), {Role.STUDENT}),
+    # The school's privacy officer: requests, access log, retention and the register.
+    ("frontend:privacy-home", _("Privacy"), {Role.PRIVACY_OFFICER}),
     # Programme leads and institution admins: the collaboration hub (consortia, partners,
     # co-financing, umbrella and consortium agreements) and the school's VOG policy.
     ("frontend:governance-consortium-list", _("Samenwerking"), LEADS),
@@ -65,7 +69,7 @@ NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
         {Role.COMPANY_CONTACT, *DAY_TO_DAY_STAFF},
     ),
     ("frontend:engagement-event-list", _("Bijeenkomsten"), EVERY_ROLE_BUT_LEADS),
-    ("frontend:engagement-meeting-list", _("Overleggen"), {ALL}),
+    ("frontend:engagement-meeting-list", _("Overleggen"), set(DOMAIN_ROLES)),
     ("frontend:organisation-team", _("Collega's"), {Role.COMPANY_CONTACT}),
     ("frontend:engagement-digest-preferences", _("Meldingen"), {ALL}),
 ]
@@ -78,6 +82,7 @@ ROLE_LABELS = [
     (Role.INSTITUTION_ADMIN, _("beheerder")),
     (Role.COMPANY_CONTACT, _("bedrijf")),
     (Role.STUDENT, _("student")),
+    (Role.PRIVACY_OFFICER, _("functionaris gegevensbescherming")),
 ]
 
 
@@ -116,6 +121,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_items_for(user, request.path),
         "nav_role_label": label,
         # The two-factor page, next to the name rather than in the role menus: school staff
-        # may be asked for a second factor (backend.two_factor.policy), anyone may set one up.
-        "nav_security": bool(roles & STAFF) or user.is_staff,
+        # and privacy officers may be asked for a second factor (backend.two_factor.policy), anyone may set one up.
+        "nav_security": bool(roles & (STAFF | {Role.PRIVACY_OFFICER})) or user.is_staff,
     }

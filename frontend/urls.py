@@ -5,6 +5,7 @@ from frontend import (
     urls_core,
     urls_engagement,
     urls_governance,
+    urls_privacy,
     urls_rounds,
     urls_sso,
     urls_two_factor,
@@ -18,6 +19,7 @@ urlpatterns = [
     *urls_agreements.urlpatterns,
     *urls_engagement.urlpatterns,
     *urls_governance.urlpatterns,
+    *urls_privacy.urlpatterns,
     *urls_sso.urlpatterns,
     *urls_two_factor.urlpatterns,
 ]

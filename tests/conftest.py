@@ -1,6 +1,7 @@
 """The fixed cast every backend test can use (see STYLE.md):
 
-- Vista (ROC) with coordinator Bos, teacher/coach De Vries and student Sanne (niveau 2).
+- Vista (ROC) with coordinator Bos, teacher/coach De Vries, student Sanne (niveau 2) and privacy
+  officer Fenna.
 - Gilde (ROC), Vista's partner in the Limburg ICT consortium, with student Ahmed and teacher Peters,
   who must see none of Sanne's data.
 - Bakkerij Jansen (micro company, room for one) with contact Jan; Pixelfabriek with contact Eva.
@@ -88,6 +89,8 @@ def build_cast() -> SimpleNamespace:
         peters=staff("Tom", "Peters", "peters@gilde.test", gilde, Role.TEACHER, Role.COORDINATOR),
         jan=staff("Jan", "Jansen", "jan@bakkerijjansen.test", bakkerij, Role.COMPANY_CONTACT),
         eva=staff("Eva", "Smit", "eva@pixelfabriek.test", pixel, Role.COMPANY_CONTACT),
+        # Vista's privacy officer (functionaris gegevensbescherming).
+        fenna=staff("Fenna", "Visser", "fg@vista.test", vista, Role.PRIVACY_OFFICER),
         sanne=student(school=vista, kwalificatie=ict_niveau2, first_name="Sanne"),
         ahmed=student(school=gilde, kwalificatie=ict_niveau4, first_name="Ahmed"),
         password=PASSWORD,

@@ -7,15 +7,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import (
-    CareNotesRead,
     Certificate,
     EmailChange,
     Invitation,
     Membership,
+    PersonalDataRead,
+    PersonalDataReadKind,
     StudentEnrolment,
     User,
 )
 from backend.accounts.services.care_notes import care_notes_admin_read
+from backend.accounts.services.sensitive_reads import record_sensitive_read
 from backend.core.admin import ReadOnlyAdminMixin
 
 if TYPE_CHECKING:
@@ -69,6 +71,25 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # generic only in d
         # The role filter joins memberships; distinct keeps one row per person.
         return super().get_queryset(request).distinct()
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # A student's account opened by Koppel staff: in the school's access log.
+        if request.method == "GET":
+            person = self.get_object(request, object_id)
+            if person is not None and StudentEnrolment.objects.filter(student=person).exists():
+                record_sensitive_read(
+                    reader=cast(User, request.user),
+                    student=person,
+                    kind=PersonalDataReadKind.STUDENT_RECORD,
+                    purpose="admin:accounts_user_change",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Membership)
 class MembershipAdmin(ModelAdmin):
@@ -116,9 +137,16 @@ class StudentEnrolmentAdmin(ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        # The form shows the care notes: record the read like every other.
+        # The form shows the student's record and care notes: record both reads like every other.
         enrolment = self.get_object(request, object_id)
         if enrolment is not None and request.method == "GET":
+            record_sensitive_read(
+                reader=cast(User, request.user),
+                student=enrolment.student,
+                enrolment=enrolment,
+                kind=PersonalDataReadKind.STUDENT_RECORD,
+                purpose="admin:accounts_studentenrolment_change",
+            )
             care_notes_admin_read(enrolment=enrolment, reader=cast(User, request.user))
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -149,10 +177,10 @@ class InvitationAdmin(ModelAdmin):
         return False
 
 
-@admin.register(CareNotesRead)
-class CareNotesReadAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    list_display = ["read_at", "reader", "student", "purpose"]
-    list_filter = ["purpose"]
+@admin.register(PersonalDataRead)
+class PersonalDataReadAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    list_display = ["read_at", "kind", "reader", "student", "purpose"]
+    list_filter = ["kind", "purpose"]
     search_fields = ["reader__email", "student__email", "enrolment__student_number"]
     list_select_related = ["reader", "student"]
 

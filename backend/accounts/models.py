@@ -1,4 +1,5 @@
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, NoReturn
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -86,6 +87,9 @@ class Role(models.TextChoices):
     COMPANY_CONTACT = "company_contact", _("contactpersoon bedrijf")
     PROGRAMME_LEAD = "programme_lead", _("programmaleider")
     INSTITUTION_ADMIN = "institution_admin", _("beheerder instelling")
+    # The school's functionaris gegevensbescherming: sees the privacy requests, the access log,
+    # the retention runs and the processing register of their institution, nothing else.
+    PRIVACY_OFFICER = "privacy_officer", _("functionaris gegevensbescherming")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -286,22 +290,131 @@ class EmailChange(TimeStampedModel):
         return f"{self.old_email} → {self.new_email}"
 
 
-class CareNotesRead(models.Model):
-    """One read of a student's care notes: who, when, whose, through which page or API.
-    Append-only (no updated_at; the admin shows it read-only)."""
+class PersonalDataReadKind(models.TextChoices):
+    CARE_NOTES = "care_notes", _("zorgnotities gelezen")
+    EXPORT = "export", _("gegevens geëxporteerd")
+    STUDENT_RECORD = "student_record", _("volledig dossier bekeken")
+
+
+class AccessLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an access log row through the app. The one way
+    to remove rows is `backend.accounts.services.sensitive_reads.purge_reads` (retention)."""
+
+
+class PersonalDataReadQuerySet(models.QuerySet["PersonalDataRead"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AccessLogIsAppendOnly("Access log rows cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AccessLogIsAppendOnly(
+            "Access log rows cannot be deleted (retention: sensitive_reads.purge_reads)"
+        )
+
+    # bulk_update would bypass save(): refuse it too.
+    def bulk_update(
+        self,
+        objs: Iterable["PersonalDataRead"],
+        fields: Iterable[str],
+        batch_size: int | None = None,
+    ) -> NoReturn:
+        raise AccessLogIsAppendOnly("Access log rows cannot be updated")
+
+
+class PersonalDataRead(models.Model):
+    """One sensitive read of a person's data: a care note, an export of everything Koppel holds
+    about them, or a student's full record opened by staff. Who, when, whose, what, through which
+    page or API, and why when the reader was asked. Append-only: the app never updates or deletes
+    a row (the admin shows it read-only) and on PostgreSQL a trigger refuses both for every
+    client. The privacy officer of the student's school reads it."""
 
     reader = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The school whose officer sees this read (the student's school at the time of the read).
+    school = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     enrolment = models.ForeignKey(
-        StudentEnrolment, on_delete=models.CASCADE, related_name="care_notes_reads"
+        StudentEnrolment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="personal_data_reads",
+    )
+    kind = models.CharField(
+        _("soort"),
+        max_length=20,
+        choices=PersonalDataReadKind.choices,
+        default=PersonalDataReadKind.CARE_NOTES,
     )
     purpose = models.CharField(_("via"), max_length=100)
+    reason = models.CharField(_("reden"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("gelezen op"), db_index=True)
+
+    objects = PersonalDataReadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-read_at"]
-        verbose_name = _("inzage zorgnotities")
-        verbose_name_plural = _("inzage zorgnotities")
+        verbose_name = _("inzage persoonsgegevens")
+        verbose_name_plural = _("inzage persoonsgegevens")
+        indexes = [
+            # The officer's access log: one school's reads, newest first, a page at a time.
+            models.Index(fields=["school", "-read_at", "-id"], name="data_read_school_order"),
+            models.Index(fields=["student", "-read_at"], name="data_read_student_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reader} → {self.student} ({self.read_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AccessLogIsAppendOnly("Access log rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AccessLogIsAppendOnly(
+            "Access log rows cannot be deleted (retention: sensitive_reads.purge_reads)"
+        )
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a student may (or may not) agree to. Only where the law asks for consent: the rest of
+    Koppel's processing rests on the school's public task and the agreements."""
+
+    FOLLOW_UP_CONTACT = "follow_up_contact", _("contact na afloop van een opdracht of stage")
+    EVENT_PHOTOS = "event_photos", _("foto's en video op evenementen")
+
+
+class Consent(models.Model):
+    """One consent given (and perhaps withdrawn later) by a person for one purpose, with the exact
+    wording they saw. A new consent after a withdrawal is a new row, so the history stays."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("doel"), max_length=30, choices=ConsentPurpose.choices)
+    wording = models.TextField(_("tekst waarmee toestemming is gegeven"))
+    wording_version = models.CharField(_("versie van de tekst"), max_length=20)
+    language = models.CharField(_("taal"), max_length=5, default="nl")
+    given_at = models.DateTimeField(_("gegeven op"))
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_active_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_purpose_display()}"

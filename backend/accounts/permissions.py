@@ -12,10 +12,11 @@ from backend.accounts.models import User
 from backend.accounts.roles import (
     COMPANY_ROLES,
     COORDINATING_ROLES,
+    PRIVACY_OFFICER_ROLES,
     SCHOOL_STAFF_ROLES,
     STUDENT_ROLES,
 )
-from backend.accounts.selectors import user_has_role
+from backend.accounts.selectors import user_has_role, user_roles
 
 
 def signed_in_user(request: HttpRequest | Request) -> User:
@@ -44,3 +45,21 @@ IsSchoolStaff = HasRole(*SCHOOL_STAFF_ROLES)
 IsCompanyContact = HasRole(*COMPANY_ROLES)
 IsStudent = HasRole(*STUDENT_ROLES, allow_staff=False)
 IsCoordinator = HasRole(*COORDINATING_ROLES)
+
+
+def is_only_privacy_officer(user: object) -> bool:
+    """A school's privacy officer without any other role: they see the privacy pages and their own
+    account, nothing of the school's work with companies (issue 14). Koppel staff never are."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_staff", False):
+        return False
+    roles = user_roles(cast(User, user))
+    return bool(roles) and roles <= set(PRIVACY_OFFICER_ROLES)
+
+
+class NotOnlyPrivacyOfficer(BasePermission):
+    """Signed in, and not only a privacy officer: for endpoints open to every signed-in person
+    that are no business of the privacy officer (the organisation directory)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and not is_only_privacy_officer(user))

@@ -48,4 +48,11 @@ STUDENT_COACH_ROLES: tuple[Role, ...] = (Role.COACH, Role.TEACHER)
 ROUND_RESULT_STAFF_ROLES: tuple[Role, ...] = (Role.TEACHER, Role.COACH)
 # School roles that sign in with two factors when their school requires it (backend.two_factor;
 # Koppel staff always do): the people who see and change the data of a whole school.
-SECOND_FACTOR_ROLES: tuple[Role, ...] = COORDINATING_ROLES
+SECOND_FACTOR_ROLES: tuple[Role, ...] = (*COORDINATING_ROLES, Role.PRIVACY_OFFICER)
+# The school's privacy officer (functionaris gegevensbescherming): privacy requests, the access
+# log, retention and the processing register of their own institution (backend.privacy).
+PRIVACY_OFFICER_ROLES: tuple[Role, ...] = (Role.PRIVACY_OFFICER,)
+# Everyone who works with offers, rounds, agreements, events and meetings: every role but the
+# privacy officer, who sees only the privacy pages and their own account (a person who also holds
+# another role keeps that role's pages).
+DOMAIN_ROLES: tuple[Role, ...] = tuple(r for r in Role if r not in PRIVACY_OFFICER_ROLES)

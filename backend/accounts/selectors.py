@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from backend.accounts.models import (
     Certificate,
+    Consent,
     Invitation,
     Membership,
     Role,
@@ -238,3 +239,30 @@ def _demonstrated_werkprocessen(student_ids: Iterable[int]) -> defaultdict[int, 
     ):
         shown[student_id].add(werkproces_id)
     return shown
+
+
+# --- consent (issue 14) -------------------------------------------------------------------------
+
+
+def has_consent(person: User, purpose: str) -> bool:
+    """Whether `person` has an active (not withdrawn) consent for `purpose`."""
+    return Consent.objects.filter(
+        person=person, purpose=purpose, withdrawn_at__isnull=True
+    ).exists()
+
+
+def consents_of(person: User) -> QuerySet[Consent]:
+    """Every consent `person` gave, also the withdrawn ones, newest first (the history)."""
+    return Consent.objects.filter(person=person).order_by("-given_at", "-pk")
+
+
+def people_with_consent(person_ids: Iterable[int], purpose: str) -> set[int]:
+    """Which of these people have an active consent for `purpose` (one query, for lists)."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    return set(
+        Consent.objects.filter(
+            person_id__in=ids, purpose=purpose, withdrawn_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )

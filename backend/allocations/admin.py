@@ -29,6 +29,8 @@ else:
 class RoundChallengeInline(TabularInline):
     model = RoundChallenge
     raw_id_fields = ["offer"]
+    # Kept by the services (services/counts.py), never typed in.
+    readonly_fields = ["choice_count", "first_choice_count", "assigned_count"]
     extra = 0
 
 

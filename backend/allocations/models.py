@@ -173,10 +173,24 @@ class RoundChallenge(models.Model):
     round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="entries")
     offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="+")
     capacity = models.PositiveSmallIntegerField(_("plaatsen in deze ronde"), null=True, blank=True)
+    # Stored counts, kept by the services that write choices and assignments (in the same
+    # transaction, with F() so concurrent writers never lose one) and rebuilt after bulk loads
+    # (services.counts.rebuild_round_counts): a page reads them instead of counting the round's
+    # choices or assignments. A database default, so a bulk COPY may leave them out.
+    choice_count = models.IntegerField(_("gekozen door"), default=0, db_default=0)
+    first_choice_count = models.IntegerField(_("eerste keus van"), default=0, db_default=0)
+    assigned_count = models.IntegerField(_("ingedeeld"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("uitdaging in ronde")
         verbose_name_plural = _("uitdagingen in ronde")
+        # The coordinator's round page while students choose: the most chosen challenges
+        # first, a walk of this index (see docs/performance.md).
+        indexes = [
+            models.Index(
+                fields=["round", "-choice_count", "offer"], name="round_challenge_most_chosen"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["round", "offer"], name="round_challenge_once")
         ]

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "backend.two_factor",
     "backend.sso",
+    # The AVG built in (docs/privacy.md): register, export, erasure, retention, consent.
+    "backend.privacy",
     "backend.demo",
     "frontend",
 ]
@@ -375,6 +377,10 @@ CELERY_BEAT_SCHEDULE = {
     "security-records-prune": {
         "task": "backend.security.tasks.security_records_prune_task",
         "schedule": crontab(minute=40, hour=3),
+    },
+    "privacy-apply-retention": {
+        "task": "backend.privacy.tasks.apply_retention_daily",
+        "schedule": crontab(minute=20, hour=2),
     },
 }
 

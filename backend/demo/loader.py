@@ -23,11 +23,13 @@ from backend.demo import (
     offers,
     organisations,
     people,
+    privacy,
     rounds,
     sso,
 )
 from backend.demo.context import Demo, Scenario
 from backend.demo.data import scenarios
+from backend.offers.services.coverage import coverage_rebuild
 from backend.two_factor.services import totp_device_install
 
 PASSWORD = "koppel-demo-2026"
@@ -37,7 +39,7 @@ ADMIN_TOTP_KEY = b"koppel-demo-2026-2fa"
 ADMIN_TOTP_SECRET = base64.b32encode(ADMIN_TOTP_KEY).decode()
 SEED = 2026
 # The areas that add their own demo data after the foundation, in this order.
-AREA_DEMOS = (rounds, agreements, engagement)
+AREA_DEMOS = (rounds, agreements, engagement, privacy)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def load(*, now: dt.datetime) -> DemoResult:
         totp_device_install(user=admin, key=ADMIN_TOTP_KEY, now=now)
         for area in AREA_DEMOS:
             area.load(now=now)
+        # The offers and their mappings were inserted past the services: count them once.
+        coverage_rebuild()
         areas = tuple(area.__name__ for area in AREA_DEMOS)
     return DemoResult(created=True, logins=logins(), areas=areas)
 

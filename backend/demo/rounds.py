@@ -174,6 +174,7 @@ def _choose(
             for position, offer_id in enumerate(picks_per_student[student_id], 1)
         ]
     )
+    services.rebuild_round_counts(allocation_round)  # written in bulk, past the services
     return len(lists)
 
 

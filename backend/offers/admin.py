@@ -1,11 +1,14 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from backend.core.admin import ReadOnlyAdminMixin
 from backend.offers.models import Offer, OfferTransition, WerkprocesMapping
+from backend.offers.services.coverage import coverage_sync_offer
 
 if TYPE_CHECKING:
     # django-stubs makes the admin classes generic over their models; Django's own classes are
@@ -53,6 +56,27 @@ class OfferAdmin(ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [WerkprocesMappingInline, OfferTransitionInline]
 
+    # The admin edits past the services: after every save or delete the offer's stored
+    # coverage (services/coverage.py) is brought in line, in the same transaction.
+    def save_related(
+        self, request: HttpRequest, form: "ModelForm[Any]", formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        coverage_sync_offer(form.instance.pk)
+
+    def delete_model(self, request: HttpRequest, obj: Offer) -> None:
+        with transaction.atomic():
+            pk = obj.pk
+            super().delete_model(request, obj)
+            coverage_sync_offer(pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Offer]) -> None:
+        with transaction.atomic():
+            pks = list(queryset.values_list("pk", flat=True))
+            super().delete_queryset(request, queryset)
+            for pk in pks:
+                coverage_sync_offer(pk)
+
 
 @admin.register(WerkprocesMapping)
 class WerkprocesMappingAdmin(ModelAdmin):
@@ -61,3 +85,27 @@ class WerkprocesMappingAdmin(ModelAdmin):
     search_fields = ["offer__title", "werkproces__code", "werkproces__title", "note"]
     list_select_related = ["offer", "werkproces__kerntaak", "mapped_by"]
     raw_id_fields = ["offer", "werkproces", "mapped_by"]
+
+    # Past the services, as OfferAdmin: the offers' stored coverage follows every change.
+    def save_model(
+        self, request: HttpRequest, obj: WerkprocesMapping, form: "ModelForm[Any]", change: bool
+    ) -> None:
+        with transaction.atomic():
+            before = WerkprocesMapping.objects.filter(pk=obj.pk).values_list("offer_id", flat=True)
+            offers = {*before, obj.offer_id} if obj.pk else {obj.offer_id}
+            super().save_model(request, obj, form, change)
+            for offer_id in sorted(offers):
+                coverage_sync_offer(offer_id)
+
+    def delete_model(self, request: HttpRequest, obj: WerkprocesMapping) -> None:
+        with transaction.atomic():
+            offer_id = obj.offer_id
+            super().delete_model(request, obj)
+            coverage_sync_offer(offer_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WerkprocesMapping]) -> None:
+        with transaction.atomic():
+            offer_ids = sorted(set(queryset.values_list("offer_id", flat=True)))
+            super().delete_queryset(request, queryset)
+            for offer_id in offer_ids:
+                coverage_sync_offer(offer_id)

@@ -193,6 +193,9 @@ class Offer(TimeStampedModel):
                 name="offer_review_queue_order",
                 condition=Q(status__in=AWAITING_DECISION_STATUSES),
             ),
+            # A student's list of open challenges in its order (title, id): a page is a walk
+            # of the index that stops after the page (allocations selectors.student).
+            models.Index(fields=["title", "id"], name="offer_title_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -333,3 +336,78 @@ class WerkprocesMapping(TimeStampedModel):
     @property
     def is_full(self) -> bool:
         return self.coverage == Coverage.FULL
+
+
+class CoverageScope(models.Model):
+    """Who sees a live challenge on the coverage page: its consortium, the schools it is
+    submitted to, the programmes it is open to (none: every programme) and its niveaus.
+    Challenges with the same reach share one scope, so the page sums a few stored counts per
+    werkproces instead of counting mappings (services/coverage.py keeps them right)."""
+
+    key = models.TextField(unique=True)
+    consortium = models.ForeignKey(
+        "organisations.Consortium", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    niveau_min = models.PositiveSmallIntegerField()
+    niveau_max = models.PositiveSmallIntegerField()
+    schools = models.ManyToManyField("organisations.Organisation", related_name="+")
+    programmes = models.ManyToManyField("curriculum.Kwalificatie", related_name="+")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CoverageEntry(models.Model):
+    """A werkproces mapping of a live (published or running) challenge, with its scope and
+    title: the coverage page's first challenges per werkproces are a short walk of the index
+    (werkproces, title, offer, scope), not a sort of every covering challenge."""
+
+    # No cascade from the mapping or the offer: a deleted one leaves its entries for
+    # `coverage_sync_offer` to count down and remove (in the same transaction).
+    mapping = models.OneToOneField(
+        WerkprocesMapping,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="coverage_entry",
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    werkproces = models.ForeignKey(
+        "curriculum.Werkproces", on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.ForeignKey(CoverageScope, on_delete=models.CASCADE, related_name="entries")
+    title = models.CharField(max_length=200)
+    full = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["werkproces", "title", "offer", "scope"], name="coverage_entry_walk"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.werkproces_id} ({self.scope_id})"
+
+
+class CoverageCount(models.Model):
+    """How many live challenges of one scope cover one werkproces (`challenges`), and how
+    many of them fully (`fully`): the numbers of the coverage page."""
+
+    scope = models.ForeignKey(CoverageScope, on_delete=models.CASCADE, related_name="counts")
+    werkproces = models.ForeignKey(
+        "curriculum.Werkproces", on_delete=models.CASCADE, related_name="+"
+    )
+    challenges = models.IntegerField(default=0)
+    fully = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["werkproces", "scope"], name="coverage_count_once_per_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.werkproces_id} ({self.scope_id}): {self.challenges}, {self.fully}"

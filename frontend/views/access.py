@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views import View as DjangoView
 
 from backend.accounts import roles as groups
+from backend.accounts.permissions import is_only_privacy_officer
 from backend.accounts.selectors import user_has_role
 
 if TYPE_CHECKING:
@@ -73,3 +74,18 @@ class RoleRequiredMixin(DjangoView):
         if not has_page_access(request.user, self.roles, allow_staff=self.allow_staff):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def not_for_privacy_officer(view: View) -> View:
+    """Like `login_required`, and a 403 for a privacy officer without another role: pages open to
+    every signed-in person (agreements, events, meetings) that are no business of the officer."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if is_only_privacy_officer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

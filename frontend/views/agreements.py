@@ -38,6 +38,7 @@ from backend.engagement.selectors.reliability import (
     reliability_for_person,
 )
 from frontend.forms import apply_application_error
+from frontend.views.access import not_for_privacy_officer
 
 if TYPE_CHECKING:
     from backend.agreements.models import Agreement
@@ -55,6 +56,7 @@ def _language(request: HttpRequest) -> str:
 
 
 @login_required
+@not_for_privacy_officer
 def agreement_list_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     return render(
@@ -83,6 +85,7 @@ def agreement_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_for_privacy_officer
 def agreement_attention_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not coordinator_school_ids(user):
@@ -140,18 +143,21 @@ def _acceptance_state(agreement: "Agreement") -> dict[str, Any]:
 
 
 @login_required
+@not_for_privacy_officer
 def agreement_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_or_404(request, pk)
     return render(request, "frontend/agreements/detail.html", _context(request, agreement))
 
 
 @login_required
+@not_for_privacy_officer
 def agreement_print_page(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_or_404(request, pk)
     return render(request, "frontend/agreements/print.html", _context(request, agreement))
 
 
 @login_required
+@not_for_privacy_officer
 def agreement_accept_page(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_or_404(request, pk)
     # Who may accept is checked before the method: students and teachers are refused outright.
@@ -192,6 +198,7 @@ class CommitmentStatusForm(forms.Form):
 
 
 @login_required
+@not_for_privacy_officer
 def commitment_status_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     commitment = visible_commitment(user, pk)

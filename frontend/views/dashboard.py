@@ -34,6 +34,7 @@ AREA_LABELS = {
     "rounds": _("Toewijzingsrondes"),
     "agreements": _("Afspraken"),
     "engagement": _("Experts, gastlessen en bijeenkomsten"),
+    "privacy": _("Privacy"),
 }
 LATEST_OFFERS = 5
 

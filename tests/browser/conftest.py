@@ -213,6 +213,7 @@ DEMO_ROLES = {
     "student": "student",
     "programme_lead": "programme_lead",
     "institution_admin": "institution_admin",
+    "privacy_officer": "privacy_officer",
 }
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

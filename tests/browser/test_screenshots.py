@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backend.offers.models import Coverage, OfferStatus, WerkprocesMapping
+from backend.offers.services.coverage import coverage_sync_offer
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import OfferFactory
 
@@ -43,6 +44,7 @@ def _offers(cast):
         coverage=Coverage.FULL,
         mapped_by=cast.devries,
     )
+    coverage_sync_offer(published.pk)  # made past the services: counted as they count
     return submitted, published
 
 

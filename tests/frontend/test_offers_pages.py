@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backend.offers.models import Coverage, Offer, OfferKind, OfferStatus, WerkprocesMapping
+from backend.offers.services.coverage import coverage_sync_offer
 from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +276,7 @@ def test_the_coverage_view_marks_werkprocessen_no_challenge_covers(cast, page_cl
     WerkprocesMapping.objects.create(
         offer=offer, werkproces=covered, coverage="full", mapped_by=cast.devries
     )
+    coverage_sync_offer(offer.pk)  # published and mapped past the services
     response = page_client(cast.devries).get(
         reverse("frontend:coverage"), {"opleiding": cast.ict_niveau2.pk}
     )

@@ -15,7 +15,7 @@ from django.urls import get_resolver, reverse
 from backend.offers.models import Offer
 from tests.frontend import role_access
 
-ROLES = ("company", "teacher", "coordinator", "student")
+ROLES = ("company", "teacher", "coordinator", "student", "privacy")
 ALLOWED_STATUSES = (200, 301, 302, 303, 405)
 
 
@@ -56,6 +56,7 @@ def _user(cast, role):
         "teacher": cast.devries,
         "coordinator": cast.bos,
         "student": cast.sanne,
+        "privacy": cast.fenna,
     }[role]
 
 

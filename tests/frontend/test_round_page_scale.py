@@ -115,25 +115,31 @@ def test_the_challenges_are_listed_25_a_page_with_their_choices(people, page_cli
     client = page_client(people.bos)
     page = _detail(client, allocation_round).content.decode()
     lines = _lines(page)
-    # By title: the App and "Uitdaging 000".."Uitdaging 023" on page 1 of 3.
-    titles = ["App voor Pixelfabriek"] + [f"Uitdaging {i:03d}" for i in range(24)]
+    # While students choose, the most chosen first (the stored counts), then by title: page 1
+    # of 3 holds the three chosen ones, the App and "Uitdaging 000".."Uitdaging 020".
+    titles = ["Uitdaging 030", "Uitdaging 031", "Webshop voor Bakkerij Jansen"]
+    titles += ["App voor Pixelfabriek"] + [f"Uitdaging {i:03d}" for i in range(21)]
     assert [text.split(" — ")[0] for text in lines.values()] == titles
-    assert 'id="challenges-range">1–25 van 62' in page
+    assert 'id="challenges-range">1–25 van 62 · meest gekozen eerst' in page
     assert "Pagina 1 van 3" in page
     assert _challenge_link(page, "prev") is None
-    second = _detail(client, allocation_round, **_challenge_link(page, "next")).content.decode()
-    lines = _lines(second)
     assert lines[offers[30].pk] == (
         "Uitdaging 030 — Pixelfabriek (3 plaatsen) · 3 studenten kozen deze"
     )
     assert lines[offers[31].pk].endswith("· 1 student koos deze")
+    assert lines[allocation_round.webshop.pk] == (
+        "Webshop voor Bakkerij Jansen — Bakkerij Jansen (1 plaats) · 1 student koos deze"
+    )
+    second = _detail(client, allocation_round, **_challenge_link(page, "next")).content.decode()
+    lines = _lines(second)
     assert lines[offers[24].pk].endswith("· 0 studenten kozen deze")
+    assert offers[30].pk not in lines
     assert 'id="challenges-range">26–50 van 62' in second
     last = _detail(client, allocation_round, cpage="3").content.decode()
     assert 'id="challenges-range">51–62 van 62' in last
-    assert _lines(last)[allocation_round.webshop.pk] == (
-        "Webshop voor Bakkerij Jansen — Bakkerij Jansen (1 plaats) · 1 student koos deze"
-    )
+    assert [text.split(" — ")[0] for text in _lines(last).values()] == [
+        f"Uitdaging {i:03d}" for i in range(48, 60)
+    ]
     assert _challenge_link(last, "next") is None
     # The students' challenge menu is gone for a round this large: each line links instead.
     assert '<select name="challenge"' not in page

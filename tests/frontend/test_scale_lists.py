@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backend.offers.models import Coverage, Offer, OfferKind, OfferStatus, WerkprocesMapping
+from backend.offers.services.coverage import coverage_sync_offer
 from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +171,7 @@ def _challenges(cast, werkproces, count, *, prefix="Uitdaging"):
             coverage=Coverage.PARTIAL if n % 2 else Coverage.FULL,
             mapped_by=cast.devries,
         )
+        coverage_sync_offer(offer.pk)  # made past the services: counted as they count
 
 
 def test_the_coverage_page_counts_per_werkproces_and_names_the_first_five(cast, page_client):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from backend.allocations import services
 from backend.allocations.models import Choice, ChoiceList, Phase
-from backend.curriculum.models import Werkproces
+from backend.curriculum.models import Werkproces, WerkprocesEvidence
 from backend.offers.models import Coverage, LocationKind, OfferStatus, WerkprocesMapping
 from tests.allocation_rounds import FUTURE, make_round
 from tests.factories import OfferFactory, student
@@ -56,7 +56,7 @@ def _extra_challenges(allocation_round, cast, n, **fields):
 
 def test_the_list_shows_each_open_challenge_with_company_places_fit_and_link(people, page_client):
     allocation_round = make_round(people)
-    _map(allocation_round.app, "B1-K1-W1", people)
+    _map(allocation_round.webshop, "B1-K1-W1", people)
     page = page_client(people.sanne).get(CHALLENGES).content.decode()
     assert "Webshop voor Bakkerij Jansen" in page
     assert "Pixelfabriek · 2 plaatsen" in page
@@ -64,8 +64,11 @@ def test_the_list_shows_each_open_challenge_with_company_places_fit_and_link(peo
     assert _detail(allocation_round.app) in page
     assert "Werkproces B1-K1-W1" in page
     assert "2 uitdagingen" in page
-    # Best fit first: the App works on one of Sanne's open werkprocessen.
+    assert "Op titel (A-Z)." in page
+    # By title, not by fit: the Webshop works on one of Sanne's open werkprocessen, the App on
+    # none, and the App still comes first; the Webshop's card says which werkproces it covers.
     assert page.index("App voor Pixelfabriek") < page.index("Webshop voor Bakkerij Jansen")
+    assert page.index("Webshop voor Bakkerij Jansen") < page.index("Werkproces B1-K1-W1")
     assert "Blok 3: kies 1 tot 2 uitdagingen" in page
 
 
@@ -137,6 +140,60 @@ def test_filters_by_text_company_place_and_fit(people, page_client):
     ]
     assert titles(soort=LocationKind.REMOTE) == ["Social media analyse"]
     assert titles(past="1") == ["Social media analyse"]
+
+
+FITS_EMPTY = (
+    "Geen uitdagingen die aan je open werkprocessen werken. Haal het vinkje weg om alle "
+    "uitdagingen te zien."
+)
+NO_OPEN_GOALS = (
+    "Je hebt geen open werkprocessen meer, dus er past geen uitdaging bij. Haal het vinkje weg "
+    "om alle uitdagingen te zien."
+)
+
+
+def test_the_fit_filter_says_when_nothing_works_on_an_open_werkproces(people, page_client):
+    allocation_round = make_round(people)
+    client = page_client(people.sanne)
+    round_page = reverse("frontend:round-student", args=[allocation_round.pk])
+    for url in (CHALLENGES, round_page):
+        body = client.get(url, {"past": "1"}).content.decode()
+        assert FITS_EMPTY in body
+        assert "0 uitdagingen" in body
+        assert "Webshop voor Bakkerij Jansen</a></h" not in body
+    # With another filter as well, the general message.
+    body = client.get(CHALLENGES, {"past": "1", "q": "webshop"}).content.decode()
+    assert "Geen uitdagingen gevonden met deze filters." in body
+    assert FITS_EMPTY not in body
+    # Once every werkproces is done, nothing can fit: the page says so.
+    for werkproces in Werkproces.objects.filter(kerntaak__dossier=people.ict_niveau2.dossier):
+        WerkprocesEvidence.objects.create(
+            student=people.sanne, werkproces=werkproces, level="goed", recorded_by=people.devries
+        )
+    for url in (CHALLENGES, round_page):
+        assert NO_OPEN_GOALS in client.get(url, {"past": "1"}).content.decode()
+
+
+def test_beyond_the_counted_rows_the_list_says_more_than_and_pages_on(
+    people, page_client, monkeypatch
+):
+    monkeypatch.setattr("backend.allocations.selectors.student.COUNT_CAP", 21)
+    allocation_round = make_round(people)
+    _extra_challenges(allocation_round, people, 23)
+    client = page_client(people.sanne)
+    first = client.get(CHALLENGES).content.decode()
+    assert "Meer dan 21 uitdagingen" in first
+    assert first.count('<li class="card">') == 20
+    assert '<span aria-current="page">Pagina 1</span>' in first
+    assert "pagina=2" in first
+    second = client.get(CHALLENGES, {"pagina": 2}).content.decode()
+    assert "25 uitdagingen" in second  # the end of the list: counted exactly
+    assert "Pagina 2 van 2" in second
+    assert second.count('<li class="card">') == 5
+    past = client.get(CHALLENGES, {"pagina": 3}).content.decode()
+    assert "Pagina &#x27;3&#x27; bestaat niet; er zijn 2 pagina&#x27;s. Je ziet pagina 1." in past
+    beyond = client.get(CHALLENGES, {"pagina": "abc"}).content.decode()
+    assert "Pagina &#x27;abc&#x27; bestaat niet. Je ziet pagina 1." in beyond
 
 
 @pytest.mark.parametrize(

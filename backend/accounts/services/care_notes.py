@@ -2,15 +2,15 @@
 
 Care notes are the most sensitive thing Koppel holds about a student. Only the student's own
 coach, and the roles the school's policy names (`Organisation.care_notes_roles`), read them; every
-read is recorded in CareNotesRead (who, when, whose, through which page or API)."""
+read is recorded in the access log (backend.accounts.services.sensitive_reads)."""
 
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from backend.accounts.access import may_read_care_notes
-from backend.accounts.models import CareNotesRead, StudentEnrolment, User
+from backend.accounts.models import PersonalDataReadKind, StudentEnrolment, User
+from backend.accounts.services.sensitive_reads import record_sensitive_read
 
 
 @transaction.atomic
@@ -23,12 +23,13 @@ def care_notes_read(
     API, e.g. "api:student-detail"."""
     if not may_read_care_notes(reader, enrolment):
         return None
-    CareNotesRead.objects.create(
+    record_sensitive_read(
         reader=reader,
-        student_id=enrolment.student_id,
+        student=enrolment.student,
         enrolment=enrolment,
-        purpose=purpose[:100],
-        read_at=now or timezone.now(),
+        kind=PersonalDataReadKind.CARE_NOTES,
+        purpose=purpose,
+        now=now,
     )
     return enrolment.care_notes
 
@@ -36,10 +37,10 @@ def care_notes_read(
 @transaction.atomic
 def care_notes_admin_read(*, enrolment: StudentEnrolment, reader: User) -> None:
     """Koppel staff opening the enrolment in the admin see the care notes: recorded too."""
-    CareNotesRead.objects.create(
+    record_sensitive_read(
         reader=reader,
-        student_id=enrolment.student_id,
+        student=enrolment.student,
         enrolment=enrolment,
+        kind=PersonalDataReadKind.CARE_NOTES,
         purpose="admin",
-        read_at=timezone.now(),
     )

@@ -35,17 +35,28 @@ def _signatory_left(person: User, organisation_ids: set[int]) -> bool:
 
 
 def _flag_for_reconfirmation(
-    *, party: AgreementParty, reason: str, actor: User, now: dt.datetime
+    *,
+    party: AgreementParty,
+    reason: str,
+    signatories: list[User],
+    actor: User,
+    now: dt.datetime,
 ) -> None:
     AgreementParty.objects.filter(pk=party.pk).update(
         needs_reconfirmation=True, reconfirmation_reason=reason, updated_at=now
     )
+    # The log names the signatories who left by user id only, never by name: the reason text
+    # (with their names) stays on the party row, which erasure can pseudonymise; a name in the
+    # hash-chained log could not be removed without breaking the chain.
     log_event(
         agreement=party.agreement,
         kind=EventKind.RECONFIRMATION,
         actor=actor,
         at=now,
-        payload={"organisation": party.organisation_id, "reason": reason},
+        payload={
+            "organisation": party.organisation_id,
+            "signatories_left": sorted(p.pk for p in signatories),
+        },
     )
 
 
@@ -200,6 +211,7 @@ def _flag_where_signed(*, leaving_user: User, actor: User, now: dt.datetime) -> 
                 actor=actor,
                 now=now,
                 reason=_("Ondertekenaar %(name)s is vertrokken.") % {"name": leaving_user},
+                signatories=[leaving_user],
             )
 
 
@@ -342,6 +354,7 @@ def _reconfirm_if_signatories_left(
         now=now,
         reason=_("Overgenomen door %(successor)s; ondertekenaar %(names)s is vertrokken.")
         % {"successor": successor.name, "names": ", ".join(str(p) for p in left)},
+        signatories=left,
     )
     notify_people(
         people=[contact],

@@ -289,7 +289,12 @@ class OpenChallengeOutputSerializer(serializers.Serializer[Any]):
 
 
 class OpenChallengePageSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="How many challenges match; with count_exact false, more than this."
+    )
+    count_exact = serializers.BooleanField(
+        help_text="False when the list is longer than it is counted: page on with `next`."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = OpenChallengeOutputSerializer(many=True)

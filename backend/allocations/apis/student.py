@@ -40,9 +40,11 @@ from backend.core.errors import ApplicationError, NotFound
 
 
 class OpenChallengeListApi(APIView):
-    """The round's challenges this student may choose, best fit first, a page at a time, with
-    the open werkprocessen each covers and where the student ranked it. The same selector as
-    the "Uitdagingen" page: what a page costs does not depend on the size of the round."""
+    """The round's challenges this student may choose, by title, a page at a time, with the
+    open werkprocessen each covers and where the student ranked it; `fits=true` keeps those that
+    cover at least one open werkproces. The same selector as the "Uitdagingen" page: what a page
+    costs does not depend on the size of the round, so the count stops at the end of the page
+    or COUNT_CAP challenges (`count_exact` false: there are more than `count`)."""
 
     @extend_schema(parameters=[OpenChallengeQuerySerializer], responses=OpenChallengePageSerializer)
     def get(self, request: Request, round_id: int) -> Response:
@@ -76,6 +78,7 @@ class OpenChallengeListApi(APIView):
         url = request.build_absolute_uri()
         payload = {
             "count": page.count,
+            "count_exact": page.count_exact,
             "next": replace_query_param(url, "page", page.next_page_number)
             if page.has_next
             else None,

@@ -395,4 +395,5 @@ def challenge_of_round(allocation_round: AllocationRound, offer_id: int) -> Offe
 
 
 def school_names(ids: set[int]) -> dict[int, str]:
+    """The names of these organisations (schools or companies) by id."""
     return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))

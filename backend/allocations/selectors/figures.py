@@ -13,22 +13,21 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan
 
-from backend.allocations.models import AllocationRound, Assignment, Choice, RoundChallenge
-from backend.allocations.selectors.access import participant_count, round_scope_enrolments
+from backend.allocations.models import AllocationRound, Assignment, RoundChallenge
+from backend.allocations.selectors.access import (
+    participant_count,
+    round_scope_enrolments,
+    school_names,
+)
 
 
 @dataclass(frozen=True)
@@ -158,37 +157,23 @@ class ChallengePage:
         return self.number < self.pages
 
 
-def _with_counts(
-    allocation_round: AllocationRound, entries: QuerySet[RoundChallenge]
-) -> QuerySet[RoundChallenge]:
-    """The round's challenges with `taken` (this round's assignments on it) and `places` (the
-    round's capacity, else the challenge's own: what the engine and the override check use),
-    each a correlated count on an index (assignment (round, offer))."""
-    taken = (
-        Assignment.objects.filter(round=allocation_round, offer_id=OuterRef("offer_id"))
-        .order_by()
-        .values("offer_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def _with_counts(entries: QuerySet[RoundChallenge]) -> QuerySet[RoundChallenge]:
+    """The round's challenges with `taken` (the stored count of this round's assignments on
+    it) and `places` (the round's capacity, else the challenge's own: what the engine and the
+    override check use)."""
     return entries.annotate(
-        taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
-        places=Coalesce("capacity", "offer__max_students"),
+        taken=F("assigned_count"), places=Coalesce("capacity", "offer__max_students")
     )
-
-
-def _chosen(allocation_round: AllocationRound) -> QuerySet[Choice]:
-    return Choice.objects.filter(
-        choice_list__round=allocation_round, offer_id=OuterRef("offer_id")
-    ).order_by()
 
 
 def round_challenges(
-    allocation_round: AllocationRound, filters: ChallengeFilters
+    allocation_round: AllocationRound, filters: ChallengeFilters, *, most_chosen_first: bool = False
 ) -> QuerySet[RoundChallenge]:
-    """The round's challenges matching `filters`, by title. Only the "full" and "room" filters
-    count assignments per challenge for the whole round (a correlated count on the index
-    assignment (round, offer)); "unchosen" is an anti-join on the round's choices."""
+    """The round's challenges matching `filters`, by title. The "full", "room" and "unchosen"
+    filters compare the stored counts of each challenge (services/counts.py), nothing is
+    counted. `most_chosen_first`: by the stored number of students who chose it, then by title
+    (the index round_challenge_most_chosen: a page walks it and stops, whatever the round's
+    size)."""
     entries = RoundChallenge.objects.filter(round=allocation_round)
     words = " ".join(filters.search.split())
     if words:
@@ -198,13 +183,15 @@ def round_challenges(
     if filters.host is not None:
         entries = entries.filter(offer__owner_id=filters.host)
     if filters.fill in ("full", "room"):
-        entries = _with_counts(allocation_round, entries)
+        entries = _with_counts(entries)
         if filters.fill == "full":
             entries = entries.filter(GreaterThanOrEqual(F("taken"), F("places")))
         else:
             entries = entries.filter(LessThan(F("taken"), F("places")))
     elif filters.fill == "unchosen":
-        entries = entries.filter(~Exists(_chosen(allocation_round)))
+        entries = entries.filter(choice_count=0)
+    if most_chosen_first:
+        return entries.order_by("-choice_count", "offer__title", "offer_id")
     return entries.order_by("offer__title", "offer_id")
 
 
@@ -215,12 +202,15 @@ def round_challenges_page(
     number: int,
     per_page: int,
     with_choices: bool = True,
+    most_chosen_first: bool = False,
 ) -> ChallengePage:
     """Page `number` (1-based, clamped to the last page) of the round's challenges matching
     `filters`: title, company, places taken and (`with_choices`) how many students put it on
-    their list. The counts are grouped for this page's challenges only, after the page is
-    chosen. Four queries at any size (three without the choices)."""
-    entries = round_challenges(allocation_round, filters)
+    their list, both stored counts (services/counts.py); `most_chosen_first`: see
+    round_challenges. Three queries at any size: the
+    count, the page (the challenges and their offers only, so the sort by title joins no
+    company) and the page's companies."""
+    entries = round_challenges(allocation_round, filters, most_chosen_first=most_chosen_first)
     total = entries.count()
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
@@ -230,43 +220,25 @@ def round_challenges_page(
             "offer_id",
             "offer__title",
             "offer__owner_id",
-            "offer__owner__name",
             "capacity",
             "offer__max_students",
+            "assigned_count",
+            "choice_count",
         )[offset : offset + per_page]
     )
-    ids = [row[0] for row in found]
-    taken: dict[int, int] = {}
-    chosen: dict[int, int] = {}
-    if ids:
-        taken = dict(
-            Assignment.objects.filter(round=allocation_round, offer_id__in=ids)
-            .values("offer_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("offer_id", "n")
-        )
-        if with_choices:
-            chosen = dict(
-                Choice.objects.filter(choice_list__round=allocation_round, offer_id__in=ids)
-                .values("offer_id")
-                # Columns of the index choice_offer_list only: an index-only scan.
-                .annotate(n=Count("choice_list_id"))
-                .order_by()
-                .values_list("offer_id", "n")
-            )
+    hosts = school_names({row[2] for row in found}) if found else {}
     rows = [
         ChallengeOccupancy(
             offer_id=offer_id,
             title=title,
-            host=host,
-            taken=taken.get(offer_id, 0),
+            host=hosts.get(host_id, ""),
+            taken=taken,
             # The same capacity the engine and the override check use.
             capacity=capacity if capacity is not None else max_students,
             host_id=host_id,
-            chosen=chosen.get(offer_id, 0),
+            chosen=chosen if with_choices else 0,
         )
-        for offer_id, title, host_id, host, capacity, max_students in found
+        for offer_id, title, host_id, capacity, max_students, taken, chosen in found
     ]
     host_name = ""
     if filters.host is not None:
@@ -280,7 +252,7 @@ def fill_rates(allocation_round: AllocationRound, *, limit: int = 25) -> list[Ch
     """The `limit` challenges of the round with the largest share of their places taken (then
     by title), computed in the database: one query, `limit` rows at any size."""
     entries = (
-        _with_counts(allocation_round, RoundChallenge.objects.filter(round=allocation_round))
+        _with_counts(RoundChallenge.objects.filter(round=allocation_round))
         .filter(GreaterThan(F("places"), 0))
         .annotate(
             share=ExpressionWrapper(F("taken") * 1.0 / F("places"), output_field=FloatField())

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, DateTimeField, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, Count, DateTimeField, F, Q, QuerySet, Sum, Value
 from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import User
-from backend.accounts.selectors import company_ids
+from backend.accounts.models import ConsentPurpose, User
+from backend.accounts.selectors import company_ids, people_with_consent
 from backend.allocations import engine_adapter
 from backend.allocations.models import (
     PUBLISHED_PHASES,
@@ -22,6 +23,7 @@ from backend.allocations.models import (
     ChoiceList,
     Objection,
     ObjectionStatus,
+    Phase,
     RoundChallenge,
     RoundEvent,
     RunPlacement,
@@ -89,8 +91,13 @@ def challenges_of_round(allocation_round: AllocationRound) -> QuerySet[Offer]:
 
 
 def choice_count(allocation_round: AllocationRound) -> int:
-    """How many students have handed in their choices."""
-    return ChoiceList.objects.filter(round=allocation_round).count()
+    """How many students have handed in their choices: every list holds one first choice, so
+    the sum of the challenges' stored first-choice counts (services/counts.py), not a count of
+    the round's choice lists (a list emptied by its student is not counted)."""
+    total = RoundChallenge.objects.filter(round=allocation_round).aggregate(
+        n=Sum("first_choice_count")
+    )["n"]
+    return total or 0
 
 
 def open_objection_count(allocation_round: AllocationRound) -> int:
@@ -141,10 +148,20 @@ def team_of(allocation_round: AllocationRound, offer_id: int) -> list[dict[str, 
     ]
 
 
-def company_teams(user: User) -> list[dict[str, Any]]:
-    """Teams of the user's companies in published rounds: [{round, offer, members}] (3 queries)."""
+def _placement_ended(ends_on: dt.date | None, phase: str, today: dt.date) -> bool:
+    """A placement has ended when its challenge's end date has passed; without an end date,
+    when its round is closed."""
+    return ends_on < today if ends_on is not None else phase == Phase.CLOSED
+
+
+def company_teams(user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Teams of the user's companies in published rounds: [{round, offer, members}] (3 queries;
+    2 more when a placement has ended). Members are first name, level and programme only; a member
+    whose placement has ended AND who consented to follow-up contact (issue 14) also has
+    "email", so the company may contact them afterwards."""
     companies = company_ids(user)
-    rows = (
+    today = today or timezone.localdate()
+    rows = list(
         Assignment.objects.filter(offer__owner_id__in=companies, round__phase__in=PUBLISHED_PHASES)
         .order_by("round_id", "offer_id", "student__first_name")
         .values_list(
@@ -155,10 +172,22 @@ def company_teams(user: User) -> list[dict[str, Any]]:
             "student__first_name",
             "student__enrolment__kwalificatie__niveau",
             "student__enrolment__kwalificatie__title",
+            "student_id",
+            "offer__ends_on",
+            "round__phase",
         )
     )
+    ended = {row[7] for row in rows if _placement_ended(row[8], row[9], today)}
+    consenting = people_with_consent(ended, ConsentPurpose.FOLLOW_UP_CONTACT)
+    emails = (
+        dict(User.objects.filter(pk__in=consenting).values_list("pk", "email"))
+        if consenting
+        else {}
+    )
     teams: dict[tuple[int, int], dict[str, Any]] = {}
-    for round_id, round_name, offer_id, title, first, niveau, programme in rows:
+    for row in rows:
+        round_id, round_name, offer_id, title, first, niveau, programme = row[:7]
+        student_id, ends_on, phase = row[7:]
         team = teams.setdefault(
             (round_id, offer_id),
             {
@@ -169,7 +198,10 @@ def company_teams(user: User) -> list[dict[str, Any]]:
                 "members": [],
             },
         )
-        team["members"].append({"first_name": first, "level": niveau, "programme": programme})
+        member = {"first_name": first, "level": niveau, "programme": programme}
+        if student_id in emails and _placement_ended(ends_on, phase, today):
+            member["email"] = emails[student_id]
+        team["members"].append(member)
     return list(teams.values())
 
 
@@ -556,9 +588,11 @@ class LeftoverPage:
     more_options: bool
 
 
-# The challenges with room (by title) whose rules unassigned_page reads first; most students
-# find more than a page's worth of options among them, and the rest is then never read.
-FIRST_BATCH = 200
+# How many challenges with room (by title) unassigned_page reads the rules of at a time: the
+# first batch, then the next, then (None) the rest. Most students find a menu's worth of
+# options among the first 64 (at region size the 31st eligible one is at most the 36th), and
+# the rest is never read.
+BATCHES = (64, 448, None)
 
 
 def unassigned_page(
@@ -573,23 +607,16 @@ def unassigned_page(
     """The round's students without a place after `cursor` (by name), each with the eligible
     challenges with room (challenge and company capacity) whose title or company contains
     `search`, the first `limit` by title. Only the page's students are read for eligibility
-    (never the whole round's snapshot), and the rules of the first FIRST_BATCH challenges
-    with room first: only when a student on the page has no more than `limit` eligible ones
-    among them are the rules of the rest read (in one go). At most two batches of queries, so a
-    fixed number at any size."""
+    (never the whole round's snapshot), and the challenges with room a batch at a time
+    (BATCHES, each cut in the database): only while a student on the page has no more than
+    `limit` eligible ones is the next batch read. At most three batches of queries, so a
+    bounded number at any size."""
     students = round_students_page(
         allocation_round, StudentFilters(status="unassigned"), cursor=cursor, per_page=per_page
     )
     ids = [row.student_id for row in students.rows]
     if not ids:
         return LeftoverPage([], students, more_options=False)
-    words = " ".join(search.split()).casefold()
-    rooms = [
-        room
-        for room in challenges_with_room(allocation_round)
-        if not room.full
-        and (not words or words in room.title.casefold() or words in room.host.casefold())
-    ]
     people = {
         record.user_id: record
         for record in student_records(
@@ -618,10 +645,16 @@ def unassigned_page(
                     continue
                 options.append((room.offer_id, room.title, room.left))
 
-    check(rooms[:FIRST_BATCH])
-    rest = rooms[FIRST_BATCH:]
-    if rest and any(len(found[pk]) <= limit for pk in people):
-        check(rest)
+    offset = 0
+    for size in BATCHES:
+        rooms = challenges_with_room(
+            allocation_round, search=search, with_room_only=True, offset=offset, limit=size
+        )
+        if rooms:
+            check(rooms)
+        offset += len(rooms)
+        if size is None or len(rooms) < size or all(len(found[pk]) > limit for pk in people):
+            break
     more = any(len(options) > limit for options in found.values())
     rows = [
         Leftover(row.student_id, row.full_name, row.class_code, found[row.student_id][:limit])

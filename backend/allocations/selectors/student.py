@@ -1,25 +1,18 @@
 """What a student sees: the challenges open to them (and why they fit), their choices, result."""
 
 import datetime as dt
-import operator
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from django.db.models import (
-    Case,
     CharField,
-    Count,
-    Expression,
+    Exists,
     ExpressionWrapper,
-    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
-    Window,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Upper
@@ -246,16 +239,21 @@ def result_for_student(
 
 # ---------------------------------------------------------------------------------------------
 # The "Uitdagingen" pages and the student's open-challenges API: every challenge open to the
-# student, filtered, ranked, counted and paged by the database (docs/performance.md, "Student").
+# student, filtered, counted and paged by the database (docs/performance.md, "Student").
 #
 # What a page costs: the student's profile is read once (StudentProfile: a handful of queries on
-# the student's own rows); the eligibility rules are `IN (subquery)` conditions PostgreSQL hashes
-# once per query ("hashed SubPlan"), never a subquery per challenge; one narrow query ranks the
-# round's open challenges (best fit first) and counts them in the same pass (COUNT(*) OVER ()),
-# and only the page's rows are then read whole, with their fit and the student's ranks.
+# the student's own rows); one narrow query walks the offers in title order on the index
+# offer_title_order, checks each against the student's rules (an index probe per rule) and stops
+# after the page and at most COUNT_CAP rows (that is the count: "more than 200" beyond it); only
+# the page's rows are then read whole, with the open werkprocessen each covers and the student's
+# ranks. Nothing reads the whole round: "best fit first" would need every challenge's fit, so the
+# fit is a filter (covers at least one open werkproces) and a sentence on each card instead.
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
+# The list is counted up to this many challenges (or to the end of the page asked for, if that
+# is further); beyond it the page says "more than 200" and pages on while there is a next page.
+COUNT_CAP = 200
 # Nobody pages this far (they search); a larger number would only make OFFSET overflow.
 MAX_PAGE_NUMBER = 10_000
 TEAMMATE_RESULTS = 10
@@ -352,24 +350,26 @@ def _eligible_to(me: StudentRecord) -> Q:
     certificates. tests/backend/allocations/test_student_challenges.py checks it against the
     engine.
 
-    Each rule that needs another table is `offer_id [NOT] IN (uncorrelated subquery)`: PostgreSQL
-    runs each subquery once and probes a hash per challenge (a correlated EXISTS ran up to three
-    index scans per challenge: 18 ms for 10,000 challenges, and the planner could not turn an
-    EXISTS under OR into a join). The link tables' offer_id is never NULL, so NOT IN is exact."""
+    Each rule that needs another table is a correlated `[NOT] EXISTS` on the link table's
+    (offer_id, …) index: one index probe per challenge the query actually reads. The list walks
+    the offers in title order and stops after a page (challenge_page), so that is a page's worth
+    of probes; an uncorrelated `offer_id IN (subquery)` would be hashed from the whole link
+    table before the first row, and its start-up cost made the planner sort the round instead
+    of walking the index (docs/performance.md, "Student challenges: the last ratios")."""
     level = Q(offer__niveau_min=1, offer__niveau_max=4) | Q(
         offer__niveau_min__lte=me.level, offer__niveau_max__gte=me.level
     )
-    programmes = Offer.programmes.through.objects.all()
-    programme = ~Q(offer_id__in=programmes.values("offer_id")) | Q(
-        offer_id__in=programmes.filter(kwalificatie__crebo=me.programme).values("offer_id")
+    programmes = Offer.programmes.through.objects.filter(offer_id=OuterRef("offer_id"))
+    programme = Q(~Exists(programmes)) | Q(
+        Exists(programmes.filter(kwalificatie__crebo=me.programme))
     )
-    schools = Offer.schools.through.objects.all()
+    schools = Offer.schools.through.objects.filter(offer_id=OuterRef("offer_id"))
     my_consortia = ConsortiumMembership.objects.filter(
         organisation_id=me.school_id, left_on__isnull=True
     ).values("consortium_id")
     school = (
-        ~Q(offer_id__in=schools.values("offer_id"))
-        | Q(offer_id__in=schools.filter(organisation_id=me.school_id).values("offer_id"))
+        Q(~Exists(schools))
+        | Q(Exists(schools.filter(organisation_id=me.school_id)))
         | Q(offer__consortium_id__in=my_consortia)
     )
     slots = Q()
@@ -384,35 +384,22 @@ def _eligible_to(me: StudentRecord) -> Q:
     return level & programme & school & certificates
 
 
-def _mapped_to(werkproces_ids: Iterable[int]) -> "QuerySet[WerkprocesMapping, Any]":
-    """Offer ids mapped to any of `werkproces_ids` (an index-only scan of
-    mapping_werkproces_offer)."""
-    return WerkprocesMapping.objects.filter(werkproces_id__in=sorted(werkproces_ids)).values(
-        "offer_id"
+def covers_open_werkproces(profile: StudentProfile) -> Exists:
+    """The entry's challenge works on at least one of the student's open werkprocessen: a
+    correlated EXISTS on the mappings (an index probe per challenge read, so the filtered list
+    still walks the title index and stops after a page). False without open werkprocessen."""
+    return Exists(
+        WerkprocesMapping.objects.filter(
+            offer_id=OuterRef("offer_id"), werkproces_id__in=sorted(profile.goal_ids)
+        )
     )
-
-
-def fit_count(profile: StudentProfile) -> Expression:
-    """How many of the student's open werkproces codes an entry's challenge works on: one
-    `offer_id IN (mapped to this code)` per open code, each hashed once per query by PostgreSQL,
-    summed (a correlated COUNT(DISTINCT code) per challenge cost 0.011 ms x 10,000 rows)."""
-    by_code: dict[str, list[int]] = defaultdict(list)
-    for pk, code in profile.goal_ids.items():
-        by_code[code].append(pk)
-    terms: list[Expression] = [
-        Case(When(Q(offer_id__in=_mapped_to(ids)), then=Value(1)), default=Value(0))
-        for _code, ids in sorted(by_code.items())
-    ]
-    if not terms:
-        return Value(0, output_field=IntegerField())
-    return ExpressionWrapper(reduce(operator.add, terms), output_field=IntegerField())
 
 
 def eligible_entries(
     allocation_rounds: Sequence[AllocationRound], me: StudentRecord
 ) -> QuerySet[RoundChallenge]:
     """The (round, challenge) rows of `allocation_rounds` open to the student `me`. Lazy and
-    unordered: rank and page it with challenge_page, or narrow it to a few offers."""
+    unordered: page it with challenge_page, or narrow it to a few offers."""
     slots = {f"certificate_{i}": _certificate_slot(i) for i in range(CERTIFICATE_SLOTS)}
     return (
         RoundChallenge.objects.filter(round__in=[r.pk for r in allocation_rounds])
@@ -435,7 +422,7 @@ def filter_entries(
     if filters.company_id is not None:
         entries = entries.filter(offer__owner_id=filters.company_id)
     if filters.fits_only:
-        entries = entries.filter(offer_id__in=_mapped_to(profile.goal_ids))
+        entries = entries.filter(covers_open_werkproces(profile))
     return entries
 
 
@@ -448,14 +435,25 @@ def companies_of(allocation_rounds: Sequence[AllocationRound]) -> list[tuple[int
     """(id, name) of the companies with a challenge in `allocation_rounds`, by name (the company
     filter's options); empty when there are more than MAX_COMPANY_OPTIONS of them. The round's
     companies, not only those with a challenge open to this student: the student's rules are not
-    evaluated a second time for a drop-down (a company without one just filters to nothing)."""
-    in_rounds = RoundChallenge.objects.filter(round__in=[r.pk for r in allocation_rounds])
-    companies = list(
-        Organisation.objects.filter(pk__in=in_rounds.values("offer__owner_id"))
-        .order_by("name", "pk")
-        .values_list("pk", "name")[: MAX_COMPANY_OPTIONS + 1]
+    evaluated a second time for a drop-down (a company without one just filters to nothing).
+
+    First the owners, in owner order, up to one more than fit (a walk of the offers' owner index
+    with a probe of round_challenge_once per offer, stopping at MAX_COMPANY_OPTIONS + 1 owners:
+    a region's round is never read whole); their names only when they fit in the drop-down."""
+    in_rounds = RoundChallenge.objects.filter(
+        round__in=[r.pk for r in allocation_rounds], offer_id=OuterRef("pk")
     )
-    return companies if len(companies) <= MAX_COMPANY_OPTIONS else []
+    owners = list(
+        Offer.objects.filter(Exists(in_rounds))
+        .order_by("owner_id")
+        .values_list("owner_id", flat=True)
+        .distinct()[: MAX_COMPANY_OPTIONS + 1]
+    )
+    if not owners or len(owners) > MAX_COMPANY_OPTIONS:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=owners).order_by("name", "pk").values_list("pk", "name")
+    )
 
 
 @dataclass
@@ -540,25 +538,29 @@ def entries_for_offers(
 
 @dataclass
 class ChallengePage:
-    """One page of the challenges open to a student, best fit first, and how many there are."""
+    """One page of the challenges open to a student, by title, and how many there are: `count`
+    exactly when `count_exact`, else "more than `count`"."""
 
     items: list[StudentChallenge]
     number: int
     per_page: int
     count: int
+    count_exact: bool = True
+    more: bool = False  # a next page exists (known also when the count is not exact)
 
     @property
     def num_pages(self) -> int:
+        """The number of pages (when the count is not exact: of the pages known to exist)."""
         return max(1, -(-self.count // self.per_page))
 
     @property
     def exists(self) -> bool:
         """False for a page number past the last page (page 1 always exists, empty or not)."""
-        return self.number <= self.num_pages
+        return self.number == 1 or bool(self.items)
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.num_pages
+        return self.more
 
     @property
     def has_previous(self) -> bool:
@@ -573,6 +575,9 @@ class ChallengePage:
         return self.number - 1
 
 
+LIST_ORDER = ("offer__title", "offer_id", "round_id")
+
+
 def challenge_page(
     student: User,
     profile: StudentProfile,
@@ -583,35 +588,35 @@ def challenge_page(
     per_page: int = PAGE_SIZE,
 ) -> ChallengePage:
     """Page `number` (1 = first) of the challenges of `allocation_rounds` open to the student,
-    filtered, best fit first (most of the student's open werkprocessen), then by title.
+    filtered, by title (then offer and round, so the order is total and pages never overlap).
 
-    Four queries, however many challenges and students: the page's ids ranked and counted in one
-    narrow pass (no description, host or location is read for rows that are not shown), the
-    page's rows, their fit, the student's ranks. A page past the end: no items, and one COUNT
-    for the number of pages (`exists` is False)."""
+    Four queries, however many challenges and students: one narrow query reads the ids from the
+    page's first row up to the end of the page or COUNT_CAP rows, whichever is further (the
+    planner walks offer_title_order and stops there: the count comes from the same rows), then
+    the page's rows, the open werkprocessen they cover, the student's ranks. A page past the end:
+    no items, and one count of at most the rows before it for the number of pages (`exists` is
+    False)."""
     if not 1 <= number <= MAX_PAGE_NUMBER or not 1 <= per_page <= MAX_PAGE_SIZE:
         raise ValueError("page numbers are 1..MAX_PAGE_NUMBER; pages hold 1..MAX_PAGE_SIZE")
     entries = filter_entries(eligible_entries(allocation_rounds, profile.me), filters, profile)
     start = (number - 1) * per_page
-    ranked = list(
-        entries.annotate(
-            fit=fit_count(profile), total=Window(Count("pk"), output_field=IntegerField())
-        )
-        .order_by("-fit", "offer__title", "offer_id", "round_id")
-        .values_list("pk", "fit", "total")[start : start + per_page]
-    )
-    if not ranked:
-        count = entries.count() if number > 1 else 0
+    upto = max(start + per_page, COUNT_CAP)
+    ids = list(entries.order_by(*LIST_ORDER).values_list("pk", flat=True)[start : upto + 1])
+    if not ids:
+        count = entries.order_by()[:start].count() if number > 1 else 0
         return ChallengePage(items=[], number=number, per_page=per_page, count=count)
+    exact = len(ids) <= upto - start
+    page_ids = ids[:per_page]
     rows = RoundChallenge.objects.select_related(
         "offer__owner", "offer__location", "round"
-    ).in_bulk([pk for pk, _fit, _total in ranked])
-    page_entries = [rows[pk] for pk, _fit, _total in ranked]
+    ).in_bulk(page_ids)
     return ChallengePage(
-        items=describe_entries(student, profile, page_entries),
+        items=describe_entries(student, profile, [rows[pk] for pk in page_ids]),
         number=number,
         per_page=per_page,
-        count=ranked[0][2],
+        count=start + len(ids) if exact else upto,
+        count_exact=exact,
+        more=len(ids) > per_page,
     )
 
 

@@ -1,6 +1,7 @@
 """Every write of the allocations area. Views, APIs and tasks call these, nothing else."""
 
 from backend.allocations.services.choices import choice_list_submit
+from backend.allocations.services.counts import rebuild_round_counts
 from backend.allocations.services.objections import (
     objection_accept,
     objection_decline,
@@ -50,4 +51,5 @@ __all__ = [
     "objection_accept",
     "objection_decline",
     "objection_submit",
+    "rebuild_round_counts",
 ]

@@ -17,6 +17,7 @@ from backend.allocations.models import (
 from backend.allocations.selectors.access import get_round_for_student, round_enrolments
 from backend.allocations.selectors.snapshot import challenge_records
 from backend.allocations.selectors.student import student_record
+from backend.allocations.services.counts import choices_changed
 from backend.core.errors import ApplicationError, Conflict
 
 MAX_TEAMMATES = 2
@@ -151,10 +152,13 @@ def choice_list_submit(
     teammate_ids = [int(pk) for pk in teammate_ids]
     _check_choices(allocation_round, enrolment, offer_ids, today=now.date())
     _check_teammates(allocation_round, enrolment, teammate_ids)
-    choice_list, created = ChoiceList.objects.get_or_create(
+    # Locked: the choices replaced are the ones the counts are corrected for.
+    choice_list, created = ChoiceList.objects.select_for_update().get_or_create(
         round=allocation_round, student=student, defaults={"submitted_at": now, "updated_at": now}
     )
+    before: list[int] = []
     if not created:
+        before = _chosen(choice_list)
         choice_list.updated_at = now
         choice_list.save(update_fields=["updated_at"])
         choice_list.choices.all().delete()
@@ -165,7 +169,14 @@ def choice_list_submit(
         ]
     )
     choice_list.teammates.set(teammate_ids)
+    # Last: the challenges' rows stay locked until the commit.
+    choices_changed(allocation_round.pk, before, offer_ids)
     return choice_list
+
+
+def _chosen(choice_list: ChoiceList) -> list[int]:
+    """The list's offer ids, best first."""
+    return list(choice_list.choices.order_by("position").values_list("offer_id", flat=True))
 
 
 def _titles_of(allocation_round: AllocationRound, offer_ids: Sequence[int]) -> dict[int, str]:
@@ -194,7 +205,7 @@ def choice_add(
     choice_list, created = ChoiceList.objects.select_for_update().get_or_create(
         round=allocation_round, student=student, defaults={"submitted_at": now, "updated_at": now}
     )
-    chosen = list(choice_list.choices.order_by("position").values_list("offer_id", flat=True))
+    chosen = _chosen(choice_list)
     if offer_id in chosen:
         raise _fail(
             "choices",
@@ -215,6 +226,7 @@ def choice_add(
     if not created:
         choice_list.updated_at = now
         choice_list.save(update_fields=["updated_at"])
+    choices_changed(allocation_round.pk, chosen, [*chosen, offer_id])
     return position
 
 
@@ -232,17 +244,14 @@ def choice_remove(
         .filter(round=allocation_round, student=student)
         .first()
     )
-    chosen = (
-        list(choice_list.choices.order_by("position").values_list("offer_id", flat=True))
-        if choice_list
-        else []
-    )
-    if choice_list is None or int(offer_id) not in chosen:
+    before = _chosen(choice_list) if choice_list else []
+    if choice_list is None or int(offer_id) not in before:
         raise _fail("choices", _("Deze uitdaging staat niet bij je keuzes."))
-    chosen.remove(int(offer_id))
+    chosen = [pk for pk in before if pk != int(offer_id)]
     choice_list.choices.all().delete()
     Choice.objects.bulk_create(
         [Choice(choice_list=choice_list, offer_id=pk, position=i) for i, pk in enumerate(chosen, 1)]
     )
     choice_list.updated_at = now
     choice_list.save(update_fields=["updated_at"])
+    choices_changed(allocation_round.pk, before, chosen)

@@ -29,6 +29,7 @@ from backend.allocations.services.common import (
     record_event,
     require_phase,
 )
+from backend.allocations.services.counts import assignment_moved
 from backend.core.errors import Conflict, NotFound, field_error
 from backend.offers.models import Offer
 from backend.organisations.models import Organisation
@@ -140,6 +141,7 @@ def place_student(
             "changed_at": now,
         },
     )
+    assignment_moved(allocation_round.pk, previous.offer_id if previous else None, offer.pk)
     record_event(
         allocation_round=allocation_round,
         actor=actor,

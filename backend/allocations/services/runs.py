@@ -46,6 +46,7 @@ from backend.allocations.services.common import (
     record_event,
     require_phase,
 )
+from backend.allocations.services.counts import rebuild_assignment_counts
 from backend.core.errors import ApplicationError, Conflict, field_error
 from backend.core.outbox import outbox_enqueue
 
@@ -401,6 +402,7 @@ def _replace_engine_assignments(
         source=AssignmentSource.ENGINE,
         now=now,
     )
+    rebuild_assignment_counts(allocation_round)
 
 
 def _check_storable(

@@ -1,6 +1,6 @@
 """Werkproces mappings of an offer, the review queue and the coverage report."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -91,7 +91,36 @@ class OfferReviewQueueApi(generics.ListAPIView[Offer]):
             raise PermissionDenied(
                 _("Alleen docenten, coaches en coördinatoren beoordelen aanbod.")
             )
-        return review_queue_for(user).prefetch_related("programmes")
+        # The list shows no history and no reviewer (the page does): read only its columns.
+        return (
+            review_queue_for(user)
+            .prefetch_related(None)
+            .select_related(None)
+            .select_related("owner", "contact")
+            .prefetch_related(Prefetch("programmes", queryset=Kwalificatie.objects.only("pk")))
+            .only(*_QUEUE_COLUMNS)
+        )
+
+
+# What OfferListOutputSerializer reads of an offer, its company and its contact.
+_QUEUE_COLUMNS = (
+    "kind",
+    "title",
+    "status",
+    "status_changed_at",
+    "starts_on",
+    "ends_on",
+    "location_kind",
+    "language",
+    "niveau_min",
+    "niveau_max",
+    "min_students",
+    "max_students",
+    "team_size",
+    "owner__name",
+    "contact__first_name",
+    "contact__last_name",
+)
 
 
 class CoveringOfferSerializer(serializers.Serializer[CoveringOffer]):

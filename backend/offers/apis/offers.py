@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
-from backend.accounts.permissions import signed_in_user
+from backend.accounts.permissions import NotOnlyPrivacyOfficer, signed_in_user
 from backend.accounts.selectors import company_ids
 from backend.core.errors import ApplicationError, PermissionDenied
 from backend.offers.apis.filters import OfferFilter
@@ -51,6 +51,9 @@ def detail_response(request: Request, offer_id: int, code: int = status.HTTP_200
 
 class OfferListApi(generics.ListAPIView[Offer]):
     """GET: offers I may see. POST: a new draft offer (company contacts)."""
+
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
 
     serializer_class = OfferListOutputSerializer
     pagination_class = CheckedPagination

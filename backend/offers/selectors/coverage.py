@@ -3,13 +3,22 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from backend.curriculum.models import Kerntaak, Kwalificatie, Werkproces
-from backend.offers.models import PUBLIC_STATUSES, Coverage, OfferKind, WerkprocesMapping
+from backend.offers.models import (
+    PUBLIC_STATUSES,
+    Coverage,
+    CoverageCount,
+    CoverageEntry,
+    CoverageScope,
+    OfferKind,
+    WerkprocesMapping,
+)
 from backend.offers.selectors.visibility import open_to_kwalificatie, submitted_to_schools
-from backend.organisations.models import Organisation
+from backend.organisations.models import ConsortiumMembership, Organisation
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,71 @@ def _covering_mappings(
     )
 
 
+def _scope_ids(kwalificatie: Kwalificatie, school_ids: set[int]) -> QuerySet[CoverageScope, int]:
+    """The coverage scopes (services/coverage.py) whose challenges these schools see for this
+    programme: sent to their consortium or to one of them, open to the programme, at its
+    niveau. A handful of scopes, not one per challenge (a subquery, or listed once)."""
+    if not school_ids:
+        return CoverageScope.objects.none().values_list("pk", flat=True)
+    listed = CoverageScope.programmes.through.objects.filter(coveragescope_id=OuterRef("pk"))
+    return CoverageScope.objects.filter(
+        # Their consortia in the same query (one round trip less than the selector).
+        Q(
+            consortium_id__in=ConsortiumMembership.objects.filter(
+                organisation_id__in=school_ids, left_on__isnull=True
+            ).values("consortium_id")
+        )
+        | Q(
+            Exists(
+                CoverageScope.schools.through.objects.filter(
+                    coveragescope_id=OuterRef("pk"), organisation_id__in=school_ids
+                )
+            )
+        ),
+        ~Q(Exists(listed)) | Q(Exists(listed.filter(kwalificatie_id=kwalificatie.pk))),
+        niveau_min__lte=kwalificatie.niveau,
+        niveau_max__gte=kwalificatie.niveau,
+    ).values_list("pk", flat=True)
+
+
+# Per werkproces the first `top` entries by title: a short walk of coverage_entry_walk for
+# each werkproces (LATERAL ... LIMIT), so the page reads `top` rows per werkproces however
+# many challenges cover it (docs/performance.md, "Coverage: the last ratios").
+_FIRST_ENTRIES_SQL = """
+SELECT w.id, e.mapping_id
+FROM unnest(%s::bigint[]) AS w(id)
+CROSS JOIN LATERAL (
+    SELECT mapping_id FROM offers_coverageentry
+    WHERE werkproces_id = w.id AND scope_id = ANY(%s::bigint[])
+    ORDER BY title, offer_id
+    LIMIT %s
+) AS e
+"""
+
+
+def _first_entries(werkproces_ids: list[int], scope_ids: list[int], top: int) -> list[int]:
+    """The mapping ids of the first `top` live challenges by title per werkproces."""
+    if not werkproces_ids or not scope_ids or top < 1:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_FIRST_ENTRIES_SQL, [werkproces_ids, scope_ids, top])
+            return [mapping_id for _werkproces_id, mapping_id in cursor.fetchall()]
+    # Elsewhere (SQLite in the tests) the same rows by a window over the entries.
+    return list(
+        CoverageEntry.objects.filter(werkproces_id__in=werkproces_ids, scope_id__in=scope_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("werkproces_id")],
+                order_by=[F("title").asc(), F("offer_id").asc()],
+            )
+        )
+        .filter(rank__lte=top)
+        .values_list("mapping_id", flat=True)
+    )
+
+
 def coverage_summary(
     kwalificatie: Kwalificatie,
     *,
@@ -114,52 +188,45 @@ def coverage_summary(
     """Counts per werkproces of `kwalificatie` (basis + its profiel) and its first `top`
     covering challenges by title.
 
-    Three queries (werkprocessen, the schools' consortia, and one windowed query that counts
-    per werkproces and ranks by title) and a result whose size does not grow with the number
-    of challenges."""
+    Five queries (werkprocessen, the scopes the schools see, the stored counts of those
+    scopes, the first entries per werkproces and their mappings) and a result whose
+    size and cost do not grow with the number of challenges."""
     werkprocessen = list(
         kwalificatie.werkprocessen()
         .select_related("kerntaak")
         .order_by("kerntaak__code", "code")
         .distinct()
     )
-    per_werkproces = [F("werkproces_id")]
-    ranked = (
-        _covering_mappings(kwalificatie, _ids(schools))
-        .filter(werkproces_id__in=[wp.pk for wp in werkprocessen])
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=per_werkproces,
-                order_by=[F("offer__title").asc(), F("offer_id").asc()],
-            ),
-            n=Window(Count("pk"), partition_by=per_werkproces),
-            full=Window(Count("pk", filter=Q(coverage=Coverage.FULL)), partition_by=per_werkproces),
-        )
-        # Every covered werkproces keeps its first row, which carries the counts.
-        .filter(rank__lte=max(top, 1))
-        .order_by("werkproces_id", "rank")
-        # Plain tuples: the page shows five per werkproces, no model instances needed.
-        .values_list(
-            "werkproces_id",
-            "rank",
-            "n",
-            "full",
-            "offer_id",
-            "offer__title",
-            "offer__owner__name",
-            "coverage",
-            "note",
-        )
-    )
+    werkproces_ids = [wp.pk for wp in werkprocessen]
+    scope_ids = list(_scope_ids(kwalificatie, _ids(schools)))
     counts: dict[int, tuple[int, int]] = {}
     firsts: dict[int, list[CoveringOffer]] = {}
-    for werkproces_id, rank, n, full, offer_id, title, owner, coverage, note in ranked:
-        counts[werkproces_id] = (n, full)
-        if rank <= top:
-            firsts.setdefault(werkproces_id, []).append(
+    if scope_ids:
+        counts = {
+            werkproces_id: (n, full)
+            for werkproces_id, n, full in CoverageCount.objects.filter(
+                werkproces_id__in=werkproces_ids, scope_id__in=scope_ids
+            )
+            .values("werkproces_id")
+            .annotate(n=Sum("challenges"), full=Sum("fully"))
+            .values_list("werkproces_id", "n", "full")
+        }
+        first_ids = _first_entries(werkproces_ids, scope_ids, top)
+        for mapping in (
+            WerkprocesMapping.objects.filter(pk__in=first_ids)
+            .select_related("offer__owner")
+            .only(*_COVERING_FIELDS, "offer__owner__name")
+            .order_by("werkproces_id", "offer__title", "offer_id")
+            if first_ids
+            else []
+        ):
+            firsts.setdefault(mapping.werkproces_id, []).append(
                 CoveringOffer(
-                    offer_id=offer_id, title=title, owner_name=owner, coverage=coverage, note=note
+                    offer_id=mapping.offer_id,
+                    title=mapping.offer.title,
+                    owner_name=mapping.offer.owner.name,
+                    coverage=mapping.coverage,
+                    note=mapping.note,
                 )
             )
     kerntaken: dict[int, KerntaakCoverage] = {}
@@ -183,11 +250,14 @@ def covering_challenges(
     kwalificatie: Kwalificatie, werkproces: Werkproces, *, schools: Iterable[int | Organisation]
 ) -> QuerySet[WerkprocesMapping]:
     """Every live challenge covering one werkproces, by title: page it (the on-demand list of
-    the coverage page and of the API)."""
+    the coverage page and of the API). A page is a walk of the stored entries' index
+    (werkproces, title, offer, scope), not a sort of every covering challenge."""
     return (
-        _covering_mappings(kwalificatie, _ids(schools))
-        .filter(werkproces=werkproces)
+        WerkprocesMapping.objects.filter(
+            coverage_entry__werkproces=werkproces,
+            coverage_entry__scope_id__in=_scope_ids(kwalificatie, _ids(schools)),
+        )
         .select_related("offer__owner")
         .only(*_COVERING_FIELDS, "offer__owner__name")
-        .order_by("offer__title", "offer_id")
+        .order_by("coverage_entry__title", "coverage_entry__offer_id")
     )

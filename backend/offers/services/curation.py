@@ -8,6 +8,7 @@ from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 from backend.curriculum.models import Werkproces
 from backend.offers.access import may_curate
 from backend.offers.models import Coverage, Offer, OfferStatus, WerkprocesMapping
+from backend.offers.services.coverage import coverage_sync_offer
 
 
 def _check_curator(actor: User, offer: Offer) -> None:
@@ -37,10 +38,13 @@ def offer_map_werkproces(
         werkproces=werkproces,
         defaults={"coverage": coverage, "note": note.strip(), "mapped_by": actor},
     )
+    coverage_sync_offer(offer.pk)
     return mapping
 
 
 @transaction.atomic
 def offer_unmap_werkproces(*, actor: User, mapping: WerkprocesMapping) -> None:
     _check_curator(actor, mapping.offer)
+    offer_id = mapping.offer_id
     mapping.delete()
+    coverage_sync_offer(offer_id)

@@ -22,6 +22,7 @@ from backend.core.errors import ApplicationError, Conflict, PermissionDenied
 from backend.offers.access import is_offer_company, reviews_offer, runs_offer
 from backend.offers.models import FINAL_STATUSES, Offer, OfferStatus, OfferTransition
 from backend.offers.selectors import offer_certificate_violations, offer_target_school_ids
+from backend.offers.services.coverage import coverage_sync_offer
 from backend.offers.services.notices import offer_transition_notify
 
 if TYPE_CHECKING:
@@ -162,6 +163,7 @@ def _transition(
         **(changes or {}),
     }
     _claim(rule, offer, changes)
+    coverage_sync_offer(offer.pk)
     transition = OfferTransition.objects.create(
         offer=offer, from_status=offer.status, to_status=rule.target, actor=actor, at=now, note=note
     )

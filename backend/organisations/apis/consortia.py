@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.permissions import signed_in_user
+from backend.accounts.permissions import NotOnlyPrivacyOfficer, signed_in_user
 from backend.organisations import selectors, services
 from backend.organisations.apis.organisations import OrganisationBriefSerializer
 from backend.organisations.models import (
@@ -44,6 +44,9 @@ class ConsortiumListApi(generics.ListAPIView[Consortium]):
     """GET consortia with their members. POST {name, lead, ...}: Koppel staff or an institution
     admin of the lead organisation."""
 
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
+
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumListInput"
@@ -74,6 +77,9 @@ class ConsortiumListApi(generics.ListAPIView[Consortium]):
 
 
 class ConsortiumDetailApi(APIView):
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
+
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
             ref_name = "ConsortiumDetailInput"
@@ -105,6 +111,9 @@ class ConsortiumDetailApi(APIView):
 class ConsortiumMemberListApi(generics.ListAPIView[ConsortiumMembership]):
     """GET the members of a consortium; POST {organisation, role, joined_on} adds one (admins of
     the lead organisation, Koppel staff)."""
+
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
 
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import Membership
-from backend.accounts.permissions import signed_in_user
+from backend.accounts.permissions import NotOnlyPrivacyOfficer, signed_in_user
 from backend.core.errors import PermissionDenied
 from backend.organisations import access, selectors, services
 from backend.organisations.models import Location, Organisation, OrganisationKind
@@ -62,6 +62,9 @@ class OrganisationListApi(generics.ListAPIView[Organisation]):
     """GET: organisations you may see (filter `kind`, search name/KvK/BRIN, order by name).
     POST: register one (Koppel staff; a school's intake team registers companies)."""
 
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
+
     serializer_class = OrganisationOutputSerializer
     filterset_fields = ["kind"]
     search_fields = ["name", "kvk", "brin"]
@@ -86,6 +89,9 @@ class OrganisationListApi(generics.ListAPIView[Organisation]):
 class OrganisationDetailApi(APIView):
     """GET one organisation; its contact people are included for its own people and for school
     staff. PATCH: its managers (institution admin / company contact) and Koppel staff."""
+
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
 
     class ContactSerializer(serializers.Serializer[Any]):
         class Meta:
@@ -187,6 +193,8 @@ class LocationInputSerializer(serializers.Serializer[Any]):
 
 
 class LocationListApi(generics.ListAPIView[Location]):
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
     serializer_class = LocationOutputSerializer
     filterset_fields = ["organisation", "city"]
     search_fields = ["name", "city", "postcode"]
@@ -204,6 +212,8 @@ class LocationListApi(generics.ListAPIView[Location]):
 
 
 class LocationDetailApi(APIView):
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
     serializer_class = LocationOutputSerializer
 
     def _location(self, request: Request, pk: int) -> Location:

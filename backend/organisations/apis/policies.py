@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import CertificateKind
-from backend.accounts.permissions import signed_in_user
+from backend.accounts.permissions import NotOnlyPrivacyOfficer, signed_in_user
 from backend.accounts.roles import CARE_NOTES_READER_ROLES
 from backend.core.errors import PermissionDenied
 from backend.organisations import access, selectors, services
@@ -35,6 +35,9 @@ class CertificatePolicyOutputSerializer(serializers.Serializer[Any]):
 class CertificatePolicyListApi(generics.ListAPIView[CertificatePolicy]):
     """GET a school's certificate policies (public: companies must know them). POST {certificate,
     applies_to, note}: the school's institution admins."""
+
+    # Open to every signed-in person except a privacy officer without another role.
+    permission_classes = [NotOnlyPrivacyOfficer]
 
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:

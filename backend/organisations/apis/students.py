@@ -16,10 +16,11 @@ from rest_framework.views import APIView
 
 from backend.accounts import services as people_services
 from backend.accounts.access import require_may_import_students
-from backend.accounts.models import StudentEnrolment
+from backend.accounts.models import PersonalDataReadKind, StudentEnrolment
 from backend.accounts.permissions import IsSchoolStaff, signed_in_user
 from backend.accounts.selectors import enrolments_visible_to
 from backend.accounts.services.care_notes import care_notes_read
+from backend.accounts.services.sensitive_reads import record_sensitive_read
 from backend.accounts.services.student_import.parsing import MAX_FILE_BYTES
 from backend.organisations.apis.organisations import OrganisationBriefSerializer
 from backend.organisations.models import Organisation
@@ -63,7 +64,8 @@ class StudentListApi(generics.ListAPIView[StudentEnrolment]):
 
 class StudentDetailApi(APIView):
     """GET one student of your school. `care_notes` is only present for the student's own coach
-    and the roles the school's policy names; each such read is recorded."""
+    and the roles the school's policy names; each such read is recorded, and so is every opening
+    of the record itself (the access log of the school's privacy officer)."""
 
     permission_classes = [IsSchoolStaff]
 
@@ -80,6 +82,15 @@ class StudentDetailApi(APIView):
         reader = signed_in_user(request)
         enrolment = get_object_or_404(enrolments_visible_to(reader), student_id=pk)
         data = self.DetailSerializer(enrolment).data
+        # The student's full record opened by staff: in the access log (issue 14).
+        if reader.pk != enrolment.student_id:
+            record_sensitive_read(
+                reader=reader,
+                student=enrolment.student,
+                enrolment=enrolment,
+                kind=PersonalDataReadKind.STUDENT_RECORD,
+                purpose="api:student-detail",
+            )
         care_notes = care_notes_read(
             enrolment=enrolment, reader=reader, purpose="api:student-detail"
         )

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.accounts.models import ConsentPurpose
+from backend.accounts.selectors import people_with_consent
 from backend.core.errors import ApplicationError
 from backend.engagement import services
 from backend.engagement.models import EventBookingKind, EventKind
@@ -40,6 +42,7 @@ from backend.engagement.selectors.events import (
 )
 from backend.organisations.selectors import acting_company
 from frontend.forms import apply_application_error
+from frontend.views.access import not_for_privacy_officer
 from frontend.views.engagement.common import SignedInRequest, T, require
 
 if TYPE_CHECKING:
@@ -97,6 +100,7 @@ def _event_create(request: SignedInRequest, form: EventForm) -> "Event | None":
 
 
 @login_required
+@not_for_privacy_officer
 def event_list_page(request: SignedInRequest) -> HttpResponse:
     form = EventForm(request.POST or None) if may_organise_events(request.user) else None
     if request.method == "POST":
@@ -206,6 +210,7 @@ def _event_context(
 
 
 @login_required
+@not_for_privacy_officer
 def event_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     now = timezone.now()
@@ -228,6 +233,7 @@ def event_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@not_for_privacy_officer
 def event_attendance_page(request: SignedInRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     require(event_can_organise(request.user, event))
@@ -252,11 +258,16 @@ def event_attendance_page(request: SignedInRequest, pk: int) -> HttpResponse:
             "bookings": bookings,
             "summary": event_attendance_summary(event),
             "no_shows": [b for b in bookings if b.is_no_show],
+            # Students who did not consent to photos (issue 14): marked for the organisers.
+            "photo_consent": people_with_consent(
+                {b.student_id for b in bookings}, ConsentPurpose.EVENT_PHOTOS
+            ),
         },
     )
 
 
 @login_required
+@not_for_privacy_officer
 def event_contacts_page(request: SignedInRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     return render(

@@ -33,6 +33,7 @@ from backend.engagement.selectors.meetings import (
 )
 from backend.organisations.selectors import schools_by_ids
 from frontend.forms import KoppelForm, apply_application_error
+from frontend.views.access import not_for_privacy_officer
 from frontend.views.engagement.common import SignedInRequest, T, require
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 
 @login_required
+@not_for_privacy_officer
 def meeting_list_page(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     kept, total = meeting_attendance_for_person(request.user, now=now)
@@ -118,6 +120,7 @@ def _schedule(request: SignedInRequest, form: MeetingForm) -> "Meeting | None":
 
 
 @login_required
+@not_for_privacy_officer
 def meeting_new_page(request: SignedInRequest) -> HttpResponse:
     """School staff schedule a working-group meeting; every participant is invited."""
     require(may_schedule_meetings(request.user))
@@ -165,6 +168,7 @@ def _cancel(
 
 
 @login_required
+@not_for_privacy_officer
 def meeting_detail_page(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(meetings_for(request.user), pk=pk)
     action = request.POST.get("action")

@@ -430,8 +430,8 @@ def _challenge_list(
     has_result: bool,
 ) -> dict[str, Any]:
     """One page of the round's challenges, filtered in the database, each with its places and
-    how many chose it while there is no result yet (after, the places taken tell the story):
-    the counts are computed for this page only."""
+    how many chose it while there is no result yet, the most chosen first (after, by title: the
+    places taken tell the story); the counts are stored per challenge, nothing is counted."""
     with_choices = not allocation_round.is_preparing and not has_result
     page = round_challenges_page(
         allocation_round,
@@ -439,6 +439,8 @@ def _challenge_list(
         number=state.challenge_page,
         per_page=CHALLENGES_PER_PAGE,
         with_choices=with_choices,
+        # While students choose, what the coordinator watches: the most chosen first.
+        most_chosen_first=with_choices,
     )
     path = request.path
     here = replace(state, challenge_page=page.number)
@@ -467,6 +469,7 @@ def _challenge_list(
         "challenge_page": page,
         "challenge_rows": rows,
         "cfilters": state.challenges,
+        "most_chosen_first": with_choices,
         "fills": [(v, label) for v, label in FILL_LABELS if with_choices or v != "unchosen"],
         "challenge_hidden": here.hidden((*STUDENT_KEYS, "after", "before")),
         "challenges_clear_url": state.url(path, challenges=ChallengeFilters(), challenge_page=1),

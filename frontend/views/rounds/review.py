@@ -7,6 +7,9 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.accounts.permissions import signed_in_user
@@ -119,6 +122,9 @@ def round_unassigned(request: HttpRequest, round_id: int) -> HttpResponse:
     path = request.path
     base = {"doel": search}
     students = page.students
+    can_manage = access.can_manage(user, allocation_round)
+    # The placing menu: a manager, while the round is in review.
+    menu = can_manage and allocation_round.in_review
     here = {**base}
     if "before" in request.GET or "after" in request.GET:
         here.update({key: request.GET.get(key, "") for key in ("after", "before")})
@@ -140,10 +146,23 @@ def round_unassigned(request: HttpRequest, round_id: int) -> HttpResponse:
             "next_url": _url(path, {**base, "after": students.next_cursor.encode()})
             if students.next_cursor
             else "",
-            "can_manage": access.can_manage(user, allocation_round),
+            "can_manage": can_manage,
             "can_place": allocation_round.in_review,
+            "leftover_rows": [(row, _options_html(row.options, menu=menu)) for row in page.rows],
         },
     )
+
+
+def _options_html(options: list[tuple[int, str, int]], *, menu: bool) -> str:
+    """A student's challenges with room as <option>s of the placing menu (`menu`) or <li>s:
+    built once here (titles escaped), not resolved per option in the template (25 × 30)."""
+    free = escape(_("vrij"))
+    if menu:
+        parts = (f'<option value="{pk}">{escape(t)} ({n} {free})</option>' for pk, t, n in options)
+    else:
+        parts = (f"<li>{escape(t)} ({n} {free})</li>" for _pk, t, n in options)
+    # Safe: the ids and counts are ints, the titles and the word are escaped.
+    return mark_safe("".join(parts))
 
 
 @role_required(*SCHOOL_STAFF_ROLES)

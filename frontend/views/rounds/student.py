@@ -219,6 +219,7 @@ def _student_page(
             query_string=page_query(request),
             page=page,
             items=page.items,
+            no_open_goals=not profile.goal_ids,
             ranked=[chosen[pk] for pk in wanted if pk in chosen],
             positions={pk: i for i, pk in enumerate(choosing.chosen, 1)},
             teammates=teammates,

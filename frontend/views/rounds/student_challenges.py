@@ -95,14 +95,20 @@ def open_challenges_page(
     with a message for a page number that is not a number or does not exist (never a 500)."""
     raw = request.GET.get("pagina", "1") or "1"
     number = parse_id(raw)
+    past: ChallengePage | None = None
     if number is not None and number <= MAX_PAGE_NUMBER:
         page = challenge_page(student, profile, allocation_rounds, filters, number=number)
         if page.exists:
             return page, ""
+        past = page  # counted exactly: every row is before the page asked for
     page = challenge_page(student, profile, allocation_rounds, filters)
+    known = past if past is not None else page
+    if not known.count_exact:
+        message = _("Pagina '%(page)s' bestaat niet. Je ziet pagina 1.") % {"page": raw[:20]}
+        return page, message
     message = _("Pagina '%(page)s' bestaat niet; er zijn %(pages)d pagina's. Je ziet pagina 1.") % {
         "page": raw[:20],
-        "pages": page.num_pages,
+        "pages": known.num_pages,
     }
     return page, message
 
@@ -147,6 +153,7 @@ def student_challenges(request: HttpRequest) -> HttpResponse:
         context.update(
             page=page,
             items=page.items,
+            no_open_goals=not profile.goal_ids,
             companies=companies_of(allocation_rounds),
         )
     return render(request, "frontend/rounds/student_challenges.html", context)

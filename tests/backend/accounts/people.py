@@ -14,6 +14,7 @@ ROLES = [
     "company_contact",
     "programme_lead",
     "institution_admin",
+    "privacy_officer",
     "anonymous",
     "other_school_staff",
 ]
@@ -37,6 +38,7 @@ def people_for(cast) -> SimpleNamespace:
         company_contact=cast.jan,
         programme_lead=one("Paula", Role.PROGRAMME_LEAD),
         institution_admin=one("Ada", Role.INSTITUTION_ADMIN),
+        privacy_officer=cast.fenna,
         anonymous=None,
         other_school_staff=cast.peters,
     )

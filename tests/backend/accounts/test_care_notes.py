@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from backend.accounts.models import CareNotesRead, Role
+from backend.accounts.models import PersonalDataRead, PersonalDataReadKind, Role
 from backend.accounts.services.care_notes import care_notes_read
 from tests.factories import UserFactory, member
 
@@ -21,6 +21,11 @@ def sanne(cast, people):
     return enrolment
 
 
+def _care_note_reads():
+    # Opening the record is logged too (kind STUDENT_RECORD, test_sensitive_reads.py).
+    return PersonalDataRead.objects.filter(kind=PersonalDataReadKind.CARE_NOTES)
+
+
 def _get(user, cast):
     client = APIClient()
     client.force_authenticate(user)
@@ -31,7 +36,7 @@ def test_the_own_coach_reads_the_notes_and_the_read_is_recorded(cast, people, sa
     response = _get(people.coach, cast)
     assert response.status_code == 200
     assert response.json()["care_notes"] == NOTES
-    read = CareNotesRead.objects.get()
+    read = _care_note_reads().get()
     assert (read.reader, read.student_id, read.enrolment, read.purpose) == (
         people.coach,
         cast.sanne.pk,
@@ -39,7 +44,7 @@ def test_the_own_coach_reads_the_notes_and_the_read_is_recorded(cast, people, sa
         "api:student-detail",
     )
     _get(people.coach, cast)
-    assert CareNotesRead.objects.count() == 2
+    assert _care_note_reads().count() == 2
 
 
 def test_another_coach_of_the_same_school_gets_no_notes_and_no_log(cast, people, sanne):
@@ -48,7 +53,7 @@ def test_another_coach_of_the_same_school_gets_no_notes_and_no_log(cast, people,
     assert response.status_code == 200
     assert "care_notes" not in response.json()
     assert "toetsen" not in response.content.decode()
-    assert not CareNotesRead.objects.exists()
+    assert not _care_note_reads().exists()
 
 
 def test_company_contacts_never_see_them(cast, people, sanne):
@@ -56,7 +61,7 @@ def test_company_contacts_never_see_them(cast, people, sanne):
     assert response.status_code == 403
     assert "toetsen" not in response.content.decode()
     assert care_notes_read(enrolment=sanne, reader=cast.jan, purpose="test") is None
-    assert not CareNotesRead.objects.exists()
+    assert not _care_note_reads().exists()
 
 
 def test_a_coach_who_stopped_working_at_the_school_no_longer_reads_them(cast, people, sanne):
@@ -66,7 +71,7 @@ def test_a_coach_who_stopped_working_at_the_school_no_longer_reads_them(cast, pe
     Membership.objects.filter(user=people.coach).update(ended_at="2026-01-01T00:00:00Z")
     forget_roles(people.coach)
     assert care_notes_read(enrolment=sanne, reader=people.coach, purpose="test") is None
-    assert not CareNotesRead.objects.exists()
+    assert not _care_note_reads().exists()
 
 
 def test_the_school_policy_can_let_coordinators_read_them(cast, people, sanne):
@@ -74,7 +79,7 @@ def test_the_school_policy_can_let_coordinators_read_them(cast, people, sanne):
     cast.vista.care_notes_roles = ["coordinator"]
     cast.vista.save()
     assert _get(people.coordinator, cast).json()["care_notes"] == NOTES
-    assert CareNotesRead.objects.get().reader == people.coordinator
+    assert _care_note_reads().get().reader == people.coordinator
     # The policy of Vista names coordinators of Vista, not those of Gilde.
     assert care_notes_read(enrolment=sanne, reader=cast.peters, purpose="test") is None
     assert "care_notes" not in _get(people.institution_admin, cast).json()
@@ -91,16 +96,18 @@ def test_the_policy_only_accepts_school_staff_roles(cast):
 def test_the_admin_records_that_staff_opened_the_enrolment(admin_client, cast, sanne):
     page = admin_client.get(reverse("admin:accounts_studentenrolment_change", args=[sanne.pk]))
     assert page.status_code == 200
-    read = CareNotesRead.objects.get()
+    read = _care_note_reads().get()
     assert (read.enrolment, read.purpose) == (sanne, "admin")
 
 
 def test_the_read_log_cannot_be_edited_in_the_admin(admin_client, cast, people, sanne):
     _get(people.coach, cast)
-    read = CareNotesRead.objects.get()
-    assert admin_client.get(reverse("admin:accounts_carenotesread_changelist")).status_code == 200
+    read = _care_note_reads().get()
+    assert (
+        admin_client.get(reverse("admin:accounts_personaldataread_changelist")).status_code == 200
+    )
     page = admin_client.post(
-        reverse("admin:accounts_carenotesread_delete", args=[read.pk]), {"post": "yes"}
+        reverse("admin:accounts_personaldataread_delete", args=[read.pk]), {"post": "yes"}
     )
     assert page.status_code == 403
-    assert CareNotesRead.objects.filter(pk=read.pk).exists()
+    assert PersonalDataRead.objects.filter(pk=read.pk).exists()

@@ -8,11 +8,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from backend.accounts.models import (
-    CareNotesRead,
     Certificate,
     EmailChange,
     Invitation,
     Membership,
+    PersonalDataRead,
     Role,
     StudentEnrolment,
     User,
@@ -26,7 +26,7 @@ SCHOOL_STAFF = {"teacher", "coach", "coordinator", "programme_lead", "institutio
 
 def _state():
     return snapshot(
-        User, Membership, StudentEnrolment, Invitation, Certificate, EmailChange, CareNotesRead
+        User, Membership, StudentEnrolment, Invitation, Certificate, EmailChange, PersonalDataRead
     )
 
 

@@ -6,7 +6,7 @@ same number of queries for a small and a larger round)."""
 import pytest
 from django.urls import reverse
 
-from backend.curriculum.models import Werkproces
+from backend.curriculum.models import Werkproces, WerkprocesEvidence
 from backend.offers.models import LocationKind, WerkprocesMapping
 from tests.backend.allocations.conftest import open_round, published
 from tests.backend.allocations.test_apis import _future_round
@@ -63,10 +63,10 @@ def test_a_student_sees_only_the_challenges_open_to_them_with_fit_and_rank(choos
     assert response.status_code == 200
     body = response.json()
     # Not Data-analyse (niveau 4), Zorgrobot (VOG) or Gilde's: Sanne may not take them.
-    assert body["count"] == 2
+    assert (body["count"], body["count_exact"]) == (2, True)
     assert (body["next"], body["previous"]) == (None, None)
     app, webshop = body["results"]
-    assert app["title"] == "App voor Pixelfabriek"  # best fit first
+    assert app["title"] == "App voor Pixelfabriek"  # by title
     assert app["fits"] == [{"code": "P1-K1-W1", "title": "Werkproces P1-K1-W1"}]
     assert (app["rank"], app["host"], app["capacity"]) == (None, "Pixelfabriek", 2)
     assert (webshop["rank"], webshop["fits"]) == (1, [])
@@ -126,6 +126,59 @@ def test_pages_link_to_each_other_and_keep_the_filters(choosing, client_for):
     assert [i["title"] for i in second["results"]] == ["Extra 03", "Extra 04"]
     assert second["next"] is None
     assert "page=1" in second["previous"]
+
+
+def test_the_list_is_by_title_and_the_fits_filter_keeps_what_covers_an_open_werkproces(
+    choosing, client_for
+):
+    world = choosing
+    zebra, aap = (
+        published(world.cast.pixel, world.cast.eva, title, schools=[world.cast.vista])
+        for title in ("Zebrapad tellen", "Aapjes kijken")
+    )
+    world.round.challenges.add(zebra, aap)
+    dossier = world.cast.ict_niveau2.dossier
+    done = Werkproces.objects.get(code="B1-K1-W1", kerntaak__dossier=dossier)
+    WerkprocesEvidence.objects.create(
+        student=world.cast.sanne, werkproces=done, level="goed", recorded_by=world.cast.devries
+    )
+    # Sanne's open werkprocessen are now B1-K1-W2 and P1-K1-W1; B1-K1-W1 is done.
+    for offer, code in ((zebra, "P1-K1-W1"), (world.webshop, "B1-K1-W2"), (aap, "B1-K1-W1")):
+        WerkprocesMapping.objects.create(
+            offer=offer,
+            werkproces=Werkproces.objects.get(code=code, kerntaak__dossier=dossier),
+            coverage="full",
+            mapped_by=world.cast.devries,
+        )
+    sanne = client_for(world.cast.sanne)
+    assert _titles(sanne.get(_url(world))) == [
+        "Aapjes kijken",
+        "App voor Pixelfabriek",
+        "Webshop voor Bakkerij Jansen",
+        "Zebrapad tellen",
+    ]
+    fitting = sanne.get(_url(world), {"fits": "true"}).json()
+    assert [(i["title"], [f["code"] for f in i["fits"]]) for i in fitting["results"]] == [
+        ("Webshop voor Bakkerij Jansen", ["B1-K1-W2"]),
+        ("Zebrapad tellen", ["P1-K1-W1"]),
+    ]
+    assert (fitting["count"], fitting["count_exact"]) == (2, True)
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_pages_on(choosing, client_for, monkeypatch):
+    monkeypatch.setattr("backend.allocations.selectors.student.COUNT_CAP", 4)
+    world = choosing
+    _extra(world, 5)  # 7 open to Sanne: App, Extra 00..04, Webshop
+    sanne = client_for(world.cast.sanne)
+    first = sanne.get(_url(world), {"page_size": 3}).json()
+    assert (first["count"], first["count_exact"]) == (4, False)  # "more than 4"
+    assert "page=2" in first["next"]
+    second = sanne.get(first["next"]).json()  # counted to the end of the page: "more than 6"
+    assert (second["count"], second["count_exact"]) == (6, False)
+    assert [i["title"] for i in second["results"]] == ["Extra 02", "Extra 03", "Extra 04"]
+    third = sanne.get(second["next"]).json()  # the end of the list: counted exactly
+    assert (third["count"], third["count_exact"], third["next"]) == (7, True, None)
+    assert _titles(sanne.get(second["next"])) == ["Webshop voor Bakkerij Jansen"]
 
 
 def test_the_filters_narrow_the_list(choosing, client_for):
@@ -197,6 +250,6 @@ def test_the_query_count_does_not_grow_with_the_round(
 
 
 # The round (and its programmes), the student's enrolment, the student profile (level, crebo,
-# school, certificates, choices, open goals, their werkprocessen) and the page (ids ranked and
-# counted, the rows, their fit, the student's ranks): none of it depends on the round's size.
+# school, certificates, choices, open goals, their werkprocessen) and the page (ids by title,
+# counted in the same query, the rows, their open werkprocessen, the student's ranks): none of it depends on the round's size.
 QUERIES = 15

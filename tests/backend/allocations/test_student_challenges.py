@@ -3,6 +3,7 @@ engine's rules as one SQL condition, checked against the engine itself), adding 
 choice, the teammate search, and one student's explanation read without loading the run's JSON."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -26,7 +27,7 @@ from backend.allocations.selectors.student import (
 )
 from backend.allocations.services.choices import choice_add, choice_remove
 from backend.core.errors import ApplicationError, Conflict
-from backend.curriculum.models import Werkproces
+from backend.curriculum.models import Werkproces, WerkprocesEvidence
 from backend.offers.models import WerkprocesMapping
 from tests.backend.allocations.conftest import NOW, choose, open_round, published, to_review
 from tests.factories import student
@@ -128,7 +129,7 @@ def _map(world, offer, *codes):
         )
 
 
-def test_the_page_ranks_by_fit_then_title_and_counts_in_the_same_query(world):
+def test_the_page_is_by_title_and_counts_in_the_same_query(world):
     sanne = world.cast.sanne
     profile = student_profile(world.round, sanne.enrolment, today=NOW.date())
     codes = list(profile.open_codes)
@@ -142,17 +143,69 @@ def test_the_page_ranks_by_fit_then_title_and_counts_in_the_same_query(world):
     world.round.challenges.add(*extra)
     with CaptureQueriesContext(connection) as captured:
         page = challenge_page(sanne, profile, [world.round], ChallengeFilters(), per_page=2)
-    # Ids ranked and counted, the page's rows, their fit, Sanne's ranks.
+    # Ids by title (counted in the same query), the page's rows, their fit, Sanne's ranks.
     assert len(captured) == 4
-    assert [i.offer for i in page.items] == [world.webshop, world.app]
-    assert [g.code for g in page.items[0].fits] == sorted(codes[:2])
+    assert [i.offer for i in page.items] == [world.app, extra[0]]
+    assert [g.code for g in page.items[0].fits] == sorted(codes[:1])
     assert page.items[0].fits[0].title  # the title in Sanne's own dossier
-    assert (page.count, page.num_pages, page.has_next, page.has_previous) == (5, 3, True, False)
+    assert page.items[1].fits == []
+    assert (page.count, page.count_exact, page.num_pages) == (5, True, 3)
+    assert (page.has_next, page.has_previous) == (True, False)
     last = challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=3, per_page=2)
-    assert [i.offer.title for i in last.items] == ["Extra 2"]
-    assert (last.exists, last.has_next, last.has_previous) == (True, False, True)
+    assert [i.offer for i in last.items] == [world.webshop]
+    assert (last.exists, last.has_next, last.has_previous, last.count) == (True, False, True, 5)
     fitting = challenge_page(sanne, profile, [world.round], ChallengeFilters(fits_only=True))
-    assert [i.offer for i in fitting.items] == [world.webshop, world.app]
+    assert [i.offer for i in fitting.items] == [world.app, world.webshop]
+    assert [g.code for g in fitting.items[1].fits] == sorted(codes[:2])
+
+
+def test_the_fits_filter_keeps_exactly_the_challenges_on_an_open_werkproces(world):
+    sanne = world.cast.sanne
+    done_code, open_code = student_profile(
+        world.round, sanne.enrolment, today=NOW.date()
+    ).open_codes[:2]
+    dossier = sanne.enrolment.kwalificatie.dossier
+    closed = Werkproces.objects.get(code=done_code, kerntaak__dossier=dossier)
+    WerkprocesEvidence.objects.create(
+        student=sanne, werkproces=closed, level="goed", recorded_by=world.cast.devries
+    )
+    profile = student_profile(world.round, sanne.enrolment, today=NOW.date())
+    assert done_code not in profile.open_codes
+    covers, elsewhere = (
+        published(world.cast.pixel, world.cast.eva, title, schools=[world.cast.vista])
+        for title in ("Dekt een open werkproces", "Dekt een afgerond werkproces")
+    )
+    world.round.challenges.add(covers, elsewhere)
+    _map(world, covers, open_code)
+    WerkprocesMapping.objects.create(
+        offer=elsewhere, werkproces=closed, coverage="full", mapped_by=world.cast.devries
+    )
+    found = challenge_page(sanne, profile, [world.round], ChallengeFilters(fits_only=True))
+    assert [(i.offer, [g.code for g in i.fits]) for i in found.items] == [(covers, [open_code])]
+    assert (found.count, found.count_exact) == (1, True)
+    # Without open werkprocessen nothing fits.
+    empty = replace(profile, goal_ids={}, goals={})
+    assert challenge_page(sanne, empty, [world.round], ChallengeFilters(fits_only=True)).items == []
+
+
+def test_a_long_list_is_counted_up_to_the_cap_in_the_page_query(world, monkeypatch):
+    monkeypatch.setattr("backend.allocations.selectors.student.COUNT_CAP", 3)
+    sanne = world.cast.sanne
+    profile = student_profile(world.round, sanne.enrolment, today=NOW.date())
+    extra = [
+        published(world.cast.pixel, world.cast.eva, f"Extra {i}", schools=[world.cast.vista])
+        for i in range(4)
+    ]
+    world.round.challenges.add(*extra)  # 6 open to Sanne
+    first = challenge_page(sanne, profile, [world.round], ChallengeFilters(), per_page=2)
+    assert (first.count, first.count_exact, first.has_next) == (3, False, True)
+    second = challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=2, per_page=2)
+    assert (second.count, second.count_exact, second.has_next) == (4, False, True)
+    third = challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=3, per_page=2)
+    assert (third.count, third.count_exact, third.has_next) == (6, True, False)
+    assert [i.offer for i in third.items] == [extra[3], world.webshop]
+    past = challenge_page(sanne, profile, [world.round], ChallengeFilters(), number=5, per_page=2)
+    assert (past.exists, past.count, past.count_exact, past.num_pages) == (False, 6, True, 3)
 
 
 def test_a_page_past_the_end_has_no_items_and_says_how_many_pages_there_are(world):

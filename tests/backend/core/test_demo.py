@@ -88,6 +88,7 @@ def test_load_demo_builds_three_scenarios_with_a_working_login_per_role(capsys, 
             Role.COMPANY_CONTACT: "bedrijf",
             Role.PROGRAMME_LEAD: "programmaleider",
             Role.INSTITUTION_ADMIN: "beheerder",
+            Role.PRIVACY_OFFICER: "privacy",
         }[role]
         for domain in ("digiwise.demo", "mica.demo", "glr.demo"):
             user = User.objects.get(email=f"{email}@{domain}")
@@ -136,6 +137,7 @@ def test_area_demos_are_called_after_the_foundation_in_order_with_the_same_now(m
         "backend.demo.rounds",
         "backend.demo.agreements",
         "backend.demo.engagement",
+        "backend.demo.privacy",
     ]
     assert calls == [(area.__name__, NOW) for area in demo.AREA_DEMOS]
     assert result.areas == tuple(name for name, _ in calls)

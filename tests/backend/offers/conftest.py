@@ -101,5 +101,7 @@ def people(cast):
         programme_lead=staff("Iris", "Meijer", Role.PROGRAMME_LEAD),
         institution_admin=staff("Henk", "Mulder", Role.INSTITUTION_ADMIN),
         other_school_teacher=cast.peters,
+        # Vista's privacy officer: no offers, only their own notifications (issue 14).
+        privacy_officer=cast.fenna,
         anonymous=None,
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from backend.notifications.services import preference_set
 from backend.offers.models import OfferStatus, WerkprocesMapping
+from backend.offers.services.coverage import coverage_sync_offer
 
 S = OfferStatus
 
@@ -47,6 +48,7 @@ def _covering(cast, make_offer, titles, code="B1-K1-W1", coverage="full", **fiel
         offer.werkproces_mappings.create(
             werkproces=werkproces, coverage=coverage, mapped_by=cast.devries
         )
+        coverage_sync_offer(offer.pk)  # made past the service: counted as it counts
     return werkproces
 
 

@@ -11,7 +11,8 @@ an access rule fails the test. To add your area's pages, create `tests/frontend/
     }
 
 Roles (the cast member who plays it): "company" (Jan, Bakkerij Jansen), "teacher" (De Vries:
-teacher + coach at Vista), "coordinator" (Bos at Vista), "student" (Sanne at Vista). `kwargs`
+teacher + coach at Vista), "coordinator" (Bos at Vista), "student" (Sanne at Vista), "privacy" (Fenna, Vista's privacy
+officer). `kwargs`
 builds the objects the URL needs, visible to the allowed roles. The test asks each role for the
 page (GET): allowed roles must not get 403 (nor be sent to the login page); every other role must
 get 403 (or what `refused` lists), and an anonymous visitor is sent to the login page unless
@@ -25,8 +26,10 @@ COMPANY = frozenset({"company"})
 TEACHER = frozenset({"teacher"})
 COORDINATOR = frozenset({"coordinator"})
 STUDENT = frozenset({"student"})
+# Vista's privacy officer (Fenna): only the privacy pages of her own school.
+PRIVACY = frozenset({"privacy"})
 STAFF = TEACHER | COORDINATOR
-EVERYONE = COMPANY | STAFF | STUDENT
+EVERYONE = COMPANY | STAFF | STUDENT | PRIVACY
 NOBODY: frozenset[str] = frozenset()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.frontend.role_access import COMPANY, COORDINATOR, EVERYONE, Page
+from tests.frontend.role_access import COMPANY, COORDINATOR, EVERYONE, PRIVACY, Page
 
 
 def _agreement(cast):
@@ -50,10 +50,11 @@ def _commitment_kwargs(cast):
 
 
 PAGES = {
-    "frontend:agreement-list": Page(EVERYONE),
+    # Not the privacy officer's business (issue 14).
+    "frontend:agreement-list": Page(EVERYONE - PRIVACY),
     "frontend:agreement-attention": Page(COORDINATOR),
-    "frontend:agreement-detail": Page(EVERYONE, kwargs=_agreement_kwargs),
-    "frontend:agreement-print": Page(EVERYONE, kwargs=_agreement_kwargs),
+    "frontend:agreement-detail": Page(EVERYONE - PRIVACY, kwargs=_agreement_kwargs),
+    "frontend:agreement-print": Page(EVERYONE - PRIVACY, kwargs=_agreement_kwargs),
     "frontend:agreement-accept": Page(COMPANY | COORDINATOR, kwargs=_agreement_kwargs),
     "frontend:agreement-commitment-status": Page(COMPANY | COORDINATOR, kwargs=_commitment_kwargs),
 }

@@ -18,6 +18,7 @@ from tests.frontend.role_access import (
     COMPANY,
     COORDINATOR,
     EVERYONE,
+    PRIVACY,
     STAFF,
     STUDENT,
     TEACHER,
@@ -131,15 +132,18 @@ PAGES = {
     "frontend:engagement-booking-detail": Page(
         STAFF, kwargs=lambda cast: {"pk": _booking(cast).pk}, refused=NOT_VISIBLE
     ),
-    "frontend:engagement-event-list": Page(EVERYONE),
-    "frontend:engagement-event-detail": Page(EVERYONE, kwargs=lambda cast: {"pk": _event(cast).pk}),
+    # Events and meetings are not the privacy officer's business (issue 14).
+    "frontend:engagement-event-list": Page(EVERYONE - PRIVACY),
+    "frontend:engagement-event-detail": Page(
+        EVERYONE - PRIVACY, kwargs=lambda cast: {"pk": _event(cast).pk}
+    ),
     "frontend:engagement-event-attendance": Page(
         COORDINATOR, kwargs=lambda cast: {"pk": _event(cast).pk}
     ),
     "frontend:engagement-event-contacts": Page(
-        EVERYONE, kwargs=lambda cast: {"pk": _event(cast).pk}
+        EVERYONE - PRIVACY, kwargs=lambda cast: {"pk": _event(cast).pk}
     ),
-    "frontend:engagement-meeting-list": Page(EVERYONE),
+    "frontend:engagement-meeting-list": Page(EVERYONE - PRIVACY),
     # Only the meeting's participants see it: De Vries, Sanne and Jan, not Bos.
     "frontend:engagement-meeting-detail": Page(
         COMPANY | TEACHER | STUDENT,
