@@ -43,7 +43,7 @@ def items_for(user: "User", *, now: dt.datetime) -> list[DashboardItem]:
                     overview.overdue_requests,
                 )
                 % {"count": overview.overdue_requests},
-                url=reverse("frontend:privacy-requests"),
+                url=reverse("frontend:privacy-requests") + "?status=overdue",
                 area=AREA,
                 urgency=2,
             )

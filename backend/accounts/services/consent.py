@@ -22,12 +22,15 @@ def _active(person: User, purpose: str) -> Consent | None:
     )
 
 
-def give_consent(*, person: User, purpose: str, now: dt.datetime | None = None) -> Consent:
+def give_consent(
+    *, person: User, purpose: str, now: dt.datetime | None = None, language: str | None = None
+) -> Consent:
     """Record `person`'s consent for `purpose` with the current wording in their language. Giving
     a consent that is already active changes nothing and returns it. KeyError for an unknown
-    purpose."""
+    purpose. `language`: the language the page was read in (the wording they saw); the person's
+    own language when not given."""
     wording = wording_for(purpose)
-    language = language_of(person)
+    language = language or language_of(person)
     try:
         with transaction.atomic():
             existing = _active(person, purpose)

@@ -99,7 +99,7 @@ def stored_explanation(run_id: int | None, student_id: int) -> dict[str, Any] | 
     return mine if isinstance(mine, dict) and mine else None
 
 
-def _unassigned_reason(engine: dict[str, Any] | None) -> str:
+def unassigned_reason(engine: dict[str, Any] | None) -> str:
     """The engine's reason for not placing a student, from their explanation alone (the rule
     of matching.explain._unassigned), so the run's list of unassigned students is not read."""
     if engine is None or engine["offer_id"] is not None:
@@ -165,7 +165,7 @@ def explanation_for(
         title=assignment.offer.title if assignment else None,
         rank=assignment.rank if assignment else None,
         source=assignment.source if assignment else "",
-        unassigned_reason=_unassigned_reason(engine) if assignment is None else "",
+        unassigned_reason=unassigned_reason(engine) if assignment is None else "",
     )
     outcome = engine_outcome(engine, assignment)
     passed_over = outcome["passed_over"] if outcome else []

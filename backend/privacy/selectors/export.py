@@ -25,8 +25,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import StudentEnrolment, User
+from backend.allocations import texts
+from backend.allocations.selectors.student import passed_over_sentences, unassigned_reason
+from backend.offers.models import Offer
 from backend.privacy import register
 from backend.privacy.access import officer_schools
+from backend.privacy.read_purposes import purpose_label
 from backend.privacy.selectors.export_values import (
     Reference,
     concrete_field,
@@ -257,4 +261,40 @@ def _field_value(
         reference = references[(target, raw)]
         names_subject = target is User and raw == subject_pk
         return FieldValue(name, label, reference.as_json(), reference.label, names_subject)
+    if model_label == "allocations.RunPlacement" and name == "student_id":
+        # A plain number, not a foreign key, but the same reference to the person themselves.
+        value = json_value(model_field, raw)
+        return FieldValue(name, label, value, str(raw), names_subject=raw == subject_pk)
+    if model_label == "allocations.RunPlacement" and name == "offer_id" and raw is not None:
+        # A plain number: the page names the assignment, as the other rows do.
+        title = Offer.objects.filter(pk=raw).values_list("title", flat=True).first()
+        if title:
+            label = capfirst(str(gettext_lazy("opdracht of aanbod")))
+        return FieldValue(name, label, json_value(model_field, raw), title or str(raw))
+    if model_label == "allocations.RunPlacement" and name == "explanation" and raw:
+        # The engine's explanation, as the student reads it on their round page (the stored
+        # summary is the engine's own English line with offer codes); the JSON keeps it all.
+        return FieldValue(name, label, json_value(model_field, raw), _explanation_text(raw))
+    if model_label == "accounts.PersonalDataRead" and name == "purpose" and raw:
+        # The page or API that read the data, as a person reads it (the JSON keeps the name).
+        return FieldValue(name, label, json_value(model_field, raw), purpose_label(raw))
     return FieldValue(name, label, json_value(model_field, raw), display_value(model_field, raw))
+
+
+def _explanation_text(explanation: dict[str, Any]) -> str:
+    """The sentences of a placement's explanation in the reader's language (a few queries for
+    the titles; a student has a placement in a handful of runs at most)."""
+    offer_id, rank = explanation.get("offer_id"), explanation.get("rank")
+    title = None
+    if offer_id is not None:
+        title = Offer.objects.filter(pk=offer_id).values_list("title", flat=True).first()
+    sentences = [
+        texts.result_sentence(
+            title=title or str(offer_id) if offer_id is not None else None,
+            rank=rank,
+            source="matcher",
+            unassigned_reason=unassigned_reason(explanation),
+        )
+    ]
+    sentences += passed_over_sentences(list(explanation.get("passed_over") or []))
+    return "\n".join(sentences)

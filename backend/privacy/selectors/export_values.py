@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import formats, timezone
@@ -64,6 +65,7 @@ FIELD_LABELS: dict[str, "StrOrPromise"] = {
     "mapped_by": gettext_lazy("gekoppeld door"),
     "published_by": gettext_lazy("gepubliceerd door"),
     "choice_list": gettext_lazy("keuzelijst"),
+    "kwalificatie": gettext_lazy("kwalificatie"),
     "student_id": gettext_lazy("student (nummer)"),
     "reason": gettext_lazy("reden"),
     "explanation": gettext_lazy("uitleg"),
@@ -256,6 +258,9 @@ def display_value(model_field: Any, raw: Any) -> str:
     label = _choice_label(model_field, raw)
     if label is not None:
         return label
+    if model_field.name == "language" and raw in dict(settings.LANGUAGES):
+        # A language code without choices (the language a consent was given in): its name.
+        return str(dict(settings.LANGUAGES)[raw])
     if isinstance(raw, bool):
         return _("ja") if raw else _("nee")
     if isinstance(raw, dt.datetime):

@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from backend.accounts.models import StudentEnrolment, User
+from backend.accounts.models import Membership, Role, StudentEnrolment, User
 from backend.privacy import register
 from backend.privacy.access import officer_schools
 from backend.privacy.models import DataRequest, RequestKind, RequestStatus
@@ -112,6 +112,17 @@ def pseudonym(person: User) -> str:
     return f"Verwijderde persoon #{person.pk}"
 
 
+def has_work_account() -> Q:
+    """People erasure never reaches through a student's request or retention: Koppel's own staff
+    and anyone with an active role other than student (an officer, a teacher, a company contact
+    who also has an enrolment). Erasing them would end their work account as well."""
+    return (
+        Q(is_staff=True)
+        | Q(is_superuser=True)
+        | Q(pk__in=Membership.objects.active().exclude(role=Role.STUDENT).values("user_id"))
+    )
+
+
 def may_be_erased_for(request: DataRequest) -> bool:
     """An erasure request of a student of the request's school (never a company contact or
     staff member through a student's request), still open."""
@@ -120,7 +131,9 @@ def may_be_erased_for(request: DataRequest) -> bool:
         and request.status == RequestStatus.SUBMITTED
         and StudentEnrolment.objects.filter(
             student_id=request.subject_id, school_id=request.school_id
-        ).exists()
+        )
+        .exclude(student__in=User.objects.filter(has_work_account()))
+        .exists()
     )
 
 

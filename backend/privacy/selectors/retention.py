@@ -41,6 +41,7 @@ from backend.organisations.models import Organisation
 from backend.privacy.access import officer_schools
 from backend.privacy.models import RetentionPolicy, RetentionRule, RetentionRun
 from backend.privacy.retention import DEFAULT_MONTHS, school_months
+from backend.privacy.selectors.requests import has_work_account
 
 # What an objection's free text becomes: a declined objection must keep an answer (a database
 # constraint), so it says the text was removed rather than being empty.
@@ -191,7 +192,12 @@ def _choices(school: Organisation, cutoff: dt.datetime) -> tuple[Removal, ...]:
 
 
 def _student_account(school: Organisation, cutoff: dt.datetime) -> tuple[Removal, ...]:
-    people = User.objects.filter(pk__in=_left_before(school, cutoff)).exclude(ERASED_EMAIL)
+    # Someone who also works (an officer, a teacher, Koppel staff) keeps their account.
+    people = (
+        User.objects.filter(pk__in=_left_before(school, cutoff))
+        .exclude(ERASED_EMAIL)
+        .exclude(has_work_account())
+    )
     return (Removal(User._meta.label, _ids(people)),)
 
 

@@ -47,6 +47,8 @@ def submit_request(
     details = details.strip()
     if kind == RequestKind.CORRECTION and not details:
         raise field_error("details", _("Schrijf op welke gegevens niet kloppen en hoe wel."))
+    # One open request per kind: a double click waits here for the first to be recorded.
+    User.objects.select_for_update().only("pk").get(pk=subject.pk)
     if open_request_of_kind(subject, kind) is not None:
         raise field_error(
             "kind",

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from backend.accounts.models import Consent, User
 
 
-def _consent_rows(person: "User", history: "list[Consent]") -> list[dict[str, Any]]:
+def _consent_rows(person: "User", history: "list[Consent]", language: str) -> list[dict[str, Any]]:
     """Per purpose: its label, the active consent (if any) and the wording to show: the stored
-    wording of the active consent, else the current wording in the person's language."""
-    language = language_of(person)
+    wording of the active consent, else the current wording in the language of the page (which
+    `give_consent` then stores, so what is stored is what was read)."""
     rows: list[dict[str, Any]] = []
     for purpose, label in ConsentPurpose.choices:
         active = next((c for c in history if c.purpose == purpose and c.withdrawn_at is None), None)
@@ -40,6 +40,11 @@ def _consent_rows(person: "User", history: "list[Consent]") -> list[dict[str, An
     return rows
 
 
+def _page_language(request: HttpRequest) -> str:
+    """The language the student reads the page in (the language switcher), else their own."""
+    return getattr(request, "LANGUAGE_CODE", "") or language_of(signed_in_user(request))
+
+
 @role_required(Role.STUDENT, allow_staff=False)
 def my_privacy(request: HttpRequest) -> HttpResponse:
     person = signed_in_user(request)
@@ -48,7 +53,7 @@ def my_privacy(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/privacy/consent_my_privacy.html",
         {
-            "consents": _consent_rows(person, history),
+            "consents": _consent_rows(person, history, _page_language(request)),
             "history": history,
             "requests": list(requests_for_subject(person)),
         },
@@ -64,7 +69,7 @@ def consent_change(request: HttpRequest, purpose: str) -> HttpResponse:
     person = signed_in_user(request)
     action = request.POST.get("action")
     if action == "give":
-        give_consent(person=person, purpose=purpose)
+        give_consent(person=person, purpose=purpose, language=_page_language(request))
         messages.success(request, _("Je toestemming is vastgelegd."))
     elif action == "withdraw":
         withdraw_consent(person=person, purpose=purpose)

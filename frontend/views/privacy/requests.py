@@ -56,6 +56,7 @@ class RequestForm(KoppelForm):
             (RequestKind.ACCESS, gettext_lazy("Een kopie van al je gegevens (inzage)")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Kies wat je wilt vragen.")},
     )
     details = forms.CharField(
         label=gettext_lazy("Toelichting"),
@@ -136,6 +137,9 @@ class CloseForm(KoppelForm):
             (RequestStatus.REFUSED, gettext_lazy("Afgewezen")),
         ],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Kies of het verzoek is afgehandeld of afgewezen.")
+        },
     )
     outcome = forms.CharField(
         label=gettext_lazy("Uitkomst voor de student"),

@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from backend.accounts.models import PersonalDataRead, PersonalDataReadKind, Role
 from backend.privacy.models import (
-    DataRequest,
     RequestKind,
     RequestStatus,
     RetentionPolicy,
     RetentionRule,
     RetentionRun,
 )
+from tests.backend.privacy.factories import data_request
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +24,7 @@ REGISTER = reverse("frontend:privacy-register")
 
 
 def _request(school, subject, *, due_in_days, status=RequestStatus.SUBMITTED):
-    now = timezone.now()
-    return DataRequest.objects.create(
-        school=school,
-        subject=subject,
-        kind=RequestKind.ACCESS,
-        submitted_by=subject,
-        submitted_at=now,
-        due_on=timezone.localdate() + dt.timedelta(days=due_in_days),
-        status=status,
-        handled_at=None if status == RequestStatus.SUBMITTED else now,
-    )
+    return data_request(school, subject, kind=RequestKind.ACCESS, due_in=due_in_days, status=status)
 
 
 def _read(school, student_user, reader, *, days_ago, kind=PersonalDataReadKind.CARE_NOTES):

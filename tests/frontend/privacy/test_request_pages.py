@@ -1,14 +1,12 @@
 """The request pages: a student files a request; the privacy officer lists, closes and erases."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.agreements.services import verify_chain
 from backend.privacy.models import DataRequest, RequestKind, RequestStatus
+from tests.backend.privacy.factories import data_request
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +16,8 @@ LIST = reverse("frontend:privacy-requests")
 
 
 def _request(cast, subject=None, *, kind=RequestKind.ERASURE, school=None, due_in=30, **fields):
-    now = timezone.now()
-    return DataRequest.objects.create(
-        school=school or cast.vista,
-        subject=subject or cast.sanne,
-        kind=kind,
-        submitted_by=subject or cast.sanne,
-        submitted_at=now,
-        due_on=(now + dt.timedelta(days=due_in)).date(),
-        **fields,
+    return data_request(
+        school or cast.vista, subject or cast.sanne, kind=kind, due_in=due_in, **fields
     )
 
 
