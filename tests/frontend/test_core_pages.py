@@ -314,9 +314,13 @@ def test_a_language_chosen_on_the_login_page_wins_over_the_preference(cast, page
     ],
 )
 def test_the_dashboard_says_how_long_an_offer_waits_with_one_badge(
-    cast, page_client, days, detail, badge
+    cast, page_client, days, detail, badge, time_machine
 ):
     from tests.factories import OfferFactory
+
+    # Midday in Amsterdam: after 23:00 UTC the local day differs from the UTC day, and the badge
+    # counts local days.
+    time_machine.move_to(dt.datetime(2026, 11, 4, 11, 0, tzinfo=dt.UTC), tick=False)
 
     offer = OfferFactory(
         owner=cast.bakkerij,

@@ -85,7 +85,9 @@ def test_people_with_consent_answers_for_a_list_in_one_query(cast, django_assert
 # --- a company's follow-up contact --------------------------------------------------------------
 
 
-def _placement(cast, *, ends_on, phase=Phase.PUBLISHED):
+def placement_of_sanne(cast, *, ends_on, phase=Phase.PUBLISHED):
+    """Sanne placed (published round) at Bakkerij Jansen's challenge ending on `ends_on`; also
+    used by the page tests of the consent markers."""
     offer = OfferFactory(
         owner=cast.bakkerij,
         contact=cast.jan,
@@ -121,7 +123,7 @@ def _members(cast, today):
 
 def test_a_company_sees_the_email_only_after_the_placement_ended_and_with_consent(cast):
     ends = dt.date(2026, 11, 30)
-    _placement(cast, ends_on=ends)
+    placement_of_sanne(cast, ends_on=ends)
     give_consent(person=cast.sanne, purpose=FOLLOW_UP, now=NOW)
     # Still running (the last day included): first name only.
     assert _members(cast, ends) == [
@@ -138,7 +140,7 @@ def test_a_company_sees_the_email_only_after_the_placement_ended_and_with_consen
 
 
 def test_without_follow_up_consent_the_company_never_sees_the_email(cast):
-    _placement(cast, ends_on=dt.date(2026, 11, 30))
+    placement_of_sanne(cast, ends_on=dt.date(2026, 11, 30))
     after = dt.date(2027, 1, 1)
     assert "email" not in _members(cast, after)[0]
     # Another consent is not this consent.
@@ -152,7 +154,7 @@ def test_without_follow_up_consent_the_company_never_sees_the_email(cast):
 
 
 def test_without_an_end_date_the_placement_ends_when_the_round_is_closed(cast):
-    offer = _placement(cast, ends_on=dt.date(2026, 11, 30))
+    offer = placement_of_sanne(cast, ends_on=dt.date(2026, 11, 30))
     type(offer).objects.filter(pk=offer.pk).update(ends_on=None)
     give_consent(person=cast.sanne, purpose=FOLLOW_UP, now=NOW)
     after = dt.date(2027, 1, 1)

@@ -9,10 +9,8 @@ from django.utils import timezone
 
 from backend.accounts.models import ConsentPurpose
 from backend.accounts.services.consent import give_consent, withdraw_consent
-from backend.allocations.models import AllocationRound, Assignment, AssignmentSource, Phase
 from backend.engagement.services import event_book_slot, event_create, event_table_register
-from backend.offers.models import OfferStatus
-from tests.factories import OfferFactory
+from tests.backend.accounts.test_consent import placement_of_sanne
 
 
 def _booked_event(cast):
@@ -60,36 +58,6 @@ def test_with_photo_consent_from_everyone_no_marker_shows(cast, page_client):
     assert 'id="no-photos-' not in page_client(cast.bos).get(url).content.decode()
 
 
-def _team(cast, *, ends_on):
-    offer = OfferFactory(
-        owner=cast.bakkerij,
-        contact=cast.jan,
-        title="Webshop",
-        status=OfferStatus.PUBLISHED,
-        starts_on=ends_on - dt.timedelta(days=60),
-        ends_on=ends_on,
-    )
-    now = timezone.now()
-    round_ = AllocationRound.objects.create(
-        name="Periode 3",
-        school=cast.vista,
-        choices_close_at=now,
-        objections_close_at=now + dt.timedelta(days=7),
-        phase=Phase.PUBLISHED,
-        created_by=cast.bos,
-    )
-    Assignment.objects.create(
-        round=round_,
-        student=cast.sanne,
-        offer=offer,
-        rank=1,
-        source=AssignmentSource.ENGINE,
-        changed_by=cast.bos,
-        changed_at=now,
-    )
-    return offer
-
-
 def _company_pages(cast, page_client, offer):
     client = page_client(cast.jan)
     return [
@@ -102,7 +70,7 @@ def _company_pages(cast, page_client, offer):
 
 
 def test_a_company_sees_the_email_after_the_placement_with_follow_up_consent(cast, page_client):
-    offer = _team(cast, ends_on=timezone.localdate() - dt.timedelta(days=1))
+    offer = placement_of_sanne(cast, ends_on=timezone.localdate() - dt.timedelta(days=1))
     for html in _company_pages(cast, page_client, offer):
         assert "Sanne" in html
         assert cast.sanne.email not in html
@@ -113,7 +81,7 @@ def test_a_company_sees_the_email_after_the_placement_with_follow_up_consent(cas
 
 
 def test_a_running_placement_never_shows_the_email_even_with_consent(cast, page_client):
-    offer = _team(cast, ends_on=timezone.localdate() + dt.timedelta(days=10))
+    offer = placement_of_sanne(cast, ends_on=timezone.localdate() + dt.timedelta(days=10))
     give_consent(person=cast.sanne, purpose=ConsentPurpose.FOLLOW_UP_CONTACT)
     for html in _company_pages(cast, page_client, offer):
         assert "Sanne" in html
