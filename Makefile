@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The reference Open Badges validator runs in its own virtualenv: openbadges 1.1.2 pins 2017
+# dependencies that do not import on Python 3.11, so it goes in with --no-deps on top of the
+# working, pinned set in requirements/openbadges-validator.txt (docs/badges.md).
+BADGES_VENV ?= .venv-badges
+BADGES_STAMP := $(BADGES_VENV)/.installed
+OPENBADGES_VERSION := 1.1.2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -15,6 +21,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(BADGES_STAMP): requirements/openbadges-validator.txt
+	test -x $(BADGES_VENV)/bin/python || $(PYTHON) -m venv $(BADGES_VENV)
+	$(BADGES_VENV)/bin/python -m pip install --quiet -r requirements/openbadges-validator.txt
+	$(BADGES_VENV)/bin/python -m pip install --quiet --no-deps openbadges==$(OPENBADGES_VERSION)
+	$(BADGES_VENV)/bin/python -c "import openbadges, responses"
+	touch $(BADGES_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -35,8 +48,9 @@ sso-provider: install
 	$(PY) -m tests.sso_provider.serve --host 127.0.0.1 --port 8001 --client-secret koppel-demo-sso \
 		--users tests/sso_provider/demo_users.json --print-koppel-env
 
-## make test: the whole suite (SQLite + in-process Celery, or DATABASE_URL / CELERY_BROKER_URL)
-test: install
+## make test: the whole suite (SQLite + in-process Celery, or DATABASE_URL / CELERY_BROKER_URL),
+## including the Open Badges validator test (its virtualenv .venv-badges is built first)
+test: install $(BADGES_STAMP)
 	$(PY) -m pytest
 
 ## make fuzz: schemathesis over every API operation, with more examples than `make test` gives it
@@ -102,4 +116,4 @@ bench-load: install
 	$(PY) -m bench.load.run $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-bench-matching db.sqlite3 staticfiles bench/results
+	rm -rf $(VENV) $(BADGES_VENV) .venv-bench-matching db.sqlite3 staticfiles bench/results

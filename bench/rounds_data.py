@@ -118,7 +118,14 @@ def build_round(*, students: int, challenges: int, seed: int = 2026):
     )
     WerkprocesEvidence.objects.bulk_create(
         [
-            WerkprocesEvidence(student=u, werkproces=w, level="voldoende", recorded_by=coordinator)
+            WerkprocesEvidence(
+                student=u,
+                werkproces=w,
+                level="voldoende",
+                recorded_by=coordinator,
+                validated_by=coordinator,
+                validated_at=now,
+            )
             for u in users
             for w in rng.sample(werkprocessen, rng.randrange(0, 4))
         ],

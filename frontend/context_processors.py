@@ -38,10 +38,13 @@ NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
     ("frontend:offer-list", _("Mijn aanbod"), {Role.COMPANY_CONTACT}),
     ("frontend:offer-brief", _("Nieuwe uitdaging"), {Role.COMPANY_CONTACT}),
     ("frontend:round-teams", _("Teams"), {Role.COMPANY_CONTACT}),
+    # The learning loop (issue 15): one entry per role group; each page links on to the rest.
+    ("frontend:company-feedback-list", _("Feedback"), {Role.COMPANY_CONTACT}),
     # Student
     ("frontend:student-challenges", _("Uitdagingen"), {Role.STUDENT}),
     ("frontend:student-choices", _("Mijn keuzes"), {Role.STUDENT}),
     ("frontend:student-assignment", _("Mijn plaatsing"), {Role.STUDENT}),
+    ("frontend:my-activities", _("Mijn leren"), {Role.STUDENT}),
     ("frontend:my-privacy", _("Privacy"), {Role.STUDENT}),
     # The school's privacy officer: requests, access log, retention and the register.
     ("frontend:privacy-home", _("Privacy"), {Role.PRIVACY_OFFICER}),
@@ -52,6 +55,7 @@ NAV_ITEMS: list[tuple[str, Promise, Set[str]]] = [
     # School staff
     ("frontend:review-queue", _("Beoordelen"), DAY_TO_DAY_STAFF),
     ("frontend:coverage", _("Dekking"), STAFF),
+    ("frontend:coach-overview", _("Leren"), DAY_TO_DAY_STAFF),
     ("frontend:round-list", _("Rondes"), DAY_TO_DAY_STAFF),
     ("frontend:engagement-expert-search", _("Gastdocenten"), DAY_TO_DAY_STAFF),
     ("frontend:agreement-attention", _("Aandacht nodig"), COORDINATORS),

@@ -2,16 +2,21 @@
 
 Locally a missing PostgreSQL or worker is a reason to skip. In CI (CI set) the environment says
 what the run promised: DATABASE_URL=postgres://… promises PostgreSQL, CELERY_BROKER_URL promises a
-broker for a real worker. A test that needs a promised service and skips anyway means CI is
-misconfigured, and a green run would hide that the test never ran (the same rule the browser
-tests follow for Chromium)."""
+broker for a real worker, and every CI run promises the Open Badges validator (`make test` builds
+its virtualenv .venv-badges before the tests run). A test that needs a promised service and skips
+anyway means CI is misconfigured, and a green run would hide that the test never ran (the same
+rule the browser tests follow for Chromium)."""
 
 from collections.abc import Mapping
 
 POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 # Marker → the service the marked tests need.
-NEEDS = {"postgres_only": "postgresql", "integration": "worker"}
+NEEDS = {
+    "postgres_only": "postgresql",
+    "integration": "worker",
+    "openbadges_validator": "openbadges-validator",
+}
 
 
 def in_ci(env: Mapping[str, str]) -> bool:
@@ -22,7 +27,8 @@ def promised_services(env: Mapping[str, str]) -> set[str]:
     """The services this run promised; none outside CI."""
     if not in_ci(env):
         return set()
-    promised = set()
+    # `make test` (CI's test command) builds .venv-badges first: the validator is always there.
+    promised = {"openbadges-validator"}
     if env.get("DATABASE_URL", "").startswith(POSTGRES_SCHEMES):
         promised.add("postgresql")
     if env.get("CELERY_BROKER_URL"):

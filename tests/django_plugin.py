@@ -50,6 +50,15 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _uploads_in_a_temporary_folder(tmp_path_factory):
+    """No test writes uploaded files (evidence attachments) into the repository's media/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture
 def cast(db):
     return build_cast()

@@ -161,6 +161,9 @@ class StudentEnrolment(TimeStampedModel):
         related_name="coached_enrolments",
     )
     date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    # The next exam and BPV period: the coach's overview puts the closest first (issue 15).
+    exam_on = models.DateField(_("examen gepland op"), null=True, blank=True)
+    bpv_starts_on = models.DateField(_("BPV begint op"), null=True, blank=True)
     # Privacy: never shown to companies; only the student's own school staff may read it.
     care_notes = models.TextField(_("zorgnotities"), blank=True)
 

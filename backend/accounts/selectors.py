@@ -230,10 +230,13 @@ def _profiel_links(kwalificatie_ids: set[int], dossier_ids: set[int]) -> set[tup
 
 
 def _demonstrated_werkprocessen(student_ids: Iterable[int]) -> defaultdict[int, set[int]]:
-    """The werkprocessen each student has shown at voldoende or goed."""
+    """The werkprocessen each student has shown at voldoende or goed, as validated by a coach or
+    teacher (issue 15): a company's rating or the student's own claim alone does not count."""
     shown: defaultdict[int, set[int]] = defaultdict(set)
     for student_id, werkproces_id in (
-        WerkprocesEvidence.objects.filter(student_id__in=student_ids, level__in=DEMONSTRATED_LEVELS)
+        WerkprocesEvidence.objects.filter(
+            student_id__in=student_ids, level__in=DEMONSTRATED_LEVELS, validated_at__isnull=False
+        )
         .values_list("student_id", "werkproces_id")
         .distinct()
     ):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "backend.sso",
     # The AVG built in (docs/privacy.md): register, export, erasure, retention, consent.
     "backend.privacy",
+    "backend.learning",
     "backend.demo",
     "frontend",
 ]
@@ -377,6 +378,18 @@ CELERY_BEAT_SCHEDULE = {
     "security-records-prune": {
         "task": "backend.security.tasks.security_records_prune_task",
         "schedule": crontab(minute=40, hour=3),
+    },
+    "learning-company-feedback": {
+        "task": "backend.learning.tasks.company_feedback_task",
+        "schedule": crontab(minute=0, hour=9),
+    },
+    "learning-activity-feedback-invites": {
+        "task": "backend.learning.tasks.activity_feedback_invite_task",
+        "schedule": crontab(minute=30, hour=9),
+    },
+    "learning-triad-missed": {
+        "task": "backend.learning.tasks.triad_missed_alert_task",
+        "schedule": crontab(minute=0, hour=8),
     },
     "privacy-apply-retention": {
         "task": "backend.privacy.tasks.apply_retention_daily",

@@ -168,9 +168,22 @@ class WerkprocesEvidence(TimeStampedModel):
         "offers.Offer", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
     )
     note = models.TextField(_("toelichting"), blank=True)
+    # Only validated evidence counts as demonstrated (portfolio, open goals of the matcher): a
+    # coach or teacher of the student's school accepted it (learning.services.validation).
+    validated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    validated_at = models.DateTimeField(_("gevalideerd op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["student", "werkproces"],
+                condition=Q(validated_at__isnull=False),
+                name="evidence_validated",
+            )
+        ]
         verbose_name = _("bewijs per werkproces")
         verbose_name_plural = _("bewijzen per werkproces")
 

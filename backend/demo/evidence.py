@@ -41,6 +41,8 @@ def build(demo: Demo, scenario: Scenario, offers: list[Offer]) -> None:
                     werkproces=werkproces,
                     level=level,
                     recorded_by=enrolment.coach or enrolment.student,
+                    validated_by=enrolment.coach,
+                    validated_at=demo.now if enrolment.coach else None,
                     offer=demo.rng.choice(done) if done and demo.rng.random() < 0.6 else None,
                     note="Beoordeeld na de eindpresentatie."
                     if level in (ProgressLevel.SUFFICIENT, ProgressLevel.GOOD)

@@ -20,6 +20,7 @@ from backend.demo import (
     curriculum,
     engagement,
     evidence,
+    learning,
     offers,
     organisations,
     people,
@@ -39,7 +40,7 @@ ADMIN_TOTP_KEY = b"koppel-demo-2026-2fa"
 ADMIN_TOTP_SECRET = base64.b32encode(ADMIN_TOTP_KEY).decode()
 SEED = 2026
 # The areas that add their own demo data after the foundation, in this order.
-AREA_DEMOS = (rounds, agreements, engagement, privacy)
+AREA_DEMOS = (rounds, agreements, engagement, learning, privacy)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ that area's selectors. Presentation (titles, links, urgency) lives here, not in 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from frontend.dashboard import agreements, engagement, offers, privacy, rounds
+from frontend.dashboard import agreements, engagement, learning, offers, privacy, rounds
 from frontend.dashboard.items import DashboardItem
 
 if TYPE_CHECKING:
     from backend.accounts.models import User
 
-AREAS = (offers, rounds, agreements, engagement, privacy)
+AREAS = (offers, rounds, agreements, engagement, learning, privacy)
 FAR_FUTURE = dt.date.max
 
 

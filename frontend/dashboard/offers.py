@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -89,14 +90,15 @@ def _for_company(offer: "Offer") -> DashboardItem:
     )
 
 
-def _iso(date: dt.date | None) -> str:
-    return date.isoformat() if date else ""
+def _day(date: dt.date | None) -> str:
+    """A date as people read it ("2 december 2026"), in the page's language."""
+    return date_format(date, "j F Y") if date else ""
 
 
 def _to_start(offer: "Offer") -> DashboardItem:
     return DashboardItem(
         title=_("Start “%(title)s”: het begint op %(date)s")
-        % {"title": offer.title, "date": _iso(offer.starts_on)},
+        % {"title": offer.title, "date": _day(offer.starts_on)},
         url=_url(offer),
         area=AREA,
         due=offer.starts_on,
@@ -107,7 +109,7 @@ def _to_start(offer: "Offer") -> DashboardItem:
 def _to_complete(offer: "Offer") -> DashboardItem:
     return DashboardItem(
         title=_("Rond “%(title)s” af: het is geëindigd op %(date)s")
-        % {"title": offer.title, "date": _iso(offer.ends_on)},
+        % {"title": offer.title, "date": _day(offer.ends_on)},
         url=_url(offer),
         area=AREA,
         due=offer.ends_on,

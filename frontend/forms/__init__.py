@@ -34,6 +34,9 @@ class KoppelFormMixin(forms.BaseForm):
     default_renderer = KoppelRenderer()
     error_css_class = "has-error"
     required_css_class = "is-required"
+    # The error summary speaks to students with "je", to everyone else with "u": a form only
+    # students fill in says so here; a form shared by roles is set per request by its view.
+    addresses_student = False
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(anchor id, field label, message) for every error, in field order; form-wide errors

@@ -35,6 +35,7 @@ AREA_LABELS = {
     "agreements": _("Afspraken"),
     "engagement": _("Experts, gastlessen en bijeenkomsten"),
     "privacy": _("Privacy"),
+    "learning": _("Leren"),
 }
 LATEST_OFFERS = 5
 

@@ -14,7 +14,7 @@ from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
-SAME_IN_BOTH_LANGUAGES = {"Teams", "Privacy"}
+SAME_IN_BOTH_LANGUAGES = {"Teams", "Privacy", "Feedback"}
 # "3 Mar 2027" (Django's `M`), not "3 maart" or "3 March": \b stops at the end of the abbreviation.
 ENGLISH_MONTH_ABBREVIATIONS = re.compile(
     r"\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"

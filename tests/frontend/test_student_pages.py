@@ -168,7 +168,12 @@ def test_the_fit_filter_says_when_nothing_works_on_an_open_werkproces(people, pa
     # Once every werkproces is done, nothing can fit: the page says so.
     for werkproces in Werkproces.objects.filter(kerntaak__dossier=people.ict_niveau2.dossier):
         WerkprocesEvidence.objects.create(
-            student=people.sanne, werkproces=werkproces, level="goed", recorded_by=people.devries
+            student=people.sanne,
+            werkproces=werkproces,
+            level="goed",
+            recorded_by=people.devries,
+            validated_by=people.devries,
+            validated_at=timezone.now(),
         )
     for url in (CHALLENGES, round_page):
         assert NO_OPEN_GOALS in client.get(url, {"past": "1"}).content.decode()

@@ -33,7 +33,7 @@ from backend.allocations.models import (
 from backend.allocations.selectors.access import round_enrolments, rounds_for_student, school_names
 from backend.allocations.selectors.review import team_of
 from backend.allocations.selectors.snapshot import student_records
-from backend.curriculum.models import Werkproces
+from backend.curriculum.models import DEMONSTRATED_LEVELS, Werkproces
 from backend.offers.models import Offer, WerkprocesMapping
 from backend.organisations.models import ConsortiumMembership, Organisation
 
@@ -81,6 +81,9 @@ class StudentResult:
     can_object: bool
     # The student's open werkprocessen the assigned challenge works on.
     fits: list["FitGoal"] = field(default_factory=list)
+    # The werkprocessen the challenge works on that the student already demonstrated (validated
+    # evidence): named so the student sees why they no longer count as open goals.
+    shown: list["FitGoal"] = field(default_factory=list)
     # The classmates the student wished to work with: (first name, in the team?).
     wishes: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -222,9 +225,11 @@ def result_for_student(
     )
     team = team_of(allocation_round, assignment.offer_id) if assignment else []
     fits: list[FitGoal] = []
+    shown: list[FitGoal] = []
     if assignment and enrolment is not None:
         profile = student_profile(allocation_round, enrolment, today=timezone.localdate(now))
         fits = _fits_for([assignment.offer_id], profile).get(assignment.offer_id, [])
+        shown = _already_shown(assignment.offer_id, enrolment)
     return StudentResult(
         assignment=assignment,
         explanation=explanation_for(allocation_round, student, assignment=assignment),
@@ -233,6 +238,7 @@ def result_for_student(
         can_object=allocation_round.objecting_is_open(now)
         and (objection is None or not objection.is_open),
         fits=fits,
+        shown=shown,
         wishes=_wishes(allocation_round, student, assignment.offer_id) if assignment else [],
     )
 
@@ -273,6 +279,24 @@ class ChallengeFilters:
 def open_rounds_for_student(user: User, *, now: dt.datetime) -> list[AllocationRound]:
     """The rounds the student takes part in that accept choices at `now` (one query)."""
     return [r for r in rounds_for_student(user) if r.choosing_is_open(now)]
+
+
+def _already_shown(offer_id: int, enrolment: StudentEnrolment) -> list["FitGoal"]:
+    """The werkprocessen of the student's dossier the offer works on and the student has
+    demonstrated, as validated by their school (one query)."""
+    rows = (
+        Werkproces.objects.filter(
+            offer_mappings__offer_id=offer_id,
+            kerntaak__dossier_id=enrolment.kwalificatie.dossier_id,
+            evidence__student_id=enrolment.student_id,
+            evidence__validated_at__isnull=False,
+            evidence__level__in=DEMONSTRATED_LEVELS,
+        )
+        .values_list("code", "title", "kerntaak__code", "kerntaak__title")
+        .distinct()
+        .order_by("code")
+    )
+    return [FitGoal(*row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,22 @@ DECLARATIONS = (
                 replacement=None,
             ),
             field(
+                "exam_on",
+                C.EDUCATION,
+                _("de coach ziet wie binnenkort examen doet of aan de BPV begint"),
+                ("student", "school_staff"),
+                R.STUDENT_ACCOUNT,
+                replacement=None,
+            ),
+            field(
+                "bpv_starts_on",
+                C.EDUCATION,
+                _("de coach ziet wie binnenkort examen doet of aan de BPV begint"),
+                ("student", "school_staff"),
+                R.STUDENT_ACCOUNT,
+                replacement=None,
+            ),
+            field(
                 "care_notes",
                 C.CARE,
                 _("begeleiding afstemmen op wat de student nodig heeft"),

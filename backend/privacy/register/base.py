@@ -64,6 +64,17 @@ RECIPIENTS: dict[str, StrOrPromise] = {
     "school_coordinators": _("coördinatoren, opleidingsmanagers en beheerders van de school"),
     "teammates": _("teamgenoten bij dezelfde opdracht (voornaam)"),
     "company_first_name_only": _("het bedrijf van de opdracht: alleen voornaam, niveau en team"),
+    "company_own_feedback": _(
+        "het bedrijf van de opdracht: alleen de eigen beoordeling en toelichting over de student"
+    ),
+    "triad_participants": _(
+        "de deelnemers aan de driehoekgesprekken: de student, de coach en de praktijkbegeleider"
+    ),
+    "activity_feedback_summary": _(
+        "het bedrijf en de scholen van de activiteit: alleen samengevat en zonder namen, vanaf "
+        "vijf antwoorden"
+    ),
+    "badge_public": _("iedereen met de link, zodra de student de badge openbaar maakt"),
     "organisation": _("collega's en beheerders van de eigen organisatie"),
     "partners": _("scholen en bedrijven die met de persoon samenwerken"),
     "agreement_parties": _("de partijen bij de afspraak"),
@@ -158,6 +169,7 @@ def declarations() -> tuple[ModelDeclaration, ...]:
         agreements,
         allocations,
         engagement,
+        learning,
         offers,
         organisations,
         platform,
@@ -172,6 +184,7 @@ def declarations() -> tuple[ModelDeclaration, ...]:
         allocations,
         agreements,
         engagement,
+        learning,
         security,
         privacy,
         platform,

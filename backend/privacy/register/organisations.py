@@ -91,12 +91,15 @@ DECLARATIONS = (
                 )
                 for name in ("student", "werkproces", "level", "offer", "note")
             ),
-            field(
-                "recorded_by",
-                Category.EVIDENCE,
-                WHO_DID_IT,
-                ("student", "school_staff"),
-                R.EVIDENCE,
+            *(
+                field(
+                    name,
+                    Category.EVIDENCE,
+                    WHO_DID_IT,
+                    ("student", "school_staff"),
+                    R.EVIDENCE,
+                )
+                for name in ("recorded_by", "validated_by", "validated_at")
             ),
         ),
         not_personal=TIMESTAMPS,

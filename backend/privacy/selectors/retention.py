@@ -36,6 +36,17 @@ from backend.engagement.models import (
     GuestLessonBooking,
     MeetingParticipant,
 )
+from backend.learning.models import (
+    ActivityFeedback,
+    Badge,
+    CompanyFeedback,
+    CompanyRating,
+    EvidenceAttachment,
+    EvidenceStep,
+    SelfAssessment,
+    TriadConversation,
+    TriadSeries,
+)
 from backend.notifications.models import Notification
 from backend.organisations.models import Organisation
 from backend.privacy.access import officer_schools
@@ -203,9 +214,43 @@ def _student_account(school: Organisation, cutoff: dt.datetime) -> tuple[Removal
 
 def _evidence(school: Organisation, cutoff: dt.datetime) -> tuple[Removal, ...]:
     """Evidence of the school's students who left before the cut-off, whether or not their
-    account has been erased already (erasure keeps evidence that counts towards a diploma)."""
-    evidence = WerkprocesEvidence.objects.filter(student_id__in=_left_before(school, cutoff))
-    return (Removal(WerkprocesEvidence._meta.label, _ids(evidence)),)
+    account has been erased already (erasure keeps evidence that counts towards a diploma), and
+    the learning records behind it (issue 15): self-assessments with their attachments (the files
+    too) and steps, the company's feedback and ratings, driehoekgesprekken, the student's
+    feedback on activities and their badges. Children are listed before their parents, so each
+    is counted and an attachment's file is found before its row goes."""
+    left = _left_before(school, cutoff)
+    evidence = WerkprocesEvidence.objects.filter(student_id__in=left)
+    return (
+        Removal(WerkprocesEvidence._meta.label, _ids(evidence)),
+        Removal(
+            EvidenceAttachment._meta.label,
+            _ids(EvidenceAttachment.objects.filter(self_assessment__student_id__in=left)),
+        ),
+        Removal(
+            EvidenceStep._meta.label,
+            _ids(EvidenceStep.objects.filter(self_assessment__student_id__in=left)),
+        ),
+        Removal(
+            SelfAssessment._meta.label, _ids(SelfAssessment.objects.filter(student_id__in=left))
+        ),
+        Removal(
+            CompanyRating._meta.label,
+            _ids(CompanyRating.objects.filter(feedback__student_id__in=left)),
+        ),
+        Removal(
+            CompanyFeedback._meta.label, _ids(CompanyFeedback.objects.filter(student_id__in=left))
+        ),
+        Removal(
+            TriadConversation._meta.label,
+            _ids(TriadConversation.objects.filter(series__student_id__in=left)),
+        ),
+        Removal(TriadSeries._meta.label, _ids(TriadSeries.objects.filter(student_id__in=left))),
+        Removal(
+            ActivityFeedback._meta.label, _ids(ActivityFeedback.objects.filter(student_id__in=left))
+        ),
+        Removal(Badge._meta.label, _ids(Badge.objects.filter(student_id__in=left))),
+    )
 
 
 def _activities(school: Organisation, cutoff: dt.datetime) -> tuple[Removal, ...]:
@@ -351,6 +396,15 @@ REMOVAL_TEXTS = {
     AllocationRun._meta.label: _("opgeslagen invoer en uitkomst van runs gewist"),
     User._meta.label: _("accounts verwijderd (gepseudonimiseerd)"),
     WerkprocesEvidence._meta.label: _("bewijzen per werkproces verwijderd"),
+    EvidenceAttachment._meta.label: _("bijlagen bij zelfbeoordelingen verwijderd (met bestand)"),
+    EvidenceStep._meta.label: _("stappen in de beoordeling verwijderd"),
+    SelfAssessment._meta.label: _("zelfbeoordelingen verwijderd"),
+    CompanyRating._meta.label: _("beoordelingen per werkproces door bedrijven verwijderd"),
+    CompanyFeedback._meta.label: _("feedback van bedrijven verwijderd"),
+    TriadConversation._meta.label: _("driehoekgesprekken verwijderd"),
+    TriadSeries._meta.label: _("reeksen driehoekgesprekken verwijderd"),
+    ActivityFeedback._meta.label: _("feedback van studenten op activiteiten verwijderd"),
+    Badge._meta.label: _("badges verwijderd"),
     EventBooking._meta.label: _("gespreksboekingen bij evenementen verwijderd"),
     MeetingParticipant._meta.label: _("deelnames aan overleggen verwijderd"),
     GuestLessonBooking._meta.label: _("toelichtingen bij gastlessen gewist"),

@@ -9,6 +9,7 @@ Per declared model (`backend.privacy.register`), the rows about the person (its 
   only through the pseudonymised User row. A kept row that finds its subject by e-mail address
   (a subject lookup ending in a text field, e.g. the sign-in log's "email__iexact") holds that
   address: it becomes the pseudonymous address `erased-<id>@invalid`.
+Files in storage of deleted rows (a student's attachments) are removed after the commit.
 Then every declared `mentions` field of ANY row is searched for the person's full name, e-mail
 address and student number, which are replaced by the pseudonym "Verwijderde persoon #<id>"
 (JSON fields too, value by value).
@@ -62,6 +63,7 @@ from backend.privacy.selectors.requests import (
     rows_about,
 )
 from backend.privacy.services.requests import tell_subject_closed
+from backend.privacy.services.stored_files import delete_after_commit, files_of
 from backend.security.services import api_tokens_revoke
 from backend.sso.models import IdentityLink
 
@@ -133,9 +135,18 @@ def erase_person(
         rounds = set(
             ChoiceList.objects.filter(student=person).values_list("round_id", flat=True)
         ) | set(Assignment.objects.filter(student=person).values_list("round_id", flat=True))
+        # Deleted rows take their stored files (a student's attachments) with them, once the
+        # erasure has committed; collected first, as a delete may cascade to them.
+        files = [
+            stored
+            for d in declarations
+            if d.erasure == register.Erasure.DELETE
+            for stored in files_of(d.model, rows[d.label])
+        ]
         for declaration in declarations:
             if rows[declaration.label]:
                 report.models.append(_apply(declaration, person, rows[declaration.label]))
+        delete_after_commit(files)
         # Their choices and placements were deleted past the choice services: the rounds' stored
         # counts (what the coordinator's pages read) are counted again.
         for allocation_round in AllocationRound.objects.filter(pk__in=rounds):

@@ -15,7 +15,9 @@ What "removed" means per rule (docs/privacy.md, "Retention"):
   school's own runs are emptied. The assignment itself stays: it is the school's record of where
   the student went;
 - student_account: the person is erased (`backend.privacy.services.erasure.erase_person`);
-- evidence, notifications, access_log: the rows are deleted;
+- evidence, notifications, access_log: the rows are deleted; with the evidence go the learning
+  records behind it (self-assessments, their attachments and the files in storage, steps, the
+  company's feedback, driehoekgesprekken, activity feedback, badges);
 - activities: bookings at the school's events and participations in its meetings are deleted;
   the free text of its guest lessons (the teacher's message, the answer, the feedback's text) is
   emptied, the lesson with its status and rating stays;
@@ -51,6 +53,17 @@ from backend.engagement.models import (
     GuestLessonBooking,
     MeetingParticipant,
 )
+from backend.learning.models import (
+    ActivityFeedback,
+    Badge,
+    CompanyFeedback,
+    CompanyRating,
+    EvidenceAttachment,
+    EvidenceStep,
+    SelfAssessment,
+    TriadConversation,
+    TriadSeries,
+)
 from backend.notifications.models import Notification
 from backend.organisations.models import Organisation
 from backend.privacy.models import RetentionPolicy, RetentionRule, RetentionRun
@@ -62,6 +75,7 @@ from backend.privacy.selectors.retention import (
     retention_plan,
 )
 from backend.privacy.services.erasure import erase_person
+from backend.privacy.services.stored_files import delete_after_commit, files_of
 
 __all__ = [
     "RetentionPlan",
@@ -99,6 +113,13 @@ def _updater(model: type, **values: object) -> Executor:
     return update
 
 
+def _delete_attachments(ids: Sequence[int], by: User | None, now: dt.datetime) -> None:
+    # The files go too, once the run has committed (a rollback keeps rows and files).
+    files = files_of(EvidenceAttachment, ids)
+    _deleter(EvidenceAttachment)(ids, by, now)
+    delete_after_commit(files)
+
+
 def _erase(ids: Sequence[int], by: User | None, now: dt.datetime) -> None:
     for person in User.objects.filter(pk__in=ids).order_by("pk"):
         # `by` None: the beat task, no person behind it.
@@ -131,6 +152,15 @@ EXECUTORS: dict[str, Executor] = {
     AllocationRun._meta.label: _updater(AllocationRun, problem=None, result=None),
     User._meta.label: _erase,
     WerkprocesEvidence._meta.label: _deleter(WerkprocesEvidence),
+    EvidenceAttachment._meta.label: _delete_attachments,
+    EvidenceStep._meta.label: _deleter(EvidenceStep),
+    SelfAssessment._meta.label: _deleter(SelfAssessment),
+    CompanyRating._meta.label: _deleter(CompanyRating),
+    CompanyFeedback._meta.label: _deleter(CompanyFeedback),
+    TriadConversation._meta.label: _deleter(TriadConversation),
+    TriadSeries._meta.label: _deleter(TriadSeries),
+    ActivityFeedback._meta.label: _deleter(ActivityFeedback),
+    Badge._meta.label: _deleter(Badge),
     EventBooking._meta.label: _deleter(EventBooking),
     MeetingParticipant._meta.label: _deleter(MeetingParticipant),
     GuestLessonBooking._meta.label: _updater(GuestLessonBooking, message="", answer_note=""),

@@ -225,7 +225,12 @@ def test_the_snapshot_translates_eligibility_rules_and_open_goals(world):
         code="B1-K1-W1", kerntaak__dossier=world.cast.ict_niveau2.dossier
     )
     WerkprocesEvidence.objects.create(
-        student=sanne, werkproces=werkproces, level="goed", recorded_by=world.cast.devries
+        student=sanne,
+        werkproces=werkproces,
+        level="goed",
+        recorded_by=world.cast.devries,
+        validated_by=world.cast.devries,
+        validated_at=NOW,
     )
     WerkprocesMapping.objects.create(
         offer=world.app, werkproces=werkproces, coverage="full", mapped_by=world.cast.devries

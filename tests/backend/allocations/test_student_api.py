@@ -5,6 +5,7 @@ same number of queries for a small and a larger round)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from backend.curriculum.models import Werkproces, WerkprocesEvidence
 from backend.offers.models import LocationKind, WerkprocesMapping
@@ -140,7 +141,12 @@ def test_the_list_is_by_title_and_the_fits_filter_keeps_what_covers_an_open_werk
     dossier = world.cast.ict_niveau2.dossier
     done = Werkproces.objects.get(code="B1-K1-W1", kerntaak__dossier=dossier)
     WerkprocesEvidence.objects.create(
-        student=world.cast.sanne, werkproces=done, level="goed", recorded_by=world.cast.devries
+        student=world.cast.sanne,
+        werkproces=done,
+        level="goed",
+        recorded_by=world.cast.devries,
+        validated_by=world.cast.devries,
+        validated_at=timezone.now(),
     )
     # Sanne's open werkprocessen are now B1-K1-W2 and P1-K1-W1; B1-K1-W1 is done.
     for offer, code in ((zebra, "P1-K1-W1"), (world.webshop, "B1-K1-W2"), (aap, "B1-K1-W1")):

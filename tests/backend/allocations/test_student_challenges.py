@@ -167,7 +167,12 @@ def test_the_fits_filter_keeps_exactly_the_challenges_on_an_open_werkproces(worl
     dossier = sanne.enrolment.kwalificatie.dossier
     closed = Werkproces.objects.get(code=done_code, kerntaak__dossier=dossier)
     WerkprocesEvidence.objects.create(
-        student=sanne, werkproces=closed, level="goed", recorded_by=world.cast.devries
+        student=sanne,
+        werkproces=closed,
+        level="goed",
+        recorded_by=world.cast.devries,
+        validated_by=world.cast.devries,
+        validated_at=NOW,
     )
     profile = student_profile(world.round, sanne.enrolment, today=NOW.date())
     assert done_code not in profile.open_codes

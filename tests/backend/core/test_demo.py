@@ -137,6 +137,7 @@ def test_area_demos_are_called_after_the_foundation_in_order_with_the_same_now(m
         "backend.demo.rounds",
         "backend.demo.agreements",
         "backend.demo.engagement",
+        "backend.demo.learning",
         "backend.demo.privacy",
     ]
     assert calls == [(area.__name__, NOW) for area in demo.AREA_DEMOS]

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from backend.accounts.models import User
 from backend.accounts.selectors import open_werkproces_codes_for_students
 from backend.curriculum.models import ProgressLevel, Werkproces, WerkprocesEvidence
@@ -8,7 +10,12 @@ from tests.factories import kwalificatie_with_werkprocessen, student
 def evidence(user, code, level, *, kwalificatie, recorder):
     werkproces = Werkproces.objects.get(code=code, kerntaak__dossier=kwalificatie.dossier)
     return WerkprocesEvidence.objects.create(
-        student=user, werkproces=werkproces, level=level, recorded_by=recorder
+        student=user,
+        werkproces=werkproces,
+        level=level,
+        recorded_by=recorder,
+        validated_by=recorder,
+        validated_at=timezone.now(),
     )
 
 

@@ -44,8 +44,8 @@ def test_a_coordinator_dashboard_lists_offers_to_start_and_to_complete(cast, mak
     titles = [item.title for item in dashboard_items_for(cast.bos, now=now)]
 
     assert titles == [
-        f"Start “{to_start.title}”: het begint op 2026-03-01",
-        f"Rond “{to_complete.title}” af: het is geëindigd op 2026-02-01",
+        f"Start “{to_start.title}”: het begint op 1 maart 2026",
+        f"Rond “{to_complete.title}” af: het is geëindigd op 1 februari 2026",
     ]
 
 

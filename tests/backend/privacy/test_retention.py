@@ -302,7 +302,9 @@ def test_evidence_ends_two_years_after_leaving(cast):
         other_school.pk,
     }
     assert due.pk not in WerkprocesEvidence.objects.values_list("pk", flat=True)
-    assert result.counts["evidence"] == {"curriculum.WerkprocesEvidence": 1}
+    assert {k: v for k, v in result.counts["evidence"].items() if v} == {
+        "curriculum.WerkprocesEvidence": 1
+    }
 
 
 def _event_with_booking(cast, school, person, ends_at):
@@ -525,7 +527,9 @@ def test_evidence_outlives_an_erased_account_until_its_own_period(cast):
 
     later = run(cast.vista, as_of=AS_OF + 365 * DAY)
     assert not WerkprocesEvidence.objects.filter(pk=evidence.pk).exists()
-    assert later.counts["evidence"] == {"curriculum.WerkprocesEvidence": 1}
+    assert {k: v for k, v in later.counts["evidence"].items() if v} == {
+        "curriculum.WerkprocesEvidence": 1
+    }
 
 
 # --- runs: twice removes once, dry run == real run, every school --------------------------------
