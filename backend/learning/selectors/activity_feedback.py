@@ -74,13 +74,6 @@ def offer_feedback_summary(offer: Offer) -> FeedbackSummary:
     )
 
 
-def activity_has_ended(offer: Offer, *, today: dt.date) -> bool:
-    """The activity is over: its last day has passed, or the school marked it completed."""
-    if offer.status == OfferStatus.COMPLETED:
-        return True
-    return offer.ends_on is not None and offer.ends_on < today
-
-
 def placement_for_feedback(student: User, offer_id: int) -> Assignment | None:
     """The student's published placement on the offer (with the offer and its company), or
     None: a student gives feedback only on an activity they were placed on."""

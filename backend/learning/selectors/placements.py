@@ -5,12 +5,14 @@ that offer. These few queries are shared by the feedback, self-assessment, drieh
 portfolio selectors so they all agree on who belongs to which activity.
 """
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet, Subquery
 
 from backend.accounts.models import StudentEnrolment, User
 from backend.allocations.models import PUBLISHED_PHASES, Assignment
 from backend.curriculum.models import KerntaakKind, Werkproces
-from backend.offers.models import Offer
+from backend.offers.models import Offer, OfferStatus
 
 
 def published_assignments() -> QuerySet[Assignment]:
@@ -25,6 +27,13 @@ def placements_of(student: User) -> QuerySet[Assignment]:
         .filter(student=student)
         .select_related("offer__owner", "round")
         .order_by("-offer__starts_on", "-pk")
+    )
+
+
+def activity_has_ended(offer: Offer, *, today: dt.date) -> bool:
+    """The activity is over: its last day has passed, or it was marked completed."""
+    return offer.status == OfferStatus.COMPLETED or (
+        offer.ends_on is not None and offer.ends_on < today
     )
 
 

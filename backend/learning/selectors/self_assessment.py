@@ -26,12 +26,13 @@ from backend.learning.models import (
     SelfAssessment,
 )
 from backend.learning.selectors.placements import (
+    activity_has_ended,
     in_kwalificatie_of,
     is_placed_on,
     offer_werkprocessen,
     placements_of,
 )
-from backend.offers.models import Offer, OfferStatus, WerkprocesMapping
+from backend.offers.models import Offer, WerkprocesMapping
 
 # The student may change the assessment (and its attachments) only in these states.
 EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.MORE_REQUESTED)
@@ -39,13 +40,6 @@ EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.MORE_REQUESTED)
 
 def is_editable(assessment: SelfAssessment | None) -> bool:
     return assessment is None or assessment.status in EDITABLE_STATUSES
-
-
-def activity_has_ended(offer: Offer, today: dt.date) -> bool:
-    """Past its last day, or marked completed by the company."""
-    return offer.status == OfferStatus.COMPLETED or (
-        offer.ends_on is not None and offer.ends_on < today
-    )
 
 
 @dataclass(frozen=True)
@@ -137,7 +131,7 @@ def activities_of(student: User, *, today: dt.date) -> list[ActivityRow]:
         rows.append(
             ActivityRow(
                 offer=offer,
-                ended=activity_has_ended(offer, today),
+                ended=activity_has_ended(offer, today=today),
                 werkprocessen=werkprocessen,
                 activity_feedback_given=offer_id in feedback_given,
             )

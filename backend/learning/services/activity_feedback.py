@@ -25,10 +25,9 @@ from backend.learning.access import is_company_of
 from backend.learning.models import MIN_ANSWERS_FOR_COMPANY, ActivityFeedback
 from backend.learning.selectors.activity_feedback import (
     activity_feedback_of,
-    activity_has_ended,
     feedback_invitations_due,
 )
-from backend.learning.selectors.placements import is_placed_on
+from backend.learning.selectors.placements import activity_has_ended, is_placed_on
 from backend.notifications.services import Message, message_for, notify, notify_many
 from backend.offers.models import Offer
 from backend.offers.selectors.visibility import offer_target_school_ids

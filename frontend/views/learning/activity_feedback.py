@@ -18,11 +18,11 @@ from backend.accounts.permissions import signed_in_user
 from backend.core.errors import ApplicationError
 from backend.learning.selectors.activity_feedback import (
     activity_feedback_of,
-    activity_has_ended,
     offer_feedback_summary,
     offer_for_feedback_summary,
     placement_for_feedback,
 )
+from backend.learning.selectors.placements import activity_has_ended
 from backend.learning.services.activity_feedback import (
     COMMENT_MAX_LENGTH,
     activity_feedback_give,
