@@ -85,8 +85,9 @@ messages: install
 		--ignore=bench --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=".venv-*"
 
-## make bench: the engine at 500 … 50,000 students, a 10,000-student round end to end, and the
-## coordinator's round page at 100, 1,000 and 5,000 students (server time, queries, size).
+## make bench: the engine at 500 … 50,000 students (the flow path against a bare min-cost-flow
+## solve, paired medians), 10,000-student team rounds (time, gap, groups kept), a 10,000-student
+## round end to end, and the coordinator's round page at 100, 1,000 and 5,000 students.
 bench: install
 	$(PY) -m bench.engine
 	$(PY) -m bench.rounds

@@ -1,11 +1,19 @@
-"""Benchmark of the allocation engine: `python -m bench.engine [--sizes 500,2000]`.
+"""Benchmark of the allocation engine: `python -m bench.engine [--sizes 500,2000] [--teams N]`.
 
-For each size (students; one challenge per 10 students) it generates a seeded instance
-(bench/engine_gen.py) and measures, each as a whole separate process (wall time and peak RSS
-from os.wait4): `python -m matching solve` in optimal and stable mode, the bare min-cost-flow
-solve of the same instance (bench/engine_bare_mcf.py, both formulations), and the PyPI package
-`matching` (daffidwilde) StudentAllocation in its own venv .venv-bench-matching (created when
-missing) with a timeout. Prints a table and writes bench/results/engine.json.
+The flow path: for each size (students; one challenge per 10 students) it generates a seeded
+instance without minimum team sizes (bench/engine_gen.py, `minimums=False`: no team feature, so
+the engine takes its min-cost-flow path) and measures, each as a whole separate process (wall
+and CPU time and peak RSS from os.wait4): `python -m matching solve` in optimal and stable mode
+and the bare min-cost-flow solve of the same instance (bench/engine_bare_mcf.py, both
+formulations), in turn, one warm-up round and `--repeat` counted rounds: medians, and the
+median of the per-round engine/bare ratios (target at the largest size: <= 1.3). Then the PyPI
+package `matching` (daffidwilde) StudentAllocation once, in its own venv .venv-bench-matching
+(created when missing) with a timeout.
+
+The team path (bench/engine_teams.py): 10,000-student team rounds in format /2 solved by the
+exact search; time, gap, groups kept together and the check verdict.
+
+Prints the tables and writes bench/results/engine.json.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.engine_gen import generate
+from bench.engine_teams import bench_teams, print_teams
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_VENV = ROOT / ".venv-bench-matching"
@@ -149,16 +159,43 @@ def summarise(problem: dict[str, Any], path: Path) -> dict[str, Any]:
     }
 
 
-def best_of(cmd: list[str], repeat: int) -> dict[str, Any]:
-    """Run `cmd` `repeat` times; keep the least wall, CPU and memory (noise only adds)."""
-    runs = [run(cmd, ROOT, 600) for _ in range(repeat)]
-    best = dict(runs[0])
-    if all(r["status"] == "ok" for r in runs):
-        for key in ("seconds", "cpu_seconds", "peak_mb"):
-            best[key] = min(r[key] for r in runs)
-    best["runs"] = len(runs)
-    best.pop("stdout")
-    return best
+ENGINE = ("optimal", "stable")
+BARE = ("bare_mcf", "bare_maxflow_mcf")
+RATIO_TARGET = 1.3  # the engine's flow path vs the bare solve at 50,000 students (issue 16)
+
+
+def paired(commands: dict[str, list[str]], repeat: int, warmup: int = 1) -> dict[str, Any]:
+    """Run the commands in turn, round after round (A B C D, A B C D, ...), so that each round
+    sees the same machine; the first `warmup` rounds are not counted. Per command: the median
+    wall and CPU seconds and peak MB; per engine/bare pair: the median of the per-round ratios."""
+    rounds: list[dict[str, dict[str, Any]]] = []
+    for i in range(warmup + repeat):
+        measured = {name: run(cmd, ROOT, 600) for name, cmd in commands.items()}
+        if i >= warmup:
+            rounds.append(measured)
+    return summarise_rounds(rounds)
+
+
+def summarise_rounds(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Medians of each command over the rounds and, for engine a / bare b, the median over the
+    rounds of a's time / b's time in the same round (a pairwise ratio: machine drift cancels)."""
+    out: dict[str, Any] = {}
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds]
+        failed = next((r["status"] for r in runs if r["status"] != "ok"), None)
+        out[name] = {"status": failed or "ok", "runs": len(runs)}
+        if failed is None:
+            for key in ("seconds", "cpu_seconds", "peak_mb"):
+                out[name][key] = round(statistics.median(r[key] for r in runs), 3)
+    ratios: dict[str, float | None] = {}
+    for a in (n for n in ENGINE if n in out):
+        for b in (n for n in BARE if n in out):
+            for key, short in (("seconds", "wall"), ("cpu_seconds", "cpu")):
+                ok = out[a]["status"] == out[b]["status"] == "ok"
+                pairs = [r[a][key] / r[b][key] for r in rounds] if ok else []
+                ratios[f"{a}/{b}/{short}"] = round(statistics.median(pairs), 3) if pairs else None
+    out["ratios"] = ratios
+    return out
 
 
 def bench_size(
@@ -168,22 +205,26 @@ def bench_size(
     package_python: Path | None,
     timeout: float,
     predicted: float | None,
-    repeat: int = 3,
+    repeat: int = 5,
 ) -> dict[str, Any]:
-    problem = generate(n, seed)
+    """One size on the flow path: the instance without minimums (no team feature), the engine
+    in both modes and both bare solves, paired (see `paired`), then the PyPI package once."""
+    problem = generate(n, seed, minimums=False)
     path = tmp / f"problem_{n}.json"
     path.write_text(json.dumps(problem))
     row: dict[str, Any] = {"students": n, "challenges": len(problem["challenges"])}
-    for mode in ("optimal", "stable"):
-        out = tmp / f"result_{n}_{mode}.json"
-        cmd = [sys.executable, "-m", "matching", "solve", str(path), "--mode", mode, "-o", str(out)]
-        run_info = best_of(cmd, repeat)
-        if run_info["status"] == "ok":
-            run_info.update(summarise(problem, out))
-        row[mode] = run_info
-    for name, extra in (("bare_mcf", []), ("bare_maxflow_mcf", ["--max-flow"])):
-        bare = [sys.executable, "-m", "bench.engine_bare_mcf", str(path), *extra]
-        row[name] = best_of(bare, repeat)
+    engine = [sys.executable, "-m", "matching", "solve", str(path), "--mode"]
+    bare = [sys.executable, "-m", "bench.engine_bare_mcf", str(path)]
+    commands = {  # one round: A B C D
+        "optimal": [*engine, "optimal", "-o", str(tmp / f"result_{n}_optimal.json")],
+        "bare_mcf": bare,
+        "stable": [*engine, "stable", "-o", str(tmp / f"result_{n}_stable.json")],
+        "bare_maxflow_mcf": [*bare, "--max-flow"],
+    }
+    row.update(paired(commands, repeat))
+    for mode in ENGINE:
+        if row[mode]["status"] == "ok":
+            row[mode].update(summarise(problem, tmp / f"result_{n}_{mode}.json"))
     row["package"] = {"status": "skipped"}
     if package_python is not None and predicted is not None and predicted > timeout:
         row["package"] = {"status": f"skipped (~{predicted:.0f} s predicted)"}
@@ -241,48 +282,75 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print(head)
     print("-" * len(head))
     for row in rows:
-        bare, bare_mf, pkg = row["bare_mcf"], row["bare_maxflow_mcf"], row["package"]
-        for name, r in (
-            ("engine optimal", row["optimal"]),
-            ("engine stable", row["stable"]),
-            ("bare mcf", bare),
-            ("bare max-flow", bare_mf),
-            ("pypi matching", pkg),
+        ratios, pkg = row["ratios"], row["package"]
+        for name, key in (
+            ("engine optimal", "optimal"),
+            ("engine stable", "stable"),
+            ("bare mcf", "bare_mcf"),
+            ("bare max-flow", "bare_maxflow_mcf"),
+            ("pypi matching", "package"),
         ):
+            r = row[key]
             if r.get("status") != "ok":
                 print(f"{row['students']:>8} {name:<16} {r.get('status')}")
                 continue
-            engine = name.startswith("engine")
+            engine = key in ENGINE
+            pair = [_pair(ratios, engine, key, b, c) for b in BARE for c in ("wall", "cpu")]
             print(
                 f"{row['students']:>8} {name:<16} {_times(r, 'seconds'):>7} "
                 f"{_times(r, 'cpu_seconds'):>7} {_fmt(r.get('peak_mb'), '.0f'):>8} "
-                f"{_ratio(r['seconds'], bare['seconds']) if engine else '':>9} "
-                f"{_ratio(r['cpu_seconds'], bare['cpu_seconds']) if engine else '':>8} "
-                f"{_ratio(r['seconds'], bare_mf['seconds']) if engine else '':>12} "
-                f"{_ratio(r['cpu_seconds'], bare_mf['cpu_seconds']) if engine else '':>11} "
+                f"{pair[0]:>9} {pair[1]:>8} {pair[2]:>12} {pair[3]:>11} "
                 f"{_ratio(pkg.get('seconds'), r['seconds']) if engine else '':>13} "
                 f"{_ratio(pkg.get('cpu_seconds'), r['cpu_seconds']) if engine else '':>12}"
             )
+    print(
+        "times: medians of whole processes; x/bare: the median of the per-round ratios "
+        "(the engine and the bare solve run in turn, round after round)"
+    )
+
+
+def _pair(ratios: dict[str, float | None], engine: bool, a: str, b: str, clock: str) -> str:
+    return _fmt(ratios.get(f"{a}/{b}/{clock}"), ".2f") if engine else ""
+
+
+def headline(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The largest size's engine (optimal) / bare min-cost-flow ratio against the target."""
+    if not rows:
+        return None
+    row = max(rows, key=lambda r: r["students"])
+    ratio = row["ratios"].get("optimal/bare_mcf/wall")
+    return {
+        "students": row["students"],
+        "challenges": row["challenges"],
+        "ratio_wall": ratio,
+        "ratio_cpu": row["ratios"].get("optimal/bare_mcf/cpu"),
+        "ratio_wall_maxflow": row["ratios"].get("optimal/bare_maxflow_mcf/wall"),
+        "target": RATIO_TARGET,
+        "met": ratio is not None and ratio <= RATIO_TARGET,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__)
-    parser.add_argument("--sizes", default="500,2000,10000,50000")
+    parser.add_argument("--sizes", default="500,2000,10000,50000", help="flow path; '' = none")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--package-timeout", type=float, default=240.0)
     parser.add_argument("--no-package", action="store_true", help="skip the PyPI package")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per engine/bare measurement (best kept)"
+        "--repeat", type=int, default=5, help="counted rounds of the paired flow-path runs"
     )
+    parser.add_argument("--teams", type=int, default=10_000, help="team round size; 0 = none")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="options.time_limit")
     parser.add_argument("-o", "--output", default=str(RESULTS))
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    package_python = None if args.no_package else ensure_bench_venv()
+    sizes = sorted(int(s) for s in args.sizes.split(",") if s)
+    package_python = None if args.no_package or not sizes else ensure_bench_venv()
     rows: list[dict[str, Any]] = []
+    team_rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="koppel-bench-") as tmp:
         predicted = None
-        for n in sorted(sizes):
-            print(f"benchmarking {n} students ...", flush=True)
+        for n in sizes:
+            print(f"benchmarking {n} students (flow path: no team feature) ...", flush=True)
             row = bench_size(
                 n,
                 args.seed,
@@ -300,14 +368,30 @@ def main(argv: list[str] | None = None) -> int:
                 # The package scales roughly quadratically here; skip sizes it cannot finish.
                 predicted = (
                     None
-                    if n == max(sizes)
-                    else package["seconds"] * (next(m for m in sorted(sizes) if m > n) / n) ** 2
+                    if n == sizes[-1]
+                    else package["seconds"] * (next(m for m in sizes if m > n) / n) ** 2
                 )
-    print()
-    print_table(rows)
+        if args.teams:
+            team_rows = bench_teams(Path(tmp), args.teams, args.seed, args.time_limit)
+    if rows:
+        print()
+        print_table(rows)
+    summary = headline(rows)
+    if summary is not None:
+        print(
+            f"\nflow path at {summary['students']:,} students: engine / bare min-cost flow = "
+            f"{_fmt(summary['ratio_wall'], '.2f')} wall, {_fmt(summary['ratio_cpu'], '.2f')} cpu "
+            f"(paired medians; target <= {RATIO_TARGET}: "
+            f"{'met' if summary['met'] else 'MISSED'}); "
+            f"vs the max-flow bare solve {_fmt(summary['ratio_wall_maxflow'], '.2f')}"
+        )
+    if team_rows:
+        print()
+        print_teams(team_rows)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"seed": args.seed, "rows": rows}, indent=2))
+    document = {"seed": args.seed, "rows": rows, "flow_vs_bare": summary, "teams": team_rows}
+    output.write_text(json.dumps(document, indent=2))
     print(f"\nwritten to {output}")
     return 0
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from typing import Any
 
 PROGRAMMES = [f"2{i:04d}" for i in range(5600, 5620)]
@@ -42,8 +43,32 @@ def _eligible(student: dict[str, Any], challenge: dict[str, Any]) -> bool:
     )
 
 
-def generate(n_students: int, seed: int = 1, mode: str = "optimal") -> dict[str, Any]:
-    """A koppel-allocation/1 document with `n_students` students and n_students // 10 challenges."""
+def challenge_record(
+    rng: random.Random, c: int, n_hosts: int, cap: int, minimum: Callable[[], int]
+) -> dict[str, Any]:
+    """Challenge `c` of `cap` seats at a random host, its minimum drawn by `minimum`, and one to
+    three goals (drawn in this order: the host, the minimum, the goals)."""
+    return {
+        "id": f"c{c}",
+        "host": f"h{rng.randrange(n_hosts)}",
+        "min": minimum(),
+        "max": cap,
+        "levels": [],
+        "programmes": [],
+        "schools": [],
+        "requires": [],
+        "goals": rng.sample(GOALS, rng.randint(1, 3)),
+    }
+
+
+def generate(
+    n_students: int, seed: int = 1, mode: str = "optimal", *, minimums: bool = True
+) -> dict[str, Any]:
+    """A koppel-allocation/1 document with `n_students` students and n_students // 10 challenges.
+
+    `minimums=False` drops the minimum team sizes (and changes nothing else: the same random
+    draws are made), so the instance uses no team feature and the engine takes its
+    min-cost-flow path: the instance of the comparison with a bare min-cost-flow solve."""
     rng = random.Random(seed)
     n_challenges = max(n_students // 10, 2)
     n_hosts = max(n_challenges // 3, 1)
@@ -51,17 +76,14 @@ def generate(n_students: int, seed: int = 1, mode: str = "optimal") -> dict[str,
     challenges: list[dict[str, Any]] = []
     for c in range(n_challenges):
         cap = rng.randint(1, 2 * mean - 1)
-        challenge: dict[str, Any] = {
-            "id": f"c{c}",
-            "host": f"h{rng.randrange(n_hosts)}",
-            "min": 2 if cap >= 2 and rng.random() < 0.2 else 0,
-            "max": cap,
-            "levels": [],
-            "programmes": [],
-            "schools": [],
-            "requires": [],
-            "goals": rng.sample(GOALS, rng.randint(1, 3)),
-        }
+        # The minimum is drawn after the host (the draws of the instance before this helper).
+        challenge = challenge_record(
+            rng,
+            c,
+            n_hosts,
+            cap,
+            lambda cap=cap: 2 if cap >= 2 and rng.random() < 0.2 and minimums else 0,
+        )
         if rng.random() < 1 / 3:
             challenge.update(_rule(rng))
         challenges.append(challenge)

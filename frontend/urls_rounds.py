@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("rounds/<int:round_id>/", rounds.round_detail, name="round-detail"),
     path("rounds/<int:round_id>/action/<slug:action>/", rounds.round_action, name="round-action"),
+    path(
+        "rounds/<int:round_id>/team-settings/",
+        rounds.round_team_settings,
+        name="round-team-settings",
+    ),
     path("rounds/<int:round_id>/runs/start/", rounds.run_start, name="round-run-start"),
     path(
         "rounds/<int:round_id>/runs/<int:run_id>/progress/",

@@ -6,8 +6,10 @@ the core, no framework imports; randomness comes from `Options.seed`. See docs/m
 
 from matching.check import CheckReport, check, count_blocking_pairs
 from matching.errors import ProblemError
+from matching.groups import mutual_groups
 from matching.serialize import (
     PROBLEM_FORMAT,
+    PROBLEM_FORMAT_V2,
     RESULT_FORMAT,
     problem_from_dict,
     problem_hash,
@@ -19,7 +21,9 @@ from matching.solve import solve
 from matching.types import (
     Assignment,
     Challenge,
+    ClassUnit,
     Explanation,
+    GroupOutcome,
     Host,
     Lock,
     Metrics,
@@ -27,6 +31,8 @@ from matching.types import (
     PassedOver,
     Problem,
     Result,
+    Rule,
+    RuleBinding,
     Student,
     Unassigned,
 )
@@ -34,11 +40,14 @@ from matching.validate import rule_details, rule_failure, validate
 
 __all__ = [
     "PROBLEM_FORMAT",
+    "PROBLEM_FORMAT_V2",
     "RESULT_FORMAT",
     "Assignment",
     "Challenge",
     "CheckReport",
+    "ClassUnit",
     "Explanation",
+    "GroupOutcome",
     "Host",
     "Lock",
     "Metrics",
@@ -47,10 +56,13 @@ __all__ = [
     "Problem",
     "ProblemError",
     "Result",
+    "Rule",
+    "RuleBinding",
     "Student",
     "Unassigned",
     "check",
     "count_blocking_pairs",
+    "mutual_groups",
     "problem_from_dict",
     "problem_hash",
     "problem_to_dict",

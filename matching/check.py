@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matching.check_teams import check_teams, is_unit_member, unit_rank
 from matching.instance import UNLIMITED, Instance, build_instance
 from matching.stable import host_keys
 from matching.types import Problem, Result
@@ -119,7 +120,10 @@ def _check_assignments(inst: Instance, result: Result, violations: list[str]) ->
         if rule is not None:
             violations.append(f"{record}: student is not eligible ({rule} rule)")
         prefs = student.preferences
-        expected = prefs.index(a.challenge) + 1 if a.challenge in prefs else None
+        if is_unit_member(inst, s):  # a class unit member is ranked by the unit's choices
+            expected = unit_rank(inst, s, a.challenge)
+        else:
+            expected = prefs.index(a.challenge) + 1 if a.challenge in prefs else None
         if a.rank != expected:
             violations.append(f"{record}: rank is {a.rank}, expected {expected}")
         is_locked = inst.locked.get(s) == c
@@ -200,6 +204,10 @@ def _check_explanation(
     if explanation.challenge != expected:
         out.append(f"{record}: explanation names {explanation.challenge!r}, not {expected!r}")
     prefs = inst.prefs[s]
+    if is_unit_member(inst, s):
+        klass = inst.problem.students[s].klass
+        unit = next(u for u in inst.problem.class_units if u.id == klass)
+        prefs = [inst.challenge_index[c] for c in unit.preferences]
     better = prefs.index(assign[s]) if assign[s] in prefs else len(prefs)
     if len(explanation.passed_over) != better:
         out.append(
@@ -208,15 +216,19 @@ def _check_explanation(
 
 
 def check(problem: Problem, result: Result) -> CheckReport:
-    """Every rule: eligibility, capacities, minimums, locks kept, each student once, ranks,
-    explanations; plus blocking pairs (a violation in stable mode). Raises ProblemError when
-    the problem itself is invalid."""
+    """Every rule: eligibility, capacities (a class unit counts its size), minimums, locks kept,
+    each student once, ranks, explanations; plus blocking pairs (a violation in stable mode);
+    and the format /2 rules (matching/check_teams.py): groups never split under together
+    "hard", hard composition rules, hard rotation, class units whole and where every member is
+    eligible, and Result.groups / bound_rules / explanations consistent with the assignments.
+    Raises ProblemError when the problem itself is invalid."""
     validate(problem)
     inst = build_instance(problem)
     violations: list[str] = []
     assign = _check_assignments(inst, result, violations)
     _check_capacities(inst, result, assign, violations)
     _check_students(inst, result, assign, violations)
+    check_teams(inst, result, assign, violations)
     closed = {inst.challenge_index[c] for c in result.closed if c in inst.challenge_index}
     pairs = blocking_pairs(inst, assign, result.seed, closed)
     if result.mode == "stable" and pairs:

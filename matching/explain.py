@@ -14,15 +14,26 @@ Computed from the final allocation in O(total preferences), never by re-solving.
 - ``tradeoff`` {"note": ...}: optimal mode only; the choice had room and the student was
   eligible, but giving it would have made the overall allocation worse.
 - ``locked`` {"note": ...}: the coordinator locked the student's assignment.
+- ``together``, ``rotation``, ``rule``: format /2, see matching/explain_teams.py.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching.instance import UNLIMITED, Instance
-from matching.types import Assignment, Challenge, Explanation, PassedOver, Student, Unassigned
+from matching.types import (
+    Assignment,
+    Challenge,
+    Explanation,
+    GroupOutcome,
+    PassedOver,
+    RuleBinding,
+    Student,
+    Unassigned,
+)
 from matching.validate import rule_details
 
 TRADEOFF: dict[str, object] = {
@@ -37,6 +48,9 @@ PHRASES = {
     "host_full": "host full",
     "tradeoff": "given to others for a better overall result",
     "locked": "not considered: assignment locked",
+    "together": "your group could not be placed there together",
+    "rotation": "already placed at that host before",
+    "rule": "a team composition rule kept you out",
 }
 
 
@@ -175,8 +189,22 @@ def _not_eligible(
     return item
 
 
-def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str) -> Explained:
-    """Assignments, unassigned reasons and explanations for the allocation `assign`."""
+def explain(
+    inst: Instance,
+    assign: list[int],
+    closed: dict[int, int],
+    mode: str,
+    *,
+    groups: Sequence[GroupOutcome] = (),
+    bound_rules: Sequence[RuleBinding] = (),
+) -> Explained:
+    """Assignments, unassigned reasons and explanations for the allocation `assign`.
+
+    Format /2: `groups` and `bound_rules` are the solver's Result.groups and .bound_rules; with
+    them (or any team feature in the problem) the explanations of the students a team feature
+    touches gain together_with, rules, the reasons together/rotation/rule and sentences about
+    their group, unreturned wishes and rules (matching/explain_teams.py). Class unit members
+    are explained by their unit's choices, and ranked by them."""
     students, challenges = inst.problem.students, inst.problem.challenges
     cids, locked = inst.challenge_ids, inst.locked
     ranks: list[int | None] = []
@@ -228,4 +256,10 @@ def explain(inst: Instance, assign: list[int], closed: dict[int, int], mode: str
             assignments.append(Assignment(sid, challenge, rank, is_locked))
         summary = _summary(challenge, rank, is_locked, passed)
         explanations[sid] = Explanation(sid, challenge, rank, is_locked, tuple(passed), summary)
+    from matching import explain_teams  # imports this module: imported late, when needed
+
+    if explain_teams.needs_refining(inst, groups, bound_rules):
+        explain_teams.refine(
+            inst, assign, table, (assignments, unassigned, explanations, ranks), groups, bound_rules
+        )
     return Explained(tuple(assignments), tuple(unassigned), explanations, ranks)

@@ -149,3 +149,80 @@ def build_instance(problem: Problem) -> Instance:
         flat_eligible=flat_eligible,
         pref_counts=[len(p) for p in prefs],
     )
+
+
+@dataclass(slots=True)
+class TeamIndex:
+    """Index views of the format /2 team inputs, built only for the exact solver.
+
+    Locks override every team rule: a locked student is in no group or unit and is exempt from
+    rotation (docs/matching.md, "Teams").
+    """
+
+    groups: list[list[int]]  # mutual together-groups: unlocked members (>= 2), sorted by id
+    group_members: list[tuple[str, ...]]  # all members of each group (locked ones too)
+    units: list[tuple[str, list[int], list[int]]]  # class unit id, unlocked members, choices
+    unit_members: list[tuple[str, ...]]  # all members of each class unit, sorted
+    in_block: list[bool]  # per student: an unlocked member of a class unit
+    klass: list[int]  # class index per student, -1 without a class
+    school: list[int]  # school index per student
+    visited: list[frozenset[int]]  # per student: challenges whose host is in the history
+
+
+def build_team_index(inst: Instance, group_ids: list[tuple[str, ...]]) -> TeamIndex:
+    """The team views of `inst`; `group_ids` are the mutual groups (matching.groups)."""
+    problem, index, locked = inst.problem, inst.student_index, inst.locked
+    groups: list[list[int]] = []
+    members_of: list[tuple[str, ...]] = []
+    for members in group_ids:
+        free = [index[m] for m in members if index[m] not in locked]
+        members_of.append(members)
+        groups.append(free)
+    classes: dict[str, int] = {}
+    schools: dict[str, int] = {}
+    klass = [
+        -1 if s.klass is None else classes.setdefault(s.klass, len(classes))
+        for s in problem.students
+    ]
+    school = [schools.setdefault(s.school, len(schools)) for s in problem.students]
+    by_class: dict[str, list[int]] = {}
+    for s, student in enumerate(problem.students):
+        if student.klass is not None:
+            by_class.setdefault(student.klass, []).append(s)
+    in_block = [False] * len(problem.students)
+    units: list[tuple[str, list[int], list[int]]] = []
+    unit_members: list[tuple[str, ...]] = []
+    for unit in problem.class_units:
+        in_class = by_class.get(unit.id, [])
+        free = [s for s in in_class if s not in locked]
+        for s in free:
+            in_block[s] = True
+        choices = [inst.challenge_index[c] for c in unit.preferences]
+        units.append((unit.id, free, choices))
+        unit_members.append(tuple(sorted(inst.student_ids[s] for s in in_class)))
+    host_challenges: dict[int, list[int]] = {}
+    for c, h in enumerate(inst.challenge_host):
+        host_challenges.setdefault(h, []).append(c)
+    host_index = {h: i for i, h in enumerate(inst.host_ids)}
+    visited = [
+        frozenset(
+            c for h in s.history if h in host_index for c in host_challenges.get(host_index[h], ())
+        )
+        for s in problem.students
+    ]
+    return TeamIndex(groups, members_of, units, unit_members, in_block, klass, school, visited)
+
+
+def uses_team_features(problem: Problem) -> bool:
+    """Whether `problem` uses a team feature (docs/matching.md, "Teams"): a minimum team size,
+    a composition rule, a class unit, a together list (together != "off") or a history
+    (rotation != "off"). A cheap scan that allocates nothing per student."""
+    if problem.class_units or any(c.min > 0 or c.rules for c in problem.challenges):
+        return True
+    together = problem.options.together != "off"
+    rotation = problem.options.rotation != "off"
+    if together and rotation:
+        return any(s.together or s.history for s in problem.students)
+    if together:
+        return any(s.together for s in problem.students)
+    return rotation and any(s.history for s in problem.students)

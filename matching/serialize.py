@@ -1,4 +1,10 @@
-"""The JSON formats koppel-allocation/1 (problems) and koppel-allocation-result/1 (results)."""
+"""The JSON formats koppel-allocation/1 and /2 (problems) and koppel-allocation-result/1 (results).
+
+A problem that uses none of the format /2 fields (docs/matching.md, "Teams") is written as /1,
+byte for byte as before, so its hash does not change. Results stay koppel-allocation-result/1:
+the /2 additions (gap, groups, bound_rules; per explanation together_with and rules) are
+optional keys, and a result written before them still reads.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from matching.errors import ProblemError
 from matching.types import (
     Assignment,
     Challenge,
+    ClassUnit,
     Explanation,
+    GroupOutcome,
     Host,
     Lock,
     Metrics,
@@ -19,11 +27,14 @@ from matching.types import (
     PassedOver,
     Problem,
     Result,
+    Rule,
+    RuleBinding,
     Student,
     Unassigned,
 )
 
 PROBLEM_FORMAT = "koppel-allocation/1"
+PROBLEM_FORMAT_V2 = "koppel-allocation/2"
 RESULT_FORMAT = "koppel-allocation-result/1"
 
 _STUDENT = ("id", "level", "programme", "school", "certificates", "open_goals", "preferences")
@@ -32,6 +43,20 @@ _HOST = ("id", "capacity", "ranking")
 _LOCK = ("student", "challenge")
 _OPTIONS = ("mode", "seed", "coverage_weight")
 _TOP = ("format", "students", "challenges", "hosts", "locked", "options")
+_STUDENT_V2 = (*_STUDENT, "together", "class", "history")
+_CHALLENGE_V2 = (*_CHALLENGE, "rules")
+_RULE = ("kind", "value", "count", "hard", "weight")
+_CLASS_UNIT = ("id", "preferences")
+_OPTIONS_V2 = (
+    *_OPTIONS,
+    "together",
+    "together_weight",
+    "rotation",
+    "rotation_weight",
+    "time_limit",
+    "workers",
+)
+_TOP_V2 = (*_TOP, "class_units")
 
 
 def _records(data: Mapping[str, Any], name: str, required: bool) -> list[Any]:
@@ -88,9 +113,11 @@ def _student(index: int, item: Any) -> Student:
     return _checked_student(index, item)
 
 
-def _checked_student(index: int, item: Any) -> Student:
+def _checked_student(index: int, item: Any, allowed: tuple[str, ...] = _STUDENT) -> Student:
+    """A student record read field by field (format /2 allows `allowed` = _STUDENT_V2: the
+    team fields too)."""
     record = f"students[{index}] (id {item.get('id') if type(item) is dict else None!r})"
-    d = _fields(record, item, _STUDENT, ("id", "level", "programme", "school"))
+    d = _fields(record, item, allowed, ("id", "level", "programme", "school"))
     return Student(
         d["id"],
         d["level"],
@@ -99,12 +126,15 @@ def _checked_student(index: int, item: Any) -> Student:
         _tuple(record, d, "certificates"),
         _tuple(record, d, "open_goals"),
         _tuple(record, d, "preferences"),
+        together=_tuple(record, d, "together"),
+        klass=d.get("class"),
+        history=_tuple(record, d, "history"),
     )
 
 
-def _challenge(index: int, item: Any) -> Challenge:
+def _challenge(index: int, item: Any, allowed: tuple[str, ...] = _CHALLENGE) -> Challenge:
     record = f"challenges[{index}] (id {item.get('id') if type(item) is dict else None!r})"
-    d = _fields(record, item, _CHALLENGE, ("id", "host", "max"))
+    d = _fields(record, item, allowed, ("id", "host", "max"))
     return Challenge(
         d["id"],
         d["host"],
@@ -115,7 +145,12 @@ def _challenge(index: int, item: Any) -> Challenge:
         _tuple(record, d, "schools"),
         _tuple(record, d, "requires"),
         _tuple(record, d, "goals"),
+        tuple(_rule(f"{record} rules[{i}]", r) for i, r in enumerate(_tuple(record, d, "rules"))),
     )
+
+
+def _challenge_v2(index: int, item: Any) -> Challenge:
+    return _challenge(index, item, _CHALLENGE_V2)
 
 
 def _host(index: int, item: Any) -> Host:
@@ -129,37 +164,113 @@ def _lock(index: int, item: Any) -> Lock:
     return Lock(d["student"], d["challenge"])
 
 
-def problem_from_dict(data: Mapping[str, Any]) -> Problem:
-    """Parse a koppel-allocation/1 document; raises ProblemError naming the record.
+def _student_v2(index: int, item: Any) -> Student:
+    return _checked_student(index, item, _STUDENT_V2)
 
-    Only the shape is checked here; call `validate` (or `solve`) for the rules.
+
+def _rule(record: str, item: Any) -> Rule:
+    d = _fields(record, item, _RULE, ("kind",))
+    return Rule(
+        d["kind"], d.get("value", 0), d.get("count", 1), d.get("hard", True), d.get("weight", 0.0)
+    )
+
+
+def _class_unit(index: int, item: Any) -> ClassUnit:
+    record = f"class_units[{index}] (id {item.get('id') if type(item) is dict else None!r})"
+    d = _fields(record, item, _CLASS_UNIT, ("id",))
+    return ClassUnit(d["id"], _tuple(record, d, "preferences"))
+
+
+def _options(raw: Any, v2: bool) -> Options:
+    d = _fields("options", raw, _OPTIONS_V2 if v2 else _OPTIONS, ())
+    defaults = Options()
+    return Options(**{name: d.get(name, getattr(defaults, name)) for name in Options.__slots__})
+
+
+def problem_from_dict(data: Mapping[str, Any]) -> Problem:
+    """Parse a koppel-allocation/1 or /2 document; raises ProblemError naming the record.
+
+    /1 reads exactly as before (the /2 fields are unknown fields there). Only the shape is
+    checked here; call `validate` (or `solve`) for the rules.
     """
     if not isinstance(data, Mapping):
         raise ProblemError("document", f"must be an object, got {type(data).__name__}")
-    if data.get("format") != PROBLEM_FORMAT:
+    found = data.get("format")
+    if found not in (PROBLEM_FORMAT, PROBLEM_FORMAT_V2):
         raise ProblemError(
-            "format", f"unknown format {data.get('format')!r}, expected {PROBLEM_FORMAT!r}"
+            "format",
+            f"unknown format {found!r}, expected {PROBLEM_FORMAT!r} or {PROBLEM_FORMAT_V2!r}",
         )
-    _fields("document", dict(data), _TOP, ())
-    raw_options = data.get("options") or {}
-    options = _fields("options", raw_options, _OPTIONS, ())
+    v2 = found == PROBLEM_FORMAT_V2
+    _fields("document", dict(data), _TOP_V2 if v2 else _TOP, ())
+    if v2:
+        read_student, read_challenge = _student_v2, _challenge_v2
+    else:
+        read_student, read_challenge = _student, _challenge
+    students = _records(data, "students", True)
+    challenges = _records(data, "challenges", True)
     return Problem(
-        students=tuple(_student(i, s) for i, s in enumerate(_records(data, "students", True))),
-        challenges=tuple(
-            _challenge(i, c) for i, c in enumerate(_records(data, "challenges", True))
-        ),
+        students=tuple(read_student(i, s) for i, s in enumerate(students)),
+        challenges=tuple(read_challenge(i, c) for i, c in enumerate(challenges)),
         hosts=tuple(_host(i, h) for i, h in enumerate(_records(data, "hosts", False))),
         locked=tuple(_lock(i, lock) for i, lock in enumerate(_records(data, "locked", False))),
-        options=Options(
-            options.get("mode", "optimal"),
-            options.get("seed", 0),
-            options.get("coverage_weight", 0.0),
+        options=_options(data.get("options") or {}, v2),
+        class_units=tuple(
+            _class_unit(i, u) for i, u in enumerate(_records(data, "class_units", False))
         ),
     )
 
 
+def uses_v2(problem: Problem) -> bool:
+    """Whether `problem` uses any format /2 field (then it is written as /2)."""
+    o, defaults = problem.options, Options()
+    return (
+        bool(problem.class_units)
+        or any(s.together or s.klass is not None or s.history for s in problem.students)
+        or any(c.rules for c in problem.challenges)
+        or any(getattr(o, name) != getattr(defaults, name) for name in _OPTIONS_V2[len(_OPTIONS) :])
+    )
+
+
+def _rule_to_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "kind": rule.kind,
+        "value": rule.value,
+        "count": rule.count,
+        "hard": rule.hard,
+        "weight": rule.weight,
+    }
+
+
 def problem_to_dict(problem: Problem) -> dict[str, Any]:
-    """The koppel-allocation/1 document of `problem`, with every field written out."""
+    """The koppel-allocation/1 document of `problem`, with every field written out; /2 (with
+    every /2 field too) when the problem uses any of them."""
+    data = _problem_to_dict_v1(problem)
+    if not uses_v2(problem):
+        return data
+    data["format"] = PROBLEM_FORMAT_V2
+    for record, s in zip(data["students"], problem.students, strict=True):
+        record.update(together=list(s.together), history=list(s.history))
+        record["class"] = s.klass
+    for record, c in zip(data["challenges"], problem.challenges, strict=True):
+        record["rules"] = [_rule_to_dict(r) for r in c.rules]
+    data["class_units"] = [
+        {"id": u.id, "preferences": list(u.preferences)} for u in problem.class_units
+    ]
+    o = problem.options
+    data["options"].update(
+        together=o.together,
+        together_weight=o.together_weight,
+        rotation=o.rotation,
+        rotation_weight=o.rotation_weight,
+        time_limit=o.time_limit,
+        workers=o.workers,
+    )
+    return data
+
+
+def _problem_to_dict_v1(problem: Problem) -> dict[str, Any]:
+    """The koppel-allocation/1 document (unchanged since /1: old problems keep their hash)."""
     return {
         "format": PROBLEM_FORMAT,
         "students": [
@@ -215,6 +326,38 @@ def _passed_to_dict(p: PassedOver) -> dict[str, Any]:
     return {"challenge": p.challenge, "rank": p.rank, "reason": p.reason, "details": p.details}
 
 
+def _result_v2_head(result: Result) -> dict[str, Any]:
+    """The /2 additions of a result: always written (small), so readers need not guess."""
+    return {
+        "gap": result.gap,
+        "groups": [
+            {
+                "members": list(g.members),
+                "kind": g.kind,
+                "challenge": g.challenge,
+                "kept": g.kept,
+                "reason": g.reason,
+            }
+            for g in result.groups
+        ],
+        "bound_rules": [
+            {"challenge": b.challenge, "kind": b.kind, "hard": b.hard, "students": list(b.students)}
+            for b in result.bound_rules
+        ],
+    }
+
+
+def _explanation_v2(e: Explanation) -> dict[str, Any]:
+    """together_with and rules, written only when not empty (a result has one explanation per
+    student: the common case stays as small as in /1)."""
+    extra: dict[str, Any] = {}
+    if e.together_with:
+        extra["together_with"] = list(e.together_with)
+    if e.rules:
+        extra["rules"] = list(e.rules)
+    return extra
+
+
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The koppel-allocation-result/1 document of `result` (JSON-able)."""
     memo: dict[int, dict[str, Any]] = {}  # explanations share PassedOver objects; so do we
@@ -231,6 +374,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "seed": result.seed,
         "bound_gap": result.bound_gap,
         "closed": list(result.closed),
+        **_result_v2_head(result),
         "assignments": [
             {"student": a.student, "challenge": a.challenge, "rank": a.rank, "locked": a.locked}
             for a in result.assignments
@@ -246,6 +390,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "locked": e.locked,
                 "passed_over": [passed(p) for p in e.passed_over],
                 "summary": e.summary,
+                **_explanation_v2(e),
             }
             for sid, e in result.explanations.items()
         },
@@ -283,9 +428,12 @@ def _explanation_members(explanations: Mapping[str, Explanation]) -> Iterator[st
         challenge = "null" if e.challenge is None else _quote(e.challenge)
         rank = "null" if e.rank is None else str(e.rank)
         locked = "true" if e.locked else "false"
+        extra = ""
+        if e.together_with or e.rules:
+            extra = "," + _json(_explanation_v2(e))[1:-1]
         yield (
             f'{_quote(sid)}:{{"challenge":{challenge},"rank":{rank},"locked":{locked},'
-            f'"passed_over":[{",".join(passed)}],"summary":{_quote(e.summary)}}}'
+            f'"passed_over":[{",".join(passed)}],"summary":{_quote(e.summary)}{extra}}}'
         )
 
 
@@ -309,6 +457,7 @@ def result_json_chunks(result: Result) -> Iterator[str]:
         "seed": result.seed,
         "bound_gap": result.bound_gap,
         "closed": list(result.closed),
+        **_result_v2_head(result),
     }
     unassigned = [
         {"student": u.student, "reason": u.reason, "details": u.details} for u in result.unassigned
@@ -336,7 +485,8 @@ def result_to_json(result: Result) -> str:
 
 
 def result_from_dict(data: Mapping[str, Any]) -> Result:
-    """Parse a koppel-allocation-result/1 document; raises ProblemError when malformed."""
+    """Parse a koppel-allocation-result/1 document (with or without the /2 additions: gap,
+    groups, bound_rules, explanations' together_with and rules); ProblemError when malformed."""
     if not isinstance(data, Mapping) or data.get("format") != RESULT_FORMAT:
         found = data.get("format") if isinstance(data, Mapping) else None
         raise ProblemError("format", f"unknown format {found!r}, expected {RESULT_FORMAT!r}")
@@ -363,11 +513,25 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
                     for p in e["passed_over"]
                 ),
                 e["summary"],
+                tuple(e.get("together_with", ())),
+                tuple(e.get("rules", ())),
             )
             for sid, e in data["explanations"].items()
         }
         record = "metrics"
         metrics = Metrics.from_dict(data["metrics"])
+        record = "groups"
+        groups = tuple(
+            GroupOutcome(
+                tuple(g["members"]), g["kind"], g["challenge"], bool(g["kept"]), g.get("reason")
+            )
+            for g in data.get("groups", ())
+        )
+        record = "bound_rules"
+        bound_rules = tuple(
+            RuleBinding(b["challenge"], b["kind"], bool(b["hard"]), tuple(b.get("students", ())))
+            for b in data.get("bound_rules", ())
+        )
         record = "result"
         return Result(
             assignments=assignments,
@@ -378,6 +542,9 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
             seed=data["seed"],
             bound_gap=data.get("bound_gap"),
             closed=tuple(data.get("closed", ())),
+            gap=data.get("gap"),
+            groups=groups,
+            bound_rules=bound_rules,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ProblemError(record, f"malformed result: {exc!r}") from exc

@@ -15,16 +15,23 @@ The first round is the relaxation without minimums; `bound_gap` = penalised rank
 result - that of the relaxation. (The relaxation maximises the number assigned first, so in
 rare cases it pays several ranks for one more student and the gap is negative.) Stable mode
 runs the same loop; its stability is then relative to the challenges left open.
+
+Teams (format /2): in optimal mode a problem that uses a team feature
+(`instance.uses_team_features`: a minimum, a rule, a class unit, a together list with together
+!= "off", a history with rotation != "off") is solved exactly by matching/teams.py, warm-started
+from the loop above; everything else runs the flow path unchanged.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
-from matching.explain import explain
-from matching.instance import UNLIMITED, Instance, build_instance
+from matching.explain import Explained, explain
+from matching.instance import UNLIMITED, Instance, build_instance, uses_team_features
 from matching.metrics import compute_metrics
 from matching.types import Problem, Result
 from matching.validate import validate
@@ -33,6 +40,7 @@ Progress = Callable[[str, int], None]
 
 CLOSE_EMPTY = True  # also close unreachable challenges with a minimum that got nobody
 RESOLVES = 3  # re-solves after the relaxation before the local repair takes over
+FINISH_SHARE = 0.05  # exact path: share of the time limit kept for explaining the result
 
 
 def _penalised(inst: Instance, assign: list[int]) -> int:
@@ -129,6 +137,17 @@ def allocate(
     inst: Instance, mode: str, seed: int, weight: float
 ) -> tuple[list[int], dict[int, int], int | None]:
     """The allocation, the closed challenges (with their interested count) and the bound gap."""
+    assign, closed, relaxation = allocate_with_relaxation(inst, mode, seed, weight)
+    if not any(inst.challenge_min):
+        return assign, closed, None
+    return assign, closed, _penalised(inst, assign) - _penalised(inst, relaxation)
+
+
+def allocate_with_relaxation(
+    inst: Instance, mode: str, seed: int, weight: float
+) -> tuple[list[int], dict[int, int], list[int]]:
+    """The allocation, the closed challenges and the relaxation (the first, minimum-free
+    solve)."""
     if mode == "optimal":
         from matching.optimal import OptimalSolver, resolve_around  # lazy: ortools is slow
 
@@ -157,9 +176,7 @@ def allocate(
         assign = again(assign, closed)
     else:
         assign = _repair(inst, assign, closed)
-    if not any(inst.challenge_min):
-        return assign, closed, None
-    return assign, closed, _penalised(inst, assign) - _penalised(inst, relaxation)
+    return assign, closed, relaxation
 
 
 def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
@@ -191,18 +208,77 @@ def _solve(problem: Problem, progress: Progress | None) -> Result:
     inst = build_instance(problem)
     options = problem.options
     report("solving", 20)
+    if options.mode == "optimal" and uses_team_features(problem):
+        return _solve_teams(inst, report)
     assign, closed, gap = allocate(inst, options.mode, options.seed, options.coverage_weight)
     report("explaining", 80)
     explained = explain(inst, assign, closed, options.mode)
-    metrics = compute_metrics(inst, assign, explained.ranks)
     report("done", 100)
+    return _result(inst, assign, explained, closed, gap)
+
+
+def _result(
+    inst: Instance,
+    assign: list[int],
+    explained: Explained,
+    closed: dict[int, int],
+    bound_gap: int | None,
+    **team: Any,
+) -> Result:
+    """The Result of an allocation; `team`: the team path's gap, groups and bound rules."""
+    options = inst.problem.options
     return Result(
         assignments=explained.assignments,
         unassigned=explained.unassigned,
         explanations=explained.explanations,
-        metrics=metrics,
+        metrics=compute_metrics(inst, assign, explained.ranks),
         mode=options.mode,
         seed=options.seed,
-        bound_gap=gap,
+        bound_gap=bound_gap,
         closed=tuple(inst.challenge_ids[c] for c in sorted(closed)),
+        **team,
+    )
+
+
+def _solve_teams(inst: Instance, report: Callable[[str, int], None]) -> Result:
+    """The exact path (matching/teams.py), warm-started from the flow/heuristic allocation.
+
+    `closed` lists the challenges with a minimum (and no lock) that run empty although the
+    relaxation placed students there (their count); `bound_gap` compares with the relaxation
+    as the heuristic path does."""
+    from matching.teams import solve_exact, without_rotation  # lazy: ortools is slow
+    from matching.teams_outcome import group_outcomes, rule_bindings
+
+    options = inst.problem.options
+    # The whole solve stays within the time limit: the search ends early enough for the
+    # warm start before it and the explanation after it (FINISH_SHARE of the limit).
+    deadline = time.monotonic() + options.time_limit * (1 - FINISH_SHARE)
+    start, _, relaxation = allocate_with_relaxation(
+        without_rotation(inst), "optimal", options.seed, options.coverage_weight
+    )
+    most = sum(1 for s, c in enumerate(relaxation) if c >= 0 and s not in inst.locked)
+    exact, team = solve_exact(inst, start, most, deadline)
+    assign = exact.assign
+    report("explaining", 80)
+    placed = [0] * len(inst.challenge_ids)
+    relaxed = [0] * len(inst.challenge_ids)
+    for c, r in zip(assign, relaxation, strict=True):
+        if c >= 0:
+            placed[c] += 1
+        if r >= 0:
+            relaxed[r] += 1
+    closed = {
+        c: relaxed[c]
+        for c, minimum in enumerate(inst.challenge_min)
+        if minimum > 0 and not inst.lock_count[c] and not placed[c] and relaxed[c]
+    }
+    groups = group_outcomes(inst, team, assign, options.together)
+    bindings = rule_bindings(inst, team, assign)
+    explained = explain(inst, assign, closed, options.mode, groups=groups, bound_rules=bindings)
+    gap = None
+    if any(inst.challenge_min):
+        gap = _penalised(inst, assign) - _penalised(inst, relaxation)
+    report("done", 100)
+    return _result(
+        inst, assign, explained, closed, gap, gap=exact.gap, groups=groups, bound_rules=bindings
     )

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 MODES = ("optimal", "stable")
+TOGETHER_MODES = ("hard", "soft", "off")
+ROTATION_MODES = ("hard", "soft", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +19,30 @@ class Student:
     certificates: tuple[str, ...] = ()
     open_goals: tuple[str, ...] = ()
     preferences: tuple[str, ...] = ()
+    # Format /2: up to three students this one wants to work with (only mutual wishes count),
+    # the class (JSON "class") and the hosts of earlier placements (rotation).
+    together: tuple[str, ...] = ()
+    klass: str | None = None
+    history: tuple[str, ...] = ()
+
+
+RULE_KINDS = ("max_per_class", "min_level", "mixed_schools")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A team-composition rule of one challenge (format /2).
+
+    max_per_class: at most `value` students from one class; min_level: at least `count`
+    students of niveau `value`; mixed_schools: students from at least `value` (>= 2) schools
+    when the students who chose the challenge allow it. Hard, or soft with `weight` rank points
+    per unit of violation."""
+
+    kind: str
+    value: int = 0
+    count: int = 1
+    hard: bool = True
+    weight: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +56,16 @@ class Challenge:
     schools: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassUnit:
+    """A whole class placed as one unit (format /2): its members are the students whose `klass`
+    is `id`; they go to one challenge of `preferences` together, or not at all."""
+
+    id: str
+    preferences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +86,13 @@ class Options:
     mode: str = "optimal"
     seed: int = 0
     coverage_weight: float = 0.0
+    # Format /2 (docs/matching.md, "Teams"): together wishes, rotation, the exact search.
+    together: str = "soft"
+    together_weight: float = 1.0
+    rotation: str = "hard"
+    rotation_weight: float = 2.0
+    time_limit: float = 30.0
+    workers: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +102,7 @@ class Problem:
     hosts: tuple[Host, ...] = ()
     locked: tuple[Lock, ...] = ()
     options: Options = field(default_factory=Options)
+    class_units: tuple[ClassUnit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +131,9 @@ class Explanation:
     locked: bool
     passed_over: tuple[PassedOver, ...]
     summary: str
+    # Format /2: the group members placed with the student; the rules that decided it.
+    together_with: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +183,28 @@ class Metrics:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupOutcome:
+    """What became of a group of mutual together-wishes, or of a class unit."""
+
+    members: tuple[str, ...]
+    kind: str  # "together" | "class"
+    challenge: str | None
+    kept: bool
+    # Why not kept: "not_eligible" | "no_common_choice" | "full" | "rule" | "cheaper_apart" | "off"
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBinding:
+    """A rule that decided placements: a Rule kind, "min" (minimum team size) or "rotation"."""
+
+    challenge: str
+    kind: str
+    hard: bool
+    students: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     assignments: tuple[Assignment, ...]
     unassigned: tuple[Unassigned, ...]
@@ -146,3 +215,8 @@ class Result:
     bound_gap: int | None = None
     # Challenges closed by the minimum-team-size loop (not part of the original contract).
     closed: tuple[str, ...] = ()
+    # Format /2: the exact search's relative gap (0.0 = proven optimal; None = the flow path,
+    # optimal by construction), the groups and the rules that bound.
+    gap: float | None = None
+    groups: tuple[GroupOutcome, ...] = ()
+    bound_rules: tuple[RuleBinding, ...] = ()

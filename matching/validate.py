@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from matching.errors import ProblemError
 from matching.types import MODES, Challenge, Host, Lock, Options, Problem, Student
+from matching.validate_teams import validate_v2
 
 RULES = ("level", "programme", "school", "certificate")
 
@@ -234,6 +235,7 @@ def validate(problem: Problem) -> None:
     """Raise ProblemError (naming the record) unless `problem` is well-formed and consistent.
 
     Preferences naming a challenge the student is not eligible for are allowed (never assigned).
+    The format /2 fields are checked by `matching.validate_teams.validate_v2`.
     """
     if not isinstance(problem, Problem):
         raise ProblemError("problem", f"must be a Problem, got {type(problem).__name__}")
@@ -256,3 +258,4 @@ def validate(problem: Problem) -> None:
         if not _plainly_valid(student, challenge_ids):
             _validate_student(index, student, challenge_ids)  # names the offending field
     _validate_locks(problem)
+    validate_v2(problem)  # format /2: together, class, history, rules, class units, options

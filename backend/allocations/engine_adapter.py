@@ -2,7 +2,14 @@
 
 It converts plain snapshot records (built from the ORM in services/snapshot.py) into engine
 types and back. Ids are stable strings derived from primary keys: students "s<user pk>",
-challenges "c<offer pk>", hosts "h<organisation pk>", schools "o<organisation pk>".
+challenges "c<offer pk>", hosts "h<organisation pk>", schools "o<organisation pk>", classes
+"o<school pk>/<class code>" (a class code is only unique within its school).
+
+Teams (format koppel-allocation/2): a snapshot names each student's mutual teammate wishes,
+class and earlier hosts, and the round's composition rules on every challenge. A problem that
+uses none of them is written exactly as before (/1, the same hash), so the engine takes its
+min-cost-flow path. The engine's team outcome (Result.groups, bound_rules, gap) is read with
+getattr: an engine without it gives an empty outcome.
 """
 
 from __future__ import annotations
@@ -42,6 +49,36 @@ def pk_of(key: str) -> int:
     return int(key[1:])
 
 
+def class_key(school_id: int, class_code: str) -> str:
+    """A class as the engine names it: scoped by school, so Vista's "2A" is not Gilde's."""
+    return f"{school_key(school_id)}/{class_code}"
+
+
+@dataclass(frozen=True)
+class RuleRecord:
+    """A team-composition rule (matching.Rule): "max_per_class" (at most `value` from one
+    class), "min_level" (at least `count` of niveau `value`), "mixed_schools" (at least `value`
+    schools); hard, or soft at `weight` rank points per unit of violation."""
+
+    kind: str
+    value: int
+    count: int = 1
+    hard: bool = True
+    weight: float = 0.0
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """A round's team options for the engine. The defaults use no team feature."""
+
+    together: str = "off"  # "hard" | "soft" | "off"
+    together_weight: float = 1.0
+    rotation: str = "off"  # "hard" | "soft" | "off"
+    rotation_weight: float = 2.0
+    time_limit: float = 30.0
+    rules: tuple[RuleRecord, ...] = ()  # on every challenge of the round
+
+
 @dataclass(frozen=True)
 class StudentRecord:
     user_id: int
@@ -51,6 +88,11 @@ class StudentRecord:
     certificates: tuple[str, ...] = ()
     open_goals: tuple[str, ...] = ()
     preferences: tuple[int, ...] = ()  # offer ids, best first
+    # Teams: the user ids of mutual teammate wishes (at most 3), the class (class_key) when a
+    # rule needs it, the host organisation ids of earlier published placements.
+    teammates: tuple[int, ...] = ()
+    class_id: str | None = None
+    history: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +106,7 @@ class ChallengeRecord:
     school_ids: tuple[int, ...] = ()
     requires: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
+    rules: tuple[RuleRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +115,7 @@ class Snapshot:
     challenges: tuple[ChallengeRecord, ...]
     host_capacities: Mapping[int, int] = field(default_factory=dict)
     locked: tuple[tuple[int, int], ...] = ()  # (user id, offer id)
+    teams: TeamSettings = field(default_factory=TeamSettings)
 
 
 def _sorted_set(values: Iterable[str]) -> tuple[str, ...]:
@@ -91,6 +135,19 @@ def _student(
         certificates=codes(record.certificates),
         open_goals=codes(record.open_goals),
         preferences=tuple(map(key, record.preferences)),
+        together=tuple(student_key(pk) for pk in sorted(set(record.teammates))),
+        klass=record.class_id,
+        history=tuple(sorted({host_key(pk) for pk in record.history})),
+    )
+
+
+def _rule(record: RuleRecord) -> matching.Rule:
+    return matching.Rule(
+        kind=record.kind,
+        value=record.value,
+        count=record.count,
+        hard=record.hard,
+        weight=0.0 if record.hard else record.weight,
     )
 
 
@@ -105,6 +162,7 @@ def _challenge(record: ChallengeRecord) -> matching.Challenge:
         schools=tuple(sorted({school_key(pk) for pk in record.school_ids})),
         requires=tuple(sorted(set(record.requires))),
         goals=tuple(sorted(set(record.goals))),
+        rules=tuple(_rule(rule) for rule in record.rules),
     )
 
 
@@ -136,6 +194,32 @@ def _shared_sorted_sets() -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     return codes
 
 
+def uses_teams(snapshot: Snapshot) -> bool:
+    """Whether the snapshot names any team input (a wish, a class, a history or a rule): only
+    then do the team options travel to the engine (else the problem stays format /1)."""
+    return any(c.rules for c in snapshot.challenges) or any(
+        s.teammates or s.class_id or s.history for s in snapshot.students
+    )
+
+
+def _options(
+    snapshot: Snapshot, *, mode: str, seed: int, coverage_weight: float
+) -> matching.Options:
+    if not uses_teams(snapshot):
+        return matching.Options(mode=mode, seed=seed, coverage_weight=coverage_weight)
+    teams = snapshot.teams
+    return matching.Options(
+        mode=mode,
+        seed=seed,
+        coverage_weight=coverage_weight,
+        together=teams.together,
+        together_weight=teams.together_weight,
+        rotation=teams.rotation,
+        rotation_weight=teams.rotation_weight,
+        time_limit=float(teams.time_limit),
+    )
+
+
 def build_problem(
     snapshot: Snapshot, *, mode: str, seed: int, coverage_weight: float
 ) -> matching.Problem:
@@ -156,7 +240,7 @@ def build_problem(
             matching.Lock(student=student_key(user), challenge=key(offer))
             for user, offer in sorted(snapshot.locked)
         ),
-        options=matching.Options(mode=mode, seed=seed, coverage_weight=coverage_weight),
+        options=_options(snapshot, mode=mode, seed=seed, coverage_weight=coverage_weight),
     )
 
 
@@ -177,6 +261,8 @@ class Solved:
     problem_hash: str
     result: bytes  # compressed koppel-allocation-result/1 document
     metrics: dict[str, Any]
+    # team_outcome of the result (counts only), None when the problem used no team feature
+    teams: dict[str, Any] | None
     # (user id, offer id, rank or None, locked)
     assignments: tuple[tuple[int, int, int | None, bool], ...]
     _result: matching.Result = field(repr=False)
@@ -216,11 +302,78 @@ def solve(
         # Compressed as it is written: the result's JSON text never exists whole (70 MB).
         result=compress(result_json_chunks(result)),
         metrics=result.metrics.as_dict(),
+        teams=team_outcome(problem, result),
         assignments=tuple(
             (pk_of(a.student), pk_of(a.challenge), a.rank, a.locked) for a in result.assignments
         ),
         _result=result,
     )
+
+
+def _problem_uses_teams(problem: matching.Problem) -> bool:
+    return any(c.rules for c in problem.challenges) or any(
+        s.together or s.klass or s.history for s in problem.students
+    )
+
+
+def _bound_rules(
+    problem: matching.Problem, bindings: Iterable[matching.RuleBinding]
+) -> list[dict[str, Any]]:
+    """The rules that decided placements, one entry per challenge, kind and hardness, with the
+    rule's numbers (from the problem) and how many students it decided: no ids."""
+    challenges = {c.id: c for c in problem.challenges}
+    students: dict[tuple[str, str, bool], set[str]] = {}
+    for binding in bindings:
+        students.setdefault((binding.challenge, binding.kind, binding.hard), set()).update(
+            binding.students
+        )
+    rows = []
+    for (challenge_id, kind, hard), decided in sorted(students.items()):
+        challenge = challenges.get(challenge_id)
+        rule = next((r for r in challenge.rules if r.kind == kind), None) if challenge else None
+        value = rule.value if rule else (challenge.min if challenge and kind == "min" else 0)
+        rows.append(
+            {
+                "offer_id": pk_of(challenge_id),
+                "kind": kind,
+                "hard": hard,
+                "value": value,
+                "count": rule.count if rule else 0,
+                "students": len(decided),
+            }
+        )
+    return rows
+
+
+def team_outcome(problem: matching.Problem, result: matching.Result) -> dict[str, Any] | None:
+    """What a run did with teams, as counts (stored on the run, shown on the review page): the
+    mutual groups kept together (and why the others were not), the class units, the rules that
+    bound and the exact search's gap. None when the problem used no team feature and the engine
+    reported nothing (a plain round). `reported` is False when the problem used teams but the
+    engine said nothing about them (an engine without the exact team search)."""
+    groups = tuple(getattr(result, "groups", ()) or ())
+    bindings = tuple(getattr(result, "bound_rules", ()) or ())
+    gap = getattr(result, "gap", None)
+    reported = bool(groups or bindings or gap is not None)
+    if not reported and not _problem_uses_teams(problem):
+        return None
+    together = [g for g in groups if g.kind == "together"]
+    classes = [g for g in groups if g.kind == "class"]
+    not_kept: dict[str, int] = {}
+    for group in together:
+        if not group.kept:
+            reason = group.reason or "unknown"
+            not_kept[reason] = not_kept.get(reason, 0) + 1
+    return {
+        "reported": reported,
+        "gap": gap,
+        "groups": len(together),
+        "kept": sum(1 for g in together if g.kept),
+        "not_kept": not_kept,
+        "classes": len(classes),
+        "classes_kept": sum(1 for g in classes if g.kept),
+        "bound_rules": _bound_rules(problem, bindings),
+    }
 
 
 def verify(problem: Mapping[str, Any], result: Mapping[str, Any]) -> list[str]:
@@ -262,13 +415,29 @@ def explanation_of(result: Mapping[str, Any], user_id: int) -> dict[str, Any] | 
         for item in explanation.get("passed_over", [])
     ]
     challenge = explanation.get("challenge")
-    return {
+    document = {
         "offer_id": pk_of(challenge) if challenge else None,
         "rank": explanation.get("rank"),
         "locked": bool(explanation.get("locked")),
         "passed_over": passed,
         "summary": explanation.get("summary", ""),
     }
+    if explanation.get("together_with"):
+        document["together_with"] = sorted(pk_of(k) for k in explanation["together_with"])
+    if explanation.get("rules"):
+        document["rules"] = list(explanation["rules"])
+    group = _group_of(result.get("groups") or [], student_key(user_id))
+    if group is not None:
+        document["group"] = group
+    return document
+
+
+def _group_of(groups: Iterable[Mapping[str, Any]], key: str) -> dict[str, Any] | None:
+    """{"kept", "reason"} of the together group `key` belongs to in a stored result, else None."""
+    for group in groups:
+        if group.get("kind") == "together" and key in group.get("members", ()):
+            return {"kept": bool(group.get("kept")), "reason": group.get("reason")}
+    return None
 
 
 def unassigned_reasons(result: Mapping[str, Any]) -> dict[int, str]:
@@ -297,6 +466,22 @@ def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), check_circular=False)
 
 
+def _team_json(explanation: matching.Explanation, group: matching.GroupOutcome | None) -> str:
+    """The explanation's team members (a leading comma and the keys, or ""): with whom the
+    student was placed, the rules that decided it and their group's outcome. Absent keys keep a
+    plain round's explanation exactly as it was."""
+    together = getattr(explanation, "together_with", ()) or ()
+    rules = getattr(explanation, "rules", ()) or ()
+    parts = []
+    if together:
+        parts.append(f'"together_with":{_compact(sorted(pk_of(k) for k in together))}')
+    if rules:
+        parts.append(f'"rules":{_compact(list(rules))}')
+    if group is not None:
+        parts.append(f'"group":{_compact({"kept": group.kept, "reason": group.reason})}')
+    return "".join("," + part for part in parts)
+
+
 def placement_rows(result: matching.Result) -> Iterator[PlacementRow]:
     """Every student of a result with their offer, rank, lock, reason and explanation
     (explanation_of of the stored result, as compact JSON written by hand), by user id: what a
@@ -304,6 +489,12 @@ def placement_rows(result: matching.Result) -> Iterator[PlacementRow]:
     entries (one per challenge and rank, with the same details): each is encoded once."""
     placed = {a.student: a for a in result.assignments}
     reasons = {u.student: u.reason for u in result.unassigned}
+    groups = {
+        member: group
+        for group in getattr(result, "groups", ()) or ()
+        if group.kind == "together"
+        for member in group.members
+    }
     explanations = result.explanations
     students = sorted({*placed, *reasons, *explanations}, key=pk_of)
     passed_json: dict[int, str] = {}
@@ -333,7 +524,8 @@ def placement_rows(result: matching.Result) -> Iterator[PlacementRow]:
                 f'"rank":{"null" if explanation.rank is None else explanation.rank},'
                 f'"locked":{"true" if explanation.locked else "false"},'
                 f'"passed_over":[{",".join(map(passed, explanation.passed_over))}],'
-                f'"summary":{_quote(explanation.summary)}}}'
+                f'"summary":{_quote(explanation.summary)}'
+                f"{_team_json(explanation, groups.get(sid))}}}"
             )
         yield (
             pk_of(sid),

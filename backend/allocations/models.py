@@ -158,6 +158,11 @@ class AllocationRound(TimeStampedModel):
         """Students see their result (published, objections or closed)."""
         return self.phase in PUBLISHED_PHASES
 
+    @property
+    def accepts_team_settings(self) -> bool:
+        """The coordinator may still change how teams are formed (until publication)."""
+        return not self.is_published
+
     def choosing_is_open(self, now: dt.datetime) -> bool:
         """Students may hand in or change their choices at `now`."""
         return self.phase == Phase.CHOOSING and now < self.choices_close_at
@@ -165,6 +170,95 @@ class AllocationRound(TimeStampedModel):
     def objecting_is_open(self, now: dt.datetime) -> bool:
         """Students may object to their result at `now`."""
         return self.phase == Phase.PUBLISHED and now < self.objections_close_at
+
+
+class TeamMode(models.TextChoices):
+    """How a round treats together wishes or rotation (the engine's Options.together/rotation)."""
+
+    HARD = "hard", _("altijd (harde regel)")
+    SOFT = "soft", _("waar het kan (zachte regel)")
+    OFF = "off", _("uit")
+
+
+# The composition rules a round may set (the engine's Rule kinds), in the order pages list them.
+TEAM_RULE_KINDS = ("max_per_class", "min_level", "mixed_schools")
+TEAM_TIME_LIMIT_MAX = 600
+NIVEAUS = (1, 2, 3, 4)
+
+
+class RoundTeamSettings(models.Model):
+    """How the matcher forms teams in one round: together wishes, rotation across hosts and the
+    composition rules that hold for every challenge of the round (docs/matching.md, "Teams").
+
+    A round without a row has the defaults: wishes count where they can (soft), no rotation, no
+    composition rules. A rule is off while its number is empty; a soft rule needs a weight > 0."""
+
+    round = models.OneToOneField(
+        AllocationRound, on_delete=models.CASCADE, related_name="team_settings"
+    )
+    together = models.CharField(
+        _("samenwerkwensen"), max_length=4, choices=TeamMode.choices, default=TeamMode.SOFT
+    )
+    together_weight = models.FloatField(_("gewicht van een groep die samen blijft"), default=1.0)
+    rotation = models.CharField(
+        _("rotatie"), max_length=4, choices=TeamMode.choices, default=TeamMode.OFF
+    )
+    rotation_weight = models.FloatField(_("gewicht van rotatie"), default=2.0)
+    time_limit = models.PositiveSmallIntegerField(_("rekentijd in seconden"), default=30)
+    max_per_class = models.PositiveSmallIntegerField(
+        _("hoogstens uit één klas"), null=True, blank=True
+    )
+    max_per_class_hard = models.BooleanField(default=True)
+    max_per_class_weight = models.FloatField(default=1.0)
+    min_level = models.PositiveSmallIntegerField(
+        _("minstens één van niveau"), null=True, blank=True
+    )
+    min_level_count = models.PositiveSmallIntegerField(default=1)
+    min_level_hard = models.BooleanField(default=True)
+    min_level_weight = models.FloatField(default=1.0)
+    mixed_schools = models.PositiveSmallIntegerField(
+        _("minstens dit aantal scholen"), null=True, blank=True
+    )
+    mixed_schools_hard = models.BooleanField(default=False)
+    mixed_schools_weight = models.FloatField(default=1.0)
+
+    class Meta:
+        verbose_name = _("teaminstellingen van een ronde")
+        verbose_name_plural = _("teaminstellingen van rondes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(together__in=TeamMode.values) & Q(rotation__in=TeamMode.values),
+                name="team_settings_modes",
+            ),
+            models.CheckConstraint(
+                condition=Q(together_weight__gt=0)
+                & Q(rotation_weight__gt=0)
+                & Q(max_per_class_weight__gt=0)
+                & Q(min_level_weight__gt=0)
+                & Q(mixed_schools_weight__gt=0),
+                name="team_settings_weights_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit__gte=1) & Q(time_limit__lte=TEAM_TIME_LIMIT_MAX),
+                name="team_settings_time_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_class__isnull=True) | Q(max_per_class__gte=1),
+                name="team_settings_max_per_class_from_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_level__isnull=True)
+                | (Q(min_level__gte=1) & Q(min_level__lte=4) & Q(min_level_count__gte=1)),
+                name="team_settings_min_level_niveau",
+            ),
+            models.CheckConstraint(
+                condition=Q(mixed_schools__isnull=True) | Q(mixed_schools__gte=2),
+                name="team_settings_mixed_schools_from_2",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.together}/{self.rotation}"
 
 
 class RoundChallenge(models.Model):
@@ -383,6 +477,11 @@ class AllocationRun(models.Model):
     problem_hash = models.CharField(max_length=64, blank=True)
     result = CompressedJSONField(null=True, blank=True)
     metrics = models.JSONField(null=True, blank=True)
+    # What became of the teams (engine_adapter.team_outcome): counts only, no student ids:
+    # {"gap", "groups", "kept", "not_kept": {reason: n}, "classes", "classes_kept",
+    # "bound_rules": [{"offer_id", "kind", "hard", "value", "count", "students"}]}; None when
+    # the run used no team feature.
+    teams = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

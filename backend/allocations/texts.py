@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CERTIFICATE_NAMES = {"VOG": "VOG", "BHV": "BHV", "VCA": "VCA"}
 
@@ -112,6 +113,30 @@ def passed_over_sentence(
         return _("%(head)s is niet bekeken: de coördinator heeft je indeling vastgezet.") % {
             "head": head
         }
+    return _team_passed_over(head, reason, details)
+
+
+def _team_passed_over(head: str, reason: str, details: Mapping[str, Any]) -> str:
+    """The passed-over reasons of team rounds (together wishes, rotation, team rules)."""
+    if reason == "together" and details.get("kept"):
+        return _("%(head)s werd het niet: zo konden jullie als groep samen blijven.") % {
+            "head": head
+        }
+    if reason == "together":
+        return _("%(head)s kon niet: daar was geen plaats voor jullie hele groep samen.") % {
+            "head": head
+        }
+    if reason == "rotation" and details.get("hard"):
+        return _("%(head)s kon niet: je was al eerder bij dit bedrijf.") % {"head": head}
+    if reason == "rotation":
+        return _(
+            "%(head)s werd het niet: je was al eerder bij dit bedrijf, en in deze ronde gaat een "
+            "nieuw bedrijf voor."
+        ) % {"head": head}
+    if reason == "rule":
+        return _(
+            "%(head)s kon niet: een regel voor de samenstelling van het team liet het niet toe."
+        ) % {"head": head}
     return _("%(head)s is niet gelukt.") % {"head": head}
 
 
@@ -125,6 +150,10 @@ def result_sentence(
                 "Je bent niet ingedeeld: geen van je keuzes stond voor jou open."
             ),
             "all_choices_full": _("Je bent niet ingedeeld: al je keuzes waren vol."),
+            "team_constraints": _(
+                "Je bent niet ingedeeld: je samenwerkwens of een teamregel liet geen van je "
+                "keuzes toe. Hieronder staat per keuze waarom."
+            ),
         }.get(unassigned_reason, _("Je bent (nog) niet ingedeeld."))
     if source in ("override", "objection", "locked") and rank is None:
         return _("Je bent door de coördinator ingedeeld bij '%(title)s'.") % {"title": title}
@@ -143,3 +172,102 @@ def result_sentence(
 
 def unassigned_sentence(reason: str) -> str:
     return result_sentence(title=None, rank=None, source="", unassigned_reason=reason)
+
+
+# Teams (format koppel-allocation/2): why a group of mutual wishes was not kept together (to the
+# student, "je"), the same for the coordinator ("u": a short clause), and the rules that bound.
+
+
+def group_reason_sentence(reason: str | None) -> str:
+    """Why the student's group of mutual wishes was not placed together, to the student."""
+    sentences = {
+        "not_eligible": _(
+            "Jullie konden niet samen: niet iedereen in jullie groep mocht meedoen aan dezelfde "
+            "uitdaging."
+        ),
+        "no_common_choice": _(
+            "Jullie konden niet samen: er was geen uitdaging die jullie allemaal hadden gekozen."
+        ),
+        "full": _(
+            "Jullie konden niet samen: bij de uitdagingen die jullie allemaal kozen, was geen "
+            "plaats voor de hele groep."
+        ),
+        "rule": _(
+            "Jullie konden niet samen: een regel voor de samenstelling van teams (bijvoorbeeld "
+            "hoeveel studenten uit één klas mogen komen) liet het niet toe."
+        ),
+        "cheaper_apart": _(
+            "Jullie zijn niet samen geplaatst: apart kregen meer studenten een keuze die hoger op "
+            "hun lijst stond."
+        ),
+        "off": _("In deze ronde telden samenwerkwensen niet mee bij de indeling."),
+    }
+    return sentences.get(reason or "", _("Jullie konden niet samen geplaatst worden."))
+
+
+def group_reason_label(reason: str) -> str:
+    """Why groups were not kept together, as a short clause for the coordinator."""
+    labels = {
+        "not_eligible": _("niet iedereen mocht meedoen aan dezelfde uitdaging"),
+        "no_common_choice": _("geen uitdaging die alle leden kozen"),
+        "full": _("geen plaats voor de hele groep"),
+        "rule": _("een teamregel liet het niet toe"),
+        "cheaper_apart": _("apart kregen meer studenten een hogere keus"),
+        "off": _("samenwerkwensen stonden uit"),
+    }
+    return labels.get(reason, _("reden onbekend"))
+
+
+def rule_clause(kind: str, *, value: int, count: int) -> str:
+    """A team rule in words for the coordinator: 'hoogstens 2 studenten uit één klas'."""
+    if kind == "max_per_class":
+        return ngettext(
+            "hoogstens %(value)d student uit één klas",
+            "hoogstens %(value)d studenten uit één klas",
+            value,
+        ) % {"value": value}
+    if kind == "min_level":
+        return ngettext(
+            "minstens %(count)d student van niveau %(value)d",
+            "minstens %(count)d studenten van niveau %(value)d",
+            count,
+        ) % {"count": count, "value": value}
+    if kind == "mixed_schools":
+        return _("studenten van minstens %(value)d scholen") % {"value": value}
+    if kind == "min":
+        return _("minimale teamgrootte van %(value)d studenten") % {"value": value}
+    if kind == "rotation":
+        return _("niet opnieuw bij een bedrijf waar de student al was")
+    return kind
+
+
+def bound_rule_sentence(kind: str, *, value: int, count: int, hard: bool, students: int) -> str:
+    """'Hoogstens 2 studenten uit één klas (harde regel): besliste over 3 studenten.'"""
+    clause = rule_clause(kind, value=value, count=count)
+    hardness = _("harde regel") if hard else _("zachte regel")
+    return ngettext(
+        "%(rule)s (%(hardness)s): besliste over %(n)d student.",
+        "%(rule)s (%(hardness)s): besliste over %(n)d studenten.",
+        students,
+    ) % {"rule": clause[:1].upper() + clause[1:], "hardness": hardness, "n": students}
+
+
+def student_rule_sentence(kind: str) -> str:
+    """A rule that decided the student's placement, to the student."""
+    clauses = {
+        "max_per_class": _("per team mag maar een beperkt aantal studenten uit één klas komen"),
+        "min_level": _("elk team heeft een aantal studenten van een bepaald niveau nodig"),
+        "mixed_schools": _("teams worden gemengd met studenten van verschillende scholen"),
+        "min": _("een team moet een minimale grootte hebben"),
+        "rotation": _("je gaat niet opnieuw naar een bedrijf waar je al eerder was"),
+    }
+    clause = clauses.get(kind, _("een regel voor de samenstelling van teams"))
+    return _("Een teamregel besliste mee over je plaats: %(rule)s.") % {"rule": clause}
+
+
+def not_mutual_sentence() -> str:
+    """The student named teammates, but none of them named the student back."""
+    return _(
+        "Je noemde klasgenoten om mee samen te werken, maar geen van hen noemde jou ook. Alleen "
+        "wensen die over en weer gaan tellen mee bij de indeling."
+    )

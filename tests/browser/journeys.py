@@ -26,8 +26,11 @@ def post_challenge(page, *, title: str, school: str) -> None:
         "Klanten bellen hun bestelling nu door. Kunnen ze online bestellen en betalen?"
     )
     page.get_by_label("Wat zou u helpen?").fill("Een werkend voorbeeld dat wij kunnen testen.")
-    # The draft saves itself a second after a change (htmx), without pressing anything.
-    expect(page.locator("#autosave-status")).to_contain_text("Concept bewaard", timeout=8000)
+    # The draft saves itself a second after a change (htmx), without pressing anything. A
+    # textarea's change event fires when it loses focus: leave the last one on purpose, and
+    # allow for a busy CI machine (this wait failed twice at 8 s under a load of 4-6).
+    page.get_by_label("Wat zou u helpen?").blur()
+    expect(page.locator("#autosave-status")).to_contain_text("Concept bewaard", timeout=20_000)
     page.get_by_label("Start").fill("2027-02-01")
     page.get_by_label("Einde").fill("2027-03-15")
     page.get_by_label("Hoeveel studenten kunnen meedoen?").fill("4")

@@ -165,7 +165,7 @@ def test_solve_validates_first() -> None:
 
 def test_it_rejects_an_unknown_format() -> None:
     data = problem_to_dict(_problem())
-    data["format"] = "koppel-allocation/2"
+    data["format"] = "koppel-allocation/3"
     with pytest.raises(ProblemError) as info:
         problem_from_dict(data)
     assert info.value.record == "format"

@@ -314,6 +314,11 @@ class StudentResultOutputSerializer(serializers.Serializer[Any]):
     summary = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
     team = TeamMemberSerializer(many=True)
+    # Teams: the first names of the group members placed with the student, why the group could
+    # not be together (or that a wish was not returned), the team rules that decided the place.
+    together_with = serializers.ListField(child=serializers.CharField())
+    together_note = serializers.CharField(allow_blank=True)
+    rule_notes = serializers.ListField(child=serializers.CharField())
     objection = ObjectionOutputSerializer(allow_null=True)
     can_object = serializers.BooleanField()
 

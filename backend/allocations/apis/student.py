@@ -142,6 +142,9 @@ def _result_payload(result: StudentResult) -> dict[str, Any]:
         "summary": explanation["summary"],
         "reasons": explanation["reasons"],
         "team": result.team,
+        "together_with": result.together_with,
+        "together_note": result.group_note,
+        "rule_notes": result.rule_notes,
         "objection": result.objection,
         "can_object": result.can_object,
     }

@@ -339,6 +339,7 @@ def _waiting_reason(engine_reason: str, *, chose: bool) -> str:
         "no_preferences": _("geen keuzes ingeleverd"),
         "no_eligible_choice": _("geen van de keuzes stond open voor deze student"),
         "all_choices_full": _("alle keuzes waren vol"),
+        "team_constraints": _("samenwerkwensen of teamregels lieten geen keuze toe"),
     }
     if engine_reason in reasons:
         return reasons[engine_reason]

@@ -7,14 +7,20 @@ runs on SQLite and PostgreSQL at 10,000 students.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
 from backend.accounts.models import Certificate, StudentEnrolment
 from backend.accounts.selectors import open_werkproces_codes_for_students
-from backend.allocations.engine_adapter import ChallengeRecord, Snapshot, StudentRecord
+from backend.allocations.engine_adapter import (
+    ChallengeRecord,
+    Snapshot,
+    StudentRecord,
+    TeamSettings,
+    class_key,
+)
 from backend.allocations.models import (
     AllocationRound,
     Assignment,
@@ -23,6 +29,11 @@ from backend.allocations.models import (
     RoundHost,
 )
 from backend.allocations.selectors.access import round_enrolments
+from backend.allocations.selectors.teams import (
+    earlier_hosts,
+    mutual_wishes,
+    team_settings_record,
+)
 from backend.offers.models import Offer, WerkprocesMapping
 from backend.organisations.models import ConsortiumMembership
 
@@ -179,6 +190,45 @@ def _preferences(
     return preferences
 
 
+@dataclass(frozen=True)
+class _TeamInputs:
+    """Per student: mutual wishes, class (class_key) and earlier hosts, as far as the round's
+    team settings use them."""
+
+    teammates: dict[int, tuple[int, ...]]
+    classes: dict[int, str]
+    history: dict[int, tuple[int, ...]]
+
+
+def _team_inputs(
+    allocation_round: AllocationRound,
+    enrolments: QuerySet[StudentEnrolment],
+    rows: list[tuple[Any, ...]],
+    teams: TeamSettings,
+    hosts: Collection[int],
+) -> _TeamInputs:
+    """At most two queries: the wishes when together wishes count, the earlier placements when
+    rotation is on. Classes only when a rule counts per class (scoped per school)."""
+    participants = {row[0] for row in rows}
+    per_class = any(rule.kind == "max_per_class" for rule in teams.rules)
+    return _TeamInputs(
+        teammates=mutual_wishes(allocation_round, participants) if teams.together != "off" else {},
+        classes={
+            student_id: class_key(school_id, code)
+            for student_id, _niveau, _crebo, school_id, code in rows
+            if code
+        }
+        if per_class
+        else {},
+        history=earlier_hosts(allocation_round, enrolments, hosts)
+        if teams.rotation != "off"
+        else {},
+    )
+
+
+_NO_TEAMS = _TeamInputs({}, {}, {})
+
+
 def student_records(
     allocation_round: AllocationRound,
     enrolments: QuerySet[StudentEnrolment],
@@ -186,16 +236,21 @@ def student_records(
     today: dt.date,
     in_round: Collection[int] | None = None,
     whole_round: bool = False,
+    teams: TeamSettings | None = None,
+    hosts: Collection[int] = (),
 ) -> list[StudentRecord]:
     """Students with level, crebo, school, valid certificates, open goals and preferences
     (only choices of offers `in_round`, when given: a challenge may have left the round).
 
     `whole_round`: the enrolments are the round's own (round_enrolments), so every choice list
     of the round is read without joining them in (750,000 choices at 100,000 students; a
-    choice list of a student who no longer takes part is left out here, in Python)."""
+    choice list of a student who no longer takes part is left out here, in Python).
+
+    `teams`: the round's team settings; each student then also gets their mutual teammate
+    wishes, class and earlier hosts (of `hosts`, the round's) as far as the settings use them."""
     rows = list(
         enrolments.values_list(
-            "student_id", "kwalificatie__niveau", "kwalificatie__crebo", "school_id"
+            "student_id", "kwalificatie__niveau", "kwalificatie__crebo", "school_id", "class_code"
         )
     )
     certificates: dict[int, list[str]] = defaultdict(list)
@@ -207,8 +262,9 @@ def student_records(
         allocation_round, None if whole_round else enrolments.values("student_id")
     )
     goals = open_goals_for(enrolments)
+    team = _team_inputs(allocation_round, enrolments, rows, teams, hosts) if teams else _NO_TEAMS
     records = []
-    for student_id, niveau, crebo, school_id in rows:
+    for student_id, niveau, crebo, school_id, _code in rows:
         chosen = preferences.get(student_id, ())
         if in_round is not None and not all(o in in_round for o in chosen):
             chosen = [o for o in chosen if o in in_round]
@@ -221,13 +277,21 @@ def student_records(
                 certificates=tuple(certificates.get(student_id, ())),
                 open_goals=goals.get(student_id, ()),
                 preferences=tuple(chosen),
+                teammates=team.teammates.get(student_id, ()),
+                class_id=team.classes.get(student_id),
+                history=team.history.get(student_id, ()),
             )
         )
     return records
 
 
 def round_snapshot(allocation_round: AllocationRound, *, today: dt.date) -> Snapshot:
+    """Everything the engine needs of a round, with its team settings: mutual wishes, classes,
+    earlier hosts and the composition rules on every challenge (as far as they are on)."""
+    teams = team_settings_record(allocation_round)
     challenges = challenge_records(allocation_round)
+    if teams.rules:
+        challenges = [replace(c, rules=teams.rules) for c in challenges]
     in_round = {c.offer_id for c in challenges}
     # A choice for a challenge that has since left the round is dropped, not an error.
     students = student_records(
@@ -236,6 +300,8 @@ def round_snapshot(allocation_round: AllocationRound, *, today: dt.date) -> Snap
         today=today,
         in_round=in_round,
         whole_round=True,
+        teams=teams,
+        hosts={c.host_id for c in challenges},
     )
     participating = {s.user_id for s in students}
     locked = tuple(
@@ -254,4 +320,5 @@ def round_snapshot(allocation_round: AllocationRound, *, today: dt.date) -> Snap
             )
         ),
         locked=locked,
+        teams=teams,
     )

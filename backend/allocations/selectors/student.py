@@ -84,8 +84,15 @@ class StudentResult:
     # The werkprocessen the challenge works on that the student already demonstrated (validated
     # evidence): named so the student sees why they no longer count as open goals.
     shown: list["FitGoal"] = field(default_factory=list)
-    # The classmates the student wished to work with: (first name, in the team?).
-    wishes: list[tuple[str, bool]] = field(default_factory=list)
+    # The classmates the student wished to work with: (first name, in the team?, did they name
+    # the student too? Only mutual wishes count).
+    wishes: list[tuple[str, bool, bool]] = field(default_factory=list)
+    # Teams: the first names of the group members placed with the student (the engine's
+    # together_with, as far as they are still in the same challenge), why the group could not
+    # be together, and the team rules that decided the placement, as sentences.
+    together_with: list[str] = field(default_factory=list)
+    group_note: str = ""
+    rule_notes: list[str] = field(default_factory=list)
 
 
 def stored_explanation(run_id: int | None, student_id: int) -> dict[str, Any] | None:
@@ -102,9 +109,13 @@ def stored_explanation(run_id: int | None, student_id: int) -> dict[str, Any] | 
     return mine if isinstance(mine, dict) and mine else None
 
 
+TEAM_REASONS = frozenset({"together", "rotation", "rule"})  # matching.explain_teams
+
+
 def unassigned_reason(engine: dict[str, Any] | None) -> str:
     """The engine's reason for not placing a student, from their explanation alone (the rule
-    of matching.explain._unassigned), so the run's list of unassigned students is not read."""
+    of matching.explain._unassigned and explain_teams._team_unassigned), so the run's list of
+    unassigned students is not read."""
     if engine is None or engine["offer_id"] is not None:
         return ""
     passed = engine["passed_over"]
@@ -112,6 +123,8 @@ def unassigned_reason(engine: dict[str, Any] | None) -> str:
         return "no_preferences"
     if all(item["reason"] == "not_eligible" for item in passed):
         return "no_eligible_choice"
+    if any(item["reason"] in TEAM_REASONS for item in passed):
+        return "team_constraints"
     return "all_choices_full"
 
 
@@ -177,28 +190,74 @@ def explanation_for(
         "reasons": passed_over_sentences(passed_over) if passed_over else [],
         "rank": assignment.rank if assignment else None,
         "source": assignment.source if assignment else None,
+        # Teams, from the engine's outcome while it still holds (engine_adapter.placement_rows).
+        "together_with": list(outcome.get("together_with") or []) if outcome else [],
+        "group": (outcome.get("group") if outcome else None) or (engine or {}).get("group"),
+        "rules": list(outcome.get("rules") or []) if outcome else [],
     }
 
 
 def _wishes(
-    allocation_round: AllocationRound, student: User, offer_id: int
-) -> list[tuple[str, bool]]:
-    """The classmates the student named as teammates and whether each was placed with them."""
+    allocation_round: AllocationRound, student: User, offer_id: int | None
+) -> list[tuple[int, str, bool, bool]]:
+    """The classmates the student named as teammates: (id, first name, placed in the same
+    challenge?, named the student too?). Three queries."""
     wished = list(
         User.objects.filter(
             pk__in=ChoiceList.teammates.through.objects.filter(
                 choicelist__round=allocation_round, choicelist__student=student
             ).values("user_id")
-        ).values_list("pk", "first_name")
+        )
+        .order_by("first_name", "pk")
+        .values_list("pk", "first_name")
     )
-    placed = set(
-        Assignment.objects.filter(
-            round=allocation_round,
-            student_id__in=[pk for pk, _first in wished],
-            offer_id=offer_id,
-        ).values_list("student_id", flat=True)
+    if not wished:
+        return []
+    ids = [pk for pk, _first in wished]
+    placed = (
+        set(
+            Assignment.objects.filter(
+                round=allocation_round, student_id__in=ids, offer_id=offer_id
+            ).values_list("student_id", flat=True)
+        )
+        if offer_id is not None
+        else set()
     )
-    return [(first, pk in placed) for pk, first in wished]
+    named_back = set(
+        ChoiceList.teammates.through.objects.filter(
+            choicelist__round=allocation_round, choicelist__student_id__in=ids, user_id=student.pk
+        ).values_list("choicelist__student_id", flat=True)
+    )
+    return [(pk, first, pk in placed, pk in named_back) for pk, first in wished]
+
+
+def _team_notes(
+    allocation_round: AllocationRound,
+    explanation: dict[str, Any],
+    assignment: Assignment | None,
+    wishes: list[tuple[int, str, bool, bool]],
+) -> tuple[list[str], str, list[str]]:
+    """(first names of the group members placed with the student, why the group was not kept,
+    the rules that decided the placement). The members are the engine's together_with who are
+    still in the student's challenge (the coordinator may have moved someone since)."""
+    together = list(explanation["together_with"])
+    names: list[str] = []
+    if together and assignment is not None:
+        names = list(
+            Assignment.objects.filter(
+                round=allocation_round, offer_id=assignment.offer_id, student_id__in=together
+            )
+            .order_by("student__first_name", "student_id")
+            .values_list("student__first_name", flat=True)
+        )
+    group = explanation["group"]
+    note = ""
+    if group is not None and not group.get("kept") and not names:
+        note = texts.group_reason_sentence(group.get("reason"))
+    elif not names and wishes and not any(mutual for *_rest, mutual in wishes):
+        note = texts.not_mutual_sentence()
+    rules = [texts.student_rule_sentence(kind) for kind in explanation["rules"]]
+    return names, note, rules
 
 
 def result_for_student(
@@ -224,6 +283,11 @@ def result_for_student(
         .first()
     )
     team = team_of(allocation_round, assignment.offer_id) if assignment else []
+    explanation = explanation_for(allocation_round, student, assignment=assignment)
+    wishes = _wishes(allocation_round, student, assignment.offer_id if assignment else None)
+    together_with, group_note, rule_notes = _team_notes(
+        allocation_round, explanation, assignment, wishes
+    )
     fits: list[FitGoal] = []
     shown: list[FitGoal] = []
     if assignment and enrolment is not None:
@@ -232,14 +296,17 @@ def result_for_student(
         shown = _already_shown(assignment.offer_id, enrolment)
     return StudentResult(
         assignment=assignment,
-        explanation=explanation_for(allocation_round, student, assignment=assignment),
+        explanation=explanation,
         team=team,
         objection=objection,
         can_object=allocation_round.objecting_is_open(now)
         and (objection is None or not objection.is_open),
         fits=fits,
         shown=shown,
-        wishes=_wishes(allocation_round, student, assignment.offer_id) if assignment else [],
+        wishes=[(first, placed, mutual) for _pk, first, placed, mutual in wishes],
+        together_with=together_with,
+        group_note=group_note,
+        rule_notes=rule_notes,
     )
 
 

@@ -29,8 +29,10 @@ from backend.allocations.services.runs import (
     allocation_run_start,
     allocation_runs_reap,
 )
+from backend.allocations.services.teams import TeamChoices, round_team_settings_set
 
 __all__ = [
+    "TeamChoices",
     "allocation_choice_reminders_send",
     "allocation_round_close",
     "allocation_round_close_choosing",
@@ -52,4 +54,5 @@ __all__ = [
     "objection_decline",
     "objection_submit",
     "rebuild_round_counts",
+    "round_team_settings_set",
 ]

@@ -17,10 +17,11 @@ from backend.allocations.models import (
 from backend.allocations.selectors.access import get_round_for_student, round_enrolments
 from backend.allocations.selectors.snapshot import challenge_records
 from backend.allocations.selectors.student import student_record
+from backend.allocations.selectors.teams import MAX_TEAMMATES
 from backend.allocations.services.counts import choices_changed
 from backend.core.errors import ApplicationError, Conflict
 
-MAX_TEAMMATES = 2
+__all__ = ["MAX_TEAMMATES", "choice_add", "choice_list_submit", "choice_remove"]
 
 
 def _fail(field: str, message: str) -> ApplicationError:
@@ -119,7 +120,11 @@ def _check_teammates(
     if len(set(teammate_ids)) != len(teammate_ids):
         raise _fail("teammates", _("Je hebt dezelfde klasgenoot twee keer genoemd."))
     if len(teammate_ids) > MAX_TEAMMATES:
-        raise _fail("teammates", _("Je kunt hoogstens twee klasgenoten noemen."))
+        raise _fail(
+            "teammates",
+            _("Je kunt hoogstens %(max)d klasgenoten noemen; je noemde er %(n)d.")
+            % {"max": MAX_TEAMMATES, "n": len(teammate_ids)},
+        )
     if enrolment.student_id in teammate_ids:
         raise _fail("teammates", _("Je kunt jezelf niet als teamgenoot noemen."))
     known = set(

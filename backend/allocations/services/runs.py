@@ -457,6 +457,7 @@ def _store(
         problem_hash=solved.problem_hash,
         result=solved.result,
         metrics=solved.metrics,
+        teams=solved.teams,
     )
     lap("store: run documents")
     store_placements(run.pk, solved.placements())

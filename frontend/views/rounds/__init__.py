@@ -7,6 +7,7 @@ every write through the allocations services, exactly like the API (backend/allo
 - `review`: comparing runs, leftovers with room, CSV exports, the objections list
 - `student`: choosing challenges and seeing the result
 - `company`: the company's teams
+- `teams`: the coordinator's team settings of a round (wishes, rotation, composition rules)
 - `common`: helpers shared by these modules
 """
 
@@ -40,6 +41,7 @@ from frontend.views.rounds.student_challenges import (
     student_challenges,
     student_teammate_search,
 )
+from frontend.views.rounds.teams import round_team_settings
 
 __all__ = [
     "ASSIGNMENTS_SHOWN",
@@ -56,6 +58,7 @@ __all__ = [
     "round_list",
     "round_objections",
     "round_student",
+    "round_team_settings",
     "round_teams",
     "round_unassigned",
     "run_action",

@@ -1,6 +1,7 @@
 """Round set-up and the round dashboard: coordinators create rounds; coordinators and teachers
 read the list, the detail page with metrics and assignments, and the run progress partial."""
 
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -10,12 +11,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from backend.accounts.permissions import signed_in_user
 from backend.accounts.roles import COORDINATING_ROLES, SCHOOL_STAFF_ROLES
-from backend.allocations import services
+from backend.allocations import services, texts
 from backend.allocations.models import Phase, RunMode
 from backend.allocations.selectors import access
 from backend.allocations.selectors.figures import (
@@ -43,6 +45,11 @@ from backend.allocations.selectors.roster import (
     StudentFilters,
     rooms_to_move_to,
     round_students_page,
+)
+from backend.allocations.selectors.teams import (
+    TeamSummary,
+    run_team_summary,
+    team_settings_changed_after,
 )
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
@@ -514,6 +521,53 @@ def _result_context(
         "fill_chart": _chart_fill_rates(fill_rates(allocation_round)) if has_result else [],
         "proposal": _proposal(applied, metrics),
         "fairness": _fairness(metrics, schools),
+        "teams": _team_context(run_team_summary(applied)),
+        # Publishing now would publish a proposal made with team settings changed since.
+        "team_settings_changed": allocation_round.accepts_team_settings
+        and team_settings_changed_after(applied),
+    }
+
+
+def gap_percentage(gap: float) -> str:
+    """The exact search's remaining gap (a fraction) as a percentage with one decimal in the
+    page's language ("2,5"). Rounded up, never down: it is a bound ("hooguit"), and a gap that
+    is not proven zero never reads "0,0"."""
+    tenths = max(math.ceil(round(gap * 1000, 6)), 1)
+    return number_format(tenths / 10, decimal_pos=1)
+
+
+def _team_context(summary: TeamSummary | None) -> dict[str, Any] | None:
+    """The applied run's team outcome, worded: groups kept together and why the others were
+    not, the rules that bound per challenge, the remaining gap of the exact search."""
+    if summary is None:
+        return None
+    gap = summary.gap
+    return {
+        "reported": summary.reported,
+        "groups": summary.groups,
+        "kept": summary.kept,
+        "classes": summary.classes,
+        "classes_kept": summary.classes_kept,
+        "not_kept": [
+            (texts.group_reason_label(reason), n)
+            for reason, n in sorted(summary.not_kept.items(), key=lambda item: -item[1])
+        ],
+        "bound": [
+            (
+                rule.title,
+                texts.bound_rule_sentence(
+                    rule.kind,
+                    value=rule.value,
+                    count=rule.count,
+                    hard=rule.hard,
+                    students=rule.students,
+                ),
+            )
+            for rule in summary.bound_rules
+        ],
+        # A percentage with one decimal, only when the search stopped before proving it optimal.
+        "gap": None if summary.proven_optimal or gap is None else gap_percentage(gap),
+        "proven": gap is not None and summary.proven_optimal,
     }
 
 

@@ -26,6 +26,7 @@ from backend.allocations.selectors.student import (
     result_for_student,
     student_profile,
 )
+from backend.allocations.selectors.teams import team_settings_of
 from backend.core.errors import ApplicationError
 from backend.core.ids import parse_id
 from frontend.views.access import role_required
@@ -223,6 +224,7 @@ def _student_page(
             ranked=[chosen[pk] for pk in wanted if pk in chosen],
             positions={pk: i for i, pk in enumerate(choosing.chosen, 1)},
             teammates=teammates,
+            together_mode=team_settings_of(allocation_round).together,
             **teammate_results_context(
                 request, allocation_round, enrolment, [t.pk for t in teammates]
             ),

@@ -76,10 +76,26 @@ def open_round(world, now=NOW):
     )
 
 
-def choose(world, user, *offers, now=NOW):
+def choose(world, user, *offers, teammates=(), now=NOW):
+    """The student ranks `offers` (best first) and names `teammates` (users)."""
     return services.choice_list_submit(
-        allocation_round=world.round, student=user, offer_ids=[o.pk for o in offers], now=now
+        allocation_round=world.round,
+        student=user,
+        offer_ids=[o.pk for o in offers],
+        teammate_ids=[t.pk for t in teammates],
+        now=now,
     )
+
+
+def close_and_run(world):
+    """Close the choices (a day after they were due) and run the matcher: the round is in
+    review with the run's proposal applied."""
+    services.allocation_round_close_choosing(
+        allocation_round=world.round, actor=world.cast.bos, now=NOW + dt.timedelta(days=8)
+    )
+    run = start_and_run(world)
+    assert run.succeeded, run.error
+    return run
 
 
 def to_review(world, *, choices=None, mode="optimal", seed=0):

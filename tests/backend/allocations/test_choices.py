@@ -8,7 +8,7 @@ from backend.allocations import services
 from backend.allocations.models import Choice, ChoiceList
 from backend.core.errors import ApplicationError, Conflict, NotFound
 from tests.backend.allocations.conftest import NOW, choose, open_round
-from tests.factories import OfferFactory
+from tests.factories import OfferFactory, student
 
 
 def _error(world, *offers, user=None, teammates=(), now=NOW):
@@ -105,15 +105,16 @@ def test_a_student_of_another_school_cannot_choose(world):
     assert not ChoiceList.objects.exists()
 
 
-def test_teammates_must_be_classmates_in_the_round_and_at_most_two(world):
+def test_teammates_must_be_classmates_in_the_round_and_at_most_three(world):
     open_round(world)
     lotte, daan, noor = world.classmates
+    bo = student(school=world.cast.vista, kwalificatie=world.cast.ict_niveau2, first_name="Bo")
     assert _error(world, world.app, teammates=[world.cast.ahmed]).extra["fields"]["teammates"] == [
         "Je kunt alleen klasgenoten noemen die ook aan deze ronde meedoen."
     ]
     assert (
-        _error(world, world.app, teammates=[lotte, daan, noor]).message
-        == "Je kunt hoogstens twee klasgenoten noemen."
+        _error(world, world.app, teammates=[lotte, daan, noor, bo]).message
+        == "Je kunt hoogstens 3 klasgenoten noemen; je noemde er 4."
     )
     assert (
         _error(world, world.app, teammates=[world.cast.sanne]).message

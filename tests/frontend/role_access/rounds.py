@@ -61,6 +61,8 @@ PAGES = {
         COORDINATOR, kwargs=lambda cast: {**_round_id(cast), "action": "publish"}
     ),
     "frontend:round-run-start": Page(COORDINATOR, kwargs=_round_id),
+    # The round's team settings (wishes, rotation, composition rules): its managers only.
+    "frontend:round-team-settings": Page(COORDINATOR, kwargs=_round_id),
     "frontend:round-run-progress": Page(STAFF, kwargs=_run),
     "frontend:round-run-action": Page(COORDINATOR, kwargs=_run_action),
     "frontend:round-assignment": Page(
