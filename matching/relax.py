@@ -79,6 +79,8 @@ def _solve(
         return None
     if at_least is not None:
         terms, floor = at_least
+        if any(ref < 0 for ref, _ in terms):
+            return None
         _row(solver, xs, [(ref, float(c)) for ref, c in terms], floor, solver.infinity())
     objective = solver.Objective()
     for ref, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):

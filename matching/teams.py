@@ -13,8 +13,8 @@ Model (docs/matching.md, "Teams"):
   literal o_c with max(min, 1) * o_c <= count <= max * o_c where the challenge has a minimum or a
   rule that needs it. A challenge holding a lock is exempt from its minimum and its hard rules.
 - rules: max_per_class (per class count <= k), min_level (count of level L >= n * o_c),
-  mixed_schools (distinct schools >= min(v, schools in the pool) * o_c); a soft rule pays
-  `weight` per unit of slack instead.
+  mixed_schools (distinct schools >= v * o_c, where the pool has at least v schools; else the
+  rule does not bind); a soft rule pays `weight` per unit of slack instead.
 - together="soft": a kept indicator per (group, common choice) <= each member's boolean earns
   `together_weight`. Rotation soft: `rotation_weight` per placement at a visited host.
 
@@ -455,17 +455,21 @@ class TeamModel:
         # the flow relaxation's count, sees none of them); its solution guides the search.
         if most is None or best < most:
             model.maximize(self.count_expr)
-            relaxed = lp_solution(model.proto, LP_LIMIT)
+            relaxed = lp_solution(model.proto, self._lp_limit(deadline))
             model.clear_objective()  # type: ignore[no-untyped-call]
             if relaxed is not None:
-                lp_most = math.floor(-relaxed.value + EPSILON)
+                # GLOP's optimum is exact to its tolerances: round up what is within them.
+                lp_most = math.floor(-relaxed.value + EPSILON * max(1.0, abs(relaxed.value)))
                 most = lp_most if most is None else min(most, lp_most)
                 if best < most:
                     # The guide: the cheapest LP solution that assigns `most` (a count-only
                     # vertex places the students it fixes anywhere, at any cost).
                     model.minimize(self.cost_expr())
                     guide = lp_solution(
-                        model.proto, LP_LIMIT, "HIGHS", at_least=(self.count_terms, most)
+                        model.proto,
+                        self._lp_limit(deadline),
+                        "HIGHS",
+                        at_least=(self.count_terms, most),
                     )
                     model.clear_objective()  # type: ignore[no-untyped-call]
                     values = relaxed.values if guide is None else guide.values
@@ -484,7 +488,7 @@ class TeamModel:
         # 10-15 s, time a second sub-model takes from it (docs/performance.md).
         model.add(self.count_expr >= best)
         model.minimize(self.cost_expr())
-        relaxed = lp_solution(model.proto, LP_LIMIT, backend="HIGHS")
+        relaxed = lp_solution(model.proto, self._lp_limit(deadline), backend="HIGHS")
         lower = -math.inf
         if relaxed is not None:
             lower = relaxed.value
@@ -501,7 +505,12 @@ class TeamModel:
             if self.evaluate(found) < self.evaluate(first):
                 first, cost = found, self.evaluate(found)[1]
         gap2 = 0.0 if status == cp_model.OPTIMAL else max(0.0, cost - lower) / max(1.0, abs(cost))
-        return ExactResult(first, max(gap1, gap2), options.together == "hard")
+        # 1.0: no bound in time (lower = -inf); a gap is a share, reported as at most 100 %.
+        return ExactResult(first, min(1.0, max(gap1, gap2)), options.together == "hard")
+
+    def _lp_limit(self, deadline: float) -> float:
+        """Seconds for one LP relaxation: LP_LIMIT, within what is left before `deadline`."""
+        return min(LP_LIMIT, max(0.1, deadline - time.monotonic()))
 
     def _share(self, deadline: float) -> float:
         """The deadline of one guided sub-model: GUIDED_SHARE of the time limit, at most."""
@@ -565,10 +574,14 @@ class TeamModel:
                 cost = sub.cost_expr()
             else:
                 cost = cp_model.LinearExpr.weighted_sum(sub.cost_vars, sub.cost_coefs)
-            # One student more outweighs ten times the dearest placement of one student: not
-            # strictly lexicographic (a soft rule may cost more), but `evaluate` is.
-            dearest = max((c / len(it.members) for it in chosen for _, c in it.choices), default=0)
-            sub.model.minimize(cost - 10 * (math.ceil(dearest) + 1) * sub.count_expr)
+            # One student more outweighs ten times the spread of the placements' costs (they
+            # are negative with a large coverage_weight): not strictly lexicographic (a soft
+            # rule may cost more), but `evaluate` is.
+            per_member = [c / len(it.members) for it in chosen for _, c in it.choices]
+            spread = math.ceil(
+                max(max(per_member, default=0), 0) - min(min(per_member, default=0), 0)
+            )
+            sub.model.minimize(cost - 10 * (spread + 1) * sub.count_expr)
             solved = mip_solution(sub.model.proto, max(0.5, deadline - time.monotonic()))
             if solved is None:
                 return assign

@@ -88,3 +88,18 @@ def test_highs_prints_nothing_on_stdout() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
     assert out == ""
+
+
+def test_an_extra_row_over_a_negated_literal_is_not_read() -> None:
+    model, _ = _triangle()
+    assert lp_solution(model.proto, 5.0, at_least=([(-1, 1)], 1.0)) is None
+
+
+def test_reading_a_model_leaves_it_valid_for_cp_sat() -> None:
+    # The proto wrapper creates a sub-message on access: reading one CP-SAT does not expect
+    # (a floating-point objective beside the integer one) made the model invalid.
+    model, _ = _triangle()
+    assert lp_solution(model.proto, 5.0) is not None
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert solver.objective_value == 1.0

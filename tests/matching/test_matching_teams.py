@@ -438,6 +438,30 @@ def test_the_lp_guided_step_turns_a_suboptimal_start_into_the_optimum() -> None:
     assert model.guided(start, relaxed.values, float("inf")) == found
 
 
+def test_the_lp_guided_step_places_more_students_when_every_cost_is_negative() -> None:
+    from matching.relax import lp_solution
+
+    # coverage_weight 3 with every goal covered: each placement costs 100 * (rank - 3) < 0, so
+    # the weight of a student must come from the spread of the costs, not the dearest one.
+    goals = {"open_goals": ("B1-K1-W1",)}
+    problem = _problem(
+        [
+            _student("sanne", "c1", "c2", **goals),
+            _student("ahmed", "c1", **goals),
+            _student("eva", "c2", "c3", **goals),
+        ],
+        [Challenge(c, "h1", max=1, goals=("B1-K1-W1",)) for c in ("c1", "c2", "c3")],
+        coverage_weight=3.0,
+    )
+    model = _model(problem)
+    assert max(cost for item in model.items for _, cost in item.choices) < 0
+    start = [0, -1, 1]  # sanne in c1 keeps ahmed out; eva holds c2
+    model.model.maximize(model.count_expr)
+    relaxed = lp_solution(model.model.proto, 5.0)
+    assert relaxed is not None
+    assert model.guided(start, relaxed.values, float("inf")) == [1, 0, 2]
+
+
 def test_the_lp_guided_step_keeps_a_start_it_cannot_improve() -> None:
     from matching.relax import lp_solution
 
