@@ -8,8 +8,8 @@ challenges "c<offer pk>", hosts "h<organisation pk>", schools "o<organisation pk
 Teams (format koppel-allocation/2): a snapshot names each student's mutual teammate wishes,
 class and earlier hosts, and the round's composition rules on every challenge. A problem that
 uses none of them is written exactly as before (/1, the same hash), so the engine takes its
-min-cost-flow path. The engine's team outcome (Result.groups, bound_rules, gap) is read with
-getattr: an engine without it gives an empty outcome.
+min-cost-flow path. The engine's team outcome (Result.groups, bound_rules, gap) is stored as
+counts on the run (team_outcome).
 """
 
 from __future__ import annotations
@@ -351,9 +351,7 @@ def team_outcome(problem: matching.Problem, result: matching.Result) -> dict[str
     bound and the exact search's gap. None when the problem used no team feature and the engine
     reported nothing (a plain round). `reported` is False when the problem used teams but the
     engine said nothing about them (an engine without the exact team search)."""
-    groups = tuple(getattr(result, "groups", ()) or ())
-    bindings = tuple(getattr(result, "bound_rules", ()) or ())
-    gap = getattr(result, "gap", None)
+    groups, bindings, gap = result.groups, result.bound_rules, result.gap
     reported = bool(groups or bindings or gap is not None)
     if not reported and not _problem_uses_teams(problem):
         return None
@@ -470,8 +468,7 @@ def _team_json(explanation: matching.Explanation, group: matching.GroupOutcome |
     """The explanation's team members (a leading comma and the keys, or ""): with whom the
     student was placed, the rules that decided it and their group's outcome. Absent keys keep a
     plain round's explanation exactly as it was."""
-    together = getattr(explanation, "together_with", ()) or ()
-    rules = getattr(explanation, "rules", ()) or ()
+    together, rules = explanation.together_with, explanation.rules
     parts = []
     if together:
         parts.append(f'"together_with":{_compact(sorted(pk_of(k) for k in together))}')
@@ -491,7 +488,7 @@ def placement_rows(result: matching.Result) -> Iterator[PlacementRow]:
     reasons = {u.student: u.reason for u in result.unassigned}
     groups = {
         member: group
-        for group in getattr(result, "groups", ()) or ()
+        for group in result.groups
         if group.kind == "together"
         for member in group.members
     }
